@@ -1,0 +1,111 @@
+"""pledgebank: neighbourhoods pooling money for local action, on an audited ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Assemble the app: settings, database, extensions, blueprints, API and error handling."""
+    # Imported here so that the pure packages (pledgebank.ledger) load without Flask.
+    from flask import Flask
+
+    from pledgebank import config as settings
+
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(settings.load(Path(app.instance_path), test_config, PROJECT_ROOT / ".env"))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.testing = app.config["ENV"] == "testing"
+    _init_core(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_core(app: Flask) -> None:
+    from pledgebank.accounts.tokens import LinkSigner
+    from pledgebank.clock import Clock
+    from pledgebank.db import make_engine, make_session_factory
+    from pledgebank.outbox import Email
+    from pledgebank.web import mailer
+
+    engine = app.config.get("ENGINE") or make_engine(app.config["DATABASE_URL"])
+    factory = make_session_factory(engine)
+
+    def send(email: Email) -> None:
+        with app.app_context():
+            mailer.send_email(email)
+
+    factory.configure(info={"send_email": send})
+    app.extensions["pledgebank.engine"] = engine
+    app.extensions["pledgebank.sessions"] = factory
+    app.extensions["pledgebank.clock"] = app.config.get("CLOCK") or Clock()
+    app.extensions["pledgebank.signer"] = LinkSigner(app.config["SECRET_KEY"])
+
+
+def _init_extensions(app: Flask) -> None:
+    from pledgebank.extensions import csrf, limiter
+    from pledgebank.web import auth, errors, filters, mailer, security, session
+
+    app.config.update(
+        RATELIMIT_STORAGE_URI=app.config["REDIS_URL"] or "memory://",
+        RATELIMIT_ENABLED=app.config.get("RATELIMIT_ENABLED", True),
+        RATELIMIT_HEADERS_ENABLED=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        API_TITLE="pledgebank",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    session.init_app(app)
+    security.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    mailer.init_app(app)
+    auth.init_app(app)
+    filters.init_app(app)
+    errors.register(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from pledgebank.accounts import api as accounts_api
+    from pledgebank.accounts import views as accounts_views
+    from pledgebank.api.base import Api
+    from pledgebank.books import api as books_api
+    from pledgebank.books import views as books_views
+    from pledgebank.extensions import csrf
+    from pledgebank.neighbourhoods import api as neighbourhoods_api
+    from pledgebank.neighbourhoods import views as neighbourhoods_views
+    from pledgebank.web import main
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(neighbourhoods_views.bp)
+    app.register_blueprint(books_views.bp)
+    api = Api(
+        app,
+        spec_kwargs={
+            "info": {
+                "description": "The pledgebank JSON API. Errors are "
+                '{"error", "message", "fields"} with a 4xx status.'
+            }
+        },
+    )
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for blueprint in (accounts_api.blp, neighbourhoods_api.blp, books_api.blp):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
+    app.extensions["pledgebank.api"] = api

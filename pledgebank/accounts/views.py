@@ -1,0 +1,249 @@
+"""Pages for registering, verifying, signing in and out, passwords and API tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from pledgebank.accounts import api_tokens, services
+from pledgebank.accounts.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from pledgebank.accounts.models import User
+from pledgebank.accounts.tokens import LinkSigner
+from pledgebank.errors import DomainError
+from pledgebank.extensions import limiter
+from pledgebank.web.auth import SignedIn, current_user_id
+from pledgebank.web.forms import safe_next, show_errors
+from pledgebank.web.session import db_session, now, transaction
+
+bp = Blueprint("accounts", __name__)
+
+CHECK_EMAIL = "Check your email: we have sent a link to finish registering. It works for 48 hours."
+RESET_SENT = (
+    "If that address has an account, we have emailed it a link to reset the password. It works for 1 hour."
+)
+
+
+def _signer() -> LinkSigner:
+    return current_app.extensions["pledgebank.signer"]
+
+
+def _auth_limit() -> str:
+    return current_app.config["RATELIMIT_AUTH"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def register():
+    """Create an account; the page says the same whether or not the address was already registered."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            with transaction() as session:
+                services.register(
+                    session,
+                    email=form.email.data,
+                    display_name=form.display_name.data,
+                    password=form.password.data,
+                    now=now(),
+                    signer=_signer(),
+                )
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            flash(CHECK_EMAIL, "success")
+            return redirect(url_for("accounts.login"))
+    return render_template(
+        "accounts/register.html", form=form
+    ), 422 if form.errors or form.form_errors else 200
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    """Follow the emailed verification link."""
+    with transaction() as session:
+        user = services.verify_email(
+            session,
+            token=token,
+            now=now(),
+            signer=_signer(),
+            max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"],
+        )
+        signed_in = SignedIn(user)
+    login_user(signed_in)
+    flash("Thank you: your email address is confirmed.", "success")
+    return redirect(url_for("neighbourhoods.index"))
+
+
+@bp.post("/verify/resend")
+@login_required
+@limiter.limit(_auth_limit)
+def resend_verification():
+    """Send a new verification link to the signed-in user."""
+    with transaction() as session:
+        user = session.get(User, current_user_id())
+        services.send_verification(session, user, now=now(), signer=_signer())
+    flash(f"We have sent a new link to {current_user.email}.", "success")
+    return redirect(request.referrer if safe_next(request.referrer, "") else url_for("accounts.account"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def login():
+    """Sign in with email and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        with transaction() as session:
+            user = services.authenticate(
+                session, email=form.email.data, password=form.password.data, now=now()
+            )
+            signed_in = SignedIn(user) if user else None
+        if signed_in is not None:
+            login_user(signed_in, remember=bool(form.remember.data))
+            return redirect(safe_next(request.args.get("next"), url_for("neighbourhoods.index")))
+        form.form_errors.append("That email address and password do not match an account.")
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out (the form's CSRF token is checked before this runs)."""
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def forgot_password():
+    """Ask for a password reset link."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        with transaction() as session:
+            services.request_password_reset(session, email=form.email.data, now=now(), signer=_signer())
+        flash(RESET_SENT, "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password from an emailed link."""
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    services.user_for_reset_token(db_session(), token=token, now=now(), signer=_signer(), max_age=max_age)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            with transaction() as session:
+                services.reset_password(
+                    session,
+                    token=token,
+                    new_password=form.password.data,
+                    now=now(),
+                    signer=_signer(),
+                    max_age=max_age,
+                )
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            logout_user()
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form), 422 if form.errors or form.form_errors else 200
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """The signed-in user's account page: password and API tokens."""
+    tokens = api_tokens.list_api_tokens(db_session(), user_id=current_user_id())
+    return render_template(
+        "accounts/account.html",
+        password_form=ChangePasswordForm(),
+        token_form=ApiTokenForm(),
+        tokens=tokens,
+        new_token=None,
+        action_form=EmptyForm(),
+    )
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    """Change password (other sessions are signed out)."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            with transaction() as session:
+                user = services.change_password(
+                    session,
+                    user_id=current_user_id(),
+                    current_password=form.current_password.data,
+                    new_password=form.new_password.data,
+                )
+                signed_in = SignedIn(user)
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            login_user(signed_in)
+            flash("Your password is changed.", "success")
+            return redirect(url_for("accounts.account"))
+    tokens = api_tokens.list_api_tokens(db_session(), user_id=current_user_id())
+    page = render_template(
+        "accounts/account.html",
+        password_form=form,
+        token_form=ApiTokenForm(formdata=None),
+        tokens=tokens,
+        new_token=None,
+        action_form=EmptyForm(),
+    )
+    return page, 422
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    """Create a personal API token and show its secret once."""
+    form = ApiTokenForm()
+    new_token = None
+    status = 422
+    if form.validate_on_submit():
+        try:
+            with transaction() as session:
+                _token, new_token = api_tokens.create_api_token(
+                    session, user_id=current_user_id(), name=form.name.data, scope=form.scope.data, now=now()
+                )
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            status = 201
+            form = ApiTokenForm(formdata=None)
+    tokens = api_tokens.list_api_tokens(db_session(), user_id=current_user_id())
+    page = render_template(
+        "accounts/account.html",
+        password_form=ChangePasswordForm(formdata=None),
+        token_form=form,
+        tokens=tokens,
+        new_token=new_token,
+        action_form=EmptyForm(),
+    )
+    return page, status
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of your API tokens."""
+    with transaction() as session:
+        token = api_tokens.revoke_api_token(session, user_id=current_user_id(), token_id=token_id, now=now())
+    flash(f"The token “{token.name}” is revoked.", "success")
+    return redirect(url_for("accounts.account"))

@@ -1,0 +1,132 @@
+"""Reading the books: transactions a page at a time, balances per account and per fund."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
+from pledgebank.ledger.canonical import to_hex
+from pledgebank.neighbourhoods.models import Fund
+
+
+@dataclass(frozen=True, slots=True)
+class PostingLine:
+    """One posting, with its account's code and name."""
+
+    line: int
+    account_code: str
+    account_name: str
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionView:
+    """A transaction with its postings, as shown to treasurers."""
+
+    sequence: int
+    effective_date: object
+    kind: str
+    memo: str
+    source: dict[str, str]
+    idempotency_key: str
+    hash: str
+    reverses_sequence: int | None
+    recorded_at: object
+    postings: list[PostingLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class FundBalance:
+    """A fund's income, expenses and what remains (income minus expenses), in minor units."""
+
+    slug: str
+    name: str
+    income: int
+    expenses: int
+
+    @property
+    def net(self) -> int:
+        """Money the fund has left to spend or award."""
+        return self.income - self.expenses
+
+
+def transactions_page(
+    session: Session, book: Book, *, page: int, per_page: int
+) -> tuple[list[TransactionView], int]:
+    """A page of transactions, newest first, and the total count."""
+    total = session.scalar(
+        select(func.count()).select_from(LedgerTransaction).where(LedgerTransaction.book_id == book.id)
+    )
+    rows = session.scalars(
+        select(LedgerTransaction)
+        .where(LedgerTransaction.book_id == book.id)
+        .order_by(LedgerTransaction.sequence.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    ids = [row.id for row in rows]
+    reversed_seq = dict(
+        session.execute(
+            select(LedgerTransaction.id, LedgerTransaction.sequence).where(
+                LedgerTransaction.id.in_([r.reverses_id for r in rows if r.reverses_id])
+            )
+        )
+        .tuples()
+        .all()
+    )
+    lines: dict[int, list[PostingLine]] = defaultdict(list)
+    for p, code, name in session.execute(
+        select(LedgerPosting, LedgerAccount.code, LedgerAccount.name)
+        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+        .where(LedgerPosting.transaction_id.in_(ids))
+        .order_by(LedgerPosting.transaction_id, LedgerPosting.line)
+    ).tuples():
+        lines[p.transaction_id].append(PostingLine(p.line, code, name, p.amount, p.currency))
+    views = [
+        TransactionView(
+            sequence=r.sequence,
+            effective_date=r.effective_date,
+            kind=r.kind,
+            memo=r.memo,
+            source=dict(r.source or {}),
+            idempotency_key=r.idempotency_key,
+            hash=to_hex(bytes(r.hash)),
+            reverses_sequence=reversed_seq.get(r.reverses_id),
+            recorded_at=r.recorded_at,
+            postings=lines[r.id],
+        )
+        for r in rows
+    ]
+    return views, total or 0
+
+
+def account_balances(session: Session, book: Book) -> list[LedgerAccount]:
+    """Every account of the book with its maintained balance, in chart order."""
+    return list(
+        session.scalars(
+            select(LedgerAccount)
+            .where(LedgerAccount.book_id == book.id)
+            .order_by(LedgerAccount.fund_id.nulls_first(), LedgerAccount.id)
+        )
+    )
+
+
+def fund_balances(session: Session, book: Book) -> list[FundBalance]:
+    """Per fund: income received, expenses (grants, fees), and the net."""
+    rows = session.execute(
+        select(Fund.slug, Fund.name, LedgerAccount.type, func.sum(LedgerAccount.balance))
+        .join(LedgerAccount, LedgerAccount.fund_id == Fund.id)
+        .where(LedgerAccount.book_id == book.id)
+        .group_by(Fund.id, Fund.slug, Fund.name, LedgerAccount.type)
+        .order_by(Fund.id)
+    ).all()
+    totals: dict[tuple[str, str], dict[str, int]] = {}
+    for slug, name, account_type, balance in rows:
+        totals.setdefault((slug, name), {"income": 0, "expense": 0})[account_type] = int(balance or 0)
+    # Income accounts are credit-normal (negative balances); expenses debit-normal.
+    return [FundBalance(slug, name, -t["income"], t["expense"]) for (slug, name), t in totals.items()]

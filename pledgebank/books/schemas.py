@@ -1,0 +1,80 @@
+"""API schemas for the ledger."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+
+class PageArgsSchema(ma.Schema):
+    """Paging parameters."""
+
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
+
+
+class PostingSchema(ma.Schema):
+    """One posting: amount in minor units, debits positive."""
+
+    line = ma.fields.Integer()
+    account = ma.fields.String(attribute="account_code")
+    account_name = ma.fields.String()
+    amount = ma.fields.Integer(
+        metadata={"description": "Minor units (pence); debits positive, credits negative"}
+    )
+    currency = ma.fields.String()
+
+
+class TransactionSchema(ma.Schema):
+    """A sealed ledger transaction."""
+
+    sequence = ma.fields.Integer()
+    effective_date = ma.fields.Date()
+    kind = ma.fields.String()
+    memo = ma.fields.String()
+    source = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    idempotency_key = ma.fields.String()
+    hash = ma.fields.String(
+        metadata={"description": "SHA-256 of the previous hash and the sealed bytes, hex"}
+    )
+    reverses_sequence = ma.fields.Integer(allow_none=True)
+    recorded_at = ma.fields.AwareDateTime()
+    postings = ma.fields.List(ma.fields.Nested(PostingSchema))
+
+
+class TransactionPageSchema(ma.Schema):
+    """A page of transactions, newest first."""
+
+    items = ma.fields.List(ma.fields.Nested(TransactionSchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+
+
+class AccountBalanceSchema(ma.Schema):
+    """An account and its balance (debits positive)."""
+
+    code = ma.fields.String()
+    name = ma.fields.String()
+    type = ma.fields.String()
+    currency = ma.fields.String()
+    balance = ma.fields.Integer()
+
+
+class FundBalanceSchema(ma.Schema):
+    """A fund's income, expenses and net, in minor units."""
+
+    slug = ma.fields.String()
+    name = ma.fields.String()
+    income = ma.fields.Integer()
+    expenses = ma.fields.Integer()
+    net = ma.fields.Integer()
+
+
+class BalancesSchema(ma.Schema):
+    """Balances per account and per fund, with the chain head they reflect."""
+
+    currency = ma.fields.String()
+    head_sequence = ma.fields.Integer()
+    head_hash = ma.fields.String()
+    accounts = ma.fields.List(ma.fields.Nested(AccountBalanceSchema))
+    funds = ma.fields.List(ma.fields.Nested(FundBalanceSchema))

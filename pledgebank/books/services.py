@@ -1,0 +1,272 @@
+"""Opening books and posting journal entries to them: sequenced, hash-chained, idempotent and guarded."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pledgebank.books.models import (
+    Book,
+    ChainHead,
+    LedgerAccount,
+    LedgerPosting,
+    LedgerSeal,
+    LedgerTransaction,
+)
+from pledgebank.errors import Conflict, DomainError, NotFound
+from pledgebank.ledger import canonical, chart, rules
+from pledgebank.ledger.entries import JournalEntry, Posting
+from pledgebank.ledger.money import Money
+from pledgebank.neighbourhoods.models import Fund, Neighbourhood
+
+
+class IdempotencyConflict(Conflict):
+    """The key was used before for a different movement of money."""
+
+    code = "idempotency_conflict"
+    default_message = "That reference was already used for a different payment."
+
+
+class InsufficientFunds(Conflict):
+    """The movement would take a guarded account below zero."""
+
+    code = "insufficient_funds"
+    default_message = "There is not enough money for that."
+
+
+class AlreadyReversed(Conflict):
+    """A transaction can be reversed once only."""
+
+    code = "already_reversed"
+    default_message = "That transaction has already been reversed."
+
+
+class UnknownAccount(DomainError):
+    """An entry names an account the book does not have."""
+
+    status = 500
+    code = "unknown_account"
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """The outcome of a post: the sealed transaction and whether this call created it."""
+
+    transaction: LedgerTransaction
+    created: bool
+
+
+def open_book(session: Session, *, neighbourhood: Neighbourhood, now: datetime) -> Book:
+    """Create the neighbourhood's book with its chain head and book-level accounts."""
+    book = Book(
+        neighbourhood_id=neighbourhood.id,
+        slug=neighbourhood.slug,
+        currency=neighbourhood.currency,
+        created_at=now,
+    )
+    session.add(book)
+    session.flush()  # the head and the accounts refer to the book's id
+    session.add(ChainHead(book_id=book.id, sequence=0, hash=canonical.GENESIS_HASH))
+    _add_accounts(session, book, chart.book_accounts(), fund_id=None)
+    return book
+
+
+def open_fund_accounts(session: Session, *, book: Book, fund: Fund) -> None:
+    """Create a fund's income and expense accounts in the book."""
+    _add_accounts(session, book, chart.fund_accounts(fund.slug, fund.name), fund_id=fund.id)
+
+
+def _add_accounts(session: Session, book: Book, specs: list[chart.AccountSpec], fund_id: int | None) -> None:
+    for spec in specs:
+        session.add(
+            LedgerAccount(
+                book_id=book.id,
+                code=spec.code,
+                name=spec.name,
+                type=spec.type.value,
+                normal_sign=chart.normal_sign(spec.type),
+                fund_id=fund_id,
+                currency=book.currency,
+                must_not_go_negative=spec.must_not_go_negative,
+                balance=0,
+            )
+        )
+    session.flush()
+
+
+def book_of(session: Session, neighbourhood_id: int) -> Book:
+    """Return the neighbourhood's book."""
+    book = session.scalar(select(Book).where(Book.neighbourhood_id == neighbourhood_id))
+    if book is None:
+        raise NotFound("This neighbourhood has no book.")
+    return book
+
+
+def book_by_slug(session: Session, slug: str) -> Book:
+    """Return the book with this slug or raise NotFound."""
+    book = session.scalar(select(Book).where(Book.slug == slug))
+    if book is None:
+        raise NotFound(f"There is no book called {slug!r}.")
+    return book
+
+
+def post(session: Session, *, book: Book, entry: JournalEntry, now: datetime) -> Posted:
+    """Seal entry as the book's next transaction, or return the one already posted under its key.
+
+    Raises IdempotencyConflict when the key was used for a different entry, InsufficientFunds when a guarded
+    account would go below zero, AlreadyReversed when the reversed transaction was reversed before.
+    """
+    # Writers on one book take turns on the chain head row; this is what keeps the sequence gapless.
+    head = session.execute(
+        select(ChainHead.sequence, ChainHead.hash).where(ChainHead.book_id == book.id).with_for_update()
+    ).one()
+    existing = _by_key(session, book.id, entry.idempotency_key)
+    if existing is not None:
+        if (
+            canonical.canonical_bytes(book_id=book.id, sequence=existing.sequence, entry=entry)
+            != existing.canonical
+        ):
+            raise IdempotencyConflict()
+        return Posted(existing, created=False)
+    accounts = _accounts_for(session, book, entry)
+    _check_guards(accounts, entry)
+    reverses_id = _reversed_id(session, book, entry)
+    sequence = head.sequence + 1
+    data = canonical.canonical_bytes(book_id=book.id, sequence=sequence, entry=entry)
+    transaction = LedgerTransaction(
+        book_id=book.id,
+        sequence=sequence,
+        effective_date=entry.effective_date,
+        kind=entry.kind,
+        memo=entry.memo,
+        source=entry.source_dict(),
+        actor_id=entry.actor_id,
+        idempotency_key=entry.idempotency_key,
+        reverses_id=reverses_id,
+        format_version=canonical.FORMAT_VERSION,
+        canonical=data,
+        prev_hash=bytes(head.hash),
+        hash=canonical.chain_hash(bytes(head.hash), data),
+        recorded_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(transaction)
+            session.flush()  # the postings and the seal refer to the transaction's id
+            session.execute(
+                insert(LedgerPosting),
+                [
+                    {
+                        "transaction_id": transaction.id,
+                        "book_id": book.id,
+                        "line": line,
+                        "account_id": accounts[p.account].id,
+                        "amount": p.amount.amount,
+                        "currency": p.amount.currency,
+                    }
+                    for line, p in enumerate(entry.postings, start=1)
+                ],
+            )
+            session.execute(insert(LedgerSeal).values(transaction_id=transaction.id))
+    except IntegrityError as exc:
+        if "guard" in str(exc.orig):
+            raise InsufficientFunds() from exc
+        raise
+    for account in accounts.values():
+        session.expire(account, ["balance"])
+    return Posted(transaction, created=True)
+
+
+def _by_key(session: Session, book_id: int, key: str) -> LedgerTransaction | None:
+    return session.scalar(
+        select(LedgerTransaction).where(
+            LedgerTransaction.book_id == book_id, LedgerTransaction.idempotency_key == key
+        )
+    )
+
+
+def _accounts_for(session: Session, book: Book, entry: JournalEntry) -> dict[str, LedgerAccount]:
+    codes = set(entry.accounts())
+    rows = session.scalars(
+        select(LedgerAccount)
+        .where(LedgerAccount.book_id == book.id, LedgerAccount.code.in_(codes))
+        .execution_options(populate_existing=True)
+    ).all()
+    found = {account.code: account for account in rows}
+    missing = sorted(codes - found.keys())
+    if missing:
+        raise UnknownAccount(f"The book {book.slug} has no account {', '.join(missing)}.")
+    return found
+
+
+def _check_guards(accounts: dict[str, LedgerAccount], entry: JournalEntry) -> None:
+    deltas: dict[str, int] = defaultdict(int)
+    for p in entry.postings:
+        deltas[p.account] += p.amount.amount
+    for code, delta in deltas.items():
+        account = accounts[code]
+        if account.must_not_go_negative and (account.balance + delta) * account.normal_sign < 0:
+            raise InsufficientFunds(f"{account.name} holds too little for that.")
+
+
+def _reversed_id(session: Session, book: Book, entry: JournalEntry) -> int | None:
+    if entry.reverses_key is None:
+        return None
+    original = _by_key(session, book.id, entry.reverses_key)
+    if original is None:
+        raise NotFound("The transaction to reverse does not exist.")
+    if (
+        session.scalar(select(LedgerTransaction.id).where(LedgerTransaction.reverses_id == original.id))
+        is not None
+    ):
+        raise AlreadyReversed()
+    return original.id
+
+
+def entry_of(transaction: LedgerTransaction) -> JournalEntry:
+    """Rebuild the journal entry sealed in a transaction's canonical bytes."""
+    doc = canonical.decode(transaction.canonical)
+    return JournalEntry(
+        kind=doc["kind"],
+        effective_date=date.fromisoformat(doc["date"]),
+        memo=doc["memo"],
+        idempotency_key=doc["key"],
+        source=tuple(sorted(doc["source"].items())),
+        actor_id=doc["actor"],
+        reverses_key=doc["reverses"],
+        postings=tuple(
+            Posting(account, Money(amount, currency)) for account, amount, currency in doc["postings"]
+        ),
+    )
+
+
+def reverse(
+    session: Session,
+    *,
+    book: Book,
+    transaction_id: int,
+    on: date,
+    actor_id: int | None,
+    reason_code: str,
+    now: datetime,
+) -> Posted:
+    """Post the reversal of a transaction (idempotent: its key derives from the original's)."""
+    original = session.get(LedgerTransaction, transaction_id)
+    if original is None or original.book_id != book.id:
+        raise NotFound("No such transaction in this book.")
+    entry = rules.reversal(
+        entry_of(original),
+        key=f"reversal:{original.idempotency_key}",
+        on=on,
+        actor_id=actor_id,
+        reason_code=reason_code,
+    )
+    existing = _by_key(session, book.id, entry.idempotency_key)
+    if existing is not None and existing.reverses_id == original.id:
+        return Posted(existing, created=False)
+    return post(session, book=book, entry=entry, now=now)

@@ -1,0 +1,60 @@
+"""The `pledgebank` command: database migrations, the demo, and the ledger's checks."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from pledgebank import create_app, migrate
+from pledgebank.config import ConfigError
+
+
+def _create_app():
+    try:
+        return create_app()
+    except ConfigError as error:
+        click.echo(f"pledgebank: {error}", err=True)
+        sys.exit(1)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True, add_version_option=False)
+def main() -> None:
+    """PledgeBank: neighbourhoods pooling money on an audited ledger."""
+
+
+@main.group()
+def db() -> None:
+    """Database migrations (Alembic)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to a revision."""
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to a revision ("base" empties it)."""
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"database at {revision}")
+
+
+def register_commands() -> None:
+    """Attach the commands that live beside their features."""
+    from pledgebank.books.cli import ledger
+    from pledgebank.demo import demo
+
+    main.add_command(ledger)
+    main.add_command(demo)
+
+
+register_commands()

@@ -1,0 +1,177 @@
+"""Canonical byte encoding of a sealed entry and the SHA-256 hash chain over those bytes."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pledgebank.ledger.entries import JournalEntry
+from pledgebank.ledger.errors import LedgerError
+
+FORMAT_VERSION = 1
+HASH_SIZE = 32
+GENESIS_HASH = bytes(HASH_SIZE)
+
+_HEX_HASH = re.compile(r"[0-9a-fA-F]{64}")
+_FIELDS = frozenset(
+    {"v", "book", "seq", "date", "kind", "memo", "source", "actor", "key", "reverses", "postings"}
+)
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int
+
+
+def canonical_document(
+    *,
+    book_id: int,
+    sequence: int,
+    effective_date: datetime.date,
+    kind: str,
+    memo: str,
+    source: Mapping[str, str],
+    actor_id: int | None,
+    idempotency_key: str,
+    reverses_key: str | None,
+    postings: Iterable[tuple[str, int, str]],
+) -> dict[str, Any]:
+    """Return the JSON-ready document for one sealed entry from its individual fields.
+
+    Raises LedgerError when book_id or sequence is not a positive int.
+    """
+    if not _is_int(book_id) or book_id < 1:
+        raise LedgerError(f"book id must be a positive int, got {book_id!r}")
+    if not _is_int(sequence) or sequence < 1:
+        raise LedgerError(f"sequence must be a positive int, got {sequence!r}")
+    return {
+        "v": FORMAT_VERSION,
+        "book": book_id,
+        "seq": sequence,
+        "date": effective_date.isoformat(),
+        "kind": kind,
+        "memo": memo,
+        "source": dict(source),
+        "actor": actor_id,
+        "key": idempotency_key,
+        "reverses": reverses_key,
+        "postings": [[account, amount, currency] for account, amount, currency in postings],
+    }
+
+
+def encode(document: Mapping[str, Any]) -> bytes:
+    """Serialise a canonical document: sorted keys, no whitespace, ASCII-only JSON."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    return text.encode("ascii")
+
+
+def canonical_bytes(*, book_id: int, sequence: int, entry: JournalEntry) -> bytes:
+    """Return the canonical bytes sealing `entry` at `sequence` in book `book_id`."""
+    return encode(
+        canonical_document(
+            book_id=book_id,
+            sequence=sequence,
+            effective_date=entry.effective_date,
+            kind=entry.kind,
+            memo=entry.memo,
+            source=entry.source_dict(),
+            actor_id=entry.actor_id,
+            idempotency_key=entry.idempotency_key,
+            reverses_key=entry.reverses_key,
+            postings=[(p.account, p.amount.amount, p.amount.currency) for p in entry.postings],
+        )
+    )
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise LedgerError("duplicate key in canonical document")
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise LedgerError(f"non-finite number {name} in canonical document")
+
+
+def _check_shape(doc: dict[str, Any]) -> None:
+    checks = {
+        "book": _is_int(doc["book"]),
+        "seq": _is_int(doc["seq"]),
+        "date": isinstance(doc["date"], str),
+        "kind": isinstance(doc["kind"], str),
+        "memo": isinstance(doc["memo"], str),
+        "source": isinstance(doc["source"], dict) and all(isinstance(v, str) for v in doc["source"].values()),
+        "actor": doc["actor"] is None or _is_int(doc["actor"]),
+        "key": isinstance(doc["key"], str),
+        "reverses": doc["reverses"] is None or isinstance(doc["reverses"], str),
+        "postings": isinstance(doc["postings"], list)
+        and all(
+            isinstance(p, list)
+            and len(p) == 3
+            and isinstance(p[0], str)
+            and _is_int(p[1])
+            and isinstance(p[2], str)
+            for p in doc["postings"]
+        ),
+    }
+    bad = sorted(name for name, ok in checks.items() if not ok)
+    if bad:
+        raise LedgerError(f"malformed canonical field(s): {', '.join(bad)}")
+    try:
+        datetime.date.fromisoformat(doc["date"])
+    except ValueError as exc:
+        raise LedgerError("malformed canonical date") from exc
+
+
+def decode(data: bytes) -> dict[str, Any]:
+    """Parse and structurally validate canonical bytes.
+
+    Raises LedgerError for bytes that are not ASCII JSON, an unknown format version, missing or
+    extra fields, or fields of the wrong type. It does not check that the bytes are byte-for-byte
+    canonical; compare with `encode(decode(data))` for that.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise LedgerError("canonical data must be bytes")
+    try:
+        doc = json.loads(
+            bytes(data).decode("ascii"),
+            object_pairs_hook=_reject_duplicates,
+            parse_constant=_reject_constant,
+        )
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise LedgerError(f"malformed canonical bytes: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise LedgerError("canonical document must be a JSON object")
+    if doc.get("v") != FORMAT_VERSION or not _is_int(doc.get("v")):
+        raise LedgerError(f"unknown canonical format version: {doc.get('v')!r}")
+    if set(doc) != _FIELDS:
+        missing = sorted(_FIELDS - set(doc))
+        extra = sorted(set(doc) - _FIELDS)
+        raise LedgerError(f"canonical fields differ: missing {missing}, unexpected {extra}")
+    _check_shape(doc)
+    return doc
+
+
+def chain_hash(prev_hash: bytes, canonical: bytes) -> bytes:
+    """Return SHA-256(prev_hash || canonical); raises LedgerError unless prev_hash is 32 bytes."""
+    if not isinstance(prev_hash, bytes) or len(prev_hash) != HASH_SIZE:
+        raise LedgerError("previous hash must be 32 bytes")
+    if not isinstance(canonical, bytes):
+        raise LedgerError("canonical data must be bytes")
+    return hashlib.sha256(prev_hash + canonical).digest()
+
+
+def to_hex(digest: bytes) -> str:
+    """Return a hash as lowercase hex."""
+    return digest.hex()
+
+
+def from_hex(text: str) -> bytes:
+    """Parse a 64-character hex hash; raises LedgerError otherwise."""
+    if not isinstance(text, str) or not _HEX_HASH.fullmatch(text):
+        raise LedgerError("hash must be 64 hexadecimal characters")
+    return bytes.fromhex(text)

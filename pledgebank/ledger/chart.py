@@ -1,0 +1,146 @@
+"""The chart of accounts as pure data: book-level accounts plus a fixed set per fund."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class AccountType(StrEnum):
+    """The five fundamental account types."""
+
+    ASSET = "asset"
+    LIABILITY = "liability"
+    INCOME = "income"
+    EXPENSE = "expense"
+    EQUITY = "equity"
+
+
+def normal_sign(account_type: AccountType) -> int:
+    """Return +1 for debit-normal types (asset, expense) and -1 for credit-normal ones."""
+    return 1 if account_type in (AccountType.ASSET, AccountType.EXPENSE) else -1
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSpec:
+    """Description of one account in a book's chart.
+
+    With `must_not_go_negative`, the account must always satisfy `balance * normal_sign(type) >= 0`,
+    where balance is the signed sum of its postings (debits positive).
+    """
+
+    code: str
+    name: str
+    type: AccountType
+    fund: str | None
+    must_not_go_negative: bool
+
+
+STRIPE_CLEARING = "assets:stripe-clearing"
+BANK = "assets:bank"
+CASH = "assets:cash"
+RECEIVABLES = "assets:receivables"
+DEFERRED_INCOME = "liabilities:deferred-income"
+GRANTS_PAYABLE = "liabilities:grants-payable"
+
+INCOME_SOURCES: tuple[str, ...] = ("pledges", "levies", "sponsorship", "donations")
+FUND_SLUG_MAX_LENGTH = 64
+
+_FUND_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_TYPE_PREFIXES: dict[str, AccountType] = {
+    "assets": AccountType.ASSET,
+    "liabilities": AccountType.LIABILITY,
+    "income": AccountType.INCOME,
+    "expenses": AccountType.EXPENSE,
+    "equity": AccountType.EQUITY,
+}
+_FUND_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "income": INCOME_SOURCES,
+    "expenses": ("grants", "fees"),
+}
+
+
+def validate_fund_slug(slug: str) -> str:
+    """Return `slug` unchanged if it is a valid fund slug.
+
+    Raises ValueError unless it is 1-64 characters of lowercase a-z, 0-9 and single inner hyphens.
+    """
+    if not isinstance(slug, str) or len(slug) > FUND_SLUG_MAX_LENGTH or not _FUND_SLUG.fullmatch(slug):
+        raise ValueError(f"invalid fund slug: {slug!r}")
+    return slug
+
+
+def income_account(fund: str, source: str) -> str:
+    """Return the income account code for a fund and income source.
+
+    Raises ValueError for an unknown source (see INCOME_SOURCES) or an invalid fund slug.
+    """
+    if source not in INCOME_SOURCES:
+        raise ValueError(f"unknown income source: {source!r}")
+    return f"income:{validate_fund_slug(fund)}:{source}"
+
+
+def grants_expense(fund: str) -> str:
+    """Return the grants expense account code for a fund."""
+    return f"expenses:{validate_fund_slug(fund)}:grants"
+
+
+def fees_expense(fund: str) -> str:
+    """Return the payment-processing fees expense account code for a fund."""
+    return f"expenses:{validate_fund_slug(fund)}:fees"
+
+
+def fund_of(code: str) -> str | None:
+    """Return the fund slug of a per-fund account code, or None for book-level or unknown codes."""
+    parts = code.split(":")
+    if len(parts) != 3 or parts[2] not in _FUND_SUFFIXES.get(parts[0], ()):
+        return None
+    try:
+        return validate_fund_slug(parts[1])
+    except ValueError:
+        return None
+
+
+def type_of(code: str) -> AccountType:
+    """Return the account type implied by a code's prefix; raises ValueError for an unknown prefix."""
+    prefix = code.split(":", 1)[0]
+    if prefix not in _TYPE_PREFIXES:
+        raise ValueError(f"unknown account prefix in {code!r}")
+    return _TYPE_PREFIXES[prefix]
+
+
+def book_accounts() -> list[AccountSpec]:
+    """Return the accounts every book has, independent of its funds."""
+    return [
+        AccountSpec(STRIPE_CLEARING, "Stripe clearing", AccountType.ASSET, None, False),
+        AccountSpec(BANK, "Bank", AccountType.ASSET, None, True),
+        AccountSpec(CASH, "Cash held by treasurer", AccountType.ASSET, None, True),
+        AccountSpec(RECEIVABLES, "Receivables", AccountType.ASSET, None, False),
+        AccountSpec(DEFERRED_INCOME, "Income raised, not yet received", AccountType.LIABILITY, None, False),
+        AccountSpec(GRANTS_PAYABLE, "Grants payable", AccountType.LIABILITY, None, False),
+    ]
+
+
+def fund_accounts(fund_slug: str, fund_name: str) -> list[AccountSpec]:
+    """Return the income and expense accounts of one fund; raises ValueError for an invalid slug."""
+    validate_fund_slug(fund_slug)
+    specs = [
+        AccountSpec(
+            income_account(fund_slug, source), f"{fund_name}: {source}", AccountType.INCOME, fund_slug, False
+        )
+        for source in INCOME_SOURCES
+    ]
+    specs.append(
+        AccountSpec(grants_expense(fund_slug), f"{fund_name}: grants", AccountType.EXPENSE, fund_slug, False)
+    )
+    specs.append(
+        AccountSpec(
+            fees_expense(fund_slug),
+            f"{fund_name}: payment processing fees",
+            AccountType.EXPENSE,
+            fund_slug,
+            False,
+        )
+    )
+    return specs

@@ -1,0 +1,33 @@
+"""The kind strings that label journal entries, one per kind of money movement."""
+
+CARD_PAYMENT_RECEIVED = "card_payment_received"
+CASH_RECEIVED = "cash_received"
+REFUND = "refund"
+PAYOUT = "payout"
+CASH_BANKED = "cash_banked"
+RECEIVABLE_RAISED = "receivable_raised"
+RECEIVABLE_SETTLED = "receivable_settled"
+RECEIVABLE_WRITTEN_OFF = "receivable_written_off"
+GRANT_AWARDED = "grant_awarded"
+GRANT_PAID = "grant_paid"
+GRANT_RETURNED = "grant_returned"
+MATCH_OWED = "match_owed"
+MATCH_RECEIVED = "match_received"
+REVERSAL = "reversal"
+
+KINDS: tuple[str, ...] = (
+    CARD_PAYMENT_RECEIVED,
+    CASH_RECEIVED,
+    REFUND,
+    PAYOUT,
+    CASH_BANKED,
+    RECEIVABLE_RAISED,
+    RECEIVABLE_SETTLED,
+    RECEIVABLE_WRITTEN_OFF,
+    GRANT_AWARDED,
+    GRANT_PAID,
+    GRANT_RETURNED,
+    MATCH_OWED,
+    MATCH_RECEIVED,
+    REVERSAL,
+)

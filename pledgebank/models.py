@@ -1,0 +1,10 @@
+"""Import every model module so the metadata is complete (Alembic and tests use this)."""
+
+from pledgebank.accounts import models as accounts_models
+from pledgebank.books import models as books_models
+from pledgebank.db import Base
+from pledgebank.neighbourhoods import models as neighbourhoods_models
+
+metadata = Base.metadata
+
+__all__ = ["accounts_models", "books_models", "metadata", "neighbourhoods_models"]

@@ -1,0 +1,51 @@
+"""Forms for neighbourhoods, members and funds."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
+
+from pledgebank.neighbourhoods.roles import GRANTABLE
+
+
+class NeighbourhoodForm(FlaskForm):
+    """Create a neighbourhood."""
+
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Give the neighbourhood a name."), Length(min=3, max=120)],
+        description="For example 'Elm Park Residents' or 'Victoria Road and around'.",
+    )
+    postcode_district = StringField(
+        "Postcode district",
+        validators=[DataRequired("Enter a postcode district."), Length(max=10)],
+        description="The first part of the postcode, such as SE15. A full postcode works too.",
+    )
+    description = TextAreaField("What the neighbourhood is about", validators=[Optional(), Length(max=2000)])
+
+
+class RoleForm(FlaskForm):
+    """Give or take a role."""
+
+    role = SelectField(
+        "Role",
+        choices=[(r.value, r.value.title()) for r in GRANTABLE],
+        validators=[DataRequired("Choose a role.")],
+    )
+    change = HiddenField(validators=[AnyOf(["grant", "revoke"], "Choose give or take.")])
+
+
+class RemoveMemberForm(FlaskForm):
+    """Remove a member, with a reason for the audit log."""
+
+    reason = StringField(
+        "Reason", validators=[DataRequired("Say why this member is being removed."), Length(max=500)]
+    )
+
+
+class FundForm(FlaskForm):
+    """Add a fund."""
+
+    name = StringField("Fund name", validators=[DataRequired("Give the fund a name."), Length(min=3, max=80)])
+    description = TextAreaField("What the fund is for", validators=[Optional(), Length(max=1000)])

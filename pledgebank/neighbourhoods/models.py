@@ -1,0 +1,94 @@
+"""Neighbourhoods, their members and roles, and their funds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pledgebank.accounts.models import User
+from pledgebank.db import Base, BigId, UTCDateTime
+
+
+class Role(StrEnum):
+    """Roles a member can hold; every member is a resident, the others are granted by a chair."""
+
+    RESIDENT = "resident"
+    COMMITTEE = "committee"
+    TREASURER = "treasurer"
+    CHAIR = "chair"
+
+
+class Neighbourhood(Base):
+    """A neighbourhood: the unit that owns funds, pledges, levies, grant rounds and a book."""
+
+    __tablename__ = "neighbourhoods"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    postcode_district: Mapped[str] = mapped_column(String(8), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="neighbourhood", order_by="Membership.id"
+    )
+    funds: Mapped[list[Fund]] = relationship(back_populates="neighbourhood", order_by="Fund.id")
+
+
+class Membership(Base):
+    """A user's membership of a neighbourhood, with the roles they hold there."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("neighbourhood_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+    role_rows: Mapped[list[MembershipRole]] = relationship(
+        back_populates="membership", cascade="all, delete-orphan", order_by="MembershipRole.role"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The roles held, always including resident."""
+        return frozenset({Role.RESIDENT, *(Role(row.role) for row in self.role_rows)})
+
+
+class MembershipRole(Base):
+    """One role held by one membership (resident is implicit and never stored)."""
+
+    __tablename__ = "membership_roles"
+
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+    membership: Mapped[Membership] = relationship(back_populates="role_rows")
+
+
+class Fund(Base):
+    """A pot of money inside a neighbourhood's book; every neighbourhood has a general fund."""
+
+    __tablename__ = "funds"
+    __table_args__ = (UniqueConstraint("neighbourhood_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id"))
+    slug: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_general: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship(back_populates="funds")

@@ -1,0 +1,66 @@
+"""API schemas for neighbourhoods, members and funds."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+
+class NeighbourhoodQuerySchema(ma.Schema):
+    """Search parameters."""
+
+    q = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Length(max=100),
+        metadata={"description": "Words of the name, or a postcode district such as SE15"},
+    )
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=100))
+
+
+class NeighbourhoodCreateSchema(ma.Schema):
+    """A new neighbourhood."""
+
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=3, max=120))
+    postcode_district = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=10))
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
+
+
+class FundSchema(ma.Schema):
+    """A fund."""
+
+    slug = ma.fields.String(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+    description = ma.fields.String(dump_only=True)
+    is_general = ma.fields.Boolean(dump_only=True)
+
+
+class MemberSchema(ma.Schema):
+    """A member and their roles."""
+
+    user_id = ma.fields.Integer(dump_only=True)
+    display_name = ma.fields.Function(lambda m: m.user.display_name, dump_only=True)
+    roles = ma.fields.Function(lambda m: sorted(r.value for r in m.roles), dump_only=True)
+    joined_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class NeighbourhoodSchema(ma.Schema):
+    """A neighbourhood, as anyone may see it."""
+
+    slug = ma.fields.String(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+    postcode_district = ma.fields.String(dump_only=True)
+    description = ma.fields.String(dump_only=True)
+    currency = ma.fields.String(dump_only=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class NeighbourhoodDetailSchema(NeighbourhoodSchema):
+    """A neighbourhood with its funds; members and the caller's roles appear for members only."""
+
+    funds = ma.fields.List(ma.fields.Nested(FundSchema), dump_only=True)
+    my_roles = ma.fields.List(ma.fields.String(), dump_only=True, allow_none=True)
+    members = ma.fields.List(
+        ma.fields.Nested(MemberSchema),
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Present only when the caller is a member"},
+    )

@@ -1,0 +1,184 @@
+"""Creating, finding and joining neighbourhoods, and managing members' roles."""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from pledgebank.accounts.models import User
+from pledgebank.books.audit import record_event
+from pledgebank.books.services import open_book
+from pledgebank.errors import Conflict, EmailNotVerified, InvalidInput, NotAuthenticated, NotFound
+from pledgebank.neighbourhoods.funds import create_fund
+from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbourhood, Role
+from pledgebank.policy import Action, require
+
+# UK outward code ("SE15", "M1", "EC1A"); other countries can use any short code of letters and digits.
+_DISTRICT = re.compile(r"^[A-Z0-9]{2,8}$")
+_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
+
+
+def normalise_district(raw: str) -> str:
+    """Return the postcode district (outward code) from a district or a full postcode."""
+    text = " ".join((raw or "").upper().split())
+    outward = text.split(" ")[0] if text else ""
+    if " " not in text and len(text) >= 5 and text[-3].isdigit():
+        outward = text[:-3]  # a full postcode typed without its space, e.g. SE154AB
+    if not _DISTRICT.match(outward):
+        raise InvalidInput.field(
+            "postcode_district", "Enter a postcode district such as SE15, or a full postcode."
+        )
+    return outward
+
+
+def _slugify(name: str) -> str:
+    return _SLUG_CHARS.sub("-", name.lower()).strip("-")[:60] or "neighbourhood"
+
+
+def _unique_slug(session: Session, name: str) -> str:
+    base = _slugify(name)
+    taken = set(session.scalars(select(Neighbourhood.slug).where(Neighbourhood.slug.like(f"{base}%"))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_neighbourhood(
+    session: Session,
+    *,
+    actor_id: int,
+    name: str,
+    postcode_district: str,
+    description: str,
+    currency: str,
+    now: datetime,
+) -> Neighbourhood:
+    """Create a neighbourhood with its general fund and book; the verified creator becomes its chair."""
+    user = session.get(User, actor_id)
+    if user is None:
+        raise NotAuthenticated()
+    if not user.is_verified:
+        raise EmailNotVerified("Please verify your email address before creating a neighbourhood.")
+    clean_name = " ".join((name or "").split())
+    if not 3 <= len(clean_name) <= 120:
+        raise InvalidInput.field("name", "Give the neighbourhood a name of 3 to 120 characters.")
+    district = normalise_district(postcode_district)
+    text = (description or "").strip()
+    if len(text) > 2000:
+        raise InvalidInput.field("description", "Use at most 2000 characters.")
+    neighbourhood = Neighbourhood(
+        slug=_unique_slug(session, clean_name),
+        name=clean_name,
+        postcode_district=district,
+        description=text,
+        currency=currency,
+        created_at=now,
+        created_by_id=actor_id,
+    )
+    session.add(neighbourhood)
+    membership = Membership(neighbourhood=neighbourhood, user_id=actor_id, joined_at=now)
+    membership.role_rows.append(MembershipRole(role=Role.CHAIR.value))
+    session.add(membership)
+    session.flush()  # ids for the book, the fund and the audit events
+    book = open_book(session, neighbourhood=neighbourhood, now=now)
+    create_fund(
+        session,
+        neighbourhood=neighbourhood,
+        book=book,
+        name="General fund",
+        slug="general",
+        description="Money not set aside for anything in particular.",
+        is_general=True,
+        now=now,
+    )
+    record_event(
+        session,
+        actor_id=actor_id,
+        neighbourhood_id=neighbourhood.id,
+        action="neighbourhood.created",
+        subject=("neighbourhood", neighbourhood.id),
+        now=now,
+        after={"name": clean_name, "postcode_district": district},
+    )
+    record_event(
+        session,
+        actor_id=actor_id,
+        neighbourhood_id=neighbourhood.id,
+        action="role.granted",
+        subject=("user", actor_id),
+        now=now,
+        before={"roles": []},
+        after={"roles": ["chair"]},
+    )
+    return neighbourhood
+
+
+def get_neighbourhood(session: Session, slug: str) -> Neighbourhood:
+    """Return the neighbourhood with this slug or raise NotFound."""
+    neighbourhood = session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+    if neighbourhood is None:
+        raise NotFound("There is no neighbourhood at that address.")
+    return neighbourhood
+
+
+def search_neighbourhoods(session: Session, query: str, *, limit: int = 50) -> list[Neighbourhood]:
+    """Neighbourhoods whose name contains the words, or whose postcode district matches."""
+    text = " ".join((query or "").split())[:100]
+    statement = select(Neighbourhood).order_by(Neighbourhood.name).limit(limit)
+    if text:
+        conditions = [func.lower(Neighbourhood.name).contains(text.lower(), autoescape=True)]
+        with suppress(InvalidInput):  # not shaped like a district: search by name only
+            conditions.append(Neighbourhood.postcode_district == normalise_district(text))
+        statement = statement.where(or_(*conditions))
+    return list(session.scalars(statement))
+
+
+def members_of(session: Session, *, actor_id: int | None, neighbourhood: Neighbourhood) -> list[Membership]:
+    """The members with their roles; only members may see them."""
+    require(session, actor_id, neighbourhood.id, Action.VIEW_MEMBERS)
+    return list(
+        session.scalars(
+            select(Membership)
+            .options(selectinload(Membership.role_rows), selectinload(Membership.user))
+            .where(Membership.neighbourhood_id == neighbourhood.id)
+            .order_by(Membership.id)
+        )
+    )
+
+
+def membership_of(session: Session, *, user_id: int | None, neighbourhood_id: int) -> Membership | None:
+    """The user's membership of the neighbourhood, if any."""
+    if user_id is None:
+        return None
+    return session.scalar(
+        select(Membership).where(
+            Membership.user_id == user_id, Membership.neighbourhood_id == neighbourhood_id
+        )
+    )
+
+
+def join_neighbourhood(
+    session: Session, *, actor_id: int, neighbourhood: Neighbourhood, now: datetime
+) -> Membership:
+    """Join as a resident (verified users only)."""
+    if membership_of(session, user_id=actor_id, neighbourhood_id=neighbourhood.id) is not None:
+        raise Conflict("You are already a member of this neighbourhood.")
+    require(session, actor_id, neighbourhood.id, Action.JOIN)
+    membership = Membership(neighbourhood_id=neighbourhood.id, user_id=actor_id, joined_at=now)
+    session.add(membership)
+    session.flush()  # an id for the audit event; also trips the unique constraint on a double submit
+    record_event(
+        session,
+        actor_id=actor_id,
+        neighbourhood_id=neighbourhood.id,
+        action="member.joined",
+        subject=("user", actor_id),
+        now=now,
+        after={"roles": ["resident"]},
+    )
+    return membership

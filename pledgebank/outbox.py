@@ -1,0 +1,38 @@
+"""Emails that services ask for; they are sent only after the unit of work commits."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from pledgebank.db import after_commit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """One message: a recipient, a subject, and a template (under templates/email/) with its context."""
+
+    to: str
+    subject: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+class EmailSender(Protocol):
+    """Whatever delivers rendered email (Flask-Mail in the app)."""
+
+    def __call__(self, email: Email) -> None: ...
+
+
+def send_after_commit(session: Session, email: Email) -> None:
+    """Queue email for delivery once the current transaction commits."""
+    sender: EmailSender | None = session.info.get("send_email")
+    if sender is None:
+        log.warning("no email sender on this session; dropping %r to %s", email.subject, email.to)
+        return
+    after_commit(session, lambda: sender(email))

@@ -1,0 +1,95 @@
+"""The one authorisation policy: which roles may take which action in a neighbourhood.
+
+Views, the API and services all ask here; nothing else decides who may do what.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from pledgebank.accounts.models import User
+from pledgebank.errors import EmailNotVerified, Forbidden, NotAuthenticated
+from pledgebank.neighbourhoods.models import Membership, Role
+
+
+class Action(StrEnum):
+    """Everything a person can ask to do in a neighbourhood."""
+
+    VIEW_NEIGHBOURHOOD = "view_neighbourhood"
+    JOIN = "join"
+    VIEW_MEMBERS = "view_members"
+    LEAVE = "leave"
+    EDIT_NEIGHBOURHOOD = "edit_neighbourhood"
+    MANAGE_ROLES = "manage_roles"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    MANAGE_FUNDS = "manage_funds"
+    VIEW_LEDGER = "view_ledger"
+    EXPORT_LEDGER = "export_ledger"
+    RECORD_PAYMENT = "record_payment"
+
+
+EVERYONE = "everyone"
+NON_MEMBER = "non_member"
+_OFFICERS = frozenset({Role.COMMITTEE, Role.TREASURER, Role.CHAIR})
+
+# Action -> who may take it. EVERYONE includes signed-out visitors; NON_MEMBER is a signed-in, verified
+# user who is not yet a member; roles are the member's roles (every member is a resident).
+RULES: dict[Action, frozenset[str]] = {
+    Action.VIEW_NEIGHBOURHOOD: frozenset({EVERYONE}),
+    Action.JOIN: frozenset({NON_MEMBER}),
+    Action.VIEW_MEMBERS: frozenset({Role.RESIDENT}),
+    Action.LEAVE: frozenset({Role.RESIDENT}),
+    Action.EDIT_NEIGHBOURHOOD: frozenset({Role.CHAIR}),
+    Action.MANAGE_ROLES: frozenset({Role.CHAIR}),
+    Action.VIEW_AUDIT_LOG: _OFFICERS,
+    Action.MANAGE_FUNDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    Action.VIEW_LEDGER: _OFFICERS,
+    Action.EXPORT_LEDGER: frozenset({Role.TREASURER, Role.CHAIR}),
+    Action.RECORD_PAYMENT: frozenset({Role.TREASURER}),
+}
+
+
+def allows(action: Action, *, roles: frozenset[Role] | None, signed_in: bool, verified: bool) -> bool:
+    """Pure decision: may someone with these roles (None for a non-member) take the action?"""
+    allowed = RULES[action]
+    if EVERYONE in allowed:
+        return True
+    if roles is None:
+        return NON_MEMBER in allowed and signed_in and verified
+    return bool(allowed & roles)
+
+
+def roles_of(session: Session, user_id: int | None, neighbourhood_id: int) -> frozenset[Role] | None:
+    """The user's roles in the neighbourhood, or None when they are not a member."""
+    if user_id is None:
+        return None
+    membership = session.scalar(
+        select(Membership)
+        .options(selectinload(Membership.role_rows))
+        .where(Membership.user_id == user_id, Membership.neighbourhood_id == neighbourhood_id)
+    )
+    return None if membership is None else membership.roles
+
+
+def can(session: Session, user_id: int | None, neighbourhood_id: int, action: Action) -> bool:
+    """May this user (None when signed out) take the action in this neighbourhood?"""
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is not None and not user.is_active:
+        user = None
+    roles = roles_of(session, user.id, neighbourhood_id) if user else None
+    return allows(action, roles=roles, signed_in=user is not None, verified=bool(user and user.is_verified))
+
+
+def require(session: Session, user_id: int | None, neighbourhood_id: int, action: Action) -> None:
+    """Raise NotAuthenticated, EmailNotVerified or Forbidden unless the user may take the action."""
+    if can(session, user_id, neighbourhood_id, action):
+        return
+    if user_id is None:
+        raise NotAuthenticated()
+    user = session.get(User, user_id)
+    if action == Action.JOIN and user is not None and not user.is_verified:
+        raise EmailNotVerified()
+    raise Forbidden()

@@ -1,0 +1,125 @@
+"""One mapping from errors to responses: an HTML page for people, a JSON body for the API."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from pledgebank.errors import DomainError, NotAuthenticated
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    """True for API requests and clients that prefer JSON to HTML."""
+    if request.path.startswith("/api/") or request.path.startswith("/stripe/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn webargs/marshmallow nested messages into {"field.sub": [message, ...]}."""
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return {prefix or "_": list(messages)}
+    if isinstance(messages, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    return {prefix or "_": [str(messages)]}
+
+
+def json_error(status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> Response:
+    """The API's error body: {"error": code, "message": text, "fields": {name: [messages]}}."""
+    response = Response(status=status, mimetype="application/json")
+    response.set_data(json.dumps({"error": code, "message": message, "fields": fields or {}}))
+    return response
+
+
+def _page(status: int, title: str, message: str) -> tuple[str, int]:
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def handle_domain_error(error: DomainError) -> Any:
+    """Render a refused request as JSON or as a page (signed-out visitors are sent to sign in)."""
+    if wants_json():
+        return json_error(error.status, error.code, error.message, error.fields)
+    if isinstance(error, NotAuthenticated):
+        return redirect(
+            url_for("accounts.login", next=request.full_path if request.method == "GET" else None)
+        )
+    return _page(error.status, _TITLES.get(error.status, "Something is not right"), error.message)
+
+
+_TITLES = {
+    400: "Something is not right",
+    401: "Please sign in",
+    403: "You cannot do that",
+    404: "Page not found",
+    405: "Not allowed",
+    409: "That clashes with what is there",
+    413: "Too large",
+    422: "Please check what you entered",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+def handle_http_exception(error: HTTPException) -> Any:
+    """Render a framework error (404, 405, 429, CSRF, request validation) in our two formats."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    fields = _flatten(data.get("messages") or data.get("errors") or {}) if data else {}
+    if isinstance(error, CSRFError):
+        message = "This form has expired or was sent from elsewhere. Go back, reload the page and try again."
+    elif status == 429:
+        message = "Too many attempts. Wait a minute and try again."
+    elif status == 422 and fields:
+        message = "Some of the information given is not valid."
+    else:
+        message = error.description or _TITLES.get(status, "")
+    if wants_json():
+        response = json_error(
+            status,
+            "csrf_failed" if isinstance(error, CSRFError) else _CODES.get(status, "error"),
+            message,
+            fields,
+        )
+    else:
+        body, _ = _page(status, _TITLES.get(status, "Something is not right"), message)
+        response = Response(body, status=status, mimetype="text/html")
+    return response
+
+
+def handle_unexpected(error: Exception) -> Any:
+    """Log a bug and answer with a plain 500 (never a traceback)."""
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return handle_http_exception(InternalServerError())
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on the app."""
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,91 @@
+import pytest
+
+from pledgebank.ledger import chart
+from pledgebank.ledger.chart import AccountType, normal_sign
+
+
+@pytest.mark.parametrize(
+    ("account_type", "sign"),
+    [
+        (AccountType.ASSET, 1),
+        (AccountType.EXPENSE, 1),
+        (AccountType.LIABILITY, -1),
+        (AccountType.INCOME, -1),
+        (AccountType.EQUITY, -1),
+    ],
+)
+def test_normal_sign(account_type, sign):
+    assert normal_sign(account_type) == sign
+
+
+def test_book_accounts():
+    specs = {spec.code: spec for spec in chart.book_accounts()}
+    assert set(specs) == {
+        chart.STRIPE_CLEARING,
+        chart.BANK,
+        chart.CASH,
+        chart.RECEIVABLES,
+        chart.DEFERRED_INCOME,
+        chart.GRANTS_PAYABLE,
+    }
+    guarded = {code for code, spec in specs.items() if spec.must_not_go_negative}
+    assert guarded == {chart.BANK, chart.CASH}
+    assert specs[chart.DEFERRED_INCOME].type is AccountType.LIABILITY
+    assert all(spec.fund is None for spec in specs.values())
+    assert all(chart.type_of(code) is spec.type for code, spec in specs.items())
+
+
+def test_fund_accounts():
+    specs = chart.fund_accounts("roof-repair", "Roof repair")
+    codes = [spec.code for spec in specs]
+    assert codes == [
+        "income:roof-repair:pledges",
+        "income:roof-repair:levies",
+        "income:roof-repair:sponsorship",
+        "income:roof-repair:donations",
+        "expenses:roof-repair:grants",
+        "expenses:roof-repair:fees",
+    ]
+    assert all(spec.fund == "roof-repair" and not spec.must_not_go_negative for spec in specs)
+    assert all(chart.fund_of(code) == "roof-repair" for code in codes)
+    assert all(chart.type_of(spec.code) is spec.type for spec in specs)
+    assert specs[0].name.startswith("Roof repair")
+
+
+def test_code_helpers():
+    assert chart.income_account("f1", "levies") == "income:f1:levies"
+    assert chart.grants_expense("f1") == "expenses:f1:grants"
+    assert chart.fees_expense("f1") == "expenses:f1:fees"
+    with pytest.raises(ValueError, match="income source"):
+        chart.income_account("f1", "salary")
+
+
+@pytest.mark.parametrize(
+    "slug", ["", "Roof", "roof_repair", "-roof", "roof-", "roof--repair", "r:x", "a" * 65, None]
+)
+def test_invalid_fund_slugs(slug):
+    with pytest.raises(ValueError):
+        chart.validate_fund_slug(slug)
+    with pytest.raises(ValueError):
+        chart.grants_expense(slug)
+
+
+@pytest.mark.parametrize(
+    ("code", "fund"),
+    [
+        ("income:roof:pledges", "roof"),
+        ("expenses:a-1:fees", "a-1"),
+        ("assets:bank", None),
+        ("income:roof:salary", None),
+        ("expenses:Roof:fees", None),
+        ("liabilities:roof:grants", None),
+        ("income:roof:pledges:extra", None),
+    ],
+)
+def test_fund_of(code, fund):
+    assert chart.fund_of(code) == fund
+
+
+def test_type_of_unknown_prefix():
+    with pytest.raises(ValueError):
+        chart.type_of("stuff:x")

@@ -1,0 +1,263 @@
+import datetime
+
+import pytest
+
+from pledgebank.ledger import rules
+from pledgebank.ledger.chart import (
+    BANK,
+    CASH,
+    DEFERRED_INCOME,
+    GRANTS_PAYABLE,
+    RECEIVABLES,
+    STRIPE_CLEARING,
+)
+from pledgebank.ledger.errors import CurrencyMismatch, InvalidAmount, InvalidEntry
+from pledgebank.ledger.money import Money
+
+DAY = datetime.date(2025, 4, 1)
+COMMON = {"key": "k-1", "on": DAY, "source": {"pledge": 12}, "actor_id": 3}
+INCOME = "income:roof:pledges"
+FEES = "expenses:roof:fees"
+GRANTS = "expenses:roof:grants"
+
+
+def gbp(amount):
+    return Money(amount, "GBP")
+
+
+def legs(entry):
+    return [(p.account, p.amount.amount, p.amount.currency) for p in entry.postings]
+
+
+def check_common(entry, kind):
+    assert entry.kind == kind
+    assert kind in rules.KINDS
+    assert entry.idempotency_key == "k-1"
+    assert entry.effective_date == DAY
+    assert entry.source == (("pledge", "12"),)
+    assert entry.actor_id == 3
+    assert entry.memo.startswith(kind)
+    for currency in entry.currencies():
+        assert sum(p.amount.amount for p in entry.postings if p.amount.currency == currency) == 0
+
+
+def test_kinds_are_unique():
+    assert len(set(rules.KINDS)) == len(rules.KINDS) == 14
+
+
+def test_card_payment_received():
+    e = rules.card_payment_received(
+        gross=gbp(1000), fee=gbp(45), fund="roof", income_source="pledges", **COMMON
+    )
+    check_common(e, rules.CARD_PAYMENT_RECEIVED)
+    assert legs(e) == [(STRIPE_CLEARING, 955, "GBP"), (FEES, 45, "GBP"), (INCOME, -1000, "GBP")]
+    assert e.memo == "card_payment_received fund=roof income=pledges"
+
+
+def test_card_payment_received_without_fee_and_all_fee():
+    e = rules.card_payment_received(
+        gross=gbp(1000), fee=gbp(0), fund="roof", income_source="pledges", **COMMON
+    )
+    assert legs(e) == [(STRIPE_CLEARING, 1000, "GBP"), (INCOME, -1000, "GBP")]
+    e = rules.card_payment_received(
+        gross=gbp(30), fee=gbp(30), fund="roof", income_source="pledges", **COMMON
+    )
+    assert legs(e) == [(FEES, 30, "GBP"), (INCOME, -30, "GBP")]
+
+
+@pytest.mark.parametrize(
+    ("gross", "fee", "error"),
+    [
+        (gbp(100), gbp(101), InvalidAmount),
+        (gbp(100), gbp(-1), InvalidAmount),
+        (gbp(0), gbp(0), InvalidAmount),
+        (gbp(-100), gbp(0), InvalidAmount),
+        (gbp(100), Money(1, "EUR"), CurrencyMismatch),
+        (100, gbp(1), InvalidAmount),
+    ],
+)
+def test_card_payment_rejects(gross, fee, error):
+    with pytest.raises(error):
+        rules.card_payment_received(gross=gross, fee=fee, fund="roof", income_source="pledges", **COMMON)
+
+
+def test_cash_received():
+    e = rules.cash_received(amount=gbp(500), fund="roof", income_source="donations", **COMMON)
+    check_common(e, rules.CASH_RECEIVED)
+    assert legs(e) == [(CASH, 500, "GBP"), ("income:roof:donations", -500, "GBP")]
+    e = rules.cash_received(amount=gbp(500), fund="roof", income_source="levies", into=BANK, **COMMON)
+    assert legs(e) == [(BANK, 500, "GBP"), ("income:roof:levies", -500, "GBP")]
+    with pytest.raises(InvalidEntry):
+        rules.cash_received(amount=gbp(1), fund="roof", income_source="levies", into=RECEIVABLES, **COMMON)
+    with pytest.raises(ValueError):
+        rules.cash_received(amount=gbp(1), fund="roof", income_source="salary", **COMMON)
+
+
+def test_refund():
+    e = rules.refund(amount=gbp(1000), fund="roof", income_source="pledges", **COMMON)
+    check_common(e, rules.REFUND)
+    assert legs(e) == [(INCOME, 1000, "GBP"), (STRIPE_CLEARING, -1000, "GBP")]
+    e = rules.refund(amount=gbp(10), fund="roof", income_source="pledges", from_account=CASH, **COMMON)
+    assert legs(e) == [(INCOME, 10, "GBP"), (CASH, -10, "GBP")]
+
+
+def test_payout():
+    e = rules.payout(amount=gbp(955), **COMMON)
+    check_common(e, rules.PAYOUT)
+    assert legs(e) == [(BANK, 955, "GBP"), (STRIPE_CLEARING, -955, "GBP")]
+
+
+def test_cash_banked():
+    e = rules.cash_banked(amount=gbp(2000), **COMMON)
+    check_common(e, rules.CASH_BANKED)
+    assert legs(e) == [(BANK, 2000, "GBP"), (CASH, -2000, "GBP")]
+
+
+def test_receivable_raised():
+    e = rules.receivable_raised(amount=gbp(300), **COMMON)
+    check_common(e, rules.RECEIVABLE_RAISED)
+    assert legs(e) == [(RECEIVABLES, 300, "GBP"), (DEFERRED_INCOME, -300, "GBP")]
+
+
+@pytest.mark.parametrize("into", [STRIPE_CLEARING, CASH, BANK])
+def test_receivable_settled(into):
+    e = rules.receivable_settled(amount=gbp(300), fund="roof", income_source="levies", into=into, **COMMON)
+    check_common(e, rules.RECEIVABLE_SETTLED)
+    assert legs(e) == [
+        (into, 300, "GBP"),
+        (RECEIVABLES, -300, "GBP"),
+        (DEFERRED_INCOME, 300, "GBP"),
+        ("income:roof:levies", -300, "GBP"),
+    ]
+
+
+def test_receivable_settled_by_card_with_fee():
+    e = rules.receivable_settled(
+        amount=gbp(300), fund="roof", income_source="levies", into=STRIPE_CLEARING, fee=gbp(20), **COMMON
+    )
+    assert legs(e) == [
+        (STRIPE_CLEARING, 280, "GBP"),
+        (FEES, 20, "GBP"),
+        (RECEIVABLES, -300, "GBP"),
+        (DEFERRED_INCOME, 300, "GBP"),
+        ("income:roof:levies", -300, "GBP"),
+    ]
+    with pytest.raises(InvalidEntry):
+        rules.receivable_settled(
+            amount=gbp(300), fund="roof", income_source="levies", into=BANK, fee=gbp(20), **COMMON
+        )
+    with pytest.raises(InvalidAmount):
+        rules.receivable_settled(
+            amount=gbp(300), fund="roof", income_source="levies", into=STRIPE_CLEARING, fee=gbp(301), **COMMON
+        )
+
+
+def test_receivable_written_off():
+    e = rules.receivable_written_off(amount=gbp(300), **COMMON)
+    check_common(e, rules.RECEIVABLE_WRITTEN_OFF)
+    assert legs(e) == [(DEFERRED_INCOME, 300, "GBP"), (RECEIVABLES, -300, "GBP")]
+
+
+def test_grant_awarded():
+    e = rules.grant_awarded(amount=gbp(5000), fund="roof", **COMMON)
+    check_common(e, rules.GRANT_AWARDED)
+    assert legs(e) == [(GRANTS, 5000, "GBP"), (GRANTS_PAYABLE, -5000, "GBP")]
+
+
+def test_grant_paid():
+    e = rules.grant_paid(amount=gbp(5000), **COMMON)
+    check_common(e, rules.GRANT_PAID)
+    assert legs(e) == [(GRANTS_PAYABLE, 5000, "GBP"), (BANK, -5000, "GBP")]
+    e = rules.grant_paid(amount=gbp(50), from_account=CASH, **COMMON)
+    assert legs(e) == [(GRANTS_PAYABLE, 50, "GBP"), (CASH, -50, "GBP")]
+    with pytest.raises(InvalidEntry):
+        rules.grant_paid(amount=gbp(50), from_account=STRIPE_CLEARING, **COMMON)
+
+
+def test_grant_returned():
+    e = rules.grant_returned(amount=gbp(700), fund="roof", **COMMON)
+    check_common(e, rules.GRANT_RETURNED)
+    assert legs(e) == [(BANK, 700, "GBP"), (GRANTS, -700, "GBP")]
+
+
+def test_match_owed():
+    e = rules.match_owed(amount=gbp(2500), **COMMON)
+    check_common(e, rules.MATCH_OWED)
+    assert legs(e) == [(RECEIVABLES, 2500, "GBP"), (DEFERRED_INCOME, -2500, "GBP")]
+
+
+def test_match_received():
+    e = rules.match_received(amount=gbp(2500), fund="roof", **COMMON)
+    check_common(e, rules.MATCH_RECEIVED)
+    assert legs(e) == [
+        (BANK, 2500, "GBP"),
+        (RECEIVABLES, -2500, "GBP"),
+        (DEFERRED_INCOME, 2500, "GBP"),
+        ("income:roof:sponsorship", -2500, "GBP"),
+    ]
+
+
+def test_reversal():
+    original = rules.card_payment_received(
+        gross=gbp(1000), fee=gbp(45), fund="roof", income_source="pledges", **COMMON
+    )
+    e = rules.reversal(original, key="k-2", on=DAY, actor_id=9, reason_code="duplicate")
+    assert e.kind == rules.REVERSAL
+    assert e.reverses_key == "k-1"
+    assert e.source == original.source
+    assert e.memo == "reversal of=card_payment_received reason=duplicate"
+    assert legs(e) == [(STRIPE_CLEARING, -955, "GBP"), (FEES, -45, "GBP"), (INCOME, 1000, "GBP")]
+    again = rules.reversal(e, key="k-3", on=DAY, reason_code="mistake", source={"ticket": 4})
+    assert legs(again) == legs(original)
+    assert again.reverses_key == "k-2" and again.source == (("ticket", "4"),)
+
+
+@pytest.mark.parametrize("reason", ["", "Duplicate", "paid by Jane Smith", "x" * 41, None])
+def test_reversal_rejects_free_text_reason(reason):
+    original = rules.payout(amount=gbp(1), **COMMON)
+    with pytest.raises(InvalidEntry):
+        rules.reversal(original, key="k-2", on=DAY, reason_code=reason)
+
+
+def test_reversal_cannot_reuse_the_original_key():
+    original = rules.payout(amount=gbp(1), **COMMON)
+    with pytest.raises(InvalidEntry):
+        rules.reversal(original, key="k-1", on=DAY, reason_code="duplicate")
+
+
+AMOUNT_RULES = [
+    lambda amount: rules.cash_received(amount=amount, fund="roof", income_source="pledges", **COMMON),
+    lambda amount: rules.refund(amount=amount, fund="roof", income_source="pledges", **COMMON),
+    lambda amount: rules.payout(amount=amount, **COMMON),
+    lambda amount: rules.cash_banked(amount=amount, **COMMON),
+    lambda amount: rules.receivable_raised(amount=amount, **COMMON),
+    lambda amount: rules.receivable_settled(
+        amount=amount, fund="roof", income_source="pledges", into=BANK, **COMMON
+    ),
+    lambda amount: rules.receivable_written_off(amount=amount, **COMMON),
+    lambda amount: rules.grant_awarded(amount=amount, fund="roof", **COMMON),
+    lambda amount: rules.grant_paid(amount=amount, **COMMON),
+    lambda amount: rules.grant_returned(amount=amount, fund="roof", **COMMON),
+    lambda amount: rules.match_owed(amount=amount, **COMMON),
+    lambda amount: rules.match_received(amount=amount, fund="roof", **COMMON),
+]
+
+
+@pytest.mark.parametrize("rule", AMOUNT_RULES)
+@pytest.mark.parametrize("amount", [gbp(0), gbp(-1), 100])
+def test_rules_reject_non_positive_amounts(rule, amount):
+    with pytest.raises(InvalidAmount):
+        rule(amount)
+
+
+@pytest.mark.parametrize("rule", AMOUNT_RULES)
+@pytest.mark.parametrize("currency", ["JPY", "KWD", "EUR"])
+def test_rules_work_in_any_currency(rule, currency):
+    e = rule(Money(7, currency))
+    assert e.currencies() == (currency,)
+    assert sum(p.amount.amount for p in e.postings) == 0
+
+
+def test_rules_require_keyword_arguments():
+    with pytest.raises(TypeError):
+        rules.payout(gbp(1), "k", DAY, {})
