@@ -43,6 +43,7 @@ CASH = "assets:cash"
 RECEIVABLES = "assets:receivables"
 DEFERRED_INCOME = "liabilities:deferred-income"
 GRANTS_PAYABLE = "liabilities:grants-payable"
+PLEDGES_HELD = "liabilities:pledges-held"
 
 INCOME_SOURCES: tuple[str, ...] = ("pledges", "levies", "sponsorship", "donations")
 FUND_SLUG_MAX_LENGTH = 64
@@ -119,6 +120,9 @@ def book_accounts() -> list[AccountSpec]:
         AccountSpec(RECEIVABLES, "Receivables", AccountType.ASSET, None, False),
         AccountSpec(DEFERRED_INCOME, "Income raised, not yet received", AccountType.LIABILITY, None, False),
         AccountSpec(GRANTS_PAYABLE, "Grants payable", AccountType.LIABILITY, None, False),
+        AccountSpec(
+            PLEDGES_HELD, "Cash pledges held until the pledge succeeds", AccountType.LIABILITY, None, False
+        ),
     ]
 
 

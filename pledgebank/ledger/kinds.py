@@ -14,6 +14,9 @@ GRANT_RETURNED = "grant_returned"
 MATCH_OWED = "match_owed"
 MATCH_RECEIVED = "match_received"
 REVERSAL = "reversal"
+PLEDGE_CASH_HELD = "pledge_cash_held"
+PLEDGE_CASH_RECOGNISED = "pledge_cash_recognised"
+PLEDGE_CASH_RETURNED = "pledge_cash_returned"
 
 KINDS: tuple[str, ...] = (
     CARD_PAYMENT_RECEIVED,
@@ -30,4 +33,7 @@ KINDS: tuple[str, ...] = (
     MATCH_OWED,
     MATCH_RECEIVED,
     REVERSAL,
+    PLEDGE_CASH_HELD,
+    PLEDGE_CASH_RECOGNISED,
+    PLEDGE_CASH_RETURNED,
 )

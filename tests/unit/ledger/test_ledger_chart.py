@@ -27,6 +27,7 @@ def test_book_accounts():
         chart.RECEIVABLES,
         chart.DEFERRED_INCOME,
         chart.GRANTS_PAYABLE,
+        chart.PLEDGES_HELD,
     }
     guarded = {code for code, spec in specs.items() if spec.must_not_go_negative}
     assert guarded == {chart.BANK, chart.CASH}

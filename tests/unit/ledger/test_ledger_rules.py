@@ -42,7 +42,7 @@ def check_common(entry, kind):
 
 
 def test_kinds_are_unique():
-    assert len(set(rules.KINDS)) == len(rules.KINDS) == 14
+    assert len(set(rules.KINDS)) == len(rules.KINDS) == 17
 
 
 def test_card_payment_received():
