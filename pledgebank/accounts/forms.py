@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from pledgebank.accounts.services import MAX_PASSWORD, MIN_PASSWORD
@@ -93,7 +94,7 @@ class ApiTokenForm(FlaskForm):
     )
     scope = RadioField(
         "Access",
-        choices=[("read", "Read only"), ("read-write", "Read and write")],
+        choices=[SelectChoice("read", "Read only"), SelectChoice("read-write", "Read and write")],
         default="read",
         validators=[DataRequired("Choose the access this token has.")],
     )

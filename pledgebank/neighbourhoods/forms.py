@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
+from pledgebank.errors import InvalidInput
 from pledgebank.neighbourhoods.roles import GRANTABLE
+from pledgebank.neighbourhoods.services import normalise_district
 
 
 class NeighbourhoodForm(FlaskForm):
@@ -24,13 +27,20 @@ class NeighbourhoodForm(FlaskForm):
     )
     description = TextAreaField("What the neighbourhood is about", validators=[Optional(), Length(max=2000)])
 
+    def validate_postcode_district(self, field: StringField) -> None:
+        """Check the district's shape with the form, so that it is shown together with any other error."""
+        try:
+            normalise_district(field.data)
+        except InvalidInput as error:
+            raise ValidationError(error.message) from None
+
 
 class RoleForm(FlaskForm):
     """Give or take a role."""
 
     role = SelectField(
         "Role",
-        choices=[(r.value, r.value.title()) for r in GRANTABLE],
+        choices=[SelectChoice(r.value, r.value.title()) for r in GRANTABLE],
         validators=[DataRequired("Choose a role.")],
     )
     change = HiddenField(validators=[AnyOf(["grant", "revoke"], "Choose give or take.")])

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from pledgebank.errors import InvalidInput
+from pledgebank.neighbourhoods.services import normalise_district
+
 
 class NeighbourhoodQuerySchema(ma.Schema):
     """Search parameters."""
@@ -22,6 +25,14 @@ class NeighbourhoodCreateSchema(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=3, max=120))
     postcode_district = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=10))
     description = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
+
+    @ma.validates("postcode_district")
+    def validate_postcode_district(self, value: str, **_kwargs) -> None:
+        """Check the district's shape here, so that it is reported together with any other bad field."""
+        try:
+            normalise_district(value)
+        except InvalidInput as error:
+            raise ma.ValidationError(error.message) from None
 
 
 class FundSchema(ma.Schema):

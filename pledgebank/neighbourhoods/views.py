@@ -238,7 +238,10 @@ def audit_log(slug: str):
     before = request.args.get("before", type=int)
     events = list_events(session, neighbourhood_id=neighbourhood.id, before_id=before)
     ids = {e.actor_id for e in events} | {int(e.subject_id) for e in events if e.subject_type == "user"}
-    people = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).tuples().all())
+    people = {
+        row.id: row.display_name
+        for row in session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    }
     return render_template(
         "neighbourhoods/audit.html", neighbourhood=neighbourhood, events=events, people=people
     )

@@ -9,7 +9,7 @@ from flask import Flask, Response, json, redirect, render_template, request, url
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from pledgebank.errors import DomainError, NotAuthenticated
+from pledgebank.errors import DomainError, InvalidInput, NotAuthenticated, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,20 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
             flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
         return flat
     return {prefix or "_": [str(messages)]}
+
+
+# Where webargs found a request argument; fields are named without it, as the service names them.
+_LOCATIONS = frozenset({"json", "query", "querystring", "form", "headers", "cookies", "files", "view_args"})
+
+
+def _without_locations(messages: Any) -> Any:
+    """Merge webargs' {"json": {...}, "query": {...}} so that fields are named as in the service's errors."""
+    if isinstance(messages, dict) and messages and set(messages) <= _LOCATIONS:
+        merged: dict[str, Any] = {}
+        for inner in messages.values():
+            merged.update(inner if isinstance(inner, dict) else {"_": inner})
+        return merged
+    return messages
 
 
 def json_error(status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> Response:
@@ -88,7 +102,7 @@ def handle_http_exception(error: HTTPException) -> Any:
     """Render a framework error (404, 405, 429, CSRF, request validation) in our two formats."""
     status = error.code or 500
     data = getattr(error, "data", None) or {}
-    fields = _flatten(data.get("messages") or data.get("errors") or {}) if data else {}
+    fields = _flatten(_without_locations(data.get("messages") or data.get("errors") or {})) if data else {}
     if isinstance(error, CSRFError):
         message = "This form has expired or was sent from elsewhere. Go back, reload the page and try again."
     elif status == 429:
@@ -118,8 +132,36 @@ def handle_unexpected(error: Exception) -> Any:
     return handle_http_exception(InternalServerError())
 
 
+NUL = "\x00"
+
+
+def _nul_fields(value: Any, prefix: str = "") -> list[str]:
+    """The names (dotted for nested JSON) of every string in value that holds a NUL character."""
+    if isinstance(value, str):
+        return [prefix or "_"] if NUL in value else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    return [
+        name for key, item in items for name in _nul_fields(item, f"{prefix}.{key}" if prefix else str(key))
+    ]
+
+
+def refuse_nul_characters() -> None:
+    """Refuse NUL characters anywhere in a request: no field accepts them and PostgreSQL cannot store them."""
+    if NUL in request.path:
+        raise NotFound()
+    named = [key for key, value in request.args.items(multi=True) if NUL in key or NUL in value]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        named += [key for key, value in request.form.items(multi=True) if NUL in key or NUL in value]
+    elif request.is_json:
+        named += _nul_fields(request.get_json(silent=True))
+    if named:
+        message = "Text may not contain NUL characters."
+        raise InvalidInput(message, fields={name: [message] for name in named})
+
+
 def register(app: Flask) -> None:
-    """Install the handlers on the app."""
+    """Install the handlers on the app, and the check that keeps NUL characters out of every request."""
+    app.before_request(refuse_nul_characters)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)
