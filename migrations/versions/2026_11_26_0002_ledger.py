@@ -58,9 +58,10 @@ SQLITE_TRIGGERS = [
                 hash = (SELECT hash FROM ledger_transactions WHERE id = NEW.transaction_id)
           WHERE book_id = (SELECT book_id FROM ledger_transactions WHERE id = NEW.transaction_id);
        END""",
-    """CREATE TRIGGER ledger_accounts_fixed BEFORE UPDATE OF id, book_id, code, currency, type, normal_sign
-       ON ledger_accounts
-       BEGIN SELECT RAISE(ABORT, 'ledger: an account''s identity and currency never change'); END""",
+    # The guard flag is fixed too: switching it off would let a guarded account be overdrawn.
+    """CREATE TRIGGER ledger_accounts_fixed BEFORE UPDATE OF id, book_id, code, currency, type, normal_sign,
+       must_not_go_negative ON ledger_accounts
+       BEGIN SELECT RAISE(ABORT, 'ledger: an account''s identity, currency and guard never change'); END""",
 ]
 
 POSTGRES_TRIGGERS = [
@@ -112,8 +113,9 @@ POSTGRES_TRIGGERS = [
     """CREATE FUNCTION pb_ledger_account_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
          IF NEW.id <> OLD.id OR NEW.book_id <> OLD.book_id OR NEW.code <> OLD.code
-            OR NEW.currency <> OLD.currency OR NEW.type <> OLD.type OR NEW.normal_sign <> OLD.normal_sign THEN
-           RAISE EXCEPTION 'ledger: an account''s identity and currency never change'
+            OR NEW.currency <> OLD.currency OR NEW.type <> OLD.type OR NEW.normal_sign <> OLD.normal_sign
+            OR NEW.must_not_go_negative <> OLD.must_not_go_negative THEN
+           RAISE EXCEPTION 'ledger: an account''s identity, currency and guard never change'
              USING ERRCODE = 'restrict_violation';
          END IF;
          RETURN NEW;

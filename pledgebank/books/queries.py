@@ -70,22 +70,21 @@ def transactions_page(
         .limit(per_page)
     ).all()
     ids = [row.id for row in rows]
-    reversed_seq = dict(
-        session.execute(
+    reversed_seq: dict[int, int] = {
+        row.id: row.sequence
+        for row in session.execute(
             select(LedgerTransaction.id, LedgerTransaction.sequence).where(
                 LedgerTransaction.id.in_([r.reverses_id for r in rows if r.reverses_id])
             )
         )
-        .tuples()
-        .all()
-    )
+    }
     lines: dict[int, list[PostingLine]] = defaultdict(list)
     for p, code, name in session.execute(
         select(LedgerPosting, LedgerAccount.code, LedgerAccount.name)
         .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
         .where(LedgerPosting.transaction_id.in_(ids))
         .order_by(LedgerPosting.transaction_id, LedgerPosting.line)
-    ).tuples():
+    ):
         lines[p.transaction_id].append(PostingLine(p.line, code, name, p.amount, p.currency))
     views = [
         TransactionView(

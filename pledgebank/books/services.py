@@ -134,8 +134,9 @@ def post(session: Session, *, book: Book, entry: JournalEntry, now: datetime) ->
             raise IdempotencyConflict()
         return Posted(existing, created=False)
     accounts = _accounts_for(session, book, entry)
-    _check_guards(accounts, entry)
+    # A second reversal is AlreadyReversed whatever the balances would allow.
     reverses_id = _reversed_id(session, book, entry)
+    _check_guards(accounts, entry)
     sequence = head.sequence + 1
     data = canonical.canonical_bytes(book_id=book.id, sequence=sequence, entry=entry)
     transaction = LedgerTransaction(
