@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_core(app: Flask) -> None:
+    from pledgebank.accounts.services import configure_password_hashing
     from pledgebank.accounts.tokens import LinkSigner
     from pledgebank.clock import Clock
     from pledgebank.db import make_engine, make_session_factory
@@ -52,6 +53,25 @@ def _init_core(app: Flask) -> None:
     app.extensions["pledgebank.sessions"] = factory
     app.extensions["pledgebank.clock"] = app.config.get("CLOCK") or Clock()
     app.extensions["pledgebank.signer"] = LinkSigner(app.config["SECRET_KEY"])
+    configure_password_hashing(
+        time_cost=app.config["PASSWORD_HASH_TIME_COST"], memory_kib=app.config["PASSWORD_HASH_MEMORY_KIB"]
+    )
+    app.extensions["pledgebank.gateway"] = app.config.get("GATEWAY") or _gateway(app.config)
+
+
+def _gateway(config: dict[str, Any]):
+    from pledgebank.payments.offline import NoCardPayments
+
+    if not config["STRIPE_SECRET_KEY"]:
+        return NoCardPayments()
+    from pledgebank.payments.stripe_gateway import StripeGateway
+
+    return StripeGateway(
+        secret_key=config["STRIPE_SECRET_KEY"],
+        webhook_secret=config["STRIPE_WEBHOOK_SECRET"],
+        api_base=config["STRIPE_API_BASE"],
+        max_retries=0 if config["ENV"] == "testing" else 2,
+    )
 
 
 def _init_extensions(app: Flask) -> None:
@@ -89,12 +109,18 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.extensions import csrf
     from pledgebank.neighbourhoods import api as neighbourhoods_api
     from pledgebank.neighbourhoods import views as neighbourhoods_views
+    from pledgebank.payments import views as payments_views
+    from pledgebank.pledges import api as pledges_api
+    from pledgebank.pledges import views as pledges_views
     from pledgebank.web import main
 
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(neighbourhoods_views.bp)
     app.register_blueprint(books_views.bp)
+    app.register_blueprint(payments_views.bp)
+    csrf.exempt(payments_views.bp)
+    app.register_blueprint(pledges_views.bp)
     api = Api(
         app,
         spec_kwargs={
@@ -105,7 +131,7 @@ def _register_blueprints(app: Flask) -> None:
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (accounts_api.blp, neighbourhoods_api.blp, books_api.blp):
+    for blueprint in (accounts_api.blp, neighbourhoods_api.blp, books_api.blp, pledges_api.blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.extensions["pledgebank.api"] = api

@@ -48,6 +48,19 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"database at {revision}")
 
 
+@main.command("run-due")
+@with_appcontext
+def run_due_command() -> None:
+    """Do all time-driven work that is due (deadlines, holds, collection, captures); safe to repeat."""
+    from pledgebank.jobs import run_due
+
+    done = run_due(current_app._get_current_object())
+    if not done:
+        click.echo("nothing was due")
+    for what, count in sorted(done.items()):
+        click.echo(f"{count:>6}  {what}")
+
+
 def register_commands() -> None:
     """Attach the commands that live beside their features."""
     from pledgebank.books.cli import ledger

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 
 class Clock:
@@ -38,3 +39,8 @@ class Clock:
             raise ValueError("a frozen time must be timezone-aware")
         with self._lock:
             self._frozen_at = at.astimezone(UTC)
+
+
+def local_date(moment: datetime, zone: str) -> date:
+    """The calendar date of an aware instant in a time zone (books are kept in local dates)."""
+    return moment.astimezone(ZoneInfo(zone)).date()

@@ -49,6 +49,10 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "STRIPE_WEBHOOK_SECRET": ("", str),
     "STRIPE_API_BASE": ("", str),
     "RUN_DUE_INTERVAL": (60, _int),
+    "PAYMENT_ATTEMPT_LEASE": (300, _int),
+    "PASSWORD_HASH_TIME_COST": (3, _int),
+    "PASSWORD_HASH_MEMORY_KIB": (65536, _int),
+    "DEMO": (False, _flag),
 }
 
 DEV_SECRET = "dev-only-secret-key-not-for-production"  # noqa: S105

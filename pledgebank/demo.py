@@ -1,27 +1,47 @@
-"""`pledgebank demo`: migrate the embedded database, load demo data, print how to sign in, and serve."""
+"""`pledgebank demo`: the embedded database and the Stripe emulator, demo data, the logins, and the server.
+
+Unless real Stripe keys are configured, the demo starts the local Stripe emulator (localstripe through our
+launcher, on 127.0.0.1) and runs in Stripe's test mode against it, so pledges can be made with test cards.
+Demo mode also shows buttons that move the service's clock forward, to watch a pledge activate and collect.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.serving import run_simple
 
-from pledgebank import migrate
+from pledgebank import PROJECT_ROOT, create_app, migrate
 from pledgebank.accounts.services import create_user
 from pledgebank.books.services import book_of, post
+from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import funds, roles, services
 from pledgebank.neighbourhoods.models import Neighbourhood
-from pledgebank.web.session import now, transaction
+
+log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "pledgebank-demo"  # noqa: S105 - printed on start; demo data only
 DEMO_SLUG = "elm-park"
+EMULATOR_PORT = 8420
+DEMO_WEBHOOK_SECRET = "whsec_pledgebank_demo"  # noqa: S105 - the local emulator's, not a real secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +64,10 @@ PEOPLE = (
 )
 
 
-def seed(session: Session, *, at: datetime, currency: str) -> bool:
-    """Load the demo neighbourhood unless it is there already; return True if it was loaded now."""
+def seed(session: Session, *, at: datetime, currency: str) -> dict[str, int] | None:
+    """Load the demo neighbourhood unless it is there already; return the people's ids if loaded now."""
     if session.scalar(select(Neighbourhood.id).where(Neighbourhood.slug == DEMO_SLUG)) is not None:
-        return False
+        return None
     ids = {}
     for person in PEOPLE:
         user = create_user(
@@ -84,7 +104,7 @@ def seed(session: Session, *, at: datetime, currency: str) -> bool:
         description="Repairs to the Elm Park playground fence and equipment.",
     )
     _seed_ledger(session, place, treasurer_id=ids[PEOPLE[1].email], at=at, currency=currency)
-    return True
+    return ids
 
 
 def _seed_ledger(
@@ -106,30 +126,11 @@ def _seed_ledger(
             source={"demo": 1},
             actor_id=treasurer_id,
         ),
-        rules.card_payment_received(
-            gross=gbp(2_500),
-            fee=gbp(58),
-            fund="playground-fund",
-            income_source="pledges",
-            key="demo:card:1",
-            on=day - timedelta(days=12),
-            source={"demo": 2},
-        ),
-        rules.card_payment_received(
-            gross=gbp(1_000),
-            fee=gbp(35),
-            fund="playground-fund",
-            income_source="pledges",
-            key="demo:card:2",
-            on=day - timedelta(days=11),
-            source={"demo": 3},
-        ),
-        rules.payout(amount=gbp(3_407), key="demo:payout:1", on=day - timedelta(days=5), source={"demo": 4}),
         rules.cash_banked(
             amount=gbp(10_000),
             key="demo:banked:1",
             on=day - timedelta(days=4),
-            source={"demo": 5},
+            source={"demo": 2},
             actor_id=treasurer_id,
         ),
         rules.grant_awarded(
@@ -137,7 +138,7 @@ def _seed_ledger(
             fund="general",
             key="demo:award:1",
             on=day - timedelta(days=3),
-            source={"demo": 6},
+            source={"demo": 3},
             actor_id=treasurer_id,
         ),
         rules.grant_paid(
@@ -145,7 +146,7 @@ def _seed_ledger(
             from_account=chart.BANK,
             key="demo:paid:1",
             on=day - timedelta(days=1),
-            source={"demo": 7},
+            source={"demo": 4},
             actor_id=treasurer_id,
         ),
     ]
@@ -153,19 +154,181 @@ def _seed_ledger(
         post(session, book=book, entry=entry, now=at)
 
 
+def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
+    """Two demo pledges; three residents have already pledged to the first with a test card."""
+    from pledgebank.jobs import payments_context
+    from pledgebank.payments.gateway import TestCard
+    from pledgebank.pledges import cards, extras, signups
+    from pledgebank.pledges.services import PledgeTerms, create_pledge, get_pledge
+
+    now = app.extensions["pledgebank.clock"].now()
+    sessions = app.extensions["pledgebank.sessions"]
+    chair, treasurer = ids[PEOPLE[0].email], ids[PEOPLE[1].email]
+    with unit_of_work(sessions) as session:
+        place = services.get_neighbourhood(session, DEMO_SLUG)
+        fence = create_pledge(
+            session,
+            actor_id=chair,
+            neighbourhood=place,
+            now=now,
+            terms=PledgeTerms(
+                fund_slug="playground-fund",
+                title="Mend the playground fence",
+                description="Replace the broken posts and panels on the north side of the playground.",
+                amount_kind="fixed",
+                amount=1000,
+                target_pledgers=5,
+                target_amount=None,
+                deadline=now + timedelta(days=14),
+            ),
+        )
+        trees = create_pledge(
+            session,
+            actor_id=treasurer,
+            neighbourhood=place,
+            now=now,
+            terms=PledgeTerms(
+                fund_slug="general",
+                title="Plant twenty street trees",
+                description="Twenty young limes and rowans along Victoria Road, planted by volunteers.",
+                amount_kind="minimum",
+                amount=500,
+                target_pledgers=None,
+                target_amount=30_000,
+                deadline=now + timedelta(days=30),
+            ),
+        )
+        extras.add_match_offer(
+            session,
+            actor_id=chair,
+            pledge=trees,
+            sponsor_name="Elm Park Bakery",
+            ratio="1:2",
+            cap=10_000,
+            now=now,
+        )
+        fence_id = fence.id
+    if not app.extensions["pledgebank.gateway"].available:
+        return
+    ctx = payments_context(app)
+    for person in PEOPLE[4:]:
+        with unit_of_work(sessions) as session:
+            signup_id = signups.sign(
+                session,
+                actor_id=ids[person.email],
+                pledge=get_pledge(session, fence_id),
+                amount=None,
+                method="card",
+                card_payments=True,
+                now=now,
+            ).id
+        cards.use_test_card(
+            ctx,
+            signup_id=signup_id,
+            user_id=ids[person.email],
+            card=TestCard.SUCCEEDS,
+            return_url=app.config["BASE_URL"],
+            now=now,
+        )
+
+
+def _start_emulator(instance: Path) -> tuple[subprocess.Popen | None, str]:
+    base = f"http://127.0.0.1:{EMULATOR_PORT}"
+    command = [
+        sys.executable,
+        "-m",
+        "pledgebank.payments.emulator",
+        "--port",
+        str(EMULATOR_PORT),
+        "--store",
+        str(instance / "stripe-emulator.pickle"),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    for _ in range(100):
+        if _answers(base):
+            return process, base
+        if process.poll() is not None:
+            return None, ""
+        time.sleep(0.1)
+    process.terminate()
+    return None, ""
+
+
+def _answers(base: str) -> bool:
+    """True once the emulator answers HTTP at all (it says 401 to a request without a key)."""
+    try:
+        urllib.request.urlopen(f"{base}/v1/customers", timeout=1)  # noqa: S310 - our local emulator
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _register_webhook(api_base: str, url: str) -> None:
+    data = urlencode({"url": url, "secret": DEMO_WEBHOOK_SECRET}).encode()
+    request = urllib.request.Request(f"{api_base}/_config/webhooks/demo", data=data, method="POST")  # noqa: S310
+    with suppress(OSError):
+        urllib.request.urlopen(request, timeout=5)  # noqa: S310
+
+
+def _run_due_forever(app: Flask, interval: int, stop: threading.Event) -> None:
+    from pledgebank.jobs import run_due
+
+    while not stop.wait(interval):
+        with app.app_context():
+            try:
+                for what, count in run_due(app).items():
+                    log.warning("run-due: %s %s", count, what)
+            except Exception:
+                log.exception("run-due failed")
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--serve/--no-serve", default=True, help="Start the web server after loading the data.")
-@with_appcontext
 def demo(host: str, port: int, serve: bool) -> None:
-    """Migrate the database, load the demo neighbourhood, print the demo logins, and serve."""
-    app = current_app._get_current_object()
+    """Migrate, start the Stripe emulator, load the demo neighbourhood, print the logins, and serve."""
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    instance = PROJECT_ROOT / "instance"
+    instance.mkdir(exist_ok=True)
+    emulator = None
+    if not os.environ.get("PLEDGEBANK_STRIPE_SECRET_KEY"):
+        emulator, api_base = _start_emulator(instance)
+        if emulator is not None:
+            os.environ.update(
+                {
+                    "PLEDGEBANK_STRIPE_SECRET_KEY": "sk_test_pledgebank_demo",
+                    "PLEDGEBANK_STRIPE_PUBLISHABLE_KEY": "pk_test_pledgebank_demo",
+                    "PLEDGEBANK_STRIPE_WEBHOOK_SECRET": DEMO_WEBHOOK_SECRET,
+                    "PLEDGEBANK_STRIPE_API_BASE": api_base,
+                }
+            )
+            _register_webhook(api_base, f"http://{host}:{port}/stripe/webhook")
+    os.environ.setdefault("PLEDGEBANK_DEMO", "1")
+    os.environ.setdefault("PLEDGEBANK_BASE_URL", f"http://{host}:{port}")
+    try:
+        _demo(create_app(), host, port, serve, emulator is not None)
+    finally:
+        if emulator is not None:
+            emulator.terminate()
+
+
+def _demo(app: Flask, host: str, port: int, serve: bool, emulated: bool) -> None:
     migrate.upgrade(app.config["DATABASE_URL"])
-    with transaction() as session:
-        loaded = seed(session, at=now(), currency=app.config["CURRENCY"])
-    click.echo("Demo data " + ("loaded." if loaded else "already present."))
+    with app.app_context():
+        now = app.extensions["pledgebank.clock"].now()
+        with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+            ids = seed(session, at=now, currency=app.config["CURRENCY"])
+        if ids is not None:
+            seed_pledges(app, ids)
+    click.echo("Demo data " + ("loaded." if ids else "already present."))
     click.echo(f"Database: {app.config['DATABASE_URL']}")
+    if emulated:
+        click.echo(
+            f"Card payments: Stripe test mode against the local emulator at {app.config['STRIPE_API_BASE']}"
+        )
     click.echo(f"Every demo account's password is: {DEMO_PASSWORD}")
     for person in PEOPLE:
         click.echo(f"  {person.email:<22} {person.name:<14} {', '.join(('resident', *person.roles))}")
@@ -173,6 +336,14 @@ def demo(host: str, port: int, serve: bool) -> None:
         click.echo(
             f"Emails are written to {app.config['MAIL_OUTBOX']} and listed at http://{host}:{port}/dev/outbox"
         )
-    if serve:
-        click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
-        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    if not serve:
+        return
+    stop = threading.Event()
+    interval = min(app.config["RUN_DUE_INTERVAL"], 15)
+    threading.Thread(target=_run_due_forever, args=(app, interval, stop), daemon=True).start()
+    click.echo(f"Serving on http://{host}:{port}/  (due work runs every {interval} s; Ctrl+C to stop)")
+    try:
+        # Flask's app.run() refuses to start inside a `flask` CLI command; serve with werkzeug directly.
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    finally:
+        stop.set()

@@ -4,7 +4,16 @@ from pledgebank.accounts import models as accounts_models
 from pledgebank.books import models as books_models
 from pledgebank.db import Base
 from pledgebank.neighbourhoods import models as neighbourhoods_models
+from pledgebank.payments import models as payments_models
+from pledgebank.pledges import models as pledges_models
 
 metadata = Base.metadata
 
-__all__ = ["accounts_models", "books_models", "metadata", "neighbourhoods_models"]
+__all__ = [
+    "accounts_models",
+    "books_models",
+    "metadata",
+    "neighbourhoods_models",
+    "payments_models",
+    "pledges_models",
+]

@@ -29,6 +29,9 @@ class Action(StrEnum):
     VIEW_LEDGER = "view_ledger"
     EXPORT_LEDGER = "export_ledger"
     RECORD_PAYMENT = "record_payment"
+    CREATE_PLEDGE = "create_pledge"
+    PLEDGE = "pledge"
+    MANAGE_PLEDGES = "manage_pledges"
 
 
 EVERYONE = "everyone"
@@ -49,6 +52,9 @@ RULES: dict[Action, frozenset[str]] = {
     Action.VIEW_LEDGER: _OFFICERS,
     Action.EXPORT_LEDGER: frozenset({Role.TREASURER, Role.CHAIR}),
     Action.RECORD_PAYMENT: frozenset({Role.TREASURER}),
+    Action.CREATE_PLEDGE: frozenset({Role.RESIDENT}),
+    Action.PLEDGE: frozenset({Role.RESIDENT}),
+    Action.MANAGE_PLEDGES: frozenset({Role.COMMITTEE, Role.CHAIR}),
 }
 
 

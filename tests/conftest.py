@@ -6,6 +6,12 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,6 +115,9 @@ def app_config(database_url: str, tmp_path: Path, clock: Clock) -> dict:
         "MAIL_OUTBOX": str(tmp_path / "outbox"),
         "BASE_URL": "http://localhost",
         "CLOCK": clock,
+        # Real Argon2id at a low cost: the suite creates hundreds of users.
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_KIB": 1024,
     }
 
 
@@ -136,3 +145,46 @@ def web(app) -> WebClient:
 def sessions(app):
     """The app's session factory, for arranging data and checking results in tests."""
     return app.extensions["pledgebank.sessions"]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody is listening on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def stripe_emulator() -> Iterator[str]:
+    """The Stripe emulator (localstripe through our launcher) on a free local port, for the whole run."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pledgebank.payments.emulator", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"{base}/v1/customers", timeout=1)  # noqa: S310 - our own local emulator
+            break
+        except urllib.error.HTTPError:
+            break  # it answers (401 without a key): it is up
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"the Stripe emulator exited: {process.stderr.read().decode()}") from None
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("the Stripe emulator did not start within 30 s")
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def stripe_api(stripe_emulator: str) -> str:
+    """The emulator, emptied for this test."""
+    request = urllib.request.Request(f"{stripe_emulator}/_config/data", method="DELETE")  # noqa: S310
+    urllib.request.urlopen(request, timeout=5)  # noqa: S310
+    return stripe_emulator

@@ -18,6 +18,8 @@ from pledgebank.neighbourhoods import roles, services
 from pledgebank.neighbourhoods.models import Neighbourhood
 
 PASSWORD = "correct horse battery staple"
+STRIPE_TEST_KEY = "sk_test_pledgebank_local"
+STRIPE_WEBHOOK_SECRET = "whsec_pledgebank_test"
 WHEN = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _LINK = re.compile(r"https?://\S+")
@@ -141,3 +143,14 @@ def add_member(sessions, slug: str, user_id: int, *granted: str) -> None:
 def neighbourhood(session, slug: str) -> Neighbourhood:
     """Load a neighbourhood by slug."""
     return services.get_neighbourhood(session, slug)
+
+
+def with_stripe(config: dict, api_base: str) -> dict:
+    """App settings that point the service at the emulator in test mode."""
+    return {
+        **config,
+        "STRIPE_SECRET_KEY": STRIPE_TEST_KEY,
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_pledgebank_local",
+        "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+        "STRIPE_API_BASE": api_base,
+    }

@@ -34,6 +34,11 @@ class Neighbourhood(Base):
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Settings for pledges: may residents pay cash; must the committee approve new pledges; how long the
+    # collection window after activation lasts (inside a card hold's lifetime of about a week).
+    allow_cash_pledges: Mapped[bool] = mapped_column(default=True)
+    pledges_need_approval: Mapped[bool] = mapped_column(default=False)
+    collection_window_hours: Mapped[int] = mapped_column(default=72)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="neighbourhood", order_by="Membership.id"

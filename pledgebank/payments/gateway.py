@@ -1,0 +1,218 @@
+"""What the service needs from a card processor, in domain terms: outcomes, never SDK objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from pledgebank.errors import Conflict, DomainError
+
+
+class TestCard(StrEnum):
+    """Stripe's documented test cards that test mode offers instead of a card form."""
+
+    __test__ = False  # not a pytest test class
+
+    SUCCEEDS = "succeeds"
+    DECLINED_AT_SETUP = "declined_at_setup"
+    DECLINES_AT_CHARGE = "declines_at_charge"
+    REQUIRES_AUTHENTICATION = "requires_authentication"
+
+
+TEST_CARD_NUMBERS = {
+    TestCard.SUCCEEDS: "4242424242424242",
+    TestCard.DECLINED_AT_SETUP: "4000000000000002",
+    TestCard.DECLINES_AT_CHARGE: "4000000000000341",
+    TestCard.REQUIRES_AUTHENTICATION: "4000002500003155",
+}
+
+TEST_CARD_LABELS = {
+    TestCard.SUCCEEDS: "Visa 4242 4242 4242 4242: always succeeds",
+    TestCard.DECLINED_AT_SETUP: "Visa 4000 0000 0000 0002: declined when saved",
+    TestCard.DECLINES_AT_CHARGE: "Visa 4000 0000 0000 0341: saves, then declines when charged",
+    TestCard.REQUIRES_AUTHENTICATION: "Visa 4000 0025 0000 3155: asks the bank to authenticate (3-D Secure)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCard:
+    """A card saved for later off-session use."""
+
+    payment_method_id: str
+    brand: str
+    last4: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardSetup:
+    """Result of saving a card: saved (card set), needs authentication, or declined (code)."""
+
+    setup_intent_id: str
+    status: str  # "saved" | "needs_authentication" | "declined" | "pending"
+    card: SavedCard | None = None
+    decline_code: str | None = None
+    client_secret: str | None = None
+    redirect_url: str | None = None
+
+
+class PaymentStatus(StrEnum):
+    """Where a payment stands, in our words."""
+
+    AUTHORISED = "authorised"  # a hold: money reserved, not yet taken
+    SUCCEEDED = "succeeded"  # money taken
+    NEEDS_AUTHENTICATION = "needs_authentication"  # the cardholder must authenticate on-session
+    DECLINED = "declined"  # the bank said no; another card may work
+    CANCELED = "canceled"  # the hold was released
+    PROCESSING = "processing"
+    FAILED = "failed"  # something else went wrong; retry later
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """A PaymentIntent as the service sees it."""
+
+    payment_intent_id: str
+    status: PaymentStatus
+    amount: int
+    currency: str
+    charge_id: str | None = None
+    decline_code: str | None = None
+    client_secret: str | None = None
+    redirect_url: str | None = None
+    metadata: dict[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """What Stripe took and kept for a captured charge (from its balance transaction)."""
+
+    charge_id: str
+    balance_transaction_id: str
+    amount: int
+    fee: int
+    net: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """A verified webhook event: its id, type and the id of the object it is about."""
+
+    id: str
+    type: str
+    object_type: str
+    object_id: str
+    created: int
+
+
+class GatewayUnavailable(DomainError):
+    """The processor could not be reached or answered with a server error; the call may be retried."""
+
+    status = 503
+    code = "payments_unavailable"
+    default_message = "Card payments are not available just now. Please try again in a few minutes."
+
+
+class PaymentRefused(Conflict):
+    """The processor refused the request as it stands (an object gone or in the wrong state)."""
+
+    code = "payment_refused"
+    default_message = "The card payment could not go ahead as it stands; reload the page and try again."
+
+    def __init__(self, message: str | None = None, *, stripe_code: str | None = None) -> None:
+        super().__init__(message)
+        self.stripe_code = stripe_code
+
+
+class InvalidWebhook(Exception):
+    """A webhook whose signature is missing, wrong or too old."""
+
+
+class PaymentGateway(Protocol):
+    """Card payments through a processor; every creating call takes an idempotency key."""
+
+    test_mode: bool
+    available: bool
+
+    def create_customer(self, *, email: str, reference: str, idempotency_key: str) -> str:
+        """Create a customer and return its id."""
+        ...
+
+    def start_card_setup(
+        self, *, customer_id: str, metadata: dict[str, str], idempotency_key: str
+    ) -> CardSetup:
+        """Start saving a card for off-session use; the result carries the client secret for Stripe.js."""
+        ...
+
+    def setup_with_test_card(self, *, setup_intent_id: str, card: TestCard, return_url: str) -> CardSetup:
+        """Test mode: confirm a setup with one of Stripe's test cards."""
+        ...
+
+    def finish_test_authentication(self, *, setup_intent_id: str, succeed: bool) -> CardSetup:
+        """Test mode, emulator: complete or fail the simulated 3-D Secure step of a card setup."""
+        ...
+
+    def card_setup(self, setup_intent_id: str) -> CardSetup:
+        """Read a setup's current state."""
+        ...
+
+    def hold(
+        self,
+        *,
+        customer_id: str,
+        payment_method_id: str,
+        amount: int,
+        currency: str,
+        metadata: dict[str, str],
+        idempotency_key: str,
+    ) -> Payment:
+        """Reserve money off-session (manual capture)."""
+        ...
+
+    def charge(
+        self,
+        *,
+        customer_id: str,
+        payment_method_id: str,
+        amount: int,
+        currency: str,
+        metadata: dict[str, str],
+        idempotency_key: str,
+    ) -> Payment:
+        """Take money off-session now (automatic capture)."""
+        ...
+
+    def capture(self, *, payment_intent_id: str, idempotency_key: str) -> Payment:
+        """Take the money of an authorised hold."""
+        ...
+
+    def cancel(self, *, payment_intent_id: str, idempotency_key: str) -> Payment:
+        """Release a hold (or abandon a payment that needs action)."""
+        ...
+
+    def payment(self, payment_intent_id: str) -> Payment:
+        """Read a payment's current state."""
+        ...
+
+    def find_payment(self, *, customer_id: str, attempt_key: str) -> Payment | None:
+        """Find the payment an earlier attempt created (by the attempt key in its metadata), if any."""
+        ...
+
+    def settlement(self, charge_id: str) -> Settlement:
+        """The amount, fee and net of a charge, from its balance transaction."""
+        ...
+
+    def finish_test_payment_authentication(
+        self, *, payment_intent_id: str, client_secret: str, succeed: bool
+    ) -> Payment:
+        """Test mode, emulator: complete or fail the simulated 3-D Secure step of a payment."""
+        ...
+
+    def release_card(self, payment_method_id: str) -> None:
+        """Detach a saved card from its customer."""
+        ...
+
+    def verify_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:
+        """Check a webhook's signature and return the event; raise InvalidWebhook otherwise."""
+        ...

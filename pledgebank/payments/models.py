@@ -1,0 +1,60 @@
+"""Stripe customers, recorded payment attempts, and webhook events already handled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pledgebank.db import Base, BigId, UTCDateTime
+
+
+class AttemptStatus(StrEnum):
+    """An attempt is started before the call to Stripe and finished after its outcome is stored."""
+
+    STARTED = "started"
+    FINISHED = "finished"
+
+
+class PaymentCustomer(Base):
+    """The Stripe customer that holds a user's saved cards."""
+
+    __tablename__ = "payment_customers"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PaymentAttempt(Base):
+    """A call to Stripe that creates or moves money, recorded before it is made (key = idempotency key).
+
+    A started attempt whose outcome never arrived (the process died) is finished later by run-due, which
+    finds the Stripe object by the key in its metadata instead of calling again.
+    """
+
+    __tablename__ = "payment_attempts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    operation: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(60), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    stripe_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StripeEvent(Base):
+    """A webhook event, stored once under its id in the same unit of work as its effects."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    type: Mapped[str] = mapped_column(String(80))
+    object_id: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    effect: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,240 @@
+"""Forms for pledges: starting one, pledging, saving a test card, and the committee's and treasurer's tools.
+
+The app-wide CSRF protection checks every POST before a view runs, so these forms carry the token as a
+plain hidden input and do not check it again (several of them share one page).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from pledgebank.ledger.errors import LedgerError
+from pledgebank.ledger.money import Money
+from pledgebank.payments.gateway import TEST_CARD_LABELS
+
+
+class _Form(FlaskForm):
+    class Meta:
+        csrf = False
+
+
+def parse_money(text: str | None, currency: str, *, what: str) -> int | None:
+    """Pounds and pence as typed ("10", "7.50", "£1,200") in minor units; None when blank."""
+    cleaned = (text or "").strip().replace(",", "").replace(" ", "").lstrip("£$€")
+    if not cleaned:
+        return None
+    try:
+        amount = Money.from_decimal(cleaned, currency).amount
+    except (LedgerError, ArithmeticError, ValueError):
+        raise ValidationError(f"Enter {what} as a number of pounds, like 10 or 7.50.") from None
+    if amount <= 0:
+        raise ValidationError(f"Enter {what} above zero.")
+    return amount
+
+
+def parse_count(text: str | None, *, what: str) -> int | None:
+    """A whole number as typed; None when blank."""
+    cleaned = (text or "").strip().replace(",", "")
+    if not cleaned:
+        return None
+    if not cleaned.isdigit() or len(cleaned) > 9:
+        raise ValidationError(f"Enter {what} as a whole number, like 40.")
+    return int(cleaned)
+
+
+class PledgeForm(_Form):
+    """Start a pledge. Amounts are parsed into `parsed` (minor units), the deadline into `deadline_utc`."""
+
+    fund = SelectField(
+        "Fund the money goes to", validators=[DataRequired("Choose a fund.")], validate_choice=False
+    )
+    title = StringField(
+        "Title",
+        validators=[DataRequired("Give the pledge a title."), Length(max=120)],
+        description="Short and concrete, for example 'Mend the playground fence'.",
+    )
+    description = TextAreaField(
+        "What will happen",
+        validators=[DataRequired("Say what will happen if the pledge succeeds."), Length(max=4000)],
+        description="What the money pays for, who does it and when.",
+    )
+    amount_kind = RadioField(
+        "How much each person pledges",
+        choices=[
+            SelectChoice("fixed", "Everyone pledges the same amount"),
+            SelectChoice("minimum", "Everyone pledges at least an amount, and may give more"),
+        ],
+        validators=[DataRequired("Choose a fixed amount or a minimum.")],
+        default="fixed",
+    )
+    amount = StringField(
+        "Amount per person, in pounds",
+        validators=[DataRequired("Enter the amount each person pledges.")],
+        description="The fixed amount, or the minimum. For example 10 or 7.50.",
+        render_kw={"inputmode": "decimal", "spellcheck": "false"},
+    )
+    target_pledgers = StringField(
+        "Number of people needed",
+        validators=[Optional()],
+        description="Set this, a money target, or both (then both must be met).",
+        render_kw={"inputmode": "numeric"},
+    )
+    target_amount = StringField(
+        "Money needed, in pounds",
+        validators=[Optional()],
+        render_kw={"inputmode": "decimal", "spellcheck": "false"},
+    )
+    deadline = StringField(
+        "Deadline date",
+        validators=[DataRequired("Enter the date of the deadline.")],
+        description="UK time. If the target is not met by then, nobody pays.",
+        render_kw={"type": "date"},
+    )
+    deadline_time = StringField(
+        "Deadline time",
+        validators=[DataRequired("Enter the time of the deadline.")],
+        render_kw={"type": "time"},
+    )
+    cap = StringField(
+        "Most people who can pledge",
+        validators=[Optional()],
+        description="Leave blank for no limit.",
+        render_kw={"inputmode": "numeric"},
+    )
+    allow_cash = BooleanField("Let people pay in cash or by bank transfer to the treasurer", default=True)
+
+    def __init__(self, *args, currency: str = "GBP", zone: str = "Europe/London", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency, self.zone = currency, zone
+        self.parsed: dict[str, int | None] = {}
+        self.deadline_utc: datetime | None = None
+
+    def validate_fund(self, field: Field) -> None:
+        """One of the neighbourhood's funds."""
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose one of the neighbourhood's funds.")
+
+    def _money(self, field: Field, what: str) -> None:
+        self.parsed[field.name] = parse_money(field.data, self.currency, what=what)
+
+    def validate_amount(self, field: Field) -> None:
+        """Pounds and pence, above zero."""
+        self._money(field, "the amount")
+
+    def validate_target_amount(self, field: Field) -> None:
+        """Pounds and pence, above zero, or blank."""
+        self._money(field, "the money needed")
+
+    def validate_target_pledgers(self, field: Field) -> None:
+        """A whole number, or blank."""
+        self.parsed[field.name] = parse_count(field.data, what="the number of people")
+
+    def validate_cap(self, field: Field) -> None:
+        """A whole number, or blank."""
+        self.parsed[field.name] = parse_count(field.data, what="the most people")
+
+    def validate_deadline(self, field: Field) -> None:
+        """A real calendar date."""
+        try:
+            date.fromisoformat((field.data or "").strip())
+        except ValueError:
+            raise ValidationError("Enter the date like 2026-03-14.") from None
+
+    def validate_deadline_time(self, field: Field) -> None:
+        """A time of day; with the date, it becomes an instant in UTC."""
+        try:
+            moment = time.fromisoformat((field.data or "").strip())
+        except ValueError:
+            raise ValidationError("Enter the time like 18:00.") from None
+        try:
+            day = date.fromisoformat((self.deadline.data or "").strip())
+        except ValueError:
+            return  # reported beside the date
+        local = datetime.combine(day, moment.replace(tzinfo=None), tzinfo=ZoneInfo(self.zone))
+        self.deadline_utc = local.astimezone(UTC)
+
+
+class SignForm(_Form):
+    """Pledge: an amount when the pledge sets a minimum, and card or cash when both are possible."""
+
+    amount = StringField(
+        "Your amount, in pounds",
+        render_kw={"inputmode": "decimal", "spellcheck": "false"},
+    )
+    method = RadioField(
+        "How you will pay",
+        choices=[
+            SelectChoice("card", "By card: we save it now and take the money only if the pledge succeeds"),
+            SelectChoice("cash", "In cash or by bank transfer to the treasurer"),
+        ],
+        validators=[DataRequired("Choose card or cash.")],
+    )
+
+
+class TestCardForm(_Form):
+    """Test mode: one of Stripe's documented test cards instead of a card form."""
+
+    __test__ = False  # not a pytest test class
+
+    card = RadioField(
+        "Test card",
+        choices=[SelectChoice(card.value, label) for card, label in TEST_CARD_LABELS.items()],
+        validators=[DataRequired("Choose a test card.")],
+        description="This service is in test mode: no real card is charged.",
+    )
+
+
+class CancelForm(_Form):
+    """Cancel a pledge, with the reason pledgers are told."""
+
+    reason = TextAreaField(
+        "Reason for cancelling",
+        validators=[
+            DataRequired("Say why the pledge is cancelled; pledgers will be told."),
+            Length(max=2000),
+        ],
+    )
+
+
+class UpdateForm(_Form):
+    """News for the pledgers."""
+
+    body = TextAreaField(
+        "Update",
+        validators=[DataRequired("Write the update."), Length(max=4000)],
+        description="Emailed to everyone who has pledged, and shown here to everyone.",
+    )
+
+
+class OfferForm(_Form):
+    """A sponsor's match offer."""
+
+    sponsor_name = StringField(
+        "Sponsor's name", validators=[DataRequired("Give the sponsor's name."), Length(max=120)]
+    )
+    ratio = StringField(
+        "Ratio",
+        validators=[DataRequired("Give the ratio, like 1:1.")],
+        description="The sponsor's pounds for every pound pledged: 1:1 matches pound for pound, 1:2 gives £1 "
+        "for every £2.",
+    )
+    cap = StringField(
+        "Most the sponsor will give, in pounds",
+        validators=[DataRequired("Give the most the sponsor will give.")],
+        render_kw={"inputmode": "decimal", "spellcheck": "false"},
+    )
+
+    def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.cap_amount: int | None = None
+
+    def validate_cap(self, field: Field) -> None:
+        """Pounds and pence, above zero."""
+        self.cap_amount = parse_money(field.data, self.currency, what="the most the sponsor will give")

@@ -1,0 +1,239 @@
+"""The pledges' part of `run-due`: deadlines, holds, the end of collection, captures and releases.
+
+Every step is idempotent and takes its own short transactions, so run-due may run every minute and twice
+at once: pledges are decided under their row lock (skipped if another runner holds it), and each Stripe call
+is claimed through its attempt row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pledgebank.books.services import book_of, post
+from pledgebank.clock import local_date
+from pledgebank.db import unit_of_work
+from pledgebank.ledger import rules
+from pledgebank.ledger.money import Money
+from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
+from pledgebank.pledges.payments import Payments, cancel, capture, place_hold
+from pledgebank.pledges.services import meets_targets, tell_pledgers
+from pledgebank.pledges.signups import keep_cash, return_cash
+from pledgebank.pledges.states import (
+    COUNTS_AT_COLLECTION_END,
+    InvalidTransition,
+    PledgeAction,
+    PledgeStatus,
+    SignupAction,
+    SignupStatus,
+    next_pledge_status,
+    next_signup_status,
+)
+
+S = SignupStatus
+CLOSED = (PledgeStatus.FAILED, PledgeStatus.CANCELLED)
+WAITING = (PledgeStatus.DRAFT.value, PledgeStatus.OPEN.value)  # not activated: fail at the deadline
+FINISHED = (S.CAPTURED, S.CASH_KEPT, S.RELEASED, S.CASH_RETURNED, S.LAPSED, S.WITHDRAWN)
+
+
+def run_due(ctx: Payments, *, now: datetime) -> Counter[str]:
+    """Do every piece of pledge work that is due; return what was done, by kind."""
+    done: Counter[str] = Counter()
+    done["pledges failed at deadline"] += _fail_expired(ctx, now)
+    for signup_id in _signups(ctx, (PledgeStatus.COLLECTING,), (S.CARD_SAVED,)):
+        done["holds placed"] += place_hold(ctx, signup_id, now=now) is not None
+    done["collections ended"] += _end_collections(ctx, now)
+    done.update(_settle_succeeded(ctx, now))
+    done.update(_release_closed(ctx, now))
+    done["cards released"] += _release_cards(ctx)
+    return +done
+
+
+def _signups(ctx: Payments, pledge_states, signup_states, *, extra=None) -> list[int]:
+    with unit_of_work(ctx.sessions) as session:
+        statement = (
+            select(PledgeSignup.id)
+            .join(Pledge)
+            .where(
+                Pledge.status.in_([s.value for s in pledge_states]),
+                PledgeSignup.status.in_([s.value for s in signup_states]),
+            )
+            .order_by(PledgeSignup.id)
+        )
+        if extra is not None:
+            statement = statement.where(extra)
+        return list(session.scalars(statement))
+
+
+def _lock_pledge(session: Session, pledge_id: int) -> Pledge | None:
+    # SKIP LOCKED: when another runner is deciding this pledge, leave it to them.
+    return session.scalar(
+        select(Pledge)
+        .where(Pledge.id == pledge_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+
+
+def _fail_expired(ctx: Payments, now: datetime) -> int:
+    with unit_of_work(ctx.sessions) as session:
+        ids = list(
+            session.scalars(select(Pledge.id).where(Pledge.status.in_(WAITING), Pledge.deadline <= now))
+        )
+    failed = 0
+    for pledge_id in ids:
+        with unit_of_work(ctx.sessions) as session:
+            pledge = _lock_pledge(session, pledge_id)
+            if pledge is None or pledge.status not in WAITING or pledge.deadline > now:
+                continue
+            pledge.status = next_pledge_status(pledge.state, PledgeAction.FAIL).value
+            pledge.closed_at, pledge.close_reason = now, "The deadline passed before the target was met."
+            tell_pledgers(
+                session,
+                pledge,
+                "Target not reached: nobody will be charged",
+                "pledges/failed",
+                {"reason": pledge.close_reason},
+            )
+            failed += 1
+    return failed
+
+
+def _end_collections(ctx: Payments, now: datetime) -> int:
+    with unit_of_work(ctx.sessions) as session:
+        ids = list(
+            session.scalars(
+                select(Pledge.id).where(
+                    Pledge.status == PledgeStatus.COLLECTING.value, Pledge.collection_ends_at <= now
+                )
+            )
+        )
+    decided = 0
+    for pledge_id in ids:
+        with unit_of_work(ctx.sessions) as session:
+            pledge = _lock_pledge(session, pledge_id)
+            if pledge is None or pledge.state != PledgeStatus.COLLECTING or pledge.collection_ends_at > now:
+                continue
+            counted = [s for s in pledge.signups if s.state in COUNTS_AT_COLLECTION_END]
+            total = sum(s.amount for s in counted)
+            if meets_targets(pledge.target_pledgers, pledge.target_amount, len(counted), total):
+                pledge.status = next_pledge_status(pledge.state, PledgeAction.SUCCEED).value
+                pledge.closed_at = now
+                _owe_matches(session, pledge, total, now, ctx.zone)
+                tell_pledgers(session, pledge, "Success: the pledge is going ahead", "pledges/succeeded", {})
+            else:
+                pledge.status = next_pledge_status(pledge.state, PledgeAction.FAIL).value
+                pledge.closed_at = now
+                pledge.close_reason = (
+                    "Not enough payments went through during collection, so nobody is charged."
+                )
+                tell_pledgers(
+                    session,
+                    pledge,
+                    "Target not reached: nobody will be charged",
+                    "pledges/failed",
+                    {"reason": pledge.close_reason},
+                )
+            decided += 1
+    return decided
+
+
+def match_amount(offer: MatchOffer, pledged: int) -> int:
+    """What a sponsor owes for the money pledged: ratio applied, rounded down to the penny, capped."""
+    return min(offer.cap, pledged * offer.ratio_sponsor // offer.ratio_pledged)
+
+
+def _owe_matches(session: Session, pledge: Pledge, total: int, now: datetime, zone: str) -> None:
+    book = book_of(session, pledge.neighbourhood_id)
+    for offer in pledge.offers:
+        if offer.status != "offered":
+            continue
+        owed = match_amount(offer, total)
+        offer.status, offer.owed_amount = ("owed", owed) if owed > 0 else ("void", 0)
+        if owed > 0:
+            post(
+                session,
+                book=book,
+                entry=rules.match_owed(
+                    amount=Money(owed, pledge.currency),
+                    key=f"match-offer:{offer.id}:owed",
+                    on=local_date(now, zone),
+                    source={"pledge": pledge.id, "match_offer": offer.id},
+                ),
+                now=now,
+            )
+
+
+def _settle_succeeded(ctx: Payments, now: datetime) -> Counter[str]:
+    done: Counter[str] = Counter()
+    won = (PledgeStatus.SUCCEEDED,)
+    for signup_id in _signups(ctx, won, (S.HELD,)):
+        done["payments captured"] += capture(ctx, signup_id, now=now) == S.CAPTURED
+    for signup_id in _signups(ctx, won, (S.CARD_SAVED,)):
+        done["late pledges charged"] += place_hold(ctx, signup_id, now=now, charge_now=True) is not None
+    for signup_id in _signups(ctx, won, (S.ACTION_NEEDED,)):
+        done["payments lapsed"] += cancel(ctx, signup_id, now=now, then=SignupAction.LAPSE) == S.LAPSED
+    for signup_id in _signups(ctx, won, (S.CASH_RECEIVED,)):
+        with unit_of_work(ctx.sessions) as session:
+            signup = session.get(PledgeSignup, signup_id, with_for_update=True)
+            if signup.state == S.CASH_RECEIVED:
+                keep_cash(session, signup, now=now, zone=ctx.zone)
+                done["cash kept"] += 1
+    after_deadline = Pledge.deadline <= now
+    for signup_id in _signups(ctx, won, (S.CARD_PENDING, S.CASH_PROMISED), extra=after_deadline):
+        done["payments lapsed"] += _mark(ctx, signup_id, SignupAction.LAPSE, now)
+    return done
+
+
+def _release_closed(ctx: Payments, now: datetime) -> Counter[str]:
+    done: Counter[str] = Counter()
+    for signup_id in _signups(ctx, CLOSED, (S.HELD, S.ACTION_NEEDED)):
+        done["holds released"] += cancel(ctx, signup_id, now=now, then=SignupAction.RELEASE) == S.RELEASED
+    for signup_id in _signups(ctx, CLOSED, (S.CARD_SAVED, S.CARD_PENDING, S.CASH_PROMISED)):
+        done["pledges released"] += _mark(ctx, signup_id, SignupAction.RELEASE, now)
+    for signup_id in _signups(ctx, CLOSED, (S.CASH_RECEIVED,)):
+        with unit_of_work(ctx.sessions) as session:
+            signup = session.get(PledgeSignup, signup_id, with_for_update=True)
+            if signup.state == S.CASH_RECEIVED:
+                return_cash(session, signup, now=now, zone=ctx.zone)
+                done["cash returned"] += 1
+    with unit_of_work(ctx.sessions) as session:
+        for offer in session.scalars(
+            select(MatchOffer)
+            .join(Pledge)
+            .where(Pledge.status.in_([s.value for s in CLOSED]), MatchOffer.status == "offered")
+        ):
+            offer.status = "void"
+    return done
+
+
+def _mark(ctx: Payments, signup_id: int, action: SignupAction, now: datetime) -> int:
+    with unit_of_work(ctx.sessions) as session:
+        signup = session.get(PledgeSignup, signup_id, with_for_update=True)
+        try:
+            signup.status = next_signup_status(signup.state, action).value
+        except InvalidTransition:
+            return 0  # it moved on since we looked
+        signup.updated_at = now
+        return 1
+
+
+def _release_cards(ctx: Payments) -> int:
+    """Detach saved cards that no pledge needs any more."""
+    with unit_of_work(ctx.sessions) as session:
+        rows = session.execute(
+            select(PledgeSignup.id, PledgeSignup.payment_method_id).where(
+                PledgeSignup.payment_method_id.is_not(None),
+                PledgeSignup.status.in_([s.value for s in FINISHED]),
+            )
+        ).all()
+    for signup_id, method in rows:
+        ctx.gateway.release_card(method)
+        with unit_of_work(ctx.sessions) as session:
+            signup = session.get(PledgeSignup, signup_id, with_for_update=True)
+            if signup.payment_method_id == method and signup.state in FINISHED:
+                signup.payment_method_id = None
+    return len(rows)

@@ -1,0 +1,48 @@
+"""Read-only questions the pledge pages and API ask: a person's pledges, cash waiting, names of people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pledgebank.accounts.models import User
+from pledgebank.pledges.models import Pledge, PledgeSignup
+from pledgebank.pledges.states import SignupStatus
+
+
+def pledges_of_user(session: Session, user_id: int) -> list[tuple[Pledge, PledgeSignup]]:
+    """Every pledge the user has signed, with their signup, most recently changed first."""
+    rows = session.execute(
+        select(Pledge, PledgeSignup)
+        .join(PledgeSignup, PledgeSignup.pledge_id == Pledge.id)
+        .where(PledgeSignup.user_id == user_id)
+        .order_by(PledgeSignup.updated_at.desc(), PledgeSignup.id.desc())
+    ).all()
+    return [(pledge, signup) for pledge, signup in rows]
+
+
+def cash_waiting(session: Session, pledge_id: int) -> list[tuple[PledgeSignup, str]]:
+    """Cash pledges the treasurer has not yet received, oldest first, with the pledger's name."""
+    rows = session.execute(
+        select(PledgeSignup, User.display_name)
+        .join(User, User.id == PledgeSignup.user_id)
+        .where(
+            PledgeSignup.pledge_id == pledge_id,
+            PledgeSignup.status == SignupStatus.CASH_PROMISED.value,
+        )
+        .order_by(PledgeSignup.id)
+    ).all()
+    return [(signup, name) for signup, name in rows]
+
+
+def names_of(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
+    """Display names by user id."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return {
+        row.id: row.display_name
+        for row in session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    }

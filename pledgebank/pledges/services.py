@@ -1,0 +1,283 @@
+"""Creating, approving, cancelling and reading pledges; their progress towards the threshold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pledgebank.books.audit import record_event
+from pledgebank.errors import InvalidInput, NotFound
+from pledgebank.neighbourhoods.models import Fund, Neighbourhood
+from pledgebank.outbox import Email, send_after_commit
+from pledgebank.pledges.models import Pledge, PledgeSignup
+from pledgebank.pledges.states import (
+    ACTIVE,
+    COUNTS_AT_COLLECTION_END,
+    COUNTS_BEFORE_ACTIVATION,
+    PledgeAction,
+    PledgeStatus,
+    next_pledge_status,
+)
+from pledgebank.policy import Action, can, require
+
+MAX_AMOUNT = 1_000_000  # minor units: £10,000 per pledger
+MAX_TARGET_PLEDGERS = 100_000
+MAX_WINDOW_HOURS = 144  # card holds last about seven days; collection must end well inside that
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeTerms:
+    """What a pledge asks for, as entered (amounts in minor units)."""
+
+    fund_slug: str
+    title: str
+    description: str
+    amount_kind: str
+    amount: int
+    target_pledgers: int | None
+    target_amount: int | None
+    deadline: datetime
+    cap: int | None = None
+    allow_cash: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a pledge is: people and money that count, and the targets."""
+
+    pledgers: int
+    amount: int
+    waiting: int
+    target_pledgers: int | None
+    target_amount: int | None
+
+    @property
+    def met(self) -> bool:
+        """True when every target set is reached."""
+        return meets_targets(self.target_pledgers, self.target_amount, self.pledgers, self.amount)
+
+    @property
+    def fraction(self) -> float:
+        """Share of the nearer-to-miss target reached, 0..1 (for drawing the progress bar only)."""
+        shares = []
+        if self.target_pledgers:
+            shares.append(self.pledgers / self.target_pledgers)
+        if self.target_amount:
+            shares.append(self.amount / self.target_amount)
+        return max(0.0, min(1.0, min(shares))) if shares else 0.0
+
+
+def meets_targets(target_pledgers: int | None, target_amount: int | None, pledgers: int, amount: int) -> bool:
+    """Both targets must be met when both are set."""
+    if target_pledgers is None and target_amount is None:
+        return False
+    return (target_pledgers is None or pledgers >= target_pledgers) and (
+        target_amount is None or amount >= target_amount
+    )
+
+
+def _check_terms(terms: PledgeTerms, now: datetime) -> None:
+    errors: dict[str, list[str]] = {}
+    if not 3 <= len(terms.title.strip()) <= 120:
+        errors["title"] = ["Give the pledge a title of 3 to 120 characters."]
+    if not 10 <= len(terms.description.strip()) <= 4000:
+        errors["description"] = ["Say what will happen, in 10 to 4000 characters."]
+    if terms.amount_kind not in ("fixed", "minimum"):
+        errors["amount_kind"] = ["Choose a fixed amount or a minimum."]
+    if not 0 < terms.amount <= MAX_AMOUNT:
+        errors["amount"] = ["Ask for between £0.01 and £10,000 per person."]
+    if terms.target_pledgers is None and terms.target_amount is None:
+        errors["target_pledgers"] = ["Set a number of people, an amount of money, or both."]
+    if terms.target_pledgers is not None and not 1 <= terms.target_pledgers <= MAX_TARGET_PLEDGERS:
+        errors["target_pledgers"] = [f"Ask for between 1 and {MAX_TARGET_PLEDGERS:,} people."]
+    if terms.target_amount is not None and not 0 < terms.target_amount <= MAX_AMOUNT * MAX_TARGET_PLEDGERS:
+        errors["target_amount"] = ["Give a target amount above zero."]
+    if terms.cap is not None and (
+        terms.cap < 1 or (terms.target_pledgers and terms.cap < terms.target_pledgers)
+    ):
+        errors["cap"] = ["The limit on people cannot be below the number needed."]
+    if terms.deadline <= now + timedelta(hours=1):
+        errors["deadline"] = ["Set a deadline at least an hour from now."]
+    elif terms.deadline > now + timedelta(days=366):
+        errors["deadline"] = ["Set a deadline within a year."]
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
+def create_pledge(
+    session: Session, *, actor_id: int, neighbourhood: Neighbourhood, terms: PledgeTerms, now: datetime
+) -> Pledge:
+    """Create a pledge; it opens at once unless the neighbourhood wants committee approval first."""
+    require(session, actor_id, neighbourhood.id, Action.CREATE_PLEDGE)
+    _check_terms(terms, now)
+    fund = session.scalar(
+        select(Fund).where(Fund.neighbourhood_id == neighbourhood.id, Fund.slug == terms.fund_slug)
+    )
+    if fund is None:
+        raise InvalidInput.field("fund", "Choose one of the neighbourhood's funds.")
+    needs_approval = neighbourhood.pledges_need_approval and not can(
+        session, actor_id, neighbourhood.id, Action.MANAGE_PLEDGES
+    )
+    pledge = Pledge(
+        neighbourhood_id=neighbourhood.id,
+        fund_id=fund.id,
+        creator_id=actor_id,
+        title=terms.title.strip(),
+        description=terms.description.strip(),
+        amount_kind=terms.amount_kind,
+        amount=terms.amount,
+        currency=neighbourhood.currency,
+        target_pledgers=terms.target_pledgers,
+        target_amount=terms.target_amount,
+        cap=terms.cap,
+        deadline=terms.deadline,
+        allow_cash=terms.allow_cash and neighbourhood.allow_cash_pledges,
+        collection_window_hours=min(neighbourhood.collection_window_hours, MAX_WINDOW_HOURS),
+        status=(PledgeStatus.DRAFT if needs_approval else PledgeStatus.OPEN).value,
+        created_at=now,
+    )
+    session.add(pledge)
+    session.flush()  # an id for the audit event
+    record_event(
+        session,
+        actor_id=actor_id,
+        neighbourhood_id=neighbourhood.id,
+        action="pledge.created",
+        subject=("pledge", pledge.id),
+        now=now,
+        after={"title": pledge.title, "status": pledge.status},
+    )
+    return pledge
+
+
+def get_pledge(session: Session, pledge_id: int, *, lock: bool = False) -> Pledge:
+    """The pledge, optionally locked for update; NotFound otherwise."""
+    statement = select(Pledge).where(Pledge.id == pledge_id)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    pledge = session.scalar(statement)
+    if pledge is None:
+        raise NotFound("There is no such pledge.")
+    return pledge
+
+
+def visible_to(session: Session, pledge: Pledge, user_id: int | None) -> bool:
+    """Drafts are seen by their creator and the committee only."""
+    if pledge.state != PledgeStatus.DRAFT:
+        return True
+    return user_id == pledge.creator_id or can(
+        session, user_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES
+    )
+
+
+def list_pledges(session: Session, *, neighbourhood_id: int, user_id: int | None) -> list[Pledge]:
+    """The neighbourhood's pledges, open ones first, drafts only for those who may see them."""
+    pledges = session.scalars(
+        select(Pledge).where(Pledge.neighbourhood_id == neighbourhood_id).order_by(Pledge.deadline.desc())
+    ).all()
+    order = {status: index for index, status in enumerate(PledgeStatus)}
+    visible = [p for p in pledges if visible_to(session, p, user_id)]
+    return sorted(visible, key=lambda p: order[p.state] if p.state != PledgeStatus.DRAFT else -1)
+
+
+def progress(session: Session, pledge: Pledge) -> Progress:
+    """People and money that count now (before activation: saved cards and received cash)."""
+    counting = (
+        COUNTS_BEFORE_ACTIVATION
+        if pledge.state in (PledgeStatus.DRAFT, PledgeStatus.OPEN)
+        else COUNTS_AT_COLLECTION_END | COUNTS_BEFORE_ACTIVATION
+    )
+    rows = session.execute(
+        select(PledgeSignup.status, func.count(), func.sum(PledgeSignup.amount))
+        .where(PledgeSignup.pledge_id == pledge.id)
+        .group_by(PledgeSignup.status)
+    ).all()
+    pledgers = sum(n for status, n, _ in rows if status in counting)
+    amount = sum(int(total or 0) for status, _, total in rows if status in counting)
+    waiting = sum(n for status, n, _ in rows if status in ACTIVE and status not in counting)
+    return Progress(pledgers, amount, waiting, pledge.target_pledgers, pledge.target_amount)
+
+
+def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: datetime) -> Pledge:
+    """Open a pledge that was waiting for the committee."""
+    require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
+    pledge.status = next_pledge_status(pledge.state, PledgeAction.APPROVE).value
+    pledge.approved_by_id = actor_id
+    record_event(
+        session,
+        actor_id=actor_id,
+        neighbourhood_id=pledge.neighbourhood_id,
+        action="pledge.approved",
+        subject=("pledge", pledge.id),
+        now=now,
+        before={"status": "draft"},
+        after={"status": "open"},
+    )
+    return pledge
+
+
+def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: str, now: datetime) -> Pledge:
+    """Cancel a pledge before activation (committee; a reason is required); nobody is charged."""
+    require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
+    if not (reason or "").strip():
+        raise InvalidInput.field("reason", "Say why the pledge is cancelled; pledgers will be told.")
+    pledge = get_pledge(session, pledge.id, lock=True)
+    before = pledge.status
+    pledge.status = next_pledge_status(pledge.state, PledgeAction.CANCEL).value
+    pledge.closed_at, pledge.close_reason = now, reason.strip()[:2000]
+    record_event(
+        session,
+        actor_id=actor_id,
+        neighbourhood_id=pledge.neighbourhood_id,
+        action="pledge.cancelled",
+        subject=("pledge", pledge.id),
+        now=now,
+        before={"status": before},
+        after={"status": pledge.status},
+        reason=pledge.close_reason,
+    )
+    tell_pledgers(
+        session,
+        pledge,
+        "Pledge cancelled: nobody will be charged",
+        "pledges/cancelled",
+        {"reason": pledge.close_reason},
+    )
+    return pledge
+
+
+def tell_pledgers(session: Session, pledge: Pledge, subject: str, template: str, context: dict) -> None:
+    """Email everyone with an active pledge (after commit)."""
+    for signup in session.scalars(select(PledgeSignup).where(PledgeSignup.pledge_id == pledge.id)):
+        if signup.state in ACTIVE:
+            tell(session, signup, subject, template, context)
+
+
+def tell(
+    session: Session, signup: PledgeSignup, subject: str, template: str, context: dict | None = None
+) -> None:
+    """Email one pledger about their pledge (after commit)."""
+    from pledgebank.accounts.models import User
+
+    user = session.get(User, signup.user_id)
+    pledge = signup.pledge
+    send_after_commit(
+        session,
+        Email(
+            user.email,
+            f"{subject}: {pledge.title}",
+            template,
+            {
+                "name": user.display_name,
+                "pledge_id": pledge.id,
+                "title": pledge.title,
+                "amount": signup.amount,
+                "currency": pledge.currency,
+                "method": signup.method,
+                **(context or {}),
+            },
+        ),
+    )

@@ -1,0 +1,268 @@
+"""Signing a pledge, withdrawing, cash handed to the treasurer, saved cards, and activation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pledgebank.books.services import book_of, post
+from pledgebank.clock import local_date
+from pledgebank.errors import Conflict, InvalidInput, NotFound
+from pledgebank.ledger import chart, held
+from pledgebank.ledger.money import Money
+from pledgebank.payments.gateway import CardSetup
+from pledgebank.pledges.models import Pledge, PledgeSignup
+from pledgebank.pledges.services import MAX_AMOUNT, get_pledge, progress, tell, tell_pledgers
+from pledgebank.pledges.states import (
+    ACTIVE,
+    PledgeAction,
+    PledgeStatus,
+    SignupAction,
+    SignupStatus,
+    can_signup,
+    next_pledge_status,
+    next_signup_status,
+)
+from pledgebank.policy import Action, require
+
+OPEN_FOR_SIGNING = (PledgeStatus.OPEN, PledgeStatus.COLLECTING, PledgeStatus.SUCCEEDED)
+
+
+def signup_of(session: Session, *, pledge_id: int, user_id: int | None) -> PledgeSignup | None:
+    """The user's signup for the pledge, if any."""
+    if user_id is None:
+        return None
+    return session.scalar(
+        select(PledgeSignup).where(PledgeSignup.pledge_id == pledge_id, PledgeSignup.user_id == user_id)
+    )
+
+
+def get_signup(session: Session, signup_id: int, *, lock: bool = False) -> PledgeSignup:
+    """A signup by id (optionally locked); NotFound otherwise."""
+    statement = select(PledgeSignup).where(PledgeSignup.id == signup_id)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    signup = session.scalar(statement)
+    if signup is None:
+        raise NotFound("There is no such pledge.")
+    return signup
+
+
+def lock_signup(session: Session, signup_id: int) -> tuple[Pledge, PledgeSignup]:
+    """Lock a signup and its pledge, always pledge first, so that no two requests wait on each other."""
+    pledge_id = session.scalar(select(PledgeSignup.pledge_id).where(PledgeSignup.id == signup_id))
+    if pledge_id is None:
+        raise NotFound("There is no such pledge.")
+    pledge = get_pledge(session, pledge_id, lock=True)
+    return pledge, get_signup(session, signup_id, lock=True)
+
+
+def _amount_for(pledge: Pledge, amount: int | None) -> int:
+    if pledge.amount_kind == "fixed":
+        return pledge.amount
+    if amount is None or amount < pledge.amount:
+        raise InvalidInput.field("amount", "Pledge at least the minimum amount.")
+    if amount > MAX_AMOUNT:
+        raise InvalidInput.field("amount", "Pledge at most £10,000.")
+    return amount
+
+
+def sign(
+    session: Session,
+    *,
+    actor_id: int,
+    pledge: Pledge,
+    amount: int | None,
+    method: str,
+    card_payments: bool,
+    now: datetime,
+) -> PledgeSignup:
+    """Pledge to a pledge: by card (a card is saved next) or cash (counted once the treasurer has it)."""
+    require(session, actor_id, pledge.neighbourhood_id, Action.PLEDGE)
+    pledge = get_pledge(session, pledge.id, lock=True)  # the cap and activation are decided one at a time
+    if pledge.state not in OPEN_FOR_SIGNING or now >= pledge.deadline:
+        raise Conflict("This pledge is not taking pledges any more.")
+    if method not in ("card", "cash"):
+        raise InvalidInput.field("method", "Choose card or cash.")
+    if method == "cash" and not pledge.allow_cash:
+        raise InvalidInput.field("method", "This pledge takes card payments only.")
+    if method == "card" and not card_payments:
+        raise InvalidInput.field("method", "Card payments are not set up here; choose cash.")
+    value = _amount_for(pledge, amount)
+    signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
+    if signup is not None and signup.state in ACTIVE:
+        raise Conflict("You have already pledged to this.")
+    if pledge.cap is not None and _active_count(session, pledge) >= pledge.cap:
+        raise Conflict("This pledge has all the people it needs; it is full.")
+    status = SignupStatus.CARD_PENDING if method == "card" else SignupStatus.CASH_PROMISED
+    if signup is None:
+        signup = PledgeSignup(pledge_id=pledge.id, user_id=actor_id, created_at=now, round=1)
+        session.add(signup)
+    else:
+        next_signup_status(signup.state, SignupAction.PLEDGE_AGAIN)
+        signup.round += 1
+        signup.setup_intent_id = signup.payment_intent_id = signup.payment_method_id = None
+        signup.decline_code = None
+    signup.amount, signup.method, signup.status, signup.updated_at = value, method, status.value, now
+    signup.pledge = pledge
+    if pledge.wording_frozen_at is None:
+        pledge.wording_frozen_at = now
+    session.flush()  # an id for the Stripe keys; also trips the one-signup-per-person constraint
+    if method == "cash":
+        tell(session, signup, "Your pledge", "pledges/cash_promised")
+    return signup
+
+
+def _active_count(session: Session, pledge: Pledge) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(PledgeSignup)
+            .where(PledgeSignup.pledge_id == pledge.id, PledgeSignup.status.in_([s.value for s in ACTIVE]))
+        )
+        or 0
+    )
+
+
+def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, zone: str) -> PledgeSignup:
+    """Withdraw a pledge before the pledge activates; cash already handed over is returned."""
+    pledge = get_pledge(session, pledge.id, lock=True)
+    signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
+    if signup is None or signup.state not in ACTIVE:
+        raise NotFound("You have no pledge here to withdraw.")
+    if pledge.state not in (PledgeStatus.DRAFT, PledgeStatus.OPEN):
+        raise Conflict("The pledge has activated, so pledges can no longer be withdrawn.")
+    if signup.state == SignupStatus.CASH_RECEIVED:
+        _post_cash(
+            session,
+            signup,
+            held.pledge_cash_returned,
+            "cash-returned",
+            now,
+            zone,
+            from_account=signup.cash_into,
+        )
+    signup.status = next_signup_status(signup.state, SignupAction.WITHDRAW).value
+    signup.updated_at = now
+    tell(session, signup, "Pledge withdrawn", "pledges/withdrawn")
+    return signup
+
+
+def record_cash(
+    session: Session, *, actor_id: int, signup_id: int, into: str, now: datetime, zone: str
+) -> PledgeSignup:
+    """The treasurer has the pledged cash (or a bank transfer): it counts from now on."""
+    pledge, signup = lock_signup(session, signup_id)
+    require(session, actor_id, pledge.neighbourhood_id, Action.RECORD_PAYMENT)
+    if into not in (chart.CASH, chart.BANK):
+        raise InvalidInput.field("into", "Choose cash or bank transfer.")
+    if pledge.state in (PledgeStatus.FAILED, PledgeStatus.CANCELLED):
+        raise Conflict("This pledge has closed without succeeding; do not take the money.")
+    signup.status = next_signup_status(signup.state, SignupAction.RECORD_CASH).value
+    signup.cash_into, signup.cash_recorded_by_id, signup.updated_at = into, actor_id, now
+    _post_cash(session, signup, held.pledge_cash_held, "cash-held", now, zone, actor_id=actor_id, into=into)
+    tell(session, signup, "We have your pledge money", "pledges/cash_received")
+    if pledge.state == PledgeStatus.SUCCEEDED:
+        keep_cash(session, signup, now=now, zone=zone)
+    else:
+        maybe_activate(session, pledge, now=now)
+    return signup
+
+
+def keep_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: str) -> None:
+    """The pledge succeeded: cash held for it becomes the fund's income."""
+    signup.status = next_signup_status(signup.state, SignupAction.KEEP_CASH).value
+    signup.updated_at = now
+    fund_slug = _fund_slug(session, signup.pledge)
+    _post_cash(session, signup, held.pledge_cash_recognised, "cash-kept", now, zone, fund=fund_slug)
+
+
+def return_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: str) -> None:
+    """The pledge failed or was cancelled: the cash goes back to the pledger, through the ledger."""
+    signup.status = next_signup_status(signup.state, SignupAction.RETURN_CASH).value
+    signup.updated_at = now
+    _post_cash(
+        session,
+        signup,
+        held.pledge_cash_returned,
+        "cash-returned",
+        now,
+        zone,
+        from_account=signup.cash_into or chart.CASH,
+    )
+
+
+def _fund_slug(session: Session, pledge: Pledge) -> str:
+    from pledgebank.neighbourhoods.models import Fund
+
+    return session.get(Fund, pledge.fund_id).slug
+
+
+def _post_cash(
+    session: Session,
+    signup: PledgeSignup,
+    rule,
+    step: str,
+    now: datetime,
+    zone: str,
+    actor_id: int | None = None,
+    **legs: str,
+) -> None:
+    pledge = signup.pledge
+    entry = rule(
+        amount=Money(signup.amount, pledge.currency),
+        key=f"pledge-signup:{signup.id}:{signup.round}:{step}",
+        on=local_date(now, zone),
+        source={"pledge": pledge.id, "signup": signup.id},
+        actor_id=actor_id,
+        **legs,
+    )
+    post(session, book=book_of(session, pledge.neighbourhood_id), entry=entry, now=now)
+
+
+def apply_card_setup(session: Session, *, signup_id: int, setup: CardSetup, now: datetime) -> PledgeSignup:
+    """Store what saving the card came to; a saved card counts (and may activate the pledge)."""
+    _pledge, signup = lock_signup(session, signup_id)
+    if signup.setup_intent_id != setup.setup_intent_id:
+        return signup  # a setup from an earlier round: ignore it
+    if setup.status == "declined":
+        signup.decline_code, signup.updated_at = setup.decline_code, now
+        signup.setup_intent_id = None  # a declined SetupIntent cannot be used again
+        signup.round += 1  # the next card is a new attempt: new Stripe keys, or Stripe replays this one
+        return signup
+    if setup.status != "saved" or not can_signup(signup.state, SignupAction.SAVE_CARD):
+        return signup
+    card = setup.card
+    signup.status = next_signup_status(signup.state, SignupAction.SAVE_CARD).value
+    signup.payment_method_id, signup.card_brand, signup.card_last4 = (
+        card.payment_method_id,
+        card.brand,
+        card.last4,
+    )
+    signup.decline_code, signup.updated_at = None, now
+    tell(session, signup, "Your pledge", "pledges/card_saved", {"last4": card.last4})
+    maybe_activate(session, signup.pledge, now=now)
+    return signup
+
+
+def maybe_activate(session: Session, pledge: Pledge, *, now: datetime) -> bool:
+    """Activate the pledge if it is open and its threshold is met: exactly once, under its row lock."""
+    pledge = get_pledge(session, pledge.id, lock=True)
+    if pledge.state != PledgeStatus.OPEN or now >= pledge.deadline:
+        return False
+    session.flush()
+    if not progress(session, pledge).met:
+        return False
+    pledge.status = next_pledge_status(pledge.state, PledgeAction.ACTIVATE).value
+    pledge.activated_at = now
+    pledge.collection_ends_at = now + timedelta(hours=pledge.collection_window_hours)
+    tell_pledgers(
+        session,
+        pledge,
+        "It's on: the target is met",
+        "pledges/activated",
+        {"collection_ends_at": pledge.collection_ends_at},
+    )
+    return True

@@ -1,0 +1,155 @@
+"""The pledge and signup state machines, as pure tables: (state, action) -> next state, or refused."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pledgebank.errors import Conflict
+
+
+class PledgeStatus(StrEnum):
+    """A pledge's life: awaiting approval, open, collecting (activated), then one of three endings."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    COLLECTING = "collecting"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class PledgeAction(StrEnum):
+    """What can happen to a pledge."""
+
+    APPROVE = "approve"
+    ACTIVATE = "activate"
+    SUCCEED = "succeed"
+    FAIL = "fail"
+    CANCEL = "cancel"
+
+
+class SignupStatus(StrEnum):
+    """How far one person's pledge has got."""
+
+    CARD_PENDING = "card_pending"  # pledged; the card is not saved yet (does not count)
+    CARD_SAVED = "card_saved"  # a card is saved for later (counts)
+    CASH_PROMISED = "cash_promised"  # will hand cash to the treasurer (does not count yet)
+    CASH_RECEIVED = "cash_received"  # the treasurer has the cash (counts)
+    HELD = "held"  # the card has a hold for the amount (counts at the end of collection)
+    ACTION_NEEDED = "action_needed"  # the hold was declined or needs authentication; the pledger is asked
+    CAPTURED = "captured"  # the card was charged
+    CASH_KEPT = "cash_kept"  # the pledge succeeded and the cash became the fund's
+    RELEASED = "released"  # the pledge failed or was cancelled; nothing was taken
+    CASH_RETURNED = "cash_returned"  # the pledge failed or was cancelled; the cash goes back
+    LAPSED = "lapsed"  # the pledge succeeded without this payment (no hold in time)
+    WITHDRAWN = "withdrawn"  # the pledger withdrew before activation
+
+
+class SignupAction(StrEnum):
+    """What can happen to a signup."""
+
+    SAVE_CARD = "save_card"
+    RECORD_CASH = "record_cash"
+    WITHDRAW = "withdraw"
+    PLEDGE_AGAIN = "pledge_again"
+    HOLD = "hold"
+    HOLD_FAILED = "hold_failed"
+    NEW_CARD = "new_card"
+    CAPTURE = "capture"
+    KEEP_CASH = "keep_cash"
+    RELEASE = "release"
+    RETURN_CASH = "return_cash"
+    LAPSE = "lapse"
+
+
+class InvalidTransition(Conflict):
+    """The action does not apply in the current state."""
+
+    code = "invalid_transition"
+
+
+S, A = SignupStatus, SignupAction
+P, PA = PledgeStatus, PledgeAction
+
+PLEDGE_TRANSITIONS: dict[tuple[PledgeStatus, PledgeAction], PledgeStatus] = {
+    (P.DRAFT, PA.APPROVE): P.OPEN,
+    (P.DRAFT, PA.CANCEL): P.CANCELLED,
+    (P.DRAFT, PA.FAIL): P.FAILED,
+    (P.OPEN, PA.ACTIVATE): P.COLLECTING,
+    (P.OPEN, PA.FAIL): P.FAILED,
+    (P.OPEN, PA.CANCEL): P.CANCELLED,
+    (P.COLLECTING, PA.SUCCEED): P.SUCCEEDED,
+    (P.COLLECTING, PA.FAIL): P.FAILED,
+}
+
+SIGNUP_TRANSITIONS: dict[tuple[SignupStatus, SignupAction], SignupStatus] = {
+    (S.CARD_PENDING, A.SAVE_CARD): S.CARD_SAVED,
+    (S.CARD_PENDING, A.WITHDRAW): S.WITHDRAWN,
+    (S.CARD_PENDING, A.RELEASE): S.RELEASED,
+    (S.CARD_PENDING, A.LAPSE): S.LAPSED,
+    (S.CARD_SAVED, A.WITHDRAW): S.WITHDRAWN,
+    (S.CARD_SAVED, A.HOLD): S.HELD,
+    (S.CARD_SAVED, A.HOLD_FAILED): S.ACTION_NEEDED,
+    (S.CARD_SAVED, A.CAPTURE): S.CAPTURED,
+    (S.CARD_SAVED, A.RELEASE): S.RELEASED,
+    (S.CARD_SAVED, A.LAPSE): S.LAPSED,
+    (S.CASH_PROMISED, A.RECORD_CASH): S.CASH_RECEIVED,
+    (S.CASH_PROMISED, A.WITHDRAW): S.WITHDRAWN,
+    (S.CASH_PROMISED, A.RELEASE): S.RELEASED,
+    (S.CASH_PROMISED, A.LAPSE): S.LAPSED,
+    (S.CASH_RECEIVED, A.WITHDRAW): S.CASH_RETURNED,
+    (S.CASH_RECEIVED, A.KEEP_CASH): S.CASH_KEPT,
+    (S.CASH_RECEIVED, A.RETURN_CASH): S.CASH_RETURNED,
+    (S.HELD, A.CAPTURE): S.CAPTURED,
+    (S.HELD, A.RELEASE): S.RELEASED,
+    (S.HELD, A.HOLD_FAILED): S.ACTION_NEEDED,  # released at Stripe before collection ended
+    (S.ACTION_NEEDED, A.HOLD): S.HELD,
+    (S.ACTION_NEEDED, A.NEW_CARD): S.CARD_PENDING,
+    (S.ACTION_NEEDED, A.CAPTURE): S.CAPTURED,
+    (S.ACTION_NEEDED, A.RELEASE): S.RELEASED,
+    (S.ACTION_NEEDED, A.LAPSE): S.LAPSED,
+    (S.WITHDRAWN, A.PLEDGE_AGAIN): S.CARD_PENDING,
+    (S.RELEASED, A.PLEDGE_AGAIN): S.CARD_PENDING,
+    (S.CASH_RETURNED, A.PLEDGE_AGAIN): S.CARD_PENDING,
+    (S.LAPSED, A.PLEDGE_AGAIN): S.CARD_PENDING,  # went ahead without them; they may still pay in late
+}
+
+# Signups that count towards the threshold before activation, and the money that counts at the end.
+COUNTS_BEFORE_ACTIVATION = frozenset({S.CARD_SAVED, S.CASH_RECEIVED})
+COUNTS_AT_COLLECTION_END = frozenset({S.HELD, S.CASH_RECEIVED, S.CAPTURED, S.CASH_KEPT})
+ACTIVE = frozenset(
+    {
+        S.CARD_PENDING,
+        S.CARD_SAVED,
+        S.CASH_PROMISED,
+        S.CASH_RECEIVED,
+        S.HELD,
+        S.ACTION_NEEDED,
+        S.CAPTURED,
+        S.CASH_KEPT,
+    }
+)
+PAID = frozenset({S.CAPTURED, S.CASH_KEPT})
+
+
+def next_pledge_status(current: PledgeStatus, action: PledgeAction) -> PledgeStatus:
+    """The pledge's state after the action; raise InvalidTransition if it does not apply."""
+    try:
+        return PLEDGE_TRANSITIONS[(current, action)]
+    except KeyError:
+        raise InvalidTransition(f"A pledge that is {current.value} cannot {action.value}.") from None
+
+
+def next_signup_status(current: SignupStatus, action: SignupAction) -> SignupStatus:
+    """The signup's state after the action; raise InvalidTransition if it does not apply."""
+    try:
+        return SIGNUP_TRANSITIONS[(current, action)]
+    except KeyError:
+        raise InvalidTransition(
+            f"A pledge that is {current.value.replace('_', ' ')} cannot {action.value.replace('_', ' ')}."
+        ) from None
+
+
+def can_signup(current: SignupStatus, action: SignupAction) -> bool:
+    """Whether the action applies (used where events may arrive late or twice)."""
+    return (current, action) in SIGNUP_TRANSITIONS

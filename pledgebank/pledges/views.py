@@ -1,0 +1,317 @@
+"""Pledge pages: a neighbourhood's pledges, starting one, the pledge page, pledging and withdrawing.
+
+The committee's and treasurer's tools are in manage_views, saving cards in card_views and fixing payments
+in fix_views; their routes belong to this same blueprint.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_currency
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
+
+from pledgebank.errors import DomainError, InvalidInput, NotFound
+from pledgebank.jobs import run_due
+from pledgebank.ledger.money import Money
+from pledgebank.neighbourhoods import funds
+from pledgebank.neighbourhoods import services as neighbourhoods
+from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.pledges import queries, services, signups
+from pledgebank.pledges.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm, parse_money
+from pledgebank.pledges.services import PledgeTerms
+from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
+from pledgebank.policy import Action, can, require
+from pledgebank.web.auth import current_user_id
+from pledgebank.web.forms import safe_next, show_errors
+from pledgebank.web.session import db_session, now, transaction
+
+bp = Blueprint("pledges", __name__)
+
+DEMO_STEPS = {1: "1 hour", 24: "1 day", 72: "3 days"}
+
+
+def gateway():
+    """The card gateway the app was built with."""
+    return current_app.extensions["pledgebank.gateway"]
+
+
+def allowed_actions(neighbourhood_id: int) -> dict[str, bool]:
+    """What the signed-in user may do in the neighbourhood, by action name."""
+    session, user_id = db_session(), current_user_id()
+    return {action.value: can(session, user_id, neighbourhood_id, action) for action in Action}
+
+
+def short_money(amount: int | None, currency: str | None = None) -> str:
+    """Money for sentences: £10 for whole pounds, £7.50 otherwise."""
+    if amount is None:
+        return ""
+    value = Money(amount, currency or current_app.config["CURRENCY"])
+    whole = value.amount % 10**value.exponent == 0
+    return format_currency(
+        value.to_decimal(),
+        value.currency,
+        format="¤#,##0" if whole else None,
+        currency_digits=not whole,
+        locale=current_app.config["LOCALE"],
+    )
+
+
+def major_money(units: int, currency: str | None = None) -> str:
+    """Whole major units (a sponsor's ratio, say) for sentences: 1 -> £1."""
+    currency = currency or current_app.config["CURRENCY"]
+    return short_money(Money.from_decimal(units, currency).amount, currency)
+
+
+def time_until(moment: datetime | None, start: datetime) -> str:
+    """How long from start until moment, in the largest whole unit: '3 days', '5 hours', '40 minutes'."""
+    if moment is None or moment <= start:
+        return "no time"
+    left = moment - start
+    for unit, size in (
+        ("day", timedelta(days=1)),
+        ("hour", timedelta(hours=1)),
+        ("minute", timedelta(minutes=1)),
+    ):
+        if left >= size:
+            count = left // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return "less than a minute"
+
+
+def sign_methods(pledge) -> list[str]:
+    """The ways of paying this pledge offers here."""
+    return [m for m, ok in (("card", gateway().available), ("cash", pledge.allow_cash)) if ok]
+
+
+def new_sign_form(pledge, formdata=None) -> SignForm:
+    """The pledge form, offering only the ways of paying that work for this pledge."""
+    form = SignForm(formdata=formdata)
+    methods = sign_methods(pledge)
+    form.method.choices = [c for c in form.method.choices if c.value in methods]
+    if formdata is None and len(methods) == 1:
+        form.method.data = methods[0]
+    return form
+
+
+def pledge_page(pledge_id: int, status: int = 200, **forms):
+    """Render the pledge page (with any submitted form's errors in place)."""
+    session, user_id = db_session(), current_user_id()
+    pledge = services.get_pledge(session, pledge_id)
+    if not services.visible_to(session, pledge, user_id):
+        raise NotFound("There is no such pledge.")
+    neighbourhood = session.get(Neighbourhood, pledge.neighbourhood_id)
+    allowed = allowed_actions(neighbourhood.id)
+    mine = signups.signup_of(session, pledge_id=pledge.id, user_id=user_id)
+    moment = now()
+    taking = pledge.state in signups.OPEN_FOR_SIGNING and moment < pledge.deadline
+    updates = list(pledge.updates)
+    authors = queries.names_of(session, [u.author_id for u in updates])
+    context = {
+        "pledge": pledge,
+        "neighbourhood": neighbourhood,
+        "fund": next((f for f in neighbourhood.funds if f.id == pledge.fund_id), None),
+        "progress": services.progress(session, pledge),
+        "mine": mine,
+        "active": mine is not None and mine.state in ACTIVE,
+        "can_withdraw": mine is not None
+        and mine.state in ACTIVE
+        and pledge.state in (PledgeStatus.DRAFT, PledgeStatus.OPEN),
+        "taking": taking,
+        "methods": sign_methods(pledge),
+        "allowed": allowed,
+        "can_update": user_id is not None and (user_id == pledge.creator_id or allowed["manage_pledges"]),
+        "updates": [(u, authors.get(u.author_id, "")) for u in updates],
+        "cash_waiting": queries.cash_waiting(session, pledge.id) if allowed["record_payment"] else [],
+        "now": moment,
+        "demo": current_app.config.get("DEMO", False),
+        "demo_steps": DEMO_STEPS,
+        "sign_form": forms.get("sign_form") or new_sign_form(pledge),
+        "cancel_form": forms.get("cancel_form") or CancelForm(formdata=None),
+        "update_form": forms.get("update_form") or UpdateForm(formdata=None),
+        "offer_form": forms.get("offer_form") or OfferForm(formdata=None),
+    }
+    return render_template("pledges/show.html", **context), status
+
+
+def form_status(form) -> int:
+    """422 when a field is wrong, 409 when the request clashed with the pledge's state."""
+    return 422 if form.errors else 409
+
+
+@bp.get("/n/<slug>/pledges")
+def index(slug: str):
+    """A neighbourhood's pledges, with their progress."""
+    session = db_session()
+    neighbourhood = neighbourhoods.get_neighbourhood(session, slug)
+    pledges = services.list_pledges(session, neighbourhood_id=neighbourhood.id, user_id=current_user_id())
+    return render_template(
+        "pledges/index.html",
+        neighbourhood=neighbourhood,
+        pledges=[(p, services.progress(session, p)) for p in pledges],
+        allowed=allowed_actions(neighbourhood.id),
+        now=now(),
+    )
+
+
+@bp.route("/n/<slug>/pledges/new", methods=["GET", "POST"])
+@login_required
+def create(slug: str):
+    """Start a pledge (members); it waits for the committee when the neighbourhood asks for approval."""
+    session = db_session()
+    neighbourhood = neighbourhoods.get_neighbourhood(session, slug)
+    require(session, current_user_id(), neighbourhood.id, Action.CREATE_PLEDGE)
+    zone = current_app.config["TIMEZONE"]
+    form = PledgeForm(currency=neighbourhood.currency, zone=zone)
+    form.fund.choices = [
+        SelectChoice(f.slug, f.name) for f in funds.list_funds(session, neighbourhood_id=neighbourhood.id)
+    ]
+    if request.method == "GET":
+        local = now().astimezone(ZoneInfo(zone)) + timedelta(days=14)
+        form.deadline.data, form.deadline_time.data = local.date().isoformat(), "18:00"
+        form.allow_cash.data = neighbourhood.allow_cash_pledges
+    elif form.validate():
+        try:
+            with transaction() as session:
+                pledge = services.create_pledge(
+                    session,
+                    actor_id=current_user_id(),
+                    neighbourhood=neighbourhood,
+                    terms=_terms(form, neighbourhood),
+                    now=now(),
+                )
+        except DomainError as error:
+            if error.status in (401, 403, 404):
+                raise
+            show_errors(form, error)
+        else:
+            if pledge.state == PledgeStatus.DRAFT:
+                flash("Your pledge is saved. The committee must approve it before anyone can pledge.", "info")
+            else:
+                flash("Your pledge is open: share this page with your neighbours.", "success")
+            return redirect(url_for("pledges.show", pledge_id=pledge.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "pledges/new.html", form=form, neighbourhood=neighbourhood, allowed=allowed_actions(neighbourhood.id)
+    ), status
+
+
+def _terms(form: PledgeForm, neighbourhood: Neighbourhood) -> PledgeTerms:
+    return PledgeTerms(
+        fund_slug=form.fund.data,
+        title=form.title.data,
+        description=form.description.data,
+        amount_kind=form.amount_kind.data,
+        amount=form.parsed["amount"],
+        target_pledgers=form.parsed.get("target_pledgers"),
+        target_amount=form.parsed.get("target_amount"),
+        deadline=form.deadline_utc or now(),
+        cap=form.parsed.get("cap"),
+        allow_cash=bool(form.allow_cash.data) and neighbourhood.allow_cash_pledges,
+    )
+
+
+@bp.get("/p/<int:pledge_id>")
+def show(pledge_id: int):
+    """The pledge page: the rule in words, progress, your pledge, updates, offers and the tools."""
+    return pledge_page(pledge_id)
+
+
+@bp.post("/p/<int:pledge_id>/pledge")
+@login_required
+def sign(pledge_id: int):
+    """Pledge: by card (saved next) or in cash (counted once the treasurer has it)."""
+    pledge = services.get_pledge(db_session(), pledge_id)
+    form = new_sign_form(pledge, request.form)
+    amount = None
+    if form.validate() and pledge.amount_kind == "minimum":
+        try:
+            amount = parse_money(form.amount.data, pledge.currency, what="your amount")
+        except ValueError as error:
+            form.amount.errors = [str(error)]
+        if amount is None and not form.amount.errors:
+            form.amount.errors = [
+                f"Enter your amount: at least {short_money(pledge.amount, pledge.currency)}."
+            ]
+    if not form.errors:
+        try:
+            with transaction() as session:
+                signup = signups.sign(
+                    session,
+                    actor_id=current_user_id(),
+                    pledge=services.get_pledge(session, pledge_id),
+                    amount=amount,
+                    method=form.method.data,
+                    card_payments=gateway().available,
+                    now=now(),
+                )
+                method, value = signup.method, signup.amount
+        except DomainError as error:
+            if error.status in (401, 403, 404):
+                raise
+            show_errors(form, error)
+        else:
+            if method == "card":
+                return redirect(url_for("pledges.card", pledge_id=pledge_id))
+            flash(
+                f"Thank you: you have pledged {short_money(value, pledge.currency)} in cash. Please give it "
+                "to the treasurer; it counts once they have recorded it.",
+                "success",
+            )
+            return redirect(url_for("pledges.show", pledge_id=pledge_id))
+    return pledge_page(pledge_id, form_status(form), sign_form=form)
+
+
+@bp.post("/p/<int:pledge_id>/withdraw")
+@login_required
+def withdraw(pledge_id: int):
+    """Withdraw your pledge before the pledge activates."""
+    with transaction() as session:
+        signup = signups.withdraw(
+            session,
+            actor_id=current_user_id(),
+            pledge=services.get_pledge(session, pledge_id),
+            now=now(),
+            zone=current_app.config["TIMEZONE"],
+        )
+        returned = signup.state == SignupStatus.CASH_RETURNED
+    flash(
+        "Your pledge is withdrawn. "
+        + ("The treasurer will give your money back." if returned else "Nothing has been taken."),
+        "info",
+    )
+    return redirect(url_for("pledges.show", pledge_id=pledge_id))
+
+
+@bp.post("/demo/advance")
+def demo_advance():
+    """Demo mode only: move the service's clock forward and run the work that falls due."""
+    if not current_app.config.get("DEMO"):
+        raise NotFound()
+    hours = request.form.get("hours", type=int)
+    if hours not in DEMO_STEPS:
+        raise InvalidInput.field("hours", "Choose 1 hour, 1 day or 3 days.")
+    db_session().commit()  # end this request's reads before the jobs take their own transactions
+    app = current_app._get_current_object()
+    app.extensions["pledgebank.clock"].advance(timedelta(hours=hours))
+    done = run_due(app)
+    summary = "; ".join(f"{what}: {count}" for what, count in sorted(done.items())) or "nothing fell due"
+    flash(f"The clock moved forward {DEMO_STEPS[hours]} ({summary}).", "info")
+    return redirect(safe_next(request.form.get("next"), url_for("main.home")))
+
+
+@bp.app_template_global("your_pledges")
+def your_pledges() -> list:
+    """The signed-in user's pledges with their signups (for the account page)."""
+    user_id = current_user_id()
+    return [] if user_id is None else queries.pledges_of_user(db_session(), user_id)
+
+
+bp.add_app_template_filter(short_money, "short_money")
+bp.add_app_template_filter(time_until, "time_until")
+bp.add_app_template_filter(major_money, "major_money")
+
+from pledgebank.pledges import card_views, fix_views, manage_views  # noqa: E402, F401  (their routes join this blueprint)
