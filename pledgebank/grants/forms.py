@@ -1,0 +1,187 @@
+"""Forms for grants: opening a round and applying (the application page's tools are in tool_forms).
+
+The app-wide CSRF protection checks every POST before a view runs, so the forms do not check it again.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from pledgebank.pledges.forms import parse_count, parse_money
+
+MONEY_INPUT = {"inputmode": "decimal", "spellcheck": "false"}
+_LINE_END = re.compile(r"^(?P<what>.*\S)\s*:\s*£?(?P<cost>[\d,]+(?:\.\d{1,2})?)$")
+
+
+class GrantForm(FlaskForm):
+    """A form that parses money and dates into `parsed`, by field name (without any prefix)."""
+
+    class Meta:
+        csrf = False
+
+    def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.parsed: dict[str, object] = {}
+
+    def _money(self, field: Field, what: str) -> None:
+        self.parsed[field.short_name] = parse_money(field.data, self.currency, what=what)
+
+    def _date(self, field: Field) -> None:
+        text = (field.data or "").strip()
+        if not text:
+            self.parsed[field.short_name] = None
+            return
+        try:
+            self.parsed[field.short_name] = date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError("Enter the date like 2026-03-14.") from None
+
+
+def parse_lines(text: str | None, currency: str) -> list[tuple[str, int]]:
+    """Budget or criteria lines, one per line: "what: number". Raises ValidationError naming the bad line."""
+    lines = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = _LINE_END.match(line)
+        if match is None:
+            raise ValidationError(f"Line {number}: end it with a colon and a number, like 'Paint: 45'.")
+        amount = parse_money(match["cost"], currency, what=f"the amount on line {number}")
+        lines.append((match["what"].strip(), amount))
+    return lines
+
+
+def parse_criteria(text: str | None) -> list[tuple[str, int]]:
+    """Criteria, one per line: "name: weight" (the weight 1 to 10; 1 when left out)."""
+    criteria = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        name, colon, weight = line.rpartition(":")
+        if not colon:
+            name, weight = line, "1"
+        if not weight.strip().isdigit():
+            raise ValidationError(f"Line {number}: end it with a colon and a weight from 1 to 10.")
+        criteria.append((name.strip(), int(weight.strip())))
+    return criteria
+
+
+class RoundForm(GrantForm):
+    """Open a grant round."""
+
+    fund = SelectField("Fund", validators=[DataRequired("Choose a fund.")], validate_choice=False)
+    title = StringField("Title", validators=[DataRequired("Give the round a title."), Length(max=120)])
+    description = TextAreaField(
+        "What the round is for",
+        validators=[DataRequired("Describe the round."), Length(max=4000)],
+    )
+    eligibility = TextAreaField(
+        "Who can apply", validators=[Optional(), Length(max=4000)], description="Shown to applicants."
+    )
+    budget = StringField(
+        "Budget, in pounds", validators=[DataRequired("Give the budget.")], render_kw=MONEY_INPUT
+    )
+    max_award = StringField(
+        "Largest award, in pounds",
+        validators=[DataRequired("Give the largest award.")],
+        render_kw=MONEY_INPUT,
+    )
+    opens_on = StringField(
+        "Opens on", validators=[DataRequired("Give the opening date.")], render_kw={"type": "date"}
+    )
+    closes_on = StringField(
+        "Closes at the end of",
+        validators=[DataRequired("Give the closing date.")],
+        render_kw={"type": "date"},
+        description="UK time: applications can be submitted until midnight.",
+    )
+    criteria = TextAreaField(
+        "Scoring criteria",
+        validators=[DataRequired("Give at least one criterion.")],
+        description="One per line with its weight from 1 to 10, like 'Benefit to the neighbourhood: 3'.",
+    )
+    quorum_rule = RadioField(
+        "Quorum",
+        choices=[
+            SelectChoice("majority", "A majority of the committee members without a conflict"),
+            SelectChoice("all", "Every committee member without a conflict"),
+            SelectChoice("fixed", "A fixed number of members"),
+        ],
+        default="majority",
+        validators=[DataRequired("Choose a quorum.")],
+    )
+    quorum_minimum = StringField(
+        "At least this many reviews",
+        default="2",
+        validators=[DataRequired("Give the smallest number of reviews.")],
+        render_kw={"inputmode": "numeric"},
+        description="Never fewer than 2.",
+    )
+
+    def validate_budget(self, field: Field) -> None:
+        """Pounds and pence, above zero."""
+        self._money(field, "the budget")
+
+    def validate_max_award(self, field: Field) -> None:
+        """Pounds and pence, above zero."""
+        self._money(field, "the largest award")
+
+    def validate_opens_on(self, field: Field) -> None:
+        """A calendar date."""
+        self._date(field)
+
+    def validate_closes_on(self, field: Field) -> None:
+        """A calendar date."""
+        self._date(field)
+
+    def validate_criteria(self, field: Field) -> None:
+        """Lines of "name: weight"."""
+        self.parsed["criteria"] = parse_criteria(field.data)
+
+    def validate_quorum_minimum(self, field: Field) -> None:
+        """A whole number."""
+        self.parsed["quorum_minimum"] = parse_count(field.data, what="the number of reviews")
+
+
+class ApplicationForm(GrantForm):
+    """Apply for a grant (or change a draft)."""
+
+    title = StringField("Title", validators=[DataRequired("Give your application a title."), Length(max=120)])
+    summary = TextAreaField(
+        "What the money is for",
+        validators=[DataRequired("Say what the money is for."), Length(max=4000)],
+        description="What you will do, who it helps, and when.",
+    )
+    amount_requested = StringField(
+        "Amount requested, in pounds",
+        validators=[DataRequired("Give the amount you are asking for.")],
+        render_kw=MONEY_INPUT,
+    )
+    budget_lines = TextAreaField(
+        "Budget",
+        validators=[DataRequired("Give your budget.")],
+        description="One item per line with its cost, like 'Paint and brushes: 45'. They must add up to "
+        "the amount requested.",
+    )
+    group_name = StringField(
+        "Group's name",
+        validators=[Optional(), Length(max=120)],
+        description="If you apply for a group. Only groups are named on the public list of grants.",
+    )
+
+    def validate_amount_requested(self, field: Field) -> None:
+        """Pounds and pence, above zero."""
+        self._money(field, "the amount")
+
+    def validate_budget_lines(self, field: Field) -> None:
+        """Lines of "item: cost"."""
+        self.parsed["budget_lines"] = parse_lines(field.data, self.currency)

@@ -1,0 +1,122 @@
+"""Each fund's money, read from the ledger: received, committed to awards, paid out, available; and the lock
+that makes "an award never exceeds the fund's available money" hold under concurrency.
+
+A fund's available money is its income minus its expenses (grants count as spent when awarded). Every award
+takes the fund's row lock (SELECT ... FOR UPDATE on funds) before reading the fund's account balances, which
+the ledger maintains in ledger_accounts.balance, so awards against one fund take turns and each sees the
+balances every earlier award left. The balances are read again after posting, under the book's chain-head
+lock that posting holds until commit, so no writer that skipped the fund lock can have slipped in between.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pledgebank.books.models import LedgerAccount
+from pledgebank.books.services import InsufficientFunds
+from pledgebank.grants.models import GrantApplication, GrantRound
+from pledgebank.grants.states import COMMITTED
+from pledgebank.ledger.chart import AccountType
+from pledgebank.neighbourhoods.models import Fund
+
+
+@dataclass(frozen=True, slots=True)
+class FundMoney:
+    """One fund's money in minor units; received = available + committed + paid out + fees."""
+
+    slug: str
+    name: str
+    received: int
+    committed: int
+    paid_out: int
+    fees: int
+    available: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Ledger:
+    income: int
+    grants: int
+    fees: int
+
+    @property
+    def available(self) -> int:
+        """Income less grants awarded and fees."""
+        return self.income - self.grants - self.fees
+
+
+def lock_fund(session: Session, fund_id: int) -> None:
+    """Take the fund's row lock until the end of the transaction (awards against it take turns)."""
+    session.execute(select(Fund.id).where(Fund.id == fund_id).with_for_update())
+
+
+def _ledger(session: Session, fund_ids: list[int]) -> dict[int, _Ledger]:
+    rows = session.execute(
+        select(LedgerAccount.fund_id, LedgerAccount.type, LedgerAccount.code, func.sum(LedgerAccount.balance))
+        .where(LedgerAccount.fund_id.in_(fund_ids))
+        .group_by(LedgerAccount.fund_id, LedgerAccount.type, LedgerAccount.code)
+    ).all()
+    sums: dict[int, dict[str, int]] = {fund_id: {"income": 0, "grants": 0, "fees": 0} for fund_id in fund_ids}
+    for fund_id, account_type, code, balance in rows:
+        value = int(balance or 0)
+        if account_type == AccountType.INCOME:
+            sums[fund_id]["income"] -= value  # income is credit-normal: its balance is negative
+        elif code.endswith(":grants"):
+            sums[fund_id]["grants"] += value
+        else:
+            sums[fund_id]["fees"] += value
+    return {fund_id: _Ledger(**values) for fund_id, values in sums.items()}
+
+
+def available(session: Session, fund_id: int) -> int:
+    """The fund's income minus its expenses, from the maintained balances (read fresh from the database)."""
+    return _ledger(session, [fund_id])[fund_id].available
+
+
+def check_not_overdrawn(session: Session, fund: Fund) -> None:
+    """Raise InsufficientFunds if the fund's expenses exceed its income (rolls the unit of work back)."""
+    if available(session, fund.id) < 0:
+        raise InsufficientFunds(f"{fund.name} does not have that much money available.")
+
+
+def committed_by_fund(session: Session, fund_ids: list[int]) -> dict[int, int]:
+    """Awards made and not yet paid, per fund."""
+    rows = session.execute(
+        select(GrantRound.fund_id, func.sum(GrantApplication.awarded_amount))
+        .join(GrantRound, GrantRound.id == GrantApplication.round_id)
+        .where(GrantRound.fund_id.in_(fund_ids), GrantApplication.status.in_([s.value for s in COMMITTED]))
+        .group_by(GrantRound.fund_id)
+    ).all()
+    return {fund_id: int(total or 0) for fund_id, total in rows}
+
+
+def fund_money(session: Session, neighbourhood_id: int) -> list[FundMoney]:
+    """Every fund of the neighbourhood with its money, general fund first."""
+    funds = list(
+        session.scalars(
+            select(Fund)
+            .where(Fund.neighbourhood_id == neighbourhood_id)
+            .order_by(Fund.is_general.desc(), Fund.name)
+        )
+    )
+    ids = [fund.id for fund in funds]
+    ledger = _ledger(session, ids)
+    committed = committed_by_fund(session, ids)
+    result = []
+    for fund in funds:
+        books, owed = ledger[fund.id], committed.get(fund.id, 0)
+        result.append(
+            FundMoney(
+                slug=fund.slug,
+                name=fund.name,
+                received=books.income,
+                committed=owed,
+                paid_out=books.grants - owed,  # awards less those unpaid, less unspent money returned
+                fees=books.fees,
+                available=books.available,
+            )
+        )
+    return result

@@ -1,0 +1,303 @@
+"""Grant pages: a neighbourhood's grants (funds' money, rounds, awards), opening a round, a round's page,
+applying, and the application page with its applicant's tools.
+
+The committee's, treasurer's and grantee's tools on an application are in manage_views; their routes belong
+to this same blueprint, and the page itself is built by application_page in pages.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
+
+from pledgebank.errors import DomainError
+from pledgebank.grants import access, applications, funds, queries, rounds
+from pledgebank.grants.applications import ApplicationTerms
+from pledgebank.grants.forms import ApplicationForm, RoundForm
+from pledgebank.grants.pages import allowed_actions, application_page, ledger_place, plain_money, refused
+from pledgebank.grants.rounds import RoundTerms
+from pledgebank.grants.states import LABELS
+from pledgebank.neighbourhoods import funds as neighbourhood_funds
+from pledgebank.neighbourhoods import services as neighbourhoods
+from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.policy import Action, require
+from pledgebank.web.auth import current_user_id
+from pledgebank.web.forms import show_errors
+from pledgebank.web.session import db_session, now, transaction
+
+bp = Blueprint("grants", __name__)
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def _midnight(day: date) -> datetime:
+    """The start of a local day, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=_zone()).astimezone(UTC)
+
+
+@bp.get("/n/<slug>/grants")
+def index(slug: str):
+    """A neighbourhood's grants: each fund's money, the rounds, your applications, and the awards made."""
+    session, user_id = db_session(), current_user_id()
+    neighbourhood = neighbourhoods.get_neighbourhood(session, slug)
+    all_rounds = rounds.list_rounds(session, neighbourhood_id=neighbourhood.id)
+    return render_template(
+        "grants/index.html",
+        neighbourhood=neighbourhood,
+        allowed=allowed_actions(neighbourhood.id),
+        money=funds.fund_money(session, neighbourhood.id),
+        rounds=[(r, rounds.remaining(session, r)) for r in all_rounds],
+        mine=[
+            a
+            for a in applications.list_applications(
+                session, neighbourhood_id=neighbourhood.id, user_id=user_id
+            )
+            if a.applicant_id == user_id
+        ],
+        awards=queries.public_awards(session, neighbourhood_id=neighbourhood.id),
+        now=now(),
+    )
+
+
+@bp.route("/n/<slug>/grants/rounds/new", methods=["GET", "POST"])
+@login_required
+def new_round(slug: str):
+    """Open a grant round (committee)."""
+    session = db_session()
+    neighbourhood = neighbourhoods.get_neighbourhood(session, slug)
+    require(session, current_user_id(), neighbourhood.id, Action.MANAGE_GRANT_ROUNDS)
+    form = RoundForm(currency=neighbourhood.currency)
+    refusal = 0
+    form.fund.choices = [
+        SelectChoice(f.slug, f.name)
+        for f in neighbourhood_funds.list_funds(session, neighbourhood_id=neighbourhood.id)
+    ]
+    if request.method == "GET":
+        today = now().astimezone(_zone()).date()
+        form.opens_on.data, form.closes_on.data = today.isoformat(), (today + timedelta(days=28)).isoformat()
+    elif form.validate():
+        try:
+            with transaction() as session:
+                grant_round = rounds.create_round(
+                    session,
+                    actor_id=current_user_id(),
+                    neighbourhood=neighbourhood,
+                    terms=_round_terms(form),
+                    now=now(),
+                )
+        except DomainError as error:
+            if refused(error):
+                raise
+            show_errors(form, error)
+            refusal = error.status
+        else:
+            flash("The round is open for applications.", "success")
+            return redirect(url_for("grants.show_round", round_id=grant_round.id))
+    status = refusal or (422 if form.errors or form.form_errors else 200)
+    return render_template(
+        "grants/new_round.html",
+        form=form,
+        neighbourhood=neighbourhood,
+        allowed=allowed_actions(neighbourhood.id),
+    ), status
+
+
+def _round_terms(form: RoundForm) -> RoundTerms:
+    opens_on, closes_on = form.parsed["opens_on"], form.parsed["closes_on"]
+    return RoundTerms(
+        fund_slug=form.fund.data,
+        title=form.title.data,
+        description=form.description.data,
+        eligibility=form.eligibility.data or "",
+        budget=form.parsed["budget"],
+        max_award=form.parsed["max_award"],
+        opens_at=_midnight(opens_on),
+        closes_at=_midnight(closes_on + timedelta(days=1)),
+        criteria=form.parsed["criteria"],
+        quorum_rule=form.quorum_rule.data,
+        quorum_minimum=form.parsed["quorum_minimum"],
+    )
+
+
+@bp.get("/grants/rounds/<int:round_id>")
+def show_round(round_id: int):
+    """A round: what it is for, who can apply, its budget and criteria, and the applications one may see."""
+    session, user_id = db_session(), current_user_id()
+    grant_round = rounds.get_round(session, round_id)
+    neighbourhood = session.get(Neighbourhood, grant_round.neighbourhood_id)
+    listed = applications.list_applications(
+        session, neighbourhood_id=neighbourhood.id, user_id=user_id, round_id=round_id
+    )
+    return render_template(
+        "grants/round.html",
+        grant_round=grant_round,
+        neighbourhood=neighbourhood,
+        allowed=allowed_actions(neighbourhood.id),
+        remaining=rounds.remaining(session, grant_round),
+        listed=listed,
+        names=queries.names_of(session, [a.applicant_id for a in listed]),
+        now=now(),
+    )
+
+
+def _terms(form: ApplicationForm) -> ApplicationTerms:
+    return ApplicationTerms(
+        title=form.title.data,
+        summary=form.summary.data,
+        amount_requested=form.parsed["amount_requested"],
+        budget_lines=form.parsed["budget_lines"],
+        group_name=form.group_name.data,
+    )
+
+
+@bp.route("/grants/rounds/<int:round_id>/apply", methods=["GET", "POST"])
+@login_required
+def apply(round_id: int):
+    """Start an application (members); it is saved as a draft to check before submitting."""
+    session = db_session()
+    grant_round = rounds.get_round(session, round_id)
+    neighbourhood = session.get(Neighbourhood, grant_round.neighbourhood_id)
+    require(session, current_user_id(), neighbourhood.id, Action.APPLY_FOR_GRANT)
+    form = ApplicationForm(currency=grant_round.currency)
+    refusal = 0
+    if request.method == "POST" and form.validate():
+        try:
+            with transaction() as session:
+                application = applications.create_application(
+                    session,
+                    actor_id=current_user_id(),
+                    grant_round=rounds.get_round(session, round_id),
+                    terms=_terms(form),
+                    now=now(),
+                )
+        except DomainError as error:
+            if refused(error):
+                raise
+            show_errors(form, error)
+            refusal = error.status
+        else:
+            flash("Your application is saved as a draft. Check it, then submit it.", "success")
+            return redirect(url_for("grants.show_application", application_id=application.id))
+    status = refusal or (422 if form.errors or form.form_errors else 200)
+    return render_template(
+        "grants/application_form.html",
+        form=form,
+        grant_round=grant_round,
+        neighbourhood=neighbourhood,
+        allowed=allowed_actions(neighbourhood.id),
+        application=None,
+    ), status
+
+
+@bp.route("/grants/applications/<int:application_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_application(application_id: int):
+    """Change a draft application (its applicant)."""
+    session = db_session()
+    application = applications.get_application(session, application_id)
+    access.require_view(session, application, current_user_id())
+    access.require_applicant(application, current_user_id(), "change this application")
+    form = ApplicationForm(currency=application.currency)
+    refusal = 0
+    if request.method == "GET":
+        form.title.data, form.summary.data = application.title, application.summary
+        form.amount_requested.data = plain_money(application.amount_requested, application.currency)
+        form.budget_lines.data = "\n".join(
+            f"{line.description}: {plain_money(line.amount, application.currency)}"
+            for line in application.budget_lines
+        )
+        form.group_name.data = application.group_name or ""
+    elif form.validate():
+        try:
+            with transaction() as session:
+                applications.update_application(
+                    session,
+                    actor_id=current_user_id(),
+                    application=applications.get_application(session, application_id),
+                    terms=_terms(form),
+                    now=now(),
+                )
+        except DomainError as error:
+            if refused(error):
+                raise
+            show_errors(form, error)
+            refusal = error.status
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("grants.show_application", application_id=application_id))
+    status = refusal or (422 if form.errors or form.form_errors else 200)
+    neighbourhood = session.get(Neighbourhood, application.neighbourhood_id)
+    return render_template(
+        "grants/application_form.html",
+        form=form,
+        grant_round=application.round,
+        neighbourhood=neighbourhood,
+        allowed=allowed_actions(neighbourhood.id),
+        application=application,
+    ), status
+
+
+@bp.get("/grants/applications/<int:application_id>")
+@login_required
+def show_application(application_id: int):
+    """The application: what was asked, the review, the decision and its ledger transaction, the money."""
+    return application_page(application_id)
+
+
+@bp.post("/grants/applications/<int:application_id>/submit")
+@login_required
+def submit(application_id: int):
+    """Send a draft to the committee (its applicant)."""
+    with transaction() as session:
+        applications.submit_application(
+            session,
+            actor_id=current_user_id(),
+            application=applications.get_application(session, application_id),
+            now=now(),
+        )
+    flash(
+        "Your application is submitted. The committee will review it; we will email you the decision.",
+        "success",
+    )
+    return redirect(url_for("grants.show_application", application_id=application_id))
+
+
+@bp.post("/grants/applications/<int:application_id>/withdraw")
+@login_required
+def withdraw(application_id: int):
+    """Withdraw an application before the decision (its applicant)."""
+    with transaction() as session:
+        applications.withdraw_application(
+            session,
+            actor_id=current_user_id(),
+            application=applications.get_application(session, application_id),
+            now=now(),
+        )
+    flash("Your application is withdrawn.", "info")
+    return redirect(url_for("grants.show_application", application_id=application_id))
+
+
+def day(value: date | None) -> str:
+    """A calendar date for people: 2 March 2026."""
+    if value is None:
+        return ""
+    return format_date(value, "d MMMM yyyy", locale=current_app.config["LOCALE"])
+
+
+def grant_status(application) -> str:
+    """An application's status in words."""
+    return LABELS[application.state]
+
+
+bp.add_app_template_filter(day, "day")
+bp.add_app_template_filter(grant_status, "grant_status")
+bp.add_app_template_global(ledger_place, "ledger_place")
+
+from pledgebank.grants import manage_views  # noqa: E402, F401  (their routes join this blueprint)

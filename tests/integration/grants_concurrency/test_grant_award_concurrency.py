@@ -1,0 +1,96 @@
+"""Fifty awards at once against a fund (or a round budget) that can pay seventeen, on PostgreSQL with real
+threads, each with its own connection: exactly seventeen are awarded and the books still verify."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from pledgebank.books.services import InsufficientFunds
+from pledgebank.db import unit_of_work
+from pledgebank.grants import applications, funds, reviews, rounds
+from pledgebank.grants.decisions import AwardTooLarge
+from pledgebank.grants.models import GrantApplication
+from tests.grant_support import application_terms, decide, give_fund, make_round, transactions, world
+from tests.pledge_support import assert_books_ok
+
+pytestmark = pytest.mark.postgres
+
+AWARDS = 50
+CAN_PAY = 17
+EACH = 1_000
+
+
+def fifty_reviewed_applications(app, w, round_id: int) -> list[int]:
+    """Fifty submitted applications of £10, each declared on and reviewed to quorum (one unit of work)."""
+    now = app.extensions["pledgebank.clock"].now()
+    ids = []
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        grant_round = rounds.get_round(session, round_id)
+        criteria = [c.id for c in grant_round.criteria]
+        for n in range(AWARDS):
+            application = applications.create_application(
+                session,
+                actor_id=w.residents[n % len(w.residents)],
+                grant_round=grant_round,
+                terms=application_terms(EACH, title=f"Small thing {n}"),
+                now=now,
+            )
+            applications.submit_application(
+                session, actor_id=application.applicant_id, application=application, now=now
+            )
+            for member in w.committee:
+                reviews.declare_interest(
+                    session,
+                    actor_id=member,
+                    application_id=application.id,
+                    interest="none",
+                    reason="",
+                    now=now,
+                )
+            for member in w.members:
+                reviews.submit_review(
+                    session,
+                    actor_id=member,
+                    application_id=application.id,
+                    scores=dict.fromkeys(criteria, 3),
+                    recommendation="award",
+                    recommended_amount=None,
+                    comment="",
+                    now=now,
+                )
+            ids.append(application.id)
+    return ids
+
+
+@pytest.mark.parametrize(
+    ("guard", "fund_money", "budget", "refusal"),
+    [
+        ("fund", CAN_PAY * EACH, 100 * EACH, InsufficientFunds),
+        ("round budget", 100 * EACH, CAN_PAY * EACH, AwardTooLarge),
+    ],
+)
+def test_fifty_concurrent_awards_against_room_for_seventeen_award_exactly_seventeen(
+    app, sessions, together, guard, fund_money, budget, refusal
+):
+    w = world(sessions, members=2, residents=2)
+    give_fund(app, w.slug, fund_money)
+    round_id = make_round(app, w, budget=budget, max_award=EACH)
+    ids = fifty_reviewed_applications(app, w, round_id)
+
+    outcomes = together(AWARDS, lambda i: decide(app, ids[i], w.chair, "award"))
+
+    errors = Counter(type(o.error).__name__ for o in outcomes if o.error is not None)
+    assert errors == {refusal.__name__: AWARDS - CAN_PAY}, guard
+    assert sum(o.error is None for o in outcomes) == CAN_PAY
+    with unit_of_work(sessions) as session:
+        statuses = Counter(session.scalars(select(GrantApplication.status)))
+        awarded = session.scalar(select(func.sum(GrantApplication.awarded_amount)))
+        available = funds.available(session, rounds.get_round(session, round_id).fund_id)
+    assert statuses == {"awarded": CAN_PAY, "under_review": AWARDS - CAN_PAY}
+    assert awarded == CAN_PAY * EACH
+    assert available == fund_money - CAN_PAY * EACH >= 0
+    assert len(transactions(app, "grant_awarded")) == CAN_PAY
+    assert_books_ok(app)
