@@ -1,0 +1,230 @@
+"""Each period's charges: raising them as receivables, settling them (card, cash or bank transfer) and
+reading them. Every movement of money goes through the ledger rules, keyed by the charge it comes from."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pledgebank.books.services import book_of, post
+from pledgebank.clock import local_date
+from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
+from pledgebank.ledger import chart, rules
+from pledgebank.ledger.money import Money
+from pledgebank.levies.bands import charge_for, full_amount, periods_started
+from pledgebank.levies.households import is_resident
+from pledgebank.levies.models import Household, Levy, LevyCharge, LevyHousehold
+from pledgebank.levies.services import about, tell_household
+from pledgebank.levies.states import UNPAID, ChargeAction, ChargeStatus, LevyStatus, next_charge_status
+from pledgebank.neighbourhoods.models import Fund
+from pledgebank.payments.models import AttemptStatus, PaymentAttempt
+from pledgebank.policy import Action, require
+
+PAID_INTO = {"card": chart.STRIPE_CLEARING, "cash": chart.CASH, "bank": chart.BANK}
+
+
+def charge_key(charge_id: int, step: str) -> str:
+    """The ledger and Stripe idempotency key of a step of a charge, e.g. levy-charge:12:raised."""
+    return f"levy-charge:{charge_id}:{step}"
+
+
+def get_charge(session: Session, charge_id: int, *, lock: bool = False) -> LevyCharge:
+    """A charge by id (optionally locked); NotFound otherwise."""
+    statement = select(LevyCharge).where(LevyCharge.id == charge_id)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    charge = session.scalar(statement)
+    if charge is None:
+        raise NotFound("There is no such charge.")
+    return charge
+
+
+def _refs(charge: LevyCharge, **more: str | int) -> dict[str, str | int]:
+    return {
+        "levy": charge.levy_id,
+        "levy_charge": charge.id,
+        "household": charge.household_id,
+        "period": charge.period_start.isoformat(),
+        **more,
+    }
+
+
+def raise_charges(session: Session, levy: Levy, *, now: datetime, zone: str) -> int:
+    """Raise every charge of the levy that has fallen due by today and is not raised yet; return how many.
+
+    The caller holds the levy's row lock; the unique (levy, household, period) constraint backs it up, so a
+    charge is raised once however many runners there are.
+    """
+    if levy.state != LevyStatus.ACTIVE:
+        return 0
+    today = local_date(now, zone)
+    charge_from = max(levy.starts_on, levy.activated_on or levy.starts_on)
+    spans = [
+        span
+        for span in periods_started(levy.starts_on, levy.period, charge_from, today)
+        if levy.ends_on is None or span.start < levy.ends_on
+    ]
+    if not spans:
+        return 0
+    liable = session.execute(
+        select(LevyHousehold, Household)
+        .join(Household, Household.id == LevyHousehold.household_id)
+        .where(LevyHousehold.levy_id == levy.id)
+        .order_by(LevyHousehold.id)
+    ).all()
+    raised = {
+        (household_id, start)
+        for household_id, start in session.execute(
+            select(LevyCharge.household_id, LevyCharge.period_start).where(
+                LevyCharge.levy_id == levy.id, LevyCharge.period_start >= spans[0].start
+            )
+        )
+    }
+    book = book_of(session, levy.neighbourhood_id)
+    count = 0
+    for span in spans:
+        for liability, household in liable:
+            if (household.id, span.start) in raised:
+                continue
+            if liability.left_on is not None and liability.left_on <= span.start:
+                continue
+            full = full_amount(levy.basis, levy.amount, household.band)
+            amount = charge_for(
+                full=full,
+                span=span,
+                liable_from=max(liability.joined_on, charge_from),
+                liable_until=levy.ends_on,
+                prorate_partial=levy.prorate,
+            )
+            if amount <= 0:
+                continue
+            charge = _new_charge(session, levy, household.id, span.start, span.end, full, amount, now)
+            if charge is None:
+                continue
+            entry = rules.receivable_raised(
+                amount=Money(amount, levy.currency),
+                key=charge_key(charge.id, "raised"),
+                on=today,
+                source=_refs(charge),
+            )
+            post(session, book=book, entry=entry, now=now)
+            count += 1
+    return count
+
+
+def _new_charge(
+    session: Session, levy: Levy, household_id: int, start: date, end: date, full: int, amount: int, now
+) -> LevyCharge | None:
+    charge = LevyCharge(
+        levy_id=levy.id,
+        household_id=household_id,
+        period_start=start,
+        period_end=end,
+        full_amount=full,
+        amount=amount,
+        waived_amount=0,
+        currency=levy.currency,
+        status=ChargeStatus.DUE.value,
+        due_at=now,
+        attempts=0,
+        next_attempt_at=now,
+        paused=False,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(charge)
+            session.flush()  # an id for the ledger key; trips the one-charge-per-period constraint
+    except IntegrityError:
+        return None  # raised by another runner in the meantime
+    return charge
+
+
+def attempt_in_flight(session: Session, charge_id: int) -> bool:
+    """Whether a card payment for the charge has been started at Stripe and its outcome is not in yet."""
+    return (
+        session.scalar(
+            select(PaymentAttempt.id).where(
+                PaymentAttempt.subject == f"levy-charge:{charge_id}",
+                PaymentAttempt.status == AttemptStatus.STARTED.value,
+            )
+        )
+        is not None
+    )
+
+
+def settle(
+    session: Session,
+    charge: LevyCharge,
+    *,
+    via: str,
+    now: datetime,
+    zone: str,
+    gross: int | None = None,
+    fee: int = 0,
+    actor_id: int | None = None,
+    **refs: str,
+) -> None:
+    """Mark the charge paid and post the settlement of its receivable (with the card fee, for a card)."""
+    levy = charge.levy
+    charge.status = next_charge_status(charge.state, ChargeAction.PAY).value
+    charge.paid_via, charge.paid_at, charge.updated_at = via, now, now
+    charge.next_attempt_at = None
+    amount = charge.amount_due if gross is None else gross
+    fund = session.scalar(select(Fund.slug).where(Fund.id == levy.fund_id))
+    entry = rules.receivable_settled(
+        amount=Money(amount, charge.currency),
+        fund=fund,
+        income_source="levies",
+        into=PAID_INTO[via],
+        fee=Money(fee, charge.currency) if fee else None,
+        key=charge_key(charge.id, "paid"),
+        on=local_date(now, zone),
+        source=_refs(charge, **refs),
+        actor_id=actor_id,
+    )
+    post(session, book=book_of(session, levy.neighbourhood_id), entry=entry, now=now)
+    tell_household(
+        session,
+        charge.household_id,
+        f"Receipt: {levy.name} paid",
+        "levies/paid",
+        {
+            **about(levy),
+            "charge_id": charge.id,
+            "amount": amount,
+            "via": via,
+            "period_start": charge.period_start,
+        },
+    )
+
+
+def record_payment(
+    session: Session, *, actor_id: int, charge_id: int, into: str, now: datetime, zone: str
+) -> LevyCharge:
+    """The treasurer has a charge's money, in cash or by bank transfer: it is paid."""
+    charge = get_charge(session, charge_id, lock=True)
+    require(session, actor_id, charge.levy.neighbourhood_id, Action.RECORD_PAYMENT)
+    if into not in ("cash", "bank"):
+        raise InvalidInput.field("into", "Choose cash or bank transfer.")
+    if charge.state not in UNPAID:
+        raise Conflict("This charge is not waiting for payment.")
+    if charge.paused:
+        raise Conflict("A hardship request on this charge is waiting for the committee; decide it first.")
+    if attempt_in_flight(session, charge.id):
+        raise Conflict("A card payment for this charge is going through; wait a minute and look again.")
+    settle(session, charge, via=into, now=now, zone=zone, actor_id=actor_id)
+    charge.recorded_by_id = actor_id
+    return charge
+
+
+def own_charge(session: Session, charge_id: int, user_id: int | None, *, lock: bool = False) -> LevyCharge:
+    """A charge of the user's own household; Forbidden for anyone else's."""
+    charge = get_charge(session, charge_id, lock=lock)
+    if not is_resident(session, household_id=charge.household_id, user_id=user_id):
+        raise Forbidden("That is not your household's charge.")
+    return charge

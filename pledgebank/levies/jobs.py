@@ -1,0 +1,160 @@
+"""The levies' part of `run-due`: raise each period's charges, collect them, remind, and mark arrears.
+
+Idempotent and safe to run twice at once: a levy's charges are raised under its row lock (another runner
+holding it is skipped, and the one-charge-per-household-per-period constraint backs that up), each card
+attempt is claimed through its numbered attempt row, and reminders are sent under the charge's row lock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pledgebank.clock import local_date
+from pledgebank.db import unit_of_work
+from pledgebank.levies.charges import raise_charges
+from pledgebank.levies.models import Household, Levy, LevyCharge
+from pledgebank.levies.payments import collect, give_up
+from pledgebank.levies.services import about, tell_household
+from pledgebank.levies.states import (
+    SCHEDULED,
+    ChargeStatus,
+    LevyAction,
+    LevyStatus,
+    next_attempt_offset,
+    next_levy_status,
+    parse_retry_days,
+)
+from pledgebank.payments.context import Payments
+from pledgebank.payments.gateway import GatewayUnavailable
+
+
+def run_due(ctx: Payments, *, now: datetime) -> Counter[str]:
+    """Do every piece of levy work that is due; return what was done, by kind."""
+    done: Counter[str] = Counter()
+    done["levy charges raised"] += _raise(ctx, now)
+    done["levies ended"] += _end(ctx, now)
+    for charge_id, has_card in _due_charges(ctx, now):
+        if has_card:
+            try:
+                outcome = collect(ctx, charge_id, now=now)
+            except GatewayUnavailable:
+                done["levy card payments postponed (Stripe unreachable)"] += 1
+                continue  # its attempt is recovered once Stripe answers again
+            done["levy charges paid by card"] += outcome == ChargeStatus.PAID
+            done["levy card payments declined"] += outcome in (ChargeStatus.RETRYING, ChargeStatus.ARREARS)
+        else:
+            done[_remind(ctx, charge_id, now)] += 1
+    done.pop("", None)
+    return +done
+
+
+def _lock_levy(session: Session, levy_id: int) -> Levy | None:
+    # SKIP LOCKED: when another runner is raising this levy's charges, leave them to it.
+    return session.scalar(
+        select(Levy)
+        .where(Levy.id == levy_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+
+
+def _raise(ctx: Payments, now: datetime) -> int:
+    with unit_of_work(ctx.sessions) as session:
+        ids = list(session.scalars(select(Levy.id).where(Levy.status == LevyStatus.ACTIVE.value)))
+    raised = 0
+    for levy_id in ids:
+        with unit_of_work(ctx.sessions) as session:
+            levy = _lock_levy(session, levy_id)
+            if levy is not None:
+                raised += raise_charges(session, levy, now=now, zone=ctx.zone)
+    return raised
+
+
+def _end(ctx: Payments, now: datetime) -> int:
+    """Levies whose end has come: no more periods start, so they end (their unpaid charges stay)."""
+    today = local_date(now, ctx.zone)
+    with unit_of_work(ctx.sessions) as session:
+        ids = list(
+            session.scalars(
+                select(Levy.id).where(
+                    Levy.status.in_([LevyStatus.OPEN.value, LevyStatus.ACTIVE.value]), Levy.ends_on <= today
+                )
+            )
+        )
+    ended = 0
+    for levy_id in ids:
+        with unit_of_work(ctx.sessions) as session:
+            levy = _lock_levy(session, levy_id)
+            if levy is None or levy.state not in (LevyStatus.OPEN, LevyStatus.ACTIVE):
+                continue
+            raise_charges(session, levy, now=now, zone=ctx.zone)  # the last periods first
+            levy.status = next_levy_status(levy.state, LevyAction.END).value
+            ended += 1
+    return ended
+
+
+def _due_charges(ctx: Payments, now: datetime) -> list[tuple[int, bool]]:
+    with unit_of_work(ctx.sessions) as session:
+        rows = session.execute(
+            select(LevyCharge.id, Household.payment_method_id)
+            .join(Household, Household.id == LevyCharge.household_id)
+            .where(
+                LevyCharge.status.in_([s.value for s in SCHEDULED]),
+                LevyCharge.paused.is_(False),
+                LevyCharge.next_attempt_at <= now,
+            )
+            .order_by(LevyCharge.next_attempt_at, LevyCharge.id)
+        ).all()
+    return [(charge_id, method is not None) for charge_id, method in rows]
+
+
+def _remind(ctx: Payments, charge_id: int, now: datetime) -> str:
+    """A household with no card: tell it the charge is due, remind it on the retry days, then arrears."""
+    with unit_of_work(ctx.sessions) as session:
+        charge = session.scalar(
+            select(LevyCharge)
+            .where(LevyCharge.id == charge_id)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        household = None if charge is None else session.get(Household, charge.household_id)
+        if (
+            charge is None
+            or household.payment_method_id is not None
+            or charge.state not in SCHEDULED
+            or charge.paused
+            or charge.next_attempt_at is None
+            or charge.next_attempt_at > now
+        ):
+            return ""
+        levy = charge.levy
+        retry_days = parse_retry_days(levy.retry_days)
+        # One email however long run-due was away: skip to the latest reminder that has come round.
+        passed = [
+            n for n, days in enumerate((0, *retry_days), 1) if charge.due_at + timedelta(days=days) <= now
+        ]
+        charge.attempts = max(charge.attempts + 1, *passed)
+        offset = next_attempt_offset(charge.attempts, retry_days)
+        if offset is None:
+            give_up(session, charge, now=now)
+            return "levy charges in arrears"
+        charge.next_attempt_at, charge.updated_at = charge.due_at + timedelta(days=offset), now
+        first = charge.attempts == 1
+        tell_household(
+            session,
+            household.id,
+            f"{'Due now' if first else 'Reminder'}: {levy.name}",
+            "levies/due",
+            {
+                **about(levy),
+                "charge_id": charge.id,
+                "amount": charge.amount_due,
+                "period_start": charge.period_start,
+                "first": first,
+            },
+        )
+        return "levy reminders sent"

@@ -1,0 +1,266 @@
+"""Collecting a charge from the household's saved card off-session, and applying what Stripe says.
+
+Attempts are numbered: the next is attempts + 1, and its number is in its Stripe key, so each is made once
+however many runners reach it. Each call to Stripe sits between an attempt row committed before it and a
+unit of work that stores its outcome. A decline schedules the next attempt (the levy's retry days after the
+charge fell due) and emails the household a link to pay now; after the last attempt the charge is in arrears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from pledgebank.db import unit_of_work
+from pledgebank.errors import Conflict
+from pledgebank.levies.charges import charge_key, get_charge, own_charge, settle
+from pledgebank.levies.models import Household, LevyCharge
+from pledgebank.levies.services import about, tell_household
+from pledgebank.levies.states import (
+    UNPAID,
+    ChargeAction,
+    ChargeStatus,
+    can_charge,
+    next_attempt_offset,
+    next_charge_status,
+    parse_retry_days,
+)
+from pledgebank.payments.attempts import attempt_once, finish_attempt
+from pledgebank.payments.context import Payments
+from pledgebank.payments.gateway import Payment, PaymentStatus
+from pledgebank.payments.models import PaymentCustomer
+
+AUTHENTICATION_CODES = frozenset({"authentication_required", PaymentStatus.NEEDS_AUTHENTICATION.value})
+
+
+@dataclass(frozen=True, slots=True)
+class _Charge:
+    """What collecting a charge needs to know, read in a short transaction of its own."""
+
+    id: int
+    levy_id: int
+    state: ChargeStatus
+    amount_due: int
+    currency: str
+    attempts: int
+    paused: bool
+    payment_intent_id: str | None
+    payment_method_id: str | None
+    customer_id: str | None
+
+
+def attempt_key(charge_id: int, attempt: int) -> str:
+    """The Stripe idempotency key (and attempt row key) of one numbered attempt to collect a charge."""
+    return charge_key(charge_id, f"{attempt}:charge")
+
+
+def _snapshot(ctx: Payments, charge_id: int) -> _Charge:
+    with unit_of_work(ctx.sessions) as session:
+        charge = get_charge(session, charge_id)
+        household = session.get(Household, charge.household_id)
+        customer = session.get(PaymentCustomer, household.payer_id) if household.payer_id else None
+        return _Charge(
+            charge.id,
+            charge.levy_id,
+            charge.state,
+            charge.amount_due,
+            charge.currency,
+            charge.attempts,
+            charge.paused,
+            charge.payment_intent_id,
+            household.payment_method_id,
+            customer.customer_id if customer else None,
+        )
+
+
+def collect(ctx: Payments, charge_id: int, *, now: datetime, notify: bool = True) -> ChargeStatus | None:
+    """Make the next attempt to take the amount due from the household's card.
+
+    None when there was nothing to do: no card, paused, paid, or another runner has this attempt. With
+    `notify`, a decline is emailed to the household.
+    """
+    charge = _snapshot(ctx, charge_id)
+    customer_id, method = charge.customer_id, charge.payment_method_id
+    if charge.state not in UNPAID or charge.paused or not method or customer_id is None:
+        return None
+    attempt = charge.attempts + 1
+    key = attempt_key(charge.id, attempt)
+
+    def call() -> Payment:
+        if charge.payment_intent_id:
+            # One live payment per charge: an earlier one waiting for the bank's check could still be paid.
+            previous = ctx.gateway.cancel(
+                payment_intent_id=charge.payment_intent_id, idempotency_key=f"{key}:cancel-previous"
+            )
+            if previous.status == PaymentStatus.SUCCEEDED:
+                return previous
+        return ctx.gateway.charge(
+            customer_id=customer_id,
+            payment_method_id=method,
+            amount=charge.amount_due,
+            currency=charge.currency,
+            metadata={"attempt": key, "levy": str(charge.levy_id), "levy_charge": str(charge.id)},
+            idempotency_key=key,
+        )
+
+    payment = attempt_once(
+        ctx.sessions,
+        key=key,
+        operation="charge",
+        subject=f"levy-charge:{charge.id}",
+        now=now,
+        lease=ctx.lease,
+        call=call,
+        recover=lambda: ctx.gateway.find_payment(customer_id=customer_id, attempt_key=key),
+    )
+    if payment is None:
+        return None
+    return apply_payment(ctx, charge.id, payment, now=now, attempt=attempt, attempt_key=key, notify=notify)
+
+
+def apply_payment(
+    ctx: Payments,
+    charge_id: int,
+    payment: Payment,
+    *,
+    now: datetime,
+    attempt: int | None = None,
+    attempt_key: str | None = None,
+    notify: bool = True,
+    also: Callable[[Session], None] | None = None,
+) -> ChargeStatus:
+    """Bring the charge in line with a payment; only ever forward.
+
+    Money taken always pays an unpaid charge. A failure counts only as the outcome of its own numbered
+    attempt, once (a webhook or a page reading the payment again passes no attempt, and changes nothing).
+    """
+    settlement = None
+    if payment.status == PaymentStatus.SUCCEEDED and payment.charge_id:
+        settlement = ctx.gateway.settlement(payment.charge_id)
+    with unit_of_work(ctx.sessions) as session:
+        if also is not None:
+            also(session)
+        charge = get_charge(session, charge_id, lock=True)
+        if attempt_key is not None:
+            finish_attempt(
+                session,
+                key=attempt_key,
+                stripe_id=payment.payment_intent_id or None,
+                outcome=payment.status.value,
+                now=now,
+            )
+        if attempt is not None and attempt > charge.attempts:
+            charge.attempts = attempt
+            if payment.payment_intent_id:
+                charge.payment_intent_id = payment.payment_intent_id
+            if payment.status != PaymentStatus.SUCCEEDED and charge.state in UNPAID:
+                _failed(session, charge, payment, now, notify)
+                return charge.state
+        if payment.status == PaymentStatus.SUCCEEDED and can_charge(charge.state, ChargeAction.PAY):
+            charge.payment_intent_id, charge.decline_code = payment.payment_intent_id, None
+            settle(
+                session,
+                charge,
+                via="card",
+                now=now,
+                zone=ctx.zone,
+                gross=settlement.amount if settlement else payment.amount,
+                fee=settlement.fee if settlement else 0,
+                payment_intent=payment.payment_intent_id,
+                stripe_charge=payment.charge_id or "",
+                balance_transaction=settlement.balance_transaction_id if settlement else "",
+            )
+        return charge.state
+
+
+def _failed(session: Session, charge: LevyCharge, payment: Payment, now: datetime, notify: bool) -> None:
+    charge.decline_code = payment.decline_code or payment.status.value
+    charge.updated_at = now
+    if charge.state == ChargeStatus.ARREARS:
+        return  # another try at an old debt: it stays in arrears, with no new schedule
+    levy = charge.levy
+    offset = next_attempt_offset(charge.attempts, parse_retry_days(levy.retry_days))
+    if offset is None:
+        give_up(session, charge, now=now)
+        return
+    charge.status = next_charge_status(charge.state, ChargeAction.DECLINE).value
+    charge.next_attempt_at = charge.due_at + timedelta(days=offset)
+    if notify:
+        authenticate = charge.decline_code in AUTHENTICATION_CODES
+        tell_household(
+            session,
+            charge.household_id,
+            f"{'Confirm your payment' if authenticate else 'Payment declined'}: {levy.name}",
+            "levies/authenticate" if authenticate else "levies/declined",
+            {
+                **about(levy),
+                "charge_id": charge.id,
+                "amount": charge.amount_due,
+                "retry_at": charge.next_attempt_at,
+            },
+        )
+
+
+def give_up(session: Session, charge: LevyCharge, *, now: datetime) -> None:
+    """The last attempt (or reminder) has passed: the charge is in arrears, and the household is told."""
+    levy = charge.levy
+    charge.status = next_charge_status(charge.state, ChargeAction.GIVE_UP).value
+    charge.arrears_at, charge.next_attempt_at, charge.updated_at = now, None, now
+    tell_household(
+        session,
+        charge.household_id,
+        f"In arrears: {levy.name}",
+        "levies/arrears",
+        {
+            **about(levy),
+            "charge_id": charge.id,
+            "amount": charge.amount_due,
+            "period_start": charge.period_start,
+        },
+    )
+
+
+def pay_now(ctx: Payments, *, charge_id: int, user_id: int, now: datetime) -> ChargeStatus:
+    """A resident pays a charge with the household's saved card now (the next attempt, made on-session)."""
+    with unit_of_work(ctx.sessions) as session:
+        charge = own_charge(session, charge_id, user_id)
+        if charge.state not in UNPAID:
+            raise Conflict("This charge is not waiting for payment.")
+        if charge.paused:
+            raise Conflict("Your hardship request is with the committee; nothing is taken until they decide.")
+    outcome = collect(ctx, charge_id, now=now, notify=False)
+    if outcome is None:
+        raise Conflict("Save a card for your household first, or wait a minute for a payment going through.")
+    return outcome
+
+
+def authenticate_payment(
+    ctx: Payments, *, charge_id: int, user_id: int, succeed: bool, now: datetime
+) -> PaymentStatus:
+    """Test mode (emulator): pass or fail the bank's check that a charge's payment asked for."""
+    with unit_of_work(ctx.sessions) as session:
+        charge = own_charge(session, charge_id, user_id)
+        intent, state, code = charge.payment_intent_id, charge.state, charge.decline_code
+    if intent is None or state not in UNPAID or code not in AUTHENTICATION_CODES:
+        raise Conflict("This charge has no payment waiting for the bank's check.")
+    current = ctx.gateway.payment(intent)
+    payment = ctx.gateway.finish_test_payment_authentication(
+        payment_intent_id=intent, client_secret=current.client_secret or "", succeed=succeed
+    )
+    apply_payment(ctx, charge_id, payment, now=now)
+    return payment.status
+
+
+def refresh_payment(
+    ctx: Payments,
+    *,
+    charge_id: int,
+    payment_intent_id: str,
+    now: datetime,
+    also: Callable[[Session], None] | None = None,
+) -> ChargeStatus:
+    """Read one of the charge's payments again (after a webhook) and apply it: money taken pays the charge."""
+    return apply_payment(ctx, charge_id, ctx.gateway.payment(payment_intent_id), now=now, also=also)

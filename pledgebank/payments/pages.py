@@ -1,0 +1,42 @@
+"""What every card page says and needs, whichever feature it is for: words for declines and for Stripe
+being out of reach, the content policy that lets Stripe.js in, and whether the emulator's checks apply."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from pledgebank.web.security import CSP
+
+UNAVAILABLE = "Card payments cannot be reached just now. Nothing has changed; please try again in a minute."
+STRIPE_CSP = (
+    CSP.replace("script-src 'self'", "script-src 'self' https://js.stripe.com")
+    .replace("connect-src 'self'", "connect-src 'self' https://api.stripe.com")
+    .replace(
+        "default-src 'self';", "default-src 'self'; frame-src https://js.stripe.com https://hooks.stripe.com;"
+    )
+)
+DECLINES = {
+    "card_declined": "Your bank declined this card.",
+    "insufficient_funds": "The card does not have enough money available.",
+    "expired_card": "This card has expired.",
+    "incorrect_cvc": "The security code is wrong.",
+    "processing_error": "The bank could not process the card.",
+    "setup_failed": "The card could not be saved.",
+    "authentication_failed": "The bank's check was not completed.",
+}
+
+
+def gateway():
+    """The card gateway the app was built with."""
+    return current_app.extensions["pledgebank.gateway"]
+
+
+def emulated() -> bool:
+    """True in test mode against the local emulator, whose bank checks our pages stand in for."""
+    gw = gateway()
+    return bool(gw.available and gw.test_mode and getattr(gw, "emulated", False) is True)
+
+
+def declined_message(code: str | None) -> str:
+    """Why a card was not saved, in words, and what to do."""
+    return f"{DECLINES.get(code or '', 'The card was not saved.')} Choose another card."
