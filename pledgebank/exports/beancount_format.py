@@ -1,0 +1,123 @@
+"""beancount: accounts opened with their currency, one transaction per ledger transaction, balance assertions.
+
+Every transaction carries its sequence, kind, key, source, hash and canonical bytes (base64) as metadata, and
+links: its own (^seq-N), the transaction it reverses, and each source reference (^pledge-12), so beancount
+groups everything about one pledge or one payment. Balance assertions close every month, including
+sub-accounts as beancount does.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from pledgebank.exports.header import HEADER_MARK, TRAILER_MARK, MonthEndBalances, comment_lines, compact
+from pledgebank.exports.header import statement as header_statement
+from pledgebank.exports.header import trailer as trailer_statement
+from pledgebank.exports.job import ExportJob
+from pledgebank.exports.naming import major, tool_account
+from pledgebank.exports.reader import AccountInfo, ExportTransaction
+
+MEDIA_TYPE = "text/plain; charset=utf-8"
+EXTENSION = "beancount"
+_LINK_UNSAFE = re.compile(r"[^A-Za-z0-9\-_/.]")
+
+
+def text(value: str) -> str:
+    """A beancount string literal."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _links(tx: ExportTransaction) -> str:
+    links = [f"seq-{tx.sequence}"]
+    if tx.reverses_sequence is not None:
+        links.append(f"seq-{tx.reverses_sequence}")
+    for name, value in sorted(json.loads(tx.source).items()):
+        if value:
+            links.append(_LINK_UNSAFE.sub("-", f"{name}-{value}"))
+    return " ".join(f"^{link}" for link in dict.fromkeys(links))
+
+
+def _transaction(tx: ExportTransaction, names: dict[int, str]) -> str:
+    lines = [
+        f"{tx.effective_date.isoformat()} * {text(tx.memo)} {_links(tx)}",
+        f"  seq: {tx.sequence}",
+        f"  kind: {text(tx.kind)}",
+        f"  key: {text(tx.key or '')}",
+        f"  source: {text(tx.source)}",
+        f"  hash: {text(tx.hash.hex())}",
+        f"  canonical: {text(base64.b64encode(tx.canonical or b'').decode('ascii'))}",
+    ]
+    if tx.reverses_sequence is not None:
+        lines.append(f"  reverses: {tx.reverses_sequence}")
+    lines.extend(
+        f"  {names[account]}  {major(amount, currency)} {currency}"
+        for _line, account, amount, currency in tx.postings
+    )
+    return "\n".join(lines) + "\n\n"
+
+
+def _opening(
+    day: date, opening: dict[int, int], accounts: dict[int, AccountInfo], names: dict[int, str]
+) -> str:
+    lines = [f'{day.isoformat()} * "Balances brought forward" ^brought-forward']
+    lines.extend(
+        f"  {names[account]}  {major(amount, accounts[account].currency)} {accounts[account].currency}"
+        for account, amount in sorted(opening.items())
+        if amount
+    )
+    return "\n".join(lines) + "\n\n" if len(lines) > 1 else ""
+
+
+def _assertions(
+    balances: MonthEndBalances, accounts: dict[int, AccountInfo], names: dict[int, str]
+) -> Iterator[str]:
+    # beancount's balance includes sub-accounts, so each account's assertion sums its descendants too.
+    family = {
+        account.id: [
+            other.id
+            for other in accounts.values()
+            if other.code == account.code or other.code.startswith(account.code + ":")
+        ]
+        for account in accounts.values()
+    }
+    for end, totals in balances.month_ends():
+        day = (end + timedelta(days=1)).isoformat()
+        lines = []
+        for account_id in sorted(totals):
+            info = accounts[account_id]
+            amount = sum(totals.get(member, 0) for member in family[account_id])
+            lines.append(f"{day} balance {names[account_id]}  {major(amount, info.currency)} {info.currency}")
+        if lines:
+            yield f"; balances at the end of {end.isoformat()}\n" + "\n".join(lines) + "\n\n"
+
+
+def write(job: ExportJob) -> Iterator[str]:
+    """The header, options, accounts, transactions, month-end balance assertions and the trailer."""
+    scope = job.scope
+    accounts = {a.id: a for a in scope.accounts}
+    names = {a.id: tool_account(a.code) for a in scope.accounts}
+    opened = scope.filters.date_from or scope.first_date or scope.generated_at.date()
+    head = [f"; {line}" for line in comment_lines(scope, "beancount (bean-check)")]
+    head.append(f"; {HEADER_MARK} {compact(header_statement(scope, 'beancount'))}")
+    head.append(f'option "title" {text(scope.neighbourhood)}')
+    head.append(f'option "operating_currency" {text(scope.currency)}')
+    head.append("")
+    for currency in sorted({a.currency for a in scope.accounts}):
+        head.append(f"{opened.isoformat()} commodity {currency}")
+    for account in scope.accounts:
+        head.append(f"{opened.isoformat()} open {names[account.id]} {account.currency}")
+        head.append(f"  code: {text(account.code)}")
+        head.append(f"  name: {text(account.name)}")
+    yield "\n".join(head) + "\n\n"
+    if scope.filters.date_from is not None:
+        yield _opening(scope.filters.date_from, job.opening, accounts, names)
+    balances = MonthEndBalances(job.opening, scope.filters.date_from)
+    for tx in job.transactions:
+        balances.add(tx.effective_date, tx.postings)
+        yield _transaction(tx, names)
+    yield from _assertions(balances, accounts, names)
+    yield f"; {TRAILER_MARK} {compact(trailer_statement(job.tally))}\n"

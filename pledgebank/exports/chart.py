@@ -1,0 +1,165 @@
+"""Money in and out per month per fund, for the public chart on a neighbourhood's page.
+
+Money in is what the fund's income accounts received (net of refunds); money out is its grants and fees.
+This module works out the figures and where each bar goes; the template draws the SVG and the table that
+is its text alternative.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
+from pledgebank.neighbourhoods.models import Fund
+
+WIDTH = 720
+LEFT = 90
+RIGHT = 10
+LEGEND = 36
+TITLE = 28
+PLOT = 110
+LABELS = 34
+PANEL = TITLE + PLOT + LABELS
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar: where it is drawn and what it stands for."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    direction: str
+    amount: int
+
+
+@dataclass(slots=True)
+class FundPanel:
+    """One fund's row of the chart: its months' figures and their bars."""
+
+    slug: str
+    name: str
+    money_in: list[int]
+    money_out: list[int]
+    top: float = 0
+    scale: int = 0
+    bars: list[Bar] = field(default_factory=list)
+
+    @property
+    def baseline(self) -> float:
+        """The y of the zero line."""
+        return self.top + TITLE + PLOT
+
+
+@dataclass(slots=True)
+class FlowChart:
+    """The chart: its months, one panel per fund, and the drawing's size."""
+
+    currency: str
+    months: list[date]
+    panels: list[FundPanel]
+    width: int = WIDTH
+    left: int = LEFT
+    legend: int = LEGEND
+
+    @property
+    def height(self) -> int:
+        """The drawing's height."""
+        return LEGEND + PANEL * len(self.panels)
+
+    @property
+    def group(self) -> float:
+        """The width given to each month."""
+        return (WIDTH - LEFT - RIGHT) / max(len(self.months), 1)
+
+    def label_x(self, index: int) -> float:
+        """Where a month's label is centred."""
+        return LEFT + self.group * (index + 0.5)
+
+
+def month_starts(today: date, count: int) -> list[date]:
+    """The first days of the last `count` months, ending with today's."""
+    year, month = today.year, today.month
+    starts = []
+    for _ in range(count):
+        starts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def nice_ceiling(value: int) -> int:
+    """The smallest 1, 2 or 5 times a power of ten that is at least `value` (at least 1)."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor >= value:
+                return step * factor
+        step *= 10
+
+
+def fund_flows(session: Session, book: Book, *, today: date, months: int = 12) -> FlowChart:
+    """Each fund's money in and out per month over the last `months` months, laid out for drawing."""
+    starts = month_starts(today, months)
+    t, p, a = LedgerTransaction, LedgerPosting, LedgerAccount
+    rows = session.execute(
+        select(a.fund_id, a.type, t.effective_date, func.sum(p.amount))
+        .join(p, p.account_id == a.id)
+        .join(t, t.id == p.transaction_id)
+        .where(
+            a.book_id == book.id,
+            a.fund_id.is_not(None),
+            t.effective_date >= starts[0],
+            t.effective_date <= today,
+        )
+        .group_by(a.fund_id, a.type, t.effective_date)
+    )
+    index = {(start.year, start.month): n for n, start in enumerate(starts)}
+    flows: dict[int, dict[str, list[int]]] = defaultdict(lambda: {"in": [0] * months, "out": [0] * months})
+    for fund_id, kind, day, total in rows:
+        slot = index[(day.year, day.month)]
+        if kind == "income":
+            flows[fund_id]["in"][slot] -= int(total)
+        elif kind == "expense":
+            flows[fund_id]["out"][slot] += int(total)
+    funds = session.execute(
+        select(Fund.id, Fund.slug, Fund.name)
+        .where(Fund.neighbourhood_id == book.neighbourhood_id)
+        .order_by(Fund.is_general.desc(), Fund.name)
+    )
+    panels = [
+        FundPanel(slug, name, flows[fund_id]["in"], flows[fund_id]["out"]) for fund_id, slug, name in funds
+    ]
+    chart = FlowChart(book.currency, starts, panels)
+    _lay_out(chart)
+    return chart
+
+
+def _lay_out(chart: FlowChart) -> None:
+    group = chart.group
+    width = group * 0.34
+    for number, panel in enumerate(chart.panels):
+        panel.top = LEGEND + PANEL * number
+        panel.scale = nice_ceiling(max([*panel.money_in, *panel.money_out, 1]))
+        for slot in range(len(chart.months)):
+            left = LEFT + group * slot + group * 0.12
+            for offset, direction, amount in (
+                (0.0, "in", panel.money_in[slot]),
+                (width + 3, "out", panel.money_out[slot]),
+            ):
+                height = PLOT * max(amount, 0) / panel.scale
+                panel.bars.append(
+                    Bar(
+                        round(left + offset, 1),
+                        round(panel.baseline - height, 1),
+                        round(width, 1),
+                        round(height, 1),
+                        direction,
+                        amount,
+                    )
+                )

@@ -1,0 +1,55 @@
+"""The forms of the export and statement pages (GET forms: they change nothing, so they carry no token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+
+FORMAT_CHOICES = [
+    SelectChoice("csv", "CSV: one row per posting, for spreadsheets"),
+    SelectChoice(
+        "jsonl", "JSON Lines: one transaction per line, with the sealed bytes to re-check the chain"
+    ),
+    SelectChoice("beancount", "beancount: checks with bean-check"),
+    SelectChoice("hledger", "hledger journal: checks with hledger check -s"),
+    SelectChoice("360giving", "360Giving JSON: the grants awarded"),
+]
+
+
+class _GetForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+
+class ExportForm(_GetForm):
+    """What to export: a format, optionally one fund and a range of dates."""
+
+    format = RadioField("Format", choices=FORMAT_CHOICES, validators=[DataRequired("Choose a format.")])
+    fund = SelectField("Fund", choices=[SelectChoice("", "Every fund")], validators=[Optional()])
+    date_from = DateField("From", validators=[Optional()], description="The first date to include.")
+    date_to = DateField("To", validators=[Optional()], description="The last date to include.")
+
+    def validate_date_to(self, field: DateField) -> None:
+        """The range must not end before it starts."""
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("Choose an end date on or after the start date.")
+
+
+class TrialBalanceForm(_GetForm):
+    """The date of a trial balance."""
+
+    on = DateField("Balances at the end of", validators=[DataRequired("Choose a date.")])
+
+
+class YearForm(_GetForm):
+    """The financial year of a receipts-and-payments account, by the calendar year it starts in."""
+
+    year = IntegerField(
+        "Financial year starting in",
+        validators=[
+            DataRequired("Enter a year, like 2026."),
+            NumberRange(2000, 2100, "Enter a year, like 2026."),
+        ],
+    )
