@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from pledgebank.errors import InvalidInput
 from pledgebank.neighbourhoods.roles import GRANTABLE
@@ -59,3 +59,21 @@ class FundForm(FlaskForm):
 
     name = StringField("Fund name", validators=[DataRequired("Give the fund a name."), Length(min=3, max=80)])
     description = TextAreaField("What the fund is for", validators=[Optional(), Length(max=1000)])
+
+
+class SettingsForm(FlaskForm):
+    """The neighbourhood's description and pledge settings (chair)."""
+
+    description = TextAreaField("What the neighbourhood is about", validators=[Optional(), Length(max=2000)])
+    allow_cash_pledges = BooleanField(
+        "Residents may pledge cash or a bank transfer, recorded by the treasurer"
+    )
+    pledges_need_approval = BooleanField("The committee approves new pledges before anyone can pledge")
+    collection_window_hours = IntegerField(
+        "Hours pledgers have to fix a declined card after a pledge activates",
+        validators=[
+            DataRequired("Give a number of hours."),
+            NumberRange(24, 144, "Choose between 24 and 144."),
+        ],
+        description="Between 24 and 144 (six days): card holds last about a week.",
+    )

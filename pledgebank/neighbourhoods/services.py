@@ -182,3 +182,44 @@ def join_neighbourhood(
         after={"roles": ["resident"]},
     )
     return membership
+
+
+def update_settings(
+    session: Session,
+    *,
+    actor_id: int,
+    neighbourhood: Neighbourhood,
+    description: str,
+    allow_cash_pledges: bool,
+    pledges_need_approval: bool,
+    collection_window_hours: int,
+    now: datetime,
+) -> Neighbourhood:
+    """Change the neighbourhood's description and pledge settings (chair); the change is audited."""
+    require(session, actor_id, neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
+    text = (description or "").strip()
+    if len(text) > 2000:
+        raise InvalidInput.field("description", "Use at most 2000 characters.")
+    if not 24 <= collection_window_hours <= 144:
+        raise InvalidInput.field(
+            "collection_window_hours", "Choose between 24 and 144 hours: card holds last about a week."
+        )
+    names = ("description", "allow_cash_pledges", "pledges_need_approval", "collection_window_hours")
+    before = {name: getattr(neighbourhood, name) for name in names}
+    neighbourhood.description = text
+    neighbourhood.allow_cash_pledges = allow_cash_pledges
+    neighbourhood.pledges_need_approval = pledges_need_approval
+    neighbourhood.collection_window_hours = collection_window_hours
+    after = {name: getattr(neighbourhood, name) for name in names}
+    if after != before:
+        record_event(
+            session,
+            actor_id=actor_id,
+            neighbourhood_id=neighbourhood.id,
+            action="settings.changed",
+            subject=("neighbourhood", neighbourhood.id),
+            now=now,
+            before=before,
+            after=after,
+        )
+    return neighbourhood

@@ -10,7 +10,13 @@ from pledgebank.accounts.models import User
 from pledgebank.books.audit import list_events
 from pledgebank.errors import DomainError
 from pledgebank.neighbourhoods import funds, roles, services
-from pledgebank.neighbourhoods.forms import FundForm, NeighbourhoodForm, RemoveMemberForm, RoleForm
+from pledgebank.neighbourhoods.forms import (
+    FundForm,
+    NeighbourhoodForm,
+    RemoveMemberForm,
+    RoleForm,
+    SettingsForm,
+)
 from pledgebank.neighbourhoods.models import Membership
 from pledgebank.policy import Action, can, require
 from pledgebank.web.auth import current_user_id
@@ -245,3 +251,40 @@ def audit_log(slug: str):
     return render_template(
         "neighbourhoods/audit.html", neighbourhood=neighbourhood, events=events, people=people
     )
+
+
+@bp.route("/n/<slug>/settings", methods=["GET", "POST"])
+@login_required
+def settings(slug: str):
+    """The chair's settings: the description, cash pledges, committee approval, the collection window."""
+    session = db_session()
+    neighbourhood = services.get_neighbourhood(session, slug)
+    require(session, current_user_id(), neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
+    form = SettingsForm(obj=neighbourhood if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            with transaction() as session:
+                services.update_settings(
+                    session,
+                    actor_id=current_user_id(),
+                    neighbourhood=neighbourhood,
+                    description=form.description.data or "",
+                    allow_cash_pledges=bool(form.allow_cash_pledges.data),
+                    pledges_need_approval=bool(form.pledges_need_approval.data),
+                    collection_window_hours=form.collection_window_hours.data,
+                    now=now(),
+                )
+        except DomainError as error:
+            if error.status in (401, 403, 404):
+                raise
+            show_errors(form, error)
+        else:
+            flash("The settings are saved.", "success")
+            return redirect(url_for("neighbourhoods.show", slug=slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "neighbourhoods/settings.html",
+        neighbourhood=neighbourhood,
+        form=form,
+        allowed=_permissions(neighbourhood.id),
+    ), status

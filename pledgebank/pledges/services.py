@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgebank.books.audit import record_event
-from pledgebank.errors import InvalidInput, NotFound
+from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges.models import Pledge, PledgeSignup
@@ -149,6 +149,46 @@ def create_pledge(
         subject=("pledge", pledge.id),
         now=now,
         after={"title": pledge.title, "status": pledge.status},
+    )
+    return pledge
+
+
+def edit_pledge(
+    session: Session, *, actor_id: int, pledge: Pledge, terms: PledgeTerms, now: datetime
+) -> Pledge:
+    """Change a pledge's wording and terms (its creator or the committee) until the first person pledges."""
+    if actor_id != pledge.creator_id:
+        require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
+    pledge = get_pledge(session, pledge.id, lock=True)
+    if pledge.wording_frozen_at is not None:
+        raise Conflict("Someone has pledged, so the wording can no longer change.")
+    if pledge.state not in (PledgeStatus.DRAFT, PledgeStatus.OPEN):
+        raise Conflict("Only a pledge that is waiting or open can be changed.")
+    _check_terms(terms, now)
+    fund = session.scalar(
+        select(Fund).where(Fund.neighbourhood_id == pledge.neighbourhood_id, Fund.slug == terms.fund_slug)
+    )
+    if fund is None:
+        raise InvalidInput.field("fund", "Choose one of the neighbourhood's funds.")
+    before = {"title": pledge.title, "amount": pledge.amount, "deadline": pledge.deadline.isoformat()}
+    pledge.fund_id, pledge.title, pledge.description = fund.id, terms.title.strip(), terms.description.strip()
+    pledge.amount_kind, pledge.amount, pledge.cap = terms.amount_kind, terms.amount, terms.cap
+    pledge.target_pledgers, pledge.target_amount, pledge.deadline = (
+        terms.target_pledgers,
+        terms.target_amount,
+        terms.deadline,
+    )
+    neighbourhood = session.get(Neighbourhood, pledge.neighbourhood_id)
+    pledge.allow_cash = terms.allow_cash and neighbourhood.allow_cash_pledges
+    record_event(
+        session,
+        actor_id=actor_id,
+        neighbourhood_id=pledge.neighbourhood_id,
+        action="pledge.edited",
+        subject=("pledge", pledge.id),
+        now=now,
+        before=before,
+        after={"title": pledge.title, "amount": pledge.amount, "deadline": pledge.deadline.isoformat()},
     )
     return pledge
 

@@ -139,7 +139,7 @@ def pledge_page(pledge_id: int, status: int = 200, **forms):
 
 def form_status(form) -> int:
     """422 when a field is wrong, 409 when the request clashed with the pledge's state."""
-    return 422 if form.errors else 409
+    return 422 if any(field.errors for field in form) else 409
 
 
 @bp.get("/n/<slug>/pledges")
@@ -314,4 +314,4 @@ bp.add_app_template_filter(short_money, "short_money")
 bp.add_app_template_filter(time_until, "time_until")
 bp.add_app_template_filter(major_money, "major_money")
 
-from pledgebank.pledges import card_views, fix_views, manage_views  # noqa: E402, F401  (their routes join this blueprint)
+from pledgebank.pledges import card_views, edit_views, fix_views, manage_views  # noqa: E402, F401  (their routes join this blueprint)

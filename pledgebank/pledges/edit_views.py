@@ -1,0 +1,75 @@
+"""Changing a pledge's wording and terms before anyone has pledged (its creator or the committee)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
+
+from pledgebank.errors import DomainError
+from pledgebank.ledger.money import Money
+from pledgebank.neighbourhoods import funds
+from pledgebank.neighbourhoods.models import Fund, Neighbourhood
+from pledgebank.pledges import services
+from pledgebank.pledges.forms import PledgeForm
+from pledgebank.pledges.views import _terms, allowed_actions, bp
+from pledgebank.web.auth import current_user_id
+from pledgebank.web.forms import show_errors
+from pledgebank.web.session import db_session, now, transaction
+
+
+def _fill(form: PledgeForm, pledge, fund_slug: str, zone: str) -> None:
+    def pounds(amount: int | None) -> str:
+        return "" if amount is None else Money(amount, pledge.currency).major_str()
+
+    local = pledge.deadline.astimezone(ZoneInfo(zone))
+    form.fund.data, form.title.data, form.description.data = fund_slug, pledge.title, pledge.description
+    form.amount_kind.data, form.amount.data = pledge.amount_kind, pounds(pledge.amount)
+    form.target_pledgers.data = "" if pledge.target_pledgers is None else str(pledge.target_pledgers)
+    form.target_amount.data = pounds(pledge.target_amount)
+    form.cap.data = "" if pledge.cap is None else str(pledge.cap)
+    form.deadline.data, form.deadline_time.data = local.date().isoformat(), local.strftime("%H:%M")
+    form.allow_cash.data = pledge.allow_cash
+
+
+@bp.route("/p/<int:pledge_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(pledge_id: int):
+    """Change the pledge while nobody has pledged yet; the wording freezes at the first pledge."""
+    session = db_session()
+    pledge = services.get_pledge(session, pledge_id)
+    neighbourhood = session.get(Neighbourhood, pledge.neighbourhood_id)
+    zone = current_app.config["TIMEZONE"]
+    form = PledgeForm(currency=neighbourhood.currency, zone=zone)
+    form.fund.choices = [
+        SelectChoice(f.slug, f.name) for f in funds.list_funds(session, neighbourhood_id=neighbourhood.id)
+    ]
+    if request.method == "GET":
+        _fill(form, pledge, session.get(Fund, pledge.fund_id).slug, zone)
+    elif form.validate():
+        try:
+            with transaction() as session:
+                services.edit_pledge(
+                    session,
+                    actor_id=current_user_id(),
+                    pledge=pledge,
+                    terms=_terms(form, neighbourhood),
+                    now=now(),
+                )
+        except DomainError as error:
+            if error.status in (401, 403, 404):
+                raise
+            show_errors(form, error)
+        else:
+            flash("The pledge is changed.", "success")
+            return redirect(url_for("pledges.show", pledge_id=pledge.id))
+    status = 422 if any(field.errors for field in form) else 409 if form.form_errors else 200
+    return render_template(
+        "pledges/new.html",
+        form=form,
+        neighbourhood=neighbourhood,
+        pledge=pledge,
+        allowed=allowed_actions(neighbourhood.id),
+    ), status
