@@ -106,7 +106,12 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.api.base import Api
     from pledgebank.books import api as books_api
     from pledgebank.books import views as books_views
+    from pledgebank.exports import views as exports_views
     from pledgebank.extensions import csrf
+    from pledgebank.grants import api as grants_api
+    from pledgebank.grants import views as grants_views
+    from pledgebank.levies import api as levies_api
+    from pledgebank.levies import views as levies_views
     from pledgebank.neighbourhoods import api as neighbourhoods_api
     from pledgebank.neighbourhoods import views as neighbourhoods_views
     from pledgebank.payments import views as payments_views
@@ -121,6 +126,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_views.bp)
     csrf.exempt(payments_views.bp)
     app.register_blueprint(pledges_views.bp)
+    app.register_blueprint(grants_views.bp)
+    app.register_blueprint(levies_views.bp)
+    app.register_blueprint(exports_views.bp)
     api = Api(
         app,
         spec_kwargs={
@@ -131,7 +139,14 @@ def _register_blueprints(app: Flask) -> None:
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (accounts_api.blp, neighbourhoods_api.blp, books_api.blp, pledges_api.blp):
+    for blueprint in (
+        accounts_api.blp,
+        neighbourhoods_api.blp,
+        books_api.blp,
+        pledges_api.blp,
+        grants_api.blp,
+        levies_api.blp,
+    ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.extensions["pledgebank.api"] = api

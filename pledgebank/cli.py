@@ -51,7 +51,7 @@ def db_downgrade(revision: str) -> None:
 @main.command("run-due")
 @with_appcontext
 def run_due_command() -> None:
-    """Do all time-driven work that is due (deadlines, holds, collection, captures); safe to repeat."""
+    """Do all time-driven work that is due (pledge deadlines and captures, levy charges); safe to repeat."""
     from pledgebank.jobs import run_due
 
     done = run_due(current_app._get_current_object())
@@ -65,9 +65,13 @@ def register_commands() -> None:
     """Attach the commands that live beside their features."""
     from pledgebank.books.cli import ledger
     from pledgebank.demo import demo
+    from pledgebank.exports.cli import export, reconcile, verify_export
 
     main.add_command(ledger)
     main.add_command(demo)
+    main.add_command(export)
+    main.add_command(verify_export)
+    main.add_command(reconcile)
 
 
 register_commands()

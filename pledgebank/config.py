@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,21 @@ def _flag(value: str) -> bool:
 
 def _int(value: str) -> int:
     return int(value.strip())
+
+
+def _days(value: str) -> str:
+    """A list of increasing day counts such as "1,3,7", tidied; ValueError otherwise."""
+    days = [int(part) for part in value.replace(" ", "").split(",") if part]
+    if not days or days[0] < 1 or days != sorted(set(days)):
+        raise ValueError(value)
+    return ",".join(str(day) for day in days)
+
+
+def _month_day(value: str) -> str:
+    """A day of the year as MM-DD (not 29 February, which most years lack); ValueError otherwise."""
+    month, day = (int(part) for part in value.strip().split("-"))
+    date(2025, month, day)
+    return f"{month:02d}-{day:02d}"
 
 
 # name -> (default, parser). Every name here is documented in .env.example.
@@ -53,6 +69,10 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "PASSWORD_HASH_TIME_COST": (3, _int),
     "PASSWORD_HASH_MEMORY_KIB": (65536, _int),
     "DEMO": (False, _flag),
+    "LEVY_RETRY_DAYS": ("1,3,7", _days),
+    "GRANT_SECOND_APPROVAL_ABOVE": (50_000, _int),
+    "FINANCIAL_YEAR_START": ("04-01", _month_day),
+    "GRANTS_360_PREFIX": ("360G-pledgebank", str),
 }
 
 DEV_SECRET = "dev-only-secret-key-not-for-production"  # noqa: S105

@@ -31,8 +31,10 @@ from pledgebank import PROJECT_ROOT, create_app, migrate
 from pledgebank.accounts.services import create_user
 from pledgebank.books.services import book_of, post
 from pledgebank.db import unit_of_work
+from pledgebank.grants.demo import seed_grants
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
+from pledgebank.levies.demo import seed_levies
 from pledgebank.neighbourhoods import funds, roles, services
 from pledgebank.neighbourhoods.models import Neighbourhood
 
@@ -323,6 +325,8 @@ def _demo(app: Flask, host: str, port: int, serve: bool, emulated: bool) -> None
             ids = seed(session, at=now, currency=app.config["CURRENCY"])
         if ids is not None:
             seed_pledges(app, ids)
+            seed_levies(app, ids)
+            seed_grants(app, ids)
     click.echo("Demo data " + ("loaded." if ids else "already present."))
     click.echo(f"Database: {app.config['DATABASE_URL']}")
     if emulated:

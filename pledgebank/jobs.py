@@ -7,8 +7,10 @@ from datetime import timedelta
 
 from flask import Flask
 
+from pledgebank.grants import jobs as grant_jobs
+from pledgebank.levies import jobs as levy_jobs
+from pledgebank.payments.context import Payments
 from pledgebank.pledges import jobs as pledge_jobs
-from pledgebank.pledges.payments import Payments
 
 
 def payments_context(app: Flask) -> Payments:
@@ -24,4 +26,8 @@ def payments_context(app: Flask) -> Payments:
 def run_due(app: Flask) -> Counter[str]:
     """Run everything that is due now (by the app's clock)."""
     now = app.extensions["pledgebank.clock"].now()
-    return pledge_jobs.run_due(payments_context(app), now=now)
+    ctx = payments_context(app)
+    done = pledge_jobs.run_due(ctx, now=now)
+    done.update(levy_jobs.run_due(ctx, now=now))
+    done.update(grant_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
+    return done

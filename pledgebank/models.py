@@ -3,6 +3,9 @@
 from pledgebank.accounts import models as accounts_models
 from pledgebank.books import models as books_models
 from pledgebank.db import Base
+from pledgebank.exports import models as exports_models
+from pledgebank.grants import models as grants_models
+from pledgebank.levies import models as levies_models
 from pledgebank.neighbourhoods import models as neighbourhoods_models
 from pledgebank.payments import models as payments_models
 from pledgebank.pledges import models as pledges_models
@@ -12,6 +15,9 @@ metadata = Base.metadata
 __all__ = [
     "accounts_models",
     "books_models",
+    "exports_models",
+    "grants_models",
+    "levies_models",
     "metadata",
     "neighbourhoods_models",
     "payments_models",

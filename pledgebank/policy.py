@@ -32,6 +32,14 @@ class Action(StrEnum):
     CREATE_PLEDGE = "create_pledge"
     PLEDGE = "pledge"
     MANAGE_PLEDGES = "manage_pledges"
+    JOIN_LEVY = "join_levy"
+    MANAGE_LEVIES = "manage_levies"
+    APPLY_FOR_GRANT = "apply_for_grant"
+    MANAGE_GRANT_ROUNDS = "manage_grant_rounds"
+    VIEW_GRANT_APPLICATIONS = "view_grant_applications"
+    REVIEW_GRANTS = "review_grants"
+    DECIDE_GRANTS = "decide_grants"
+    APPROVE_GRANT_PAYMENT = "approve_grant_payment"
 
 
 EVERYONE = "everyone"
@@ -55,6 +63,15 @@ RULES: dict[Action, frozenset[str]] = {
     Action.CREATE_PLEDGE: frozenset({Role.RESIDENT}),
     Action.PLEDGE: frozenset({Role.RESIDENT}),
     Action.MANAGE_PLEDGES: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    Action.JOIN_LEVY: frozenset({Role.RESIDENT}),
+    Action.MANAGE_LEVIES: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    Action.APPLY_FOR_GRANT: frozenset({Role.RESIDENT}),
+    Action.MANAGE_GRANT_ROUNDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    Action.VIEW_GRANT_APPLICATIONS: _OFFICERS,
+    Action.REVIEW_GRANTS: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    # The chair, or a member the chair names for one application (checked by the grants decisions).
+    Action.DECIDE_GRANTS: frozenset({Role.CHAIR}),
+    Action.APPROVE_GRANT_PAYMENT: frozenset({Role.COMMITTEE, Role.CHAIR}),
 }
 
 

@@ -22,17 +22,25 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 128
 
 _hasher = PasswordHasher()
-# Compared against when no user matches, so a missing account takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-at-all")
+# Compared against when no user matches, so a missing account takes as long as a wrong password. Made on
+# first use: hashing at import would cost every process (CLI, workers) Argon2's memory and time up front.
+_dummy_hash: str | None = None
 
 
 def configure_password_hashing(*, time_cost: int, memory_kib: int) -> None:
     """Set Argon2id's cost (the defaults are Argon2's recommended ones; the test suite lowers them)."""
-    global _hasher, _DUMMY_HASH
+    global _hasher, _dummy_hash
     if (_hasher.time_cost, _hasher.memory_cost) == (time_cost, memory_kib):
         return
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
-    _DUMMY_HASH = _hasher.hash("not-a-real-password-at-all")
+    _dummy_hash = None
+
+
+def _dummy() -> str:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not-a-real-password-at-all")
+    return _dummy_hash
 
 
 def normalise_email(raw: str) -> str:
@@ -140,7 +148,7 @@ def authenticate(session: Session, *, email: str, password: str, now: datetime) 
         address = ""
     user = find_user_by_email(session, address) if address else None
     if user is None or not user.is_active:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy(), password)
         return None
     if not _verify(user.password_hash, password):
         return None

@@ -96,6 +96,33 @@ class Settlement:
 
 
 @dataclass(frozen=True, slots=True)
+class BalanceTransaction:
+    """One movement of the Stripe balance (a charge, a refund, a payout, a fee) and the fee Stripe kept."""
+
+    id: str
+    type: str
+    source_id: str | None
+    amount: int
+    fee: int
+    net: int
+    currency: str
+    created: int
+
+
+@dataclass(frozen=True, slots=True)
+class Payout:
+    """Money sent from the Stripe balance to the bank account."""
+
+    id: str
+    amount: int
+    currency: str
+    status: str
+    arrival_date: int
+    created: int
+    balance_transaction_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookEvent:
     """A verified webhook event: its id, type and the id of the object it is about."""
 
@@ -201,6 +228,16 @@ class PaymentGateway(Protocol):
 
     def settlement(self, charge_id: str) -> Settlement:
         """The amount, fee and net of a charge, from its balance transaction."""
+        ...
+
+    def payouts(self, *, since: int) -> list[Payout]:
+        """Payouts created at or after `since` (a Unix time)."""
+        ...
+
+    def balance_transactions(
+        self, *, since: int | None = None, payout_id: str | None = None
+    ) -> list[BalanceTransaction]:
+        """Balance transactions created at or after `since`, or those paid out by one payout."""
         ...
 
     def finish_test_payment_authentication(

@@ -14,12 +14,14 @@ import stripe
 
 from pledgebank.payments.gateway import (
     TEST_CARD_NUMBERS,
+    BalanceTransaction,
     CardSetup,
     GatewayUnavailable,
     InvalidWebhook,
     Payment,
     PaymentRefused,
     PaymentStatus,
+    Payout,
     SavedCard,
     Settlement,
     TestCard,
@@ -329,6 +331,48 @@ class StripeGateway:
             int(transaction["net"]),
             str(transaction["currency"]).upper(),
         )
+
+    def _listed(self, fn: Any, params: dict[str, Any], since: int | None) -> list[dict[str, Any]]:
+        # The emulator filters by nothing: ask it for everything and keep what is recent enough here.
+        if since is not None and not self.emulated:
+            params = {**params, "created": {"gte": since}}
+        listing = self._call(fn, params={**params, "limit": 100})
+        found = [_plain(obj) for obj in listing.auto_paging_iter()]
+        return [obj for obj in found if since is None or int(obj["created"]) >= since]
+
+    def payouts(self, *, since: int) -> list[Payout]:
+        """Payouts created at or after `since` (a Unix time)."""
+        return [
+            Payout(
+                obj["id"],
+                int(obj["amount"]),
+                str(obj["currency"]).upper(),
+                str(obj["status"]),
+                int(obj["arrival_date"]),
+                int(obj["created"]),
+                _id(obj.get("balance_transaction")),
+            )
+            for obj in self._listed(self._client.v1.payouts.list, {}, since)
+        ]
+
+    def balance_transactions(
+        self, *, since: int | None = None, payout_id: str | None = None
+    ) -> list[BalanceTransaction]:
+        """Balance transactions created at or after `since`, or those paid out by one payout."""
+        params = {"payout": payout_id} if payout_id else {}
+        return [
+            BalanceTransaction(
+                obj["id"],
+                str(obj["type"]),
+                _id(obj.get("source")),
+                int(obj["amount"]),
+                int(obj["fee"]),
+                int(obj["net"]),
+                str(obj["currency"]).upper(),
+                int(obj["created"]),
+            )
+            for obj in self._listed(self._client.v1.balance_transactions.list, params, since)
+        ]
 
     def finish_test_payment_authentication(
         self, *, payment_intent_id: str, client_secret: str, succeed: bool

@@ -1,11 +1,12 @@
 """Stripe webhooks: verified, stored once by event id together with their effects, acted on by re-fetching.
 
 Events arrive late, twice or out of order; the handlers read the object's current state from Stripe and
-only ever move a signup forward, so any order of delivery converges on the same books.
+only ever move a pledge signup or a levy charge forward, so any order of delivery converges on the same books.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,6 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pledgebank.db import unit_of_work
+from pledgebank.levies.cards import refresh_card as refresh_household_card
+from pledgebank.levies.payments import refresh_payment as refresh_levy_payment
+from pledgebank.levies.queries import levy_object_for
 from pledgebank.payments.gateway import WebhookEvent
 from pledgebank.payments.models import StripeEvent
 from pledgebank.pledges.cards import refresh_card, refresh_payment
@@ -26,6 +30,7 @@ def handle_event(ctx: Payments, event: WebhookEvent, *, now: datetime) -> str:
         if session.get(StripeEvent, event.id) is not None:
             return "duplicate"
         signup_id = _signup_for(session, event)
+        levy_target = levy_object_for(session, event.object_type, event.object_id)
 
     def remember(session: Session, effect: str = "applied") -> None:
         session.add(
@@ -36,6 +41,8 @@ def handle_event(ctx: Payments, event: WebhookEvent, *, now: datetime) -> str:
         session.flush()  # trips the primary key on a concurrent duplicate, rolling back the effects too
 
     try:
+        if signup_id is None and levy_target is not None:
+            return _levy_event(ctx, event, levy_target, now=now, also=remember)
         if signup_id is None:
             with unit_of_work(ctx.sessions) as session:
                 remember(session, "ignored")
@@ -46,6 +53,18 @@ def handle_event(ctx: Payments, event: WebhookEvent, *, now: datetime) -> str:
             refresh_card(ctx, signup_id=signup_id, now=now, also=remember)
     except IntegrityError:
         return "duplicate"
+    return "applied"
+
+
+def _levy_event(
+    ctx: Payments, event: WebhookEvent, target: int, *, now: datetime, also: Callable[..., None]
+) -> str:
+    if event.object_type == "payment_intent":
+        refresh_levy_payment(ctx, charge_id=target, payment_intent_id=event.object_id, now=now, also=also)
+    elif refresh_household_card(ctx, household_id=target, now=now, also=also) is None:
+        with unit_of_work(ctx.sessions) as session:
+            also(session, "ignored")  # the card was applied in the meantime
+        return "ignored"
     return "applied"
 
 

@@ -14,31 +14,13 @@ from flask_login import login_required
 from pledgebank.errors import DomainError, NotFound
 from pledgebank.jobs import payments_context
 from pledgebank.payments.gateway import CardSetup, GatewayUnavailable, TestCard
+from pledgebank.payments.pages import STRIPE_CSP, UNAVAILABLE, declined_message, emulated
 from pledgebank.pledges import cards, services, signups
 from pledgebank.pledges.forms import TestCardForm
 from pledgebank.pledges.states import SignupStatus
 from pledgebank.pledges.views import bp, gateway, short_money
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.security import CSP
 from pledgebank.web.session import now, transaction
-
-UNAVAILABLE = "Card payments cannot be reached just now. Nothing has changed; please try again in a minute."
-STRIPE_CSP = (
-    CSP.replace("script-src 'self'", "script-src 'self' https://js.stripe.com")
-    .replace("connect-src 'self'", "connect-src 'self' https://api.stripe.com")
-    .replace(
-        "default-src 'self';", "default-src 'self'; frame-src https://js.stripe.com https://hooks.stripe.com;"
-    )
-)
-DECLINES = {
-    "card_declined": "Your bank declined this card.",
-    "insufficient_funds": "The card does not have enough money available.",
-    "expired_card": "This card has expired.",
-    "incorrect_cvc": "The security code is wrong.",
-    "processing_error": "The bank could not process the card.",
-    "setup_failed": "The card could not be saved.",
-    "authentication_failed": "The bank's check was not completed.",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +72,9 @@ def payments():
     return payments_context(current_app._get_current_object())
 
 
-def emulated() -> bool:
-    """True in test mode against the local emulator, whose bank checks these pages stand in for."""
-    gw = gateway()
-    return bool(gw.available and gw.test_mode and getattr(gw, "emulated", False) is True)
-
-
 def back(pledge_id: int):
     """Back to the pledge page."""
     return redirect(url_for("pledges.show", pledge_id=pledge_id))
-
-
-def _declined(code: str | None) -> str:
-    return f"{DECLINES.get(code or '', 'The card was not saved.')} Choose another card."
 
 
 def _saved(pledge_id: int):
@@ -208,7 +180,7 @@ def choose_test_card(pledge_id: int):
                 if setup.redirect_url:
                     return redirect(setup.redirect_url)
                 return redirect(url_for("pledges.card_check", pledge_id=pledge_id))
-            form.card.errors = [_declined(setup.decline_code)]
+            form.card.errors = [declined_message(setup.decline_code)]
     return _card_page(mine, form, status)
 
 
@@ -264,7 +236,7 @@ def card_return(pledge_id: int):
     if setup is not None and setup.status == "saved":
         return _saved(pledge_id)
     if setup is not None and setup.status == "declined":
-        flash(_declined(setup.decline_code), "error")
+        flash(declined_message(setup.decline_code), "error")
     elif setup is not None and setup.status == "needs_authentication":
         flash("The bank's check is not finished, so the card is not saved yet.", "error")
     return redirect(url_for("pledges.card", pledge_id=pledge_id))

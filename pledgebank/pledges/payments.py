@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from pledgebank.books.services import book_of, post
 from pledgebank.clock import local_date
@@ -20,7 +20,8 @@ from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.payments.attempts import attempt_once, finish_attempt
-from pledgebank.payments.gateway import Payment, PaymentGateway, PaymentStatus
+from pledgebank.payments.context import Payments
+from pledgebank.payments.gateway import Payment, PaymentStatus
 from pledgebank.payments.models import PaymentCustomer
 from pledgebank.pledges.models import PledgeSignup
 from pledgebank.pledges.services import tell
@@ -32,16 +33,6 @@ from pledgebank.pledges.states import (
     can_signup,
     next_signup_status,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Payments:
-    """What money work needs: sessions, the gateway, the books' time zone, and the attempt lease."""
-
-    sessions: sessionmaker[Session]
-    gateway: PaymentGateway
-    zone: str = "Europe/London"
-    lease: timedelta = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ def describe_violations(violations: list[dict]) -> str:
 
 def assert_accessible(page, label: str) -> None:
     """Run axe-core on the page as it stands and fail listing every WCAG 2.2 AA violation."""
+    # After a click that navigates, wait for the new page (and its stylesheet) before judging it.
+    page.wait_for_load_state("load")
     assert page.evaluate("typeof window.axe") == "object", f"axe-core is not loaded on {label}"
     script = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
     result = page.evaluate(script, AXE_TAGS)

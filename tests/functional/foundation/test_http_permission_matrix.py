@@ -44,6 +44,12 @@ ENDPOINTS = [
     Endpoint("add a fund", "POST", "/n/{slug}/funds", frozenset({"committee", "chair"})),
     Endpoint("ledger page", "GET", "/n/{slug}/ledger", OFFICERS),
     Endpoint("ledger API", "GET", "/api/v1/neighbourhoods/{slug}/ledger/balances", OFFICERS),
+    Endpoint("exports page", "GET", "/n/{slug}/exports", frozenset({"treasurer", "chair"})),
+    Endpoint(
+        "export download", "GET", "/n/{slug}/exports/download?format=jsonl", frozenset({"treasurer", "chair"})
+    ),
+    Endpoint("statements page", "GET", "/n/{slug}/statements", OFFICERS),
+    Endpoint("trial balance", "GET", "/n/{slug}/statements/trial-balance?on=2026-03-02&as=csv", OFFICERS),
     # Last: the chair's allowed change makes the target a committee member, which no check after it reads.
     Endpoint("role change", "POST", "/n/{slug}/members/{target}/roles", frozenset({"chair"})),
 ]

@@ -36,6 +36,14 @@ record_payment       .        .         Y         .     .          .          . 
 create_pledge        Y        Y         Y         Y     .          .          .          .
 pledge               Y        Y         Y         Y     .          .          .          .
 manage_pledges       .        Y         .         Y     .          .          .          .
+join_levy            Y        Y         Y         Y     .          .          .          .
+manage_levies        .        Y         .         Y     .          .          .          .
+apply_for_grant      Y        Y         Y         Y     .          .          .          .
+manage_grant_rounds  .        Y         .         Y     .          .          .          .
+view_grant_applications .     Y         Y         Y     .          .          .          .
+review_grants        .        Y         .         Y     .          .          .          .
+decide_grants        .        .         .         Y     .          .          .          .
+approve_grant_payment .       Y         .         Y     .          .          .          .
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -55,6 +63,14 @@ record_payment       .        .         .         .     .          .          . 
 create_pledge        .        .         .         .     .          .          .          .
 pledge               .        .         .         .     .          .          .          .
 manage_pledges       .        .         .         .     .          .          .          .
+join_levy            .        .         .         .     .          .          .          .
+manage_levies        .        .         .         .     .          .          .          .
+apply_for_grant      .        .         .         .     .          .          .          .
+manage_grant_rounds  .        .         .         .     .          .          .          .
+view_grant_applications .     .         .         .     .          .          .          .
+review_grants        .        .         .         .     .          .          .          .
+decide_grants        .        .         .         .     .          .          .          .
+approve_grant_payment .       .         .         .     .          .          .          .
 """
 
 

@@ -184,7 +184,8 @@ def truncate_postings(conn, book):
 
 def truncate_ledger(conn, book):
     if _postgres(conn):
-        conn.execute(text("TRUNCATE ledger_seals, ledger_postings, ledger_transactions"))
+        # CASCADE, as an attacker would: other tables (grant decisions, levy charges) refer to transactions.
+        conn.execute(text("TRUNCATE ledger_seals, ledger_postings, ledger_transactions CASCADE"))
     else:
         conn.execute(text("DELETE FROM ledger_seals"))
 
