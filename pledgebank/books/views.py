@@ -8,8 +8,9 @@ from pledgebank.books import queries
 from pledgebank.books.services import book_of
 from pledgebank.books.verify import check_book
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from pledgebank.policy import Action, can, require
+from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
+from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session
 
 bp = Blueprint("books", __name__)
@@ -21,7 +22,7 @@ def _context(slug: str) -> dict:
     session = db_session()
     neighbourhood = get_neighbourhood(session, slug)
     require(session, current_user_id(), neighbourhood.id, Action.VIEW_LEDGER)
-    allowed = {action.value: can(session, current_user_id(), neighbourhood.id, action) for action in Action}
+    allowed = allowed_actions(neighbourhood.id)
     return {"neighbourhood": neighbourhood, "book": book_of(session, neighbourhood.id), "allowed": allowed}
 
 

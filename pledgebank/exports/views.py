@@ -18,9 +18,9 @@ from pledgebank.exports.reader import Filters
 from pledgebank.neighbourhoods.funds import list_funds
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from pledgebank.policy import Action, can, require
+from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import show_errors
+from pledgebank.web.forms import allowed_actions, show_errors
 from pledgebank.web.session import db_session, now
 
 bp = Blueprint("exports", __name__)
@@ -30,7 +30,7 @@ def _context(slug: str, action: Action) -> dict:
     session = db_session()
     neighbourhood = get_neighbourhood(session, slug)
     require(session, current_user_id(), neighbourhood.id, action)
-    allowed = {a.value: can(session, current_user_id(), neighbourhood.id, a) for a in Action}
+    allowed = allowed_actions(neighbourhood.id)
     return {"neighbourhood": neighbourhood, "book": book_of(session, neighbourhood.id), "allowed": allowed}
 
 

@@ -11,11 +11,11 @@ from flask_login import login_required
 
 from pledgebank.errors import DomainError, InvalidInput
 from pledgebank.grants import amendments, applications, decisions, payments, reports, reviews
-from pledgebank.grants.pages import application_page, fill_choices, new_form, refused
+from pledgebank.grants.pages import application_page, fill_choices, new_form
 from pledgebank.grants.views import bp
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import show_errors
+from pledgebank.web.forms import refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 

@@ -9,7 +9,6 @@ from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books.services import book_of
 from pledgebank.books.views import PER_PAGE
-from pledgebank.errors import DomainError
 from pledgebank.grants import access, applications, decisions, payments, queries, reports, reviews, rounds
 from pledgebank.grants.states import COMMITTED, LABELS, ApplicationAction, ApplicationStatus, PaymentStatus
 from pledgebank.grants.states import allows as state_allows
@@ -25,8 +24,8 @@ from pledgebank.grants.tool_forms import (
 )
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Neighbourhood
-from pledgebank.policy import Action, can
 from pledgebank.web.auth import current_user_id
+from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now
 
 PREFIXES = {
@@ -40,22 +39,6 @@ PREFIXES = {
     "report_form": "report",
 }
 S = ApplicationStatus
-
-
-def allowed_actions(neighbourhood_id: int) -> dict[str, bool]:
-    """What the signed-in user may do in the neighbourhood, by action name."""
-    session, user_id = db_session(), current_user_id()
-    return {action.value: can(session, user_id, neighbourhood_id, action) for action in Action}
-
-
-def refused(error: DomainError) -> bool:
-    """Errors that are pages of their own (sign in, not allowed, not found) rather than form errors."""
-    return error.status in (401, 403, 404)
-
-
-def form_status(form) -> int:
-    """422 when a field is wrong, 409 when the request clashed with the application's state."""
-    return 422 if form.errors else 409
 
 
 def plain_money(amount: int, currency: str) -> str:

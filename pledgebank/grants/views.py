@@ -19,7 +19,7 @@ from pledgebank.errors import DomainError
 from pledgebank.grants import access, applications, funds, queries, rounds
 from pledgebank.grants.applications import ApplicationTerms
 from pledgebank.grants.forms import ApplicationForm, RoundForm
-from pledgebank.grants.pages import allowed_actions, application_page, ledger_place, plain_money, refused
+from pledgebank.grants.pages import application_page, ledger_place, plain_money
 from pledgebank.grants.rounds import RoundTerms
 from pledgebank.grants.states import LABELS
 from pledgebank.neighbourhoods import funds as neighbourhood_funds
@@ -27,7 +27,7 @@ from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import show_errors
+from pledgebank.web.forms import allowed_actions, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 bp = Blueprint("grants", __name__)

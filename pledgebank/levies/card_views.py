@@ -15,12 +15,12 @@ from pledgebank.jobs import payments_context
 from pledgebank.levies import cards
 from pledgebank.levies.models import Household
 from pledgebank.levies.services import get_levy
-from pledgebank.levies.views import bp, refused
+from pledgebank.levies.views import bp
 from pledgebank.payments.gateway import CardSetup, GatewayUnavailable, TestCard
 from pledgebank.payments.pages import STRIPE_CSP, UNAVAILABLE, declined_message, emulated, gateway
 from pledgebank.pledges.forms import TestCardForm
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import safe_next
+from pledgebank.web.forms import refused, safe_next
 from pledgebank.web.session import db_session, now, transaction
 
 

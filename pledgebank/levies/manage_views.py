@@ -12,13 +12,13 @@ from pledgebank.levies import charges, hardship, households, queries, services
 from pledgebank.levies.bands import ARREARS_AGES
 from pledgebank.levies.forms import DecisionForm, RegisterForm
 from pledgebank.levies.models import HardshipRequest
-from pledgebank.levies.views import allowed_actions, bp, refused, zone
+from pledgebank.levies.views import bp, zone
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges.queries import names_of
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import show_errors
+from pledgebank.web.forms import allowed_actions, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 MAX_REGISTER_BYTES = 1024 * 1024

@@ -18,11 +18,11 @@ from pledgebank.levies.forms import HardshipForm
 from pledgebank.levies.models import Household
 from pledgebank.levies.payments import AUTHENTICATION_CODES
 from pledgebank.levies.states import UNPAID, ChargeStatus
-from pledgebank.levies.views import bp, refused
+from pledgebank.levies.views import bp
 from pledgebank.payments.gateway import GatewayUnavailable, PaymentStatus
 from pledgebank.payments.pages import UNAVAILABLE, emulated, gateway
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import show_errors
+from pledgebank.web.forms import refused, show_errors
 from pledgebank.web.session import now, transaction
 
 

@@ -22,28 +22,17 @@ from pledgebank.neighbourhoods import funds
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges.queries import names_of
-from pledgebank.policy import Action, can, require
+from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import show_errors
+from pledgebank.web.forms import allowed_actions, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 bp = Blueprint("levies", __name__)
 
 
-def allowed_actions(neighbourhood_id: int) -> dict[str, bool]:
-    """What the signed-in user may do in the neighbourhood, by action name."""
-    session, user_id = db_session(), current_user_id()
-    return {action.value: can(session, user_id, neighbourhood_id, action) for action in Action}
-
-
 def zone() -> str:
     """The service's time zone."""
     return current_app.config["TIMEZONE"]
-
-
-def refused(error: DomainError) -> bool:
-    """Errors that are pages of their own (sign in, not allowed, not found) rather than form errors."""
-    return error.status in (401, 403, 404)
 
 
 def levy_page(levy_id: int, status: int = 200, **forms):

@@ -18,9 +18,9 @@ from pledgebank.neighbourhoods.forms import (
     SettingsForm,
 )
 from pledgebank.neighbourhoods.models import Membership
-from pledgebank.policy import Action, can, require
+from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import show_errors
+from pledgebank.web.forms import allowed_actions, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 bp = Blueprint("neighbourhoods", __name__)
@@ -65,11 +65,6 @@ def create():
     ), 422 if form.errors or form.form_errors else 200
 
 
-def _permissions(neighbourhood_id: int) -> dict[str, bool]:
-    session, user_id = db_session(), current_user_id()
-    return {action.value: can(session, user_id, neighbourhood_id, action) for action in Action}
-
-
 @bp.get("/n/<slug>")
 def show(slug: str):
     """A neighbourhood's public page."""
@@ -81,7 +76,7 @@ def show(slug: str):
         neighbourhood=neighbourhood,
         membership=membership,
         funds=funds.list_funds(session, neighbourhood_id=neighbourhood.id),
-        allowed=_permissions(neighbourhood.id),
+        allowed=allowed_actions(neighbourhood.id),
     )
 
 
@@ -129,7 +124,7 @@ def _members_page(
         "neighbourhoods/members.html",
         neighbourhood=neighbourhood,
         members=members,
-        allowed=_permissions(neighbourhood.id),
+        allowed=allowed_actions(neighbourhood.id),
         role_form=role_form or RoleForm(formdata=None),
         remove_form=remove_form or RemoveMemberForm(formdata=None),
         form_user_id=form_user_id,
@@ -163,7 +158,7 @@ def change_role(slug: str, user_id: int):
                     now=now(),
                 )
         except DomainError as error:
-            if error.status in (401, 403, 404):
+            if refused(error):
                 raise
             show_errors(form, error)
         else:
@@ -190,7 +185,7 @@ def remove_member(slug: str, user_id: int):
                     reason=form.reason.data,
                 )
         except DomainError as error:
-            if error.status in (401, 403, 404):
+            if refused(error):
                 raise
             show_errors(form, error)
         else:
@@ -230,7 +225,7 @@ def fund_list(slug: str):
         neighbourhood=neighbourhood,
         form=form,
         funds=funds.list_funds(session, neighbourhood_id=neighbourhood.id),
-        allowed=_permissions(neighbourhood.id),
+        allowed=allowed_actions(neighbourhood.id),
     ), status
 
 
@@ -275,7 +270,7 @@ def settings(slug: str):
                     now=now(),
                 )
         except DomainError as error:
-            if error.status in (401, 403, 404):
+            if refused(error):
                 raise
             show_errors(form, error)
         else:
@@ -286,5 +281,5 @@ def settings(slug: str):
         "neighbourhoods/settings.html",
         neighbourhood=neighbourhood,
         form=form,
-        allowed=_permissions(neighbourhood.id),
+        allowed=allowed_actions(neighbourhood.id),
     ), status

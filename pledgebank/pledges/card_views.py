@@ -20,6 +20,7 @@ from pledgebank.pledges.forms import TestCardForm
 from pledgebank.pledges.states import SignupStatus
 from pledgebank.pledges.views import bp, gateway, short_money
 from pledgebank.web.auth import current_user_id
+from pledgebank.web.forms import refused
 from pledgebank.web.session import now, transaction
 
 
@@ -169,7 +170,7 @@ def choose_test_card(pledge_id: int):
             form.form_errors.append(UNAVAILABLE)
             status = 503
         except DomainError as error:
-            if error.status in (401, 403, 404):
+            if refused(error):
                 raise
             form.form_errors.append(error.message)
             status = error.status

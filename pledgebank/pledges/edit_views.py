@@ -14,9 +14,9 @@ from pledgebank.neighbourhoods import funds
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.pledges import services
 from pledgebank.pledges.forms import PledgeForm
-from pledgebank.pledges.views import _terms, allowed_actions, bp
+from pledgebank.pledges.views import _terms, bp
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import show_errors
+from pledgebank.web.forms import allowed_actions, form_status, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 
@@ -59,13 +59,13 @@ def edit(pledge_id: int):
                     now=now(),
                 )
         except DomainError as error:
-            if error.status in (401, 403, 404):
+            if refused(error):
                 raise
             show_errors(form, error)
         else:
             flash("The pledge is changed.", "success")
             return redirect(url_for("pledges.show", pledge_id=pledge.id))
-    status = 422 if any(field.errors for field in form) else 409 if form.form_errors else 200
+    status = form_status(form) if form.errors else 200
     return render_template(
         "pledges/new.html",
         form=form,

@@ -13,6 +13,7 @@ from pledgebank.pledges.card_views import UNAVAILABLE, Mine, back, emulated, min
 from pledgebank.pledges.states import SignupStatus
 from pledgebank.pledges.views import bp, gateway
 from pledgebank.web.auth import current_user_id
+from pledgebank.web.forms import refused
 from pledgebank.web.session import now
 
 AUTHENTICATION_CODES = frozenset({"authentication_required", "needs_authentication"})
@@ -71,7 +72,7 @@ def fix_authenticate(pledge_id: int):
     except GatewayUnavailable:
         return _fix_page(pledge_id, 503, UNAVAILABLE)
     except DomainError as error:
-        if error.status in (401, 403, 404):
+        if refused(error):
             raise
         return _fix_page(pledge_id, error.status, error.message)
     if result in (PaymentStatus.AUTHORISED, PaymentStatus.SUCCEEDED):
@@ -97,7 +98,7 @@ def fix_new_card(pledge_id: int):
     except GatewayUnavailable:
         return _fix_page(pledge_id, 503, UNAVAILABLE)
     except DomainError as error:
-        if error.status in (401, 403, 404):
+        if refused(error):
             raise
         return _fix_page(pledge_id, error.status, error.message)
     return redirect(url_for("pledges.card", pledge_id=pledge_id))

@@ -10,10 +10,10 @@ from pledgebank.errors import DomainError, InvalidInput
 from pledgebank.ledger import chart
 from pledgebank.pledges import extras, services, signups
 from pledgebank.pledges.forms import CancelForm, OfferForm, UpdateForm
-from pledgebank.pledges.views import bp, form_status, pledge_page, short_money
+from pledgebank.pledges.views import bp, pledge_page, short_money
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import show_errors
+from pledgebank.web.forms import form_status, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 INTO = {"cash": chart.CASH, "bank": chart.BANK}
@@ -32,11 +32,6 @@ def _require_committee(pledge_id: int) -> None:
         services.get_pledge(session, pledge_id).neighbourhood_id,
         Action.MANAGE_PLEDGES,
     )
-
-
-def _refused(error: DomainError) -> bool:
-    """Errors that are pages of their own (sign in, not allowed, not found) rather than form errors."""
-    return error.status in (401, 403, 404)
 
 
 @bp.post("/p/<int:pledge_id>/approve")
@@ -66,7 +61,7 @@ def cancel(pledge_id: int):
                     now=now(),
                 )
         except DomainError as error:
-            if _refused(error):
+            if refused(error):
                 raise
             show_errors(form, error)
         else:
@@ -93,7 +88,7 @@ def post_update(pledge_id: int):
                     now=now(),
                 )
         except DomainError as error:
-            if _refused(error):
+            if refused(error):
                 raise
             show_errors(form, error)
         else:
@@ -125,7 +120,7 @@ def add_offer(pledge_id: int):
                     now=now(),
                 )
         except DomainError as error:
-            if _refused(error):
+            if refused(error):
                 raise
             show_errors(form, error)
         else:

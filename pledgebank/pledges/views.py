@@ -24,9 +24,9 @@ from pledgebank.pledges import queries, services, signups
 from pledgebank.pledges.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm, parse_money
 from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
-from pledgebank.policy import Action, can, require
+from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import safe_next, show_errors
+from pledgebank.web.forms import allowed_actions, form_status, refused, safe_next, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 bp = Blueprint("pledges", __name__)
@@ -37,12 +37,6 @@ DEMO_STEPS = {1: "1 hour", 24: "1 day", 72: "3 days"}
 def gateway():
     """The card gateway the app was built with."""
     return current_app.extensions["pledgebank.gateway"]
-
-
-def allowed_actions(neighbourhood_id: int) -> dict[str, bool]:
-    """What the signed-in user may do in the neighbourhood, by action name."""
-    session, user_id = db_session(), current_user_id()
-    return {action.value: can(session, user_id, neighbourhood_id, action) for action in Action}
 
 
 def short_money(amount: int | None, currency: str | None = None) -> str:
@@ -137,11 +131,6 @@ def pledge_page(pledge_id: int, status: int = 200, **forms):
     return render_template("pledges/show.html", **context), status
 
 
-def form_status(form) -> int:
-    """422 when a field is wrong, 409 when the request clashed with the pledge's state."""
-    return 422 if any(field.errors for field in form) else 409
-
-
 @bp.get("/n/<slug>/pledges")
 def index(slug: str):
     """A neighbourhood's pledges, with their progress."""
@@ -184,7 +173,7 @@ def create(slug: str):
                     now=now(),
                 )
         except DomainError as error:
-            if error.status in (401, 403, 404):
+            if refused(error):
                 raise
             show_errors(form, error)
         else:
@@ -193,7 +182,7 @@ def create(slug: str):
             else:
                 flash("Your pledge is open: share this page with your neighbours.", "success")
             return redirect(url_for("pledges.show", pledge_id=pledge.id))
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form) if form.errors else 200
     return render_template(
         "pledges/new.html", form=form, neighbourhood=neighbourhood, allowed=allowed_actions(neighbourhood.id)
     ), status
@@ -250,7 +239,7 @@ def sign(pledge_id: int):
                 )
                 method, value = signup.method, signup.amount
         except DomainError as error:
-            if error.status in (401, 403, 404):
+            if refused(error):
                 raise
             show_errors(form, error)
         else:

@@ -7,6 +7,9 @@ from urllib.parse import urlsplit
 from flask_wtf import FlaskForm
 
 from pledgebank.errors import DomainError
+from pledgebank.policy import Action, can
+from pledgebank.web.auth import current_user_id
+from pledgebank.web.session import db_session
 
 
 def show_errors(form: FlaskForm, error: DomainError) -> None:
@@ -19,6 +22,25 @@ def show_errors(form: FlaskForm, error: DomainError) -> None:
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+def refused(error: DomainError) -> bool:
+    """Errors that are pages of their own (sign in, not allowed, not found) rather than form errors."""
+    return error.status in (401, 403, 404)
+
+
+def form_status(form: FlaskForm) -> int:
+    """422 when a field is wrong, 409 when the request clashed with the current state.
+
+    (WTForms also lists form-wide errors in form.errors, so look at the fields themselves.)
+    """
+    return 422 if any(field.errors for field in form) else 409
+
+
+def allowed_actions(neighbourhood_id: int) -> dict[str, bool]:
+    """What the signed-in user may do in the neighbourhood, by action name (for templates)."""
+    session, user_id = db_session(), current_user_id()
+    return {action.value: can(session, user_id, neighbourhood_id, action) for action in Action}
 
 
 def safe_next(target: str | None, default: str) -> str:
