@@ -1,4 +1,4 @@
-"""Users and their personal API tokens."""
+"""Users, their ended sign-ins and their personal API tokens."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session id; raising it ends all of the user's sessions and remember-me cookies.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When the owner was last told that someone tried to register with their address (at most hourly).
+    registration_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
 
@@ -38,6 +42,20 @@ class User(Base):
     def is_verified(self) -> bool:
         """True once the user has followed their verification link."""
         return self.email_verified_at is not None
+
+
+class SignedOutSession(Base):
+    """A sign-in that was ended by signing out: its session and remember-me cookies no longer work.
+
+    Only a SHA-256 digest of the session's random key is kept.
+    """
+
+    __tablename__ = "signed_out_sessions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    signed_out_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ApiToken(Base):
