@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import User
+from pledgebank.accounts.sessions import forget_signed_out_sessions
 from pledgebank.accounts.tokens import RESET_PURPOSE, VERIFY_PURPOSE, LinkSigner, password_fingerprint
 from pledgebank.errors import InvalidInput, NotFound
 from pledgebank.outbox import Email, send_after_commit
@@ -203,6 +204,7 @@ def reset_password(
     user.password_hash = _hasher.hash(new_password)
     if user.email_verified_at is None:
         user.email_verified_at = now
+    forget_signed_out_sessions(session, user_id=user.id)  # the new password ends every old session
     send_after_commit(session, Email(user.email, "Your password was changed", "accounts/password_changed"))
     return user
 
@@ -216,5 +218,6 @@ def change_password(session: Session, *, user_id: int, current_password: str, ne
         raise InvalidInput.field("current_password", "That is not your current password.")
     check_password_rules(new_password, field="new_password")
     user.password_hash = _hasher.hash(new_password)
+    forget_signed_out_sessions(session, user_id=user.id)  # the new password ends every old session
     send_after_commit(session, Email(user.email, "Your password was changed", "accounts/password_changed"))
     return user

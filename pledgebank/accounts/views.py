@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from pledgebank.accounts import api_tokens, services
+from pledgebank.accounts import api_tokens, services, sessions
 from pledgebank.accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -19,7 +19,7 @@ from pledgebank.accounts.models import User
 from pledgebank.accounts.tokens import LinkSigner
 from pledgebank.errors import DomainError
 from pledgebank.extensions import limiter
-from pledgebank.web.auth import SignedIn, current_user_id
+from pledgebank.web.auth import SignedIn, current_session_id, current_user_id
 from pledgebank.web.forms import safe_next, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
@@ -115,10 +115,29 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (the form's CSRF token is checked before this runs)."""
+    """Sign out this browser: its session and remember-me cookie are ended on the server too.
+
+    Other devices stay signed in; "sign out everywhere" on the account page ends those. (The form's CSRF
+    token is checked before this runs.)
+    """
+    session_id = current_session_id()
+    if session_id is not None:
+        with transaction() as session:
+            sessions.sign_out(session, session_id, now=now())
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("main.home"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session and remember-me cookie of the signed-in user, this browser's included."""
+    with transaction() as session:
+        sessions.sign_out_everywhere(session, user_id=current_user_id())
+    logout_user()
+    flash("You are signed out on every device. Sign in again to continue.", "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

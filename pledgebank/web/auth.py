@@ -8,7 +8,7 @@ from flask import Flask
 from flask_login import AnonymousUserMixin, UserMixin, current_user
 
 from pledgebank.accounts.models import User
-from pledgebank.accounts.tokens import password_fingerprint
+from pledgebank.accounts.sessions import SessionId, new_session_id, parse_session_id, user_for_session
 from pledgebank.extensions import login_manager
 from pledgebank.web.session import db_session
 
@@ -16,16 +16,16 @@ from pledgebank.web.session import db_session
 class SignedIn(UserMixin):
     """The signed-in user as the web layer sees them."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, session_id: SessionId | None = None) -> None:
         self.id = user.id
         self.email = user.email
         self.display_name = user.display_name
         self.is_verified = user.is_verified
-        self._fingerprint = password_fingerprint(user.password_hash)
+        self.session_id = session_id or new_session_id(user)
 
     def get_id(self) -> str:
-        """Session id includes a password fingerprint: changing the password signs out other sessions."""
-        return f"{self.id}:{self._fingerprint}"
+        """The session id (see pledgebank.accounts.sessions): the server can end it, and its copies."""
+        return str(self.session_id)
 
 
 class Anonymous(AnonymousUserMixin):
@@ -36,20 +36,23 @@ class Anonymous(AnonymousUserMixin):
     display_name = ""
 
 
-def _load(session_id: str) -> SignedIn | None:
-    user_id, _, fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db_session().get(User, int(user_id))
-    if user is None or not user.is_active or password_fingerprint(user.password_hash) != fingerprint:
-        return None
-    return SignedIn(user)
+def _load(raw: str) -> SignedIn | None:
+    """Checked on every request, from the session cookie or the remember-me cookie."""
+    session_id = parse_session_id(raw)
+    user = user_for_session(db_session(), session_id) if session_id else None
+    return SignedIn(user, session_id) if user else None
 
 
 def current_user_id() -> int | None:
     """The signed-in user's id, or None."""
     user: Any = current_user
     return user.id if user.is_authenticated else None
+
+
+def current_session_id() -> SessionId | None:
+    """The id of this browser's sign-in, or None when signed out."""
+    user: Any = current_user
+    return user.session_id if user.is_authenticated else None
 
 
 def init_app(app: Flask) -> None:
