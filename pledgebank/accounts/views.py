@@ -67,19 +67,27 @@ def register():
 
 @bp.get("/verify/<token>")
 def verify(token: str):
-    """Follow the emailed verification link."""
+    """Follow the emailed verification link: it confirms the address and never signs anyone in.
+
+    A forwarded or leaked link (or a mail scanner fetching it) must not open the account, so whoever follows
+    it without being signed in is sent to sign in with their password.
+    """
     with transaction() as session:
-        user = services.verify_email(
+        user_id = services.verify_email(
             session,
             token=token,
             now=now(),
             signer=_signer(),
             max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"],
-        )
-        signed_in = SignedIn(user)
-    login_user(signed_in)
-    flash("Thank you: your email address is confirmed.", "success")
-    return redirect(url_for("neighbourhoods.index"))
+        ).id
+    if current_user_id() == user_id:
+        flash("Thank you: your email address is confirmed.", "success")
+        return redirect(url_for("neighbourhoods.index"))
+    if current_user.is_authenticated:
+        flash("That email address is confirmed.", "success")
+        return redirect(url_for("neighbourhoods.index"))
+    flash("Your email address is confirmed. Sign in to continue.", "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.post("/verify/resend")

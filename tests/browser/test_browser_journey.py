@@ -62,11 +62,16 @@ def test_newcomer_registers_confirms_and_starts_a_neighbourhood(page, outbox):
     link = next(url for url in outbox.last(ADDRESS).links if "/verify/" in url)
     assert link.startswith(page.url.split("/login")[0]), f"the emailed link {link} is not on the live server"
     page.goto(link)
-    expect(page.get_by_text("your email address is confirmed")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_text("Your email address is confirmed. Sign in to continue.")).to_be_visible()
+    assert_accessible(page, "the sign-in page after following the verification link")
+    page.get_by_label("Email address").fill(ADDRESS)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
     main_nav = page.get_by_role("navigation", name="Main")
     expect(main_nav.get_by_role("button", name="Sign out")).to_be_visible()
     expect(main_nav.get_by_role("link", name="Register")).to_have_count(0)
-    assert_accessible(page, "the page after following the verification link")
+    assert_accessible(page, "the page after signing in")
 
     page.get_by_role("link", name="Start a neighbourhood").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Start a neighbourhood")

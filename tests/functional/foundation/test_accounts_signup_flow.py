@@ -34,9 +34,11 @@ def test_register_verify_login_logout(web, outbox, sessions):
 
     followed = web.get(link)
     assert followed.status_code == 302
+    assert followed.headers["Location"] == "/login", "the link confirms the address, then asks to sign in"
     assert user_row(sessions, ADDRESS).email_verified_at is not None
+    assert web.get("/account").status_code == 302, "following the link signs nobody in"
+    web.login(ADDRESS)
     account = web.get("/account")
-    assert account.status_code == 200, "following the link signs the person in"
     assert "email confirmed" in account.get_data(as_text=True)
 
     assert web.get("/logout").status_code == 405, "signing out needs a POST"

@@ -1,4 +1,4 @@
-"""Signing out ends sessions and remember-me cookies on the server, copies included."""
+"""Verification links only verify; signing out ends sessions and remember-me cookies on the server."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from pledgebank.accounts.models import SignedOutSession
 from pledgebank.db import unit_of_work
-from tests.functional.foundation.foundation_support import new_client, visible_text
+from tests.functional.foundation.foundation_support import new_client, user_row, visible_text
 from tests.support import PASSWORD, make_user
 
 ADDRESS = "careful@example.org"
@@ -35,6 +35,48 @@ def _login_remembered(client, address: str = ADDRESS):
     response = client.post("/login", {"email": address, "password": PASSWORD, "remember": "y"})
     assert response.status_code == 302
     assert client.client.get_cookie(REMEMBER) is not None, "the remember-me cookie is set"
+
+
+# Verification links
+
+
+def test_verification_link_confirms_the_address_but_signs_nobody_in(app, web, outbox, sessions):
+    _register(web)
+    link = outbox.last(ADDRESS).path("/verify/")
+    for attempt in range(3):
+        browser = new_client(app)
+        followed = browser.get(link)
+        assert followed.status_code == 302, attempt
+        assert followed.headers["Location"].startswith("/login"), "sent to sign in"
+        assert not _signed_in(browser), f"fresh browser {attempt + 1} must not be signed in"
+    assert user_row(sessions, ADDRESS).email_verified_at is not None
+    page = visible_text(new_client(app).get(link, follow_redirects=True).get_data(as_text=True))
+    assert "Your email address is confirmed. Sign in to continue." in page
+
+
+def test_verification_link_signs_nobody_in_after_a_password_change(app, web, outbox, sessions):
+    _register(web)
+    link = outbox.last(ADDRESS).path("/verify/")
+    web.login(ADDRESS)
+    changed = web.post(
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert changed.status_code == 302
+    stranger = new_client(app)
+    assert stranger.get(link).status_code == 302
+    assert not _signed_in(stranger)
+
+
+def test_verification_link_in_the_signed_in_browser_confirms_and_keeps_the_session(web, outbox):
+    _register(web)
+    web.login(ADDRESS)
+    followed = web.get(outbox.last(ADDRESS).path("/verify/"))
+    assert followed.status_code == 302
+    assert not followed.headers["Location"].startswith("/login")
+    page = web.get("/account").get_data(as_text=True)
+    assert "email confirmed" in page
+    assert "Thank you: your email address is confirmed." in page
 
 
 # Signing out
