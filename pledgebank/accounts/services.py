@@ -5,12 +5,12 @@ Messages never reveal whether an email address is registered: callers show the s
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import User
@@ -21,6 +21,9 @@ from pledgebank.outbox import Email, send_after_commit
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 128
+# The owner of an address hears of registration attempts with it at most this often, so repeated tries
+# cannot flood their inbox.
+REGISTRATION_NOTICE_INTERVAL = timedelta(hours=1)
 
 _hasher = PasswordHasher()
 # Compared against when no user matches, so a missing account takes as long as a wrong password. Made on
@@ -79,33 +82,77 @@ def register(
 ) -> User | None:
     """Create an unverified user and email them a verification link.
 
-    If the address is taken, email its owner instead and return None; the caller says the same either way.
+    If the address is taken, email its owner instead (at most hourly) and return None; the caller says the
+    same either way. Both ways hash the password, so the time taken does not tell them apart either.
     """
     address = normalise_email(email)
     name = _clean_name(display_name)
     check_password_rules(password)
+    password_hash = _hasher.hash(password)
     existing = find_user_by_email(session, address)
     if existing is not None:
-        send_after_commit(
-            session,
-            Email(address, "Someone tried to register with your address", "accounts/already_registered"),
-        )
+        if _claim_registration_notice(session, existing.id, now=now):
+            send_after_commit(
+                session,
+                Email(
+                    existing.email,
+                    "Someone tried to register with your address",
+                    "accounts/already_registered",
+                ),
+            )
         return None
-    user = create_user(session, email=address, display_name=name, password=password, now=now)
+    user = _add_user(session, email=address, display_name=name, password_hash=password_hash, now=now)
     send_verification(session, user, now=now, signer=signer)
     return user
+
+
+def _claim_registration_notice(session: Session, user_id: int, *, now: datetime) -> bool:
+    """Record a notice and return True if the owner may hear of this try now (racing tries send one)."""
+    claimed = session.execute(
+        update(User)
+        .where(
+            User.id == user_id,
+            or_(
+                User.registration_notice_at.is_(None),
+                User.registration_notice_at <= now - REGISTRATION_NOTICE_INTERVAL,
+            ),
+        )
+        .values(registration_notice_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
 
 
 def create_user(
     session: Session, *, email: str, display_name: str, password: str, now: datetime, verified: bool = False
 ) -> User:
-    """Create a user without sending anything (registration, demo data and operators use this)."""
+    """Create a user without sending anything (demo data and operators use this)."""
     address = normalise_email(email)
+    name = _clean_name(display_name)
     check_password_rules(password)
-    user = User(
+    return _add_user(
+        session,
         email=address,
-        display_name=_clean_name(display_name),
+        display_name=name,
         password_hash=_hasher.hash(password),
+        now=now,
+        verified=verified,
+    )
+
+
+def _add_user(
+    session: Session,
+    *,
+    email: str,
+    display_name: str,
+    password_hash: str,
+    now: datetime,
+    verified: bool = False,
+) -> User:
+    user = User(
+        email=email,
+        display_name=display_name,
+        password_hash=password_hash,
         created_at=now,
         email_verified_at=now if verified else None,
     )
