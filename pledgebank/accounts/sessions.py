@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import SignedOutSession, User
@@ -72,10 +74,13 @@ def user_for_session(session: Session, session_id: SessionId) -> User | None:
 
 def sign_out(session: Session, session_id: SessionId, *, now: datetime) -> None:
     """End one sign-in: its session and remember-me cookies stop working, here and wherever copied."""
-    key_hash = _key_hash(session_id.key)
-    if session.scalar(select(exists().where(SignedOutSession.key_hash == key_hash))):
-        return
-    session.add(SignedOutSession(user_id=session_id.user_id, key_hash=key_hash, signed_out_at=now))
+    # Two requests carrying the same cookie may sign it out at once: the second insert does nothing.
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(SignedOutSession)
+        .values(user_id=session_id.user_id, key_hash=_key_hash(session_id.key), signed_out_at=now)
+        .on_conflict_do_nothing(index_elements=["key_hash"])
+    )
 
 
 def sign_out_everywhere(session: Session, *, user_id: int) -> None:
