@@ -80,6 +80,8 @@ def _init_extensions(app: Flask) -> None:
 
     app.config.update(
         RATELIMIT_STORAGE_URI=app.config["REDIS_URL"] or "memory://",
+        # An unreachable Redis must not hold a sign-in up for long before the in-memory fallback takes over.
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 2, "socket_timeout": 2},
         RATELIMIT_ENABLED=app.config.get("RATELIMIT_ENABLED", True),
         RATELIMIT_HEADERS_ENABLED=True,
         WTF_CSRF_TIME_LIMIT=None,
@@ -90,6 +92,12 @@ def _init_extensions(app: Flask) -> None:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
     )
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Believe exactly as many X-Forwarded-For/-Proto entries as there are proxies of ours in front.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     session.init_app(app)
     security.init_app(app)
     csrf.init_app(app)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
 PREFIX = "PLEDGEBANK_"
+ENVIRONMENTS = ("development", "testing", "production")
+# A production secret key: at least this long, with at least this many different characters.
+SECRET_MIN_LENGTH = 32
+SECRET_MIN_DIFFERENT = 10
 
 
 class ConfigError(RuntimeError):
@@ -22,6 +28,13 @@ def _flag(value: str) -> bool:
 
 def _int(value: str) -> int:
     return int(value.strip())
+
+
+def _count(value: str) -> int:
+    number = int(value.strip())
+    if number < 0:
+        raise ValueError(value)
+    return number
 
 
 def _days(value: str) -> str:
@@ -46,6 +59,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "DATABASE_URL": ("", str),
     "BASE_URL": ("http://127.0.0.1:5000", str),
     "REDIS_URL": ("", str),
+    "RATELIMIT_SINGLE_PROCESS": (False, _flag),
+    "PROXY_COUNT": (0, _count),
     "TIMEZONE": ("Europe/London", str),
     "CURRENCY": ("GBP", str),
     "LOCALE": ("en_GB", str),
@@ -75,7 +90,21 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "GRANTS_360_PREFIX": ("360G-pledgebank", str),
 }
 
+# Published with the source, so anyone could sign sessions with it: refused in production.
 DEV_SECRET = "dev-only-secret-key-not-for-production"  # noqa: S105
+
+
+def _environment(raw: dict[str, str]) -> str:
+    """PLEDGEBANK_ENV exactly as one of ENVIRONMENTS; unset means development, anything else refuses."""
+    if PREFIX + "ENV" not in raw:
+        return "development"
+    value = raw[PREFIX + "ENV"]
+    if value not in ENVIRONMENTS:
+        raise ConfigError(
+            f"refusing to start: {PREFIX}ENV is {value!r}; "
+            "it must be exactly development, testing or production"
+        )
+    return value
 
 
 def _from_environment(env_file: Path | None) -> dict[str, Any]:
@@ -84,10 +113,10 @@ def _from_environment(env_file: Path | None) -> dict[str, Any]:
     if env_file is not None and env_file.is_file():
         raw.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     raw.update(os.environ)
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"ENV": _environment(raw)}
     for name, (_default, parse) in SETTINGS.items():
         text = raw.get(PREFIX + name)
-        if text is None or text == "":
+        if name == "ENV" or text is None or text == "":
             continue
         try:
             values[name] = parse(text)
@@ -96,23 +125,74 @@ def _from_environment(env_file: Path | None) -> dict[str, Any]:
     return values
 
 
+def from_environment(env_file: Path | None) -> dict[str, Any]:
+    """The settings as the environment (and .env) give them, with defaults for the rest."""
+    config = {name: default for name, (default, _parse) in SETTINGS.items()}
+    config.update(_from_environment(env_file))
+    return config
+
+
 def load(instance_path: Path, test_config: dict[str, Any] | None, env_file: Path | None) -> dict[str, Any]:
     """Build the settings mapping, refusing production settings that are missing or unsafe."""
-    config = {name: default for name, (default, _parse) in SETTINGS.items()}
     if test_config is None:
-        config.update(_from_environment(env_file))
+        config = from_environment(env_file)
     else:
+        config = {name: default for name, (default, _parse) in SETTINGS.items()}
         config["ENV"] = "testing"
         config.update(test_config)
+        _environment({PREFIX + "ENV": config["ENV"]})
     if config["ENV"] == "production":
         _require_production(config)
-    if not config["SECRET_KEY"]:
-        config["SECRET_KEY"] = DEV_SECRET
+    elif not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret(instance_path)
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'pledgebank.sqlite3'}"
-    if not config["MAIL_SERVER"] and not config["MAIL_OUTBOX"]:
+    if not config["MAIL_SERVER"] and not config["MAIL_OUTBOX"] and config["ENV"] != "production":
         config["MAIL_OUTBOX"] = str(instance_path / "outbox")
     return config
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """This installation's own random key, made once and kept in the instance folder (owner-only)."""
+    path = instance_path / "secret_key"
+    if not path.is_file():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        draft = instance_path / f".secret_key.{os.getpid()}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)  # atomic: of two processes starting at once, the first key wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def demo_enabled(config: dict[str, Any]) -> bool:
+    """Whether the demo's clock controls exist: demo mode on, and never in production."""
+    return bool(config.get("DEMO")) and config.get("ENV") in ("development", "testing")
+
+
+def weak_secret(secret: str) -> bool:
+    """Too short, too few different characters, or one short piece repeated (see .env.example)."""
+    return (
+        len(secret) < SECRET_MIN_LENGTH
+        or len(set(secret)) < SECRET_MIN_DIFFERENT
+        or secret in (secret + secret)[1:-1]
+        or secret == DEV_SECRET
+    )
+
+
+def worker_refusal(config: dict[str, Any], workers: int) -> str | None:
+    """Why production must not run this many worker processes with these settings, or None."""
+    if config["ENV"] != "production" or config["REDIS_URL"] or workers <= 1:
+        return None
+    return (
+        f"refusing to start in production: {PREFIX}RATELIMIT_SINGLE_PROCESS keeps rate limits in each "
+        f"process's memory, so it allows one worker process, not {workers}; set {PREFIX}REDIS_URL"
+    )
 
 
 def _require_production(config: dict[str, Any]) -> None:
@@ -124,21 +204,39 @@ def _require_production(config: dict[str, Any]) -> None:
             "STRIPE_SECRET_KEY",
             "STRIPE_PUBLISHABLE_KEY",
             "STRIPE_WEBHOOK_SECRET",
+            "MAIL_SERVER",
         )
         if not config[name]
     ]
     if missing:
         names = ", ".join(PREFIX + name for name in missing)
         raise ConfigError(f"refusing to start in production: {names} must be set")
-    if len(config["SECRET_KEY"]) < 32 or config["SECRET_KEY"] == DEV_SECRET:
-        raise ConfigError(
-            f"refusing to start in production: {PREFIX}SECRET_KEY must be 32 or more random characters"
+    reason = _production_problem(config)
+    if reason:
+        raise ConfigError(f"refusing to start in production: {reason}")
+
+
+def _production_problem(config: dict[str, Any]) -> str | None:
+    """The first unsafe production setting, described in one line, or None."""
+    base_url = urlsplit(config["BASE_URL"])
+    if config["DEMO"]:
+        return f"{PREFIX}DEMO must be off (its clock controls are for trying the service out)"
+    if weak_secret(config["SECRET_KEY"]):
+        return (
+            f"{PREFIX}SECRET_KEY must be {SECRET_MIN_LENGTH} or more random characters with at least "
+            f"{SECRET_MIN_DIFFERENT} different ones, not a short piece repeated"
         )
     if config["DATABASE_URL"].startswith("sqlite:///:memory:") or config["DATABASE_URL"] == "sqlite://":
-        raise ConfigError(
-            f"refusing to start in production: {PREFIX}DATABASE_URL must name a persistent database"
-        )
+        return f"{PREFIX}DATABASE_URL must name a persistent database"
     if not config["STRIPE_SECRET_KEY"].startswith(("sk_live_", "sk_test_", "rk_live_", "rk_test_")):
-        raise ConfigError(
-            f"refusing to start in production: {PREFIX}STRIPE_SECRET_KEY is not a Stripe secret key"
+        return f"{PREFIX}STRIPE_SECRET_KEY is not a Stripe secret key"
+    if base_url.scheme != "https" or not base_url.netloc:
+        return f"{PREFIX}BASE_URL must be an https:// address (links in emails and secure cookies need it)"
+    if config["MAIL_OUTBOX"]:
+        return f"{PREFIX}MAIL_OUTBOX must be empty: production sends email through {PREFIX}MAIL_SERVER"
+    if not config["REDIS_URL"] and not config["RATELIMIT_SINGLE_PROCESS"]:
+        return (
+            f"{PREFIX}REDIS_URL must be set so that every worker process shares the rate limits "
+            f"(or set {PREFIX}RATELIMIT_SINGLE_PROCESS=1 when running a single process)"
         )
+    return None

@@ -11,4 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# If the shared Redis store cannot be reached, each process keeps counting in its own memory (and goes back to
+# Redis when it answers again): attempts stay limited and nobody sees an error. Swallowing the errors instead
+# would let every attempt through while Redis is down.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], in_memory_fallback_enabled=True)

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
+from pledgebank.config import demo_enabled
 from pledgebank.errors import DomainError, InvalidInput, NotFound
 from pledgebank.jobs import run_due
 from pledgebank.ledger.money import Money
@@ -278,7 +279,7 @@ def withdraw(pledge_id: int):
 @bp.post("/demo/advance")
 def demo_advance():
     """Demo mode only: move the service's clock forward and run the work that falls due."""
-    if not current_app.config.get("DEMO"):
+    if not demo_enabled(current_app.config):
         raise NotFound()
     hours = request.form.get("hours", type=int)
     if hours not in DEMO_STEPS:

@@ -20,6 +20,7 @@ REQUIRED = (
     "STRIPE_SECRET_KEY",
     "STRIPE_PUBLISHABLE_KEY",
     "STRIPE_WEBHOOK_SECRET",
+    "MAIL_SERVER",
 )
 
 
@@ -33,8 +34,9 @@ def production(tmp_path: Path, clock) -> dict:
         "STRIPE_SECRET_KEY": "sk_test_0123456789",
         "STRIPE_PUBLISHABLE_KEY": "pk_test_0123456789",
         "STRIPE_WEBHOOK_SECRET": "whsec_0123456789",
-        "MAIL_OUTBOX": str(tmp_path / "outbox"),
+        "MAIL_SERVER": "smtp.example.invalid",
         "BASE_URL": "https://pledgebank.example",
+        "RATELIMIT_SINGLE_PROCESS": True,
         "CLOCK": clock,
     }
 
@@ -100,7 +102,8 @@ def test_starting_the_wsgi_module_in_production_without_settings_exits_with_one_
 
 
 def test_the_wsgi_module_starts_in_production_with_every_setting(production, tmp_path):
-    env = {f"PLEDGEBANK_{name}": production[name] for name in ("ENV", *REQUIRED, "MAIL_OUTBOX", "BASE_URL")}
+    env = {f"PLEDGEBANK_{name}": production[name] for name in ("ENV", *REQUIRED, "BASE_URL")}
+    env["PLEDGEBANK_RATELIMIT_SINGLE_PROCESS"] = "1"
     result = _run_app_module(env)
     assert result.returncode == 0, result.stderr
 

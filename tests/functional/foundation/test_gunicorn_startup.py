@@ -1,0 +1,151 @@
+"""Under gunicorn, settings that refuse stop the whole server (not a worker respawning forever), and good
+production settings serve pages with HSTS and without naming the server software."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from pledgebank import PROJECT_ROOT
+from tests.conftest import free_port
+
+DEADLINE = 20  # seconds for gunicorn to stop on its own, or to answer
+GUNICORN = (sys.executable, "-m", "gunicorn")
+
+
+def _redis_running() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def production_env(database_url: str) -> dict[str, str]:
+    """Well-formed production settings for a gunicorn process (fake Stripe keys, a mail server never used)."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PLEDGEBANK_")}
+    env.update(
+        {
+            "PLEDGEBANK_ENV": "production",
+            "PLEDGEBANK_SECRET_KEY": "Jq7vR2mXw9LpT4sNc8bYd3kHf6gZa1eU",
+            "PLEDGEBANK_DATABASE_URL": database_url,
+            "PLEDGEBANK_BASE_URL": "https://pledgebank.example",
+            "PLEDGEBANK_MAIL_SERVER": "smtp.example.invalid",
+            "PLEDGEBANK_STRIPE_SECRET_KEY": "sk_test_0123456789",
+            "PLEDGEBANK_STRIPE_PUBLISHABLE_KEY": "pk_test_0123456789",
+            "PLEDGEBANK_STRIPE_WEBHOOK_SECRET": "whsec_0123456789",
+            "PLEDGEBANK_RATELIMIT_SINGLE_PROCESS": "1",
+        }
+    )
+    return env
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], workers: int) -> Iterator[tuple[subprocess.Popen, int]]:
+    """`gunicorn -w N app:app` from the project folder, as the README runs it; stopped afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        # No control socket: it lives at one path per user, which servers started side by side would share.
+        [*GUNICORN, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--no-control-socket", "app:app"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield process, port
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=DEADLINE)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        process.stdout.close()
+        process.stderr.close()
+
+
+def _exit_status(process: subprocess.Popen) -> int:
+    try:
+        return process.wait(timeout=DEADLINE)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"gunicorn was still running {DEADLINE} s after its workers refused to start")
+
+
+def _reasons(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("pledgebank: ")]
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"PLEDGEBANK_DEMO": "1"}, "PLEDGEBANK_DEMO"),
+        ({"PLEDGEBANK_BASE_URL": "http://pledgebank.example"}, "PLEDGEBANK_BASE_URL"),
+        ({"PLEDGEBANK_ENV": "Production"}, "PLEDGEBANK_ENV"),
+    ],
+    ids=["demo", "http-base-url", "misspelt-environment"],
+)
+def test_refusing_settings_stop_the_gunicorn_master(production_env, changes, named):
+    # Shared rate limits, so that the workers themselves load the app and refuse (Redis is not contacted).
+    env = {**production_env, "PLEDGEBANK_REDIS_URL": "redis://127.0.0.1:6379/0", **changes}
+    del env["PLEDGEBANK_RATELIMIT_SINGLE_PROCESS"]
+    with gunicorn(env, workers=2) as (process, _port):
+        status = _exit_status(process)
+        stderr = process.stderr.read()
+    assert status == 4, "gunicorn's 'App failed to load' status"
+    reasons = _reasons(stderr)
+    assert reasons, stderr
+    assert all(reason.startswith("pledgebank: refusing to start") for reason in reasons), reasons
+    assert named in reasons[0], reasons[0]
+    assert "Traceback" not in stderr, stderr
+
+
+def test_single_process_rate_limits_with_several_workers_stop_gunicorn(production_env):
+    with gunicorn(production_env, workers=2) as (process, _port):
+        status = _exit_status(process)
+        stderr = process.stderr.read()
+    assert status != 0
+    reasons = _reasons(stderr)
+    assert len(reasons) == 1, stderr
+    assert "PLEDGEBANK_RATELIMIT_SINGLE_PROCESS" in reasons[0] and "2" in reasons[0], reasons[0]
+
+
+def _get(port: int, path: str, process: subprocess.Popen):
+    """GET a page once gunicorn answers, within the deadline."""
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=DEADLINE)
+        except OSError:  # not listening yet (URLError), or the connection dropped while workers boot
+            if process.poll() is not None:
+                pytest.fail(f"gunicorn exited: {process.stderr.read()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not answer within {DEADLINE} s")
+            time.sleep(0.1)
+
+
+def test_good_production_settings_serve_pages_under_gunicorn(production_env):
+    env, workers = production_env, 1
+    if _redis_running():
+        env = {**env, "PLEDGEBANK_REDIS_URL": "redis://127.0.0.1:6379/0"}
+        del env["PLEDGEBANK_RATELIMIT_SINGLE_PROCESS"]
+        workers = 2
+    with gunicorn(env, workers=workers) as (process, port), _get(port, "/", process) as response:
+        assert response.status == 200
+        headers = response.headers
+    banner = " ".join(headers.get_all("Server") or []).lower()
+    assert "gunicorn" not in banner and "werkzeug" not in banner, banner
+    assert "max-age=" in headers["Strict-Transport-Security"]
+    assert "includeSubDomains" in headers["Strict-Transport-Security"]
