@@ -104,7 +104,9 @@ def test_refusing_settings_stop_the_gunicorn_master(production_env, changes, nam
     with gunicorn(env, workers=2) as (process, _port):
         status = _exit_status(process)
         stderr = process.stderr.read()
-    assert status == 4, "gunicorn's 'App failed to load' status"
+    # Usually 4 (the worker's "App failed to load"); 1 when the second worker's refusal reaches the master
+    # while it is already halting for the first. Either way the master has stopped, and says why.
+    assert status in (4, 1), f"gunicorn exited with {status}"
     reasons = _reasons(stderr)
     assert reasons, stderr
     assert all(reason.startswith("pledgebank: refusing to start") for reason in reasons), reasons
