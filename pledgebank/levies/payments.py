@@ -8,6 +8,7 @@ charge fell due) and emails the household a link to pay now; after the last atte
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,10 +29,12 @@ from pledgebank.levies.states import (
     next_charge_status,
     parse_retry_days,
 )
-from pledgebank.payments.attempts import attempt_once, finish_attempt
+from pledgebank.payments.attempts import attempt_once, finish_attempt, started_subject
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import Payment, PaymentStatus
 from pledgebank.payments.models import PaymentCustomer
+
+log = logging.getLogger(__name__)
 
 AUTHENTICATION_CODES = frozenset({"authentication_required", PaymentStatus.NEEDS_AUTHENTICATION.value})
 
@@ -115,10 +118,18 @@ def collect(ctx: Payments, charge_id: int, *, now: datetime, notify: bool = True
         lease=ctx.lease,
         call=call,
         recover=lambda: ctx.gateway.find_payment(customer_id=customer_id, attempt_key=key),
+        guard=lambda session: _collectable(get_charge(session, charge.id, lock=True)),
     )
     if payment is None:
         return None
     return apply_payment(ctx, charge.id, payment, now=now, attempt=attempt, attempt_key=key, notify=notify)
+
+
+def _collectable(charge: LevyCharge) -> bool:
+    """Still owed and not paused, checked under the charge's row lock as the attempt is recorded: cash
+    recorded or a waiver decided (which take the same lock and refuse while an attempt is started) cannot
+    slip in between the check and the call to Stripe."""
+    return charge.state in UNPAID and not charge.paused
 
 
 def apply_payment(
@@ -135,7 +146,9 @@ def apply_payment(
     """Bring the charge in line with a payment; only ever forward.
 
     Money taken always pays an unpaid charge. A failure counts only as the outcome of its own numbered
-    attempt, once (a webhook or a page reading the payment again passes no attempt, and changes nothing).
+    attempt, once. A webhook or a page reading the payment again passes no attempt: if the payment was made
+    by an attempt still started (run-due has not booked it yet, or died before it could), this is that
+    attempt's outcome, booked and finished here; otherwise a failure changes nothing.
     """
     settlement = None
     if payment.status == PaymentStatus.SUCCEEDED and payment.charge_id:
@@ -144,6 +157,8 @@ def apply_payment(
         if also is not None:
             also(session)
         charge = get_charge(session, charge_id, lock=True)
+        if attempt is None:
+            attempt, attempt_key = _made_by(session, charge.id, payment)
         if attempt_key is not None:
             finish_attempt(
                 session,
@@ -159,6 +174,17 @@ def apply_payment(
             if payment.status != PaymentStatus.SUCCEEDED and charge.state in UNPAID:
                 _failed(session, charge, payment, now, notify)
                 return charge.state
+        paid_by_this = charge.paid_via == "card" and charge.payment_intent_id == payment.payment_intent_id
+        if (
+            payment.status == PaymentStatus.SUCCEEDED
+            and not can_charge(charge.state, ChargeAction.PAY)
+            and not paid_by_this
+        ):
+            log.error(
+                "money taken for levy charge %s (%s) that was already settled: refund it",
+                charge.id,
+                payment.payment_intent_id,
+            )
         if payment.status == PaymentStatus.SUCCEEDED and can_charge(charge.state, ChargeAction.PAY):
             charge.payment_intent_id, charge.decline_code = payment.payment_intent_id, None
             settle(
@@ -174,6 +200,17 @@ def apply_payment(
                 balance_transaction=settlement.balance_transaction_id if settlement else "",
             )
         return charge.state
+
+
+def _made_by(session: Session, charge_id: int, payment: Payment) -> tuple[int | None, str | None]:
+    """The numbered attempt on this charge that made the payment, while it is still started."""
+    key = (payment.metadata or {}).get("attempt", "")
+    number = key.removeprefix(charge_key(charge_id, "")).partition(":")[0]
+    if not number.isdigit() or key != attempt_key(charge_id, int(number)):
+        return None, None
+    if started_subject(session, key) != f"levy-charge:{charge_id}":
+        return None, None
+    return int(number), key
 
 
 def _failed(session: Session, charge: LevyCharge, payment: Payment, now: datetime, notify: bool) -> None:
@@ -244,9 +281,16 @@ def authenticate_payment(
     with unit_of_work(ctx.sessions) as session:
         charge = own_charge(session, charge_id, user_id)
         intent, state, code = charge.payment_intent_id, charge.state, charge.decline_code
+        paused, due = charge.paused, charge.amount_due
     if intent is None or state not in UNPAID or code not in AUTHENTICATION_CODES:
         raise Conflict("This charge has no payment waiting for the bank's check.")
+    if paused:
+        raise Conflict(
+            "A hardship request on this charge is waiting for the committee; pay once it is decided."
+        )
     current = ctx.gateway.payment(intent)
+    if current.amount != due:
+        raise Conflict("The amount due has changed since this payment was made; pay the new amount instead.")
     payment = ctx.gateway.finish_test_payment_authentication(
         payment_intent_id=intent, client_secret=current.client_secret or "", succeed=succeed
     )

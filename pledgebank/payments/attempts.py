@@ -31,13 +31,19 @@ def attempt_once(
     lease: timedelta,
     call: Callable[[], T],
     recover: Callable[[], T | None],
+    guard: Callable[[Session], bool] | None = None,
 ) -> T | None:
     """Make the call unless it was made before; return its outcome, or None when there is nothing to do.
 
-    None means: finished already, or another worker holds a live lease on it.
+    None means: finished already, another worker holds a live lease on it, or `guard` said no. The guard
+    runs in the transaction that records the attempt, so it can lock the subject's row and check its state
+    there: anything that changes that state (cash recorded, a pledge released) takes the same lock and sees
+    the attempt, instead of slipping in between the check and the call.
     """
     try:
         with unit_of_work(sessions) as session:
+            if guard is not None and not guard(session):
+                return None
             attempt = session.scalar(
                 select(PaymentAttempt).where(PaymentAttempt.key == key).with_for_update()
             )
@@ -66,26 +72,53 @@ def attempt_once(
     return found if found is not None else call()
 
 
-def finish_attempt(session: Session, *, key: str, stripe_id: str | None, outcome: str, now: datetime) -> None:
-    """Mark the attempt finished, in the unit of work that stores the call's effects."""
+def finish_attempt(session: Session, *, key: str, stripe_id: str | None, outcome: str, now: datetime) -> bool:
+    """Mark the attempt finished, in the unit of work that stores the call's effects; False if it was not
+    started (no such attempt, or another path booked its outcome first and finished it)."""
     attempt = session.scalar(select(PaymentAttempt).where(PaymentAttempt.key == key))
-    if attempt is None:
-        return
+    if attempt is None or attempt.status != AttemptStatus.STARTED.value:
+        return False
     attempt.status = AttemptStatus.FINISHED.value
     attempt.stripe_id = stripe_id
     attempt.outcome = outcome
     attempt.finished_at = now
+    return True
+
+
+def attempt_started(sessions: sessionmaker[Session], key: str) -> bool:
+    """Whether an attempt with this key was started and its outcome is not booked yet."""
+    with unit_of_work(sessions) as session:
+        return started_subject(session, key) is not None
+
+
+def started_subject(session: Session, key: str) -> str | None:
+    """The subject of the attempt with this key while it is started (e.g. "signup:12"); None otherwise."""
+    return session.scalar(
+        select(PaymentAttempt.subject).where(
+            PaymentAttempt.key == key, PaymentAttempt.status == AttemptStatus.STARTED.value
+        )
+    )
 
 
 def stale_attempts(
-    session: Session, *, now: datetime, lease: timedelta, limit: int = 100
+    session: Session,
+    *,
+    now: datetime,
+    lease: timedelta,
+    operations: tuple[str, ...],
+    subject_prefix: str,
+    limit: int = 100,
 ) -> list[PaymentAttempt]:
-    """Attempts left started for longer than the lease (their process probably died)."""
+    """Attempts of these operations on these subjects left started for longer than the lease (their
+    process probably died), oldest first."""
     return list(
         session.scalars(
             select(PaymentAttempt)
             .where(
-                PaymentAttempt.status == AttemptStatus.STARTED.value, PaymentAttempt.started_at <= now - lease
+                PaymentAttempt.status == AttemptStatus.STARTED.value,
+                PaymentAttempt.started_at <= now - lease,
+                PaymentAttempt.operation.in_(operations),
+                PaymentAttempt.subject.startswith(subject_prefix, autoescape=True),
             )
             .order_by(PaymentAttempt.id)
             .limit(limit)

@@ -17,7 +17,8 @@ from pledgebank.db import unit_of_work
 from pledgebank.levies.cards import refresh_card as refresh_household_card
 from pledgebank.levies.payments import refresh_payment as refresh_levy_payment
 from pledgebank.levies.queries import levy_object_for
-from pledgebank.payments.gateway import WebhookEvent
+from pledgebank.payments.attempts import started_subject
+from pledgebank.payments.gateway import PaymentRefused, WebhookEvent
 from pledgebank.payments.models import StripeEvent
 from pledgebank.pledges.cards import refresh_card, refresh_payment
 from pledgebank.pledges.models import PledgeSignup
@@ -31,6 +32,8 @@ def handle_event(ctx: Payments, event: WebhookEvent, *, now: datetime) -> str:
             return "duplicate"
         signup_id = _signup_for(session, event)
         levy_target = levy_object_for(session, event.object_type, event.object_id)
+    if signup_id is None and levy_target is None and event.object_type == "payment_intent":
+        signup_id, levy_target = _made_by_attempt(ctx, event.object_id)
 
     def remember(session: Session, effect: str = "applied") -> None:
         session.add(
@@ -48,7 +51,9 @@ def handle_event(ctx: Payments, event: WebhookEvent, *, now: datetime) -> str:
                 remember(session, "ignored")
             return "ignored"
         if event.object_type == "payment_intent":
-            refresh_payment(ctx, signup_id=signup_id, now=now, also=remember)
+            refresh_payment(
+                ctx, signup_id=signup_id, payment_intent_id=event.object_id, now=now, also=remember
+            )
         else:
             refresh_card(ctx, signup_id=signup_id, now=now, also=remember)
     except IntegrityError:
@@ -66,6 +71,26 @@ def _levy_event(
             also(session, "ignored")  # the card was applied in the meantime
         return "ignored"
     return "applied"
+
+
+def _made_by_attempt(ctx: Payments, payment_intent_id: str) -> tuple[int | None, int | None]:
+    """(signup, levy charge) of a PaymentIntent we have no record of yet: one made by a call whose process
+    died before recording it. Its metadata names the attempt; only an attempt row of ours, still started,
+    is believed."""
+    try:
+        key = (ctx.gateway.payment(payment_intent_id).metadata or {}).get("attempt")
+    except PaymentRefused:
+        return None, None  # not a PaymentIntent of this account
+    if not key:
+        return None, None
+    with unit_of_work(ctx.sessions) as session:
+        subject = started_subject(session, key) or ""
+    kind, _, number = subject.partition(":")
+    if not number.isdigit():
+        return None, None
+    if kind == "signup":
+        return int(number), None
+    return (None, int(number)) if kind == "levy-charge" else (None, None)
 
 
 def _signup_for(session: Session, event: WebhookEvent) -> int | None:

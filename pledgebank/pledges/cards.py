@@ -11,7 +11,8 @@ from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict, Forbidden
 from pledgebank.payments.customers import customer_id_for
 from pledgebank.payments.gateway import CardSetup, PaymentStatus, TestCard
-from pledgebank.pledges.payments import Payments, apply_payment, place_hold
+from pledgebank.pledges.outcomes import apply_payment
+from pledgebank.pledges.payments import Payments, place_hold
 from pledgebank.pledges.signups import apply_card_setup, get_signup
 from pledgebank.pledges.states import PledgeStatus, SignupAction, SignupStatus, next_signup_status
 
@@ -138,11 +139,19 @@ def authenticate_payment(
 
 
 def refresh_payment(
-    ctx: Payments, *, signup_id: int, now: datetime, also: Callable[[Session], None] | None = None
+    ctx: Payments,
+    *,
+    signup_id: int,
+    now: datetime,
+    payment_intent_id: str | None = None,
+    also: Callable[[Session], None] | None = None,
 ) -> SignupStatus | None:
-    """Read the signup's PaymentIntent again (after Stripe.js or a webhook) and apply it."""
-    with unit_of_work(ctx.sessions) as session:
-        intent = get_signup(session, signup_id).payment_intent_id
+    """Read a PaymentIntent of the signup again (after Stripe.js or a webhook) and apply it: the one named,
+    which a webhook knows even when the call that made it was never recorded, or else the signup's own."""
+    intent = payment_intent_id
+    if intent is None:
+        with unit_of_work(ctx.sessions) as session:
+            intent = get_signup(session, signup_id).payment_intent_id
     if intent is None:
         return None
     return apply_payment(ctx, signup_id, ctx.gateway.payment(intent), now=now, also=also)

@@ -18,8 +18,10 @@ from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
+from pledgebank.payments.gateway import GatewayUnavailable
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
 from pledgebank.pledges.payments import Payments, cancel, capture, place_hold
+from pledgebank.pledges.recovery import recover_abandoned
 from pledgebank.pledges.services import meets_targets, tell_pledgers
 from pledgebank.pledges.signups import keep_cash, return_cash
 from pledgebank.pledges.states import (
@@ -40,16 +42,30 @@ FINISHED = (S.CAPTURED, S.CASH_KEPT, S.RELEASED, S.CASH_RETURNED, S.LAPSED, S.WI
 
 
 def run_due(ctx: Payments, *, now: datetime) -> Counter[str]:
-    """Do every piece of pledge work that is due; return what was done, by kind."""
+    """Do every piece of pledge work that is due; return what was done, by kind.
+
+    When Stripe cannot be reached, the card work of this run waits (its attempts are recovered later) and
+    everything else still happens: deadlines, decisions, cash, and the levies and grants after this.
+    """
     done: Counter[str] = Counter()
     done["pledges failed at deadline"] += _fail_expired(ctx, now)
     for signup_id in _signups(ctx, (PledgeStatus.COLLECTING,), (S.CARD_SAVED,)):
-        done["holds placed"] += place_hold(ctx, signup_id, now=now) is not None
+        done["holds placed"] += _or_postpone(done, place_hold, ctx, signup_id, now=now) is not None
     done["collections ended"] += _end_collections(ctx, now)
     done.update(_settle_succeeded(ctx, now))
     done.update(_release_closed(ctx, now))
-    done["cards released"] += _release_cards(ctx)
+    done["abandoned payments settled"] += _or_postpone(done, recover_abandoned, ctx, now=now) or 0
+    done["cards released"] += _or_postpone(done, _release_cards, ctx) or 0
     return +done
+
+
+def _or_postpone(done: Counter[str], work, *args, **kwargs):
+    """Run one piece of card work; if Stripe is unreachable, count it as postponed and go on."""
+    try:
+        return work(*args, **kwargs)
+    except GatewayUnavailable:
+        done["card work postponed (Stripe unreachable)"] += 1
+        return None
 
 
 def _signups(ctx: Payments, pledge_states, signup_states, *, extra=None) -> list[int]:
@@ -171,11 +187,15 @@ def _settle_succeeded(ctx: Payments, now: datetime) -> Counter[str]:
     done: Counter[str] = Counter()
     won = (PledgeStatus.SUCCEEDED,)
     for signup_id in _signups(ctx, won, (S.HELD,)):
-        done["payments captured"] += capture(ctx, signup_id, now=now) == S.CAPTURED
+        done["payments captured"] += _or_postpone(done, capture, ctx, signup_id, now=now) == S.CAPTURED
     for signup_id in _signups(ctx, won, (S.CARD_SAVED,)):
-        done["late pledges charged"] += place_hold(ctx, signup_id, now=now, charge_now=True) is not None
+        done["late pledges charged"] += (
+            _or_postpone(done, place_hold, ctx, signup_id, now=now, charge_now=True) is not None
+        )
     for signup_id in _signups(ctx, won, (S.ACTION_NEEDED,)):
-        done["payments lapsed"] += cancel(ctx, signup_id, now=now, then=SignupAction.LAPSE) == S.LAPSED
+        done["payments lapsed"] += (
+            _or_postpone(done, cancel, ctx, signup_id, now=now, then=SignupAction.LAPSE) == S.LAPSED
+        )
     for signup_id in _signups(ctx, won, (S.CASH_RECEIVED,)):
         with unit_of_work(ctx.sessions) as session:
             signup = session.get(PledgeSignup, signup_id, with_for_update=True)
@@ -191,7 +211,9 @@ def _settle_succeeded(ctx: Payments, now: datetime) -> Counter[str]:
 def _release_closed(ctx: Payments, now: datetime) -> Counter[str]:
     done: Counter[str] = Counter()
     for signup_id in _signups(ctx, CLOSED, (S.HELD, S.ACTION_NEEDED)):
-        done["holds released"] += cancel(ctx, signup_id, now=now, then=SignupAction.RELEASE) == S.RELEASED
+        done["holds released"] += (
+            _or_postpone(done, cancel, ctx, signup_id, now=now, then=SignupAction.RELEASE) == S.RELEASED
+        )
     for signup_id in _signups(ctx, CLOSED, (S.CARD_SAVED, S.CARD_PENDING, S.CASH_PROMISED)):
         done["pledges released"] += _mark(ctx, signup_id, SignupAction.RELEASE, now)
     for signup_id in _signups(ctx, CLOSED, (S.CASH_RECEIVED,)):

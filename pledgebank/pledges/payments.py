@@ -1,4 +1,4 @@
-"""Money movements of a signup through the gateway: hold, charge, capture, cancel, and applying outcomes.
+"""Money movements of a signup through the gateway: hold, charge, capture and cancel.
 
 Every call to Stripe happens outside a database transaction, between an attempt row committed before it
 and a unit of work that stores its outcome, its ledger transaction and the attempt's end together.
@@ -10,22 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pledgebank.books.services import book_of, post
-from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
-from pledgebank.ledger import rules
-from pledgebank.ledger.money import Money
-from pledgebank.neighbourhoods.models import Fund
-from pledgebank.payments.attempts import attempt_once, finish_attempt
+from pledgebank.payments.attempts import attempt_once, attempt_started, finish_attempt
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import Payment, PaymentStatus
 from pledgebank.payments.models import PaymentCustomer
-from pledgebank.pledges.models import PledgeSignup
-from pledgebank.pledges.services import tell
-from pledgebank.pledges.signups import get_signup
+from pledgebank.pledges.outcomes import apply_payment, signup_key
+from pledgebank.pledges.signups import get_signup, lock_signup
 from pledgebank.pledges.states import (
     PledgeStatus,
     SignupAction,
@@ -48,10 +41,6 @@ class _Signup:
     payment_method_id: str | None
     payment_intent_id: str | None
     customer_id: str | None
-
-
-def _key(signup: PledgeSignup | _Signup, step: str) -> str:
-    return f"pledge-signup:{signup.id}:{signup.round}:{step}"
 
 
 def _metadata(signup: _Signup, key: str) -> dict[str, str]:
@@ -83,8 +72,12 @@ def place_hold(
     customer_id = signup.customer_id
     if signup.state != SignupStatus.CARD_SAVED or not signup.payment_method_id or customer_id is None:
         return None
+    if charge_now and attempt_started(ctx.sessions, signup_key(signup, "hold")):
+        # A hold for this card was started before the pledge succeeded and its outcome never booked (its
+        # process died): recover that hold, to be captured, rather than charge the card a second time.
+        charge_now = False
     step = "charge" if charge_now else "hold"
-    key = _key(signup, step)
+    key = signup_key(signup, step)
     method = ctx.gateway.charge if charge_now else ctx.gateway.hold
 
     def call() -> Payment:
@@ -106,10 +99,23 @@ def place_hold(
         lease=ctx.lease,
         call=call,
         recover=lambda: ctx.gateway.find_payment(customer_id=customer_id, attempt_key=key),
+        guard=_still(signup_id, SignupStatus.CARD_SAVED, (PledgeStatus.COLLECTING, PledgeStatus.SUCCEEDED)),
     )
     if payment is None:
         return None
     return apply_payment(ctx, signup_id, payment, now=now, attempt_key=key)
+
+
+def _still(
+    signup_id: int, state: SignupStatus, pledge_states: tuple[PledgeStatus, ...]
+) -> Callable[[Session], bool]:
+    """A guard: the signup and its pledge (locked, pledge first) are still where the call was decided on."""
+
+    def guard(session: Session) -> bool:
+        pledge, signup = lock_signup(session, signup_id)
+        return signup.state == state and pledge.state in pledge_states
+
+    return guard
 
 
 def capture(ctx: Payments, signup_id: int, *, now: datetime) -> SignupStatus | None:
@@ -117,7 +123,7 @@ def capture(ctx: Payments, signup_id: int, *, now: datetime) -> SignupStatus | N
     signup = _snapshot(ctx, signup_id)
     if signup.state != SignupStatus.HELD or not signup.payment_intent_id:
         return None
-    key = _key(signup, "capture")
+    key = signup_key(signup, "capture")
     intent = signup.payment_intent_id
 
     def recover() -> Payment | None:
@@ -133,6 +139,7 @@ def capture(ctx: Payments, signup_id: int, *, now: datetime) -> SignupStatus | N
         lease=ctx.lease,
         call=lambda: ctx.gateway.capture(payment_intent_id=intent, idempotency_key=key),
         recover=recover,
+        guard=_still(signup_id, SignupStatus.HELD, (PledgeStatus.SUCCEEDED,)),
     )
     if payment is None:
         return None
@@ -145,7 +152,7 @@ def cancel(ctx: Payments, signup_id: int, *, now: datetime, then: SignupAction) 
     if not can_signup(signup.state, then):
         return None
     if signup.payment_intent_id and signup.state in (SignupStatus.HELD, SignupStatus.ACTION_NEEDED):
-        key = _key(signup, "cancel")
+        key = signup_key(signup, "cancel")
         intent = signup.payment_intent_id
 
         def recover() -> Payment | None:
@@ -168,7 +175,7 @@ def cancel(ctx: Payments, signup_id: int, *, now: datetime, then: SignupAction) 
             # Captured after all (a late capture won the race): keep the record true to Stripe.
             return apply_payment(ctx, signup_id, payment, now=now, attempt_key=key)
     with unit_of_work(ctx.sessions) as session:
-        fresh = get_signup(session, signup_id, lock=True)
+        fresh = lock_signup(session, signup_id)[1]
         if not can_signup(fresh.state, then):
             return fresh.state
         fresh.status = next_signup_status(fresh.state, then).value
@@ -176,119 +183,9 @@ def cancel(ctx: Payments, signup_id: int, *, now: datetime, then: SignupAction) 
         if signup.payment_intent_id:
             finish_attempt(
                 session,
-                key=_key(signup, "cancel"),
+                key=signup_key(signup, "cancel"),
                 stripe_id=signup.payment_intent_id,
                 outcome="canceled",
                 now=now,
             )
         return fresh.state
-
-
-def apply_payment(
-    ctx: Payments,
-    signup_id: int,
-    payment: Payment,
-    *,
-    now: datetime,
-    attempt_key: str | None = None,
-    also: Callable[[Session], None] | None = None,
-) -> SignupStatus:
-    """Bring the signup in line with the payment's state at Stripe; only ever forward.
-
-    `also` runs first in the same unit of work (a webhook stores its event id there, so a duplicate
-    delivery rolls back with no effect).
-    """
-    settlement = None
-    if payment.status == PaymentStatus.SUCCEEDED and payment.charge_id:
-        settlement = ctx.gateway.settlement(payment.charge_id)
-    with unit_of_work(ctx.sessions) as session:
-        if also is not None:
-            also(session)
-        signup = get_signup(session, signup_id, lock=True)
-        if attempt_key is not None:
-            finish_attempt(
-                session,
-                key=attempt_key,
-                stripe_id=payment.payment_intent_id or None,
-                outcome=payment.status.value,
-                now=now,
-            )
-        known = signup.payment_intent_id
-        stale = bool(payment.payment_intent_id) and known not in (None, payment.payment_intent_id)
-        if stale and payment.status != PaymentStatus.SUCCEEDED:
-            return signup.state  # an old round's payment says nothing now (unless money moved)
-        if signup.payment_intent_id is None and payment.payment_intent_id:
-            signup.payment_intent_id = payment.payment_intent_id
-        _advance(session, signup, payment, settlement, now, ctx.zone)
-        return signup.state
-
-
-def _advance(
-    session: Session, signup: PledgeSignup, payment: Payment, settlement, now: datetime, zone: str
-) -> None:
-    state = signup.state
-    if payment.status == PaymentStatus.SUCCEEDED and can_signup(state, SignupAction.CAPTURE):
-        signup.status = next_signup_status(state, SignupAction.CAPTURE).value
-        signup.updated_at = now
-        _post_card_payment(session, signup, payment, settlement, now, zone)
-        tell(session, signup, "Receipt: your pledge is paid", "pledges/paid")
-    elif payment.status == PaymentStatus.AUTHORISED and can_signup(state, SignupAction.HOLD):
-        signup.status = next_signup_status(state, SignupAction.HOLD).value
-        signup.decline_code, signup.updated_at = None, now
-    elif _hold_failed(signup, payment) and can_signup(state, SignupAction.HOLD_FAILED):
-        signup.status = next_signup_status(state, SignupAction.HOLD_FAILED).value
-        signup.decline_code = payment.decline_code or payment.status.value
-        signup.updated_at = now
-        tell(
-            session,
-            signup,
-            "Action needed on your pledge",
-            "pledges/action_needed",
-            {
-                "authenticate": payment.status == PaymentStatus.NEEDS_AUTHENTICATION,
-                "collection_ends_at": signup.pledge.collection_ends_at,
-            },
-        )
-    elif (
-        state == SignupStatus.ACTION_NEEDED
-        and payment.status == PaymentStatus.DECLINED
-        and payment.decline_code
-    ):
-        # Still waiting on the pledger, for a new reason (e.g. the bank's check failed): say which.
-        signup.decline_code, signup.updated_at = payment.decline_code, now
-
-
-def _hold_failed(signup: PledgeSignup, payment: Payment) -> bool:
-    if payment.status in (PaymentStatus.NEEDS_AUTHENTICATION, PaymentStatus.DECLINED):
-        return signup.state != SignupStatus.HELD
-    # A hold released at Stripe during collection (dashboard, bank) holds no money now: ask for another card.
-    return (
-        payment.status == PaymentStatus.CANCELED
-        and signup.state == SignupStatus.HELD
-        and signup.pledge.state == PledgeStatus.COLLECTING
-    )
-
-
-def _post_card_payment(
-    session: Session, signup: PledgeSignup, payment: Payment, settlement, now: datetime, zone: str
-) -> None:
-    pledge = signup.pledge
-    fund = session.scalar(select(Fund.slug).where(Fund.id == pledge.fund_id))
-    gross = settlement.amount if settlement else payment.amount
-    fee = settlement.fee if settlement else 0
-    entry = rules.card_payment_received(
-        gross=Money(gross, pledge.currency),
-        fee=Money(fee, pledge.currency),
-        fund=fund,
-        income_source="pledges",
-        key=_key(signup, "paid"),
-        on=local_date(now, zone),
-        source={
-            "pledge": pledge.id,
-            "signup": signup.id,
-            "payment_intent": payment.payment_intent_id,
-            "charge": payment.charge_id or "",
-            "balance_transaction": settlement.balance_transaction_id if settlement else "",
-        },
-    )
-    post(session, book=book_of(session, pledge.neighbourhood_id), entry=entry, now=now)

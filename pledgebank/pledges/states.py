@@ -102,6 +102,7 @@ SIGNUP_TRANSITIONS: dict[tuple[SignupStatus, SignupAction], SignupStatus] = {
     (S.CASH_RECEIVED, A.RETURN_CASH): S.CASH_RETURNED,
     (S.HELD, A.CAPTURE): S.CAPTURED,
     (S.HELD, A.RELEASE): S.RELEASED,
+    (S.HELD, A.LAPSE): S.LAPSED,
     (S.HELD, A.HOLD_FAILED): S.ACTION_NEEDED,  # released at Stripe before collection ended
     (S.ACTION_NEEDED, A.HOLD): S.HELD,
     (S.ACTION_NEEDED, A.NEW_CARD): S.CARD_PENDING,

@@ -63,6 +63,7 @@ EXPECTED_SIGNUP = {
     # A hold: captured on success, released otherwise; lost if Stripe releases it during collection.
     (S.HELD, A.CAPTURE): S.CAPTURED,
     (S.HELD, A.RELEASE): S.RELEASED,
+    (S.HELD, A.LAPSE): S.LAPSED,
     (S.HELD, A.HOLD_FAILED): S.ACTION_NEEDED,
     # A failed hold: fixed (authenticated, or another card), or given up on.
     (S.ACTION_NEEDED, A.HOLD): S.HELD,
