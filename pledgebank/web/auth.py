@@ -10,6 +10,7 @@ from flask_login import AnonymousUserMixin, UserMixin, current_user
 from pledgebank.accounts.models import User
 from pledgebank.accounts.tokens import password_fingerprint
 from pledgebank.extensions import login_manager
+from pledgebank.inputs import parse_id
 from pledgebank.web.session import db_session
 
 
@@ -38,9 +39,10 @@ class Anonymous(AnonymousUserMixin):
 
 def _load(session_id: str) -> SignedIn | None:
     user_id, _, fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
+    number = parse_id(user_id)
+    if number is None:
         return None
-    user = db_session().get(User, int(user_id))
+    user = db_session().get(User, number)
     if user is None or not user.is_active or password_fingerprint(user.password_hash) != fingerprint:
         return None
     return SignedIn(user)
