@@ -23,6 +23,9 @@ MAX_MONEY = 1_000_000_000
 # The most people, households or reviews any count field may name.
 MAX_COUNT = 1_000_000
 
+# A budget, or a round's criteria, runs to at most this many lines.
+MAX_LINES = 50
+
 # Record ids are signed 64-bit integers in both databases.
 MAX_ID = 2**63 - 1
 

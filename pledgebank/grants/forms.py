@@ -10,11 +10,10 @@ from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from pledgebank.inputs import MAX_LINES
 from pledgebank.pledges.forms import form_count, form_date, form_money
 
 MONEY_INPUT = {"inputmode": "decimal", "spellcheck": "false"}
-# A budget, or a round's criteria, runs to at most this many lines.
-MAX_LINES = 50
 
 
 class GrantForm(FlaskForm):
