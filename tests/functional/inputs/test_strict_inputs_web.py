@@ -217,3 +217,23 @@ def test_page_numbers_beyond_the_database_are_not_found(app, sessions):
     for before in ("9223372036854775808", ARABIC_TEN):
         assert chair.get(f"/n/{w.slug}/audit?before={before}").status_code == 404, before
     assert chair.get(f"/n/{w.slug}/audit?before=5").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "exports/download?format=hledger&date_from=9999-12-31",
+        "exports/download?format=csv&date_from=0001-01-01&date_to=9999-12-31",
+        f"exports/download?format=csv&date_to={ARABIC_TEN * 2}-01-01",
+        "statements/trial-balance?on=9999-12-31",
+        "statements/trial-balance?on=0001-01-01",
+    ],
+)
+def test_export_and_statement_dates_out_of_range_are_refused(app, sessions, query):
+    w = people(sessions)
+    chair = w.client(app, sessions, "chair")
+    response = chair.get(f"/n/{w.slug}/{query}")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    field = query.split("?")[1].split("&")[-1].split("=")[0]
+    assert "Enter the date" in error_beside(page, field)
