@@ -27,10 +27,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.load(Path(app.instance_path), test_config, PROJECT_ROOT / ".env"))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.testing = app.config["ENV"] == "testing"
+    _init_converters(app)
     _init_core(app)
     _init_extensions(app)
     _register_blueprints(app)
     return app
+
+
+def _init_converters(app: Flask) -> None:
+    """Every `<int:...>` in a route is an id the database can hold; set before any route is added."""
+    from pledgebank.web.converters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def _init_core(app: Flask) -> None:
@@ -109,6 +117,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from flask_smorest.spec.plugins import integerconverter2paramschema
+
     from pledgebank.accounts import api as accounts_api
     from pledgebank.accounts import views as accounts_views
     from pledgebank.api.base import Api
@@ -126,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.pledges import api as pledges_api
     from pledgebank.pledges import views as pledges_views
     from pledgebank.web import main
+    from pledgebank.web.converters import IdConverter
 
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
@@ -147,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.register_converter(IdConverter, integerconverter2paramschema)
     for blueprint in (
         accounts_api.blp,
         neighbourhoods_api.blp,

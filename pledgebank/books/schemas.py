@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from pledgebank.api import fields
+
 
 class PageArgsSchema(ma.Schema):
     """Paging parameters."""
 
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    page = fields.page(load_default=1)
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
 
 

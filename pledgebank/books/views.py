@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from pledgebank.books import queries
 from pledgebank.books.services import book_of
 from pledgebank.books.verify import check_book
+from pledgebank.inputs import parse_page
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
@@ -31,7 +32,9 @@ def ledger(slug: str):
     """Balances per fund and account, and the transactions with their postings, newest first."""
     context = _context(slug)
     session, book = db_session(), context["book"]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = parse_page(request.args.get("page"))
+    if page is None:
+        abort(404)
     transactions, total = queries.transactions_page(session, book, page=page, per_page=PER_PAGE)
     return render_template(
         "books/ledger.html",

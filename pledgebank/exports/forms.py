@@ -7,6 +7,8 @@ from wtforms import DateField, IntegerField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from pledgebank.inputs import InputError, check_date
+
 FORMAT_CHOICES = [
     SelectChoice("csv", "CSV: one row per posting, for spreadsheets"),
     SelectChoice(
@@ -16,6 +18,17 @@ FORMAT_CHOICES = [
     SelectChoice("hledger", "hledger journal: checks with hledger check -s"),
     SelectChoice("360giving", "360Giving JSON: the grants awarded"),
 ]
+
+
+def _in_years(form: FlaskForm, field: DateField) -> None:
+    """A date typed in ASCII digits, within the years the books can hold."""
+    if not all(text.isascii() for text in field.raw_data or []):
+        raise ValidationError("Enter the date like 2026-03-14.")
+    if field.data is not None:
+        try:
+            check_date(field.data, what="the date")
+        except InputError as error:
+            raise ValidationError(error.message) from None
 
 
 class _GetForm(FlaskForm):
@@ -28,8 +41,10 @@ class ExportForm(_GetForm):
 
     format = RadioField("Format", choices=FORMAT_CHOICES, validators=[DataRequired("Choose a format.")])
     fund = SelectField("Fund", choices=[SelectChoice("", "Every fund")], validators=[Optional()])
-    date_from = DateField("From", validators=[Optional()], description="The first date to include.")
-    date_to = DateField("To", validators=[Optional()], description="The last date to include.")
+    date_from = DateField(
+        "From", validators=[Optional(), _in_years], description="The first date to include."
+    )
+    date_to = DateField("To", validators=[Optional(), _in_years], description="The last date to include.")
 
     def validate_date_to(self, field: DateField) -> None:
         """The range must not end before it starts."""
@@ -40,7 +55,7 @@ class ExportForm(_GetForm):
 class TrialBalanceForm(_GetForm):
     """The date of a trial balance."""
 
-    on = DateField("Balances at the end of", validators=[DataRequired("Choose a date.")])
+    on = DateField("Balances at the end of", validators=[DataRequired("Choose a date."), _in_years])
 
 
 class YearForm(_GetForm):

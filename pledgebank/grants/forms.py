@@ -5,18 +5,15 @@ The app-wide CSRF protection checks every POST before a view runs, so the forms 
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from pledgebank.pledges.forms import parse_count, parse_money
+from pledgebank.inputs import MAX_LINES
+from pledgebank.pledges.forms import form_count, form_date, form_money
 
 MONEY_INPUT = {"inputmode": "decimal", "spellcheck": "false"}
-_LINE_END = re.compile(r"^(?P<what>.*\S)\s*:\s*£?(?P<cost>[\d,]+(?:\.\d{1,2})?)$")
 
 
 class GrantForm(FlaskForm):
@@ -31,47 +28,47 @@ class GrantForm(FlaskForm):
         self.parsed: dict[str, object] = {}
 
     def _money(self, field: Field, what: str) -> None:
-        self.parsed[field.short_name] = parse_money(field.data, self.currency, what=what)
+        self.parsed[field.short_name] = form_money(field.data, self.currency, what=what)
 
     def _date(self, field: Field) -> None:
-        text = (field.data or "").strip()
-        if not text:
-            self.parsed[field.short_name] = None
-            return
-        try:
-            self.parsed[field.short_name] = date.fromisoformat(text)
-        except ValueError:
-            raise ValidationError("Enter the date like 2026-03-14.") from None
+        self.parsed[field.short_name] = form_date(field.data)
+
+
+def _lines(text: str | None) -> list[tuple[int, str]]:
+    """The non-blank lines with their numbers; refuses more than MAX_LINES."""
+    lines = [(number, raw.strip()) for number, raw in enumerate((text or "").splitlines(), start=1)]
+    lines = [(number, line) for number, line in lines if line]
+    if len(lines) > MAX_LINES:
+        raise ValidationError(f"Give at most {MAX_LINES} lines.")
+    return lines
 
 
 def parse_lines(text: str | None, currency: str) -> list[tuple[str, int]]:
     """Budget or criteria lines, one per line: "what: number". Raises ValidationError naming the bad line."""
     lines = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        match = _LINE_END.match(line)
-        if match is None:
+    for number, line in _lines(text):
+        what, colon, cost = line.rpartition(":")
+        if not colon or not what.strip() or not cost.strip():
             raise ValidationError(f"Line {number}: end it with a colon and a number, like 'Paint: 45'.")
-        amount = parse_money(match["cost"], currency, what=f"the amount on line {number}")
-        lines.append((match["what"].strip(), amount))
+        amount = form_money(cost, currency, what=f"the amount on line {number}")
+        lines.append((what.strip(), amount))
     return lines
 
 
 def parse_criteria(text: str | None) -> list[tuple[str, int]]:
     """Criteria, one per line: "name: weight" (the weight 1 to 10; 1 when left out)."""
     criteria = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
+    for number, line in _lines(text):
         name, colon, weight = line.rpartition(":")
         if not colon:
             name, weight = line, "1"
-        if not weight.strip().isdigit():
+        try:
+            value = form_count(weight, what=f"the weight on line {number}", maximum=10, example=3)
+        except ValidationError:
+            raise ValidationError(f"Line {number}: end it with a colon and a weight from 1 to 10.") from None
+        if value is None:
             raise ValidationError(f"Line {number}: end it with a colon and a weight from 1 to 10.")
-        criteria.append((name.strip(), int(weight.strip())))
+        criteria.append((name.strip(), value))
     return criteria
 
 
@@ -149,7 +146,9 @@ class RoundForm(GrantForm):
 
     def validate_quorum_minimum(self, field: Field) -> None:
         """A whole number."""
-        self.parsed["quorum_minimum"] = parse_count(field.data, what="the number of reviews")
+        self.parsed["quorum_minimum"] = form_count(
+            field.data, what="the number of reviews", maximum=1000, example=2
+        )
 
 
 class ApplicationForm(GrantForm):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from pledgebank.api import fields
+
 _MINOR = "In minor units of `currency` (pence for GBP)"
 
 
@@ -43,28 +45,26 @@ class RoundSchema(ma.Schema):
 class RoundCreateSchema(ma.Schema):
     """A new grant round (committee)."""
 
-    fund = ma.fields.String(
-        required=True, metadata={"description": "Slug of one of the neighbourhood's funds"}
-    )
+    fund = fields.slug(required=True, metadata={"description": "Slug of one of the neighbourhood's funds"})
     title = ma.fields.String(required=True, validate=ma.validate.Length(max=120))
     description = ma.fields.String(required=True, validate=ma.validate.Length(max=4000))
     eligibility = ma.fields.String(load_default="", validate=ma.validate.Length(max=4000))
-    budget = ma.fields.Integer(required=True, strict=True, metadata={"description": _MINOR})
-    max_award = ma.fields.Integer(required=True, strict=True, metadata={"description": _MINOR})
-    opens_at = ma.fields.AwareDateTime(required=True)
-    closes_at = ma.fields.AwareDateTime(required=True)
-    criteria = ma.fields.List(ma.fields.Nested(CriterionSchema), required=True)
+    budget = fields.money(required=True)
+    max_award = fields.money(required=True)
+    opens_at = fields.moment(required=True)
+    closes_at = fields.moment(required=True)
+    criteria = fields.lines(CriterionSchema, required=True)
     quorum_rule = ma.fields.String(
         load_default="majority", validate=ma.validate.OneOf(["majority", "all", "fixed"])
     )
-    quorum_minimum = ma.fields.Integer(load_default=2, strict=True)
+    quorum_minimum = fields.count(minimum=2, maximum=1000, load_default=2)
 
 
 class BudgetLineSchema(ma.Schema):
     """One line of an application's budget."""
 
     description = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
-    amount = ma.fields.Integer(required=True, strict=True, metadata={"description": _MINOR})
+    amount = fields.money(required=True)
 
 
 class ApplicationCreateSchema(ma.Schema):
@@ -72,15 +72,14 @@ class ApplicationCreateSchema(ma.Schema):
 
     title = ma.fields.String(required=True, validate=ma.validate.Length(max=120))
     summary = ma.fields.String(required=True, validate=ma.validate.Length(max=4000))
-    amount_requested = ma.fields.Integer(required=True, strict=True, metadata={"description": _MINOR})
-    budget_lines = ma.fields.List(
-        ma.fields.Nested(BudgetLineSchema),
-        required=True,
-        metadata={"description": "Must add up to the request"},
+    amount_requested = fields.money(required=True)
+    budget_lines = fields.lines(
+        BudgetLineSchema, required=True, metadata={"description": "Must add up to the request"}
     )
     group_name = ma.fields.String(
         load_default=None,
         allow_none=True,
+        validate=ma.validate.Length(max=120),
         metadata={"description": "For an application on behalf of a group"},
     )
 

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from pledgebank.grants.forms import MONEY_INPUT, GrantForm
+from pledgebank.pledges.forms import form_money
 
 
 class DeclareForm(GrantForm):
@@ -192,8 +193,6 @@ class ReportForm(GrantForm):
 
     def validate_amount_spent(self, field: Field) -> None:
         """Pounds and pence; nothing at all is "0"."""
-        text = (field.data or "").strip()
-        if text in ("0", "0.00", "£0"):
-            self.parsed[field.short_name] = 0
-        else:
-            self._money(field, "the amount spent")
+        self.parsed[field.short_name] = form_money(
+            field.data, self.currency, what="the amount spent", allow_zero=True
+        )

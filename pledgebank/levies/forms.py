@@ -12,10 +12,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from pledgebank.levies.bands import Band
-from pledgebank.pledges.forms import parse_count, parse_money
+from pledgebank.pledges.forms import form_count, form_date, form_money
 
 BAND_CHOICES = [SelectChoice(band.value, f"Band {band.value}") for band in Band]
 
@@ -26,13 +26,7 @@ class _Form(FlaskForm):
 
 
 def _date(field: Field, what: str) -> date | None:
-    text = (field.data or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(f"Enter {what} like 2026-04-01.") from None
+    return form_date(field.data, what=what, example="2026-04-01")
 
 
 class LevyForm(_Form):
@@ -107,11 +101,11 @@ class LevyForm(_Form):
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, above zero."""
-        self.parsed["amount"] = parse_money(field.data, self.currency, what="the amount")
+        self.parsed["amount"] = form_money(field.data, self.currency, what="the amount")
 
     def validate_threshold(self, field: Field) -> None:
         """A whole number, or blank."""
-        self.parsed["threshold"] = parse_count(field.data, what="the number of households")
+        self.parsed["threshold"] = form_count(field.data, what="the number of households", maximum=100_000)
 
     def validate_starts_on(self, field: Field) -> None:
         """A real calendar date."""
@@ -160,7 +154,7 @@ class HardshipForm(_Form):
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, or blank."""
-        self.parsed_amount = parse_money(field.data, self.currency, what="the reduction")
+        self.parsed_amount = form_money(field.data, self.currency, what="the reduction")
 
 
 class DecisionForm(_Form):
@@ -186,7 +180,7 @@ class DecisionForm(_Form):
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, or blank."""
-        self.parsed_amount = parse_money(field.data, self.currency, what="the amount")
+        self.parsed_amount = form_money(field.data, self.currency, what="the amount")
 
 
 class RegisterForm(_Form):

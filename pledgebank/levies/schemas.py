@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from pledgebank.api import fields
+
 _MINOR = "In minor units of `currency` (pence for GBP)"
+# The most households a voluntary levy may wait for.
+MAX_HOUSEHOLDS = 100_000
 
 
 class LevyCreateSchema(ma.Schema):
     """A new levy (a draft until the chair and a committee member approve it)."""
 
-    fund = ma.fields.String(
-        required=True, metadata={"description": "Slug of one of the neighbourhood's funds"}
-    )
+    fund = fields.slug(required=True, metadata={"description": "Slug of one of the neighbourhood's funds"})
     name = ma.fields.String(required=True, validate=ma.validate.Length(max=120))
     purpose = ma.fields.String(required=True, validate=ma.validate.Length(max=4000))
     basis = ma.fields.String(required=True, validate=ma.validate.OneOf(["flat", "banded"]))
-    amount = ma.fields.Integer(
-        required=True, strict=True, metadata={"description": f"Per household, or band D's. {_MINOR}"}
-    )
+    amount = fields.money(required=True, metadata={"description": f"Per household, or band D's. {_MINOR}"})
     period = ma.fields.String(required=True, validate=ma.validate.OneOf(["monthly", "quarterly", "annual"]))
-    starts_on = ma.fields.Date(required=True)
-    ends_on = ma.fields.Date(load_default=None, allow_none=True)
+    starts_on = fields.day(required=True)
+    ends_on = fields.day(load_default=None, allow_none=True)
     voluntary = ma.fields.Boolean(load_default=False)
-    threshold = ma.fields.Integer(
+    threshold = fields.count(
+        maximum=MAX_HOUSEHOLDS,
         load_default=None,
         allow_none=True,
-        strict=True,
         metadata={"description": "Households needed to start"},
     )
     prorate = ma.fields.Boolean(load_default=True)

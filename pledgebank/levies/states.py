@@ -119,7 +119,7 @@ def quorum_met(approvers: Iterable[frozenset[str]]) -> bool:
 def parse_retry_days(text: str) -> tuple[int, ...]:
     """A retry schedule as written ("1, 3, 7": days after the charge fell due), strictly increasing."""
     parts = [part.strip() for part in text.split(",") if part.strip()]
-    if not parts or len(parts) > 10 or not all(part.isdigit() for part in parts):
+    if not parts or len(parts) > 10 or not all(part.isascii() and part.isdigit() for part in parts):
         raise ValueError("give between one and ten whole numbers of days, like 1, 3, 7")
     days = tuple(int(part) for part in parts)
     if days[0] < 1 or list(days) != sorted(set(days)) or days[-1] > 90:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
 from pledgebank.accounts.models import User
 from pledgebank.books.audit import list_events
 from pledgebank.errors import DomainError
+from pledgebank.inputs import parse_id
 from pledgebank.neighbourhoods import funds, roles, services
 from pledgebank.neighbourhoods.forms import (
     FundForm,
@@ -236,8 +237,11 @@ def audit_log(slug: str):
     session = db_session()
     neighbourhood = services.get_neighbourhood(session, slug)
     require(session, current_user_id(), neighbourhood.id, Action.VIEW_AUDIT_LOG)
-    before = request.args.get("before", type=int)
-    events = list_events(session, neighbourhood_id=neighbourhood.id, before_id=before)
+    before = request.args.get("before")
+    before_id = None if before is None else parse_id(before)
+    if before is not None and before_id is None:
+        abort(404)
+    events = list_events(session, neighbourhood_id=neighbourhood.id, before_id=before_id)
     ids = {e.actor_id for e in events} | {int(e.subject_id) for e in events if e.subject_type == "user"}
     people = {
         row.id: row.display_name

@@ -21,7 +21,7 @@ from pledgebank.pledges.services import MAX_AMOUNT, tell_pledgers
 from pledgebank.pledges.states import PledgeStatus
 from pledgebank.policy import Action, can, require
 
-_RATIO = re.compile(r"^\s*(\d{1,3})\s*:\s*(\d{1,3})\s*$")
+_RATIO = re.compile(r"^\s*([0-9]{1,3})\s*:\s*([0-9]{1,3})\s*$")
 
 
 def post_update(session: Session, *, actor_id: int, pledge: Pledge, body: str, now: datetime) -> PledgeUpdate:

@@ -6,17 +6,21 @@ plain hidden input and do not check it again (several of them share one page).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from pledgebank.ledger.errors import LedgerError
-from pledgebank.ledger.money import Money
+from pledgebank import inputs
+from pledgebank.inputs import InputError
 from pledgebank.payments.gateway import TEST_CARD_LABELS
+
+_CLOCK_TIME = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
 
 
 class _Form(FlaskForm):
@@ -24,28 +28,32 @@ class _Form(FlaskForm):
         csrf = False
 
 
-def parse_money(text: str | None, currency: str, *, what: str) -> int | None:
-    """Pounds and pence as typed ("10", "7.50", "£1,200") in minor units; None when blank."""
-    cleaned = (text or "").strip().replace(",", "").replace(" ", "").lstrip("£$€")
-    if not cleaned:
-        return None
+def _locale() -> str:
+    return current_app.config["LOCALE"] if has_app_context() else "en_GB"
+
+
+def form_money(text: str | None, currency: str, *, what: str, allow_zero: bool = False) -> int | None:
+    """Money as typed, in minor units, by the one strict parser; None when blank."""
     try:
-        amount = Money.from_decimal(cleaned, currency).amount
-    except (LedgerError, ArithmeticError, ValueError):
-        raise ValidationError(f"Enter {what} as a number of pounds, like 10 or 7.50.") from None
-    if amount <= 0:
-        raise ValidationError(f"Enter {what} above zero.")
-    return amount
+        return inputs.parse_money(text, currency, what=what, locale=_locale(), allow_zero=allow_zero)
+    except InputError as error:
+        raise ValidationError(error.message) from None
 
 
-def parse_count(text: str | None, *, what: str) -> int | None:
-    """A whole number as typed; None when blank."""
-    cleaned = (text or "").strip().replace(",", "")
-    if not cleaned:
-        return None
-    if not cleaned.isdigit() or len(cleaned) > 9:
-        raise ValidationError(f"Enter {what} as a whole number, like 40.")
-    return int(cleaned)
+def form_count(text: str | None, *, what: str, **bounds: int) -> int | None:
+    """A whole number as typed, within the field's bounds; None when blank."""
+    try:
+        return inputs.parse_count(text, what=what, **bounds)
+    except InputError as error:
+        raise ValidationError(error.message) from None
+
+
+def form_date(text: str | None, *, what: str = "the date", example: str = "2026-03-14") -> date | None:
+    """A calendar date like 2026-03-14, within the years the service handles; None when blank."""
+    try:
+        return inputs.parse_date(text, what=what, example=example)
+    except InputError as error:
+        raise ValidationError(error.message) from None
 
 
 class PledgeForm(_Form):
@@ -121,7 +129,7 @@ class PledgeForm(_Form):
             raise ValidationError("Choose one of the neighbourhood's funds.")
 
     def _money(self, field: Field, what: str) -> None:
-        self.parsed[field.name] = parse_money(field.data, self.currency, what=what)
+        self.parsed[field.name] = form_money(field.data, self.currency, what=what)
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, above zero."""
@@ -133,29 +141,31 @@ class PledgeForm(_Form):
 
     def validate_target_pledgers(self, field: Field) -> None:
         """A whole number, or blank."""
-        self.parsed[field.name] = parse_count(field.data, what="the number of people")
+        self.parsed[field.name] = form_count(field.data, what="the number of people")
 
     def validate_cap(self, field: Field) -> None:
         """A whole number, or blank."""
-        self.parsed[field.name] = parse_count(field.data, what="the most people")
+        self.parsed[field.name] = form_count(field.data, what="the most people")
 
     def validate_deadline(self, field: Field) -> None:
         """A real calendar date."""
-        try:
-            date.fromisoformat((field.data or "").strip())
-        except ValueError:
-            raise ValidationError("Enter the date like 2026-03-14.") from None
+        form_date(field.data)
 
     def validate_deadline_time(self, field: Field) -> None:
         """A time of day; with the date, it becomes an instant in UTC."""
+        text = (field.data or "").strip()
         try:
-            moment = time.fromisoformat((field.data or "").strip())
+            if not _CLOCK_TIME.fullmatch(text):
+                raise ValueError(text)
+            moment = time.fromisoformat(text)
         except ValueError:
             raise ValidationError("Enter the time like 18:00.") from None
         try:
-            day = date.fromisoformat((self.deadline.data or "").strip())
-        except ValueError:
+            day = inputs.parse_date(self.deadline.data, what="the date")
+        except InputError:
             return  # reported beside the date
+        if day is None:
+            return
         local = datetime.combine(day, moment.replace(tzinfo=None), tzinfo=ZoneInfo(self.zone))
         self.deadline_utc = local.astimezone(UTC)
 
@@ -237,4 +247,4 @@ class OfferForm(_Form):
 
     def validate_cap(self, field: Field) -> None:
         """Pounds and pence, above zero."""
-        self.cap_amount = parse_money(field.data, self.currency, what="the most the sponsor will give")
+        self.cap_amount = form_money(field.data, self.currency, what="the most the sponsor will give")

@@ -4,33 +4,26 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from pledgebank.api import fields
+
 _MINOR = "In minor units of `currency` (pence for GBP)"
 
 
 class PledgeCreateSchema(ma.Schema):
     """A new pledge."""
 
-    fund = ma.fields.String(
-        required=True, metadata={"description": "Slug of one of the neighbourhood's funds"}
-    )
+    fund = fields.slug(required=True, metadata={"description": "Slug of one of the neighbourhood's funds"})
     title = ma.fields.String(required=True, validate=ma.validate.Length(max=120))
     description = ma.fields.String(
         required=True, validate=ma.validate.Length(max=4000), metadata={"description": "What will happen"}
     )
     amount_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(["fixed", "minimum"]))
-    amount = ma.fields.Integer(
-        required=True, strict=True, metadata={"description": f"Per person, fixed or minimum. {_MINOR}"}
-    )
-    target_pledgers = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
-    target_amount = ma.fields.Integer(
-        load_default=None, allow_none=True, strict=True, metadata={"description": _MINOR}
-    )
-    deadline = ma.fields.AwareDateTime(required=True)
-    cap = ma.fields.Integer(
-        load_default=None,
-        allow_none=True,
-        strict=True,
-        metadata={"description": "Most people who may pledge"},
+    amount = fields.money(required=True, metadata={"description": f"Per person, fixed or minimum. {_MINOR}"})
+    target_pledgers = fields.count(load_default=None, allow_none=True)
+    target_amount = fields.money(load_default=None, allow_none=True)
+    deadline = fields.moment(required=True)
+    cap = fields.count(
+        load_default=None, allow_none=True, metadata={"description": "Most people who may pledge"}
     )
     allow_cash = ma.fields.Boolean(load_default=True)
 
@@ -120,11 +113,8 @@ class SignupCreateSchema(ma.Schema):
     """Pledge: by card or cash; an amount only when the pledge sets a minimum."""
 
     method = ma.fields.String(required=True, validate=ma.validate.OneOf(["card", "cash"]))
-    amount = ma.fields.Integer(
-        load_default=None,
-        allow_none=True,
-        strict=True,
-        metadata={"description": f"For minimum pledges. {_MINOR}"},
+    amount = fields.money(
+        load_default=None, allow_none=True, metadata={"description": f"For minimum pledges. {_MINOR}"}
     )
 
 

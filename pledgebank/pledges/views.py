@@ -13,6 +13,7 @@ from babel.numbers import format_currency
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from pledgebank.config import demo_enabled
 from pledgebank.errors import DomainError, InvalidInput, NotFound
@@ -22,7 +23,7 @@ from pledgebank.neighbourhoods import funds
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges import queries, services, signups
-from pledgebank.pledges.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm, parse_money
+from pledgebank.pledges.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm, form_money
 from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
 from pledgebank.policy import Action, require
@@ -219,8 +220,8 @@ def sign(pledge_id: int):
     amount = None
     if form.validate() and pledge.amount_kind == "minimum":
         try:
-            amount = parse_money(form.amount.data, pledge.currency, what="your amount")
-        except ValueError as error:
+            amount = form_money(form.amount.data, pledge.currency, what="your amount")
+        except ValidationError as error:
             form.amount.errors = [str(error)]
         if amount is None and not form.amount.errors:
             form.amount.errors = [

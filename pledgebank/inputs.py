@@ -1,0 +1,166 @@
+"""Strict parsers for what people type: money, whole numbers, dates and record ids.
+
+Shared by the web forms, the API schemas and any text import, so that every path accepts the same things
+and refuses the rest with a sentence naming the field. Only ASCII digits count: other scripts' digits and
+superscripts are refused rather than half-understood.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from babel.numbers import format_currency, get_currency_name, get_currency_symbol
+
+from pledgebank.ledger.money import CURRENCY_EXPONENTS
+
+# The most any single amount may be, in minor units (£10,000,000.00 for GBP). Far inside a signed 64-bit
+# column, so sums of many such amounts cannot overflow either.
+MAX_MONEY = 1_000_000_000
+
+# The most people, households or reviews any count field may name.
+MAX_COUNT = 1_000_000
+
+# A budget, or a round's criteria, runs to at most this many lines.
+MAX_LINES = 50
+
+# Record ids are signed 64-bit integers in both databases.
+MAX_ID = 2**63 - 1
+
+# Lists are paged; no list is long enough to need more pages than this.
+MAX_PAGE = 100_000
+
+# Every date people give (deadlines, rounds, levy periods, payments) falls within these years.
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+FIRST_MOMENT = datetime.combine(FIRST_DATE, datetime.min.time(), tzinfo=UTC)
+LAST_MOMENT = datetime.combine(LAST_DATE, datetime.max.time(), tzinfo=UTC)
+
+_MAX_TEXT = 40
+_ASCII_NUMBER = re.compile(r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.(?P<fraction>[0-9]*))?")
+_ASCII_COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WORDS = {"GBP": "pounds", "EUR": "euros", "USD": "dollars"}
+
+
+class InputError(ValueError):
+    """Text that is not a valid value; the message is a sentence for the person who typed it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def currency_words(currency: str, locale: str = "en_GB") -> str:
+    """The currency's name as people say it in a sentence ("pounds")."""
+    return _WORDS.get(currency) or get_currency_name(currency, count=2, locale=locale)
+
+
+def format_money(amount: int, currency: str, locale: str = "en_GB") -> str:
+    """Minor units as the app shows them, e.g. £1,234.50."""
+    value = Decimal(amount).scaleb(-CURRENCY_EXPONENTS[currency])
+    return format_currency(value, currency, locale=locale)
+
+
+def _foreign(text: str, currency: str, symbol: str) -> bool:
+    """Whether the text names a currency other than ours (a sign such as $ or €, or a code such as USD)."""
+    rest = text.replace(symbol, "") if symbol else text
+    if any(unicodedata.category(char) == "Sc" for char in rest):
+        return True
+    codes = {word.upper() for word in re.findall(r"[A-Za-z]{3}", rest)}
+    return any(code in CURRENCY_EXPONENTS and code != currency for code in codes)
+
+
+def parse_money(
+    text: str | None, currency: str, *, what: str, locale: str = "en_GB", allow_zero: bool = False
+) -> int | None:
+    """Money as typed ("10", "7.50", "£1,200.50") in minor units; None when blank.
+
+    Accepts ASCII digits, commas only between groups of three, at most the currency's minor digits after
+    one point, and the currency's own symbol in front. Raises InputError naming `what` for anything else.
+    """
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return None
+    words = currency_words(currency, locale)
+    symbol = get_currency_symbol(currency, locale=locale)
+    shape = InputError(f"Enter {what} as a number of {words}, like 10 or 7.50.")
+    if len(cleaned) > _MAX_TEXT:
+        raise shape
+    if _foreign(cleaned, currency, symbol):
+        raise InputError(f"Enter {what} in {words} ({symbol}): other currencies are not accepted.")
+    if cleaned.startswith("-"):
+        raise InputError(f"Enter {what} above zero.")
+    if symbol and cleaned.startswith(symbol):
+        cleaned = cleaned[len(symbol) :].lstrip(" ")
+    match = _ASCII_NUMBER.fullmatch(cleaned)
+    if not cleaned or match is None:
+        raise shape
+    whole, fraction = match["whole"], match["fraction"]
+    exponent = CURRENCY_EXPONENTS[currency]
+    if (fraction is not None and (not fraction or len(fraction) > exponent)) or not (whole or fraction):
+        raise shape
+    units = int((whole or "0").replace(",", "")) * 10**exponent
+    if fraction:
+        units += int(fraction.ljust(exponent, "0"))
+    if units == 0 and not allow_zero:
+        raise InputError(f"Enter {what} above zero.")
+    if units > MAX_MONEY:
+        raise InputError(f"Enter {what} of at most {format_money(MAX_MONEY, currency, locale)}.")
+    return units
+
+
+def parse_count(
+    text: str | None, *, what: str, minimum: int = 1, maximum: int = MAX_COUNT, example: int = 40
+) -> int | None:
+    """A whole number as typed ("40", "1,000"), within [minimum, maximum]; None when blank."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return None
+    if len(cleaned) > _MAX_TEXT or not _ASCII_COUNT.fullmatch(cleaned):
+        raise InputError(f"Enter {what} as a whole number, like {example}.")
+    value = int(cleaned.replace(",", ""))
+    if not minimum <= value <= maximum:
+        raise InputError(f"Enter {what} from {minimum:,} to {maximum:,}.")
+    return value
+
+
+def parse_id(text: str | None) -> int | None:
+    """A record id written in ASCII digits, from 1 to the largest 64-bit id; None otherwise."""
+    cleaned = text or ""
+    if not cleaned.isascii() or not cleaned.isdigit() or len(cleaned) > 19:
+        return None
+    value = int(cleaned)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def parse_page(text: str | None) -> int | None:
+    """A page number from a link: 1 when absent, None when it is not a page from 1 to MAX_PAGE."""
+    if text is None:
+        return 1
+    value = parse_id(text)
+    return value if value is not None and value <= MAX_PAGE else None
+
+
+def check_date(value: date, *, what: str) -> date:
+    """The date, if it falls between FIRST_DATE and LAST_DATE; raises InputError naming `what` otherwise."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise InputError(f"Enter {what} between {FIRST_DATE:%Y} and {LAST_DATE:%Y}.")
+    return value
+
+
+def parse_date(text: str | None, *, what: str, example: str = "2026-03-14") -> date | None:
+    """A calendar date written like 2026-03-14, between FIRST_DATE and LAST_DATE; None when blank."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return None
+    if not _ISO_DATE.fullmatch(cleaned):
+        raise InputError(f"Enter {what} like {example}.")
+    try:
+        day = date.fromisoformat(cleaned)
+    except ValueError:
+        raise InputError(f"Enter {what} like {example}.") from None
+    return check_date(day, what=what)
