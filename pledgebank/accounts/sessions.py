@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import SignedOutSession, User
 from pledgebank.accounts.tokens import password_fingerprint
+from pledgebank.inputs import parse_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +50,12 @@ def new_session_id(user: User) -> SessionId:
 def parse_session_id(raw: str) -> SessionId | None:
     """The parts of a stored id, or None if it is malformed (ids from before generations included)."""
     parts = (raw or "").split(":")
-    if len(parts) != 4 or not parts[0].isdigit() or not parts[2].isdigit() or not parts[3]:
+    if len(parts) != 4 or not parts[3]:
         return None
-    return SessionId(int(parts[0]), parts[1], int(parts[2]), parts[3])
+    user_id, generation = parse_id(parts[0]), parts[2]
+    if user_id is None or not (generation.isascii() and generation.isdigit() and len(generation) <= 18):
+        return None
+    return SessionId(user_id, parts[1], int(parts[2]), parts[3])
 
 
 def _key_hash(key: str) -> str:
