@@ -10,7 +10,7 @@ import sys
 import gunicorn.http.wsgi
 
 from pledgebank import PROJECT_ROOT
-from pledgebank.config import ConfigError, from_environment, worker_refusal
+from pledgebank.config import ConfigError, from_environment, require_production, worker_refusal
 from pledgebank.web.security import SERVER_NAME
 
 gunicorn.http.wsgi.SERVER = SERVER_NAME
@@ -19,13 +19,23 @@ APP_LOAD_ERROR = 4  # the status with which app.py refuses; gunicorn exits with 
 
 
 def on_starting(server) -> None:
-    """Stop before binding the port if these settings cannot be served by this many workers."""
+    """Stop before binding the port, with one line, if these settings refuse or cannot run this many workers.
+
+    The workers would refuse too (app.py), but several refusing at once can reach the master while it is
+    already halting, and it then stops with a traceback instead of the reason.
+    """
     try:
         settings = from_environment(PROJECT_ROOT / ".env")
-    except ConfigError:
-        return  # each worker states the reason and gunicorn stops
+        if settings["ENV"] == "production":
+            require_production(settings)
+    except ConfigError as error:
+        _refuse(str(error))
     reason = worker_refusal(settings, server.cfg.workers)
     if reason:
-        sys.stderr.write(f"pledgebank: {reason}\n")
-        sys.stderr.flush()
-        raise SystemExit(APP_LOAD_ERROR)
+        _refuse(reason)
+
+
+def _refuse(reason: str) -> None:
+    sys.stderr.write(f"pledgebank: {reason}\n")
+    sys.stderr.flush()
+    raise SystemExit(APP_LOAD_ERROR)

@@ -142,7 +142,7 @@ def load(instance_path: Path, test_config: dict[str, Any] | None, env_file: Path
         config.update(test_config)
         _environment({PREFIX + "ENV": config["ENV"]})
     if config["ENV"] == "production":
-        _require_production(config)
+        require_production(config)
     elif not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret(instance_path)
     if not config["DATABASE_URL"]:
@@ -195,7 +195,8 @@ def worker_refusal(config: dict[str, Any], workers: int) -> str | None:
     )
 
 
-def _require_production(config: dict[str, Any]) -> None:
+def require_production(config: dict[str, Any]) -> None:
+    """Raise ConfigError, with a one-line reason, unless these production settings are complete and safe."""
     missing = [
         name
         for name in (
