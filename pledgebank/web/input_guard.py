@@ -20,6 +20,8 @@ from werkzeug.exceptions import BadRequest
 from pledgebank.errors import DomainError, InvalidInput, NotFound
 
 NUL = "\x00"
+# The largest id any row can have: ids are 64-bit signed integers on every backend.
+MAX_ID = 2**63 - 1
 # Deeper than any body the API accepts (its deepest is a list of objects), far below Python's recursion limit.
 MAX_JSON_DEPTH = 32
 NUL_MESSAGE = "Text may not contain NUL characters."
@@ -138,9 +140,11 @@ class BadHeader(DomainError):
 
 
 def guard_request() -> None:
-    """Refuse, before the view runs, text that no field accepts and JSON nested too deeply to read."""
+    """Refuse, before the view runs, text no field accepts, ids no row has, and JSON nested too deeply."""
     if NUL in request.path:
         raise NotFound()
+    if any(isinstance(value, int) and value > MAX_ID for value in (request.view_args or {}).values()):
+        raise NotFound()  # no row has such an id, and the database would refuse to compare with it
     _refuse_bad_text(((name, value) for name, value in request.headers.items() if NUL in value), BadHeader)
     _refuse_bad_text(_pairs(request.args.items(multi=True)))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):

@@ -155,3 +155,17 @@ def test_a_wrong_method_is_answered_405_with_the_allowed_methods(app, method, ur
     assert response.status_code == 405
     assert allowed <= {m.strip() for m in response.headers.get("Allow", "").split(",")}, response.headers
     assert response.mimetype == ("application/json" if "json" in accept else "text/html")
+
+
+@pytest.mark.parametrize(
+    "number", [2**63 - 1, 2**63, 10**20, 10**400], ids=["2^63-1", "2^63", "1e20", "1e400"]
+)
+@pytest.mark.parametrize(
+    ("pattern", "accept"),
+    [("/p/{}", "text/html"), ("/levies/{}", "text/html"), ("/api/v1/pledges/{}", "application/json")],
+)
+def test_an_id_in_the_address_too_large_for_any_row_is_not_found(app, sessions, pattern, accept, number):
+    user = make_user(sessions, "reader@example.org")
+    client = signed_in_client(app, sessions, user)
+    response = client.get(pattern.format(number), headers={"Accept": accept})
+    assert response.status_code == 404, (pattern, number, response.status_code)
