@@ -84,7 +84,7 @@ def _gateway(config: dict[str, Any]):
 
 def _init_extensions(app: Flask) -> None:
     from pledgebank.extensions import csrf, limiter
-    from pledgebank.web import auth, errors, filters, mailer, security, session
+    from pledgebank.web import auth, errors, filters, input_guard, mailer, security, session
 
     app.config.update(
         RATELIMIT_STORAGE_URI=app.config["REDIS_URL"] or "memory://",
@@ -114,6 +114,7 @@ def _init_extensions(app: Flask) -> None:
     auth.init_app(app)
     filters.init_app(app)
     errors.register(app)
+    input_guard.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

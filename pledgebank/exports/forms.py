@@ -1,4 +1,8 @@
-"""The forms of the export and statement pages (GET forms: they change nothing, so they carry no token)."""
+"""The forms of the export and statement pages.
+
+Making an export records it, so its form is posted with a CSRF token; the statements change nothing and are
+GET forms without one.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ class _GetForm(FlaskForm):
         csrf = False
 
 
-class ExportForm(_GetForm):
+class ExportForm(FlaskForm):
     """What to export: a format, optionally one fund and a range of dates."""
 
     format = RadioField("Format", choices=FORMAT_CHOICES, validators=[DataRequired("Choose a format.")])

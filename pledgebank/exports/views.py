@@ -70,11 +70,14 @@ def index(slug: str):
     return _export_page(context, form)
 
 
-@bp.get("/n/<slug>/exports/download")
+@bp.post("/n/<slug>/exports/download")
 def download(slug: str):
-    """Stream the chosen export as a file; the export is recorded once it has been sent in full."""
+    """Stream the chosen export as a file; the export is recorded once it has been sent in full.
+
+    A POST, because it writes that record: following a link or a prefetch must never make an export.
+    """
     context = _context(slug, Action.EXPORT_LEDGER)
-    form = _export_form(context["neighbourhood"], request.args)
+    form = _export_form(context["neighbourhood"], request.form)
     if not form.validate():
         return _export_page(context, form, 422)
     session, book = db_session(), context["book"]

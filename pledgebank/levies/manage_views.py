@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from pledgebank.clock import local_date
-from pledgebank.errors import DomainError, NotFound
+from pledgebank.errors import DomainError, InvalidInput, NotFound
 from pledgebank.levies import charges, hardship, households, queries, services
 from pledgebank.levies.bands import ARREARS_AGES
 from pledgebank.levies.forms import DecisionForm, RegisterForm
@@ -19,6 +19,7 @@ from pledgebank.pledges.queries import names_of
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.forms import allowed_actions, refused, show_errors
+from pledgebank.web.input_guard import uploaded_text
 from pledgebank.web.session import db_session, now, transaction
 
 MAX_REGISTER_BYTES = 1024 * 1024
@@ -143,9 +144,9 @@ def import_register(levy_id: int):
         form.file.errors = ["The file is larger than 1 MB."]
     else:
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            form.file.errors = ["Save the file as CSV in UTF-8 and upload it again."]
+            text = uploaded_text(data, field="file", kind="CSV")
+        except InvalidInput as error:
+            form.file.errors = error.fields["file"]
     if form.file.errors:
         levy = services.get_levy(db_session(), levy_id)
         require(db_session(), current_user_id(), levy.neighbourhood_id, Action.MANAGE_LEVIES)

@@ -156,6 +156,14 @@ class InvalidWebhook(Exception):
     """A webhook whose signature is missing, wrong or too old."""
 
 
+class MalformedWebhook(InvalidWebhook):
+    """A correctly signed webhook whose body is not an event we can read; kept for inspection."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
 class PaymentGateway(Protocol):
     """Card payments through a processor; every creating call takes an idempotency key."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pledgebank.db import Base, BigId, UTCDateTime
@@ -53,8 +53,22 @@ class StripeEvent(Base):
 
     __tablename__ = "stripe_events"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    type: Mapped[str] = mapped_column(String(80))
-    object_id: Mapped[str] = mapped_column(String(64))
+    # Stripe's ids and event types are up to 255 characters.
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(255))
+    object_id: Mapped[str] = mapped_column(String(255))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     effect: Mapped[str] = mapped_column(Text, default="")
+
+
+class RejectedWebhook(Base):
+    """A correctly signed webhook body we could not read as an event, kept (cut short) for inspection."""
+
+    __tablename__ = "rejected_webhooks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    # The first KEPT_BYTES of the body, as received (bytes, so any content can be stored on any backend).
+    body: Mapped[bytes] = mapped_column(LargeBinary)

@@ -12,6 +12,7 @@ from typing import Any
 
 import stripe
 
+from pledgebank.payments.events import parse_event
 from pledgebank.payments.gateway import (
     TEST_CARD_NUMBERS,
     BalanceTransaction,
@@ -401,17 +402,14 @@ class StripeGateway:
             return
 
     def verify_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:
-        """Check the Stripe-Signature header on the raw body; raise InvalidWebhook if it fails."""
+        """Check the Stripe-Signature header on the raw body, then read the event.
+
+        Raises InvalidWebhook if the signature fails, MalformedWebhook if it holds but the body is no event.
+        """
         try:
-            event = stripe.Webhook.construct_event(payload, signature, self._webhook_secret)
+            stripe.WebhookSignature.verify_header(
+                payload, signature, self._webhook_secret, stripe.Webhook.DEFAULT_TOLERANCE
+            )
         except (ValueError, stripe.SignatureVerificationError) as error:
             raise InvalidWebhook(str(error)) from error
-        plain = _plain(event)
-        obj = (plain.get("data") or {}).get("object") or {}
-        return WebhookEvent(
-            plain["id"],
-            plain["type"],
-            str(obj.get("object") or ""),
-            str(obj.get("id") or ""),
-            int(plain["created"]),
-        )
+        return parse_event(payload)

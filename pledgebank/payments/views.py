@@ -5,24 +5,32 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from pledgebank.jobs import payments_context
-from pledgebank.payments.gateway import InvalidWebhook
-from pledgebank.payments.webhooks import handle_event
+from pledgebank.payments.gateway import InvalidWebhook, MalformedWebhook
+from pledgebank.payments.webhooks import handle_event, record_rejected_webhook
 from pledgebank.web.errors import json_error
-from pledgebank.web.session import now
+from pledgebank.web.input_guard import raw_body
+from pledgebank.web.session import now, transaction
 
 bp = Blueprint("stripe", __name__)
 
 
 @bp.post("/stripe/webhook")
+@raw_body
 def webhook():
-    """Verify the signature on the raw body: a bad or old one is a 400, a duplicate a 200 doing nothing."""
+    """Verify the signature on the raw body: a bad or old one is a 400, a duplicate a 200 doing nothing.
+
+    A correctly signed body that is not an event we can read is a 400 too, and is kept for inspection.
+    """
     gateway = current_app.extensions["pledgebank.gateway"]
     if not gateway.available:
         return json_error(404, "not_found", "Card payments are not configured here.")
+    payload = request.get_data(cache=False)
     try:
-        event = gateway.verify_webhook(
-            payload=request.get_data(cache=False), signature=request.headers.get("Stripe-Signature")
-        )
+        event = gateway.verify_webhook(payload=payload, signature=request.headers.get("Stripe-Signature"))
+    except MalformedWebhook as error:
+        with transaction() as session:
+            record_rejected_webhook(session, body=payload, reason=error.reason, now=now())
+        return json_error(400, "malformed_event", f"Webhook rejected: {error.reason}.")
     except InvalidWebhook as error:
         return json_error(400, "invalid_signature", f"Webhook rejected: {error}")
     effect = handle_event(payments_context(current_app._get_current_object()), event, now=now())

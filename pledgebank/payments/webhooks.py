@@ -19,10 +19,20 @@ from pledgebank.levies.payments import refresh_payment as refresh_levy_payment
 from pledgebank.levies.queries import levy_object_for
 from pledgebank.payments.attempts import started_subject
 from pledgebank.payments.gateway import PaymentRefused, WebhookEvent
-from pledgebank.payments.models import StripeEvent
+from pledgebank.payments.models import RejectedWebhook, StripeEvent
 from pledgebank.pledges.cards import refresh_card, refresh_payment
 from pledgebank.pledges.models import PledgeSignup
 from pledgebank.pledges.payments import Payments
+
+# Enough of a refused body to see what it was, without letting a sender fill the database.
+KEPT_BYTES = 64 * 1024
+
+
+def record_rejected_webhook(session: Session, *, body: bytes, reason: str, now: datetime) -> None:
+    """Keep a signed webhook body that is not an event we can read: its reason, its size and its start."""
+    session.add(
+        RejectedWebhook(received_at=now, reason=reason[:200], size=len(body), body=bytes(body[:KEPT_BYTES]))
+    )
 
 
 def handle_event(ctx: Payments, event: WebhookEvent, *, now: datetime) -> str:

@@ -9,7 +9,7 @@ from flask import Flask, Response, json, redirect, render_template, request, url
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from pledgebank.errors import DomainError, InvalidInput, NotAuthenticated, NotFound
+from pledgebank.errors import DomainError, NotAuthenticated
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,10 @@ def handle_http_exception(error: HTTPException) -> Any:
     else:
         body, _ = _page(status, _TITLES.get(status, "Something is not right"), message)
         response = Response(body, status=status, mimetype="text/html")
+    # The exception's own headers say what the client needs next: Allow on a 405, Retry-After on a 429.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
     return response
 
 
@@ -132,36 +136,8 @@ def handle_unexpected(error: Exception) -> Any:
     return handle_http_exception(InternalServerError())
 
 
-NUL = "\x00"
-
-
-def _nul_fields(value: Any, prefix: str = "") -> list[str]:
-    """The names (dotted for nested JSON) of every string in value that holds a NUL character."""
-    if isinstance(value, str):
-        return [prefix or "_"] if NUL in value else []
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    return [
-        name for key, item in items for name in _nul_fields(item, f"{prefix}.{key}" if prefix else str(key))
-    ]
-
-
-def refuse_nul_characters() -> None:
-    """Refuse NUL characters anywhere in a request: no field accepts them and PostgreSQL cannot store them."""
-    if NUL in request.path:
-        raise NotFound()
-    named = [key for key, value in request.args.items(multi=True) if NUL in key or NUL in value]
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        named += [key for key, value in request.form.items(multi=True) if NUL in key or NUL in value]
-    elif request.is_json:
-        named += _nul_fields(request.get_json(silent=True))
-    if named:
-        message = "Text may not contain NUL characters."
-        raise InvalidInput(message, fields={name: [message] for name in named})
-
-
 def register(app: Flask) -> None:
-    """Install the handlers on the app, and the check that keeps NUL characters out of every request."""
-    app.before_request(refuse_nul_characters)
+    """Install the handlers on the app."""
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -22,8 +22,7 @@ def _awarded_world(app, sessions):
 
 
 def _download(web, slug: str, fmt: str, **params):
-    query = "&".join(f"{name}={value}" for name, value in {"format": fmt, **params}.items())
-    return web.get(f"/n/{slug}/exports/download?{query}")
+    return web.post(f"/n/{slug}/exports/download", {"format": fmt, **params})
 
 
 def test_a_treasurer_downloads_every_format_and_each_ledger_export_is_recorded(app, sessions, web):

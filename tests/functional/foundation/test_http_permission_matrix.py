@@ -45,9 +45,7 @@ ENDPOINTS = [
     Endpoint("ledger page", "GET", "/n/{slug}/ledger", OFFICERS),
     Endpoint("ledger API", "GET", "/api/v1/neighbourhoods/{slug}/ledger/balances", OFFICERS),
     Endpoint("exports page", "GET", "/n/{slug}/exports", frozenset({"treasurer", "chair"})),
-    Endpoint(
-        "export download", "GET", "/n/{slug}/exports/download?format=jsonl", frozenset({"treasurer", "chair"})
-    ),
+    Endpoint("export download", "POST", "/n/{slug}/exports/download", frozenset({"treasurer", "chair"})),
     Endpoint("statements page", "GET", "/n/{slug}/statements", OFFICERS),
     Endpoint("trial balance", "GET", "/n/{slug}/statements/trial-balance?on=2026-03-02&as=csv", OFFICERS),
     # Last: the chair's allowed change makes the target a committee member, which no check after it reads.
@@ -59,9 +57,12 @@ _fund_names = count(1)
 def _request(client, endpoint: Endpoint, url: str):
     if endpoint.method == "GET":
         return client.get(url)
-    form = (
-        {"role": "committee", "change": "grant"} if "roles" in url else {"name": f"Fund {next(_fund_names)}"}
-    )
+    if "roles" in url:
+        form = {"role": "committee", "change": "grant"}
+    elif "exports" in url:
+        form = {"format": "jsonl"}
+    else:
+        form = {"name": f"Fund {next(_fund_names)}"}
     return client.post(url, form)
 
 

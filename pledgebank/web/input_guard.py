@@ -1,0 +1,174 @@
+"""One check of every request's text before any view reads it.
+
+No field of the service accepts a NUL character or half of a UTF-16 surrogate pair: PostgreSQL cannot store
+the first and no encoder can write the second, so either would fail deep inside a view. They are refused here,
+on every backend alike, naming the field: in JSON bodies (keys and values, however nested), form fields, query
+strings and headers. JSON nested deeper than any request of ours needs is refused before it is parsed into
+objects that the schemas would walk. Uploaded text files are decoded through `uploaded_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask.json.provider import DefaultJSONProvider
+from flask.wrappers import Request
+from werkzeug.exceptions import BadRequest
+
+from pledgebank.errors import DomainError, InvalidInput, NotFound
+
+NUL = "\x00"
+# Deeper than any body the API accepts (its deepest is a list of objects), far below Python's recursion limit.
+MAX_JSON_DEPTH = 32
+NUL_MESSAGE = "Text may not contain NUL characters."
+SURROGATE_MESSAGE = "Text must be valid Unicode: it holds half of a UTF-16 surrogate pair (such as \\ud800)."
+
+
+class JSONTooDeep(ValueError):
+    """A JSON document nested deeper than MAX_JSON_DEPTH."""
+
+    def __init__(self) -> None:
+        super().__init__(f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep.")
+
+
+def _too_deep(value: Any) -> bool:
+    """True if lists and objects nest deeper than MAX_JSON_DEPTH (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class GuardedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, refusing documents nested too deeply for the rest of the request to handle."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse JSON; raise JSONTooDeep (a ValueError) if it nests past MAX_JSON_DEPTH."""
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise JSONTooDeep() from None
+        if _too_deep(value):
+            raise JSONTooDeep()
+        return value
+
+
+class GuardedRequest(Request):
+    """Flask's request, saying in words why a JSON body could not be read."""
+
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        """A 400 naming the problem (415 when the body is not JSON at all, as Flask does)."""
+        if e is None:
+            return super().on_json_loading_failed(e)
+        if isinstance(e, JSONTooDeep):
+            raise BadRequest(str(e))
+        raise BadRequest(f"The request body is not valid JSON: {e}.")
+
+
+def has_surrogate(text: str) -> bool:
+    """True if text holds a lone UTF-16 surrogate, which cannot be encoded as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _shown(name: str) -> str:
+    """A field name fit to print back: NUL and surrogates written as escapes."""
+    return "".join(f"\\u{ord(c):04x}" if c == NUL or "\ud800" <= c <= "\udfff" else c for c in name)
+
+
+def _strings(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Every (dotted name, text) in a JSON value: keys are named by themselves, values by their path."""
+    stack = [(prefix, value)]
+    while stack:
+        name, item = stack.pop()
+        if isinstance(item, str):
+            yield name or "_", item
+        elif isinstance(item, dict | list):
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            for key, child in pairs:
+                path = f"{name}.{key}" if name else str(key)
+                if isinstance(key, str):
+                    yield path, key
+                stack.append((path, child))
+
+
+def _refuse_bad_text(pairs: Iterator[tuple[str, str]], error: type[DomainError] = InvalidInput) -> None:
+    """Raise error naming every field whose name or text holds a NUL character or a lone surrogate."""
+    fields: dict[str, list[str]] = {}
+    for name, text in pairs:
+        if NUL in text:
+            fields.setdefault(_shown(name), []).append(NUL_MESSAGE)
+        elif has_surrogate(text):
+            fields.setdefault(_shown(name), []).append(SURROGATE_MESSAGE)
+    if fields:
+        messages = {message for found in fields.values() for message in found}
+        raise error(" ".join(sorted(messages)), fields={k: sorted(set(v)) for k, v in fields.items()})
+
+
+def _pairs(items: Iterator[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    for key, value in items:
+        yield key, key
+        yield key, value
+
+
+def raw_body(view: Callable) -> Callable:
+    """Mark a view that verifies and parses its own body (a signed webhook); the guard leaves it alone."""
+    view.raw_body = True  # type: ignore[attr-defined]
+    return view
+
+
+def _reads_own_body() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "raw_body", False))
+
+
+class BadHeader(DomainError):
+    """A request header that no client following HTTP sends."""
+
+
+def guard_request() -> None:
+    """Refuse, before the view runs, text no field accepts and JSON nested too deeply.
+
+    (Ids in the path are bounded by the URL converter, pledgebank.web.converters.)"""
+    if NUL in request.path:
+        raise NotFound()
+    _refuse_bad_text(((name, value) for name, value in request.headers.items() if NUL in value), BadHeader)
+    _refuse_bad_text(_pairs(request.args.items(multi=True)))
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        _refuse_bad_text(_pairs(request.form.items(multi=True)))
+        names = ((key, upload.filename or "") for key, upload in request.files.items(multi=True))
+        _refuse_bad_text(_pairs(names))
+    elif request.is_json and not _reads_own_body() and request.get_data(cache=True):
+        _refuse_bad_text(_strings(request.get_json()))
+
+
+def uploaded_text(data: bytes, *, field: str, kind: str = "plain text") -> str:
+    """An uploaded text file's content: UTF-8 without NUL characters, or InvalidInput naming the field."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput.field(field, f"Save the file as {kind} in UTF-8 and upload it again.") from None
+    if NUL in text:
+        line = text.count("\n", 0, text.index(NUL)) + 1
+        raise InvalidInput.field(
+            field, f"Line {line} of the file holds a NUL character; save it as {kind} and upload it again."
+        )
+    return text
+
+
+def init_app(app: Flask) -> None:
+    """Read JSON through the depth check and run the text check before every view."""
+    app.json = GuardedJSONProvider(app)
+    app.request_class = GuardedRequest
+    app.before_request(guard_request)
