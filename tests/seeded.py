@@ -1,0 +1,138 @@
+"""A neighbourhood with everything in it, for probing the whole service at once: the demo's Elm Park (a chair,
+a treasurer, the committee, residents, funds, pledges with card signups, a levy two months old, a grant round
+with applications at every stage) plus a draft application and API tokens of the chair's own."""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, inspect, select, text
+
+from pledgebank import create_app, demo
+from pledgebank.accounts.api_tokens import create_api_token
+from pledgebank.accounts.tokens import API_TOKEN_PREFIX, hash_api_token
+from pledgebank.clock import Clock
+from pledgebank.db import unit_of_work
+from pledgebank.grants import applications
+from pledgebank.grants.applications import ApplicationTerms
+from pledgebank.grants.models import GrantRound
+from pledgebank.levies.models import Levy
+from pledgebank.pledges.models import Pledge
+from pledgebank.pledges.services import get_pledge
+from tests.conftest import START
+from tests.integration.ledger.ledger_sql import database_copy
+from tests.support import with_stripe
+
+# Fixed secrets, so that a probe built before the app exists can already carry them.
+READ_WRITE_SECRET = API_TOKEN_PREFIX + "seeded-chair-read-write-0123456789abcdef"
+READ_SECRET = API_TOKEN_PREFIX + "seeded-chair-read-only-0123456789abcdef"
+CHAIR = "priya@example.org"
+TREASURER = "tom@example.org"
+RESIDENT = "ben@example.org"
+
+
+@dataclass(frozen=True, slots=True)
+class Seeded:
+    """What the seeded neighbourhood holds, by id, and the chair's API secrets."""
+
+    slug: str
+    people: dict[str, int]
+    pledge_id: int
+    round_id: int
+    application_id: int
+    levy_id: int
+    read_write_token: str
+    read_token: str
+
+    @property
+    def chair(self) -> int:
+        """The chair's user id."""
+        return self.people[CHAIR]
+
+
+def seed(app) -> Seeded:
+    """Load the demo neighbourhood through the real services (card signups need the Stripe emulator)."""
+    sessions = app.extensions["pledgebank.sessions"]
+    now = app.extensions["pledgebank.clock"].now()
+    with app.app_context():
+        with unit_of_work(sessions) as session:
+            people = demo.seed(session, at=now, currency="GBP")
+        demo.seed_pledges(app, people)
+        demo.seed_levies(app, people)
+        demo.seed_grants(app, people)
+    chair = people[CHAIR]
+    with unit_of_work(sessions) as session:
+        pledge_id = session.scalar(select(Pledge.id).where(Pledge.title == "Mend the playground fence"))
+        assert get_pledge(session, pledge_id).status == "open"
+        grant_round = session.scalars(select(GrantRound)).one()
+        draft = applications.create_application(
+            session,
+            actor_id=chair,
+            grant_round=grant_round,
+            now=now,
+            terms=ApplicationTerms(
+                "Hanging baskets",
+                "Six baskets on the lamp posts of Elm Park Road.",
+                6_000,
+                [("Baskets", 6_000)],
+            ),
+        )
+        levy_id = session.scalars(select(Levy.id)).one()
+        for secret, scope in ((READ_WRITE_SECRET, "read-write"), (READ_SECRET, "read")):
+            token, _ = create_api_token(session, user_id=chair, name=scope, scope=scope, now=now)
+            token.prefix, token.token_hash = secret[:12], hash_api_token(secret)
+        return Seeded(
+            slug=demo.DEMO_SLUG,
+            people=people,
+            pledge_id=pledge_id,
+            round_id=grant_round.id,
+            application_id=draft.id,
+            levy_id=levy_id,
+            read_write_token=READ_WRITE_SECRET,
+            read_token=READ_SECRET,
+        )
+
+
+@contextmanager
+def seeded_app(template: str, folder: Path, stripe_base: str) -> Iterator[tuple[object, Seeded]]:
+    """An app on its own seeded copy of the migrated database, for a whole module (the emulator emptied)."""
+    reset = urllib.request.Request(f"{stripe_base}/_config/data", method="DELETE")  # noqa: S310
+    urllib.request.urlopen(reset, timeout=5)  # noqa: S310 - our own local emulator
+    with database_copy(template, folder) as url:
+        app = create_app(
+            with_stripe(
+                {
+                    "DATABASE_URL": url,
+                    "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+                    "MAIL_OUTBOX": str(folder / "outbox"),
+                    "BASE_URL": "http://localhost",
+                    "CLOCK": Clock(frozen_at=START),
+                    "PASSWORD_HASH_TIME_COST": 1,
+                    "PASSWORD_HASH_MEMORY_KIB": 1024,
+                },
+                stripe_base,
+            )
+        )
+        try:
+            yield app, seed(app)
+        finally:
+            app.extensions["pledgebank.engine"].dispose()
+
+
+def row_counts(app) -> dict[str, int]:
+    """The number of rows in every table: a change anywhere shows as a difference."""
+    engine = app.extensions["pledgebank.engine"]
+    names = sorted(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        return {
+            name: connection.execute(select(func.count()).select_from(text(_quoted(name)))).scalar_one()
+            for name in names
+        }
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
