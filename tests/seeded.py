@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import select
 
 from pledgebank import create_app, demo
 from pledgebank.accounts.api_tokens import create_api_token
@@ -42,6 +42,7 @@ class Seeded:
     slug: str
     people: dict[str, int]
     pledge_id: int
+    minimum_pledge_id: int
     round_id: int
     application_id: int
     levy_id: int
@@ -68,6 +69,8 @@ def seed(app) -> Seeded:
     with unit_of_work(sessions) as session:
         pledge_id = session.scalar(select(Pledge.id).where(Pledge.title == "Mend the playground fence"))
         assert get_pledge(session, pledge_id).status == "open"
+        trees = select(Pledge.id).where(Pledge.title == "Plant twenty street trees")
+        minimum_pledge_id = session.scalar(trees)
         grant_round = session.scalars(select(GrantRound)).one()
         draft = applications.create_application(
             session,
@@ -89,6 +92,7 @@ def seed(app) -> Seeded:
             slug=demo.DEMO_SLUG,
             people=people,
             pledge_id=pledge_id,
+            minimum_pledge_id=minimum_pledge_id,
             round_id=grant_round.id,
             application_id=draft.id,
             levy_id=levy_id,
@@ -123,16 +127,7 @@ def seeded_app(template: str, folder: Path, stripe_base: str) -> Iterator[tuple[
             app.extensions["pledgebank.engine"].dispose()
 
 
-def row_counts(app) -> dict[str, int]:
-    """The number of rows in every table: a change anywhere shows as a difference."""
-    engine = app.extensions["pledgebank.engine"]
-    names = sorted(inspect(engine).get_table_names())
-    with engine.connect() as connection:
-        return {
-            name: connection.execute(select(func.count()).select_from(text(_quoted(name)))).scalar_one()
-            for name in names
-        }
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def openapi_document() -> dict:
+    """The OpenAPI document as the app publishes it (building it needs no database)."""
+    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "openapi-document-only-" * 3})
+    return app.extensions["pledgebank.api"].spec.to_dict()

@@ -13,8 +13,7 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from pledgebank import create_app
-from tests.seeded import READ_WRITE_SECRET, Seeded, seeded_app
+from tests.seeded import READ_WRITE_SECRET, Seeded, openapi_document, seeded_app
 
 pytestmark = pytest.mark.fuzz
 
@@ -48,12 +47,6 @@ class _SeededApp:
 TARGET = _SeededApp()
 
 
-def _document() -> dict:
-    """The OpenAPI document as the app publishes it (building it needs no database)."""
-    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "openapi-document-only-" * 3})
-    return app.extensions["pledgebank.api"].spec.to_dict()
-
-
 def _schema(checks: tuple[str, ...], *, fuzzing: bool, unexpected_methods: bool) -> schemathesis.BaseSchema:
     coverage: dict = {"enabled": True}
     if not unexpected_methods:
@@ -85,7 +78,7 @@ def _schema(checks: tuple[str, ...], *, fuzzing: bool, unexpected_methods: bool)
     return loaded
 
 
-DOCUMENT = _document()
+DOCUMENT = openapi_document()
 contract = _schema(CONTRACT_CHECKS, fuzzing=True, unexpected_methods=False)
 methods = _schema(METHOD_CHECKS, fuzzing=False, unexpected_methods=True)
 
