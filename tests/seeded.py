@@ -4,6 +4,9 @@ with applications at every stage) plus a draft application and API tokens of the
 
 from __future__ import annotations
 
+import itertools
+import os
+import shutil
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,13 +27,14 @@ from pledgebank.levies.models import Levy
 from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.services import get_pledge
 from tests.conftest import START
-from tests.integration.ledger.ledger_sql import database_copy
+from tests.integration.ledger.ledger_sql import PG_ADMIN_URL, admin, pg_url
 from tests.support import with_stripe
 
 # Fixed secrets, so that a probe built before the app exists can already carry them.
 READ_WRITE_SECRET = API_TOKEN_PREFIX + "seeded-chair-read-write-0123456789abcdef"
 READ_SECRET = API_TOKEN_PREFIX + "seeded-chair-read-only-0123456789abcdef"
 CHAIR = "priya@example.org"
+_copies = itertools.count(1)
 TREASURER = "tom@example.org"
 RESIDENT = "ben@example.org"
 
@@ -101,30 +105,79 @@ def seed(app) -> Seeded:
         )
 
 
-@contextmanager
-def seeded_app(template: str, folder: Path, stripe_base: str) -> Iterator[tuple[object, Seeded]]:
-    """An app on its own seeded copy of the migrated database, for a whole module (the emulator emptied)."""
-    reset = urllib.request.Request(f"{stripe_base}/_config/data", method="DELETE")  # noqa: S310
-    urllib.request.urlopen(reset, timeout=5)  # noqa: S310 - our own local emulator
-    with database_copy(template, folder) as url:
+class SeededCopies:
+    """The seeded neighbourhood, made once, and fresh copies of it on demand."""
+
+    def __init__(self, template: str, folder: Path, stripe_base: str, **settings) -> None:
+        reset = urllib.request.Request(f"{stripe_base}/_config/data", method="DELETE")  # noqa: S310
+        urllib.request.urlopen(reset, timeout=5)  # noqa: S310 - our own local emulator
+        self.folder, self.stripe_base, self.settings = folder, stripe_base, settings
+        self._databases: list[str] = []
+        self._apps: list = []
+        self._source = self._copy(template)
+        app = self._app_on(self._source)
+        self.seeded = seed(app)
+        # Closing every connection also folds SQLite's write-ahead log into the file that gets copied.
+        app.extensions["pledgebank.engine"].dispose()
+
+    def _copy(self, source: str) -> str:
+        number = next(_copies)
+        if PG_ADMIN_URL:
+            name = f"pbt_seeded_{os.getpid()}_{number}"
+            admin(f"CREATE DATABASE {name} TEMPLATE {source}")
+            self._databases.append(name)
+            return name
+        path = self.folder / f"seeded-{number}.sqlite3"
+        shutil.copyfile(source, path)
+        return str(path)
+
+    def _app_on(self, database: str):
+        url = pg_url(database) if PG_ADMIN_URL else f"sqlite:///{database}"
         app = create_app(
             with_stripe(
                 {
                     "DATABASE_URL": url,
                     "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-                    "MAIL_OUTBOX": str(folder / "outbox"),
+                    "MAIL_OUTBOX": str(self.folder / "outbox"),
                     "BASE_URL": "http://localhost",
                     "CLOCK": Clock(frozen_at=START),
                     "PASSWORD_HASH_TIME_COST": 1,
                     "PASSWORD_HASH_MEMORY_KIB": 1024,
+                    **self.settings,
                 },
-                stripe_base,
+                self.stripe_base,
             )
         )
-        try:
-            yield app, seed(app)
-        finally:
+        self._apps.append(app)
+        return app
+
+    def app(self):
+        """An app on a fresh copy of the seeded database."""
+        return self._app_on(self._copy(self._source))
+
+    def close(self) -> None:
+        """Close every app and drop the copies."""
+        for app in self._apps:
             app.extensions["pledgebank.engine"].dispose()
+        for name in reversed(self._databases):
+            admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def seeded_copies(template: str, folder: Path, stripe_base: str, **settings) -> Iterator[SeededCopies]:
+    """Seeded copies for a whole module, dropped at its end."""
+    copies = SeededCopies(template, folder, stripe_base, **settings)
+    try:
+        yield copies
+    finally:
+        copies.close()
+
+
+@contextmanager
+def seeded_app(template: str, folder: Path, stripe_base: str, **settings) -> Iterator[tuple[object, Seeded]]:
+    """An app on its own seeded copy of the migrated database, for a whole module."""
+    with seeded_copies(template, folder, stripe_base, **settings) as copies:
+        yield copies.app(), copies.seeded
 
 
 def openapi_document() -> dict:
