@@ -54,6 +54,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.fixture(scope="session")
+def hledger() -> str:
+    """The `hledger` command's path; its tests are skipped (or failed, in CI) when it is not installed."""
+    found = shutil.which("hledger")
+    if found is None:
+        reason = "needs the hledger command line (apt-get install hledger)"
+        if os.environ.get("PLEDGEBANK_REQUIRE_HLEDGER") == "1":
+            pytest.fail(f"PLEDGEBANK_REQUIRE_HLEDGER=1 but this test {reason}", pytrace=False)
+        pytest.skip(reason)
+    return found
+
+
 def _admin_engine():
     return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
 
