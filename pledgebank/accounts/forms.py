@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from pledgebank.accounts.services import MAX_PASSWORD, MIN_PASSWORD
+from pledgebank.web.form_base import Form
 
 _EMAIL = [
     DataRequired("Enter your email address."),
@@ -20,7 +20,7 @@ _NEW_PASSWORD = [
 ]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """New account."""
 
     email = EmailField("Email address", validators=_EMAIL)
@@ -41,7 +41,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Sign in."""
 
     email = EmailField("Email address", validators=_EMAIL)
@@ -49,13 +49,13 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me signed in on this device")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     """Ask for a reset link."""
 
     email = EmailField("Email address", validators=_EMAIL)
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     """Choose a new password from a reset link."""
 
     password = PasswordField("New password", validators=_NEW_PASSWORD)
@@ -68,7 +68,7 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """Change password while signed in."""
 
     current_password = PasswordField(
@@ -84,7 +84,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(Form):
     """Create a personal API token."""
 
     name = StringField(
@@ -100,5 +100,5 @@ class ApiTokenForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only the CSRF token (buttons that POST)."""

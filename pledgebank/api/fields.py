@@ -24,6 +24,15 @@ SLUG_LENGTH = 40
 _YEARS = f"Between {FIRST_DATE.isoformat()} and {LAST_DATE.isoformat()}."
 
 
+class Integer(ma.fields.Integer):
+    """marshmallow's Integer, reading text only in ASCII digits (int() also reads other scripts' digits)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, str) and not value.isascii():
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def _describe(metadata: dict[str, Any] | None, sentence: str) -> dict[str, Any]:
     metadata = dict(metadata or {})
     metadata["description"] = (
@@ -34,7 +43,7 @@ def _describe(metadata: dict[str, Any] | None, sentence: str) -> dict[str, Any]:
 
 def money(*, metadata: dict[str, Any] | None = None, **kwargs: Any) -> ma.fields.Integer:
     """An amount in minor units, from 1 to MAX_MONEY."""
-    return ma.fields.Integer(
+    return Integer(
         strict=True,
         validate=ma.validate.Range(1, MAX_MONEY, error="Give an amount from {min} to {max} minor units."),
         metadata=metadata or {"description": MINOR},
@@ -44,7 +53,7 @@ def money(*, metadata: dict[str, Any] | None = None, **kwargs: Any) -> ma.fields
 
 def count(*, minimum: int = 1, maximum: int = MAX_COUNT, **kwargs: Any) -> ma.fields.Integer:
     """A whole number from minimum to maximum."""
-    return ma.fields.Integer(
+    return Integer(
         strict=True,
         validate=ma.validate.Range(minimum, maximum, error="Give a whole number from {min} to {max}."),
         **kwargs,
@@ -53,8 +62,15 @@ def count(*, minimum: int = 1, maximum: int = MAX_COUNT, **kwargs: Any) -> ma.fi
 
 def page(**kwargs: Any) -> ma.fields.Integer:
     """A page number from 1 to MAX_PAGE."""
-    return ma.fields.Integer(
+    return Integer(
         validate=ma.validate.Range(1, MAX_PAGE, error="Give a page from {min} to {max}."), **kwargs
+    )
+
+
+def query_count(maximum: int, **kwargs: Any) -> ma.fields.Integer:
+    """A number of results to return, from 1 to maximum."""
+    return Integer(
+        validate=ma.validate.Range(1, maximum, error="Give a whole number from {min} to {max}."), **kwargs
     )
 
 

@@ -11,7 +11,7 @@ class PageArgsSchema(ma.Schema):
     """Paging parameters."""
 
     page = fields.page(load_default=1)
-    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
+    per_page = fields.query_count(500, load_default=50)
 
 
 class PostingSchema(ma.Schema):

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from pledgebank.inputs import InputError, check_date
+from pledgebank.web.form_base import Form
 
 FORMAT_CHOICES = [
     SelectChoice("csv", "CSV: one row per posting, for spreadsheets"),
@@ -35,12 +36,12 @@ def _in_years(form: FlaskForm, field: DateField) -> None:
             raise ValidationError(error.message) from None
 
 
-class _GetForm(FlaskForm):
+class _GetForm(Form):
     class Meta:
         csrf = False
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     """What to export: a format, optionally one fund and a range of dates."""
 
     format = RadioField("Format", choices=FORMAT_CHOICES, validators=[DataRequired("Choose a format.")])

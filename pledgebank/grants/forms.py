@@ -5,18 +5,18 @@ The app-wide CSRF protection checks every POST before a view runs, so the forms 
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from pledgebank.inputs import MAX_LINES
 from pledgebank.pledges.forms import form_count, form_date, form_money
+from pledgebank.web.form_base import Form
 
 MONEY_INPUT = {"inputmode": "decimal", "spellcheck": "false"}
 
 
-class GrantForm(FlaskForm):
+class GrantForm(Form):
     """A form that parses money and dates into `parsed`, by field name (without any prefix)."""
 
     class Meta:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -16,11 +15,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from pledgebank.levies.bands import Band
 from pledgebank.pledges.forms import form_count, form_date, form_money
+from pledgebank.web.form_base import Form
 
 BAND_CHOICES = [SelectChoice(band.value, f"Band {band.value}") for band in Band]
 
 
-class _Form(FlaskForm):
+class _Form(Form):
     class Meta:
         csrf = False
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, ValidationError
@@ -10,9 +9,10 @@ from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optiona
 from pledgebank.errors import InvalidInput
 from pledgebank.neighbourhoods.roles import GRANTABLE
 from pledgebank.neighbourhoods.services import normalise_district
+from pledgebank.web.form_base import Form
 
 
-class NeighbourhoodForm(FlaskForm):
+class NeighbourhoodForm(Form):
     """Create a neighbourhood."""
 
     name = StringField(
@@ -35,7 +35,7 @@ class NeighbourhoodForm(FlaskForm):
             raise ValidationError(error.message) from None
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     """Give or take a role."""
 
     role = SelectField(
@@ -46,7 +46,7 @@ class RoleForm(FlaskForm):
     change = HiddenField(validators=[AnyOf(["grant", "revoke"], "Choose give or take.")])
 
 
-class RemoveMemberForm(FlaskForm):
+class RemoveMemberForm(Form):
     """Remove a member, with a reason for the audit log."""
 
     reason = StringField(
@@ -54,14 +54,14 @@ class RemoveMemberForm(FlaskForm):
     )
 
 
-class FundForm(FlaskForm):
+class FundForm(Form):
     """Add a fund."""
 
     name = StringField("Fund name", validators=[DataRequired("Give the fund a name."), Length(min=3, max=80)])
     description = TextAreaField("What the fund is for", validators=[Optional(), Length(max=1000)])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """The neighbourhood's description and pledge settings (chair)."""
 
     description = TextAreaField("What the neighbourhood is about", validators=[Optional(), Length(max=2000)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from pledgebank.api import fields
 from pledgebank.errors import InvalidInput
 from pledgebank.neighbourhoods.services import normalise_district
 
@@ -16,7 +17,7 @@ class NeighbourhoodQuerySchema(ma.Schema):
         validate=ma.validate.Length(max=100),
         metadata={"description": "Words of the name, or a postcode district such as SE15"},
     )
-    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=100))
+    limit = fields.query_count(100, load_default=50)
 
 
 class NeighbourhoodCreateSchema(ma.Schema):

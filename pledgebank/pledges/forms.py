@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -19,11 +18,12 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from pledgebank import inputs
 from pledgebank.inputs import InputError
 from pledgebank.payments.gateway import TEST_CARD_LABELS
+from pledgebank.web.form_base import Form
 
 _CLOCK_TIME = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
 
 
-class _Form(FlaskForm):
+class _Form(Form):
     class Meta:
         csrf = False
 

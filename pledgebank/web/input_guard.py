@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import parse_qsl
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask.wrappers import Request
 from werkzeug.exceptions import BadRequest
@@ -62,7 +63,13 @@ class GuardedJSONProvider(DefaultJSONProvider):
 
 
 class GuardedRequest(Request):
-    """Flask's request, saying in words why a JSON body could not be read."""
+    """Flask's request, keeping a form body's raw bytes for the guard, and saying in words why a JSON body
+    could not be read."""
+
+    def _load_form_data(self) -> None:
+        if self.mimetype == "application/x-www-form-urlencoded":
+            self.get_data(cache=True)  # parsed from this copy too, so the guard sees the bytes as sent
+        super()._load_form_data()
 
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         """A 400 naming the problem (415 when the body is not JSON at all, as Flask does)."""
@@ -137,20 +144,64 @@ class BadHeader(DomainError):
     """A request header that no client following HTTP sends."""
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+INVALID_TEXT = "Text must be valid Unicode: it holds a NUL character or bytes that are not UTF-8."
+
+
+def _decoded_pairs(raw: bytes) -> list[tuple[str, str]]:
+    """The name/value pairs of a query string or form body, bytes that are not UTF-8 kept visible.
+
+    Werkzeug keeps such bytes as literal "%ED%A0%80" text, which would be stored as if typed; decoded with
+    surrogateescape they become lone surrogates, which the text check refuses.
+    """
+    text = raw.decode("utf-8", "surrogateescape")
+    return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="surrogateescape")
+
+
+def _form_pairs() -> list[tuple[str, str]]:
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return _decoded_pairs(request.get_data(cache=True))
+    files = [(key, upload.filename or "") for key, upload in request.files.items(multi=True)]
+    return [*request.form.items(multi=True), *files]
+
+
 def guard_request() -> None:
     """Refuse, before the view runs, text no field accepts and JSON nested too deeply.
 
-    (Ids in the path are bounded by the URL converter, pledgebank.web.converters.)"""
+    A form's values are not refused here but beside their fields, by the form (pledgebank.web.form_base);
+    a request that still holds such text cannot commit (refuse_unshown_text). Ids in the path are bounded by
+    the URL converter (pledgebank.web.converters).
+    """
     if NUL in request.path:
         raise NotFound()
     _refuse_bad_text(((name, value) for name, value in request.headers.items() if NUL in value), BadHeader)
-    _refuse_bad_text(_pairs(request.args.items(multi=True)))
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        _refuse_bad_text(_pairs(request.form.items(multi=True)))
-        names = ((key, upload.filename or "") for key, upload in request.files.items(multi=True))
-        _refuse_bad_text(_pairs(names))
+    _refuse_bad_text(_pairs(iter(_decoded_pairs(request.query_string))))
+    if request.mimetype in FORM_TYPES:
+        pairs = _form_pairs()
+        _refuse_bad_text((name, name) for name, _value in pairs)  # a name has no field to show it beside
+        g.refused_fields = _bad_text_fields(pairs)
     elif request.is_json and not _reads_own_body() and request.get_data(cache=True):
         _refuse_bad_text(_strings(request.get_json()))
+
+
+def _bad_text_fields(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    try:
+        _refuse_bad_text(iter(pairs))
+    except InvalidInput as error:
+        return error.fields
+    return {}
+
+
+def refused_fields() -> dict[str, list[str]]:
+    """The submitted form's fields whose text no field accepts, with the reason, by field name."""
+    return g.get("refused_fields") or {}
+
+
+def refuse_unshown_text() -> None:
+    """Raise InvalidInput if the request's form holds text no field accepts (called before committing)."""
+    fields = refused_fields()
+    if fields:
+        raise InvalidInput(INVALID_TEXT, fields=fields)
 
 
 def uploaded_text(data: bytes, *, field: str, kind: str = "plain text") -> str:

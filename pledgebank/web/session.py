@@ -10,6 +10,7 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgebank.clock import Clock
+from pledgebank.web.input_guard import refuse_unshown_text
 
 
 def db_session() -> Session:
@@ -22,7 +23,11 @@ def db_session() -> Session:
 
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """The unit of work of an entry point: commit if the block succeeds, roll back if it raises."""
+    """The unit of work of an entry point: commit if the block succeeds, roll back if it raises.
+
+    A request whose form holds text no field accepts (a NUL, bytes that are not UTF-8) writes nothing.
+    """
+    refuse_unshown_text()
     session = db_session()
     try:
         yield session
