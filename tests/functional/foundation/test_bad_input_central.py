@@ -115,10 +115,12 @@ def test_nul_in_a_query_string_or_header_is_refused(app, sessions, headers):
 def test_a_form_field_with_nul_is_refused_on_an_html_page(app, sessions):
     client = WebClient(app.test_client())
     response = client.post(
-        "/signup", {"email": "a@example.org", "display_name": "A\x00", "password": "x" * 12}
+        "/register",
+        {"email": "a@example.org", "display_name": "A\x00", "password": "x" * 12, "confirm": "x" * 12},
     )
     assert response.status_code == 422
-    assert "NUL" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert 'id="display_name-error"' in page and "NUL" in page
 
 
 @pytest.mark.parametrize(
