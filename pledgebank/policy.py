@@ -40,6 +40,8 @@ class Action(StrEnum):
     REVIEW_GRANTS = "review_grants"
     DECIDE_GRANTS = "decide_grants"
     APPROVE_GRANT_PAYMENT = "approve_grant_payment"
+    CREATE_ENDOWMENT_FUND = "create_endowment_fund"
+    CLOSE_YEAR = "close_year"
 
 
 EVERYONE = "everyone"
@@ -72,6 +74,18 @@ RULES: dict[Action, frozenset[str]] = {
     # The chair, or a member the chair names for one application (checked by the grants decisions).
     Action.DECIDE_GRANTS: frozenset({Role.CHAIR}),
     Action.APPROVE_GRANT_PAYMENT: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    # Capital kept for good binds the group for ever: the chair decides, not any committee member.
+    Action.CREATE_ENDOWMENT_FUND: frozenset({Role.CHAIR}),
+    Action.CLOSE_YEAR: frozenset({Role.TREASURER, Role.CHAIR}),
+}
+
+# Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the
+# neighbourhood; the committee sets money aside (designated) and records money given for a purpose
+# (restricted).
+FUND_CREATION: dict[str, Action] = {
+    "designated": Action.MANAGE_FUNDS,
+    "restricted": Action.MANAGE_FUNDS,
+    "endowment": Action.CREATE_ENDOWMENT_FUND,
 }
 
 

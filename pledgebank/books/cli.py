@@ -1,15 +1,23 @@
-"""`pledgebank ledger ...`: checking the books from the command line."""
+"""`pledgebank ledger ...`: checking the books and closing a financial year from the command line."""
 
 from __future__ import annotations
 
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from pledgebank.accounts.models import User
+from pledgebank.books.closing import close_year, preview_close
+from pledgebank.books.services import book_by_slug
 from pledgebank.books.verify import check_books
+from pledgebank.clock import local_date
+from pledgebank.errors import DomainError
 from pledgebank.ledger.canonical import to_hex
-from pledgebank.web.session import db_session
+from pledgebank.ledger.money import Money
+from pledgebank.web.session import db_session, now, transaction
 
 
 @click.group()
@@ -46,3 +54,41 @@ def verify(slug: str | None) -> None:
             click.echo(f"      also: {problem.message}")
     click.echo(f"{len(checks)} book(s) checked, {failed} failed")
     sys.exit(1 if failed else 0)
+
+
+@ledger.command("close-year")
+@click.option("--book", "slug", required=True, help="The book's slug.")
+@click.option(
+    "--through", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="The year's last day."
+)
+@click.option("--by", "email", required=True, help="Email of the chair or treasurer closing the year.")
+@with_appcontext
+def close_year_command(slug: str, through, email: str) -> None:
+    """Close the books through a date: move each fund's income and expenses into its balance, then lock."""
+    day = through.date()
+    try:
+        with transaction() as session:
+            user_id = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+            if user_id is None:
+                raise click.UsageError(f"there is no user with the email {email!r}")
+            book = book_by_slug(session, slug)
+            preview = preview_close(session, book=book, through=day)
+            moment = now()
+            period = close_year(
+                session,
+                actor_id=user_id,
+                book=book,
+                through=day,
+                now=moment,
+                today=local_date(moment, current_app.config["TIMEZONE"]),
+            )
+    except DomainError as error:
+        click.echo(f"not closed: {error.message}", err=True)
+        sys.exit(1)
+    for line in preview.funds:
+        surplus = Money(line.surplus, preview.currency).major_str()
+        click.echo(f"{line.slug}: {surplus} {preview.currency} moved to its fund balance")
+    posted = (
+        "no closing transaction (nothing to move)" if period.transaction_id is None else "closing transaction"
+    )
+    click.echo(f"closed {slug} through {day.isoformat()}: {posted}")

@@ -164,3 +164,22 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClosedPeriod(Base):
+    """A financial year the chair or treasurer has closed: nothing may be posted on or before closed_through.
+
+    The database refuses a ledger transaction dated inside a closed period, refuses any change to these rows
+    (a closed year is never reopened), and accepts a new close only after the book's latest one.
+    """
+
+    __tablename__ = "closed_periods"
+    __table_args__ = (UniqueConstraint("book_id", "closed_through"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("books.id"))
+    closed_through: Mapped[date] = mapped_column(Date)
+    # The closing transaction; None when the year had no income or expenses to close.
+    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime)

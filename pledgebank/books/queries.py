@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
+from pledgebank.books.models import Book, ClosedPeriod, LedgerAccount, LedgerPosting, LedgerTransaction
 from pledgebank.ledger.canonical import to_hex
 from pledgebank.neighbourhoods.models import Fund
 
@@ -116,16 +116,39 @@ def account_balances(session: Session, book: Book) -> list[LedgerAccount]:
 
 
 def fund_balances(session: Session, book: Book) -> list[FundBalance]:
-    """Per fund: income received, expenses (grants, fees), and the net."""
+    """Per fund, over its whole life: income received (and balances brought in), expenses, and the net.
+
+    Year-end closes move income and expenses into the fund's balance account; what they moved is added
+    back, so the figures read the same before and after a close and the net is the fund's balance.
+    """
     rows = session.execute(
-        select(Fund.slug, Fund.name, LedgerAccount.type, func.sum(LedgerAccount.balance))
+        select(Fund.slug, Fund.name, LedgerAccount.id, LedgerAccount.type, LedgerAccount.balance)
         .join(LedgerAccount, LedgerAccount.fund_id == Fund.id)
         .where(LedgerAccount.book_id == book.id)
-        .group_by(Fund.id, Fund.slug, Fund.name, LedgerAccount.type)
-        .order_by(Fund.id)
+        .order_by(Fund.id, LedgerAccount.id)
     ).all()
+    closed = closing_amounts(session, [row.id for row in rows])
     totals: dict[tuple[str, str], dict[str, int]] = {}
-    for slug, name, account_type, balance in rows:
-        totals.setdefault((slug, name), {"income": 0, "expense": 0})[account_type] = int(balance or 0)
-    # Income accounts are credit-normal (negative balances); expenses debit-normal.
-    return [FundBalance(slug, name, -t["income"], t["expense"]) for (slug, name), t in totals.items()]
+    for slug, name, account_id, account_type, balance in rows:
+        fund = totals.setdefault((slug, name), {"income": 0, "expense": 0})
+        value = int(balance or 0) - closed.get(account_id, 0)
+        # Income and fund balances are credit-normal (negative balances); expenses debit-normal.
+        if account_type == "expense":
+            fund["expense"] += value
+        else:
+            fund["income"] -= value
+    return [FundBalance(slug, name, t["income"], t["expense"]) for (slug, name), t in totals.items()]
+
+
+def closing_amounts(session: Session, account_ids: list[int]) -> dict[int, int]:
+    """Per account, the sum of what year-end closes posted to it (to tell a fund's lifetime figures)."""
+    if not account_ids:
+        return {}
+    # From the few closed periods to their transactions' postings: no scan of the whole ledger.
+    rows = session.execute(
+        select(LedgerPosting.account_id, func.sum(LedgerPosting.amount))
+        .join(ClosedPeriod, ClosedPeriod.transaction_id == LedgerPosting.transaction_id)
+        .where(LedgerPosting.account_id.in_(account_ids))
+        .group_by(LedgerPosting.account_id)
+    )
+    return {account_id: int(total or 0) for account_id, total in rows}

@@ -6,19 +6,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pledgebank.books.models import (
     Book,
     ChainHead,
+    ClosedPeriod,
     LedgerAccount,
     LedgerPosting,
     LedgerSeal,
     LedgerTransaction,
 )
-from pledgebank.errors import Conflict, DomainError, NotFound
+from pledgebank.errors import Conflict, DomainError, InvalidInput, NotFound
 from pledgebank.ledger import canonical, chart, rules
 from pledgebank.ledger.entries import JournalEntry, Posting
 from pledgebank.ledger.money import Money
@@ -44,6 +45,22 @@ class AlreadyReversed(Conflict):
 
     code = "already_reversed"
     default_message = "That transaction has already been reversed."
+
+
+class PeriodClosed(InvalidInput):
+    """The date falls in a financial year that has been closed; nothing more may be posted there."""
+
+    code = "period_closed"
+    default_message = "That date is in a closed financial year."
+
+    @classmethod
+    def on(cls, day: date, closed_through: date, field: str = "effective_date") -> PeriodClosed:
+        """The error for `day`, placed beside the form or JSON field that gave it."""
+        message = (
+            f"The books are closed up to {closed_through:%-d %B %Y}, so nothing can be dated "
+            f"{day:%-d %B %Y}. Use a later date."
+        )
+        return cls(message, fields={field: [message]})
 
 
 class UnknownAccount(DomainError):
@@ -115,11 +132,26 @@ def book_by_slug(session: Session, slug: str) -> Book:
     return book
 
 
+def closed_through(session: Session, book_id: int) -> date | None:
+    """The last day of the book's latest closed period, or None while no year has been closed."""
+    return session.scalar(
+        select(func.max(ClosedPeriod.closed_through)).where(ClosedPeriod.book_id == book_id)
+    )
+
+
+def check_open(session: Session, book: Book, day: date, *, field: str = "effective_date") -> None:
+    """Raise PeriodClosed, naming `field`, if `day` is on or before the book's latest close."""
+    closed = closed_through(session, book.id)
+    if closed is not None and day <= closed:
+        raise PeriodClosed.on(day, closed, field)
+
+
 def post(session: Session, *, book: Book, entry: JournalEntry, now: datetime) -> Posted:
     """Seal entry as the book's next transaction, or return the one already posted under its key.
 
     Raises IdempotencyConflict when the key was used for a different entry, InsufficientFunds when a guarded
-    account would go below zero, AlreadyReversed when the reversed transaction was reversed before.
+    account would go below zero, AlreadyReversed when the reversed transaction was reversed before,
+    PeriodClosed when the entry is dated inside a closed financial year (the database refuses it too).
     """
     # Writers on one book take turns on the chain head row; this is what keeps the sequence gapless.
     head = session.execute(
@@ -133,6 +165,8 @@ def post(session: Session, *, book: Book, entry: JournalEntry, now: datetime) ->
         ):
             raise IdempotencyConflict()
         return Posted(existing, created=False)
+    # Read under the chain-head lock, which a year-end close holds too, so the close cannot slip past.
+    check_open(session, book, entry.effective_date)
     accounts = _accounts_for(session, book, entry)
     # A second reversal is AlreadyReversed whatever the balances would allow.
     reverses_id = _reversed_id(session, book, entry)
@@ -177,6 +211,8 @@ def post(session: Session, *, book: Book, entry: JournalEntry, now: datetime) ->
     except IntegrityError as exc:
         if "guard" in str(exc.orig):
             raise InsufficientFunds() from exc
+        if "the period is closed" in str(exc.orig):
+            raise PeriodClosed() from exc
         raise
     for account in accounts.values():
         session.expire(account, ["balance"])

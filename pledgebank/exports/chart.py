@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
+from pledgebank.ledger.kinds import YEAR_CLOSED
 from pledgebank.neighbourhoods.models import Fund
 
 WIDTH = 720
@@ -114,6 +115,7 @@ def fund_flows(session: Session, book: Book, *, today: date, months: int = 12) -
         .where(
             a.book_id == book.id,
             a.fund_id.is_not(None),
+            t.kind != YEAR_CLOSED,  # a close moves a year's result between a fund's accounts: no flow
             t.effective_date >= starts[0],
             t.effective_date <= today,
         )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from pledgebank.books.models import Book, LedgerPosting, LedgerTransaction
 from pledgebank.exports.reader import AccountInfo, accounts_of
 from pledgebank.ledger.chart import INCOME_SOURCES
+from pledgebank.ledger.kinds import YEAR_CLOSED
 from pledgebank.neighbourhoods.models import Fund
 
 LABELS = {
@@ -65,11 +66,22 @@ class TrialBalance:
 
 
 def _sums(
-    session: Session, book: Book, *, since: date | None = None, until: date | None = None
+    session: Session,
+    book: Book,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    movements_only: bool = False,
 ) -> dict[int, int]:
-    """Per account id, the sum of postings dated from `since` through `until` (either may be open)."""
+    """Per account id, the sum of postings dated from `since` through `until` (either may be open).
+
+    With `movements_only`, year-end closing entries are left out: they move a year's result into the funds'
+    balances and are neither receipts nor payments.
+    """
     t, p = LedgerTransaction, LedgerPosting
     conditions = [t.book_id == book.id]
+    if movements_only:
+        conditions.append(t.kind != YEAR_CLOSED)
     if since is not None:
         conditions.append(t.effective_date >= since)
     if until is not None:
@@ -162,7 +174,7 @@ def _rows(accounts: list[AccountInfo], sums: dict[int, int], kind: str, order: t
 def receipts_and_payments(session: Session, book: Book, *, start: date, end: date) -> ReceiptsAndPayments:
     """Receipts and payments per fund between two dates, with each fund's money before and after."""
     accounts = list(accounts_of(session, book))
-    during = _sums(session, book, since=start, until=end)
+    during = _sums(session, book, since=start, until=end, movements_only=True)
     before = _sums(session, book, until=start - timedelta(days=1))
     after = _sums(session, book, until=end)
     funds = [
@@ -175,7 +187,8 @@ def receipts_and_payments(session: Session, book: Book, *, start: date, end: dat
     ]
 
     def held(sums: dict[int, int]) -> dict[str, int]:
-        # A fund's money is its income less its expenses: minus the signed sum of its accounts.
+        # A fund's money is its income less its expenses plus its fund balance: minus the signed sum of its
+        # accounts, so a year-end close (which moves money between them) leaves it unchanged.
         totals = {slug: 0 for slug, _name in funds}
         for account in accounts:
             if account.fund is not None:

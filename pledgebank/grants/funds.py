@@ -1,7 +1,10 @@
 """Each fund's money, read from the ledger: received, committed to awards, paid out, available; and the lock
 that makes "an award never exceeds the fund's available money" hold under concurrency.
 
-A fund's available money is its income minus its expenses (grants count as spent when awarded). Every award
+A fund's money is its income minus its expenses (grants count as spent when awarded), plus what earlier years
+closed into its fund balance; the figures shown are over the fund's whole life, whatever years were closed.
+Only money a grant round may spend is available: an endowment's and a restricted fund's (unless it was given
+for grants) are held for their purpose and count as available for nothing. Every award
 takes the fund's row lock (SELECT ... FOR UPDATE on funds) before reading the fund's account balances, which
 the ledger maintains in ledger_accounts.balance, so awards against one fund take turns and each sees the
 balances every earlier award left. The balances are read again after posting, under the book's chain-head
@@ -16,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgebank.books.models import LedgerAccount
+from pledgebank.books.queries import closing_amounts
 from pledgebank.books.services import InsufficientFunds
 from pledgebank.grants.models import GrantApplication, GrantRound
 from pledgebank.grants.states import COMMITTED
@@ -25,7 +29,7 @@ from pledgebank.neighbourhoods.models import Fund
 
 @dataclass(frozen=True, slots=True)
 class FundMoney:
-    """One fund's money in minor units; received = available + committed + paid out + fees."""
+    """One fund's money in minor units; received = available + held + committed + paid out + fees."""
 
     slug: str
     name: str
@@ -34,6 +38,8 @@ class FundMoney:
     paid_out: int
     fees: int
     available: int
+    fund_type: str = "unrestricted"
+    held: int = 0  # kept for the fund's purpose, which grants may not spend
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +61,21 @@ def lock_fund(session: Session, fund_id: int) -> None:
 
 def _ledger(session: Session, fund_ids: list[int]) -> dict[int, _Ledger]:
     rows = session.execute(
-        select(LedgerAccount.fund_id, LedgerAccount.type, LedgerAccount.code, func.sum(LedgerAccount.balance))
-        .where(LedgerAccount.fund_id.in_(fund_ids))
-        .group_by(LedgerAccount.fund_id, LedgerAccount.type, LedgerAccount.code)
+        select(
+            LedgerAccount.id,
+            LedgerAccount.fund_id,
+            LedgerAccount.type,
+            LedgerAccount.code,
+            LedgerAccount.balance,
+        ).where(LedgerAccount.fund_id.in_(fund_ids))
     ).all()
+    # Year-end closes move income and expenses into the fund balance; add them back for lifetime figures.
+    closed = closing_amounts(session, [row.id for row in rows])
     sums: dict[int, dict[str, int]] = {fund_id: {"income": 0, "grants": 0, "fees": 0} for fund_id in fund_ids}
-    for fund_id, account_type, code, balance in rows:
-        value = int(balance or 0)
-        if account_type == AccountType.INCOME:
-            sums[fund_id]["income"] -= value  # income is credit-normal: its balance is negative
+    for account_id, fund_id, account_type, code, balance in rows:
+        value = int(balance or 0) - closed.get(account_id, 0)
+        if account_type in (AccountType.INCOME, AccountType.EQUITY):
+            sums[fund_id]["income"] -= value  # credit-normal: a balance brought in counts as received
         elif code.endswith(":grants"):
             sums[fund_id]["grants"] += value
         else:
@@ -72,13 +84,19 @@ def _ledger(session: Session, fund_ids: list[int]) -> dict[int, _Ledger]:
 
 
 def available(session: Session, fund_id: int) -> int:
-    """The fund's income minus its expenses, from the maintained balances (read fresh from the database)."""
+    """What grant rounds may still award from the fund (read fresh from the database).
+
+    The fund's money, or nothing for a fund whose terms do not allow grants.
+    """
+    fund = session.get(Fund, fund_id)
+    if fund is None or not fund.can_fund_grants:
+        return 0
     return _ledger(session, [fund_id])[fund_id].available
 
 
 def check_not_overdrawn(session: Session, fund: Fund) -> None:
-    """Raise InsufficientFunds if the fund's expenses exceed its income (rolls the unit of work back)."""
-    if available(session, fund.id) < 0:
+    """Raise InsufficientFunds if the fund's expenses exceed its money (rolls the unit of work back)."""
+    if _ledger(session, [fund.id])[fund.id].available < 0:
         raise InsufficientFunds(f"{fund.name} does not have that much money available.")
 
 
@@ -108,6 +126,7 @@ def fund_money(session: Session, neighbourhood_id: int) -> list[FundMoney]:
     result = []
     for fund in funds:
         books, owed = ledger[fund.id], committed.get(fund.id, 0)
+        spendable = fund.can_fund_grants
         result.append(
             FundMoney(
                 slug=fund.slug,
@@ -116,7 +135,9 @@ def fund_money(session: Session, neighbourhood_id: int) -> list[FundMoney]:
                 committed=owed,
                 paid_out=books.grants - owed,  # awards less those unpaid, less unspent money returned
                 fees=books.fees,
-                available=books.available,
+                available=books.available if spendable else 0,
+                fund_type=fund.fund_type,
+                held=0 if spendable else books.available,
             )
         )
     return result

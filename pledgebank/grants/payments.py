@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pledgebank.books.audit import record_event
-from pledgebank.books.services import book_of, post
+from pledgebank.books.services import book_of, check_open, post
 from pledgebank.errors import Conflict, Forbidden, InvalidInput
 from pledgebank.grants import access
 from pledgebank.grants.applications import get_application, tell_applicant
@@ -76,6 +76,7 @@ def record_payment(
         raise Forbidden("You have a conflict of interest in this application, so you cannot pay it.")
     reference = (reference or "").strip()
     _check(method, reference, paid_on, application, now.astimezone(ZoneInfo(zone)).date())
+    check_open(session, book_of(session, application.neighbourhood_id), paid_on, field="paid_on")
     application = get_application(session, application_id, lock=True)
     next_status(application.state, ApplicationAction.PAY)
     if payment_of(session, application.id) is not None:

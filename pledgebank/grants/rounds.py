@@ -12,7 +12,7 @@ from pledgebank.books.audit import record_event
 from pledgebank.errors import InvalidInput, NotFound
 from pledgebank.grants.models import GrantApplication, GrantCriterion, GrantRound
 from pledgebank.grants.states import WITH_AWARD
-from pledgebank.neighbourhoods.models import Fund, Neighbourhood
+from pledgebank.neighbourhoods.models import Fund, FundType, Neighbourhood
 from pledgebank.policy import Action, require
 
 QUORUM_RULES = ("majority", "all", "fixed")
@@ -68,6 +68,15 @@ def _check(terms: RoundTerms, now: datetime) -> dict[str, list[str]]:
     return errors
 
 
+def _not_for_grants(fund: Fund) -> str:
+    if fund.type is FundType.ENDOWMENT:
+        return f"{fund.name} is an endowment: its capital is kept, never spent, so it cannot fund grants."
+    return (
+        f"{fund.name} is restricted to its purpose ({fund.purpose}), which is not making grants, "
+        "so it cannot fund a grant round."
+    )
+
+
 def create_round(
     session: Session, *, actor_id: int, neighbourhood: Neighbourhood, terms: RoundTerms, now: datetime
 ) -> GrantRound:
@@ -79,6 +88,8 @@ def create_round(
     )
     if fund is None:
         errors["fund"] = ["Choose one of the neighbourhood's funds."]
+    elif not fund.can_fund_grants:
+        errors["fund"] = [_not_for_grants(fund)]
     if errors:
         raise InvalidInput(fields=errors)
     grant_round = GrantRound(

@@ -78,6 +78,7 @@ def new_round(slug: str):
     form.fund.choices = [
         SelectChoice(f.slug, f.name)
         for f in neighbourhood_funds.list_funds(session, neighbourhood_id=neighbourhood.id)
+        if f.can_fund_grants
     ]
     if request.method == "GET":
         today = now().astimezone(_zone()).date()

@@ -59,6 +59,7 @@ _TYPE_PREFIXES: dict[str, AccountType] = {
 _FUND_SUFFIXES: dict[str, tuple[str, ...]] = {
     "income": INCOME_SOURCES,
     "expenses": ("grants", "fees"),
+    "equity": ("balance",),
 }
 
 
@@ -90,6 +91,16 @@ def grants_expense(fund: str) -> str:
 def fees_expense(fund: str) -> str:
     """Return the payment-processing fees expense account code for a fund."""
     return f"expenses:{validate_fund_slug(fund)}:fees"
+
+
+def fund_balance(fund: str) -> str:
+    """Return the fund-balance (equity) account code of a fund, where each year's surplus is closed to."""
+    return f"equity:{validate_fund_slug(fund)}:balance"
+
+
+def is_closed_at_year_end(code: str) -> bool:
+    """Return True for a fund's income and expense accounts, the ones a year-end close brings to zero."""
+    return fund_of(code) is not None and code.split(":", 1)[0] in ("income", "expenses")
 
 
 def fund_of(code: str) -> str | None:
@@ -127,7 +138,7 @@ def book_accounts() -> list[AccountSpec]:
 
 
 def fund_accounts(fund_slug: str, fund_name: str) -> list[AccountSpec]:
-    """Return the income and expense accounts of one fund; raises ValueError for an invalid slug."""
+    """Return the income, expense and fund-balance accounts of one fund; raises ValueError for a bad slug."""
     validate_fund_slug(fund_slug)
     specs = [
         AccountSpec(
@@ -145,6 +156,11 @@ def fund_accounts(fund_slug: str, fund_name: str) -> list[AccountSpec]:
             AccountType.EXPENSE,
             fund_slug,
             False,
+        )
+    )
+    specs.append(
+        AccountSpec(
+            fund_balance(fund_slug), f"{fund_name}: fund balance", AccountType.EQUITY, fund_slug, False
         )
     )
     return specs

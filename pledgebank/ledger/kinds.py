@@ -17,6 +17,7 @@ REVERSAL = "reversal"
 PLEDGE_CASH_HELD = "pledge_cash_held"
 PLEDGE_CASH_RECOGNISED = "pledge_cash_recognised"
 PLEDGE_CASH_RETURNED = "pledge_cash_returned"
+YEAR_CLOSED = "year_closed"
 
 KINDS: tuple[str, ...] = (
     CARD_PAYMENT_RECEIVED,
@@ -36,4 +37,5 @@ KINDS: tuple[str, ...] = (
     PLEDGE_CASH_HELD,
     PLEDGE_CASH_RECOGNISED,
     PLEDGE_CASH_RETURNED,
+    YEAR_CLOSED,
 )

@@ -21,6 +21,8 @@ from pledgebank.ledger.chart import (
     grants_expense,
     income_account,
 )
+from pledgebank.ledger.closing import year_close_key as year_close_key
+from pledgebank.ledger.closing import year_closed as year_closed
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.errors import InvalidEntry
 from pledgebank.ledger.kinds import (

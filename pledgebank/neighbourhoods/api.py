@@ -10,6 +10,8 @@ from flask_smorest import Blueprint
 from pledgebank.api.auth import api_user_id
 from pledgebank.neighbourhoods import funds, services
 from pledgebank.neighbourhoods.schemas import (
+    FundCreateSchema,
+    FundSchema,
     MemberSchema,
     NeighbourhoodCreateSchema,
     NeighbourhoodDetailSchema,
@@ -89,3 +91,16 @@ def join_neighbourhood(slug: str):
             session, actor_id=user_id, neighbourhood=neighbourhood, now=now()
         )
     return membership
+
+
+@blp.post("/<slug>/funds")
+@blp.arguments(FundCreateSchema)
+@blp.response(201, FundSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def add_fund(data: dict[str, Any], slug: str):
+    """Add a designated or restricted fund (committee or chair) or an endowment (chair). Read-write token."""
+    user_id = api_user_id(write=True)
+    with transaction() as session:
+        neighbourhood = services.get_neighbourhood(session, slug)
+        fund = funds.add_fund(session, actor_id=user_id, neighbourhood=neighbourhood, now=now(), **data)
+    return fund

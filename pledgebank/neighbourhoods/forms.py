@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -54,11 +62,33 @@ class RemoveMemberForm(Form):
     )
 
 
+FUND_TYPE_CHOICES = {
+    "designated": "Designated: money the committee sets aside, and can set free again",
+    "restricted": "Restricted: money given for a stated purpose, spent only on that",
+    "endowment": "Endowment: capital to keep; it is never spent",
+}
+
+
 class FundForm(Form):
-    """Add a fund."""
+    """Add a fund: its type and, for restricted money, the purpose it was given for."""
 
     name = StringField("Fund name", validators=[DataRequired("Give the fund a name."), Length(min=3, max=80)])
     description = TextAreaField("What the fund is for", validators=[Optional(), Length(max=1000)])
+    fund_type = RadioField(
+        "Type of fund",
+        choices=[SelectChoice(value, label) for value, label in FUND_TYPE_CHOICES.items()],
+        default="designated",
+        validators=[DataRequired("Choose the type of fund.")],
+    )
+    purpose = TextAreaField(
+        "Purpose the money was given for",
+        validators=[Optional(), Length(max=1000)],
+        description="Needed for a restricted fund, in the donors' terms, for example "
+        "'to plant twenty street trees on Elm Road'.",
+    )
+    may_fund_grants = BooleanField(
+        "The purpose is to make grants (a restricted fund may then pay grant rounds)"
+    )
 
 
 class SettingsForm(Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pledgebank.accounts.models import User
@@ -82,11 +82,41 @@ class MembershipRole(Base):
     membership: Mapped[Membership] = relationship(back_populates="role_rows")
 
 
+class FundType(StrEnum):
+    """The kinds of fund of charity accounting (the Charities SORP).
+
+    Unrestricted is the general fund, spent on anything within the group's aims. Designated money is
+    unrestricted money the committee has set aside, and can set free again. Restricted money was given for a
+    stated purpose and may be spent only on it. An endowment is capital to be kept, never spent.
+    """
+
+    UNRESTRICTED = "unrestricted"
+    DESIGNATED = "designated"
+    RESTRICTED = "restricted"
+    ENDOWMENT = "endowment"
+
+
+FUND_TYPE_VALUES = "', '".join(t.value for t in FundType)
+
+
 class Fund(Base):
-    """A pot of money inside a neighbourhood's book; every neighbourhood has a general fund."""
+    """A pot of money inside a neighbourhood's book; every neighbourhood has a general fund.
+
+    The database holds the fund-accounting rules that never bend: the general fund is unrestricted, a
+    restricted fund states its purpose, and only a restricted fund carries the "may fund grants" flag (for
+    the others it follows from the type).
+    """
 
     __tablename__ = "funds"
-    __table_args__ = (UniqueConstraint("neighbourhood_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("neighbourhood_id", "slug"),
+        CheckConstraint(
+            f"fund_type IN ('{FUND_TYPE_VALUES}') AND (NOT is_general OR fund_type = 'unrestricted')",
+            name="fund_type",
+        ),
+        CheckConstraint("fund_type <> 'restricted' OR purpose <> ''", name="purpose"),
+        CheckConstraint("fund_type = 'restricted' OR NOT may_fund_grants", name="may_fund_grants"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id"))
@@ -94,6 +124,23 @@ class Fund(Base):
     name: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(Text, default="")
     is_general: Mapped[bool] = mapped_column(default=False)
+    fund_type: Mapped[str] = mapped_column(String(16), default=FundType.UNRESTRICTED.value)
+    # What restricted money was given for; the donors' words, shown wherever the fund is offered.
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    # A restricted fund whose purpose is itself to make grants (a small-grants pot given for that).
+    may_fund_grants: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     neighbourhood: Mapped[Neighbourhood] = relationship(back_populates="funds")
+
+    @property
+    def type(self) -> FundType:
+        """The fund's type."""
+        return FundType(self.fund_type)
+
+    @property
+    def can_fund_grants(self) -> bool:
+        """May grant rounds spend this fund? Never an endowment; restricted money only if given for grants."""
+        if self.type is FundType.RESTRICTED:
+            return bool(self.may_fund_grants)
+        return self.type in (FundType.UNRESTRICTED, FundType.DESIGNATED)

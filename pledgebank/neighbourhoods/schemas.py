@@ -43,6 +43,13 @@ class FundSchema(ma.Schema):
     name = ma.fields.String(dump_only=True)
     description = ma.fields.String(dump_only=True)
     is_general = ma.fields.Boolean(dump_only=True)
+    fund_type = ma.fields.String(
+        dump_only=True, metadata={"description": "unrestricted, designated, restricted or endowment"}
+    )
+    purpose = ma.fields.String(
+        dump_only=True, metadata={"description": "What restricted money was given for"}
+    )
+    may_fund_grants = ma.fields.Boolean(dump_only=True)
 
 
 class MemberSchema(ma.Schema):
@@ -75,4 +82,26 @@ class NeighbourhoodDetailSchema(NeighbourhoodSchema):
         dump_only=True,
         allow_none=True,
         metadata={"description": "Present only when the caller is a member"},
+    )
+
+
+class FundCreateSchema(ma.Schema):
+    """A new fund: designated or restricted (committee or chair), or an endowment (chair)."""
+
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=3, max=80))
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=1000))
+    fund_type = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(["designated", "restricted", "endowment"]),
+        metadata={
+            "description": "designated, restricted or endowment (the general fund is the unrestricted one)"
+        },
+    )
+    purpose = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Length(max=1000),
+        metadata={"description": "Required for a restricted fund: what the money was given for"},
+    )
+    may_fund_grants = ma.fields.Boolean(
+        load_default=False, metadata={"description": "A restricted fund whose purpose is making grants"}
     )

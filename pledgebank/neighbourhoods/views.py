@@ -197,10 +197,17 @@ def remove_member(slug: str, user_id: int):
 
 @bp.route("/n/<slug>/funds", methods=["GET", "POST"])
 def fund_list(slug: str):
-    """The neighbourhood's funds; committee members add funds here."""
+    """The neighbourhood's funds; committee members add funds here (the chair adds endowments too)."""
     session = db_session()
     neighbourhood = services.get_neighbourhood(session, slug)
     form = FundForm()
+    offered = {
+        kind.value
+        for kind in funds.creatable_types(
+            session, actor_id=current_user_id(), neighbourhood_id=neighbourhood.id
+        )
+    }
+    form.fund_type.choices = [choice for choice in form.fund_type.choices if choice.value in offered]
     status = 200
     if request.method == "POST":
         require(session, current_user_id(), neighbourhood.id, Action.MANAGE_FUNDS)
@@ -213,9 +220,14 @@ def fund_list(slug: str):
                         neighbourhood=neighbourhood,
                         name=form.name.data,
                         description=form.description.data or "",
+                        fund_type=form.fund_type.data,
+                        purpose=form.purpose.data or "",
+                        may_fund_grants=bool(form.may_fund_grants.data),
                         now=now(),
                     )
             except DomainError as error:
+                if refused(error):
+                    raise
                 show_errors(form, error)
             else:
                 flash(f"The fund “{fund.name}” is added.", "success")

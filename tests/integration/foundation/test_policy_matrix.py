@@ -44,6 +44,8 @@ view_grant_applications .     Y         Y         Y     .          .          . 
 review_grants        .        Y         .         Y     .          .          .          .
 decide_grants        .        .         .         Y     .          .          .          .
 approve_grant_payment .       Y         .         Y     .          .          .          .
+create_endowment_fund .       .         .         Y     .          .          .          .
+close_year           .        .         Y         Y     .          .          .          .
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -71,6 +73,8 @@ view_grant_applications .     .         .         .     .          .          . 
 review_grants        .        .         .         .     .          .          .          .
 decide_grants        .        .         .         .     .          .          .          .
 approve_grant_payment .       .         .         .     .          .          .          .
+create_endowment_fund .       .         .         .     .          .          .          .
+close_year           .        .         .         .     .          .          .          .
 """
 
 

@@ -46,6 +46,7 @@ def test_fund_accounts():
         "income:roof-repair:donations",
         "expenses:roof-repair:grants",
         "expenses:roof-repair:fees",
+        "equity:roof-repair:balance",
     ]
     assert all(spec.fund == "roof-repair" and not spec.must_not_go_negative for spec in specs)
     assert all(chart.fund_of(code) == "roof-repair" for code in codes)

@@ -42,7 +42,7 @@ def check_common(entry, kind):
 
 
 def test_kinds_are_unique():
-    assert len(set(rules.KINDS)) == len(rules.KINDS) == 17
+    assert len(set(rules.KINDS)) == len(rules.KINDS) == 18
 
 
 def test_card_payment_received():

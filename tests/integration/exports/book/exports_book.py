@@ -1,13 +1,16 @@
 """A generated book holding every kind of transaction: every rule in ledger.rules and ledger.held, reversals.
 
 Posted through the real services in cycles of 25 entries over three funds and about fifteen months (some
-entries backdated, so dates are not in sequence order); each cycle keeps bank and cash above zero.
+entries backdated, so dates are not in sequence order); each cycle keeps bank and cash above zero. The
+financial year to 31 March 2025 is closed after the last cycle dated in it; the close takes the place of
+that cycle's reversal, so the book still holds 1,100 transactions.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from pledgebank.books.closing import close_year
 from pledgebank.books.services import book_by_slug, post
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart, held, rules
@@ -19,6 +22,8 @@ from tests.support import WHEN, make_neighbourhood, make_user
 START = date(2025, 2, 3)
 CYCLES = 44
 FUNDS = ("general", "playground-fund", "tree-planting")
+YEAR_END = date(2025, 3, 31)
+CLOSE_AFTER = 5  # the last cycle dated on or before YEAR_END; later cycles (even backdated) fall after it
 
 
 def gbp(pence: int) -> Money:
@@ -185,8 +190,11 @@ def generate_book(sessions, cycles: int = CYCLES) -> str:
         for name in ("Playground fund", "Tree planting"):
             funds.add_fund(session, actor_id=chair, neighbourhood=place, name=name, description="", now=WHEN)
     for n in range(cycles):
+        entries = cycle_entries(n, chair)
         with unit_of_work(sessions) as session:
             book = book_by_slug(session, slug)
-            for entry in cycle_entries(n, chair):
+            for entry in entries[:-1] if n == CLOSE_AFTER else entries:
                 post(session, book=book, entry=entry, now=WHEN)
+            if n == CLOSE_AFTER:
+                close_year(session, actor_id=chair, book=book, through=YEAR_END, now=WHEN)
     return slug

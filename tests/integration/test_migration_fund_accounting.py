@@ -1,0 +1,54 @@
+"""Migration 0009 on a database that already holds funds: each fund is typed by what it was used for and gets
+its fund-balance account, and the books still verify."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from pledgebank.books.models import LedgerAccount
+from pledgebank.db import unit_of_work
+from pledgebank.migrate import downgrade, upgrade
+from pledgebank.neighbourhoods import funds as fund_services
+from pledgebank.neighbourhoods.models import Fund
+from pledgebank.neighbourhoods.services import get_neighbourhood
+from tests.grant_support import give_fund, make_round, world
+from tests.pledge_support import assert_books_ok, make_pledge
+
+
+def add_fund(app, w, name: str) -> None:
+    """Add a fund as the chair, as any fund was added before funds had types."""
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        fund_services.add_fund(
+            session,
+            actor_id=w.chair,
+            neighbourhood=get_neighbourhood(session, w.slug),
+            name=name,
+            description="",
+            now=app.extensions["pledgebank.clock"].now(),
+        )
+
+
+def test_existing_funds_are_typed_by_their_use_and_get_fund_balance_accounts(app, sessions, database_url):
+    w = world(sessions)
+    for name in ("Street trees", "Village hall", "Rainy day"):
+        add_fund(app, w, name)
+    make_pledge(app, w.slug, w.residents[0], fund_slug="street-trees", title="Plant twenty street trees")
+    make_pledge(app, w.slug, w.residents[1], fund_slug="village-hall", title="Paint the hall")
+    give_fund(app, w.slug, 50_000, fund="village-hall")
+    make_round(app, w, fund_slug="village-hall")
+    app.extensions["pledgebank.engine"].dispose()
+
+    downgrade(database_url, "0006")
+    upgrade(database_url)
+
+    with unit_of_work(sessions) as session:
+        funds = {f.slug: (f.fund_type, f.purpose) for f in session.scalars(select(Fund))}
+        equity = sorted(session.scalars(select(LedgerAccount.code).where(LedgerAccount.type == "equity")))
+    assert funds == {
+        "general": ("unrestricted", ""),
+        "street-trees": ("restricted", "Pledged for: Plant twenty street trees"),
+        "village-hall": ("designated", ""),  # a grant round spends from it: the committee's money
+        "rainy-day": ("designated", ""),
+    }
+    assert equity == [f"equity:{slug}:balance" for slug in sorted(funds)]
+    assert_books_ok(app)
