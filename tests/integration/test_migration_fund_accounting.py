@@ -38,7 +38,7 @@ def test_existing_funds_are_typed_by_their_use_and_get_fund_balance_accounts(app
     make_round(app, w, fund_slug="village-hall")
     app.extensions["pledgebank.engine"].dispose()
 
-    downgrade(database_url, "0006")
+    downgrade(database_url, "0008")  # just before fund accounting
     upgrade(database_url)
 
     with unit_of_work(sessions) as session:
