@@ -8,7 +8,9 @@ from html.parser import HTMLParser
 
 @dataclass
 class FormField:
-    """One named control: its kind (text, money, count, date, time, choice, boolean, hidden) and value."""
+    """One named control: its kind (text, money, count, date, time, choice, boolean, hidden, file,
+    button) and
+    value."""
 
     name: str
     kind: str
@@ -26,8 +28,12 @@ class PageForm:
     fields: dict[str, FormField] = field(default_factory=dict)
 
     def values(self) -> dict[str, str]:
-        """What a browser would submit untouched (checked boxes only)."""
-        return {name: f.value for name, f in self.fields.items() if f.kind != "boolean" or f.value == "y"}
+        """What a browser would submit untouched (checked boxes only, no button pressed)."""
+        return {
+            name: f.value
+            for name, f in self.fields.items()
+            if f.kind != "button" and (f.kind != "boolean" or f.value == "y")
+        }
 
 
 def _kind(tag: str, attrs: dict[str, str]) -> str:
@@ -38,7 +44,7 @@ def _kind(tag: str, attrs: dict[str, str]) -> str:
         return "choice"
     if kind == "checkbox":
         return "boolean"
-    if kind in ("hidden", "date", "time"):
+    if kind in ("hidden", "date", "time", "file"):
         return kind
     if kind == "number" or attrs.get("inputmode") == "numeric":
         return "count"
@@ -64,10 +70,15 @@ class _Reader(HTMLParser):
             if "selected" in attrs or not self._select.value:
                 self._select.value = attrs.get("value", "")
             return
-        if not self.forms or tag not in ("input", "textarea", "select"):
+        if not self.forms or tag not in ("input", "textarea", "select", "button"):
             return
         name = attrs.get("name")
-        if not name or attrs.get("type") in ("submit", "button"):
+        if not name:
+            return
+        if tag == "button" or attrs.get("type") in ("submit", "button"):
+            # A named button sends its value when pressed: a choice made by clicking.
+            pressed = self.forms[-1].fields.setdefault(name, FormField(name, "button"))
+            pressed.options.append(attrs.get("value", ""))
             return
         required = "required" in attrs or attrs.get("aria-required") == "true"
         found = self.forms[-1].fields.setdefault(name, FormField(name, _kind(tag, attrs), required=required))

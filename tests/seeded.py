@@ -10,7 +10,7 @@ import shutil
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -28,6 +28,7 @@ from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.services import get_pledge
 from tests.conftest import START
 from tests.integration.ledger.ledger_sql import PG_ADMIN_URL, admin, pg_url
+from tests.seeded_tools import seed_tools
 from tests.support import with_stripe
 
 # Fixed secrets, so that a probe built before the app exists can already carry them.
@@ -52,6 +53,8 @@ class Seeded:
     levy_id: int
     read_write_token: str
     read_token: str
+    # Rows for the tool forms to act on, by name (tests.seeded_tools).
+    tools: dict[str, int] = field(default_factory=dict)
 
     @property
     def chair(self) -> int:
@@ -69,6 +72,7 @@ def seed(app) -> Seeded:
         demo.seed_pledges(app, people)
         demo.seed_levies(app, people)
         demo.seed_grants(app, people)
+    tools = seed_tools(app, people, demo.DEMO_SLUG)
     chair = people[CHAIR]
     with unit_of_work(sessions) as session:
         pledge_id = session.scalar(select(Pledge.id).where(Pledge.title == "Mend the playground fence"))
@@ -102,6 +106,7 @@ def seed(app) -> Seeded:
             levy_id=levy_id,
             read_write_token=READ_WRITE_SECRET,
             read_token=READ_SECRET,
+            tools=tools,
         )
 
 

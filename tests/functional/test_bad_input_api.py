@@ -33,6 +33,13 @@ VALID: dict[str, dict] = {
         "postcode_district": "SE22",
         "description": "The streets around Oak Vale park.",
     },
+    "POST /api/v1/neighbourhoods/{slug}/funds": {
+        "name": "Tree fund",
+        "description": "Street trees and their care.",
+        "fund_type": "restricted",
+        "purpose": "To plant twenty street trees on Victoria Road.",
+        "may_fund_grants": False,
+    },
     "POST /api/v1/neighbourhoods/{slug}/pledges": {
         "fund": "general",
         "title": "Paint the park benches",
