@@ -45,7 +45,14 @@ class LoginForm(Form):
     """Sign in."""
 
     email = EmailField("Email address", validators=_EMAIL)
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    # No password is longer than MAX_PASSWORD, so a longer one is refused without hashing it.
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Enter your password."),
+            Length(max=MAX_PASSWORD, message=f"Passwords are at most {MAX_PASSWORD} characters."),
+        ],
+    )
     remember = BooleanField("Keep me signed in on this device")
 
 
