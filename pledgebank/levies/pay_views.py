@@ -23,18 +23,19 @@ from pledgebank.payments.gateway import GatewayUnavailable, PaymentStatus
 from pledgebank.payments.pages import UNAVAILABLE, emulated, gateway
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.forms import refused, show_errors
-from pledgebank.web.session import now, transaction
+from pledgebank.web.session import db_session, now, transaction
 
 
 def pay_page(charge_id: int, status: int = 200, error: str | None = None, **forms):
     """Render a charge's pay-now page (with a submitted form's errors in place)."""
-    with transaction() as session:
-        session.expire_all()  # the card functions may have changed them in their own transactions
-        charge = own_charge(session, charge_id, current_user_id())
-        household = session.get(Household, charge.household_id)
-        request_pending = hardship.pending_request(session, charge.id)
-        levy = charge.levy
-        amount_due = charge.amount_due
+    # Only read (never committed), so that a refused form's page can still be shown.
+    session = db_session()
+    session.expire_all()  # the card functions may have changed them in their own transactions
+    charge = own_charge(session, charge_id, current_user_id())
+    household = session.get(Household, charge.household_id)
+    request_pending = hardship.pending_request(session, charge.id)
+    levy = charge.levy
+    amount_due = charge.amount_due
     unpaid = charge.state in UNPAID and not charge.paused
     can_check = False
     if unpaid and charge.decline_code in AUTHENTICATION_CODES and charge.payment_intent_id and emulated():
@@ -114,8 +115,7 @@ def pay_authenticate(charge_id: int):
 @login_required
 def ask_hardship(charge_id: int):
     """Ask the committee to waive or reduce a charge; collection pauses until they decide."""
-    with transaction() as session:
-        currency = own_charge(session, charge_id, current_user_id()).currency
+    currency = own_charge(db_session(), charge_id, current_user_id()).currency
     form = HardshipForm(currency=currency)
     if form.validate():
         try:
