@@ -55,8 +55,13 @@ def json_error(status: int, code: str, message: str, fields: dict[str, list[str]
     return response
 
 
-def _page(status: int, title: str, message: str) -> tuple[str, int]:
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+def _page(
+    status: int, title: str, message: str, fields: dict[str, list[str]] | None = None
+) -> tuple[str, int]:
+    page = render_template(
+        "errors/error.html", status=status, title=title, message=message, fields=fields or {}
+    )
+    return page, status
 
 
 def handle_domain_error(error: DomainError) -> Any:
@@ -67,7 +72,10 @@ def handle_domain_error(error: DomainError) -> Any:
         return redirect(
             url_for("accounts.login", next=request.full_path if request.method == "GET" else None)
         )
-    return _page(error.status, _TITLES.get(error.status, "Something is not right"), error.message)
+    # A refused choice made with a button has no form to show again: the page names it instead.
+    return _page(
+        error.status, _TITLES.get(error.status, "Something is not right"), error.message, error.fields
+    )
 
 
 _TITLES = {
