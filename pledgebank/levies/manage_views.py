@@ -138,7 +138,10 @@ def import_register(levy_id: int):
     form = RegisterForm()
     upload = request.files.get("file")
     data = upload.read(MAX_REGISTER_BYTES + 1) if upload else b""
-    if not data:
+    text = ""
+    if not form.validate():
+        pass  # the file's name holds a NUL or bytes that are not UTF-8: said beside the field
+    elif not data:
         form.file.errors = ["Choose a CSV file to upload."]
     elif len(data) > MAX_REGISTER_BYTES:
         form.file.errors = ["The file is larger than 1 MB."]
@@ -157,12 +160,13 @@ def import_register(levy_id: int):
                 session, actor_id=current_user_id(), levy_id=levy_id, text=text, now=now(), zone=zone()
             )
     except households.RegisterRejected as error:
-        form.form_errors.append(error.message)
+        # What is wrong is in the file: said beside the file field, with each line's problem listed below.
+        form.file.errors = [error.message]
         return households_page(levy_id, 422, form, error.problems)
     except DomainError as error:
         if refused(error):
             raise
-        form.form_errors.append(error.message)
+        form.file.errors = [error.message]
         return households_page(levy_id, error.status, form)
     flash(f"Imported {added} household{'s' if added != 1 else ''}.", "success")
     return redirect(url_for("levies.households_register", levy_id=levy_id))
