@@ -11,6 +11,7 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from babel.numbers import format_currency, get_currency_name, get_currency_symbol
 
@@ -164,3 +165,17 @@ def parse_date(text: str | None, *, what: str, example: str = "2026-03-14") -> d
     except ValueError:
         raise InputError(f"Enter {what} like {example}.") from None
     return check_date(day, what=what)
+
+
+def nested_deeper_than(value: Any, limit: int) -> bool:
+    """True if the lists and objects of a parsed JSON value nest deeper than limit (walked, not recursed)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False

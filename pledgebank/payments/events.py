@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from pledgebank.inputs import nested_deeper_than
 from pledgebank.payments.gateway import MalformedWebhook, WebhookEvent
 
 # Stripe's ids are at most 255 characters of letters, digits and a few separators.
@@ -30,19 +31,6 @@ _JSON_KINDS = {
 }
 
 
-def _too_deep(value: Any) -> bool:
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        if depth > MAX_DEPTH:
-            return True
-        stack.extend((child, depth + 1) for child in children)
-    return False
-
-
 def _load(payload: bytes | str) -> Any:
     try:
         value = json.loads(payload)
@@ -50,7 +38,7 @@ def _load(payload: bytes | str) -> Any:
         raise MalformedWebhook(f"the body is nested more than {MAX_DEPTH} levels deep") from None
     except ValueError:
         raise MalformedWebhook("the body is not JSON") from None
-    if _too_deep(value):
+    if nested_deeper_than(value, MAX_DEPTH):
         raise MalformedWebhook(f"the body is nested more than {MAX_DEPTH} levels deep")
     return value
 

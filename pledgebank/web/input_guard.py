@@ -19,6 +19,7 @@ from flask.wrappers import Request
 from werkzeug.exceptions import BadRequest
 
 from pledgebank.errors import DomainError, InvalidInput, NotFound
+from pledgebank.inputs import nested_deeper_than
 
 NUL = "\x00"
 # Deeper than any body the API accepts (its deepest is a list of objects), far below Python's recursion limit.
@@ -34,20 +35,6 @@ class JSONTooDeep(ValueError):
         super().__init__(f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep.")
 
 
-def _too_deep(value: Any) -> bool:
-    """True if lists and objects nest deeper than MAX_JSON_DEPTH (walked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        if depth > MAX_JSON_DEPTH:
-            return True
-        stack.extend((child, depth + 1) for child in children)
-    return False
-
-
 class GuardedJSONProvider(DefaultJSONProvider):
     """Flask's JSON, refusing documents nested too deeply for the rest of the request to handle."""
 
@@ -57,7 +44,7 @@ class GuardedJSONProvider(DefaultJSONProvider):
             value = super().loads(s, **kwargs)
         except RecursionError:
             raise JSONTooDeep() from None
-        if _too_deep(value):
+        if nested_deeper_than(value, MAX_JSON_DEPTH):
             raise JSONTooDeep()
         return value
 
