@@ -42,6 +42,7 @@ LAST_MOMENT = datetime.combine(LAST_DATE, datetime.max.time(), tzinfo=UTC)
 _MAX_TEXT = 40
 _ASCII_NUMBER = re.compile(r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.(?P<fraction>[0-9]*))?")
 _ASCII_COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
+_DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]{1,2}")  # "10,50": a comma where a point belongs
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WORDS = {"GBP": "pounds", "EUR": "euros", "USD": "dollars"}
 
@@ -97,6 +98,9 @@ def parse_money(
     if symbol and cleaned.startswith(symbol):
         cleaned = cleaned[len(symbol) :].lstrip(" ")
     match = _ASCII_NUMBER.fullmatch(cleaned)
+    if _DECIMAL_COMMA.fullmatch(cleaned):
+        point = cleaned.replace(",", ".")
+        raise InputError(f"Enter {what} with a point, not a comma, before the decimal part, like {point}.")
     if not cleaned or match is None:
         raise shape
     whole, fraction = match["whole"], match["fraction"]

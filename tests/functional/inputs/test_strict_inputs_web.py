@@ -40,8 +40,8 @@ PLEDGE = {
 SHAPE = "as a number of pounds, like 10 or 7.50."
 FOREIGN = "in pounds (£): other currencies are not accepted."
 BAD_PLEDGES = [
-    ("amount", "10,50", f"Enter the amount {SHAPE}"),
-    ("amount", "5,00", f"Enter the amount {SHAPE}"),
+    ("amount", "10,50", "Enter the amount with a point, not a comma, before the decimal part, like 10.50."),
+    ("amount", "5,00", "Enter the amount with a point, not a comma, before the decimal part, like 5.00."),
     ("amount", "10 50", f"Enter the amount {SHAPE}"),
     ("amount", "1,2,3", f"Enter the amount {SHAPE}"),
     ("amount", "€10", f"Enter the amount {FOREIGN}"),
@@ -114,7 +114,7 @@ ROUND = {
 BAD_ROUNDS = [
     ("closes_on", "9999-12-31", "Enter the date between 2000 and 2100."),
     ("opens_on", "0001-01-01", "Enter the date between 2000 and 2100."),
-    ("budget", "10,50", f"Enter the budget {SHAPE}"),
+    ("budget", "10,50", "Enter the budget with a point, not a comma, before the decimal part, like 10.50."),
     ("max_award", "€250", f"Enter the largest award {FOREIGN}"),
     ("criteria", f"Benefit: {SUPERSCRIPT_TWO}", "Line 1: end it with a colon and a weight from 1 to 10."),
     ("criteria", f"Benefit: {ARABIC_TEN}", "Line 1: end it with a colon and a weight from 1 to 10."),
@@ -137,7 +137,7 @@ def test_a_round_form_refuses_dates_out_of_range_and_loose_numbers(app, sessions
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
-        ("Bulbs: 90,00\nTools: 30", "Enter the amount on line 1 as a number of pounds"),
+        ("Bulbs: 90,00\nTools: 30", "Enter the amount on line 1 with a point, not a comma"),
         ("Bulbs: 90\nTools: $30", "Enter the amount on line 2 in pounds (£)"),
         ("Bulbs: 90\nTools 30", "Line 2: end it with a colon and a number"),
     ],
@@ -178,7 +178,7 @@ LEVY = {
     ("field", "value", "message"),
     [
         ("amount", "€9", f"Enter the amount {FOREIGN}"),
-        ("amount", "9,50", f"Enter the amount {SHAPE}"),
+        ("amount", "9,50", "Enter the amount with a point, not a comma, before the decimal part, like 9.50."),
         ("threshold", ARABIC_TEN, "Enter the number of households as a whole number, like 40."),
         ("threshold", HUGE, "Enter the number of households from 1 to 100,000."),
         ("starts_on", "9999-12-31", "Enter the date between 2000 and 2100."),

@@ -45,11 +45,12 @@ ACCEPTED_MONEY = [
 SHAPE = "Enter the amount as a number of pounds, like 10 or 7.50."
 FOREIGN = "Enter the amount in pounds (£): other currencies are not accepted."
 REFUSED_MONEY = [
-    ("10,50", SHAPE),
-    ("5,00", SHAPE),
+    ("10,50", "Enter the amount with a point, not a comma, before the decimal part, like 10.50."),
+    ("5,00", "Enter the amount with a point, not a comma, before the decimal part, like 5.00."),
+    ("£7,5", "Enter the amount with a point, not a comma, before the decimal part, like 7.5."),
     ("1,2,3", SHAPE),
     ("10 50", SHAPE),
-    ("1,20", SHAPE),
+    ("1,20", "Enter the amount with a point, not a comma, before the decimal part, like 1.20."),
     (",100", SHAPE),
     ("10.", SHAPE),
     (".", SHAPE),
