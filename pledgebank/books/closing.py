@@ -24,6 +24,9 @@ from pledgebank.books.models import (
 )
 from pledgebank.books.services import closed_through, post
 from pledgebank.errors import Conflict, InvalidInput
+from pledgebank.grants.models import GrantApplication, GrantPayment
+from pledgebank.grants.states import PaymentStatus
+from pledgebank.inputs import format_money
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund
@@ -35,6 +38,13 @@ class YearAlreadyClosed(Conflict):
 
     code = "year_already_closed"
     default_message = "That year is already closed."
+
+
+class PaymentsAwaitingApproval(Conflict):
+    """Money recorded as paid inside the year still waits for a second approver before it is booked."""
+
+    code = "payments_awaiting_approval"
+    default_message = "Grant payments dated in that year are waiting for approval."
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +125,32 @@ def _check_date(session: Session, book: Book, through: date, today: date) -> Non
     raise YearAlreadyClosed(message, fields={"through": [message]})
 
 
+def _check_nothing_waiting(session: Session, book: Book, through: date) -> None:
+    """Refuse while a grant payment dated on or before `through` waits for approval: once the period locks,
+    approving it could never post, and money that left the bank would never be booked."""
+    waiting = session.execute(
+        select(GrantApplication.title, GrantPayment.amount, GrantApplication.currency, GrantPayment.paid_on)
+        .join(GrantApplication, GrantApplication.id == GrantPayment.application_id)
+        .where(
+            GrantApplication.neighbourhood_id == book.neighbourhood_id,
+            GrantPayment.status == PaymentStatus.AWAITING_APPROVAL.value,
+            GrantPayment.paid_on <= through,
+        )
+        .order_by(GrantPayment.paid_on, GrantPayment.id)
+    ).all()
+    if not waiting:
+        return
+    listed = "; ".join(
+        f'"{title}", {format_money(amount, currency)} paid {paid_on:%-d %B %Y}'
+        for title, amount, currency, paid_on in waiting
+    )
+    message = (
+        f"These grant payments dated on or before {through:%-d %B %Y} are waiting for a second member to "
+        f"approve them: {listed}. Have them approved before closing the year."
+    )
+    raise PaymentsAwaitingApproval(message, fields={"through": [message]})
+
+
 def close_year(
     session: Session,
     *,
@@ -127,12 +163,14 @@ def close_year(
     """Close the books through `through` (chair or treasurer): post the closing entry, then lock the period.
 
     `today` is the local date (defaults to now's date); the year must have ended before it. Raises
-    InvalidInput for a date not yet past, YearAlreadyClosed for a date on or before the latest close.
+    InvalidInput for a date not yet past, YearAlreadyClosed for a date on or before the latest close,
+    PaymentsAwaitingApproval while a grant payment dated in the period waits for its second approver.
     """
     require(session, actor_id, book.neighbourhood_id, Action.CLOSE_YEAR)
     # Writers on the book queue on its chain head; holding it here keeps postings out until the lock is in.
     session.execute(select(ChainHead.sequence).where(ChainHead.book_id == book.id).with_for_update())
     _check_date(session, book, through, today or now.date())
+    _check_nothing_waiting(session, book, through)
     balances = _balances_through(session, book, through)
     entry = rules.year_closed(
         balances={code: Money(amount, book.currency) for code, amount in balances.items()},

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -20,8 +20,9 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
-from pledgebank.books.services import post
+from pledgebank.books.services import closed_through, post
 from pledgebank.ledger import chart, rules
+from pledgebank.ledger.legs import make_memo
 from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import BalanceTransaction, PaymentGateway, Payout
 
@@ -225,11 +226,24 @@ def _post_payout(
         on=arrived,
         source={"payout": payout.id},
     )
+    # A payout that arrived in a closed year is booked on the first open day, its memo saying when it arrived;
+    # once posted it keeps that day, so a re-run after a later close finds it rather than a different entry.
+    t = LedgerTransaction
+    earlier = session.scalar(
+        select(t).where(t.book_id == book.id, t.idempotency_key == entry.idempotency_key)
+    )
+    closed, on = closed_through(session, book.id), arrived
+    if earlier is not None:
+        on = earlier.effective_date
+    elif closed is not None and arrived <= closed:
+        on = closed + timedelta(days=1)
+    if on != arrived:
+        entry = replace(entry, effective_date=on, memo=make_memo(entry.kind, arrived=arrived.isoformat()))
     posted = post(session, book=book, entry=entry, now=now)
     sequence = posted.transaction.sequence
     if not posted.created:
         return None
-    return Movement(book.slug, sequence, arrived, entry.kind, payout.id, -amount, payout.currency)
+    return Movement(book.slug, sequence, on, entry.kind, payout.id, -amount, payout.currency)
 
 
 def _own_line(payout: Payout) -> BalanceTransaction:

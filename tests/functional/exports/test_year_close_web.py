@@ -92,3 +92,29 @@ def test_a_payment_dated_in_a_closed_year_is_refused_beside_its_date(app, sessio
     )
     assert paid.status_code == 302
     assert_books_ok(app)
+
+
+def test_a_close_is_refused_on_its_page_while_a_grant_payment_in_the_year_awaits_approval(
+    app, sessions, clock
+):
+    w = world(sessions)
+    give_fund(app, w.slug, 200_000)
+    round_id = make_round(app, w, budget=200_000, max_award=100_000)
+    grant = apply(app, round_id, w.residents[0], 60_000, title="Benches for the green")
+    reviewed(app, grant, w.members)
+    declare(app, grant, w.chair)
+    decide(app, grant, w.chair)
+    treasurer = signed_in_client(app, sessions, w.treasurer)
+    payment = {"payment-method": "bank_transfer", "payment-reference": "EP-GRANT-2"}
+    recorded = treasurer.post(
+        f"/grants/applications/{grant}/payment", {**payment, "payment-paid_on": "2026-03-02"}
+    )
+    assert recorded.status_code == 302
+    clock.advance(timedelta(days=5))  # 7 March 2026
+
+    refused = treasurer.post(f"/n/{w.slug}/ledger/close-year", {"through": "2026-03-05"})
+    assert refused.status_code == 409
+    message = html.unescape(field_error(refused.get_data(as_text=True), "through"))
+    assert "waiting for a second member to approve" in message
+    assert '"Benches for the green", £600.00 paid 2 March 2026' in message
+    assert closed(sessions) == []
