@@ -30,7 +30,7 @@ def _brought_forward(text: str) -> list[str]:
     return [line.split()[0] for line in block.splitlines()[1:] if line.strip()]
 
 
-def test_an_export_after_a_close_opens_with_fund_balances_and_passes_the_tools(after_close):
+def test_an_export_after_a_close_opens_with_fund_balances_and_passes_the_tools(after_close, hledger):
     beancount = (after_close / "next.beancount").read_text()
     journal = (after_close / "next.journal").read_text()
     for accounts in (_brought_forward(beancount), _brought_forward(journal)):
@@ -42,5 +42,5 @@ def test_an_export_after_a_close_opens_with_fund_balances_and_passes_the_tools(a
         assert not [account for account in accounts if re.match(r"(Income|Expenses):", account)]
     checked = _bean_check(after_close / "next.beancount")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    strict = _hledger("-f", str(after_close / "next.journal"), "check", "-s")
+    strict = _hledger(hledger, "-f", str(after_close / "next.journal"), "check", "-s")
     assert strict.returncode == 0, strict.stdout + strict.stderr
