@@ -31,11 +31,11 @@ depends_on: str | Sequence[str] | None = None
 PLACES = [
     ("assets:stripe-clearing", "Stripe clearing", "asset", 1, False),
     ("assets:bank", "Bank", "asset", 1, True),
-    ("assets:cash", "Cash", "asset", 1, True),
+    ("assets:cash", "Cash held by treasurer", "asset", 1, True),
     ("assets:receivables", "Receivables", "asset", 1, False),
-    ("liabilities:deferred-income", "Deferred income", "liability", -1, False),
+    ("liabilities:deferred-income", "Income raised, not yet received", "liability", -1, False),
     ("liabilities:grants-payable", "Grants payable", "liability", -1, False),
-    ("liabilities:pledges-held", "Cash pledges held", "liability", -1, False),
+    ("liabilities:pledges-held", "Cash pledges held for open pledges", "liability", -1, False),
 ]
 
 

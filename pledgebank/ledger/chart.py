@@ -63,11 +63,11 @@ _GUARDED = (BANK, CASH)
 _SHARE_NAMES = {
     STRIPE_CLEARING: "Stripe clearing",
     BANK: "Bank",
-    CASH: "Cash",
+    CASH: "Cash held by treasurer",
     RECEIVABLES: "Receivables",
-    DEFERRED_INCOME: "Deferred income",
+    DEFERRED_INCOME: "Income raised, not yet received",
     GRANTS_PAYABLE: "Grants payable",
-    PLEDGES_HELD: "Cash pledges held",
+    PLEDGES_HELD: "Cash pledges held for open pledges",
 }
 
 INCOME_SOURCES: tuple[str, ...] = ("pledges", "levies", "sponsorship", "donations")
