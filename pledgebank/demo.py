@@ -130,6 +130,7 @@ def _seed_ledger(
         ),
         rules.cash_banked(
             amount=gbp(10_000),
+            fund="general",
             key="demo:banked:1",
             on=day - timedelta(days=4),
             source={"demo": 2},
@@ -145,6 +146,7 @@ def _seed_ledger(
         ),
         rules.grant_paid(
             amount=gbp(7_500),
+            fund="general",
             from_account=chart.BANK,
             key="demo:paid:1",
             on=day - timedelta(days=1),

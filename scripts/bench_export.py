@@ -89,10 +89,10 @@ def cycle(n: int, on: date) -> list:
             on=on,
             source={"gift": n},
         ),
-        rules.cash_banked(amount=gbp(1_500), key=f"{key}:banked", on=on, source={"slip": n}),
-        rules.payout(amount=gbp(2_500), key=f"{key}:payout", on=on, source={"payout": f"po_{n}"}),
+        rules.cash_banked(fund=fund, amount=gbp(1_500), key=f"{key}:banked", on=on, source={"slip": n}),
+        rules.payout(shares={fund: gbp(2_500)}, key=f"{key}:payout", on=on, source={"payout": f"po_{n}"}),
         rules.grant_awarded(amount=gbp(3_000), fund=fund, key=f"{key}:award", on=on, source={"grant": n}),
-        rules.grant_paid(amount=gbp(3_000), key=f"{key}:paid", on=on, source={"grant": n}),
+        rules.grant_paid(fund=fund, amount=gbp(3_000), key=f"{key}:paid", on=on, source={"grant": n}),
         rules.refund(
             amount=gbp(100),
             fund=fund,

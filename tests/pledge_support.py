@@ -8,7 +8,7 @@ from functools import cache
 
 import stripe
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from pledgebank.accounts.models import User
 from pledgebank.books.models import LedgerAccount, LedgerTransaction
@@ -165,9 +165,14 @@ def due(app, **advance) -> dict:
 
 
 def balance(app, code: str) -> int:
-    """The balance of an account in the (only) book."""
+    """The balance of an account in the (only) book; bank, cash and the like with every fund's share."""
     with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        return session.scalar(select(LedgerAccount.balance).where(LedgerAccount.code == code))
+        total = session.scalar(
+            select(func.sum(LedgerAccount.balance)).where(
+                or_(LedgerAccount.code == code, LedgerAccount.code.startswith(code + ":"))
+            )
+        )
+        return int(total or 0)
 
 
 def assert_books_ok(app) -> None:

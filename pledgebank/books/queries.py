@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from pledgebank.books.models import Book, ClosedPeriod, LedgerAccount, LedgerPosting, LedgerTransaction
 from pledgebank.ledger.canonical import to_hex
+from pledgebank.ledger.chart import place_of
 from pledgebank.neighbourhoods.models import Fund
 
 
@@ -104,15 +105,46 @@ def transactions_page(
     return views, total or 0
 
 
-def account_balances(session: Session, book: Book) -> list[LedgerAccount]:
-    """Every account of the book with its maintained balance, in chart order."""
-    return list(
+@dataclass(frozen=True, slots=True)
+class AccountLine:
+    """An account's maintained balance and, for bank, cash and the like, the total with every fund's share."""
+
+    code: str
+    name: str
+    type: str
+    currency: str
+    normal_sign: int
+    balance: int
+    total: int
+
+
+def account_balances(session: Session, book: Book) -> list[AccountLine]:
+    """Every account of the book with its maintained balance, in chart order.
+
+    A book-level asset or liability's total adds its funds' shares (`assets:bank:<fund>`) to what it holds.
+    """
+    rows = list(
         session.scalars(
             select(LedgerAccount)
             .where(LedgerAccount.book_id == book.id)
             .order_by(LedgerAccount.fund_id.nulls_first(), LedgerAccount.id)
         )
     )
+    totals: dict[str, int] = defaultdict(int)
+    for account in rows:
+        totals[place_of(account.code) or account.code] += int(account.balance or 0)
+    return [
+        AccountLine(
+            a.code,
+            a.name,
+            a.type,
+            a.currency,
+            a.normal_sign,
+            int(a.balance or 0),
+            totals[a.code] if a.fund_id is None else int(a.balance or 0),
+        )
+        for a in rows
+    ]
 
 
 def fund_balances(session: Session, book: Book) -> list[FundBalance]:
@@ -124,7 +156,8 @@ def fund_balances(session: Session, book: Book) -> list[FundBalance]:
     rows = session.execute(
         select(Fund.slug, Fund.name, LedgerAccount.id, LedgerAccount.type, LedgerAccount.balance)
         .join(LedgerAccount, LedgerAccount.fund_id == Fund.id)
-        .where(LedgerAccount.book_id == book.id)
+        # A fund's shares of the assets and liabilities mirror its result; only the result is its balance.
+        .where(LedgerAccount.book_id == book.id, LedgerAccount.type.in_(("income", "expense", "equity")))
         .order_by(Fund.id, LedgerAccount.id)
     ).all()
     closed = closing_amounts(session, [row.id for row in rows])

@@ -60,6 +60,9 @@ class AccountBalanceSchema(ma.Schema):
     type = ma.fields.String()
     currency = ma.fields.String()
     balance = ma.fields.Integer()
+    total = ma.fields.Integer(
+        metadata={"description": "For bank, cash and the like: the balance with every fund's share added"}
+    )
 
 
 class FundBalanceSchema(ma.Schema):

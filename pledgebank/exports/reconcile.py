@@ -4,29 +4,29 @@ The ledger side is every transaction that moved a book's Stripe clearing account
 its source (balance transaction first, then refund, payout or charge); reversals share their original's
 source, so a corrected payment nets to what Stripe holds. Stripe runs one account for every neighbourhood, so
 a payout is split between the books whose money it carried, and posted to each (Dr bank, Cr Stripe clearing)
-under a key made from the payout id, once every balance transaction it pays out is matched.
+under a key made from the payout id, once every balance transaction it pays out is matched. Within a book the
+payout is split again between the funds whose clearing money it carried, each fund's share being the sum of
+its legs in the transactions the payout's balance transactions matched.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
+from pledgebank.books.models import Book, LedgerAccount, LedgerTransaction
 from pledgebank.books.services import closed_through, post
-from pledgebank.ledger import chart, rules
+from pledgebank.exports.clearing import Movement, Shares, is_clearing, ledger_movements
+from pledgebank.ledger import rules
 from pledgebank.ledger.legs import make_memo
 from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import BalanceTransaction, PaymentGateway, Payout
-
-SOURCE_KEYS = ("balance_transaction", "refund", "payout", "charge")
 
 
 class Status(StrEnum):
@@ -47,25 +47,16 @@ class StripeActivity:
 
 
 @dataclass(frozen=True, slots=True)
-class Movement:
-    """A ledger transaction's effect on a book's Stripe clearing account."""
-
-    book: str
-    sequence: int
-    effective_date: date
-    kind: str
-    key: str | None
-    clearing: int
-    currency: str
-
-
-@dataclass(frozen=True, slots=True)
 class Place:
-    """Where a line sits in the books: the book, the transaction's sequence, and its clearing movement."""
+    """Where a line sits in the books: the book, the transaction's sequence, and its clearing movement.
+
+    `funds` splits the movement between the funds' clearing accounts (None for the book-level account).
+    """
 
     book: str
     sequence: int
     clearing: int
+    funds: Shares = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,30 +118,6 @@ def fetch_activity(gateway: PaymentGateway, *, since: date, zone: str) -> Stripe
     return StripeActivity(payouts, gateway.balance_transactions(since=after))
 
 
-def _stripe_key(source: dict[str, str]) -> str | None:
-    return next((source[name] for name in SOURCE_KEYS if source.get(name)), None)
-
-
-def ledger_movements(session: Session, *, since: date) -> list[Movement]:
-    """Every transaction on or after a date that moved a Stripe clearing account, in every book."""
-    t, p, a = LedgerTransaction, LedgerPosting, LedgerAccount
-    rows = session.execute(
-        select(Book.slug, t.sequence, t.effective_date, t.kind, cast(t.source, Text), p.amount, p.currency)
-        .join(t, t.book_id == Book.id)
-        .join(p, p.transaction_id == t.id)
-        .join(a, a.id == p.account_id)
-        .where(a.code == chart.STRIPE_CLEARING, t.effective_date >= since)
-        .order_by(Book.slug, t.sequence, p.line)
-    )
-    found: dict[tuple[str, int], Movement] = {}
-    for slug, sequence, day, kind, source, amount, currency in rows:
-        earlier = found.get((slug, sequence))
-        total = amount + (earlier.clearing if earlier else 0)
-        key = _stripe_key(json.loads(source))
-        found[(slug, sequence)] = Movement(slug, sequence, day, kind, key, total, currency)
-    return list(found.values())
-
-
 class _Matcher:
     """Matches balance transactions to ledger movements by Stripe id; each group of movements is used once."""
 
@@ -171,7 +138,7 @@ class _Matcher:
         group = [] if key is None or key in self.used else self.by_key.get(key, [])
         if key is not None and group:
             self.used.add(key)
-        places = tuple(Place(m.book, m.sequence, m.clearing) for m in group)
+        places = tuple(Place(m.book, m.sequence, m.clearing, m.funds) for m in group)
         ledger = sum(place.clearing for place in places) if places else None
         if ledger is None:
             status = Status.MISSING_IN_LEDGER
@@ -217,33 +184,31 @@ class _Matcher:
 
 
 def _post_payout(
-    session: Session, payout: Payout, book: Book, amount: int, *, zone: str, now: datetime
+    session: Session, payout: Payout, book: Book, shares: dict[str | None, int], *, zone: str, now: datetime
 ) -> Movement | None:
+    key = f"stripe-payout:{payout.id}"
+    if session.scalar(
+        select(LedgerTransaction.id).where(
+            LedgerTransaction.book_id == book.id, LedgerTransaction.idempotency_key == key
+        )
+    ):
+        return None  # posted before (perhaps split differently, before money was attributed to funds)
     arrived = datetime.fromtimestamp(payout.arrival_date, UTC).astimezone(ZoneInfo(zone)).date()
     entry = rules.payout(
-        amount=Money(amount, payout.currency),
-        key=f"stripe-payout:{payout.id}",
+        shares={fund: Money(amount, payout.currency) for fund, amount in shares.items() if amount},
+        key=key,
         on=arrived,
         source={"payout": payout.id},
     )
-    # A payout that arrived in a closed year is booked on the first open day, its memo saying when it arrived;
-    # once posted it keeps that day, so a re-run after a later close finds it rather than a different entry.
-    t = LedgerTransaction
-    earlier = session.scalar(
-        select(t).where(t.book_id == book.id, t.idempotency_key == entry.idempotency_key)
-    )
-    closed, on = closed_through(session, book.id), arrived
-    if earlier is not None:
-        on = earlier.effective_date
-    elif closed is not None and arrived <= closed:
-        on = closed + timedelta(days=1)
+    # A payout that arrived in a closed year is booked on the first open day, its memo saying when it arrived.
+    closed = closed_through(session, book.id)
+    on = closed + timedelta(days=1) if closed is not None and arrived <= closed else arrived
     if on != arrived:
         entry = replace(entry, effective_date=on, memo=make_memo(entry.kind, arrived=arrived.isoformat()))
-    posted = post(session, book=book, entry=entry, now=now)
-    sequence = posted.transaction.sequence
-    if not posted.created:
-        return None
-    return Movement(book.slug, sequence, on, entry.kind, payout.id, -amount, payout.currency)
+    sequence = post(session, book=book, entry=entry, now=now).transaction.sequence
+    funds = tuple((fund, -amount) for fund, amount in shares.items() if amount)
+    total = sum(amount for _fund, amount in funds)
+    return Movement(book.slug, sequence, on, entry.kind, payout.id, total, payout.currency, funds)
 
 
 def _own_line(payout: Payout) -> BalanceTransaction:
@@ -284,19 +249,20 @@ def reconcile_stripe(
         parts = [bt for bt in transactions if bt.type != "payout"]
         paid_out.update(bt.id for bt in parts)
         lines = [matcher.match(bt, payout.id) for bt in parts]
-        shares: dict[str, int] = defaultdict(int)
+        shares: dict[str, dict[str | None, int]] = defaultdict(lambda: defaultdict(int))
         for place in (place for line in lines for place in line.places):
-            shares[place.book] += place.clearing
+            for fund, amount in place.funds:
+                shares[place.book][fund] += amount
         outcome = PayoutOutcome(
             payout,
             reconciled=payout.status == "paid"
             and all(line.status == Status.MATCHED for line in lines)
             and sum(bt.net for bt in parts) == payout.amount
-            and all(amount > 0 for amount in shares.values()),
+            and all(sum(funds.values()) > 0 for funds in shares.values()),
         )
         if outcome.reconciled and post_payouts:
-            for slug, amount in sorted(shares.items()):
-                movement = _post_payout(session, payout, books[slug], amount, zone=zone, now=now)
+            for slug, funds in sorted(shares.items()):
+                movement = _post_payout(session, payout, books[slug], dict(funds), zone=zone, now=now)
                 if movement is not None:
                     matcher.add(movement)
         report.lines.extend([*lines, matcher.match(_own_line(payout), payout.id)])
@@ -312,11 +278,14 @@ def reconcile_stripe(
     report.lines.extend(matcher.leftovers(since))
     report.lines.extend(matcher.unexplained(movements, since))
     involved = {place.book for line in report.lines for place in line.places}
+    # A book's Stripe clearing is the sum of its funds' clearing accounts and the book-level one.
     for slug, balance, currency in session.execute(
-        select(Book.slug, LedgerAccount.balance, LedgerAccount.currency)
+        select(Book.slug, func.sum(LedgerAccount.balance), LedgerAccount.currency)
         .join(LedgerAccount, LedgerAccount.book_id == Book.id)
-        .where(LedgerAccount.code == chart.STRIPE_CLEARING)
+        .where(is_clearing())
+        .group_by(Book.slug, LedgerAccount.currency)
     ):
+        balance = int(balance or 0)
         if balance or slug in report.unpaid or slug in involved:
             report.clearing[slug] = (balance, currency)
     return report

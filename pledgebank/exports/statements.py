@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from pledgebank.books.models import Book, LedgerPosting, LedgerTransaction
 from pledgebank.exports.reader import AccountInfo, accounts_of
+from pledgebank.ledger import chart
 from pledgebank.ledger.chart import INCOME_SOURCES
 from pledgebank.ledger.kinds import YEAR_CLOSED
 from pledgebank.neighbourhoods.models import Fund
@@ -29,6 +30,7 @@ LABELS = {
     "fees": "Payment processing fees",
 }
 EXPENSE_ORDER = ("grants", "fees")
+FUND_RESULT = ("income", "expense", "equity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,17 @@ def _sums(
         .group_by(p.account_id)
     )
     return {account: int(total) for account, total in rows if total is not None}
+
+
+def place_totals(accounts: list[AccountInfo], sums: dict[int, int]) -> list[BalanceLine]:
+    """Each book-level asset and liability with what it and every fund's share of it hold together."""
+    by_code = {a.code: a for a in accounts if a.fund is None}
+    totals = {code: 0 for code in by_code}
+    for account in accounts:
+        place = chart.place_of(account.code)
+        if place in totals:
+            totals[place] += sums.get(account.id, 0)
+    return [BalanceLine(by_code[code], total) for code, total in totals.items()]
 
 
 def trial_balance(session: Session, book: Book, on: date) -> TrialBalance:
@@ -191,11 +204,12 @@ def receipts_and_payments(session: Session, book: Book, *, start: date, end: dat
         # accounts, so a year-end close (which moves money between them) leaves it unchanged.
         totals = {slug: 0 for slug, _name in funds}
         for account in accounts:
-            if account.fund is not None:
+            # A fund's shares of the assets and liabilities mirror these; counting both would give zero.
+            if account.fund is not None and account.type in FUND_RESULT:
                 totals[account.fund] = totals.get(account.fund, 0) - sums.get(account.id, 0)
         return totals
 
-    book_level = [BalanceLine(a, after.get(a.id, 0)) for a in accounts if a.fund is None]
+    book_level = place_totals(accounts, after)
     return ReceiptsAndPayments(
         start=start,
         end=end,

@@ -67,7 +67,9 @@ def _ledger(session: Session, fund_ids: list[int]) -> dict[int, _Ledger]:
             LedgerAccount.type,
             LedgerAccount.code,
             LedgerAccount.balance,
-        ).where(LedgerAccount.fund_id.in_(fund_ids))
+        )
+        # A fund's shares of the assets and liabilities mirror its result; only the result is its money.
+        .where(LedgerAccount.fund_id.in_(fund_ids), LedgerAccount.type.in_(("income", "expense", "equity")))
     ).all()
     # Year-end closes move income and expenses into the fund balance; add them back for lifetime figures.
     closed = closing_amounts(session, [row.id for row in rows])

@@ -141,6 +141,7 @@ def _settle(
 ) -> None:
     entry = rules.grant_paid(
         amount=Money(payment.amount, application.currency),
+        fund=application.round.fund.slug,
         key=f"grant-payment:{payment.id}",
         on=payment.paid_on,
         source={"grant_application": application.id, "grant_payment": payment.id},

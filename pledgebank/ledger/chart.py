@@ -45,6 +45,31 @@ DEFERRED_INCOME = "liabilities:deferred-income"
 GRANTS_PAYABLE = "liabilities:grants-payable"
 PLEDGES_HELD = "liabilities:pledges-held"
 
+# Where a fund's money sits: each of these has a sub-account per fund (`assets:bank:<fund>`), so every
+# transaction's legs for one fund balance on their own and a book filtered to one fund still balances. The
+# book-level accounts themselves keep only what was posted before money was attributed to funds.
+FUND_HELD: tuple[str, ...] = (
+    STRIPE_CLEARING,
+    BANK,
+    CASH,
+    RECEIVABLES,
+    DEFERRED_INCOME,
+    GRANTS_PAYABLE,
+    PLEDGES_HELD,
+)
+# A fund cannot spend another fund's money: its share of the bank and of the cash must not go negative.
+_GUARDED = (BANK, CASH)
+# Short, so that "<fund name>: <share>" fits an account name however long the fund's name.
+_SHARE_NAMES = {
+    STRIPE_CLEARING: "Stripe clearing",
+    BANK: "Bank",
+    CASH: "Cash held by treasurer",
+    RECEIVABLES: "Receivables",
+    DEFERRED_INCOME: "Income raised, not yet received",
+    GRANTS_PAYABLE: "Grants payable",
+    PLEDGES_HELD: "Cash pledges held for open pledges",
+}
+
 INCOME_SOURCES: tuple[str, ...] = ("pledges", "levies", "sponsorship", "donations")
 FUND_SLUG_MAX_LENGTH = 64
 
@@ -98,6 +123,25 @@ def fund_balance(fund: str) -> str:
     return f"equity:{validate_fund_slug(fund)}:balance"
 
 
+def held_in(place: str, fund: str | None) -> str:
+    """Return a fund's sub-account of a book-level asset or liability (`assets:bank:<fund>`).
+
+    With `fund` None, the book-level account itself (what was posted before money was attributed to
+    funds). Raises ValueError for a place that is not one of FUND_HELD, or a bad fund slug.
+    """
+    if place not in FUND_HELD:
+        raise ValueError(f"no fund sub-accounts for {place!r}")
+    return place if fund is None else f"{place}:{validate_fund_slug(fund)}"
+
+
+def place_of(code: str) -> str | None:
+    """Return the book-level account an asset or liability code sits under (itself for book-level ones)."""
+    if code in FUND_HELD:
+        return code
+    parent = code.rpartition(":")[0]
+    return parent if parent in FUND_HELD and fund_of(code) is not None else None
+
+
 def is_closed_at_year_end(code: str) -> bool:
     """Return True for a fund's income and expense accounts, the ones a year-end close brings to zero."""
     return fund_of(code) is not None and code.split(":", 1)[0] in ("income", "expenses")
@@ -105,11 +149,16 @@ def is_closed_at_year_end(code: str) -> bool:
 
 def fund_of(code: str) -> str | None:
     """Return the fund slug of a per-fund account code, or None for book-level or unknown codes."""
+    parent, _, last = code.rpartition(":")
     parts = code.split(":")
-    if len(parts) != 3 or parts[2] not in _FUND_SUFFIXES.get(parts[0], ()):
+    if parent in FUND_HELD:
+        slug = last
+    elif len(parts) != 3 or parts[2] not in _FUND_SUFFIXES.get(parts[0], ()):
         return None
+    else:
+        slug = parts[1]
     try:
-        return validate_fund_slug(parts[1])
+        return validate_fund_slug(slug)
     except ValueError:
         return None
 
@@ -137,10 +186,25 @@ def book_accounts() -> list[AccountSpec]:
     ]
 
 
+def fund_held_accounts(fund_slug: str, fund_name: str) -> list[AccountSpec]:
+    """Return a fund's sub-accounts of the book's assets and liabilities (bank and cash guarded)."""
+    return [
+        AccountSpec(
+            held_in(place, fund_slug),
+            f"{fund_name}: {_SHARE_NAMES[place]}",
+            type_of(place),
+            fund_slug,
+            place in _GUARDED,
+        )
+        for place in FUND_HELD
+    ]
+
+
 def fund_accounts(fund_slug: str, fund_name: str) -> list[AccountSpec]:
-    """Return the income, expense and fund-balance accounts of one fund; raises ValueError for a bad slug."""
+    """Return every account of a fund (its shares, income, expenses, balance); ValueError for a bad slug."""
     validate_fund_slug(fund_slug)
-    specs = [
+    specs = fund_held_accounts(fund_slug, fund_name)
+    specs += [
         AccountSpec(
             income_account(fund_slug, source), f"{fund_name}: {source}", AccountType.INCOME, fund_slug, False
         )

@@ -10,6 +10,7 @@ from pledgebank.ledger.chart import (
     RECEIVABLES,
     STRIPE_CLEARING,
     fees_expense,
+    held_in,
     income_account,
 )
 from pledgebank.ledger.entries import JournalEntry, Posting
@@ -58,7 +59,7 @@ def make_memo(kind: str, **details: str) -> str:
 
 
 def settlement_legs(amount: Money, fee: Money | None, fund: str, income_source: str, into: str) -> list[Leg]:
-    """Return the legs recognising income on receipt of money that was owed.
+    """Return the legs recognising a fund's income on receipt of money that was owed to it.
 
     Raises InvalidEntry for a non-zero fee unless `into` is Stripe clearing.
     """
@@ -66,10 +67,10 @@ def settlement_legs(amount: Money, fee: Money | None, fund: str, income_source: 
     if not fee.is_zero() and into != STRIPE_CLEARING:
         raise InvalidEntry("a fee is only allowed for a card settlement into Stripe clearing")
     return [
-        (into, amount - fee),
+        (held_in(into, fund), amount - fee),
         (fees_expense(fund), fee),
-        (RECEIVABLES, -amount),
-        (DEFERRED_INCOME, amount),
+        (held_in(RECEIVABLES, fund), -amount),
+        (held_in(DEFERRED_INCOME, fund), amount),
         (income_account(fund, income_source), -amount),
     ]
 

@@ -1,5 +1,9 @@
 """One function per kind of money movement, each returning a validated JournalEntry.
 
+Every leg is attributable to a fund: money sits in the fund's sub-accounts of bank, cash, Stripe clearing,
+receivables and the liabilities (`assets:bank:<fund>`), so each entry's legs for one fund sum to zero. Callers
+name the place (BANK, CASH, STRIPE_CLEARING); the rule picks the fund's sub-account of it.
+
 The book uses cash-basis fund accounting: income is recognised when money is received. Memos
 are built only from kinds, fund slugs, income sources, account codes and reason codes, never
 from personal data, because they are sealed into the immutable hash chain.
@@ -19,6 +23,7 @@ from pledgebank.ledger.chart import (
     STRIPE_CLEARING,
     fees_expense,
     grants_expense,
+    held_in,
     income_account,
 )
 from pledgebank.ledger.closing import year_close_key as year_close_key
@@ -27,21 +32,21 @@ from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.errors import InvalidEntry
 from pledgebank.ledger.kinds import (
     CARD_PAYMENT_RECEIVED,
-    CASH_BANKED,
     CASH_RECEIVED,
     GRANT_AWARDED,
     GRANT_PAID,
     GRANT_RETURNED,
     MATCH_OWED,
     MATCH_RECEIVED,
-    PAYOUT,
     RECEIVABLE_RAISED,
     RECEIVABLE_SETTLED,
     RECEIVABLE_WRITTEN_OFF,
     REFUND,
     REVERSAL,
 )
+from pledgebank.ledger.kinds import CASH_BANKED as CASH_BANKED
 from pledgebank.ledger.kinds import KINDS as KINDS
+from pledgebank.ledger.kinds import PAYOUT as PAYOUT
 from pledgebank.ledger.legs import (
     SourceRefs,
     build_entry,
@@ -52,6 +57,8 @@ from pledgebank.ledger.legs import (
     settlement_legs,
 )
 from pledgebank.ledger.money import Money
+from pledgebank.ledger.transfers import cash_banked as cash_banked
+from pledgebank.ledger.transfers import payout as payout
 
 _REASON_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
@@ -71,7 +78,7 @@ def card_payment_received(
     gross = positive(gross, "gross")
     fee = fee_or_zero(fee, gross)
     income = income_account(fund, income_source)
-    legs = [(STRIPE_CLEARING, gross - fee), (fees_expense(fund), fee), (income, -gross)]
+    legs = [(held_in(STRIPE_CLEARING, fund), gross - fee), (fees_expense(fund), fee), (income, -gross)]
     memo = make_memo(CARD_PAYMENT_RECEIVED, fund=fund, income=income_source)
     return build_entry(
         CARD_PAYMENT_RECEIVED, legs, key=key, on=on, source=source, actor_id=actor_id, memo=memo
@@ -92,7 +99,7 @@ def cash_received(
     """Record cash, or a bank transfer with `into=BANK`: Dr into, Cr income."""
     amount = positive(amount)
     into = one_of(into, (CASH, BANK), "into")
-    legs = [(into, amount), (income_account(fund, income_source), -amount)]
+    legs = [(held_in(into, fund), amount), (income_account(fund, income_source), -amount)]
     memo = make_memo(CASH_RECEIVED, fund=fund, income=income_source, into=into)
     return build_entry(CASH_RECEIVED, legs, key=key, on=on, source=source, actor_id=actor_id, memo=memo)
 
@@ -111,35 +118,23 @@ def refund(
     """Record a refund: Dr income, Cr from_account (a card processor keeps its fee, so no fee leg)."""
     amount = positive(amount)
     from_account = one_of(from_account, (STRIPE_CLEARING, BANK, CASH), "from_account")
-    legs = [(income_account(fund, income_source), amount), (from_account, -amount)]
+    legs = [(income_account(fund, income_source), amount), (held_in(from_account, fund), -amount)]
     memo = make_memo(REFUND, fund=fund, income=income_source, source_account=from_account)
     return build_entry(REFUND, legs, key=key, on=on, source=source, actor_id=actor_id, memo=memo)
 
 
-def payout(
-    *, amount: Money, key: str, on: datetime.date, source: SourceRefs, actor_id: int | None = None
-) -> JournalEntry:
-    """Record a processor payout to the bank: Dr bank, Cr clearing."""
-    amount = positive(amount)
-    legs = [(BANK, amount), (STRIPE_CLEARING, -amount)]
-    return build_entry(PAYOUT, legs, key=key, on=on, source=source, actor_id=actor_id, memo=PAYOUT)
-
-
-def cash_banked(
-    *, amount: Money, key: str, on: datetime.date, source: SourceRefs, actor_id: int | None = None
-) -> JournalEntry:
-    """Record the treasurer paying held cash into the bank: Dr bank, Cr cash."""
-    amount = positive(amount)
-    legs = [(BANK, amount), (CASH, -amount)]
-    return build_entry(CASH_BANKED, legs, key=key, on=on, source=source, actor_id=actor_id, memo=CASH_BANKED)
-
-
 def receivable_raised(
-    *, amount: Money, key: str, on: datetime.date, source: SourceRefs, actor_id: int | None = None
+    *,
+    amount: Money,
+    fund: str,
+    key: str,
+    on: datetime.date,
+    source: SourceRefs,
+    actor_id: int | None = None,
 ) -> JournalEntry:
-    """Record money owed but not yet received: Dr receivables, Cr deferred income."""
+    """Record money owed to a fund but not yet received: Dr receivables, Cr deferred income."""
     amount = positive(amount)
-    legs = [(RECEIVABLES, amount), (DEFERRED_INCOME, -amount)]
+    legs = [(held_in(RECEIVABLES, fund), amount), (held_in(DEFERRED_INCOME, fund), -amount)]
     return build_entry(
         RECEIVABLE_RAISED, legs, key=key, on=on, source=source, actor_id=actor_id, memo=RECEIVABLE_RAISED
     )
@@ -170,11 +165,17 @@ def receivable_settled(
 
 
 def receivable_written_off(
-    *, amount: Money, key: str, on: datetime.date, source: SourceRefs, actor_id: int | None = None
+    *,
+    amount: Money,
+    fund: str,
+    key: str,
+    on: datetime.date,
+    source: SourceRefs,
+    actor_id: int | None = None,
 ) -> JournalEntry:
-    """Cancel a receivable that will not be paid: Dr deferred income, Cr receivables."""
+    """Cancel a fund's receivable that will not be paid: Dr deferred income, Cr receivables."""
     amount = positive(amount)
-    legs = [(DEFERRED_INCOME, amount), (RECEIVABLES, -amount)]
+    legs = [(held_in(DEFERRED_INCOME, fund), amount), (held_in(RECEIVABLES, fund), -amount)]
     memo = RECEIVABLE_WRITTEN_OFF
     return build_entry(
         RECEIVABLE_WRITTEN_OFF, legs, key=key, on=on, source=source, actor_id=actor_id, memo=memo
@@ -192,7 +193,7 @@ def grant_awarded(
 ) -> JournalEntry:
     """Record a grant decision: Dr the fund's grants expense, Cr grants payable."""
     amount = positive(amount)
-    legs = [(grants_expense(fund), amount), (GRANTS_PAYABLE, -amount)]
+    legs = [(grants_expense(fund), amount), (held_in(GRANTS_PAYABLE, fund), -amount)]
     memo = make_memo(GRANT_AWARDED, fund=fund)
     return build_entry(GRANT_AWARDED, legs, key=key, on=on, source=source, actor_id=actor_id, memo=memo)
 
@@ -200,16 +201,17 @@ def grant_awarded(
 def grant_paid(
     *,
     amount: Money,
+    fund: str,
     key: str,
     on: datetime.date,
     source: SourceRefs,
     actor_id: int | None = None,
     from_account: str = BANK,
 ) -> JournalEntry:
-    """Record paying out an awarded grant: Dr grants payable, Cr bank (or cash)."""
+    """Record paying out a fund's awarded grant: Dr grants payable, Cr bank (or cash)."""
     amount = positive(amount)
     from_account = one_of(from_account, (BANK, CASH), "from_account")
-    legs = [(GRANTS_PAYABLE, amount), (from_account, -amount)]
+    legs = [(held_in(GRANTS_PAYABLE, fund), amount), (held_in(from_account, fund), -amount)]
     memo = make_memo(GRANT_PAID, source_account=from_account)
     return build_entry(GRANT_PAID, legs, key=key, on=on, source=source, actor_id=actor_id, memo=memo)
 
@@ -227,17 +229,23 @@ def grant_returned(
     """Record unspent grant money coming back: Dr bank (or cash), Cr the fund's grants expense."""
     amount = positive(amount)
     into = one_of(into, (BANK, CASH), "into")
-    legs = [(into, amount), (grants_expense(fund), -amount)]
+    legs = [(held_in(into, fund), amount), (grants_expense(fund), -amount)]
     memo = make_memo(GRANT_RETURNED, fund=fund, into=into)
     return build_entry(GRANT_RETURNED, legs, key=key, on=on, source=source, actor_id=actor_id, memo=memo)
 
 
 def match_owed(
-    *, amount: Money, key: str, on: datetime.date, source: SourceRefs, actor_id: int | None = None
+    *,
+    amount: Money,
+    fund: str,
+    key: str,
+    on: datetime.date,
+    source: SourceRefs,
+    actor_id: int | None = None,
 ) -> JournalEntry:
-    """Record match funding promised by a sponsor: Dr receivables, Cr deferred income."""
+    """Record match funding promised to a fund by a sponsor: Dr receivables, Cr deferred income."""
     amount = positive(amount)
-    legs = [(RECEIVABLES, amount), (DEFERRED_INCOME, -amount)]
+    legs = [(held_in(RECEIVABLES, fund), amount), (held_in(DEFERRED_INCOME, fund), -amount)]
     return build_entry(MATCH_OWED, legs, key=key, on=on, source=source, actor_id=actor_id, memo=MATCH_OWED)
 
 

@@ -84,6 +84,7 @@ def raise_charges(session: Session, levy: Levy, *, now: datetime, zone: str) -> 
         )
     }
     book = book_of(session, levy.neighbourhood_id)
+    fund = session.scalar(select(Fund.slug).where(Fund.id == levy.fund_id))
     count = 0
     for span in spans:
         for liability, household in liable:
@@ -106,6 +107,7 @@ def raise_charges(session: Session, levy: Levy, *, now: datetime, zone: str) -> 
                 continue
             entry = rules.receivable_raised(
                 amount=Money(amount, levy.currency),
+                fund=fund,
                 key=charge_key(charge.id, "raised"),
                 on=today,
                 source=_refs(charge),

@@ -19,6 +19,7 @@ from pledgebank.levies.households import is_resident
 from pledgebank.levies.models import HardshipRequest, Levy, LevyCharge
 from pledgebank.levies.services import about, tell_household
 from pledgebank.levies.states import UNPAID, ChargeAction, next_charge_status
+from pledgebank.neighbourhoods.models import Fund
 from pledgebank.policy import Action, require
 
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
@@ -149,6 +150,7 @@ def _write_off(
         charge.next_attempt_at = None
     entry = rules.receivable_written_off(
         amount=Money(amount, charge.currency),
+        fund=session.scalar(select(Fund.slug).where(Fund.id == levy.fund_id)),
         key=f"hardship:{request.id}:written-off",
         on=local_date(now, zone),
         source={"levy": levy.id, "levy_charge": charge.id, "hardship_request": request.id},

@@ -18,6 +18,7 @@ from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
+from pledgebank.neighbourhoods.models import Fund
 from pledgebank.payments.gateway import GatewayUnavailable
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
 from pledgebank.pledges.payments import Payments, cancel, capture, place_hold
@@ -164,6 +165,7 @@ def match_amount(offer: MatchOffer, pledged: int) -> int:
 
 def _owe_matches(session: Session, pledge: Pledge, total: int, now: datetime, zone: str) -> None:
     book = book_of(session, pledge.neighbourhood_id)
+    fund = session.scalar(select(Fund.slug).where(Fund.id == pledge.fund_id))
     for offer in pledge.offers:
         if offer.status != "offered":
             continue
@@ -175,6 +177,7 @@ def _owe_matches(session: Session, pledge: Pledge, total: int, now: datetime, zo
                 book=book,
                 entry=rules.match_owed(
                     amount=Money(owed, pledge.currency),
+                    fund=fund,
                     key=f"match-offer:{offer.id}:owed",
                     on=local_date(now, zone),
                     source={"pledge": pledge.id, "match_offer": offer.id},

@@ -211,6 +211,7 @@ def _post_cash(
     **legs: str,
 ) -> None:
     pledge = signup.pledge
+    legs.setdefault("fund", _fund_slug(session, pledge))
     entry = rule(
         amount=Money(signup.amount, pledge.currency),
         key=f"pledge-signup:{signup.id}:{signup.round}:{step}",

@@ -41,11 +41,15 @@ def entries() -> list:
             on=date(2025, 12, 5),
             source={"receipt": 1},
         ),
-        rules.cash_banked(amount=gbp(10_000), key="w:banked:1", on=date(2025, 12, 10), source={"slip": 1}),
+        rules.cash_banked(
+            fund="general", amount=gbp(10_000), key="w:banked:1", on=date(2025, 12, 10), source={"slip": 1}
+        ),
         rules.grant_awarded(
             amount=gbp(7_500), fund="general", key="w:award:1", on=date(2026, 1, 20), source={"grant": 1}
         ),
-        rules.grant_paid(amount=gbp(7_500), key="w:paid:1", on=date(2026, 1, 21), source={"grant": 1}),
+        rules.grant_paid(
+            fund="general", amount=gbp(7_500), key="w:paid:1", on=date(2026, 1, 21), source={"grant": 1}
+        ),
         rules.card_payment_received(
             gross=gbp(2_500),
             fee=gbp(58),

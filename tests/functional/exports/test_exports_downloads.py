@@ -39,10 +39,10 @@ def test_a_treasurer_downloads_every_format_and_each_ledger_export_is_recorded(a
     assert table.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(table.get_data().decode("utf-8-sig"))))
     assert [(row["sequence"], row["kind"], row["account"], row["amount"]) for row in rows] == [
-        ("1", "cash_received", "assets:bank", "1000.00"),
+        ("1", "cash_received", "assets:bank:general", "1000.00"),
         ("1", "cash_received", "income:general:donations", "-1000.00"),
         ("2", "grant_awarded", "expenses:general:grants", "200.00"),
-        ("2", "grant_awarded", "liabilities:grants-payable", "-200.00"),
+        ("2", "grant_awarded", "liabilities:grants-payable:general", "-200.00"),
     ]
 
     lines = _download(web, w.slug, "jsonl").get_data(as_text=True).splitlines()

@@ -24,14 +24,16 @@ def test_an_officer_reads_the_trial_balance_on_the_page_and_as_csv(app, sessions
 
     page = web.get(f"/n/{place.slug}/statements/trial-balance?on=2026-01-20").get_data(as_text=True)
     assert "Trial balance at the end of 20 January 2026" in page
-    assert re.search(r"Bank</th><td><code>assets:bank</code></td>\s*<td class=\"num\">£100.00</td>", page)
+    assert re.search(
+        r"Bank</th><td><code>assets:bank:general</code></td>\s*<td class=\"num\">£100.00</td>", page
+    )
     assert re.search(r"Total</th>\s*<td class=\"num\">£195.00</td><td class=\"num\">£195.00</td>", page)
 
     rows = _csv(web.get(f"/n/{place.slug}/statements/trial-balance?on=2026-03-02&as=csv"))
     assert rows[0] == ["account", "name", "type", "fund", "debit", "credit", "currency"]
     balances = {row[0]: (row[4], row[5]) for row in rows[1:-1]}
-    assert balances["assets:bank"] == ("25.00", "")
-    assert balances["assets:stripe-clearing"] == ("24.42", "")
+    assert balances["assets:bank:general"] == ("25.00", "")
+    assert balances["assets:stripe-clearing:playground-fund"] == ("24.42", "")
     assert balances["income:playground-fund:pledges"] == ("", "25.00")
     assert rows[-1] == ["total", "", "", "", "145.00", "145.00", "GBP"]
 

@@ -163,7 +163,9 @@ def test_what_does_not_match_is_reported_and_its_payout_is_not_posted(app, sessi
 def test_a_clearing_movement_with_no_stripe_reference_is_reported(app, sessions):
     elm, _oak = two_books(sessions)
     with unit_of_work(sessions) as session:
-        entry = rules.receivable_raised(amount=gbp(900), key="owed:1", on=DAY, source={"levy_charge": 1})
+        entry = rules.receivable_raised(
+            fund="general", amount=gbp(900), key="owed:1", on=DAY, source={"levy_charge": 1}
+        )
         post(session, book=book_by_slug(session, elm), entry=entry, now=NOW)
         entry = rules.receivable_settled(
             amount=gbp(900),

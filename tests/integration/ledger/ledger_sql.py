@@ -60,8 +60,14 @@ def standard_entries(actor_id: int) -> list:
             on=DAY - timedelta(days=25),
             source={"pledge": 7, "charge": "ch_1"},
         ),
-        rules.payout(amount=gbp(2_442), key="t:payout:1", on=DAY - timedelta(days=20), source={"po": "po_1"}),
+        rules.payout(
+            shares={"general": gbp(2_442)},
+            key="t:payout:1",
+            on=DAY - timedelta(days=20),
+            source={"po": "po_1"},
+        ),
         rules.cash_banked(
+            fund="general",
             amount=gbp(10_000),
             key="t:banked:1",
             on=DAY - timedelta(days=15),
@@ -77,6 +83,7 @@ def standard_entries(actor_id: int) -> list:
             actor_id=actor_id,
         ),
         rules.grant_paid(
+            fund="general",
             amount=gbp(7_500),
             key="t:paid:1",
             on=DAY - timedelta(days=5),
@@ -84,7 +91,11 @@ def standard_entries(actor_id: int) -> list:
             actor_id=actor_id,
         ),
         rules.receivable_raised(
-            amount=gbp(3_000), key="t:levy:1", on=DAY - timedelta(days=2), source={"charge": 9}
+            fund="general",
+            amount=gbp(3_000),
+            key="t:levy:1",
+            on=DAY - timedelta(days=2),
+            source={"charge": 9},
         ),
     ]
 
@@ -204,8 +215,12 @@ def seal(conn: Connection, transaction_id: int) -> None:
     conn.execute(text("INSERT INTO ledger_seals (transaction_id) VALUES (:t)"), {"t": transaction_id})
 
 
-BANK, CASH, CLEARING = chart.BANK, chart.CASH, chart.STRIPE_CLEARING
-RECEIVABLES, DEFERRED = chart.RECEIVABLES, chart.DEFERRED_INCOME
+BANK, CASH, CLEARING = (
+    chart.held_in(place, "general") for place in (chart.BANK, chart.CASH, chart.STRIPE_CLEARING)
+)
+RECEIVABLES, DEFERRED = (
+    chart.held_in(place, "general") for place in (chart.RECEIVABLES, chart.DEFERRED_INCOME)
+)
 DONATIONS = chart.income_account("general", "donations")
 
 

@@ -90,7 +90,7 @@ def test_one_key_posted_by_fifty_callers_at_once_is_one_transaction(sessions, cl
     assert sum(o.value[2] for o in outcomes) == 1
     sequences, balances, result = book_state(sessions, book_id)
     assert sequences == [1]
-    assert balances[chart.BANK] == 1_000
+    assert balances[chart.held_in(chart.BANK, "general")] == 1_000
     assert result.ok, result.problems
 
 
@@ -100,6 +100,7 @@ def test_a_bank_that_can_pay_thirty_seven_debits_pays_exactly_thirty_seven(sessi
 
     def pay(index: int):
         entry = rules.grant_paid(
+            fund="general",
             amount=gbp(100),
             key=f"grant-payment:{index}",
             on=DAY,
@@ -119,15 +120,18 @@ def test_a_bank_that_can_pay_thirty_seven_debits_pays_exactly_thirty_seven(sessi
     assert all(o.value[2] for o in paid)
     sequences, balances, result = book_state(sessions, book_id)
     assert sequences == list(range(1, 39))
-    assert balances[chart.BANK] == 0
-    assert balances[chart.GRANTS_PAYABLE] == 3_700
+    assert balances[chart.held_in(chart.BANK, "general")] == 0
+    assert balances[chart.held_in(chart.GRANTS_PAYABLE, "general")] == 3_700
     assert result.ok, result.problems
     with sessions() as session:
         history = session.scalars(
             select(LedgerPosting.amount)
             .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
             .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-            .where(LedgerTransaction.book_id == book_id, LedgerAccount.code == chart.BANK)
+            .where(
+                LedgerTransaction.book_id == book_id,
+                LedgerAccount.code == chart.held_in(chart.BANK, "general"),
+            )
             .order_by(LedgerTransaction.sequence)
         ).all()
     running = [sum(history[: i + 1]) for i in range(len(history))]
@@ -154,7 +158,9 @@ def test_eight_writers_on_one_book_make_one_gapless_valid_chain(sessions, clock,
         assert o.value == sorted(o.value)
     sequences, balances, result = book_state(sessions, book_id)
     assert sequences == list(range(1, writers * each + 1))
-    assert balances[chart.BANK] == sum(1 + w * 100 + n for w in range(writers) for n in range(each))
+    assert balances[chart.held_in(chart.BANK, "general")] == sum(
+        1 + w * 100 + n for w in range(writers) for n in range(each)
+    )
     assert result.ok, result.problems
     assert result.report.head_sequence == writers * each
     with sessions() as session:

@@ -8,7 +8,11 @@ from pledgebank.ledger import chart
 from pledgebank.ledger.entries import JournalEntry
 
 FUND = "general"
-GUARDED = frozenset(spec.code for spec in chart.book_accounts() if spec.must_not_go_negative)
+GUARDED = frozenset(
+    spec.code
+    for spec in chart.book_accounts() + chart.fund_accounts(FUND, "General fund")
+    if spec.must_not_go_negative
+)
 CODES = tuple(sorted(spec.code for spec in chart.book_accounts() + chart.fund_accounts(FUND, "General fund")))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from pledgebank.books.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from pledgebank.clock import local_date
@@ -164,7 +164,11 @@ def ledger_total(app, kind: str, account: str) -> int:
                 select(func.coalesce(func.sum(LedgerPosting.amount), 0))
                 .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
                 .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-                .where(LedgerTransaction.kind == kind, LedgerAccount.code == account)
+                .where(
+                    LedgerTransaction.kind == kind,
+                    # Receivables and the like: every fund's share of the account.
+                    or_(LedgerAccount.code == account, LedgerAccount.code.startswith(account + ":")),
+                )
             )
         )
 

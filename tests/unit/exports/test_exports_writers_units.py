@@ -70,9 +70,9 @@ def test_csv_has_a_header_row_and_keeps_formulas_as_text():
     assert text.startswith("\ufeffsequence,date,kind,memo,line,account,")
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert [(r["sequence"], r["account"], r["amount"]) for r in rows][:5] == [
-        ("1", "assets:cash", "50.00"),
+        ("1", "assets:cash:general", "50.00"),
         ("1", "income:general:donations", "-50.00"),
-        ("2", "assets:stripe-clearing", "9.65"),
+        ("2", "assets:stripe-clearing:general", "9.65"),
         ("2", "expenses:general:fees", "0.35"),
         ("2", "income:general:pledges", "-10.00"),
     ]
@@ -125,8 +125,8 @@ def test_the_journals_escape_text_and_assert_month_end_balances():
     assert '2026-03-02 * "a \\"quoted\\"; memo | with note" ^seq-1 ^r-1' in bean
     assert "^charge-ch_1 ^note--HYPERLINK--x--" in bean
     assert "2026-02-27 open Assets:Cash GBP" in bean
-    assert "2026-03-01 balance Assets:Stripe-clearing  -2.00 GBP" in bean
-    assert "2026-05-01 balance Assets:Stripe-clearing  7.65 GBP" in bean
+    assert "2026-03-01 balance Assets:Stripe-clearing:General  -2.00 GBP" in bean
+    assert "2026-05-01 balance Assets:Stripe-clearing:General  7.65 GBP" in bean
     ledger = _write(hledger_format, transactions)
     assert '2026-03-02 * (1) a "quoted", memo / with note' in ledger
     assert "    Income:General:Pledges  0.00 GBP = 2.00 GBP" in ledger

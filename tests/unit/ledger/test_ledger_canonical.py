@@ -21,11 +21,11 @@ from pledgebank.ledger.money import Money
 GOLDEN_CANONICAL = (
     b'{"actor":7,"book":3,"date":"2025-01-02","key":"stripe:pi_123","kind":"card_payment_received",'
     b'"memo":"card_payment_received fund=roof-repair income=pledges","postings":'
-    b'[["assets:stripe-clearing",955,"GBP"],["expenses:roof-repair:fees",45,"GBP"],'
+    b'[["assets:stripe-clearing:roof-repair",955,"GBP"],["expenses:roof-repair:fees",45,"GBP"],'
     b'["income:roof-repair:pledges",-1000,"GBP"]],"reverses":null,"seq":1,'
     b'"source":{"pledge":"12","stripe_payment_intent":"pi_123"},"v":1}'
 )
-GOLDEN_HASH = "26c8037fa148b601c66eab79cf4be55cc9d6b48d23ab85c66fa9a1cac919bc16"
+GOLDEN_HASH = "182af75d6d1d38599f00915ca8bfa3e527ed8b9eb385d3abce10d6daf0c6d010"
 
 
 def golden_entry():
@@ -64,13 +64,13 @@ def test_decode_round_trip():
     data = canonical_bytes(book_id=3, sequence=1, entry=golden_entry())
     doc = decode(data)
     assert doc["v"] == FORMAT_VERSION
-    assert doc["postings"][0] == ["assets:stripe-clearing", 955, "GBP"]
+    assert doc["postings"][0] == ["assets:stripe-clearing:roof-repair", 955, "GBP"]
     assert encode(doc) == data
 
 
 def test_non_ascii_memo_is_escaped():
     entry = rules.payout(
-        amount=Money(1, "EUR"), key="clé", on=datetime.date(2025, 1, 2), source={"payout": "po_1"}
+        shares={"roof": Money(1, "EUR")}, key="clé", on=datetime.date(2025, 1, 2), source={"payout": "po_1"}
     )
     data = canonical_bytes(book_id=1, sequence=2, entry=entry)
     assert data.isascii()

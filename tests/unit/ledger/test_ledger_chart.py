@@ -40,6 +40,13 @@ def test_fund_accounts():
     specs = chart.fund_accounts("roof-repair", "Roof repair")
     codes = [spec.code for spec in specs]
     assert codes == [
+        "assets:stripe-clearing:roof-repair",
+        "assets:bank:roof-repair",
+        "assets:cash:roof-repair",
+        "assets:receivables:roof-repair",
+        "liabilities:deferred-income:roof-repair",
+        "liabilities:grants-payable:roof-repair",
+        "liabilities:pledges-held:roof-repair",
         "income:roof-repair:pledges",
         "income:roof-repair:levies",
         "income:roof-repair:sponsorship",
@@ -48,7 +55,12 @@ def test_fund_accounts():
         "expenses:roof-repair:fees",
         "equity:roof-repair:balance",
     ]
-    assert all(spec.fund == "roof-repair" and not spec.must_not_go_negative for spec in specs)
+    assert all(spec.fund == "roof-repair" for spec in specs)
+    # A fund's share of the bank and of the cash is guarded: one fund cannot spend another's money.
+    assert [spec.code for spec in specs if spec.must_not_go_negative] == [
+        "assets:bank:roof-repair",
+        "assets:cash:roof-repair",
+    ]
     assert all(chart.fund_of(code) == "roof-repair" for code in codes)
     assert all(chart.type_of(spec.code) is spec.type for spec in specs)
     assert specs[0].name.startswith("Roof repair")
@@ -91,3 +103,11 @@ def test_fund_of(code, fund):
 def test_type_of_unknown_prefix():
     with pytest.raises(ValueError):
         chart.type_of("stuff:x")
+
+
+def test_a_funds_shares_fit_the_account_columns_however_long_its_name():
+    specs = chart.fund_accounts("a" * 40, "N" * 80)  # the longest slug and name a fund may have
+    assert max(len(spec.code) for spec in specs) <= 80
+    assert max(len(spec.name) for spec in specs) <= 120
+    assert {chart.place_of(spec.code) for spec in specs} >= set(chart.FUND_HELD)
+    assert all(chart.fund_of(spec.code) == "a" * 40 for spec in specs)

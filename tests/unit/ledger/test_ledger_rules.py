@@ -21,6 +21,10 @@ FEES = "expenses:roof:fees"
 GRANTS = "expenses:roof:grants"
 
 
+def roof(place):
+    return f"{place}:roof"
+
+
 def gbp(amount):
     return Money(amount, "GBP")
 
@@ -50,7 +54,7 @@ def test_card_payment_received():
         gross=gbp(1000), fee=gbp(45), fund="roof", income_source="pledges", **COMMON
     )
     check_common(e, rules.CARD_PAYMENT_RECEIVED)
-    assert legs(e) == [(STRIPE_CLEARING, 955, "GBP"), (FEES, 45, "GBP"), (INCOME, -1000, "GBP")]
+    assert legs(e) == [(roof(STRIPE_CLEARING), 955, "GBP"), (FEES, 45, "GBP"), (INCOME, -1000, "GBP")]
     assert e.memo == "card_payment_received fund=roof income=pledges"
 
 
@@ -58,7 +62,7 @@ def test_card_payment_received_without_fee_and_all_fee():
     e = rules.card_payment_received(
         gross=gbp(1000), fee=gbp(0), fund="roof", income_source="pledges", **COMMON
     )
-    assert legs(e) == [(STRIPE_CLEARING, 1000, "GBP"), (INCOME, -1000, "GBP")]
+    assert legs(e) == [(roof(STRIPE_CLEARING), 1000, "GBP"), (INCOME, -1000, "GBP")]
     e = rules.card_payment_received(
         gross=gbp(30), fee=gbp(30), fund="roof", income_source="pledges", **COMMON
     )
@@ -84,9 +88,9 @@ def test_card_payment_rejects(gross, fee, error):
 def test_cash_received():
     e = rules.cash_received(amount=gbp(500), fund="roof", income_source="donations", **COMMON)
     check_common(e, rules.CASH_RECEIVED)
-    assert legs(e) == [(CASH, 500, "GBP"), ("income:roof:donations", -500, "GBP")]
+    assert legs(e) == [(roof(CASH), 500, "GBP"), ("income:roof:donations", -500, "GBP")]
     e = rules.cash_received(amount=gbp(500), fund="roof", income_source="levies", into=BANK, **COMMON)
-    assert legs(e) == [(BANK, 500, "GBP"), ("income:roof:levies", -500, "GBP")]
+    assert legs(e) == [(roof(BANK), 500, "GBP"), ("income:roof:levies", -500, "GBP")]
     with pytest.raises(InvalidEntry):
         rules.cash_received(amount=gbp(1), fund="roof", income_source="levies", into=RECEIVABLES, **COMMON)
     with pytest.raises(ValueError):
@@ -96,27 +100,27 @@ def test_cash_received():
 def test_refund():
     e = rules.refund(amount=gbp(1000), fund="roof", income_source="pledges", **COMMON)
     check_common(e, rules.REFUND)
-    assert legs(e) == [(INCOME, 1000, "GBP"), (STRIPE_CLEARING, -1000, "GBP")]
+    assert legs(e) == [(INCOME, 1000, "GBP"), (roof(STRIPE_CLEARING), -1000, "GBP")]
     e = rules.refund(amount=gbp(10), fund="roof", income_source="pledges", from_account=CASH, **COMMON)
-    assert legs(e) == [(INCOME, 10, "GBP"), (CASH, -10, "GBP")]
+    assert legs(e) == [(INCOME, 10, "GBP"), (roof(CASH), -10, "GBP")]
 
 
 def test_payout():
-    e = rules.payout(amount=gbp(955), **COMMON)
+    e = rules.payout(shares={"roof": gbp(955)}, **COMMON)
     check_common(e, rules.PAYOUT)
-    assert legs(e) == [(BANK, 955, "GBP"), (STRIPE_CLEARING, -955, "GBP")]
+    assert legs(e) == [(roof(BANK), 955, "GBP"), (roof(STRIPE_CLEARING), -955, "GBP")]
 
 
 def test_cash_banked():
-    e = rules.cash_banked(amount=gbp(2000), **COMMON)
+    e = rules.cash_banked(fund="roof", amount=gbp(2000), **COMMON)
     check_common(e, rules.CASH_BANKED)
-    assert legs(e) == [(BANK, 2000, "GBP"), (CASH, -2000, "GBP")]
+    assert legs(e) == [(roof(BANK), 2000, "GBP"), (roof(CASH), -2000, "GBP")]
 
 
 def test_receivable_raised():
-    e = rules.receivable_raised(amount=gbp(300), **COMMON)
+    e = rules.receivable_raised(fund="roof", amount=gbp(300), **COMMON)
     check_common(e, rules.RECEIVABLE_RAISED)
-    assert legs(e) == [(RECEIVABLES, 300, "GBP"), (DEFERRED_INCOME, -300, "GBP")]
+    assert legs(e) == [(roof(RECEIVABLES), 300, "GBP"), (roof(DEFERRED_INCOME), -300, "GBP")]
 
 
 @pytest.mark.parametrize("into", [STRIPE_CLEARING, CASH, BANK])
@@ -124,9 +128,9 @@ def test_receivable_settled(into):
     e = rules.receivable_settled(amount=gbp(300), fund="roof", income_source="levies", into=into, **COMMON)
     check_common(e, rules.RECEIVABLE_SETTLED)
     assert legs(e) == [
-        (into, 300, "GBP"),
-        (RECEIVABLES, -300, "GBP"),
-        (DEFERRED_INCOME, 300, "GBP"),
+        (roof(into), 300, "GBP"),
+        (roof(RECEIVABLES), -300, "GBP"),
+        (roof(DEFERRED_INCOME), 300, "GBP"),
         ("income:roof:levies", -300, "GBP"),
     ]
 
@@ -136,10 +140,10 @@ def test_receivable_settled_by_card_with_fee():
         amount=gbp(300), fund="roof", income_source="levies", into=STRIPE_CLEARING, fee=gbp(20), **COMMON
     )
     assert legs(e) == [
-        (STRIPE_CLEARING, 280, "GBP"),
+        (roof(STRIPE_CLEARING), 280, "GBP"),
         (FEES, 20, "GBP"),
-        (RECEIVABLES, -300, "GBP"),
-        (DEFERRED_INCOME, 300, "GBP"),
+        (roof(RECEIVABLES), -300, "GBP"),
+        (roof(DEFERRED_INCOME), 300, "GBP"),
         ("income:roof:levies", -300, "GBP"),
     ]
     with pytest.raises(InvalidEntry):
@@ -153,46 +157,46 @@ def test_receivable_settled_by_card_with_fee():
 
 
 def test_receivable_written_off():
-    e = rules.receivable_written_off(amount=gbp(300), **COMMON)
+    e = rules.receivable_written_off(fund="roof", amount=gbp(300), **COMMON)
     check_common(e, rules.RECEIVABLE_WRITTEN_OFF)
-    assert legs(e) == [(DEFERRED_INCOME, 300, "GBP"), (RECEIVABLES, -300, "GBP")]
+    assert legs(e) == [(roof(DEFERRED_INCOME), 300, "GBP"), (roof(RECEIVABLES), -300, "GBP")]
 
 
 def test_grant_awarded():
     e = rules.grant_awarded(amount=gbp(5000), fund="roof", **COMMON)
     check_common(e, rules.GRANT_AWARDED)
-    assert legs(e) == [(GRANTS, 5000, "GBP"), (GRANTS_PAYABLE, -5000, "GBP")]
+    assert legs(e) == [(GRANTS, 5000, "GBP"), (roof(GRANTS_PAYABLE), -5000, "GBP")]
 
 
 def test_grant_paid():
-    e = rules.grant_paid(amount=gbp(5000), **COMMON)
+    e = rules.grant_paid(fund="roof", amount=gbp(5000), **COMMON)
     check_common(e, rules.GRANT_PAID)
-    assert legs(e) == [(GRANTS_PAYABLE, 5000, "GBP"), (BANK, -5000, "GBP")]
-    e = rules.grant_paid(amount=gbp(50), from_account=CASH, **COMMON)
-    assert legs(e) == [(GRANTS_PAYABLE, 50, "GBP"), (CASH, -50, "GBP")]
+    assert legs(e) == [(roof(GRANTS_PAYABLE), 5000, "GBP"), (roof(BANK), -5000, "GBP")]
+    e = rules.grant_paid(fund="roof", amount=gbp(50), from_account=CASH, **COMMON)
+    assert legs(e) == [(roof(GRANTS_PAYABLE), 50, "GBP"), (roof(CASH), -50, "GBP")]
     with pytest.raises(InvalidEntry):
-        rules.grant_paid(amount=gbp(50), from_account=STRIPE_CLEARING, **COMMON)
+        rules.grant_paid(fund="roof", amount=gbp(50), from_account=STRIPE_CLEARING, **COMMON)
 
 
 def test_grant_returned():
     e = rules.grant_returned(amount=gbp(700), fund="roof", **COMMON)
     check_common(e, rules.GRANT_RETURNED)
-    assert legs(e) == [(BANK, 700, "GBP"), (GRANTS, -700, "GBP")]
+    assert legs(e) == [(roof(BANK), 700, "GBP"), (GRANTS, -700, "GBP")]
 
 
 def test_match_owed():
-    e = rules.match_owed(amount=gbp(2500), **COMMON)
+    e = rules.match_owed(fund="roof", amount=gbp(2500), **COMMON)
     check_common(e, rules.MATCH_OWED)
-    assert legs(e) == [(RECEIVABLES, 2500, "GBP"), (DEFERRED_INCOME, -2500, "GBP")]
+    assert legs(e) == [(roof(RECEIVABLES), 2500, "GBP"), (roof(DEFERRED_INCOME), -2500, "GBP")]
 
 
 def test_match_received():
     e = rules.match_received(amount=gbp(2500), fund="roof", **COMMON)
     check_common(e, rules.MATCH_RECEIVED)
     assert legs(e) == [
-        (BANK, 2500, "GBP"),
-        (RECEIVABLES, -2500, "GBP"),
-        (DEFERRED_INCOME, 2500, "GBP"),
+        (roof(BANK), 2500, "GBP"),
+        (roof(RECEIVABLES), -2500, "GBP"),
+        (roof(DEFERRED_INCOME), 2500, "GBP"),
         ("income:roof:sponsorship", -2500, "GBP"),
     ]
 
@@ -206,7 +210,7 @@ def test_reversal():
     assert e.reverses_key == "k-1"
     assert e.source == original.source
     assert e.memo == "reversal of=card_payment_received reason=duplicate"
-    assert legs(e) == [(STRIPE_CLEARING, -955, "GBP"), (FEES, -45, "GBP"), (INCOME, 1000, "GBP")]
+    assert legs(e) == [(roof(STRIPE_CLEARING), -955, "GBP"), (FEES, -45, "GBP"), (INCOME, 1000, "GBP")]
     again = rules.reversal(e, key="k-3", on=DAY, reason_code="mistake", source={"ticket": 4})
     assert legs(again) == legs(original)
     assert again.reverses_key == "k-2" and again.source == (("ticket", "4"),)
@@ -214,13 +218,13 @@ def test_reversal():
 
 @pytest.mark.parametrize("reason", ["", "Duplicate", "paid by Jane Smith", "x" * 41, None])
 def test_reversal_rejects_free_text_reason(reason):
-    original = rules.payout(amount=gbp(1), **COMMON)
+    original = rules.payout(shares={"roof": gbp(1)}, **COMMON)
     with pytest.raises(InvalidEntry):
         rules.reversal(original, key="k-2", on=DAY, reason_code=reason)
 
 
 def test_reversal_cannot_reuse_the_original_key():
-    original = rules.payout(amount=gbp(1), **COMMON)
+    original = rules.payout(shares={"roof": gbp(1)}, **COMMON)
     with pytest.raises(InvalidEntry):
         rules.reversal(original, key="k-1", on=DAY, reason_code="duplicate")
 
@@ -228,17 +232,17 @@ def test_reversal_cannot_reuse_the_original_key():
 AMOUNT_RULES = [
     lambda amount: rules.cash_received(amount=amount, fund="roof", income_source="pledges", **COMMON),
     lambda amount: rules.refund(amount=amount, fund="roof", income_source="pledges", **COMMON),
-    lambda amount: rules.payout(amount=amount, **COMMON),
-    lambda amount: rules.cash_banked(amount=amount, **COMMON),
-    lambda amount: rules.receivable_raised(amount=amount, **COMMON),
+    lambda amount: rules.payout(shares={"roof": amount}, **COMMON),
+    lambda amount: rules.cash_banked(fund="roof", amount=amount, **COMMON),
+    lambda amount: rules.receivable_raised(fund="roof", amount=amount, **COMMON),
     lambda amount: rules.receivable_settled(
         amount=amount, fund="roof", income_source="pledges", into=BANK, **COMMON
     ),
-    lambda amount: rules.receivable_written_off(amount=amount, **COMMON),
+    lambda amount: rules.receivable_written_off(fund="roof", amount=amount, **COMMON),
     lambda amount: rules.grant_awarded(amount=amount, fund="roof", **COMMON),
-    lambda amount: rules.grant_paid(amount=amount, **COMMON),
+    lambda amount: rules.grant_paid(fund="roof", amount=amount, **COMMON),
     lambda amount: rules.grant_returned(amount=amount, fund="roof", **COMMON),
-    lambda amount: rules.match_owed(amount=amount, **COMMON),
+    lambda amount: rules.match_owed(fund="roof", amount=amount, **COMMON),
     lambda amount: rules.match_received(amount=amount, fund="roof", **COMMON),
 ]
 

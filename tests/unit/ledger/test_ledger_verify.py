@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from pledgebank.ledger import rules
+from pledgebank.ledger import chart, rules
 from pledgebank.ledger.canonical import GENESIS_HASH, canonical_bytes, chain_hash
-from pledgebank.ledger.chart import BANK, CASH, STRIPE_CLEARING, book_accounts, fund_accounts
+from pledgebank.ledger.chart import book_accounts, fund_accounts
 from pledgebank.ledger.entries import JournalEntry, Posting
 from pledgebank.ledger.money import Money
 from pledgebank.ledger.verify import StoredTransaction, seal, verify_book
@@ -14,6 +14,10 @@ from pledgebank.ledger.verify import StoredTransaction, seal, verify_book
 BOOK = 1
 DAY = datetime.date(2025, 5, 1)
 CURRENCIES = {spec.code: "GBP" for spec in book_accounts() + fund_accounts("roof", "Roof")}
+
+BANK, CASH, STRIPE_CLEARING = (
+    chart.held_in(place, "roof") for place in (chart.BANK, chart.CASH, chart.STRIPE_CLEARING)
+)
 
 
 def gbp(amount):
@@ -40,7 +44,9 @@ def sample_entries():
         source={"pledge": 2},
         actor_id=4,
     )
-    payout = rules.payout(amount=gbp(955), key="k3", on=DAY, source={"payout": "po_1"}, actor_id=None)
+    payout = rules.payout(
+        shares={"roof": gbp(955)}, key="k3", on=DAY, source={"payout": "po_1"}, actor_id=None
+    )
     grant = rules.grant_awarded(
         amount=gbp(300), fund="roof", key="k4", on=DAY, source={"grant": 9}, actor_id=4
     )
@@ -204,7 +210,7 @@ def test_forged_insertion_with_renumbering_is_caught_at_the_first_broken_link():
 
 def test_appended_record_beyond_head_is_caught():
     records, balances, head = build(sample_entries())
-    extra = rules.payout(amount=gbp(1), key="k6", on=DAY, source={})
+    extra = rules.payout(shares={"roof": gbp(1)}, key="k6", on=DAY, source={})
     records.append(seal(book_id=BOOK, sequence=6, prev_hash=records[-1].hash, entry=extra))
     report = run(records, balances, head)
     assert report.first_problem.sequence == 6

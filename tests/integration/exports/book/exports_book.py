@@ -84,11 +84,13 @@ def cycle_entries(n: int, actor_id: int) -> list:
             into=chart.BANK,
         ),
         refund,
-        rules.payout(amount=gbp(1_000), key=f"{key}:payout", on=day, source={"payout": f"po_{n}"}),
+        rules.payout(shares={fund: gbp(1_000)}, key=f"{key}:payout", on=day, source={"payout": f"po_{n}"}),
         rules.cash_banked(
-            amount=gbp(3_000), key=f"{key}:banked", on=day, source={"slip": n}, actor_id=actor_id
+            fund=fund, amount=gbp(3_000), key=f"{key}:banked", on=day, source={"slip": n}, actor_id=actor_id
         ),
-        rules.receivable_raised(amount=gbp(2_500), key=f"{key}:raised", on=day, source={"levy_charge": n}),
+        rules.receivable_raised(
+            fund=fund, amount=gbp(2_500), key=f"{key}:raised", on=day, source={"levy_charge": n}
+        ),
         rules.receivable_settled(
             amount=gbp(1_000),
             fund=fund,
@@ -118,15 +120,20 @@ def cycle_entries(n: int, actor_id: int) -> list:
             source={"levy_charge": n},
         ),
         rules.receivable_written_off(
-            amount=gbp(200), key=f"{key}:written-off", on=day, source={"levy_charge": n}
+            fund=fund, amount=gbp(200), key=f"{key}:written-off", on=day, source={"levy_charge": n}
         ),
         award,
-        rules.grant_paid(amount=gbp(2_000), key=f"{key}:paid-bank", on=day, source={"grant": n}),
+        rules.grant_paid(fund=fund, amount=gbp(2_000), key=f"{key}:paid-bank", on=day, source={"grant": n}),
         rules.grant_paid(
-            amount=gbp(1_000), key=f"{key}:paid-cash", on=day, source={"grant": n}, from_account=chart.CASH
+            fund=fund,
+            amount=gbp(1_000),
+            key=f"{key}:paid-cash",
+            on=day,
+            source={"grant": n},
+            from_account=chart.CASH,
         ),
         rules.grant_returned(amount=gbp(300), fund=fund, key=f"{key}:returned", on=day, source={"grant": n}),
-        rules.match_owed(amount=gbp(1_500), key=f"{key}:match-owed", on=day, source={"offer": n}),
+        rules.match_owed(fund=fund, amount=gbp(1_500), key=f"{key}:match-owed", on=day, source={"offer": n}),
         rules.match_received(
             amount=gbp(1_000), fund=fund, key=f"{key}:match-bank", on=day, source={"offer": n}
         ),
@@ -157,14 +164,22 @@ def cycle_entries(n: int, actor_id: int) -> list:
             source={"receipt": n},
             from_account=chart.CASH,
         ),
-        held.pledge_cash_held(amount=gbp(1_200), key=f"{key}:held-cash", on=day, source={"signup": n}),
         held.pledge_cash_held(
-            amount=gbp(600), key=f"{key}:held-bank", on=day, source={"signup": n + 1000}, into=chart.BANK
+            fund=fund, amount=gbp(1_200), key=f"{key}:held-cash", on=day, source={"signup": n}
+        ),
+        held.pledge_cash_held(
+            fund=fund,
+            amount=gbp(600),
+            key=f"{key}:held-bank",
+            on=day,
+            source={"signup": n + 1000},
+            into=chart.BANK,
         ),
         held.pledge_cash_recognised(
             amount=gbp(1_200), fund=fund, key=f"{key}:kept", on=day, source={"signup": n}
         ),
         held.pledge_cash_returned(
+            fund=fund,
             amount=gbp(600),
             key=f"{key}:given-back",
             on=day,
