@@ -44,6 +44,9 @@ def request_hardship(
         raise Conflict("This charge is not waiting for payment.")
     if pending_request(session, charge.id) is not None:
         raise Conflict("A request about this charge is already with the committee.")
+    if attempt_in_flight(session, charge.id):
+        # Pausing now would leave that payment's outcome unrecorded until run-due sweeps it up.
+        raise Conflict("A card payment for this charge is going through; wait a minute and look again.")
     clean = " ".join((reason or "").split())
     if not 10 <= len(clean) <= 2000:
         raise InvalidInput.field("reason", "Tell the committee why, in 10 to 2000 characters.")

@@ -18,6 +18,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.levies.charges import raise_charges
 from pledgebank.levies.models import Household, Levy, LevyCharge
 from pledgebank.levies.payments import collect, give_up
+from pledgebank.levies.recovery import recover_stale_attempts
 from pledgebank.levies.services import about, tell_household
 from pledgebank.levies.states import (
     SCHEDULED,
@@ -48,6 +49,10 @@ def run_due(ctx: Payments, *, now: datetime) -> Counter[str]:
             done["levy card payments declined"] += outcome in (ChargeStatus.RETRYING, ChargeStatus.ARREARS)
         else:
             done[_remind(ctx, charge_id, now)] += 1
+    try:
+        done["levy card payments resolved"] += recover_stale_attempts(ctx, now=now)
+    except GatewayUnavailable:
+        done["levy card payments postponed (Stripe unreachable)"] += 1
     done.pop("", None)
     return +done
 

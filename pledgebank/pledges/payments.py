@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from pledgebank.db import unit_of_work
-from pledgebank.payments.attempts import attempt_once, attempt_started, finish_attempt
+from pledgebank.payments.attempts import attempt_once, finish_attempt, started_subject
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import Payment, PaymentStatus
 from pledgebank.payments.models import PaymentCustomer
@@ -69,16 +69,35 @@ def place_hold(
 ) -> SignupStatus | None:
     """Hold (or, after success, charge) a saved card off-session; None when there was nothing to do."""
     signup = _snapshot(ctx, signup_id)
-    customer_id = signup.customer_id
-    if signup.state != SignupStatus.CARD_SAVED or not signup.payment_method_id or customer_id is None:
+    if signup.state != SignupStatus.CARD_SAVED or not signup.payment_method_id or signup.customer_id is None:
         return None
-    if charge_now and attempt_started(ctx.sessions, signup_key(signup, "hold")):
-        # A hold for this card was started before the pledge succeeded and its outcome never booked (its
-        # process died): recover that hold, to be captured, rather than charge the card a second time.
-        charge_now = False
-    step = "charge" if charge_now else "hold"
+    if not charge_now:
+        return _pay(ctx, signup, "hold", now, _still(signup, (PledgeStatus.COLLECTING,)))
+    settle_hold = []
+
+    def charge_guard(session: Session) -> bool:
+        # Decided under the signup's lock, where holds are started too: a hold started before the pledge
+        # succeeded (its outcome not booked yet) is settled, to be captured, instead of charging the card.
+        if not _still(signup, (PledgeStatus.SUCCEEDED,))(session):
+            return False
+        if started_subject(session, signup_key(signup, "hold")) is not None:
+            settle_hold.append(True)
+            return False
+        return True
+
+    outcome = _pay(ctx, signup, "charge", now, charge_guard)
+    if not settle_hold:
+        return outcome
+    return _pay(ctx, signup, "hold", now, _still(signup, (PledgeStatus.SUCCEEDED,), started="hold"))
+
+
+def _pay(
+    ctx: Payments, signup: _Signup, step: str, now: datetime, guard: Callable[[Session], bool]
+) -> SignupStatus | None:
+    """One hold or charge of the signup's saved card, through its attempt row."""
     key = signup_key(signup, step)
-    method = ctx.gateway.charge if charge_now else ctx.gateway.hold
+    method = ctx.gateway.charge if step == "charge" else ctx.gateway.hold
+    customer_id = signup.customer_id
 
     def call() -> Payment:
         return method(
@@ -99,21 +118,24 @@ def place_hold(
         lease=ctx.lease,
         call=call,
         recover=lambda: ctx.gateway.find_payment(customer_id=customer_id, attempt_key=key),
-        guard=_still(signup_id, SignupStatus.CARD_SAVED, (PledgeStatus.COLLECTING, PledgeStatus.SUCCEEDED)),
+        guard=guard,
     )
     if payment is None:
         return None
-    return apply_payment(ctx, signup_id, payment, now=now, attempt_key=key)
+    return apply_payment(ctx, signup.id, payment, now=now, attempt_key=key)
 
 
 def _still(
-    signup_id: int, state: SignupStatus, pledge_states: tuple[PledgeStatus, ...]
+    signup: _Signup, pledge_states: tuple[PledgeStatus, ...], *, started: str | None = None
 ) -> Callable[[Session], bool]:
-    """A guard: the signup and its pledge (locked, pledge first) are still where the call was decided on."""
+    """A guard: the signup and its pledge (locked, pledge first) are still where the call was decided on:
+    the signup in the state and round it was read in, and, with `started`, that step's attempt started."""
 
     def guard(session: Session) -> bool:
-        pledge, signup = lock_signup(session, signup_id)
-        return signup.state == state and pledge.state in pledge_states
+        pledge, fresh = lock_signup(session, signup.id)
+        if fresh.state != signup.state or fresh.round != signup.round or pledge.state not in pledge_states:
+            return False
+        return started is None or started_subject(session, signup_key(signup, started)) is not None
 
     return guard
 
@@ -139,7 +161,7 @@ def capture(ctx: Payments, signup_id: int, *, now: datetime) -> SignupStatus | N
         lease=ctx.lease,
         call=lambda: ctx.gateway.capture(payment_intent_id=intent, idempotency_key=key),
         recover=recover,
-        guard=_still(signup_id, SignupStatus.HELD, (PledgeStatus.SUCCEEDED,)),
+        guard=_still(signup, (PledgeStatus.SUCCEEDED,)),
     )
     if payment is None:
         return None

@@ -23,6 +23,7 @@ from pledgebank.pledges.states import SignupStatus
 
 log = logging.getLogger(__name__)
 LIVE = (PaymentStatus.AUTHORISED, PaymentStatus.NEEDS_AUTHENTICATION, PaymentStatus.DECLINED)
+REFUND_NEEDED = "succeeded: refund needed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +79,21 @@ def _settle(ctx: Payments, abandoned: _Abandoned, payment: Payment | None, now: 
         # stray one; apply it to finish the attempt, and leave it alone at Stripe.
         apply_payment(ctx, signup_id, payment, now=now, attempt_key=key)
         return 1
-    if payment.status == PaymentStatus.SUCCEEDED:
-        # Money was taken: it pays the signup if nothing else has; otherwise someone must refund it.
-        state = apply_payment(ctx, signup_id, payment, now=now, attempt_key=key)
-        if state != SignupStatus.CAPTURED or abandoned.recorded_intent is not None:
-            log.error(
-                "money taken for signup %s (%s) that did not owe it: refund it",
-                signup_id,
-                payment.payment_intent_id,
+    if payment.status == PaymentStatus.SUCCEEDED and abandoned.recorded_intent is not None:
+        # The signup has a payment of its own on record (a hold to capture or release, or money taken):
+        # this one is not the signup's, so it is not booked over it; it is finished and flagged once.
+        with unit_of_work(ctx.sessions) as session:
+            finished = finish_attempt(
+                session, key=key, stripe_id=payment.payment_intent_id, outcome=REFUND_NEEDED, now=now
             )
+        if finished:
+            _ask_for_refund(signup_id, payment)
+        return 1
+    if payment.status == PaymentStatus.SUCCEEDED:
+        # Money was taken and the signup has no payment on record: it pays the signup if it still owes.
+        state = apply_payment(ctx, signup_id, payment, now=now, attempt_key=key)
+        if state != SignupStatus.CAPTURED:
+            _ask_for_refund(signup_id, payment)
         return 1
     if payment.status in LIVE:
         payment = ctx.gateway.cancel(
@@ -97,3 +104,9 @@ def _settle(ctx: Payments, abandoned: _Abandoned, payment: Payment | None, now: 
             session, key=key, stripe_id=payment.payment_intent_id, outcome=payment.status.value, now=now
         )
     return 1
+
+
+def _ask_for_refund(signup_id: int, payment: Payment) -> None:
+    log.error(
+        "money taken for signup %s (%s) that did not owe it: refund it", signup_id, payment.payment_intent_id
+    )
