@@ -42,7 +42,7 @@ def test_receipts_and_payments_per_fund_type_for_a_financial_year(app, sessions,
     place = place_with_money(sessions)
     web.login("treasurer@example.org")
     page = web.get(f"/n/{place.slug}/statements/receipts-and-payments?year=2025").get_data(as_text=True)
-    assert "Receipts and payments account, 1 April 2025 to 31 March 2026" in page
+    assert "Receipts and payments, 1 April 2025 to 31 March 2026" in page
     assert "Section B: statement of assets and liabilities at 31 March 2026" in page
     rows = _csv(web.get(f"/n/{place.slug}/statements/receipts-and-payments?year=2025&as=csv"))
     assert rows[0] == [
