@@ -8,7 +8,9 @@ legs, so any account added later falls into a sensible line without code changes
 - `expenses:<fund>:<category>` is a payment of that category (money given back reduces it);
 - `liabilities:grants-payable` is a grant paid; `liabilities:pledges-held` is cash taken for a pledge still
   open (a receipt) or handed back (a payment); receivables and the income they defer cancel out;
-- `equity:<fund>:balance` is money moved between funds.
+- `equity:<fund>:balance` is money moved between funds when the funds' equity legs net to nothing, and
+  otherwise money the group already had when its books started here (opening balances), which the account
+  counts in the cash funds at the start of the year rather than as a receipt.
 
 A transaction of cash legs only moves money from one place to another (a payout, cash banked) and is no
 receipt or payment, unless it moves money from one fund to another, when it is a transfer between funds.
@@ -29,7 +31,7 @@ from pledgebank.ledger.kinds import YEAR_CLOSED
 from pledgebank.neighbourhoods.models import Fund
 
 CASH_PLACES = (chart.BANK, chart.CASH, chart.STRIPE_CLEARING)
-RECEIPTS, PAYMENTS, TRANSFERS = "receipts", "payments", "transfers"
+RECEIPTS, PAYMENTS, TRANSFERS, OPENING = "receipts", "payments", "transfers", "opening"
 HELD_IN, HELD_OUT = "pledges-held", "pledges-returned"
 TRANSFER_KEY = "between-funds"
 
@@ -39,7 +41,7 @@ class Flow:
     """Part of one transaction's cash movement: which fund, which side and line, and how much (signed).
 
     `amount` is what the line shows: positive for money in on the receipts side and for money out on the
-    payments side; for a transfer, positive into the fund.
+    payments side; for a transfer or an opening balance, positive into the fund.
     """
 
     on: date
@@ -81,21 +83,34 @@ def _line(code: str, kind: str, effect: int) -> tuple[str, str, int]:
     return (RECEIPTS, "other", effect) if effect > 0 else (PAYMENTS, "other", -effect)
 
 
-def _classify(on: date, legs: list[tuple[str, str, str | None, int]], general: str) -> Iterator[Flow]:
-    """The flows of one transaction from its legs (code, type, fund, amount)."""
+def _fund(code: str, fund: str | None, funds: frozenset[str], general: str) -> str:
+    """The fund a leg belongs to: its account's, else the one its code names, else the general fund."""
+    if fund is not None:
+        return fund
+    parts = code.split(":")
+    if len(parts) == 3 and parts[0] in ("income", "expenses", "equity") and parts[1] in funds:
+        return parts[1]
+    return general
+
+
+def classify(
+    on: date, legs: list[tuple[str, str, str | None, int]], funds: frozenset[str], general: str
+) -> Iterator[Flow]:
+    """The flows of one transaction from its legs (code, account type, fund slug or None, amount)."""
     cash = [leg for leg in legs if is_cash(leg[0])]
     if not cash:
         return
     others = [leg for leg in legs if not is_cash(leg[0])]
+    opening = all(kind == "equity" for _c, kind, _f, _a in others) and sum(leg[3] for leg in others) != 0
     totals: dict[tuple[str, str, str], int] = {}
     if others:
         for code, kind, fund, amount in others:
-            side, key, value = _line(code, kind, -amount)
-            slot = (fund or general, side, key)
+            side, key, value = (OPENING, OPENING, -amount) if opening else _line(code, kind, -amount)
+            slot = (_fund(code, fund, funds, general), side, key)
             totals[slot] = totals.get(slot, 0) + value
     else:
-        for _code, _kind, fund, amount in cash:
-            slot = (fund or general, TRANSFERS, TRANSFER_KEY)
+        for code, _kind, fund, amount in cash:
+            slot = (_fund(code, fund, funds, general), TRANSFERS, TRANSFER_KEY)
             totals[slot] = totals.get(slot, 0) + amount
     for (fund, side, key), value in totals.items():
         if value:
@@ -125,12 +140,15 @@ def cash_flows(session: Session, book: Book, *, until: date, since: date | None 
         .order_by(t.id, p.line)
     )
     general = general_fund(session, book)
+    funds = frozenset(
+        session.scalars(select(Fund.slug).where(Fund.neighbourhood_id == book.neighbourhood_id))
+    )
     current, on, legs = None, None, []
     for transaction_id, day, code, kind, fund, amount in rows:
         if transaction_id != current:
             if legs:
-                yield from _classify(on, legs, general)
+                yield from classify(on, legs, funds, general)
             current, on, legs = transaction_id, day, []
         legs.append((code, kind, fund, int(amount)))
     if legs:
-        yield from _classify(on, legs, general)
+        yield from classify(on, legs, funds, general)

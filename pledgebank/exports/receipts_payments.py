@@ -10,7 +10,7 @@ of year), other monetary assets (B2), liabilities (B5), and each restricted or e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTr
 from pledgebank.exports.cash_flows import (
     HELD_IN,
     HELD_OUT,
+    OPENING,
     PAYMENTS,
     RECEIPTS,
     TRANSFERS,
@@ -139,7 +140,7 @@ class ReceiptsAndPayments:
 
 
 def _label(side: str, key: str) -> str:
-    return LABELS[side].get(key) or key.replace("-", " ").capitalize()
+    return LABELS.get(side, {}).get(key) or key.replace("-", " ").capitalize()
 
 
 def _rank(side: str, key: str) -> tuple[int, str]:
@@ -193,12 +194,18 @@ def receipts_and_payments(session: Session, book: Book, *, start: date, end: dat
     lines: dict[tuple[str, str], Line] = {}
     cash_at_start: dict[str, int] = {}
     cash_at_end: dict[str, int] = {}
+    last_start = last_end = 0
     for flow in cash_flows(session, book, until=end):
-        sign = -1 if flow.side == PAYMENTS else 1
+        amount = -flow.amount if flow.side == PAYMENTS else flow.amount
+        # Opening balances are money the group had before: counted at the start of the year they fall in.
+        if flow.on < start or flow.side == OPENING:
+            cash_at_start[flow.fund] = cash_at_start.get(flow.fund, 0) + amount
+        cash_at_end[flow.fund] = cash_at_end.get(flow.fund, 0) + amount
+        if flow.on < previous or (flow.side == OPENING and flow.on < start):
+            last_start += amount
         if flow.on < start:
-            cash_at_start[flow.fund] = cash_at_start.get(flow.fund, 0) + sign * flow.amount
-        cash_at_end[flow.fund] = cash_at_end.get(flow.fund, 0) + sign * flow.amount
-        if flow.on < previous:
+            last_end += amount
+        if flow.on < previous or flow.side == OPENING:
             continue
         line = lines.setdefault((flow.side, flow.key), Line(flow.key, _label(flow.side, flow.key)))
         if flow.on < start:
@@ -219,12 +226,9 @@ def receipts_and_payments(session: Session, book: Book, *, start: date, end: dat
         return sorted(chosen, key=lambda line: _rank(name, line.key))
 
     opening = by_column(cash_at_start, "opening", "Cash funds at the start of the year")
-    opening.last_year = sum(
-        (-1 if flow.side == PAYMENTS else 1) * flow.amount
-        for flow in cash_flows(session, book, until=previous - timedelta(days=1))
-    )
+    opening.last_year = last_start
     closing = by_column(cash_at_end, "closing", "Cash funds at the end of the year")
-    closing.last_year = opening.total
+    closing.last_year = last_end
     transfers = lines.get((TRANSFERS, "between-funds"), Line("between-funds", "Transfers between funds"))
     transfers.label = "Transfers between funds"
     held = _held(session, book, end, tuple(place for place, _ in (*CASH, *ASSETS, *LIABILITIES)))

@@ -15,12 +15,13 @@ from sqlalchemy import select
 
 from pledgebank.books.closing import close_year
 from pledgebank.books.models import LedgerAccount
-from pledgebank.books.services import book_of
+from pledgebank.books.services import book_of, post
 from pledgebank.db import unit_of_work
 from pledgebank.exports.chart import fund_flows
 from pledgebank.ledger import chart
+from pledgebank.ledger.legs import build_entry
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.functional.exports.cash_basis_support import place_across_a_year_end
+from tests.functional.exports.cash_basis_support import gbp, place_across_a_year_end
 from tests.pledge_support import assert_books_ok
 from tests.support import WHEN
 
@@ -147,4 +148,59 @@ def test_the_account_still_agrees_after_the_year_is_closed(app, sessions, web):
     after = [_csv(web, place.slug, year) for year in (2025, 2026)]
     assert after == before
     assert _figures(after[1]) == ("110.57", "1429.73")
+    assert_books_ok(app)
+
+
+def test_opening_balances_start_the_cash_funds_and_moves_between_funds_are_transfers(app, sessions, web):
+    place = place_across_a_year_end(sessions)
+    opening = build_entry(
+        "opening_balances",
+        [(chart.held_in(chart.BANK, "general"), gbp(50_000)), ("equity:general:balance", gbp(-50_000))],
+        key="cb:opening",
+        on=date(2025, 4, 1),
+        source={},
+        actor_id=None,
+        memo="opening_balances",
+    )
+    moved = build_entry(
+        "fund_transfer",
+        [
+            (chart.held_in(chart.BANK, "general"), gbp(-10_000)),
+            ("equity:general:balance", gbp(10_000)),
+            (chart.held_in(chart.BANK, "street-trees"), gbp(10_000)),
+            ("equity:street-trees:balance", gbp(-10_000)),
+        ],
+        key="cb:moved",
+        on=date(2026, 6, 1),
+        source={},
+        actor_id=None,
+        memo="fund_transfer",
+    )
+    with unit_of_work(sessions) as session:
+        book = book_of(session, get_neighbourhood(session, place.slug).id)
+        for entry in (opening, moved):
+            post(session, book=book, entry=entry, now=WHEN)
+    web.login("treasurer@example.org")
+    first = {(row[0], row[1]): row[2:] for row in _csv(web, place.slug, 2025)[1:]}
+    assert first[("A3 Cash funds", "Cash funds at the start of the year")] == [
+        "500.00",
+        "0.00",
+        "0.00",
+        "500.00",
+        "0.00",
+    ]
+    assert first[("A1 Receipts", "Total receipts")][3] == "1530.00"
+    assert first[("A3 Cash funds", "Cash funds at the end of the year")][3] == "2020.30"
+    second = {(row[0], row[1]): row[2:] for row in _csv(web, place.slug, 2026)[1:]}
+    assert second[("A3 Cash funds", "Transfers between funds")] == [
+        "-100.00",
+        "100.00",
+        "0.00",
+        "0.00",
+        "0.00",
+    ]
+    end = ["1440.00", "489.73", "0.00", "1929.73", "2020.30"]
+    assert second[("A3 Cash funds", "Cash funds at the end of the year")] == end
+    assert second[("B1 Cash funds", "Total cash funds")] == [*end[:4], ""]
+    assert _cash_held(sessions, place.slug) == 192_973
     assert_books_ok(app)
