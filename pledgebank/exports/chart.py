@@ -1,6 +1,7 @@
 """Money in and out per month per fund, for the public chart on a neighbourhood's page.
 
-Money in is what the fund's income accounts received (net of refunds); money out is its grants and fees.
+Money in and out are the receipts and payments of the receipts-and-payments account: money that reached or
+left the fund's bank, cash and Stripe clearing, so a grant counts when it is paid, not when it is awarded.
 This module works out the figures and where each bar goes; the template draws the SVG and the table that
 is its text alternative.
 """
@@ -11,11 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
-from pledgebank.ledger.kinds import YEAR_CLOSED
+from pledgebank.books.models import Book
+from pledgebank.exports.cash_flows import PAYMENTS, RECEIPTS, cash_flows
 from pledgebank.neighbourhoods.models import Fund
 
 WIDTH = 720
@@ -107,36 +108,18 @@ def nice_ceiling(value: int) -> int:
 def fund_flows(session: Session, book: Book, *, today: date, months: int = 12) -> FlowChart:
     """Each fund's money in and out per month over the last `months` months, laid out for drawing."""
     starts = month_starts(today, months)
-    t, p, a = LedgerTransaction, LedgerPosting, LedgerAccount
-    rows = session.execute(
-        select(a.fund_id, a.type, t.effective_date, func.sum(p.amount))
-        .join(p, p.account_id == a.id)
-        .join(t, t.id == p.transaction_id)
-        .where(
-            a.book_id == book.id,
-            a.fund_id.is_not(None),
-            t.kind != YEAR_CLOSED,  # a close moves a year's result between a fund's accounts: no flow
-            t.effective_date >= starts[0],
-            t.effective_date <= today,
-        )
-        .group_by(a.fund_id, a.type, t.effective_date)
-    )
     index = {(start.year, start.month): n for n, start in enumerate(starts)}
-    flows: dict[int, dict[str, list[int]]] = defaultdict(lambda: {"in": [0] * months, "out": [0] * months})
-    for fund_id, kind, day, total in rows:
-        slot = index[(day.year, day.month)]
-        if kind == "income":
-            flows[fund_id]["in"][slot] -= int(total)
-        elif kind == "expense":
-            flows[fund_id]["out"][slot] += int(total)
+    flows: dict[str, dict[str, list[int]]] = defaultdict(lambda: {"in": [0] * months, "out": [0] * months})
+    for flow in cash_flows(session, book, since=starts[0], until=today):
+        if flow.side in (RECEIPTS, PAYMENTS):
+            slot = index[(flow.on.year, flow.on.month)]
+            flows[flow.fund]["in" if flow.side == RECEIPTS else "out"][slot] += flow.amount
     funds = session.execute(
         select(Fund.id, Fund.slug, Fund.name)
         .where(Fund.neighbourhood_id == book.neighbourhood_id)
         .order_by(Fund.is_general.desc(), Fund.name)
     )
-    panels = [
-        FundPanel(slug, name, flows[fund_id]["in"], flows[fund_id]["out"]) for fund_id, slug, name in funds
-    ]
+    panels = [FundPanel(slug, name, flows[slug]["in"], flows[slug]["out"]) for _fund_id, slug, name in funds]
     chart = FlowChart(book.currency, starts, panels)
     _lay_out(chart)
     return chart

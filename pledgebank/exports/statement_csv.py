@@ -8,7 +8,9 @@ from collections.abc import Iterable
 
 from pledgebank.exports.csv_format import cell
 from pledgebank.exports.naming import major
-from pledgebank.exports.statements import ReceiptsAndPayments, TrialBalance
+from pledgebank.exports.receipts_payments import ReceiptsAndPayments
+from pledgebank.exports.rp_table import table
+from pledgebank.exports.statements import TrialBalance
 
 
 def as_csv(rows: Iterable[list[str]]) -> str:
@@ -40,34 +42,16 @@ def trial_balance_rows(statement: TrialBalance) -> list[list[str]]:
     return rows
 
 
+def _text(value: int | str | None, currency: str) -> str:
+    if isinstance(value, str):
+        return cell(value)
+    return "" if value is None else major(value, currency)
+
+
 def receipts_and_payments_rows(statement: ReceiptsAndPayments) -> list[list[str]]:
-    """Sections of rows with a column per fund and a total column, as on the page."""
-    currency = statement.currency
-    slugs = [slug for slug, _name in statement.funds]
-
-    def money(amount: int) -> str:
-        return major(amount, currency)
-
-    def line(section: str, label: str, amounts: dict[str, int], total: int) -> list[str]:
-        return [section, cell(label), *(money(amounts.get(slug, 0)) for slug in slugs), money(total)]
-
-    rows = [["section", "line", *(cell(name) for _slug, name in statement.funds), "total"]]
-    for row in statement.receipts:
-        rows.append(line("receipts", row.label, row.amounts, row.total))
-    totals = {slug: statement.total(statement.receipts, slug) for slug in slugs}
-    rows.append(line("receipts", "Total receipts", totals, statement.total(statement.receipts)))
-    for row in statement.payments:
-        rows.append(line("payments", row.label, row.amounts, row.total))
-    totals = {slug: statement.total(statement.payments, slug) for slug in slugs}
-    rows.append(line("payments", "Total payments", totals, statement.total(statement.payments)))
-    nets = {slug: statement.net(slug) for slug in slugs}
-    rows.append(line("funds", "Net receipts (payments)", nets, statement.net()))
-    rows.append(line("funds", "Funds at start of year", statement.opening, sum(statement.opening.values())))
-    rows.append(line("funds", "Funds at end of year", statement.closing, sum(statement.closing.values())))
-    for balance in statement.assets:
-        rows.append(["assets", cell(balance.account.name), *([""] * len(slugs)), money(balance.balance)])
-    for balance in statement.liabilities:
-        rows.append(
-            ["liabilities", cell(balance.account.name), *([""] * len(slugs)), money(-balance.balance)]
-        )
+    """Section A then section B, as on the page: amounts in major units, one column per fund type."""
+    rows = []
+    for row in table(statement):
+        cells = [_text(value, statement.currency) for value in row.cells]
+        rows.append([cell(row.section), cell(row.label), *cells])
     return rows

@@ -10,7 +10,15 @@ from pledgebank.accounts.models import User
 from pledgebank.books.services import book_of
 from pledgebank.clock import local_date
 from pledgebank.errors import DomainError
-from pledgebank.exports import giving360, service, statement_csv, statements
+from pledgebank.exports import (
+    giving360,
+    receipts_payments,
+    rp_table,
+    service,
+    statement_csv,
+    statement_ods,
+    statements,
+)
 from pledgebank.exports.chart import FlowChart, fund_flows
 from pledgebank.exports.forms import ExportForm, TrialBalanceForm, YearForm
 from pledgebank.exports.models import LedgerExport
@@ -156,7 +164,7 @@ def trial_balance(slug: str):
 
 @bp.get("/n/<slug>/statements/receipts-and-payments")
 def receipts_and_payments(slug: str):
-    """Receipts and payments per fund for a financial year, as a page or (with ?as=csv) a CSV file."""
+    """The receipts-and-payments account of a financial year: a page, or (?as=csv or ?as=ods) a download."""
     context = _context(slug, Action.VIEW_LEDGER)
     form = YearForm(formdata=request.args)
     if not form.validate():
@@ -165,12 +173,19 @@ def receipts_and_payments(slug: str):
             "exports/statements.html", **context, balance_form=balance_form, year_form=form
         ), 422
     start, end = statements.year_starting(form.year.data, current_app.config["FINANCIAL_YEAR_START"])
-    statement = statements.receipts_and_payments(db_session(), context["book"], start=start, end=end)
+    statement = receipts_payments.receipts_and_payments(db_session(), context["book"], start=start, end=end)
+    filename = f"{context['book'].slug}-receipts-and-payments-{start.isoformat()}"
     if request.args.get("as") == "csv":
         rows = statement_csv.receipts_and_payments_rows(statement)
-        filename = f"{context['book'].slug}-receipts-and-payments-{start.isoformat()}.csv"
-        return _csv_response(statement_csv.as_csv(rows), filename)
-    return render_template("exports/receipts_and_payments.html", **context, statement=statement)
+        return _csv_response(statement_csv.as_csv(rows), f"{filename}.csv")
+    if request.args.get("as") == "ods":
+        body = statement_ods.receipts_and_payments_ods(statement, f"{start.year} to {end.year}")
+        response = Response(body, mimetype=statement_ods.MEDIA_TYPE)
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}.ods"'
+        return response
+    return render_template(
+        "exports/receipts_and_payments.html", **context, statement=statement, rows=rp_table.table(statement)
+    )
 
 
 @bp.app_template_global("fund_flow_chart")

@@ -38,28 +38,43 @@ def test_an_officer_reads_the_trial_balance_on_the_page_and_as_csv(app, sessions
     assert rows[-1] == ["total", "", "", "", "145.00", "145.00", "GBP"]
 
 
-def test_receipts_and_payments_per_fund_for_a_financial_year(app, sessions, web):
+def test_receipts_and_payments_per_fund_type_for_a_financial_year(app, sessions, web):
     place = place_with_money(sessions)
     web.login("treasurer@example.org")
     page = web.get(f"/n/{place.slug}/statements/receipts-and-payments?year=2025").get_data(as_text=True)
     assert "Receipts and payments, 1 April 2025 to 31 March 2026" in page
+    assert "Section B: statement of assets and liabilities at 31 March 2026" in page
     rows = _csv(web.get(f"/n/{place.slug}/statements/receipts-and-payments?year=2025&as=csv"))
-    assert rows[0] == ["section", "line", "General fund", "Playground fund", "total"]
+    assert rows[0] == [
+        "Section",
+        "Line",
+        "Unrestricted funds",
+        "Restricted funds",
+        "Endowment funds",
+        "Total this year",
+        "Total last year",
+    ]
     lines = {(row[0], row[1]): row[2:] for row in rows[1:]}
-    assert lines[("receipts", "Pledges")] == ["0.00", "25.00", "25.00"]
-    assert lines[("receipts", "Donations")] == ["120.00", "0.00", "120.00"]
-    assert lines[("receipts", "Total receipts")] == ["120.00", "25.00", "145.00"]
-    assert lines[("payments", "Grants awarded")] == ["75.00", "0.00", "75.00"]
-    assert lines[("payments", "Payment processing fees")] == ["0.00", "0.58", "0.58"]
-    assert lines[("funds", "Funds at start of year")] == ["0.00", "0.00", "0.00"]
-    assert lines[("funds", "Funds at end of year")] == ["45.00", "24.42", "69.42"]
-    assert lines[("assets", "Bank")][-1] == "25.00"
-    assert lines[("assets", "Cash held by treasurer")][-1] == "20.00"
+    assert lines[("A1 Receipts", "Pledges")] == ["25.00", "0.00", "0.00", "25.00", "0.00"]
+    assert lines[("A1 Receipts", "Donations")] == ["120.00", "0.00", "0.00", "120.00", "0.00"]
+    assert lines[("A1 Receipts", "Total receipts")] == ["145.00", "0.00", "0.00", "145.00", "0.00"]
+    assert lines[("A2 Payments", "Grants paid")] == ["75.00", "0.00", "0.00", "75.00", "0.00"]
+    assert lines[("A2 Payments", "Payment processing fees")] == ["0.58", "0.00", "0.00", "0.58", "0.00"]
+    start, end = (
+        ("A3 Cash funds", "Cash funds at the start of the year"),
+        ("A3 Cash funds", "Cash funds at the end of the year"),
+    )
+    assert lines[start] == ["0.00", "0.00", "0.00", "0.00", "0.00"]
+    assert lines[end] == ["69.42", "0.00", "0.00", "69.42", "0.00"]
+    assert lines[("B1 Cash funds", "Bank")] == ["25.00", "0.00", "0.00", "25.00", ""]
+    assert lines[("B1 Cash funds", "Cash held by the treasurer")] == ["20.00", "0.00", "0.00", "20.00", ""]
+    assert lines[("B1 Cash funds", "Total cash funds")] == ["69.42", "0.00", "0.00", "69.42", ""]
 
     following = _csv(web.get(f"/n/{place.slug}/statements/receipts-and-payments?year=2026&as=csv"))
     carried = {(row[0], row[1]): row[2:] for row in following[1:]}
-    assert carried[("funds", "Funds at start of year")] == ["45.00", "24.42", "69.42"]
-    assert carried[("receipts", "Total receipts")] == ["0.00", "0.00", "0.00"]
+    assert carried[start] == ["69.42", "0.00", "0.00", "69.42", "0.00"]
+    assert carried[end] == ["69.42", "0.00", "0.00", "69.42", "69.42"]
+    assert carried[("A1 Receipts", "Pledges")] == ["0.00", "0.00", "0.00", "0.00", "25.00"]
 
 
 def test_statements_need_an_officer_and_a_valid_date(app, sessions, web):

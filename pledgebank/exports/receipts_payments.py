@@ -1,0 +1,274 @@
+"""The receipts-and-payments account of a financial year, laid out as the Charity Commission's CC16a pack.
+
+Section A: receipts and payments (money in and out of the bank, the cash box and Stripe clearing, by kind),
+a line for transfers between funds, and the cash funds at the start and end of the year, in columns for
+unrestricted funds (designated funds count as unrestricted), restricted funds, endowment funds and the total,
+with last year's totals beside this year's. Section B: the cash funds (B1, which add up to Section A's end
+of year), other monetary assets (B2), liabilities (B5), and each restricted or endowment fund's money.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
+from pledgebank.exports.cash_flows import (
+    HELD_IN,
+    HELD_OUT,
+    OPENING,
+    PAYMENTS,
+    RECEIPTS,
+    TRANSFERS,
+    cash_flows,
+    general_fund,
+)
+from pledgebank.ledger import chart
+from pledgebank.neighbourhoods.models import Fund, FundType
+
+COLUMNS = (
+    (FundType.UNRESTRICTED.value, "Unrestricted funds"),
+    (FundType.RESTRICTED.value, "Restricted funds"),
+    (FundType.ENDOWMENT.value, "Endowment funds"),
+)
+LABELS = {
+    RECEIPTS: {
+        "pledges": "Pledges",
+        "levies": "Levies",
+        "sponsorship": "Sponsorship and match funding",
+        "donations": "Donations",
+        "receivables": "Other money owed, received",
+        HELD_IN: "Cash taken for pledges still open",
+    },
+    PAYMENTS: {
+        "grants": "Grants paid",
+        "fees": "Payment processing fees",
+        HELD_OUT: "Cash handed back for pledges that failed",
+    },
+}
+ORDER = {
+    RECEIPTS: ("pledges", "levies", "sponsorship", "donations"),
+    PAYMENTS: ("grants",),
+}
+LAST = {RECEIPTS: ("receivables", HELD_IN, "other"), PAYMENTS: ("fees", HELD_OUT, "other")}
+ASSETS = ((chart.RECEIVABLES, "Money owed to the group (levies and match funding)"),)
+LIABILITIES = (
+    (chart.GRANTS_PAYABLE, "Grants awarded, not yet paid"),
+    (chart.PLEDGES_HELD, "Cash held for pledges still open"),
+)
+CASH = (
+    (chart.BANK, "Bank"),
+    (chart.CASH, "Cash held by the treasurer"),
+    (chart.STRIPE_CLEARING, "Stripe (card payments not yet paid out)"),
+)
+
+
+Held = dict[tuple[str, str | None], int]
+
+
+@dataclass(slots=True)
+class Line:
+    """One line: an amount per column this year, and last year's total."""
+
+    key: str
+    label: str
+    amounts: dict[str, int] = field(default_factory=dict)
+    last_year: int = 0
+
+    @property
+    def total(self) -> int:
+        """The line across every column."""
+        return sum(self.amounts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class FundLine:
+    """A restricted or endowment fund: its purpose and its money at the start and end of the year."""
+
+    name: str
+    fund_type: str
+    purpose: str
+    cash_start: int
+    cash_end: int
+    owed_to: int
+    owes: int
+
+    @property
+    def balance(self) -> int:
+        """Its cash, plus what it is owed, less what it owes."""
+        return self.cash_end + self.owed_to - self.owes
+
+
+@dataclass(slots=True)
+class ReceiptsAndPayments:
+    """The receipts-and-payments account of one financial year (section A and section B)."""
+
+    start: date
+    end: date
+    currency: str
+    columns: tuple[tuple[str, str], ...]
+    receipts: list[Line]
+    payments: list[Line]
+    transfers: Line
+    opening: Line
+    closing: Line
+    cash: list[Line]
+    assets: list[Line]
+    liabilities: list[Line]
+    funds: list[FundLine]
+
+    def total(self, lines: list[Line], column: str | None = None, *, last_year: bool = False) -> int:
+        """The sum of some lines, for one column, every column, or last year."""
+        if last_year:
+            return sum(line.last_year for line in lines)
+        return sum(line.amounts.get(column, 0) if column else line.total for line in lines)
+
+    def total_line(self, key: str, label: str, lines: list[Line]) -> Line:
+        """A line adding up others, column by column."""
+        amounts = {column: self.total(lines, column) for column, _name in self.columns}
+        return Line(key, label, amounts, self.total(lines, last_year=True))
+
+    def net(self) -> Line:
+        """Receipts less payments, column by column."""
+        receipts = self.total_line("receipts", "", self.receipts)
+        payments = self.total_line("payments", "", self.payments)
+        amounts = {column: receipts.amounts[column] - payments.amounts[column] for column, _ in self.columns}
+        return Line("net", "Net receipts (payments)", amounts, receipts.last_year - payments.last_year)
+
+
+def _label(side: str, key: str) -> str:
+    return LABELS.get(side, {}).get(key) or key.replace("-", " ").capitalize()
+
+
+def _rank(side: str, key: str) -> tuple[int, str]:
+    if key in ORDER[side]:
+        return 0, f"{ORDER[side].index(key):03d}"
+    if key in LAST[side]:
+        return 2, f"{LAST[side].index(key):03d}"
+    return 1, key
+
+
+def _funds(session: Session, book: Book) -> dict[str, Fund]:
+    rows = session.scalars(
+        select(Fund)
+        .where(Fund.neighbourhood_id == book.neighbourhood_id)
+        .order_by(Fund.is_general.desc(), Fund.name)
+    )
+    return {fund.slug: fund for fund in rows}
+
+
+def column_of(fund: Fund | None) -> str:
+    """The CC16a column of a fund: designated funds are unrestricted funds the committee has set aside."""
+    if fund is None or fund.fund_type == FundType.DESIGNATED.value:
+        return FundType.UNRESTRICTED.value
+    return fund.fund_type
+
+
+def _held(session: Session, book: Book, on: date, places: tuple[str, ...]) -> Held:
+    """Per (place, fund slug or None) the balance at the end of `on` of the accounts under those places."""
+    t, p, a = LedgerTransaction, LedgerPosting, LedgerAccount
+    rows = session.execute(
+        select(a.code, Fund.slug, func.sum(p.amount))
+        .join(p, p.account_id == a.id)
+        .join(t, t.id == p.transaction_id)
+        .outerjoin(Fund, Fund.id == a.fund_id)
+        .where(a.book_id == book.id, t.effective_date <= on)
+        .group_by(a.code, Fund.slug)
+    )
+    held: Held = {}
+    for code, fund, total in rows:
+        place = chart.place_of(code)
+        if place in places and total:
+            held[(place, fund)] = held.get((place, fund), 0) + int(total)
+    return held
+
+
+def receipts_and_payments(session: Session, book: Book, *, start: date, end: date) -> ReceiptsAndPayments:
+    """The receipts-and-payments account of the year from `start` through `end`, with last year's totals."""
+    funds = _funds(session, book)
+    general = general_fund(session, book)
+    previous = date(start.year - 1, start.month, start.day) if (start.month, start.day) != (2, 29) else start
+    lines: dict[tuple[str, str], Line] = {}
+    cash_at_start: dict[str, int] = {}
+    cash_at_end: dict[str, int] = {}
+    last_start = last_end = 0
+    for flow in cash_flows(session, book, until=end):
+        amount = -flow.amount if flow.side == PAYMENTS else flow.amount
+        # Opening balances are money the group had before: counted at the start of the year they fall in.
+        if flow.on < start or flow.side == OPENING:
+            cash_at_start[flow.fund] = cash_at_start.get(flow.fund, 0) + amount
+        cash_at_end[flow.fund] = cash_at_end.get(flow.fund, 0) + amount
+        if flow.on < previous or (flow.side == OPENING and flow.on < start):
+            last_start += amount
+        if flow.on < start:
+            last_end += amount
+        if flow.on < previous or flow.side == OPENING:
+            continue
+        line = lines.setdefault((flow.side, flow.key), Line(flow.key, _label(flow.side, flow.key)))
+        if flow.on < start:
+            line.last_year += flow.amount
+        else:
+            column = column_of(funds.get(flow.fund))
+            line.amounts[column] = line.amounts.get(column, 0) + flow.amount
+
+    def by_column(per_fund: dict[str, int], key: str, label: str) -> Line:
+        line = Line(key, label)
+        for slug, amount in per_fund.items():
+            column = column_of(funds.get(slug))
+            line.amounts[column] = line.amounts.get(column, 0) + amount
+        return line
+
+    def side(name: str) -> list[Line]:
+        chosen = [line for (line_side, _key), line in lines.items() if line_side == name]
+        return sorted(chosen, key=lambda line: _rank(name, line.key))
+
+    opening = by_column(cash_at_start, "opening", "Cash funds at the start of the year")
+    opening.last_year = last_start
+    closing = by_column(cash_at_end, "closing", "Cash funds at the end of the year")
+    closing.last_year = last_end
+    transfers = lines.get((TRANSFERS, "between-funds"), Line("between-funds", "Transfers between funds"))
+    transfers.label = "Transfers between funds"
+    held = _held(session, book, end, tuple(place for place, _ in (*CASH, *ASSETS, *LIABILITIES)))
+
+    def balances(places, sign: int) -> list[Line]:
+        result = []
+        for place, label in places:
+            line = Line(place, label)
+            for (held_place, slug), amount in held.items():
+                if held_place == place:
+                    column = column_of(funds.get(slug or general))
+                    line.amounts[column] = line.amounts.get(column, 0) + sign * amount
+            result.append(line)
+        return result
+
+    restricted = [
+        FundLine(
+            name=fund.name,
+            fund_type=fund.fund_type,
+            purpose=fund.purpose,
+            cash_start=cash_at_start.get(slug, 0),
+            cash_end=cash_at_end.get(slug, 0),
+            owed_to=held.get((chart.RECEIVABLES, slug), 0),
+            owes=-sum(held.get((place, slug), 0) for place, _ in LIABILITIES),
+        )
+        for slug, fund in funds.items()
+        if fund.fund_type in (FundType.RESTRICTED.value, FundType.ENDOWMENT.value)
+    ]
+    return ReceiptsAndPayments(
+        start=start,
+        end=end,
+        currency=book.currency,
+        columns=COLUMNS,
+        receipts=side(RECEIPTS),
+        payments=side(PAYMENTS),
+        transfers=transfers,
+        opening=opening,
+        closing=closing,
+        cash=balances(CASH, 1),
+        assets=balances(ASSETS, 1),
+        liabilities=balances(LIABILITIES, -1),
+        funds=restricted,
+    )
