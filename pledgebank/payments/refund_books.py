@@ -176,3 +176,19 @@ def post_dispute_movement(
         entry = disputes.dispute_funds_reinstated(amount=Money(movement.amount, movement.currency), **common)
     post(session, book=payment.book, entry=entry, now=now)
     return True
+
+
+def card_payments(session: Session, book: Book) -> list[CardPayment]:
+    """Every card payment a book received, newest first, with what is left of each to refund."""
+    received = session.scalars(
+        select(LedgerTransaction)
+        .where(LedgerTransaction.book_id == book.id, LedgerTransaction.kind.in_(RECEIVED))
+        .order_by(LedgerTransaction.sequence.desc())
+    )
+    found = []
+    for transaction in received:
+        intent = _source(transaction).get("payment_intent")
+        payment = card_payment(session, intent) if intent else None
+        if payment is not None:
+            found.append(payment)
+    return found
