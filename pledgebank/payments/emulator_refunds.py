@@ -3,7 +3,9 @@
 - a refund knows its PaymentIntent, and one larger than what is left of the charge is refused, as Stripe does;
 - disputes: Stripe's `/v1/disputes` (retrieve, list by PaymentIntent or charge, close = accept the loss),
   with the balance movements Stripe makes (the withdrawal with its dispute fee, the reinstatement when won),
-  and test routes to open a dispute on a charge and to decide it, standing in for the cardholder's bank.
+  and test routes to open a dispute on a charge and to decide it, standing in for the cardholder's bank;
+- payouts in pounds, each paying out every balance transaction not yet paid out, with a balance transaction
+  of its own, and balance transactions listed by the payout that paid them out, as Stripe lists them.
 """
 
 from __future__ import annotations
@@ -37,13 +39,13 @@ def patch_refunds(resources: Any) -> None:
 
     refund.__init__ = refund_init
 
-    def movement(amount: int, fee: int, currency: str, source: str, category: str) -> Any:
+    def movement(amount: int, fee: int, currency: str, source: str, category: str, kind: str = "adjustment"):
         # Built past BalanceTransaction's own checks, which know only charges and refunds.
         bt = object.__new__(resources.BalanceTransaction)
         resources.StripeObject.__init__(bt)
         bt.amount, bt.currency, bt.fee, bt.source = amount, currency, fee, source
         bt.available_on, bt.exchange_rate, bt.status = bt.created, None, "available"
-        bt.description, bt.reporting_category, bt.type = f"Dispute {category}", category, "adjustment"
+        bt.description, bt.reporting_category, bt.type = category.replace("_", " "), category, kind
         bt.fee_details = [{"amount": fee, "currency": currency, "type": "stripe_fee"}] if fee else []
         return bt
 
@@ -102,6 +104,7 @@ def patch_refunds(resources: Any) -> None:
         return listing
 
     resources.Dispute = Dispute
+    _patch_payouts(resources, movement)
     resources.extra_apis[:0] = [
         ("POST", "/v1/_test/disputes", open_dispute),
         ("POST", "/v1/_test/disputes/{id}/decide", decide),
@@ -118,3 +121,38 @@ def _disputed(resources: Any, charge_id: str) -> int:
         for key, obj in resources.store.items()
         if key.startswith("dispute:") and obj.charge == charge_id and obj.status != "won"
     )
+
+
+def _patch_payouts(resources: Any, movement: Any) -> None:
+    payout = resources.Payout
+    original_init = payout.__init__
+
+    def init(self: Any, *args: Any, currency: Any = None, **kwargs: Any) -> None:
+        original_init(self, *args, currency="eur" if currency == "gbp" else currency, **kwargs)
+        self.currency = currency
+        unpaid = [
+            bt
+            for key, bt in resources.store.items()
+            if key.startswith("balance_transaction:") and not getattr(bt, "_payout", None)
+        ]
+        own = movement(-self.amount, 0, currency, self.id, "payout", kind="payout")
+        for bt in [*unpaid, own]:
+            bt._payout = self.id
+        self.balance_transaction = own.id
+
+    payout.__init__ = init
+
+    balance_transaction = resources.BalanceTransaction
+    original_list = balance_transaction._api_list_all.__func__
+
+    def list_all(cls: Any, url: str, payout: Any = None, **kwargs: Any) -> Any:
+        listing = original_list(cls, url, **kwargs)
+        if payout is not None:
+            listing._list = [bt for bt in listing._list if getattr(bt, "_payout", None) == payout]
+        return listing
+
+    balance_transaction._api_list_all = classmethod(list_all)
+    resources.extra_apis[:] = [
+        (method, url, balance_transaction._api_list_all if url == "/v1/balance/history" else func)
+        for method, url, func in resources.extra_apis
+    ]

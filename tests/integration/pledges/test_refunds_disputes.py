@@ -44,10 +44,10 @@ def app_config(app_config: dict, stripe_api: str) -> dict:
     return with_stripe(app_config, stripe_api)
 
 
-def paid_pledge(app, sessions, **names) -> tuple[str, int, list[str]]:
-    """A pledge of two £10 card payments, captured: (slug, chair, the two PaymentIntent ids)."""
+def paid_pledge(app, sessions, amount: int = 1000, **names) -> tuple[str, int, list[str]]:
+    """Two card payments (£10 each unless told), captured: (slug, chair, the PaymentIntent ids)."""
     slug, chair, (ann, ben, _) = neighbourhood_with(sessions, **names)
-    pledge = make_pledge(app, slug, chair, target_pledgers=2, amount=1000)
+    pledge = make_pledge(app, slug, chair, target_pledgers=2, amount=amount)
     signups = [pledge_with_card(app, pledge, ann), pledge_with_card(app, pledge, ben)]
     due(app)
     assert due(app, hours=73)["payments captured"] == 2
@@ -187,4 +187,24 @@ def test_refund_and_dispute_events_in_any_order_converge_and_reconcile(app, sess
     assert result.exit_code == 0, result.output
     assert "0 missing in ledger, 0 missing in Stripe, 0 amount mismatch" in result.output
     assert result.output.count(": agrees") == 2, result.output
+    assert_books_ok(app)
+
+
+def test_a_payout_after_a_refund_and_disputes_is_matched_and_posted(app, sessions):
+    _, _, intents = paid_pledge(app, sessions, amount=5000)
+    for payload in story_events(app, intents):
+        assert deliver(app, payload).status_code == 200
+    client = stripe_client(app)
+    history = client.v1.balance_transactions.list(params={"limit": 100}).data
+    assert sorted(bt.type for bt in history) == ["adjustment"] * 3 + ["charge"] * 2 + ["refund"]
+    held = sum(bt.net for bt in history)
+    payout = client.v1.payouts.create(params={"amount": held, "currency": "gbp", "status": "paid"})
+    paid_out = client.v1.balance_transactions.list(params={"payout": payout.id, "limit": 100}).data
+    assert len(paid_out) == 7 and sum(bt.net for bt in paid_out) == 0  # the payout's own takes it all
+
+    result = app.test_cli_runner().invoke(main, ["reconcile", "stripe", "--since", "2026-03-01"])
+    assert result.exit_code == 0, result.output
+    assert "0 missing in ledger, 0 missing in Stripe, 0 amount mismatch" in result.output
+    assert balance(app, "assets:stripe-clearing") == 0
+    assert balance(app, "assets:bank") == held
     assert_books_ok(app)
