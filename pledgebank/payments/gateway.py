@@ -299,6 +299,10 @@ class PaymentGateway(Protocol):
         """Every refund of a payment, however it was made (here or in Stripe's dashboard)."""
         ...
 
+    def refund_of(self, refund_id: str) -> Refund:
+        """One refund's current state."""
+        ...
+
     def charge_payment_intent(self, charge_id: str) -> str | None:
         """The PaymentIntent a charge belongs to (None for a charge made without one)."""
         ...

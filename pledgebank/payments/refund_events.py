@@ -16,7 +16,7 @@ from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import PaymentRefused, WebhookEvent
 from pledgebank.payments.refunds import sync_payment
 
-REFUND_EVENTS = ("charge.refunded",)
+REFUND_EVENTS = ("charge.refunded", "charge.refund.updated", "refund.created", "refund.updated")
 DISPUTE_EVENTS = (
     "charge.dispute.created",
     "charge.dispute.funds_withdrawn",
@@ -38,6 +38,9 @@ def _payment_intent(ctx: Payments, event: WebhookEvent) -> str | None:
         if event.object_type == "dispute":
             charge = ctx.gateway.dispute(event.object_id).charge_id
             return ctx.gateway.charge_payment_intent(charge)
+        if event.object_type == "refund":
+            refund = ctx.gateway.refund_of(event.object_id)
+            return refund.payment_intent_id or ctx.gateway.charge_payment_intent(refund.charge_id)
     except PaymentRefused:
         return None  # not an object of this account
     return None
@@ -48,13 +51,13 @@ def handle_refund_event(
 ) -> str:
     """Bring the books up to date with the refunds and disputes of the payment the event is about."""
     payment_intent_id = _payment_intent(ctx, event)
-
-    def also(session: Session) -> None:
-        remember(session, "applied" if payment_intent_id else "ignored")
-
     if payment_intent_id is None:
         with unit_of_work(ctx.sessions) as session:
-            also(session)
+            remember(session, "ignored")
         return "ignored"
-    sync_payment(ctx, payment_intent_id, now=now, also=also)
-    return "applied"
+
+    def also(session: Session, known: bool) -> None:
+        remember(session, "applied" if known else "ignored")
+
+    known = sync_payment(ctx, payment_intent_id, now=now, also=also) is not None
+    return "applied" if known else "ignored"

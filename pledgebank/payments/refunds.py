@@ -171,9 +171,14 @@ def recover_refunds(ctx: Payments, *, now: datetime) -> Counter[str]:
 
 
 def sync_payment(
-    ctx: Payments, payment_intent_id: str, *, now: datetime, also: Callable[[Session], None] | None = None
-) -> int:
-    """Post every refund and dispute movement Stripe has for a payment and the books lack; return how many.
+    ctx: Payments,
+    payment_intent_id: str,
+    *,
+    now: datetime,
+    also: Callable[[Session, bool], None] | None = None,
+) -> int | None:
+    """Post every refund and dispute movement Stripe has for a payment and the books lack; return how many
+    (None when no book received the payment). `also(session, known)` runs in the same transaction.
 
     Refunds made by an attempt of ours finish that attempt, so `run-due` does not ask Stripe again.
     """
@@ -194,5 +199,5 @@ def sync_payment(
                         session, payment, dispute, movement, now=now, zone=ctx.zone
                     )
         if also is not None:
-            also(session)
-    return posted
+            also(session, payment is not None)
+    return posted if payment is not None else None

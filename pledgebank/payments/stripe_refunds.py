@@ -82,6 +82,10 @@ class StripeRefunds:
         )
         return [_refund(_dict(obj)) for obj in listing.auto_paging_iter()]
 
+    def refund_of(self, refund_id: str) -> Refund:
+        """One refund's current state."""
+        return _refund(self._call(self._client.v1.refunds.retrieve, refund_id))
+
     def charge_payment_intent(self, charge_id: str) -> str | None:
         """The PaymentIntent a charge belongs to (None for a charge made without one)."""
         return _ref(self._call(self._client.v1.charges.retrieve, charge_id).get("payment_intent"))

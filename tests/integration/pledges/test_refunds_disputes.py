@@ -208,3 +208,42 @@ def test_a_payout_after_a_refund_and_disputes_is_matched_and_posted(app, session
     assert balance(app, "assets:stripe-clearing") == 0
     assert balance(app, "assets:bank") == held
     assert_books_ok(app)
+
+
+def test_a_refund_made_here_and_then_told_by_webhook_is_posted_once(app, sessions):
+    slug, chair, (first, _) = paid_pledge(app, sessions)
+    made = refund(app, chair, first, 700)
+    before = fingerprint(app, slug)
+    charge = {"object": "charge", "id": _charge_of(stripe_client(app), first)}
+    told = [
+        event("charge.refunded", charge),
+        event("charge.refund.updated", {"object": "refund", "id": made.id}),
+    ]
+    for payload in [*told, told[0], *told]:
+        assert deliver(app, payload).status_code == 200
+    assert fingerprint(app, slug) == before
+    assert [kind for kind, _ in before[1]].count("refund") == 1
+    assert_books_ok(app)
+
+
+def test_events_about_payments_of_no_book_are_stored_and_ignored(app, sessions):
+    paid_pledge(app, sessions)
+    client = stripe_client(app)
+    customer = client.v1.customers.create(params={"email": "someone@example.org"})
+    card = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+    method = client.v1.payment_methods.create(params={"type": "card", "card": card})
+    intent = client.v1.payment_intents.create(
+        params={"amount": 500, "currency": "gbp", "customer": customer.id}
+    )
+    client.v1.payment_intents.confirm(intent.id, params={"payment_method": method.id})
+    dispute = _emulator(app, "post", "/v1/_test/disputes", payment_intent=intent.id)
+    before = counts(app)
+    for kind, obj in [
+        ("charge.dispute.created", {"object": "dispute", "id": dispute["id"]}),
+        ("charge.refunded", {"object": "charge", "id": dispute["charge"]}),
+        ("charge.dispute.closed", {"object": "dispute", "id": "du_unknown"}),
+    ]:
+        response = deliver(app, event(kind, obj))
+        assert response.status_code == 200 and response.get_json()["effect"] == "ignored"
+    assert counts(app) == before
+    assert_books_ok(app)
