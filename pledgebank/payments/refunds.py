@@ -20,7 +20,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.payments.attempts import attempt_once, finish_attempt, stale_attempts
 from pledgebank.payments.context import Payments
-from pledgebank.payments.gateway import PaymentRefused, Refund
+from pledgebank.payments.gateway import GatewayUnavailable, PaymentRefused, Refund
 from pledgebank.payments.models import AttemptStatus, PaymentAttempt
 from pledgebank.payments.refund_books import CardPayment, card_payment, post_dispute_movement, post_refund
 from pledgebank.policy import Action, require
@@ -155,16 +155,26 @@ def recover_refunds(ctx: Payments, *, now: datetime) -> Counter[str]:
             _book_refund(ctx, key, refund, now=now)
             return refund
 
-        outcome = attempt_once(
-            ctx.sessions,
-            key=key,
-            operation=OPERATION,
-            subject=subject,
-            now=now,
-            lease=ctx.lease,
-            call=call,
-            recover=lambda key=key, pi=payment_intent_id: _recover(ctx, key, pi, now=now),
-        )
+        try:
+            outcome = attempt_once(
+                ctx.sessions,
+                key=key,
+                operation=OPERATION,
+                subject=subject,
+                now=now,
+                lease=ctx.lease,
+                call=call,
+                recover=lambda key=key, pi=payment_intent_id: _recover(ctx, key, pi, now=now),
+            )
+        except GatewayUnavailable:
+            done["refunds waiting for Stripe"] += 1
+            break  # Stripe is away: the next run tries again
+        except PaymentRefused:
+            # Stripe will not make it as it stands (the payment was disputed or refunded meanwhile).
+            with unit_of_work(ctx.sessions) as session:
+                finish_attempt(session, key=key, stripe_id=None, outcome="refused", now=now)
+            done["refunds refused by Stripe"] += 1
+            continue
         if outcome is not None:
             done["refunds recovered"] += 1
     return done

@@ -247,3 +247,31 @@ def test_events_about_payments_of_no_book_are_stored_and_ignored(app, sessions):
         assert response.status_code == 200 and response.get_json()["effect"] == "ignored"
     assert counts(app) == before
     assert_books_ok(app)
+
+
+def test_a_failed_refund_that_stripe_then_refuses_is_closed_by_run_due_without_posting(app, sessions):
+    _, chair, (first, _) = paid_pledge(app, sessions)
+    ctx = payments_context(app)
+    dead = StripeGateway(
+        secret_key=STRIPE_TEST_KEY, webhook_secret=STRIPE_WEBHOOK_SECRET, api_base="http://127.0.0.1:9"
+    )
+    now = app.extensions["pledgebank.clock"].now()
+    with pytest.raises(GatewayUnavailable):
+        refund_payment(
+            ctx.__class__(ctx.sessions, dead, ctx.zone, ctx.lease),
+            actor_id=chair,
+            payment_intent_id=first,
+            amount=800,
+            now=now,
+        )
+    # Meanwhile the whole payment is refunded in Stripe's dashboard: the £8 can no longer be sent.
+    stripe_client(app).v1.refunds.create(params={"payment_intent": first, "amount": 1000})
+    done = due(app, minutes=10)
+    assert done["refunds refused by Stripe"] == 1 and done.get("refunds recovered", 0) == 0
+    assert due(app, minutes=10).get("refunds refused by Stripe", 0) == 0
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        assert session.scalar(select(PaymentAttempt.outcome).where(PaymentAttempt.operation == "refund")) == (
+            "refused"
+        )
+    assert balance(app, "income") == -2000  # nothing posted: the dashboard refund comes by its webhook
+    assert_books_ok(app)
