@@ -119,8 +119,9 @@ def refund_payment(
 
 
 def _book_refund(ctx: Payments, key: str, refund: Refund, *, now: datetime) -> None:
+    payment_intent_id = key.split(":")[1]  # the key is refund:<PaymentIntent>:<taken back>:<amount>
     with unit_of_work(ctx.sessions) as session:
-        payment = refundable(session, refund.payment_intent_id or "")
+        payment = refundable(session, payment_intent_id)
         post_refund(session, payment, refund, now=now, zone=ctx.zone)
         finish_attempt(session, key=key, stripe_id=refund.id, outcome=refund.status, now=now)
 
