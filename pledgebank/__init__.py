@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.levies import views as levies_views
     from pledgebank.neighbourhoods import api as neighbourhoods_api
     from pledgebank.neighbourhoods import views as neighbourhoods_views
+    from pledgebank.payments import refund_views
     from pledgebank.payments import views as payments_views
     from pledgebank.pledges import api as pledges_api
     from pledgebank.pledges import views as pledges_views
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(neighbourhoods_views.bp)
     app.register_blueprint(books_views.bp)
     app.register_blueprint(payments_views.bp)
+    app.register_blueprint(refund_views.bp)
     csrf.exempt(payments_views.bp)
     app.register_blueprint(pledges_views.bp)
     app.register_blueprint(grants_views.bp)

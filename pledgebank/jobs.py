@@ -10,6 +10,7 @@ from flask import Flask
 from pledgebank.grants import jobs as grant_jobs
 from pledgebank.levies import jobs as levy_jobs
 from pledgebank.payments.context import Payments
+from pledgebank.payments.refunds import recover_refunds
 from pledgebank.pledges import jobs as pledge_jobs
 
 
@@ -29,5 +30,6 @@ def run_due(app: Flask) -> Counter[str]:
     ctx = payments_context(app)
     done = pledge_jobs.run_due(ctx, now=now)
     done.update(levy_jobs.run_due(ctx, now=now))
+    done.update(recover_refunds(ctx, now=now))
     done.update(grant_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
     return done

@@ -18,6 +18,8 @@ PLEDGE_CASH_HELD = "pledge_cash_held"
 PLEDGE_CASH_RECOGNISED = "pledge_cash_recognised"
 PLEDGE_CASH_RETURNED = "pledge_cash_returned"
 YEAR_CLOSED = "year_closed"
+DISPUTE_FUNDS_WITHDRAWN = "dispute_funds_withdrawn"
+DISPUTE_FUNDS_REINSTATED = "dispute_funds_reinstated"
 
 KINDS: tuple[str, ...] = (
     CARD_PAYMENT_RECEIVED,
@@ -38,4 +40,6 @@ KINDS: tuple[str, ...] = (
     PLEDGE_CASH_RECOGNISED,
     PLEDGE_CASH_RETURNED,
     YEAR_CLOSED,
+    DISPUTE_FUNDS_WITHDRAWN,
+    DISPUTE_FUNDS_REINSTATED,
 )

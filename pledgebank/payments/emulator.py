@@ -11,7 +11,8 @@ imports it in its own process and adjusts it before it starts serving:
 - attach the payment method to the customer when a SetupIntent succeeds, as Stripe does;
 - let PaymentIntents be listed by customer, as Stripe does;
 - charge a fee on balance transactions (1.5% + 20p of charges, Stripe's UK standard rate; none on refunds),
-  so fees reach the ledger the way they do in production.
+  so fees reach the ledger the way they do in production;
+- refunds and disputes as Stripe makes them (see emulator_refunds).
 
 Run: `python -m pledgebank.payments.emulator --port 8420 [--store FILE]`.
 """
@@ -22,6 +23,8 @@ import argparse
 import logging
 import socket
 from typing import Any
+
+from pledgebank.payments.emulator_refunds import patch_refunds
 
 FEE_PER_MILLE = 15
 FEE_FIXED = 20
@@ -130,6 +133,7 @@ def _patch(store: str | None) -> None:
             ]
 
     balance_transaction.__init__ = init_with_fee
+    patch_refunds(resources)
 
     # The routes are built from this list when the server module is imported: point them at the new methods.
     replacements = {

@@ -123,6 +123,37 @@ class Payout:
 
 
 @dataclass(frozen=True, slots=True)
+class Refund:
+    """Money sent back to the card of a payment, in full or in part (Stripe keeps the card fee)."""
+
+    id: str
+    charge_id: str
+    payment_intent_id: str | None
+    amount: int
+    currency: str
+    status: str  # "succeeded" | "pending" | "failed" | "canceled" | "requires_action"
+    created: int
+    balance_transaction_id: str | None = None
+    metadata: dict[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """A cardholder's bank disputing a payment, with the balance movements it caused so far.
+
+    Each movement is a balance transaction: the withdrawal (amount and Stripe's dispute fee) and, for a
+    dispute won, the reinstatement.
+    """
+
+    id: str
+    charge_id: str
+    amount: int
+    currency: str
+    status: str
+    movements: tuple[BalanceTransaction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookEvent:
     """A verified webhook event: its id, type and the id of the object it is about."""
 
@@ -256,6 +287,32 @@ class PaymentGateway(Protocol):
 
     def release_card(self, payment_method_id: str) -> None:
         """Detach a saved card from its customer."""
+        ...
+
+    def refund(
+        self, *, payment_intent_id: str, amount: int, metadata: dict[str, str], idempotency_key: str
+    ) -> Refund:
+        """Send part or all of a captured payment back to the card."""
+        ...
+
+    def refunds(self, payment_intent_id: str) -> list[Refund]:
+        """Every refund of a payment, however it was made (here or in Stripe's dashboard)."""
+        ...
+
+    def refund_of(self, refund_id: str) -> Refund:
+        """One refund's current state."""
+        ...
+
+    def charge_payment_intent(self, charge_id: str) -> str | None:
+        """The PaymentIntent a charge belongs to (None for a charge made without one)."""
+        ...
+
+    def dispute(self, dispute_id: str) -> Dispute:
+        """A dispute's current state and the balance movements it caused."""
+        ...
+
+    def disputes(self, payment_intent_id: str) -> list[Dispute]:
+        """Every dispute of a payment's charge."""
         ...
 
     def verify_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:

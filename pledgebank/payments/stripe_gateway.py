@@ -28,6 +28,7 @@ from pledgebank.payments.gateway import (
     TestCard,
     WebhookEvent,
 )
+from pledgebank.payments.stripe_refunds import StripeRefunds
 
 # Stripe's own test PaymentMethods, for test mode against Stripe (raw card numbers are refused there).
 _TEST_PAYMENT_METHODS = {
@@ -63,7 +64,7 @@ def _metadata(obj: dict[str, Any]) -> dict[str, str]:
     return dict(obj.get("metadata") or {})
 
 
-class StripeGateway:
+class StripeGateway(StripeRefunds):
     """Card payments through Stripe (or its local emulator)."""
 
     def __init__(

@@ -20,6 +20,7 @@ from pledgebank.levies.queries import levy_object_for
 from pledgebank.payments.attempts import started_subject
 from pledgebank.payments.gateway import PaymentRefused, WebhookEvent
 from pledgebank.payments.models import RejectedWebhook, StripeEvent
+from pledgebank.payments.refund_events import concerns_refunds, handle_refund_event
 from pledgebank.pledges.cards import refresh_card, refresh_payment
 from pledgebank.pledges.models import PledgeSignup
 from pledgebank.pledges.payments import Payments
@@ -40,8 +41,11 @@ def handle_event(ctx: Payments, event: WebhookEvent, *, now: datetime) -> str:
     with unit_of_work(ctx.sessions) as session:
         if session.get(StripeEvent, event.id) is not None:
             return "duplicate"
-        signup_id = _signup_for(session, event)
-        levy_target = levy_object_for(session, event.object_type, event.object_id)
+        if concerns_refunds(event):
+            signup_id, levy_target = None, None
+        else:
+            signup_id = _signup_for(session, event)
+            levy_target = levy_object_for(session, event.object_type, event.object_id)
     if signup_id is None and levy_target is None and event.object_type == "payment_intent":
         signup_id, levy_target = _made_by_attempt(ctx, event.object_id)
 
@@ -54,6 +58,8 @@ def handle_event(ctx: Payments, event: WebhookEvent, *, now: datetime) -> str:
         session.flush()  # trips the primary key on a concurrent duplicate, rolling back the effects too
 
     try:
+        if concerns_refunds(event):
+            return handle_refund_event(ctx, event, now=now, remember=remember)
         if signup_id is None and levy_target is not None:
             return _levy_event(ctx, event, levy_target, now=now, also=remember)
         if signup_id is None:

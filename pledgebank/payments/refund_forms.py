@@ -1,0 +1,34 @@
+"""The refund form on the card payments page: an amount, in the book's currency."""
+
+from __future__ import annotations
+
+from flask import current_app
+from wtforms import Field, StringField, ValidationError
+
+from pledgebank import inputs
+from pledgebank.inputs import InputError
+from pledgebank.web.form_base import Form
+
+
+class RefundForm(Form):
+    """Refund part or all of a card payment; the amount is parsed into `minor` (minor units)."""
+
+    amount = StringField(
+        "Amount to refund", description="Pounds and pence, up to what is left of the payment."
+    )
+
+    def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.minor: int | None = None
+
+    def validate_amount(self, field: Field) -> None:
+        """Money above zero, as the service's one strict parser reads it."""
+        try:
+            self.minor = inputs.parse_money(
+                field.data, self.currency, what="the amount to refund", locale=current_app.config["LOCALE"]
+            )
+        except InputError as error:
+            raise ValidationError(error.message) from None
+        if self.minor is None:
+            raise ValidationError("Enter the amount to refund.")
