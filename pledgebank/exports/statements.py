@@ -28,6 +28,8 @@ LABELS = {
     "donations": "Donations",
     "grants": "Grants awarded",
     "fees": "Payment processing fees",
+    "interest": "Bank interest",
+    "other": "Other payments",
 }
 EXPENSE_ORDER = ("grants", "fees")
 FUND_RESULT = ("income", "expense", "equity")
@@ -178,9 +180,9 @@ def _rows(accounts: list[AccountInfo], sums: dict[int, int], kind: str, order: t
         key = account.code.rsplit(":", 1)[-1]
         row = rows.setdefault(key, Row(key, _label(key)))
         row.amounts[account.fund] = row.amounts.get(account.fund, 0) + sign * sums.get(account.id, 0)
-    ranked = sorted(
-        rows.values(), key=lambda row: (order.index(row.key) if row.key in order else len(order), row.key)
-    )
+    # The treasurer's categories (interest, repairs, hall hire...) are listed only in a year that used them.
+    used = [row for row in rows.values() if row.key in order or any(row.amounts.values())]
+    ranked = sorted(used, key=lambda row: (order.index(row.key) if row.key in order else len(order), row.key))
     return ranked
 
 

@@ -18,6 +18,11 @@ PLEDGE_CASH_HELD = "pledge_cash_held"
 PLEDGE_CASH_RECOGNISED = "pledge_cash_recognised"
 PLEDGE_CASH_RETURNED = "pledge_cash_returned"
 YEAR_CLOSED = "year_closed"
+DONATION_RECEIVED = "donation_received"
+SUPPLIER_PAID = "supplier_paid"
+BANK_CHARGES = "bank_charges"
+BANK_INTEREST = "bank_interest"
+OPENING_BALANCE = "opening_balance"
 
 KINDS: tuple[str, ...] = (
     CARD_PAYMENT_RECEIVED,
@@ -38,4 +43,12 @@ KINDS: tuple[str, ...] = (
     PLEDGE_CASH_RECOGNISED,
     PLEDGE_CASH_RETURNED,
     YEAR_CLOSED,
+)
+# The treasurer's everyday entries (cash banked and corrections use CASH_BANKED and REVERSAL above).
+TREASURER_KINDS: tuple[str, ...] = (
+    DONATION_RECEIVED,
+    SUPPLIER_PAID,
+    BANK_CHARGES,
+    BANK_INTEREST,
+    OPENING_BALANCE,
 )
