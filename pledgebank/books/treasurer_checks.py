@@ -60,6 +60,29 @@ class EntryTerms:
     transaction: int | None = None
 
 
+# The fields each kind uses. Any other typed field must be left blank, so that nothing typed is silently
+# dropped (a payee typed against a donation is a sign the wrong kind was chosen).
+USES: dict[str, frozenset[str]] = {
+    DONATION: frozenset({"amount", "donor"}),
+    CASH_BANKED: frozenset({"amount"}),
+    SUPPLIER_PAYMENT: frozenset({"amount", "payee", "purpose", "category"}),
+    BANK_CHARGES: frozenset({"amount"}),
+    BANK_INTEREST: frozenset({"amount"}),
+    OPENING_BALANCE: frozenset({"amount", "cash_amount"}),
+    CORRECTION: frozenset({"transaction"}),
+}
+_TYPED = ("amount", "cash_amount", "donor", "payee", "purpose", "category", "transaction")
+
+
+def _unused(terms: EntryTerms) -> dict[str, list[str]]:
+    label = ENTRY_KINDS[terms.kind].split(" (")[0].lower()
+    return {
+        name: [f"Leave this blank: {label} does not use it."]
+        for name in _TYPED
+        if name not in USES[terms.kind] and getattr(terms, name) not in (None, "")
+    }
+
+
 def _amount(errors: dict[str, list[str]], field: str, value: int | None, *, allow_zero: bool = False) -> None:
     lowest = 0 if allow_zero else 1
     if value is None:
@@ -82,6 +105,7 @@ def check_terms(terms: EntryTerms, today: date) -> None:
     errors: dict[str, list[str]] = {}
     if terms.kind not in ENTRY_KINDS:
         raise InvalidInput(fields={"kind": ["Choose what kind of entry this is."]})
+    errors.update(_unused(terms))
     _text(errors, "description", terms.description, "a description", DESCRIPTION_LENGTH)
     if terms.on is None:
         errors["on"] = ["Give the date, like 2026-03-14."]
@@ -94,8 +118,9 @@ def check_terms(terms: EntryTerms, today: date) -> None:
             raise InvalidInput(fields=errors)
         return
     if terms.kind == OPENING_BALANCE:
-        _amount(errors, "amount", terms.amount, allow_zero=True)
-        _amount(errors, "cash_amount", terms.cash_amount, allow_zero=True)
+        # A blank bank or cash figure at the start of the books means nothing was held there.
+        _amount(errors, "amount", terms.amount or 0, allow_zero=True)
+        _amount(errors, "cash_amount", terms.cash_amount or 0, allow_zero=True)
         if "amount" not in errors and "cash_amount" not in errors and not (terms.amount or terms.cash_amount):
             errors["amount"] = ["Give what the bank, the cash or both held."]
     else:

@@ -215,3 +215,16 @@ def test_a_second_opening_balance_and_a_closed_period_are_refused(app, sessions)
     assert "on" in closed.value.fields
     assert transaction_count(app) == 1
     assert_books_ok(app)
+
+
+def test_a_year_cannot_close_while_a_payment_dated_in_it_waits_for_approval(app, sessions, clock):
+    w = world(sessions)
+    give_fund(app, w.slug, 100_000)
+    entry_id, _status, _legs = _paid(app, w, amount=THRESHOLD + 1)
+    clock.advance(timedelta(days=40))
+    with pytest.raises(DomainError) as refused:
+        close_year_before_today(app, w, days=5)
+    assert "Oak Fencing Ltd" in refused.value.fields["through"][0]
+    approve(app, w.members[0], entry_id)
+    close_year_before_today(app, w, days=5)
+    assert_books_ok(app)
