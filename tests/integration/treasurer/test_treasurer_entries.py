@@ -17,6 +17,7 @@ from pledgebank.books.treasurer_checks import (
     SUPPLIER_PAYMENT,
 )
 from pledgebank.errors import Conflict, DomainError, Forbidden, InvalidInput
+from pledgebank.neighbourhoods.models import FundType
 from tests.grant_support import THRESHOLD, give_fund, world
 from tests.integration.treasurer.treasurer_support import (
     approve,
@@ -227,4 +228,15 @@ def test_a_year_cannot_close_while_a_payment_dated_in_it_waits_for_approval(app,
     assert "Oak Fencing Ltd" in refused.value.fields["through"][0]
     approve(app, w.members[0], entry_id)
     close_year_before_today(app, w, days=5)
+    assert_books_ok(app)
+
+
+def test_an_endowment_pays_no_supplier(app, sessions):
+    w = world(sessions)
+    restricted_fund(app, w.slug, fund_type=FundType.ENDOWMENT)
+    give_fund(app, w.slug, 50_000, fund="trees")
+    with pytest.raises(InvalidInput) as refused:
+        _paid(app, w, amount=1_000, fund="trees", for_fund_purpose=True)
+    assert "endowment" in refused.value.fields["fund"][0]
+    assert balance(app, "assets:bank") == 50_000
     assert_books_ok(app)

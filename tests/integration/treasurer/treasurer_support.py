@@ -71,8 +71,10 @@ def legs_of(session, transaction_id: int | None):
     return [(code, amount) for code, amount in rows]
 
 
-def restricted_fund(app, slug: str, purpose: str = "Plant twenty street trees") -> None:
-    """Add a restricted fund called Trees to the neighbourhood."""
+def restricted_fund(
+    app, slug: str, purpose: str = "Plant twenty street trees", fund_type: FundType = FundType.RESTRICTED
+) -> None:
+    """Add a restricted fund (or another type) called Trees to the neighbourhood."""
     with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
         neighbourhood = get_neighbourhood(session, slug)
         create_fund(
@@ -84,8 +86,8 @@ def restricted_fund(app, slug: str, purpose: str = "Plant twenty street trees") 
             description="",
             is_general=False,
             now=clock_now(app),
-            fund_type=FundType.RESTRICTED,
-            purpose=purpose,
+            fund_type=fund_type,
+            purpose=purpose if fund_type == FundType.RESTRICTED else "",
         )
 
 
