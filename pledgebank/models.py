@@ -2,6 +2,7 @@
 
 from pledgebank.accounts import models as accounts_models
 from pledgebank.books import models as books_models
+from pledgebank.books import treasurer_models
 from pledgebank.db import Base
 from pledgebank.exports import models as exports_models
 from pledgebank.grants import models as grants_models
@@ -22,4 +23,5 @@ __all__ = [
     "neighbourhoods_models",
     "payments_models",
     "pledges_models",
+    "treasurer_models",
 ]

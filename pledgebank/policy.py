@@ -42,6 +42,8 @@ class Action(StrEnum):
     APPROVE_GRANT_PAYMENT = "approve_grant_payment"
     CREATE_ENDOWMENT_FUND = "create_endowment_fund"
     CLOSE_YEAR = "close_year"
+    RECORD_MONEY = "record_money"
+    APPROVE_PAYMENT = "approve_payment"
 
 
 EVERYONE = "everyone"
@@ -77,6 +79,10 @@ RULES: dict[Action, frozenset[str]] = {
     # Capital kept for good binds the group for ever: the chair decides, not any committee member.
     Action.CREATE_ENDOWMENT_FUND: frozenset({Role.CHAIR}),
     Action.CLOSE_YEAR: frozenset({Role.TREASURER, Role.CHAIR}),
+    # Everyday entries: donations, banking cash, paying suppliers, bank charges and interest, corrections.
+    Action.RECORD_MONEY: frozenset({Role.TREASURER, Role.CHAIR}),
+    # The second committee member on a payment above the threshold (never the one who recorded it).
+    Action.APPROVE_PAYMENT: frozenset({Role.COMMITTEE, Role.CHAIR}),
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the

@@ -23,6 +23,7 @@ from pledgebank.books.models import (
     LedgerTransaction,
 )
 from pledgebank.books.services import closed_through, post
+from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.errors import Conflict, InvalidInput
 from pledgebank.grants.models import GrantApplication, GrantPayment
 from pledgebank.grants.states import PaymentStatus
@@ -138,6 +139,16 @@ def _check_nothing_waiting(session: Session, book: Book, through: date) -> None:
         )
         .order_by(GrantPayment.paid_on, GrantPayment.id)
     ).all()
+    waiting += session.execute(
+        select(TreasurerEntry.payee, TreasurerEntry.amount, Book.currency, TreasurerEntry.effective_date)
+        .join(Book, Book.id == TreasurerEntry.book_id)
+        .where(
+            TreasurerEntry.book_id == book.id,
+            TreasurerEntry.status == "awaiting_approval",
+            TreasurerEntry.effective_date <= through,
+        )
+        .order_by(TreasurerEntry.effective_date, TreasurerEntry.id)
+    ).all()
     if not waiting:
         return
     listed = "; ".join(
@@ -145,7 +156,7 @@ def _check_nothing_waiting(session: Session, book: Book, through: date) -> None:
         for title, amount, currency, paid_on in waiting
     )
     message = (
-        f"These grant payments dated on or before {through:%-d %B %Y} are waiting for a second member to "
+        f"These payments dated on or before {through:%-d %B %Y} are waiting for a second member to "
         f"approve them: {listed}. Have them approved before closing the year."
     )
     raise PaymentsAwaitingApproval(message, fields={"through": [message]})

@@ -39,6 +39,8 @@ class TransactionView:
     reverses_sequence: int | None
     recorded_at: object
     postings: list[PostingLine] = field(default_factory=list)
+    # The correction that reversed this transaction, if one did: each of the pair names the other.
+    reversed_by_sequence: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,14 @@ def transactions_page(
             )
         )
     }
+    reversed_by: dict[int, int] = {
+        original: sequence
+        for original, sequence in session.execute(
+            select(LedgerTransaction.reverses_id, LedgerTransaction.sequence).where(
+                LedgerTransaction.reverses_id.in_(ids)
+            )
+        )
+    }
     lines: dict[int, list[PostingLine]] = defaultdict(list)
     for p, code, name in session.execute(
         select(LedgerPosting, LedgerAccount.code, LedgerAccount.name)
@@ -99,6 +109,7 @@ def transactions_page(
             reverses_sequence=reversed_seq.get(r.reverses_id),
             recorded_at=r.recorded_at,
             postings=lines[r.id],
+            reversed_by_sequence=reversed_by.get(r.id),
         )
         for r in rows
     ]

@@ -39,6 +39,9 @@ class TransactionSchema(ma.Schema):
         metadata={"description": "SHA-256 of the previous hash and the sealed bytes, hex"}
     )
     reverses_sequence = ma.fields.Integer(allow_none=True)
+    reversed_by_sequence = ma.fields.Integer(
+        allow_none=True, metadata={"description": "The sequence of the transaction that reversed this one"}
+    )
     recorded_at = ma.fields.AwareDateTime()
     postings = ma.fields.List(ma.fields.Nested(PostingSchema))
 

@@ -71,6 +71,11 @@ _SHARE_NAMES = {
 }
 
 INCOME_SOURCES: tuple[str, ...] = ("pledges", "levies", "sponsorship", "donations")
+# Interest the bank pays on a fund's share; income of its own, apart from what people give.
+INTEREST = "interest"
+# What the treasurer pays suppliers for, each a per-fund expense account (`expenses:<fund>:repairs`).
+EXPENSE_CATEGORIES: tuple[str, ...] = ("repairs", "materials", "events", "insurance", "hall-hire", "other")
+BANK_CHARGES = "bank-charges"
 FUND_SLUG_MAX_LENGTH = 64
 
 _FUND_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -82,8 +87,8 @@ _TYPE_PREFIXES: dict[str, AccountType] = {
     "equity": AccountType.EQUITY,
 }
 _FUND_SUFFIXES: dict[str, tuple[str, ...]] = {
-    "income": INCOME_SOURCES,
-    "expenses": ("grants", "fees"),
+    "income": (*INCOME_SOURCES, INTEREST),
+    "expenses": ("grants", "fees", BANK_CHARGES, *EXPENSE_CATEGORIES),
     "equity": ("balance",),
 }
 
@@ -116,6 +121,41 @@ def grants_expense(fund: str) -> str:
 def fees_expense(fund: str) -> str:
     """Return the payment-processing fees expense account code for a fund."""
     return f"expenses:{validate_fund_slug(fund)}:fees"
+
+
+def interest_income(fund: str) -> str:
+    """Return the account code of the bank interest earned on a fund's share of the bank."""
+    return f"income:{validate_fund_slug(fund)}:{INTEREST}"
+
+
+def expense_account(fund: str, category: str) -> str:
+    """Return a fund's expense account for a supplier-payment category or bank charges.
+
+    Raises ValueError for an unknown category (see EXPENSE_CATEGORIES) or an invalid fund slug.
+    """
+    if category not in (*EXPENSE_CATEGORIES, BANK_CHARGES):
+        raise ValueError(f"unknown expense category: {category!r}")
+    return f"expenses:{validate_fund_slug(fund)}:{category}"
+
+
+def treasurer_accounts(fund_slug: str, fund_name: str) -> list[AccountSpec]:
+    """Return a fund's accounts for the treasurer's everyday entries: interest, bank charges, expenses."""
+    specs = [
+        AccountSpec(
+            interest_income(fund_slug), f"{fund_name}: bank interest", AccountType.INCOME, fund_slug, False
+        )
+    ]
+    specs += [
+        AccountSpec(
+            expense_account(fund_slug, category),
+            f"{fund_name}: {category.replace('-', ' ')}",
+            AccountType.EXPENSE,
+            fund_slug,
+            False,
+        )
+        for category in (BANK_CHARGES, *EXPENSE_CATEGORIES)
+    ]
+    return specs
 
 
 def fund_balance(fund: str) -> str:
@@ -222,6 +262,7 @@ def fund_accounts(fund_slug: str, fund_name: str) -> list[AccountSpec]:
             False,
         )
     )
+    specs += treasurer_accounts(fund_slug, fund_name)
     specs.append(
         AccountSpec(
             fund_balance(fund_slug), f"{fund_name}: fund balance", AccountType.EQUITY, fund_slug, False

@@ -20,6 +20,11 @@ PLEDGE_CASH_RETURNED = "pledge_cash_returned"
 YEAR_CLOSED = "year_closed"
 DISPUTE_FUNDS_WITHDRAWN = "dispute_funds_withdrawn"
 DISPUTE_FUNDS_REINSTATED = "dispute_funds_reinstated"
+DONATION_RECEIVED = "donation_received"
+SUPPLIER_PAID = "supplier_paid"
+BANK_CHARGES = "bank_charges"
+BANK_INTEREST = "bank_interest"
+OPENING_BALANCE = "opening_balance"
 
 KINDS: tuple[str, ...] = (
     CARD_PAYMENT_RECEIVED,
@@ -42,4 +47,12 @@ KINDS: tuple[str, ...] = (
     YEAR_CLOSED,
     DISPUTE_FUNDS_WITHDRAWN,
     DISPUTE_FUNDS_REINSTATED,
+)
+# The treasurer's everyday entries (cash banked and corrections use CASH_BANKED and REVERSAL above).
+TREASURER_KINDS: tuple[str, ...] = (
+    DONATION_RECEIVED,
+    SUPPLIER_PAID,
+    BANK_CHARGES,
+    BANK_INTEREST,
+    OPENING_BALANCE,
 )

@@ -86,6 +86,21 @@ VALID: dict[str, dict] = {
         "threshold": None,
         "prorate": True,
     },
+    "POST /api/v1/neighbourhoods/{slug}/treasurer-entries": {
+        "idempotency_key": "bad-input-suite-interest-01",
+        "kind": "bank_interest",
+        "on": START.date().isoformat(),
+        "description": "Interest for February",
+        "fund": "general",
+        "amount": 37,
+        "cash_amount": None,
+        "donor": "",
+        "donor_public": False,
+        "payee": "",
+        "purpose": "",
+        "for_fund_purpose": False,
+        "transaction": None,
+    },
 }
 
 

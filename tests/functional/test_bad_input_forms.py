@@ -25,6 +25,7 @@ from tests.bad_forms import FILE_NAME_NUL, Form, Place, bad_values
 from tests.bad_forms_grants import grant_forms
 from tests.bad_forms_money import money_forms
 from tests.bad_forms_people import people_forms
+from tests.bad_forms_treasurer import treasurer_forms
 from tests.bad_input import FORM_SURROGATE, changed_tables, database_state
 from tests.html_forms import forms_on
 from tests.seeded import SeededCopies, seeded_copies
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.fuzz
 # webhook.
 BUTTONS = {
     "accounts.logout",
+    "treasurer.approve",
     "accounts.resend_verification",
     "accounts.revoke_token",
     "accounts.sign_out_everywhere",
@@ -63,7 +65,7 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _forms(place: Place) -> list[Form]:
-    return [*people_forms(place), *money_forms(place), *grant_forms(place)]
+    return [*people_forms(place), *money_forms(place), *grant_forms(place), *treasurer_forms(place)]
 
 
 FORMS = {form.name: form for form in _forms(Place(None))}

@@ -46,6 +46,8 @@ decide_grants        .        .         .         Y     .          .          . 
 approve_grant_payment .       Y         .         Y     .          .          .          .
 create_endowment_fund .       .         .         Y     .          .          .          .
 close_year           .        .         Y         Y     .          .          .          .
+record_money         .        .         Y         Y     .          .          .          .
+approve_payment      .        Y         .         Y     .          .          .          .
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -75,6 +77,8 @@ decide_grants        .        .         .         .     .          .          . 
 approve_grant_payment .       .         .         .     .          .          .          .
 create_endowment_fund .       .         .         .     .          .          .          .
 close_year           .        .         .         .     .          .          .          .
+record_money         .        .         .         .     .          .          .          .
+approve_payment      .        .         .         .     .          .          .          .
 """
 
 

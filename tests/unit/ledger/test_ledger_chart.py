@@ -53,6 +53,14 @@ def test_fund_accounts():
         "income:roof-repair:donations",
         "expenses:roof-repair:grants",
         "expenses:roof-repair:fees",
+        "income:roof-repair:interest",
+        "expenses:roof-repair:bank-charges",
+        "expenses:roof-repair:repairs",
+        "expenses:roof-repair:materials",
+        "expenses:roof-repair:events",
+        "expenses:roof-repair:insurance",
+        "expenses:roof-repair:hall-hire",
+        "expenses:roof-repair:other",
         "equity:roof-repair:balance",
     ]
     assert all(spec.fund == "roof-repair" for spec in specs)

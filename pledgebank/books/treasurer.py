@@ -1,0 +1,280 @@
+"""Recording the treasurer's everyday entries, each posted by its ledger rule under a one-time key.
+
+A supplier payment above the second-approval threshold waits, unposted, for a second committee member, as a
+grant payment does. A correction reverses a sealed transaction; the reversal names the original and the
+original is found reversed by it, so each points at the other.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pledgebank.books import treasurer_checks as checks
+from pledgebank.books.audit import record_event
+from pledgebank.books.models import Book, LedgerTransaction
+from pledgebank.books.services import (
+    AlreadyReversed,
+    InsufficientFunds,
+    Posted,
+    book_of,
+    check_open,
+    post,
+    reverse,
+)
+from pledgebank.books.treasurer_checks import EntryTerms
+from pledgebank.books.treasurer_models import TreasurerEntry
+from pledgebank.errors import Conflict, Forbidden, InvalidInput
+from pledgebank.ledger import kinds, transfers
+from pledgebank.ledger import treasurer as rules
+from pledgebank.ledger.entries import JournalEntry
+from pledgebank.ledger.money import Money
+from pledgebank.neighbourhoods.models import Fund
+from pledgebank.policy import Action, require
+
+AWAITING_APPROVAL = "awaiting_approval"
+POSTED = "posted"
+# Transactions a correction may not reverse: a year's close is undone only by reopening the year.
+_NOT_CORRECTABLE = (kinds.YEAR_CLOSED,)
+
+
+def record_entry(
+    session: Session,
+    *,
+    actor_id: int,
+    neighbourhood_id: int,
+    terms: EntryTerms,
+    form_key: str,
+    threshold: int,
+    now: datetime,
+    today: date,
+) -> TreasurerEntry:
+    """Record one entry and post it, or find the one this form already recorded; raises InvalidInput."""
+    require(session, actor_id, neighbourhood_id, Action.RECORD_MONEY)
+    if not isinstance(form_key, str) or not checks.FORM_KEY.fullmatch(form_key):
+        raise InvalidInput(
+            fields={"form_key": ["This form has expired: reload the page and fill it in again."]}
+        )
+    book = book_of(session, neighbourhood_id)
+    existing = _by_form_key(session, book, form_key)
+    if existing is not None:
+        return _same(existing, terms)
+    checks.check_terms(terms, today)
+    check_open(session, book, terms.on, field="on")
+    if terms.kind == checks.CORRECTION:
+        return _correct(session, book, terms, form_key, actor_id, now)
+    fund = checks.check_fund(
+        session.scalar(
+            select(Fund).where(Fund.neighbourhood_id == neighbourhood_id, Fund.slug == terms.fund)
+        ),
+        terms,
+    )
+    if terms.kind == checks.OPENING_BALANCE and _ledger_key(session, book, _opening_key(fund)) is not None:
+        message = (
+            f"{fund.name}'s opening balances are already recorded; correct them by reversing that entry."
+        )
+        raise InvalidInput(fields={"fund": [message]})
+    checks.check_share(session, book, fund, terms)
+    waits = terms.kind == checks.SUPPLIER_PAYMENT and (terms.amount or 0) > threshold
+    entry = TreasurerEntry(
+        book_id=book.id,
+        form_key=form_key,
+        kind=terms.kind,
+        fund_id=fund.id,
+        place=terms.place if terms.kind in (checks.DONATION, checks.SUPPLIER_PAYMENT) else "",
+        amount=terms.amount or 0,
+        cash_amount=(terms.cash_amount or 0) if terms.kind == checks.OPENING_BALANCE else 0,
+        effective_date=terms.on,
+        description=terms.description.strip(),
+        donor=terms.donor.strip() if terms.kind == checks.DONATION else "",
+        donor_public=bool(terms.donor_public and terms.kind == checks.DONATION),
+        payee=terms.payee.strip() if terms.kind == checks.SUPPLIER_PAYMENT else "",
+        category=terms.category if terms.kind == checks.SUPPLIER_PAYMENT else "",
+        purpose=terms.purpose.strip() if terms.kind == checks.SUPPLIER_PAYMENT else "",
+        status=AWAITING_APPROVAL if waits else POSTED,
+        recorded_by_id=actor_id,
+        recorded_at=now,
+    )
+    found = _add(session, book, entry)
+    if found is not entry:
+        return _same(found, terms)
+    _audit(session, entry, actor_id, now, "treasurer.entry_recorded")
+    if not waits:
+        _post(session, book, entry, fund, actor_id, now)
+    return entry
+
+
+def approve_entry(session: Session, *, actor_id: int, entry_id: int, now: datetime) -> TreasurerEntry:
+    """A second committee member approves a payment above the threshold, and it posts."""
+    entry = session.get(TreasurerEntry, entry_id)
+    book = session.get(Book, entry.book_id) if entry is not None else None
+    if entry is None or book is None:
+        raise InvalidInput(fields={"entry": ["There is no such entry."]})
+    require(session, actor_id, book.neighbourhood_id, Action.APPROVE_PAYMENT)
+    session.refresh(entry, with_for_update=True)
+    if entry.status != AWAITING_APPROVAL:
+        raise Conflict("That payment is not waiting for approval.")
+    if entry.recorded_by_id == actor_id:
+        raise Forbidden("A second member must approve it: not the one who recorded the payment.")
+    entry.approved_by_id, entry.approved_at = actor_id, now
+    _post(session, book, entry, entry.fund, actor_id, now)
+    entry.status = POSTED
+    _audit(session, entry, actor_id, now, "treasurer.payment_approved")
+    return entry
+
+
+def waiting(session: Session, book: Book) -> list[TreasurerEntry]:
+    """Payments recorded above the threshold and not yet approved, oldest first."""
+    return list(
+        session.scalars(
+            select(TreasurerEntry)
+            .where(TreasurerEntry.book_id == book.id, TreasurerEntry.status == AWAITING_APPROVAL)
+            .order_by(TreasurerEntry.id)
+        )
+    )
+
+
+def recent(session: Session, book: Book, limit: int = 20) -> list[TreasurerEntry]:
+    """The book's latest treasurer entries, newest first."""
+    return list(
+        session.scalars(
+            select(TreasurerEntry)
+            .where(TreasurerEntry.book_id == book.id)
+            .order_by(TreasurerEntry.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def rule_entry(entry: TreasurerEntry, fund: Fund, currency: str, actor_id: int | None) -> JournalEntry:
+    """The journal entry an approved treasurer entry posts."""
+    common = {
+        "fund": fund.slug,
+        "on": entry.effective_date,
+        "source": {"treasurer_entry": entry.id},
+        "actor_id": actor_id,
+        "key": f"treasurer-entry:{entry.id}",
+    }
+    amount = Money(entry.amount, currency)
+    place = checks.PLACES.get(entry.place, "")
+    if entry.kind == checks.DONATION:
+        return rules.donation_received(amount=amount, into=place, **common)
+    if entry.kind == checks.CASH_BANKED:
+        return transfers.cash_banked(amount=amount, **common)
+    if entry.kind == checks.SUPPLIER_PAYMENT:
+        return rules.supplier_paid(amount=amount, category=entry.category, from_account=place, **common)
+    if entry.kind == checks.BANK_CHARGES:
+        return rules.bank_charges(amount=amount, **common)
+    if entry.kind == checks.BANK_INTEREST:
+        return rules.bank_interest(amount=amount, **common)
+    common["key"] = _opening_key(fund)
+    return rules.opening_balance(bank=amount, cash=Money(entry.cash_amount, currency), **common)
+
+
+def _post(
+    session: Session, book: Book, entry: TreasurerEntry, fund: Fund, actor_id: int, now: datetime
+) -> None:
+    try:
+        posted = post(session, book=book, entry=rule_entry(entry, fund, book.currency, actor_id), now=now)
+    except InsufficientFunds as error:
+        raise InvalidInput(error.message, fields={"amount": [error.message]}) from error
+    entry.transaction_id = posted.transaction.id
+
+
+def _correct(
+    session: Session, book: Book, terms: EntryTerms, form_key: str, actor_id: int, now: datetime
+) -> TreasurerEntry:
+    original = session.scalar(
+        select(LedgerTransaction).where(
+            LedgerTransaction.book_id == book.id, LedgerTransaction.sequence == terms.transaction
+        )
+    )
+    if original is None:
+        raise InvalidInput(fields={"transaction": [f"There is no transaction number {terms.transaction}."]})
+    if original.kind in _NOT_CORRECTABLE:
+        raise InvalidInput(fields={"transaction": ["A year's closing transaction cannot be reversed."]})
+    try:
+        posted: Posted = reverse(
+            session,
+            book=book,
+            transaction_id=original.id,
+            on=terms.on,
+            actor_id=actor_id,
+            reason_code="correction",
+            now=now,
+        )
+    except AlreadyReversed as error:
+        raise InvalidInput(fields={"transaction": ["That transaction is already reversed."]}) from error
+    except InsufficientFunds as error:
+        raise InvalidInput(fields={"transaction": [error.message]}) from error
+    if not posted.created:
+        raise InvalidInput(fields={"transaction": ["That transaction is already reversed."]})
+    entry = TreasurerEntry(
+        book_id=book.id,
+        form_key=form_key,
+        kind=checks.CORRECTION,
+        effective_date=terms.on,
+        description=terms.description.strip(),
+        status=POSTED,
+        recorded_by_id=actor_id,
+        recorded_at=now,
+        transaction_id=posted.transaction.id,
+        corrects_id=original.id,
+    )
+    found = _add(session, book, entry)
+    if found is entry:
+        _audit(session, entry, actor_id, now, "treasurer.correction_recorded")
+    return found
+
+
+def _add(session: Session, book: Book, entry: TreasurerEntry) -> TreasurerEntry:
+    """Insert the entry, or return the one a simultaneous submission of the same form inserted first."""
+    try:
+        with session.begin_nested():
+            session.add(entry)
+            session.flush()
+    except IntegrityError:
+        found = _by_form_key(session, book, entry.form_key)
+        if found is None:
+            raise
+        return found
+    return entry
+
+
+def _same(existing: TreasurerEntry, terms: EntryTerms) -> TreasurerEntry:
+    if existing.kind != terms.kind or (terms.amount is not None and existing.amount != terms.amount):
+        raise Conflict("This form was already sent with other details; reload the page for a new form.")
+    return existing
+
+
+def _by_form_key(session: Session, book: Book, form_key: str) -> TreasurerEntry | None:
+    return session.scalar(
+        select(TreasurerEntry).where(TreasurerEntry.book_id == book.id, TreasurerEntry.form_key == form_key)
+    )
+
+
+def _ledger_key(session: Session, book: Book, key: str) -> int | None:
+    return session.scalar(
+        select(LedgerTransaction.id).where(
+            LedgerTransaction.book_id == book.id, LedgerTransaction.idempotency_key == key
+        )
+    )
+
+
+def _opening_key(fund: Fund) -> str:
+    return f"opening-balance:{fund.slug}"
+
+
+def _audit(session: Session, entry: TreasurerEntry, actor_id: int, now: datetime, action: str) -> None:
+    record_event(
+        session,
+        actor_id=actor_id,
+        neighbourhood_id=session.get(Book, entry.book_id).neighbourhood_id,
+        action=action,
+        subject=("treasurer_entry", entry.id),
+        now=now,
+        after={"kind": entry.kind, "amount": entry.amount, "status": entry.status},
+    )

@@ -1,0 +1,131 @@
+"""The "Record money" page: the treasurer's (and chair's) everyday entries, and second approvals."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from pledgebank.books import treasurer
+from pledgebank.books.services import book_of
+from pledgebank.books.treasurer_checks import ENTRY_KINDS
+from pledgebank.books.treasurer_forms import RecordMoneyForm, new_form_key
+from pledgebank.books.treasurer_models import TreasurerEntry
+from pledgebank.clock import local_date
+from pledgebank.errors import DomainError, NotFound
+from pledgebank.neighbourhoods.models import Fund
+from pledgebank.neighbourhoods.services import get_neighbourhood
+from pledgebank.policy import Action, require
+from pledgebank.web.auth import current_user_id
+from pledgebank.web.forms import allowed_actions, form_status, refused, show_errors
+from pledgebank.web.session import db_session, now, transaction
+
+bp = Blueprint("treasurer", __name__)
+
+
+def _context(slug: str) -> dict:
+    session = db_session()
+    neighbourhood = get_neighbourhood(session, slug)
+    require(session, current_user_id(), neighbourhood.id, Action.VIEW_LEDGER)
+    return {
+        "neighbourhood": neighbourhood,
+        "book": book_of(session, neighbourhood.id),
+        "allowed": allowed_actions(neighbourhood.id),
+    }
+
+
+def _form(context: dict, **kwargs) -> RecordMoneyForm:
+    form = RecordMoneyForm(currency=context["book"].currency, **kwargs)
+    funds = db_session().scalars(
+        select(Fund).where(Fund.neighbourhood_id == context["neighbourhood"].id).order_by(Fund.id)
+    )
+    form.fund.choices = [
+        SelectChoice(fund.slug, fund.name + (f" (restricted: {fund.purpose})" if fund.purpose else ""))
+        for fund in funds
+    ]
+    return form
+
+
+def _page(context: dict, form: RecordMoneyForm, status: int = 200):
+    session, book = db_session(), context["book"]
+    page = render_template(
+        "books/record_money.html",
+        **context,
+        form=form,
+        kinds=ENTRY_KINDS,
+        waiting=treasurer.waiting(session, book),
+        recent=treasurer.recent(session, book),
+        threshold=current_app.config["GRANT_SECOND_APPROVAL_ABOVE"],
+    )
+    return page, status
+
+
+@bp.get("/n/<slug>/ledger/record")
+@login_required
+def record_money(slug: str):
+    """The form to record money coming in or going out, and the payments waiting for a second approver."""
+    context = _context(slug)
+    form = _form(context, formdata=None, form_key=new_form_key(), on=local_date(now(), _zone()).isoformat())
+    return _page(context, form)
+
+
+@bp.post("/n/<slug>/ledger/record")
+@login_required
+def record_money_sent(slug: str):
+    """Record the entry; a second sending of the same form finds the entry the first one recorded."""
+    context = _context(slug)
+    require(db_session(), current_user_id(), context["neighbourhood"].id, Action.RECORD_MONEY)
+    form = _form(context)
+    if form.validate_on_submit():
+        try:
+            with transaction() as session:
+                entry = treasurer.record_entry(
+                    session,
+                    actor_id=current_user_id(),
+                    neighbourhood_id=context["neighbourhood"].id,
+                    terms=form.terms(),
+                    form_key=form.form_key.data or "",
+                    threshold=current_app.config["GRANT_SECOND_APPROVAL_ABOVE"],
+                    now=now(),
+                    today=local_date(now(), _zone()),
+                )
+        except DomainError as error:
+            if refused(error):
+                raise
+            show_errors(form, error)
+            return _page(context, form, error.status)
+        waits = entry.status == treasurer.AWAITING_APPROVAL
+        flash(
+            "Recorded. It waits for a second committee member to approve it."
+            if waits
+            else "Recorded in the ledger.",
+            "success",
+        )
+        return redirect(url_for("treasurer.record_money", slug=slug))
+    return _page(context, form, form_status(form))
+
+
+@bp.post("/n/<slug>/ledger/record/<int:entry_id>/approve")
+@login_required
+def approve(slug: str, entry_id: int):
+    """A second committee member approves a payment above the threshold, and it is posted."""
+    context = _context(slug)
+    try:
+        with transaction() as session:
+            entry = session.get(TreasurerEntry, entry_id)
+            if entry is None or entry.book_id != context["book"].id:
+                raise NotFound("There is no such payment.")
+            treasurer.approve_entry(session, actor_id=current_user_id(), entry_id=entry_id, now=now())
+    except DomainError as error:
+        if refused(error):
+            raise
+        form = _form(context, formdata=None, form_key=new_form_key())
+        form.form_errors.append(error.message)
+        return _page(context, form, error.status)
+    flash("Approved and recorded in the ledger.", "success")
+    return redirect(url_for("treasurer.record_money", slug=slug))
+
+
+def _zone() -> str:
+    return current_app.config["TIMEZONE"]

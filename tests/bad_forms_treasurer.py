@@ -1,0 +1,53 @@
+"""The treasurer's "Record money" form, as the bad-input suite sees it."""
+
+from __future__ import annotations
+
+from tests.bad_forms import Form, Place
+from tests.seeded import TREASURER
+
+RECORD_KINDS = {
+    "kind": "choice",
+    "on": "date",
+    "fund": "choice",
+    "amount": "money",
+    "place": "choice",
+    "description": "text",
+    "donor": "text",
+    "payee": "text",
+    "purpose": "text",
+    "category": "choice",
+    "cash_amount": "money",
+    "transaction": "count",
+}
+# A donation: the supplier-payment, opening-balance and correction fields are left blank. The one-time key is
+# fixed here (the page makes a new one each time), so the refusals are for the bad field, not the key.
+RECORD_VALID = {
+    "form_key": "bad-input-suite-donation-0001",
+    "kind": "donation",
+    "on": "2026-03-02",
+    "fund": "general",
+    "amount": "5.00",
+    "place": "cash",
+    "description": "Collection at the spring fete",
+    "donor": "",
+    "payee": "",
+    "purpose": "",
+    "category": "",
+    "cash_amount": "",
+    "transaction": "",
+}
+
+
+def treasurer_forms(place: Place) -> list[Form]:
+    """Recording money: a donation, with every other kind's fields there to be refused."""
+    return [
+        Form(
+            "record money",
+            TREASURER,
+            f"/n/{place.slug}/ledger/record",
+            f"/n/{place.slug}/ledger/record",
+            RECORD_KINDS,
+            RECORD_VALID,
+            frozenset({"donor", "payee", "purpose", "category", "cash_amount", "transaction"}),
+        )
+    ]

@@ -1,0 +1,47 @@
+"""On PostgreSQL with real threads: one form sent twenty times at once records one entry, and fifty supplier
+payments at once against a fund that can pay seventeen pay exactly seventeen; the books still verify."""
+
+from __future__ import annotations
+
+import pytest
+
+from pledgebank.books.treasurer_checks import DONATION, SUPPLIER_PAYMENT
+from pledgebank.errors import InvalidInput
+from tests.grant_support import give_fund, world
+from tests.integration.treasurer.treasurer_support import record, terms, transaction_count
+from tests.pledge_support import assert_books_ok, balance
+
+pytestmark = pytest.mark.postgres
+
+
+def test_one_form_sent_at_once_many_times_records_one_entry(app, sessions, together):
+    w = world(sessions)
+    donation = terms(app, DONATION, amount=2_000, place="bank")
+    outcomes = together(20, lambda _n: record(app, w.treasurer, w.slug, donation, key="the-same-form-key-01"))
+    assert [o.error for o in outcomes if o.error] == []
+    assert len({o.value[0] for o in outcomes}) == 1
+    assert transaction_count(app) == 1 and balance(app, "assets:bank") == 2_000
+    assert_books_ok(app)
+
+
+def test_fifty_payments_at_once_never_take_a_fund_below_zero(app, sessions, together):
+    w = world(sessions)
+    give_fund(app, w.slug, 17_000)
+    payment = terms(
+        app,
+        SUPPLIER_PAYMENT,
+        amount=1_000,
+        place="bank",
+        payee="Oak Fencing",
+        purpose="Panels",
+        category="repairs",
+    )
+    outcomes = together(
+        50, lambda n: record(app, w.treasurer, w.slug, payment, key=f"payment-form-key-{n:04}")
+    )
+    paid = [o for o in outcomes if o.error is None]
+    refused = [o for o in outcomes if o.error is not None]
+    assert len(paid) == 17
+    assert all(isinstance(o.error, InvalidInput) and "amount" in o.error.fields for o in refused), refused[:1]
+    assert balance(app, "assets:bank") == 0 and balance(app, "expenses:general:repairs") == 17_000
+    assert_books_ok(app)
