@@ -17,7 +17,7 @@ from pledgebank.pledges.forms import form_count, form_date, form_money
 from pledgebank.web.form_base import Form
 
 CATEGORY_LABELS = [
-    (category, category.replace("-", " ").capitalize()) for category in chart.EXPENSE_CATEGORIES
+    SelectChoice(category, category.replace("-", " ").capitalize()) for category in chart.EXPENSE_CATEGORIES
 ]
 
 
