@@ -19,7 +19,7 @@ class Form:
 
     hidden names the fields a browser sends from hidden inputs or the button pressed (nobody types them, but
     a forged request can send anything); suffix is what the page adds to the field's id where one page holds
-    a form per row.
+    a form per row; prefix is what such a page puts before every field's name and id, the CSRF token's too.
     """
 
     name: str
@@ -32,6 +32,7 @@ class Form:
     success: tuple[int, ...] = (302,)
     hidden: frozenset[str] = field(default_factory=frozenset)
     suffix: str = ""
+    prefix: str = ""
     writes: bool = True
 
 
@@ -73,6 +74,10 @@ class Place:
         if self.seeded is None:
             return 1
         return getattr(self.seeded, name) if hasattr(self.seeded, name) else self.seeded.tools[name]
+
+    def key(self, name: str) -> str:
+        """A seeded row's string id (a Stripe id, say), one of its tool rows by name."""
+        return self.seeded.tools[name] if self.seeded else "pi_placeholder"
 
     def person(self, email: str) -> int:
         """A seeded person's user id."""

@@ -195,6 +195,22 @@ def levy_forms(place: Place) -> list[Form]:
     ]
 
 
+def refund_forms(place: Place) -> list[Form]:
+    """The treasurer's refund of part of a card payment (one form per payment, its fields named after it)."""
+    slug, intent = place.slug, place.key("card payment")
+    return [
+        Form(
+            "card payment refund",
+            TREASURER,
+            f"/n/{slug}/card-payments",
+            f"/n/{slug}/card-payments/{intent}/refund",
+            {"amount": "money"},
+            {"amount": "2.50"},
+            prefix=f"{intent}-",
+        )
+    ]
+
+
 def money_forms(place: Place) -> list[Form]:
     """The forms of this module."""
-    return [*pledge_forms(place), *levy_forms(place)]
+    return [*pledge_forms(place), *levy_forms(place), *refund_forms(place)]

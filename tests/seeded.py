@@ -54,7 +54,7 @@ class Seeded:
     read_write_token: str
     read_token: str
     # Rows for the tool forms to act on, by name (tests.seeded_tools).
-    tools: dict[str, int] = field(default_factory=dict)
+    tools: dict[str, int | str] = field(default_factory=dict)
 
     @property
     def chair(self) -> int:

@@ -1,6 +1,7 @@
 """The seeded neighbourhood's extra rows, one for each tool form to act on without stepping on another's:
 pledges to edit and to cancel, a cash pledge waiting for its money, a sponsor who owes, grant applications
-under review, awarded, deferred, paid and reported, unpaid levy charges and a hardship request waiting."""
+under review, awarded, deferred, paid and reported, unpaid levy charges, a hardship request waiting, and a
+captured card payment to refund."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from pledgebank.levies import hardship
 from pledgebank.levies.models import HouseholdResident, LevyCharge
 from pledgebank.levies.states import UNPAID
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from pledgebank.pledges import extras, signups
+from pledgebank.payments.gateway import TestCard
+from pledgebank.pledges import cards, extras, signups
 from pledgebank.pledges import jobs as pledge_jobs
-from pledgebank.pledges.models import MatchOffer, Pledge
+from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
 from pledgebank.pledges.services import PledgeTerms, create_pledge, get_pledge
 
 CHAIR, TREASURER = "priya@example.org", "tom@example.org"
@@ -94,6 +96,38 @@ def _seed_pledges(app: Flask, people: dict[str, int], slug: str, now) -> dict[st
         assert session.get(MatchOffer, ids["owed offer"]).status == "owed"
         assert get_pledge(session, ids["pledge to edit"]).status == "open"
     return ids
+
+
+def _seed_card_payment(app: Flask, people: dict[str, int], slug: str, now) -> dict[str, str]:
+    """A pledge that succeeded ten days ago with one card payment, captured, for the treasurer to refund."""
+    sessions, ctx = app.extensions["pledgebank.sessions"], payments_context(app)
+    start, resident = now - timedelta(days=10), people["ben@example.org"]
+    with unit_of_work(sessions) as session:
+        place = get_neighbourhood(session, slug)
+        pledge = _pledge(session, place, people[CHAIR], "Buy litter pickers", start, target_pledgers=1)
+        signup_id = signups.sign(
+            session,
+            actor_id=resident,
+            pledge=pledge,
+            amount=None,
+            method="card",
+            card_payments=True,
+            now=start,
+        ).id
+    cards.use_test_card(
+        ctx,
+        signup_id=signup_id,
+        user_id=resident,
+        card=TestCard.SUCCEEDS,
+        return_url="http://localhost",
+        now=start,
+    )
+    pledge_jobs.run_due(ctx, now=start + timedelta(days=1))
+    pledge_jobs.run_due(ctx, now=start + timedelta(days=5))
+    with unit_of_work(sessions) as session:
+        signup = session.get(PledgeSignup, signup_id)
+        assert signup.status == "captured", signup.status
+        return {"card payment": signup.payment_intent_id}
 
 
 def _seed_grants(app: Flask, people: dict[str, int], now) -> dict[str, int]:
@@ -192,12 +226,13 @@ def _seed_levies(app: Flask, people: dict[str, int], now) -> dict[str, int]:
     return ids
 
 
-def seed_tools(app: Flask, people: dict[str, int], slug: str) -> dict[str, int]:
+def seed_tools(app: Flask, people: dict[str, int], slug: str) -> dict[str, int | str]:
     """Every extra row the tool forms act on, by name."""
     now = app.extensions["pledgebank.clock"].now()
     with app.app_context():
         return (
             _seed_pledges(app, people, slug, now)
+            | _seed_card_payment(app, people, slug, now)
             | _seed_grants(app, people, now)
             | _seed_levies(app, people, now)
         )

@@ -14,7 +14,10 @@ class RefundForm(Form):
     """Refund part or all of a card payment; the amount is parsed into `minor` (minor units)."""
 
     amount = StringField(
-        "Amount to refund", description="Pounds and pence, up to what is left of the payment."
+        "Amount to refund",
+        description="Pounds and pence, up to what is left of the payment.",
+        # Phones offer their number pad with a decimal point, as for every other amount of money.
+        render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
 
     def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:

@@ -124,9 +124,10 @@ class World:
         """Submit the form as a browser would (raw: already-encoded extra fields; filename: an upload's), and
         read the whole answer (a download is recorded only once it has been sent)."""
         client, token = self.client(form.who)
-        files = {name for name, kind in form.kinds.items() if kind == "file"}
+        values = {form.prefix + name: value for name, value in {**values, "csrf_token": token}.items()}
+        files = {form.prefix + name for name, kind in form.kinds.items() if kind == "file"}
         if files:
-            data = {"csrf_token": token}
+            data = {}
             for name, value in values.items():
                 if name in files:
                     # A browser sends an empty part with no name when no file is chosen.
@@ -135,7 +136,7 @@ class World:
                     data[name] = value
             response = client.post(form.action, data=data, content_type="multipart/form-data")
         else:
-            body = urlencode({**values, "csrf_token": token}) + raw
+            body = urlencode(values) + raw
             response = client.post(form.action, data=body, content_type="application/x-www-form-urlencoded")
         response.get_data()
         return response
@@ -172,12 +173,15 @@ def test_the_form_on_the_page_has_the_fields_listed(world, name):
     fields = found[-1].fields
     typed = {n: f.kind for n, f in fields.items() if f.kind not in ("hidden", "boolean", "button")}
     kinds = {
-        n: "text" if k in ("ratio", "lines") else k for n, k in form.kinds.items() if n not in form.hidden
+        form.prefix + n: "text" if k in ("ratio", "lines") else k
+        for n, k in form.kinds.items()
+        if n not in form.hidden
     }
     assert typed == kinds
     for name in form.hidden:
-        assert name in fields and fields[name].kind in ("hidden", "button"), f"{name} is not on the page"
-        sent = fields[name].options if fields[name].kind == "button" else [fields[name].value]
+        sent_by = fields.get(form.prefix + name)
+        assert sent_by and sent_by.kind in ("hidden", "button"), f"{name} is not on the page"
+        sent = sent_by.options if sent_by.kind == "button" else [sent_by.value]
         assert form.valid[name] in sent
 
 
@@ -188,7 +192,7 @@ def test_a_bad_field_is_refused_by_name_and_changes_nothing(world, name, field_n
     before = database_state(world.app)
     if value == FORM_SURROGATE:
         others = {k: v for k, v in form.valid.items() if k != field_name}
-        response = world.post(form, others, f"&{field_name}={FORM_SURROGATE}")
+        response = world.post(form, others, f"&{form.prefix}{field_name}={FORM_SURROGATE}")
     elif value == FILE_NAME_NUL:
         response = world.post(form, form.valid, filename=value)
     else:
@@ -198,7 +202,7 @@ def test_a_bad_field_is_refused_by_name_and_changes_nothing(world, name, field_n
         world.fresh()
     html = response.get_data(as_text=True)
     assert 400 <= response.status_code < 500, f"{response.status_code} {response.headers.get('Location', '')}"
-    named = f"{field_name}{form.suffix}"
+    named = f"{form.prefix}{field_name}{form.suffix}"
     assert f'id="{named}-error"' in html or f'href="#{named}"' in html, f"{field_name} is not named"
     assert changed_tables(before, after) == []
 
