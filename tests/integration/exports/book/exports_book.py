@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pledgebank.books.closing import close_year
 from pledgebank.books.services import book_by_slug, post
 from pledgebank.db import unit_of_work
-from pledgebank.ledger import chart, held, rules
+from pledgebank.ledger import chart, disputes, held, rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import funds, services
 from pledgebank.payments.emulator import stripe_fee
@@ -187,6 +187,28 @@ def cycle_entries(n: int, actor_id: int) -> list:
             from_account=chart.BANK,
         ),
     ]
+    if n % 4 == 1:
+        # Every fourth cycle a card payment is disputed and won back, in place of the two refunds of received
+        # money (the book keeps its 25 entries a cycle).
+        entries[-6:-4] = [
+            disputes.dispute_funds_withdrawn(
+                amount=gbp(300),
+                fee=gbp(2_000),
+                fund=fund,
+                income_source="pledges",
+                key=f"{key}:dispute",
+                on=day,
+                source={"dispute": f"dp_{n}"},
+            ),
+            disputes.dispute_funds_reinstated(
+                amount=gbp(300),
+                fund=fund,
+                income_source="pledges",
+                key=f"{key}:dispute-won",
+                on=day,
+                source={"dispute": f"dp_{n}"},
+            ),
+        ]
     original = refund if n % 2 else award
     entries.append(
         rules.reversal(
