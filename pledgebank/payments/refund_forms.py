@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app
-from wtforms import Field, StringField, ValidationError
+from wtforms import Field, HiddenField, StringField, ValidationError
 
 from pledgebank import inputs
 from pledgebank.inputs import InputError
@@ -13,6 +15,8 @@ from pledgebank.web.form_base import Form
 class RefundForm(Form):
     """Refund part or all of a card payment; the amount is parsed into `minor` (minor units)."""
 
+    # One key per filling-in of the form: sent again (a retry after a timeout), it is the same refund.
+    request_key = HiddenField()
     amount = StringField(
         "Amount to refund",
         description="Pounds and pence, up to what is left of the payment.",
@@ -22,6 +26,8 @@ class RefundForm(Form):
 
     def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not self.request_key.data:
+            self.request_key.data = secrets.token_urlsafe(24)
         self.currency = currency
         self.minor: int | None = None
 

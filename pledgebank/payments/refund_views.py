@@ -70,6 +70,7 @@ def refund(slug: str, payment_intent_id: str):
                 actor_id=current_user_id(),
                 payment_intent_id=payment_intent_id,
                 amount=form.minor,
+                request_key=form.request_key.data or "",
                 now=now(),
             )
         except DomainError as error:

@@ -9,6 +9,7 @@ by the attempt key in its metadata, and posts it, or asks again: never half a re
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -26,6 +27,7 @@ from pledgebank.payments.refund_books import CardPayment, card_payment, post_dis
 from pledgebank.policy import Action, require
 
 OPERATION = "refund"
+REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _subject(payment_intent_id: str) -> str:
@@ -52,6 +54,12 @@ def _in_flight(session: Session, payment_intent_id: str) -> bool:
     )
 
 
+def _made(session: Session, key_prefix: str) -> bool:
+    """Whether a refund attempt was ever started under keys beginning with key_prefix."""
+    found = select(PaymentAttempt.id).where(PaymentAttempt.key.startswith(key_prefix, autoescape=True))
+    return session.scalar(found.limit(1)) is not None
+
+
 def _shown(amount: int, currency: str) -> str:
     pounds, pence = divmod(amount, 100)
     return f"{pounds}.{pence:02d} {currency}"
@@ -71,23 +79,35 @@ def check_refund(session: Session, payment: CardPayment, amount: object) -> int:
 
 
 def refund_payment(
-    ctx: Payments, *, actor_id: int, payment_intent_id: str, amount: object, now: datetime
+    ctx: Payments,
+    *,
+    actor_id: int,
+    payment_intent_id: str,
+    amount: object,
+    request_key: str,
+    now: datetime,
 ) -> Refund | None:
-    """Refund part or all of a card payment to the card; None if the same refund is already under way."""
+    """Refund part or all of a card payment to the card; None if this request's refund was made already.
+
+    `request_key` names one filling-in of the refund form: the same form sent again, even after its refund
+    was booked (a retry after a timeout), is the same refund, never a second one.
+    """
+    if not isinstance(request_key, str) or not REQUEST_KEY.fullmatch(request_key):
+        raise InvalidInput.field("amount", "This form has expired: reload the page and fill it in again.")
     with unit_of_work(ctx.sessions) as session:
         payment = refundable(session, payment_intent_id)
         require(session, actor_id, payment.book.neighbourhood_id, Action.RECORD_PAYMENT)
+        if _made(session, f"refund:{payment_intent_id}:{request_key}:"):
+            return None
         amount = check_refund(session, payment, amount)
         if _in_flight(session, payment_intent_id):
             raise Conflict("A refund of this payment is going through; wait a minute and look again.")
-        taken_back = payment.taken_back
-    # The same form sent twice (same payment, same state, same amount) is the same refund.
-    key = f"refund:{payment_intent_id}:{taken_back}:{amount}"
+    key = f"refund:{payment_intent_id}:{request_key}:{amount}"
 
     def guard(session: Session) -> bool:
-        # Under the attempt's transaction: nothing was taken back in the meantime.
+        # Under the attempt's transaction: still that much left, and no other refund under way.
         current = refundable(session, payment_intent_id)
-        return current.taken_back == taken_back and not _in_flight(session, payment_intent_id)
+        return amount <= current.left and not _in_flight(session, payment_intent_id)
 
     def call() -> Refund:
         try:

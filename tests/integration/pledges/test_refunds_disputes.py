@@ -7,6 +7,7 @@ and `reconcile stripe` then matches everything."""
 from __future__ import annotations
 
 import json
+import secrets
 
 import pytest
 from sqlalchemy import func, select
@@ -56,11 +57,16 @@ def paid_pledge(app, sessions, amount: int = 1000, **names) -> tuple[str, int, l
     return slug, chair, intents
 
 
-def refund(app, chair: int, intent: str, amount: object):
-    """The treasurer refunds part of a payment, now."""
+def refund(app, chair: int, intent: str, amount: object, request_key: str | None = None):
+    """The treasurer refunds part of a payment, now, from a new filling-in of the form unless request_key."""
     now = app.extensions["pledgebank.clock"].now()
     return refund_payment(
-        payments_context(app), actor_id=chair, payment_intent_id=intent, amount=amount, now=now
+        payments_context(app),
+        actor_id=chair,
+        payment_intent_id=intent,
+        amount=amount,
+        request_key=request_key or secrets.token_urlsafe(24),
+        now=now,
     )
 
 
@@ -101,6 +107,18 @@ def test_a_refund_larger_than_the_payment_or_not_a_whole_amount_is_refused(app, 
     assert_books_ok(app)
 
 
+def test_the_same_refund_form_sent_again_after_its_refund_was_booked_refunds_nothing_more(app, sessions):
+    # A retry after a timeout: the first send refunded and booked £3; the second must not refund again.
+    _, chair, (first, _) = paid_pledge(app, sessions)
+    assert refund(app, chair, first, 300, request_key="one-filling-in-of-the-form").amount == 300
+    before = counts(app)
+    assert refund(app, chair, first, 300, request_key="one-filling-in-of-the-form") is None
+    assert counts(app) == before
+    assert len(stripe_client(app).v1.refunds.list({"payment_intent": first}).data) == 1
+    assert balance(app, "income") == -(2 * 1000) + 300
+    assert_books_ok(app)
+
+
 def test_a_refund_whose_stripe_call_fails_is_finished_by_run_due(app, sessions):
     _, chair, (first, _) = paid_pledge(app, sessions)
     ctx = payments_context(app)
@@ -117,6 +135,7 @@ def test_a_refund_whose_stripe_call_fails_is_finished_by_run_due(app, sessions):
             actor_id=chair,
             payment_intent_id=first,
             amount=250,
+            request_key="stripe-down-then-recovered",
             now=app.extensions["pledgebank.clock"].now(),
         )
     assert balance(app, "income") == before  # nothing half-posted
@@ -262,6 +281,7 @@ def test_a_failed_refund_that_stripe_then_refuses_is_closed_by_run_due_without_p
             actor_id=chair,
             payment_intent_id=first,
             amount=800,
+            request_key="stripe-down-then-refused",
             now=now,
         )
     # Meanwhile the whole payment is refunded in Stripe's dashboard: the £8 can no longer be sent.
