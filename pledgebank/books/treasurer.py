@@ -37,8 +37,10 @@ from pledgebank.policy import Action, require
 
 AWAITING_APPROVAL = "awaiting_approval"
 POSTED = "posted"
-# Transactions a correction may not reverse: a year's close is undone only by reopening the year.
-_NOT_CORRECTABLE = (kinds.YEAR_CLOSED,)
+# What a correction may reverse: the entries recorded here. A card payment is put right by refunding it, a
+# grant or a pledge on its own page (reversing theirs would leave those records, and Stripe, out of step
+# with the books), and a year's close only by the year itself.
+_CORRECTABLE = (*kinds.TREASURER_KINDS, kinds.CASH_BANKED)
 
 
 def record_entry(
@@ -194,8 +196,18 @@ def _correct(
     )
     if original is None:
         raise InvalidInput(fields={"transaction": [f"There is no transaction number {terms.transaction}."]})
-    if original.kind in _NOT_CORRECTABLE:
+    if original.kind == kinds.YEAR_CLOSED:
         raise InvalidInput(fields={"transaction": ["A year's closing transaction cannot be reversed."]})
+    if original.kind not in _CORRECTABLE:
+        raise InvalidInput(
+            fields={
+                "transaction": [
+                    "A correction reverses only the entries recorded here (donations, cash banked, payments, "
+                    "bank charges and interest, opening balances). Put a card payment right by refunding it, "
+                    "and a grant or a pledge on its own page."
+                ]
+            }
+        )
     try:
         posted: Posted = reverse(
             session,

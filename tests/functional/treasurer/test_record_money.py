@@ -150,8 +150,15 @@ def test_the_command_line_records_opening_balances_once(app, sessions):
 
 def test_a_correction_on_the_web_names_the_transaction_it_reverses_and_is_named_by_it(app, sessions, web):
     w = world(sessions)
-    give_fund(app, w.slug, 4_000)
     web.login("chair@example.org")
+    gift = {
+        **_form(web, w.slug),
+        "kind": "donation",
+        "amount": "40",
+        "place": "bank",
+        "description": "A gift",
+    }
+    assert web.post(f"/n/{w.slug}/ledger/record", gift).status_code == 302
     data = {**_form(web, w.slug), "kind": "correction", "transaction": "1", "description": "Gift typed twice"}
     del data["fund"]
     assert web.post(f"/n/{w.slug}/ledger/record", data).status_code == 302

@@ -86,6 +86,18 @@ def test_a_correction_reverses_a_transaction_and_each_names_the_other(app, sessi
     assert_books_ok(app)
 
 
+def test_a_correction_cannot_reverse_money_other_parts_of_the_service_recorded(app, sessions):
+    # A card payment is put right by refunding it, a grant or a pledge on its own page: reversing their
+    # transactions here would leave those records (and Stripe) out of step with the books.
+    w = world(sessions)
+    give_fund(app, w.slug, 5_000)  # money received for a pledge or levy, recorded by its own page
+    with pytest.raises(InvalidInput) as refused:
+        record(app, w.treasurer, w.slug, terms(app, CORRECTION, transaction=1, description="Not mine"))
+    assert "reverses only the entries recorded here" in refused.value.fields["transaction"][0]
+    assert balance(app, "assets:bank") == 5_000
+    assert_books_ok(app)
+
+
 def test_the_same_form_sent_twice_posts_once(app, sessions):
     w = world(sessions)
     key = secrets.token_urlsafe(16)
