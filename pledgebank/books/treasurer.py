@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from pledgebank.books import treasurer_checks as checks
 from pledgebank.books.audit import record_event
@@ -74,7 +74,7 @@ def record_entry(
         ),
         terms,
     )
-    if terms.kind == checks.OPENING_BALANCE and _ledger_key(session, book, _opening_key(fund)) is not None:
+    if terms.kind == checks.OPENING_BALANCE and _standing_opening(session, book, fund):
         message = (
             f"{fund.name}'s opening balances are already recorded; correct them by reversing that entry."
         )
@@ -172,7 +172,7 @@ def rule_entry(entry: TreasurerEntry, fund: Fund, currency: str, actor_id: int |
         return rules.bank_charges(amount=amount, **common)
     if entry.kind == checks.BANK_INTEREST:
         return rules.bank_interest(amount=amount, **common)
-    common["key"] = _opening_key(fund)
+    common["key"] = _opening_key(object_session(entry), entry, fund)
     return rules.opening_balance(bank=amount, cash=Money(entry.cash_amount, currency), **common)
 
 
@@ -268,16 +268,28 @@ def _by_form_key(session: Session, book: Book, form_key: str) -> TreasurerEntry 
     )
 
 
-def _ledger_key(session: Session, book: Book, key: str) -> int | None:
-    return session.scalar(
-        select(LedgerTransaction.id).where(
-            LedgerTransaction.book_id == book.id, LedgerTransaction.idempotency_key == key
-        )
-    )
+def _openings(session: Session, book: Book, fund: Fund) -> tuple[list[int], set[int]]:
+    """The ids of the fund's opening-balance transactions, and those of them a correction reversed."""
+    base = f"opening-balance:{fund.slug}"
+    t = LedgerTransaction
+    keyed = (t.idempotency_key == base) | t.idempotency_key.startswith(f"{base}:", autoescape=True)
+    ids = list(session.scalars(select(t.id).where(t.book_id == book.id, keyed)))
+    return ids, set(session.scalars(select(t.reverses_id).where(t.reverses_id.in_(ids))))
 
 
-def _opening_key(fund: Fund) -> str:
-    return f"opening-balance:{fund.slug}"
+def _standing_opening(session: Session, book: Book, fund: Fund) -> bool:
+    """Whether the fund has an opening balance that no correction has reversed."""
+    ids, reversed_ids = _openings(session, book, fund)
+    return any(found not in reversed_ids for found in ids)
+
+
+def _opening_key(session: Session | None, entry: TreasurerEntry, fund: Fund) -> str:
+    # One key per standing opening balance: the first is opening-balance:<fund>, one recorded after a
+    # correction reversed it opening-balance:<fund>:1, and so on; so two at once cannot both post.
+    base = f"opening-balance:{fund.slug}"
+    book = session.get(Book, entry.book_id) if session is not None else None
+    replaced = len(_openings(session, book, fund)[1]) if book is not None else 0
+    return f"{base}:{replaced}" if replaced else base
 
 
 def _audit(session: Session, entry: TreasurerEntry, actor_id: int, now: datetime, action: str) -> None:

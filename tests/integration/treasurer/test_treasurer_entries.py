@@ -230,6 +230,23 @@ def test_a_second_opening_balance_and_a_closed_period_are_refused(app, sessions)
     assert_books_ok(app)
 
 
+def test_an_opening_balance_reversed_by_a_correction_can_be_recorded_again(app, sessions):
+    # The refusal of a second opening balance says to correct the first by reversing it: then a new one posts.
+    w = world(sessions)
+    record(app, w.treasurer, w.slug, terms(app, OPENING_BALANCE, amount=1_000, cash_amount=0))
+    record(app, w.treasurer, w.slug, terms(app, CORRECTION, transaction=1, description="Wrong figure"))
+    _id, _status, legs = record(
+        app, w.treasurer, w.slug, terms(app, OPENING_BALANCE, amount=1_200, cash_amount=0)
+    )
+    assert legs == [("assets:bank:general", 1_200), ("equity:general:balance", -1_200)]
+    with pytest.raises(InvalidInput) as again:
+        record(app, w.treasurer, w.slug, terms(app, OPENING_BALANCE, amount=1_300, cash_amount=0))
+    assert "already recorded" in again.value.fields["fund"][0]
+    assert balance(app, "assets:bank") == 1_200
+    assert transaction_count(app) == 3
+    assert_books_ok(app)
+
+
 def test_a_year_cannot_close_while_a_payment_dated_in_it_waits_for_approval(app, sessions, clock):
     w = world(sessions)
     give_fund(app, w.slug, 100_000)
