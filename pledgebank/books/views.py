@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from pledgebank.books import queries
+from pledgebank.books import queries, treasurer
 from pledgebank.books.closing import close_year as close_books
 from pledgebank.books.closing import closed_periods, preview_close
 from pledgebank.books.forms import CloseYearChoiceForm, CloseYearForm
@@ -53,6 +53,7 @@ def ledger(slug: str):
         pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
         accounts=queries.account_balances(session, book),
         funds=queries.fund_balances(session, book),
+        waiting=len(treasurer.waiting(session, book)),
     )
 
 

@@ -171,3 +171,34 @@ def test_a_correction_on_the_web_names_the_transaction_it_reverses_and_is_named_
     assert again.status_code == 422 and 'id="transaction-error"' in again.get_data(as_text=True)
     assert balance(app, "assets:bank") == 0
     assert_books_ok(app)
+
+
+def test_the_ledger_tells_officers_a_payment_waits_and_links_to_where_it_is_approved(app, sessions, web):
+    w = world(sessions)
+    give_fund(app, w.slug, 100_000)
+    web.login("member0@example.org")
+    assert "waits for a second committee member" not in web.get(f"/n/{w.slug}/ledger").get_data(as_text=True)
+    web.logout()
+    web.login("treasurer@example.org")
+    data = {
+        **_form(web, w.slug),
+        "kind": "supplier_payment",
+        "amount": f"{(THRESHOLD + 100) // 100}.00",
+        "place": "bank",
+        "description": "New fence panels",
+        "payee": "Oak Fencing Ltd",
+        "purpose": "Mend the fence",
+        "category": "repairs",
+    }
+    assert web.post(f"/n/{w.slug}/ledger/record", data).status_code == 302
+    web.logout()
+    web.login("member0@example.org")
+    ledger = " ".join(web.get(f"/n/{w.slug}/ledger").get_data(as_text=True).split())
+    assert "1 payment waits for a second committee member to approve it" in ledger
+    link = f'href="/n/{w.slug}/ledger/record#waiting-title">See the payment waiting for approval</a>'
+    assert link in ledger
+    page = web.get(f"/n/{w.slug}/ledger/record").get_data(as_text=True)
+    assert 'id="waiting-title"' in page
+    web.post(re.search(r'action="(/n/[^"]+/approve)"', page).group(1))
+    assert "waits for a second committee member" not in web.get(f"/n/{w.slug}/ledger").get_data(as_text=True)
+    assert_books_ok(app)
