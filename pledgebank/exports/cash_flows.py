@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
 from pledgebank.ledger import chart
-from pledgebank.ledger.kinds import YEAR_CLOSED
+from pledgebank.ledger.kinds import LEGACY_ATTRIBUTED, YEAR_CLOSED
 from pledgebank.neighbourhoods.models import Fund
 
 CASH_PLACES = (chart.BANK, chart.CASH, chart.STRIPE_CLEARING)
@@ -128,7 +128,10 @@ def cash_flows(session: Session, book: Book, *, until: date, since: date | None 
     if not cash_ids:
         return
     touching = select(p.transaction_id).where(p.book_id == book.id, p.account_id.in_(cash_ids))
-    conditions = [t.book_id == book.id, t.kind != YEAR_CLOSED, t.effective_date <= until, t.id.in_(touching)]
+    # Neither a year-end close nor the move of legacy balances into fund shares is a receipt or payment: the
+    # legacy postings were already counted in the fund their other legs name.
+    skipped = (YEAR_CLOSED, LEGACY_ATTRIBUTED)
+    conditions = [t.book_id == book.id, t.kind.not_in(skipped), t.effective_date <= until, t.id.in_(touching)]
     if since is not None:
         conditions.append(t.effective_date >= since)
     rows = session.execute(

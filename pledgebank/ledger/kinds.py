@@ -25,6 +25,9 @@ SUPPLIER_PAID = "supplier_paid"
 BANK_CHARGES = "bank_charges"
 BANK_INTEREST = "bank_interest"
 OPENING_BALANCE = "opening_balance"
+# The one-off move of book-level balances, posted before money was attributed to funds, into the funds'
+# shares (an upgrade step, not an everyday movement, so not in KINDS).
+LEGACY_ATTRIBUTED = "legacy_attributed"
 
 KINDS: tuple[str, ...] = (
     CARD_PAYMENT_RECEIVED,
