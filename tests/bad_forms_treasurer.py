@@ -39,8 +39,25 @@ RECORD_VALID = {
 
 
 def treasurer_forms(place: Place) -> list[Form]:
-    """Recording money: a donation, with every other kind's fields there to be refused."""
+    """Recording money: a donation, with every other kind's fields there to be refused; expense categories."""
     return [
+        Form(
+            "expense category",
+            TREASURER,
+            f"/n/{place.slug}/ledger/categories",
+            f"/n/{place.slug}/ledger/categories",
+            {"name": "text"},
+            {"name": "Garden supplies"},
+        ),
+        Form(
+            "expense category rename",
+            TREASURER,
+            f"/n/{place.slug}/ledger/categories",
+            f"/n/{place.slug}/ledger/categories/repairs/rename",
+            {"name": "text"},
+            {"name": "Building repairs"},
+            suffix="-repairs",
+        ),
         Form(
             "record money",
             TREASURER,
@@ -49,5 +66,5 @@ def treasurer_forms(place: Place) -> list[Form]:
             RECORD_KINDS,
             RECORD_VALID,
             frozenset({"donor", "payee", "purpose", "category", "cash_amount", "transaction"}),
-        )
+        ),
     ]

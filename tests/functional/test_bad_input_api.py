@@ -101,6 +101,11 @@ VALID: dict[str, dict] = {
         "for_fund_purpose": False,
         "transaction": None,
     },
+    "POST /api/v1/neighbourhoods/{slug}/expense-categories": {"name": "Garden supplies"},
+    "PATCH /api/v1/neighbourhoods/{slug}/expense-categories/{category}": {
+        "name": "Building repairs",
+        "retired": True,
+    },
 }
 
 
@@ -207,6 +212,7 @@ def _url(operation: str, seeded: Seeded) -> tuple[str, str]:
         round_id=seeded.round_id,
         application_id=seeded.application_id,
         levy_id=seeded.levy_id,
+        category="repairs",
     )
 
 

@@ -37,6 +37,7 @@ pytestmark = pytest.mark.fuzz
 BUTTONS = {
     "accounts.logout",
     "treasurer.approve",
+    "categories.retire",
     "accounts.resend_verification",
     "accounts.revoke_token",
     "accounts.sign_out_everywhere",
