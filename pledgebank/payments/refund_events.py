@@ -16,7 +16,13 @@ from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import PaymentRefused, WebhookEvent
 from pledgebank.payments.refunds import sync_payment
 
-REFUND_EVENTS = ("charge.refunded", "charge.refund.updated", "refund.created", "refund.updated")
+REFUND_EVENTS = (
+    "charge.refunded",
+    "charge.refund.updated",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
+)
 DISPUTE_EVENTS = (
     "charge.dispute.created",
     "charge.dispute.funds_withdrawn",

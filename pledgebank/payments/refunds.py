@@ -222,7 +222,7 @@ def sync_payment(
             for refund in refunds:
                 posted += post_refund(session, payment, refund, now=now, zone=ctx.zone)
                 key = (refund.metadata or {}).get("attempt")
-                if key and refund.status == "succeeded":
+                if key and refund.status in ("succeeded", "failed"):
                     finish_attempt(session, key=key, stripe_id=refund.id, outcome=refund.status, now=now)
             for dispute in found:
                 for movement in dispute.movements:
