@@ -52,7 +52,10 @@ class CardPayment:
         return self.gross - self.taken_back
 
 
-def _about(session: Session, payment_intent_id: str, kinds_: tuple[str, ...]) -> list[LedgerTransaction]:
+def recorded_about(
+    session: Session, payment_intent_id: str, kinds_: tuple[str, ...]
+) -> list[LedgerTransaction]:
+    """The transactions of these kinds about a PaymentIntent, in the order they were posted."""
     rows = session.scalars(
         select(LedgerTransaction)
         .where(
@@ -61,15 +64,17 @@ def _about(session: Session, payment_intent_id: str, kinds_: tuple[str, ...]) ->
         )
         .order_by(LedgerTransaction.id)
     )
-    return [t for t in rows if _source(t).get("payment_intent") == payment_intent_id]
+    return [t for t in rows if source_of(t).get("payment_intent") == payment_intent_id]
 
 
-def _source(transaction: LedgerTransaction) -> dict:
+def source_of(transaction: LedgerTransaction) -> dict:
+    """A transaction's source references, as a dict."""
     source = transaction.source
     return json.loads(source) if isinstance(source, str) else dict(source)
 
 
-def _income_legs(session: Session, transaction: LedgerTransaction) -> list[tuple[str, int]]:
+def income_legs(session: Session, transaction: LedgerTransaction) -> list[tuple[str, int]]:
+    """A transaction's postings to income accounts: (account code, amount)."""
     return [
         (code, amount)
         for code, amount in session.execute(
@@ -82,22 +87,22 @@ def _income_legs(session: Session, transaction: LedgerTransaction) -> list[tuple
 
 def card_payment(session: Session, payment_intent_id: str) -> CardPayment | None:
     """The card payment of this PaymentIntent in the books, or None if no book received it."""
-    received = _about(session, payment_intent_id, RECEIVED)
+    received = recorded_about(session, payment_intent_id, RECEIVED)
     if not received:
         return None
     first = received[0]
-    (income, amount), *_ = _income_legs(session, first)
+    (income, amount), *_ = income_legs(session, first)
     _, fund, income_source = income.split(":")
     taken_back = sum(
         amount
-        for t in _about(session, payment_intent_id, TAKEN_BACK)
-        for _, amount in _income_legs(session, t)
+        for t in recorded_about(session, payment_intent_id, TAKEN_BACK)
+        for _, amount in income_legs(session, t)
     )
     book = session.get(Book, first.book_id)
     return CardPayment(
         book,
         payment_intent_id,
-        str(_source(first).get("charge") or ""),
+        str(source_of(first).get("charge") or ""),
         fund,
         income_source,
         -amount,
