@@ -134,7 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.levies import views as levies_views
     from pledgebank.neighbourhoods import api as neighbourhoods_api
     from pledgebank.neighbourhoods import views as neighbourhoods_views
-    from pledgebank.payments import refund_views
+    from pledgebank.payments import refund_api, refund_views
     from pledgebank.payments import views as payments_views
     from pledgebank.pledges import api as pledges_api
     from pledgebank.pledges import views as pledges_views
@@ -174,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
         pledges_api.blp,
         grants_api.blp,
         levies_api.blp,
+        refund_api.blp,
     ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)

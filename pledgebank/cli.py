@@ -67,6 +67,7 @@ def register_commands() -> None:
     from pledgebank.books.treasurer_cli import approve, record
     from pledgebank.demo import demo
     from pledgebank.exports.cli import export, reconcile, verify_export
+    from pledgebank.payments.refund_cli import payments
 
     ledger.add_command(record)
     ledger.add_command(approve)
@@ -75,6 +76,7 @@ def register_commands() -> None:
     main.add_command(export)
     main.add_command(verify_export)
     main.add_command(reconcile)
+    main.add_command(payments)
 
 
 register_commands()

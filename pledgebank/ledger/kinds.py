@@ -20,6 +20,7 @@ PLEDGE_CASH_RETURNED = "pledge_cash_returned"
 YEAR_CLOSED = "year_closed"
 DISPUTE_FUNDS_WITHDRAWN = "dispute_funds_withdrawn"
 DISPUTE_FUNDS_REINSTATED = "dispute_funds_reinstated"
+REFUND_FAILED = "refund_failed"
 DONATION_RECEIVED = "donation_received"
 SUPPLIER_PAID = "supplier_paid"
 BANK_CHARGES = "bank_charges"
@@ -50,6 +51,7 @@ KINDS: tuple[str, ...] = (
     YEAR_CLOSED,
     DISPUTE_FUNDS_WITHDRAWN,
     DISPUTE_FUNDS_REINSTATED,
+    REFUND_FAILED,
 )
 # The treasurer's everyday entries (cash banked and corrections use CASH_BANKED and REVERSAL above).
 TREASURER_KINDS: tuple[str, ...] = (
