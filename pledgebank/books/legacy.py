@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from pledgebank.books.models import Book, ChainHead, LedgerAccount, LedgerPosting, LedgerTransaction
@@ -23,6 +23,7 @@ from pledgebank.errors import DomainError
 from pledgebank.grants.models import GrantApplication, GrantRound
 from pledgebank.ledger import chart, legacy
 from pledgebank.ledger.entries import JournalEntry
+from pledgebank.ledger.kinds import LEGACY_ATTRIBUTED
 from pledgebank.ledger.money import Money
 from pledgebank.levies.models import Levy
 from pledgebank.neighbourhoods.models import Fund
@@ -98,9 +99,11 @@ def _named(source: dict[str, str], named: dict[str, dict[str, str]]) -> str | No
     return None
 
 
-def plan_attribution(session: Session, book: Book) -> LegacyPlan:
-    """Read the book's history and attribute every book-level leg to a fund."""
-    through = session.scalar(select(ChainHead.sequence).where(ChainHead.book_id == book.id))
+def plan_attribution(session: Session, book: Book, *, upto: int | None = None) -> LegacyPlan:
+    """Read the book's history (through sequence `upto`, else all) and attribute every book-level leg."""
+    through = upto
+    if through is None:
+        through = session.scalar(select(ChainHead.sequence).where(ChainHead.book_id == book.id))
     plan = LegacyPlan(book.slug, book.currency, int(through))
     general = session.scalar(
         select(Fund.slug).where(Fund.neighbourhood_id == book.neighbourhood_id, Fund.is_general)
@@ -111,7 +114,7 @@ def plan_attribution(session: Session, book: Book) -> LegacyPlan:
         select(t.sequence, cast(t.source, Text), a.code, p.amount)
         .join(p, p.transaction_id == t.id)
         .join(a, a.id == p.account_id)
-        .where(t.book_id == book.id)
+        .where(t.book_id == book.id, t.sequence <= through)
         .order_by(t.sequence, p.line)
         .execution_options(yield_per=2000)
     )
@@ -143,6 +146,22 @@ def plan_attribution(session: Session, book: Book) -> LegacyPlan:
         read(current, source, legs)
     plan.moves = {share: amount for share, amount in sorted(moves.items()) if amount}
     return plan
+
+
+def attributed_shares(session: Session, book: Book, *, upto: int) -> dict[int, dict[legacy.Share, int]]:
+    """Per sequence through `upto`, the fund shares of that transaction's book-level legs (as the move
+    attributes them, whether or not it has been posted yet); transactions with no such legs are absent."""
+    return {t.sequence: t.shares for t in plan_attribution(session, book, upto=upto).transactions}
+
+
+def moved_before(session: Session, book_id: int) -> int | None:
+    """The sequence of the book's latest move of legacy balances into fund shares, or None if never moved:
+    whatever was posted to the book-level accounts before it sits in the funds' shares."""
+    return session.scalar(
+        select(func.max(LedgerTransaction.sequence)).where(
+            LedgerTransaction.book_id == book_id, LedgerTransaction.kind == LEGACY_ATTRIBUTED
+        )
+    )
 
 
 def attribute_legacy(
