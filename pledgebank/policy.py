@@ -44,6 +44,7 @@ class Action(StrEnum):
     CLOSE_YEAR = "close_year"
     RECORD_MONEY = "record_money"
     APPROVE_PAYMENT = "approve_payment"
+    TRANSFER_FUNDS = "transfer_funds"
 
 
 EVERYONE = "everyone"
@@ -83,6 +84,9 @@ RULES: dict[Action, frozenset[str]] = {
     Action.RECORD_MONEY: frozenset({Role.TREASURER, Role.CHAIR}),
     # The second committee member on a payment above the threshold (never the one who recorded it).
     Action.APPROVE_PAYMENT: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    # Proposing, approving or declining a transfer between funds; a transfer posts only when the chair and a
+    # second committee member have both agreed to it (checked by the transfer service).
+    Action.TRANSFER_FUNDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the

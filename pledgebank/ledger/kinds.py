@@ -25,6 +25,7 @@ SUPPLIER_PAID = "supplier_paid"
 BANK_CHARGES = "bank_charges"
 BANK_INTEREST = "bank_interest"
 OPENING_BALANCE = "opening_balance"
+FUND_TRANSFER = "fund_transfer"
 
 KINDS: tuple[str, ...] = (
     CARD_PAYMENT_RECEIVED,
@@ -47,6 +48,7 @@ KINDS: tuple[str, ...] = (
     YEAR_CLOSED,
     DISPUTE_FUNDS_WITHDRAWN,
     DISPUTE_FUNDS_REINSTATED,
+    FUND_TRANSFER,
 )
 # The treasurer's everyday entries (cash banked and corrections use CASH_BANKED and REVERSAL above).
 TREASURER_KINDS: tuple[str, ...] = (
