@@ -64,11 +64,13 @@ def run_due_command() -> None:
 def register_commands() -> None:
     """Attach the commands that live beside their features."""
     from pledgebank.books.cli import ledger
+    from pledgebank.books.fund_transfer_cli import transfer
     from pledgebank.books.treasurer_cli import record
     from pledgebank.demo import demo
     from pledgebank.exports.cli import export, reconcile, verify_export
 
     ledger.add_command(record)
+    ledger.add_command(transfer)
     main.add_command(ledger)
     main.add_command(demo)
     main.add_command(export)

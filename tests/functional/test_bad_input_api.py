@@ -101,6 +101,16 @@ VALID: dict[str, dict] = {
         "for_fund_purpose": False,
         "transaction": None,
     },
+    "POST /api/v1/neighbourhoods/{slug}/fund-transfers": {
+        "idempotency_key": "bad-input-suite-transfer-01",
+        "from_fund": "general",
+        "to_fund": "playground-fund",
+        "amount": 500,
+        "place": "bank",
+        "reason": "Set aside for the playground fence",
+        "basis": None,
+        "basis_note": "",
+    },
 }
 
 

@@ -37,6 +37,8 @@ pytestmark = pytest.mark.fuzz
 BUTTONS = {
     "accounts.logout",
     "treasurer.approve",
+    "fund_transfers.approve",
+    "fund_transfers.decline",
     "accounts.resend_verification",
     "accounts.revoke_token",
     "accounts.sign_out_everywhere",
