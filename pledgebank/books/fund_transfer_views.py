@@ -23,7 +23,6 @@ from pledgebank.web.forms import allowed_actions, form_status, refused, show_err
 from pledgebank.web.session import db_session, now, transaction
 
 bp = Blueprint("fund_transfers", __name__)
-_TYPES = {"designated": "designated", "restricted": "restricted", "endowment": "endowment"}
 
 
 def _context(slug: str) -> dict:
@@ -44,7 +43,7 @@ def _form(context: dict, **kwargs) -> FundTransferForm:
     )
     choices = [
         SelectChoice(
-            fund.slug, fund.name + (f" ({_TYPES[fund.fund_type]})" if fund.fund_type in _TYPES else "")
+            fund.slug, fund.name + (f" ({fund.fund_type})" if fund.fund_type != "unrestricted" else "")
         )
         for fund in funds
     ]
