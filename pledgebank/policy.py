@@ -45,6 +45,7 @@ class Action(StrEnum):
     RECORD_MONEY = "record_money"
     APPROVE_PAYMENT = "approve_payment"
     MANAGE_EXPENSE_CATEGORIES = "manage_expense_categories"
+    TRANSFER_FUNDS = "transfer_funds"
 
 
 EVERYONE = "everyone"
@@ -86,6 +87,9 @@ RULES: dict[Action, frozenset[str]] = {
     Action.APPROVE_PAYMENT: frozenset({Role.COMMITTEE, Role.CHAIR}),
     # The list supplier payments are filed under: add, rename, retire.
     Action.MANAGE_EXPENSE_CATEGORIES: frozenset({Role.TREASURER, Role.CHAIR}),
+    # Proposing, approving or declining a transfer between funds; a transfer posts only when the chair and a
+    # second committee member have both agreed to it (checked by the transfer service).
+    Action.TRANSFER_FUNDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the

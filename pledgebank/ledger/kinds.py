@@ -29,6 +29,7 @@ OPENING_BALANCE = "opening_balance"
 # The one-off move of book-level balances, posted before money was attributed to funds, into the funds'
 # shares (an upgrade step, not an everyday movement, so not in KINDS).
 LEGACY_ATTRIBUTED = "legacy_attributed"
+FUND_TRANSFER = "fund_transfer"
 
 KINDS: tuple[str, ...] = (
     CARD_PAYMENT_RECEIVED,
@@ -52,6 +53,7 @@ KINDS: tuple[str, ...] = (
     DISPUTE_FUNDS_WITHDRAWN,
     DISPUTE_FUNDS_REINSTATED,
     REFUND_FAILED,
+    FUND_TRANSFER,
 )
 # The treasurer's everyday entries (cash banked and corrections use CASH_BANKED and REVERSAL above).
 TREASURER_KINDS: tuple[str, ...] = (

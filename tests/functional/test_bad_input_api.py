@@ -111,6 +111,16 @@ VALID: dict[str, dict] = {
         "amount": 100,
         "reason": "requested_by_customer",
     },
+    "POST /api/v1/neighbourhoods/{slug}/fund-transfers": {
+        "idempotency_key": "bad-input-suite-transfer-01",
+        "from_fund": "general",
+        "to_fund": "playground-fund",
+        "amount": 500,
+        "place": "bank",
+        "reason": "Set aside for the playground fence",
+        "basis": None,
+        "basis_note": "",
+    },
 }
 
 

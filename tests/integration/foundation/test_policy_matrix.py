@@ -49,6 +49,7 @@ close_year           .        .         Y         Y     .          .          . 
 record_money         .        .         Y         Y     .          .          .          .
 approve_payment      .        Y         .         Y     .          .          .          .
 manage_expense_categories . .       Y         Y     .          .          .          .
+transfer_funds       .        Y         .         Y     .          .          .          .
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -81,6 +82,7 @@ close_year           .        .         .         .     .          .          . 
 record_money         .        .         .         .     .          .          .          .
 approve_payment      .        .         .         .     .          .          .          .
 manage_expense_categories . .       .         .     .          .          .          .
+transfer_funds       .        .         .         .     .          .          .          .
 """
 
 
