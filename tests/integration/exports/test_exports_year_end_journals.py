@@ -190,3 +190,20 @@ def test_the_export_from_the_day_after_the_close_opens_with_the_funds_balances(y
     assert not [name for name in opening if name.startswith(("Income:", "Expenses:"))]
     text = (folder / "next.beancount").read_text()
     assert '2026-04-01 * "Balances brought forward"' in text
+
+
+def test_verify_export_rehashes_the_date_ordered_journals_in_chain_order(year_end_book, app):
+    folder, _balances, _households = year_end_book
+    runner = app.test_cli_runner()
+    old = folder / "old.jsonl"
+    assert runner.invoke(main, ["export", "--format", "jsonl", "--output", str(old)]).exit_code == 0
+    for name in ("whole.journal", "whole.beancount"):
+        verified = runner.invoke(main, ["verify-export", str(old), str(folder / name)])
+        assert verified.exit_code == 0, verified.output
+    blocks = (folder / "whole.journal").read_text().split("\n\n")
+    [charge] = [block for block in blocks if "closed_through=2026-03-31" in block]
+    cut = folder / "cut.journal"
+    cut.write_text("\n\n".join(block for block in blocks if block is not charge))
+    refused = runner.invoke(main, ["verify-export", str(old), str(cut)])
+    assert refused.exit_code == 1
+    assert "the history is reordered or has a gap" in refused.output
