@@ -48,7 +48,7 @@ def _run(*command: str) -> subprocess.CompletedProcess:
 
 
 def keep_book_through_year_end(app, sessions, clock):
-    """Post the book; return the world and the levy's charges' households (first, late joiner)."""
+    """Post the book through the services; return the world and the levy's two households (first, late)."""
     w = world(sessions, members=2, residents=3)
     give_fund(app, w.slug, 100_000)  # 2 March 2026
     levy = active_levy(app, w.slug, w.chair, w.members[0])  # £10 a month from 2 March
@@ -87,13 +87,14 @@ def keep_book_through_year_end(app, sessions, clock):
 @pytest.fixture
 def year_end_book(app, sessions, clock, tmp_path):
     """The book kept through the year end, exported whole and from 1 April 2026 in both journal formats."""
-    w, first, late = keep_book_through_year_end(app, sessions, clock)
+    w, _first, _late = keep_book_through_year_end(app, sessions, clock)
     runner = app.test_cli_runner()
     for scope, extra in (("whole", []), ("next", ["--from", "2026-04-01"])):
         for fmt, suffix in (("beancount", "beancount"), ("hledger", "journal")):
             path = tmp_path / f"{scope}.{suffix}"
             result = runner.invoke(main, ["export", "--format", fmt, *extra, "--output", str(path)])
             assert result.exit_code == 0, result.output
+    assert_books_ok(app)
     with unit_of_work(sessions) as session:
         book = book_of(session, w.neighbourhood_id)
         balances = {
@@ -103,7 +104,7 @@ def year_end_book(app, sessions, clock, tmp_path):
             }
             for on in (YEAR_END, LATER)
         }
-    return tmp_path, balances, (first, late)
+    return tmp_path, balances, w.slug
 
 
 def test_the_catch_up_sweep_dates_charges_to_their_periods_and_a_closed_years_to_the_first_open_day(
@@ -113,16 +114,16 @@ def test_the_catch_up_sweep_dates_charges_to_their_periods_and_a_closed_years_to
     raised = {(charge.household_id, charge.period_start): charge.id for charge in charges_of(app)}
     with unit_of_work(sessions) as session:
         dated = {
-            int(row.source["levy_charge"]): (row.sequence, row.effective_date, row.memo)
+            int(row.source["levy_charge"]): (row.effective_date, row.memo)
             for row in session.execute(
                 select(LedgerTransaction).where(LedgerTransaction.kind == "receivable_raised")
             ).scalars()
         }
     march, april = date(2026, 3, 2), date(2026, 4, 2)
-    assert dated[raised[(first, march)]][1:] == (march, "receivable_raised")
-    assert dated[raised[(first, april)]][1:] == (april, "receivable_raised")
-    assert dated[raised[(late, april)]][1:] == (april, "receivable_raised")
-    assert dated[raised[(late, march)]][1:] == (
+    assert dated[raised[(first, march)]] == (march, "receivable_raised")
+    assert dated[raised[(first, april)]] == (april, "receivable_raised")
+    assert dated[raised[(late, april)]] == (april, "receivable_raised")
+    assert dated[raised[(late, march)]] == (
         date(2026, 4, 1),
         "receivable_raised period=2026-03-02 closed_through=2026-03-31",
     )
@@ -158,7 +159,7 @@ def _nonzero(balances: dict[str, int]) -> dict[str, int]:
 
 @pytest.mark.parametrize("scope", ["whole", "next"])
 def test_the_journals_pass_the_tools_checks_in_date_order(year_end_book, scope, hledger):
-    folder, _balances, _households = year_end_book
+    folder, _balances, _slug = year_end_book
     checked = _run(BEAN_CHECK, str(folder / f"{scope}.beancount"))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     journal = str(folder / f"{scope}.journal")
@@ -175,7 +176,7 @@ def test_the_journals_pass_the_tools_checks_in_date_order(year_end_book, scope, 
 
 @pytest.mark.parametrize("scope", ["whole", "next"])
 def test_the_balances_the_tools_read_back_equal_the_trial_balance(year_end_book, scope, hledger):
-    folder, balances, _households = year_end_book
+    folder, balances, _slug = year_end_book
     expected = _nonzero(balances[LATER])
     assert len(expected) >= 7, expected
     assert _hledger_balances(hledger, folder / f"{scope}.journal") == expected
@@ -183,7 +184,7 @@ def test_the_balances_the_tools_read_back_equal_the_trial_balance(year_end_book,
 
 
 def test_the_export_from_the_day_after_the_close_opens_with_the_funds_balances(year_end_book, hledger):
-    folder, balances, _households = year_end_book
+    folder, balances, _slug = year_end_book
     opening = _hledger_balances(hledger, folder / "next.journal", "desc:^Balances brought forward$")
     assert opening == _nonzero(balances[YEAR_END])
     assert opening["Equity:General:Balance"] < 0  # the year's surplus, carried as the fund's balance
@@ -193,7 +194,7 @@ def test_the_export_from_the_day_after_the_close_opens_with_the_funds_balances(y
 
 
 def test_verify_export_rehashes_the_date_ordered_journals_in_chain_order(year_end_book, app):
-    folder, _balances, _households = year_end_book
+    folder, _balances, _slug = year_end_book
     runner = app.test_cli_runner()
     old = folder / "old.jsonl"
     assert runner.invoke(main, ["export", "--format", "jsonl", "--output", str(old)]).exit_code == 0
@@ -207,3 +208,20 @@ def test_verify_export_rehashes_the_date_ordered_journals_in_chain_order(year_en
     refused = runner.invoke(main, ["verify-export", str(old), str(cut)])
     assert refused.exit_code == 1
     assert "the history is reordered or has a gap" in refused.output
+
+
+def test_the_web_download_from_the_day_after_the_close_opens_with_the_funds_balances_too(
+    year_end_book, web, hledger
+):
+    folder, balances, slug = year_end_book
+    web.login("treasurer@example.org")
+    download = web.post(f"/n/{slug}/exports/download", {"format": "hledger", "date_from": "2026-04-01"})
+    assert download.status_code == 200
+    journal = folder / "web.journal"
+    journal.write_bytes(download.get_data())
+    for check in (["check", "-s"], ["check", "ordereddates"]):
+        checked = _run(hledger, "-f", str(journal), *check)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    opening = _hledger_balances(hledger, journal, "desc:^Balances brought forward$")
+    assert opening == _nonzero(balances[YEAR_END])
+    assert _hledger_balances(hledger, journal) == _nonzero(balances[LATER])
