@@ -88,6 +88,12 @@ def test_hledger_strict_check_passes(exported, name, hledger):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("name", ["book.journal", "fund.journal"])
+def test_hledger_finds_the_transactions_in_date_order_though_some_were_backdated(exported, name, hledger):
+    result = _hledger(hledger, "-f", str(exported / name), "check", "ordereddates")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_hledger_reads_back_the_ledgers_balances_to_the_penny(exported, ledger_balances, hledger):
     result = _hledger(hledger, "-f", str(exported / FILES["hledger"]), "balance", "-O", "csv", "--flat", "-N")
     assert result.returncode == 0, result.stderr
