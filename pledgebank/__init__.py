@@ -124,7 +124,14 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.accounts import views as accounts_views
     from pledgebank.api.base import Api
     from pledgebank.books import api as books_api
-    from pledgebank.books import treasurer_api, treasurer_views
+    from pledgebank.books import (
+        category_api,
+        category_views,
+        fund_transfer_api,
+        fund_transfer_views,
+        treasurer_api,
+        treasurer_views,
+    )
     from pledgebank.books import views as books_views
     from pledgebank.exports import views as exports_views
     from pledgebank.extensions import csrf
@@ -134,7 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.levies import views as levies_views
     from pledgebank.neighbourhoods import api as neighbourhoods_api
     from pledgebank.neighbourhoods import views as neighbourhoods_views
-    from pledgebank.payments import refund_views
+    from pledgebank.payments import refund_api, refund_views
     from pledgebank.payments import views as payments_views
     from pledgebank.pledges import api as pledges_api
     from pledgebank.pledges import views as pledges_views
@@ -146,6 +153,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(neighbourhoods_views.bp)
     app.register_blueprint(books_views.bp)
     app.register_blueprint(treasurer_views.bp)
+    app.register_blueprint(category_views.bp)
+    app.register_blueprint(fund_transfer_views.bp)
     app.register_blueprint(payments_views.bp)
     app.register_blueprint(refund_views.bp)
     csrf.exempt(payments_views.bp)
@@ -169,9 +178,12 @@ def _register_blueprints(app: Flask) -> None:
         neighbourhoods_api.blp,
         books_api.blp,
         treasurer_api.blp,
+        category_api.blp,
+        fund_transfer_api.blp,
         pledges_api.blp,
         grants_api.blp,
         levies_api.blp,
+        refund_api.blp,
     ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)

@@ -64,16 +64,21 @@ def run_due_command() -> None:
 def register_commands() -> None:
     """Attach the commands that live beside their features."""
     from pledgebank.books.cli import ledger
-    from pledgebank.books.treasurer_cli import record
+    from pledgebank.books.fund_transfer_cli import transfer
+    from pledgebank.books.treasurer_cli import approve, record
     from pledgebank.demo import demo
     from pledgebank.exports.cli import export, reconcile, verify_export
+    from pledgebank.payments.refund_cli import payments
 
     ledger.add_command(record)
+    ledger.add_command(approve)
+    ledger.add_command(transfer)
     main.add_command(ledger)
     main.add_command(demo)
     main.add_command(export)
     main.add_command(verify_export)
     main.add_command(reconcile)
+    main.add_command(payments)
 
 
 register_commands()

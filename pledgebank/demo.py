@@ -29,6 +29,7 @@ from werkzeug.serving import run_simple
 
 from pledgebank import PROJECT_ROOT, create_app, migrate
 from pledgebank.accounts.services import create_user
+from pledgebank.books.demo import seed_books
 from pledgebank.books.services import book_of, post
 from pledgebank.db import unit_of_work
 from pledgebank.grants.demo import seed_grants
@@ -104,6 +105,16 @@ def seed(session: Session, *, at: datetime, currency: str) -> dict[str, int] | N
         name="Playground fund",
         now=at,
         description="Repairs to the Elm Park playground fence and equipment.",
+    )
+    funds.add_fund(
+        session,
+        actor_id=chair_id,
+        neighbourhood=place,
+        name="Street trees",
+        now=at,
+        description="Money given for the street trees pledge.",
+        fund_type="restricted",
+        purpose="Planting and looking after young street trees along Victoria Road.",
     )
     _seed_ledger(session, place, treasurer_id=ids[PEOPLE[1].email], at=at, currency=currency)
     return ids
@@ -192,7 +203,7 @@ def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
             neighbourhood=place,
             now=now,
             terms=PledgeTerms(
-                fund_slug="general",
+                fund_slug="street-trees",
                 title="Plant twenty street trees",
                 description="Twenty young limes and rowans along Victoria Road, planted by volunteers.",
                 amount_kind="minimum",
@@ -319,8 +330,12 @@ def demo(host: str, port: int, serve: bool) -> None:
             emulator.terminate()
 
 
-def _demo(app: Flask, host: str, port: int, serve: bool, emulated: bool) -> None:
-    migrate.upgrade(app.config["DATABASE_URL"])
+def load(app: Flask) -> dict[str, int] | None:
+    """Load the demo neighbourhood into a migrated database unless it is there; the ids if loaded now.
+
+    The treasurer's books come last: they close the previous financial year, after which nothing dated in it
+    can be posted.
+    """
     with app.app_context():
         now = app.extensions["pledgebank.clock"].now()
         with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
@@ -329,6 +344,13 @@ def _demo(app: Flask, host: str, port: int, serve: bool, emulated: bool) -> None
             seed_pledges(app, ids)
             seed_levies(app, ids)
             seed_grants(app, ids)
+            seed_books(app, ids)
+    return ids
+
+
+def _demo(app: Flask, host: str, port: int, serve: bool, emulated: bool) -> None:
+    migrate.upgrade(app.config["DATABASE_URL"])
+    ids = load(app)
     click.echo("Demo data " + ("loaded." if ids else "already present."))
     click.echo(f"Database: {app.config['DATABASE_URL']}")
     if emulated:

@@ -1,8 +1,8 @@
 """Import every model module so the metadata is complete (Alembic and tests use this)."""
 
 from pledgebank.accounts import models as accounts_models
+from pledgebank.books import fund_transfer_models, treasurer_models
 from pledgebank.books import models as books_models
-from pledgebank.books import treasurer_models
 from pledgebank.db import Base
 from pledgebank.exports import models as exports_models
 from pledgebank.grants import models as grants_models
@@ -17,6 +17,7 @@ __all__ = [
     "accounts_models",
     "books_models",
     "exports_models",
+    "fund_transfer_models",
     "grants_models",
     "levies_models",
     "metadata",

@@ -44,6 +44,8 @@ class Action(StrEnum):
     CLOSE_YEAR = "close_year"
     RECORD_MONEY = "record_money"
     APPROVE_PAYMENT = "approve_payment"
+    MANAGE_EXPENSE_CATEGORIES = "manage_expense_categories"
+    TRANSFER_FUNDS = "transfer_funds"
 
 
 EVERYONE = "everyone"
@@ -83,6 +85,11 @@ RULES: dict[Action, frozenset[str]] = {
     Action.RECORD_MONEY: frozenset({Role.TREASURER, Role.CHAIR}),
     # The second committee member on a payment above the threshold (never the one who recorded it).
     Action.APPROVE_PAYMENT: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    # The list supplier payments are filed under: add, rename, retire.
+    Action.MANAGE_EXPENSE_CATEGORIES: frozenset({Role.TREASURER, Role.CHAIR}),
+    # Proposing, approving or declining a transfer between funds; a transfer posts only when the chair and a
+    # second committee member have both agreed to it (checked by the transfer service).
+    Action.TRANSFER_FUNDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the

@@ -1,9 +1,9 @@
-"""The treasurer's "Record money" form, as the bad-input suite sees it."""
+"""The "Record money" form and the transfers-between-funds form, as the bad-input suite sees them."""
 
 from __future__ import annotations
 
 from tests.bad_forms import Form, Place
-from tests.seeded import TREASURER
+from tests.seeded import CHAIR, TREASURER
 
 RECORD_KINDS = {
     "kind": "choice",
@@ -37,10 +37,49 @@ RECORD_VALID = {
     "transaction": "",
 }
 
+TRANSFER_KINDS = {
+    "from_fund": "choice",
+    "to_fund": "choice",
+    "amount": "money",
+    "place": "choice",
+    "reason": "text",
+    "basis": "choice",
+    "basis_note": "text",
+}
+# Designating £5 of the general fund's bank money for the playground: no basis, as the general fund is not
+# restricted.
+TRANSFER_VALID = {
+    "form_key": "bad-input-suite-transfer-0001",
+    "from_fund": "general",
+    "to_fund": "playground-fund",
+    "amount": "5.00",
+    "place": "bank",
+    "reason": "Set aside for the playground fence",
+    "basis": "",
+    "basis_note": "",
+}
+
 
 def treasurer_forms(place: Place) -> list[Form]:
-    """Recording money: a donation, with every other kind's fields there to be refused."""
+    """Recording money: a donation, with every other kind's fields there to be refused; expense categories."""
     return [
+        Form(
+            "expense category",
+            TREASURER,
+            f"/n/{place.slug}/ledger/categories",
+            f"/n/{place.slug}/ledger/categories",
+            {"name": "text"},
+            {"name": "Garden supplies"},
+        ),
+        Form(
+            "expense category rename",
+            TREASURER,
+            f"/n/{place.slug}/ledger/categories",
+            f"/n/{place.slug}/ledger/categories/repairs/rename",
+            {"name": "text"},
+            {"name": "Building repairs"},
+            suffix="-repairs",
+        ),
         Form(
             "record money",
             TREASURER,
@@ -49,5 +88,14 @@ def treasurer_forms(place: Place) -> list[Form]:
             RECORD_KINDS,
             RECORD_VALID,
             frozenset({"donor", "payee", "purpose", "category", "cash_amount", "transaction"}),
-        )
+        ),
+        Form(
+            "transfer between funds",
+            CHAIR,
+            f"/n/{place.slug}/ledger/transfers",
+            f"/n/{place.slug}/ledger/transfers",
+            TRANSFER_KINDS,
+            TRANSFER_VALID,
+            frozenset({"basis", "basis_note"}),
+        ),
     ]

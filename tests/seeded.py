@@ -34,6 +34,7 @@ from tests.support import with_stripe
 # Fixed secrets, so that a probe built before the app exists can already carry them.
 READ_WRITE_SECRET = API_TOKEN_PREFIX + "seeded-chair-read-write-0123456789abcdef"
 READ_SECRET = API_TOKEN_PREFIX + "seeded-chair-read-only-0123456789abcdef"
+TREASURER_SECRET = API_TOKEN_PREFIX + "seeded-treasurer-read-write-0123456789abcdef"
 CHAIR = "priya@example.org"
 _copies = itertools.count(1)
 TREASURER = "tom@example.org"
@@ -55,6 +56,8 @@ class Seeded:
     read_token: str
     # Rows for the tool forms to act on, by name (tests.seeded_tools).
     tools: dict[str, int | str] = field(default_factory=dict)
+    # The treasurer's read-write secret (refunds are the treasurer's alone).
+    treasurer_token: str = TREASURER_SECRET
 
     @property
     def chair(self) -> int:
@@ -93,8 +96,12 @@ def seed(app) -> Seeded:
             ),
         )
         levy_id = session.scalars(select(Levy.id)).one()
-        for secret, scope in ((READ_WRITE_SECRET, "read-write"), (READ_SECRET, "read")):
-            token, _ = create_api_token(session, user_id=chair, name=scope, scope=scope, now=now)
+        for secret, scope, owner in (
+            (READ_WRITE_SECRET, "read-write", chair),
+            (READ_SECRET, "read", chair),
+            (TREASURER_SECRET, "read-write", people[TREASURER]),
+        ):
+            token, _ = create_api_token(session, user_id=owner, name=scope, scope=scope, now=now)
             token.prefix, token.token_hash = secret[:12], hash_api_token(secret)
         return Seeded(
             slug=demo.DEMO_SLUG,

@@ -1,4 +1,5 @@
-"""`pledgebank ledger ...`: checking the books and closing a financial year from the command line."""
+"""`pledgebank ledger ...`: checking the books, closing a financial year and the upgrade step that attributes
+money posted before funds had their own shares, from the command line."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from sqlalchemy import select
 
 from pledgebank.accounts.models import User
 from pledgebank.books.closing import close_year, preview_close
+from pledgebank.books.legacy import LegacyPlan, attribute_legacy, plan_attribution
+from pledgebank.books.models import Book
 from pledgebank.books.services import book_by_slug
 from pledgebank.books.verify import check_books
 from pledgebank.clock import local_date
 from pledgebank.errors import DomainError
+from pledgebank.ledger import chart
 from pledgebank.ledger.canonical import to_hex
 from pledgebank.ledger.money import Money
 from pledgebank.web.session import db_session, now, transaction
@@ -92,3 +96,50 @@ def close_year_command(slug: str, through, email: str) -> None:
         "no closing transaction (nothing to move)" if period.transaction_id is None else "closing transaction"
     )
     click.echo(f"closed {slug} through {day.isoformat()}: {posted}")
+
+
+@ledger.command("attribute-legacy")
+@click.option("--book", "slug", help="Only the book with this slug (default: every book).")
+@click.option("--dry-run", is_flag=True, help="Show what would be moved and post nothing.")
+@with_appcontext
+def attribute_legacy_command(slug: str | None, dry_run: bool) -> None:
+    """Move money posted before funds had their own shares into them; a second run posts nothing."""
+    session = db_session()
+    slugs = [slug] if slug else list(session.scalars(select(Book.slug).order_by(Book.slug)))
+    session.rollback()
+    failed = 0
+    for one in slugs:
+        try:
+            with transaction() as session:
+                book = book_by_slug(session, one)
+                if dry_run:
+                    plan, outcome = plan_attribution(session, book), "would post (dry run)"
+                    outcome = outcome if plan.moves else "nothing to move"
+                else:
+                    moment = now()
+                    today = local_date(moment, current_app.config["TIMEZONE"])
+                    plan, posted = attribute_legacy(session, book=book, today=today, now=moment)
+                    outcome = f"posted #{posted.transaction.sequence}" if posted else "nothing to move"
+        except DomainError as error:
+            click.echo(f"{one}: not moved: {error.message}", err=True)
+            failed += 1
+            continue
+        _show_plan(plan, outcome)
+    sys.exit(1 if failed else 0)
+
+
+def _show_plan(plan: LegacyPlan, outcome: str) -> None:
+    ways = plan.counts()
+    click.echo(
+        f"{plan.book}: {len(plan.transactions)} transaction(s) through #{plan.through} posted to book-level "
+        f"accounts: {ways['legs']} by their fund's own legs, {ways['source']} by the pledge, levy or grant "
+        f"they came from, {ways['shares']} by the funds' shares of the place the money left, "
+        f"{ways['general']} to the general fund by default"
+    )
+    for (place, fund), amount in plan.moves.items():
+        money = f"{Money(amount, plan.currency).major_str()} {plan.currency}"
+        click.echo(f"  {place} -> {chart.held_in(place, fund)}  {money}")
+    if plan.defaulted:
+        listed = ", ".join(f"#{sequence}" for sequence in plan.defaulted)
+        click.echo(f"  named no fund, so the general fund's: {listed}")
+    click.echo(f"  {outcome}")

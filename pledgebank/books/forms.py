@@ -1,8 +1,8 @@
-"""The forms of the ledger pages: closing a financial year."""
+"""The forms of the ledger pages: closing a financial year, expense categories."""
 
 from __future__ import annotations
 
-from wtforms import DateField
+from wtforms import DateField, StringField
 from wtforms.validators import DataRequired
 
 from pledgebank.web.form_base import Form
@@ -23,3 +23,13 @@ class CloseYearChoiceForm(CloseYearForm):
 
     class Meta:
         csrf = False
+
+
+class CategoryForm(Form):
+    """Add an expense category, or give one a new name."""
+
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Give the category a name.")],
+        description="Like “Garden supplies”. Its account code is made from the name it is first given.",
+    )

@@ -86,3 +86,24 @@ class BalancesSchema(ma.Schema):
     head_hash = ma.fields.String()
     accounts = ma.fields.List(ma.fields.Nested(AccountBalanceSchema))
     funds = ma.fields.List(ma.fields.Nested(FundBalanceSchema))
+
+
+class ExpenseCategorySchema(ma.Schema):
+    """An expense category: supplier payments are filed under its slug, an expense account in every fund."""
+
+    slug = ma.fields.String(dump_only=True, metadata={"description": "Fixed: `expenses:<fund>:<slug>`"})
+    name = ma.fields.String(dump_only=True)
+    retired = ma.fields.Boolean(dump_only=True, metadata={"description": "No longer offered for payments"})
+
+
+class ExpenseCategoryCreateSchema(ma.Schema):
+    """A new category's name; its slug is made from it."""
+
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+
+
+class ExpenseCategoryChangeSchema(ma.Schema):
+    """A new name, or `retired: true` to stop offering the category (it cannot be brought back)."""
+
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    retired = ma.fields.Boolean(validate=ma.validate.Equal(True, error="A category can only be retired."))

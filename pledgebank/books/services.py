@@ -19,6 +19,7 @@ from pledgebank.books.models import (
     LedgerSeal,
     LedgerTransaction,
 )
+from pledgebank.books.treasurer_models import DEFAULT_CATEGORIES, ExpenseCategory
 from pledgebank.errors import Conflict, DomainError, InvalidInput, NotFound
 from pledgebank.ledger import canonical, chart, rules
 from pledgebank.ledger.entries import JournalEntry, Posting
@@ -79,7 +80,7 @@ class Posted:
 
 
 def open_book(session: Session, *, neighbourhood: Neighbourhood, now: datetime) -> Book:
-    """Create the neighbourhood's book with its chain head and book-level accounts."""
+    """Create the neighbourhood's book with its chain head, book-level accounts and expense categories."""
     book = Book(
         neighbourhood_id=neighbourhood.id,
         slug=neighbourhood.slug,
@@ -90,12 +91,30 @@ def open_book(session: Session, *, neighbourhood: Neighbourhood, now: datetime) 
     session.flush()  # the head and the accounts refer to the book's id
     session.add(ChainHead(book_id=book.id, sequence=0, hash=canonical.GENESIS_HASH))
     _add_accounts(session, book, chart.book_accounts(), fund_id=None)
+    session.add_all(
+        ExpenseCategory(
+            neighbourhood_id=neighbourhood.id, slug=slug, name=name, retired=False, created_at=now
+        )
+        for slug, name in DEFAULT_CATEGORIES
+    )
+    session.flush()  # the general fund, opened next, reads them
     return book
 
 
 def open_fund_accounts(session: Session, *, book: Book, fund: Fund) -> None:
-    """Create a fund's income and expense accounts in the book."""
-    _add_accounts(session, book, chart.fund_accounts(fund.slug, fund.name), fund_id=fund.id)
+    """Create a fund's accounts in the book, with an expense account for each of the book's categories."""
+    categories = session.execute(
+        select(ExpenseCategory.slug, ExpenseCategory.name)
+        .where(ExpenseCategory.neighbourhood_id == book.neighbourhood_id)
+        .order_by(ExpenseCategory.id)
+    )
+    specs = chart.fund_accounts(fund.slug, fund.name, [(slug, name) for slug, name in categories])
+    _add_accounts(session, book, specs, fund_id=fund.id)
+
+
+def open_category_account(session: Session, *, book: Book, fund: Fund, slug: str, name: str) -> None:
+    """Create a fund's expense account for one category."""
+    _add_accounts(session, book, [chart.category_account(fund.slug, fund.name, slug, name)], fund_id=fund.id)
 
 
 def _add_accounts(session: Session, book: Book, specs: list[chart.AccountSpec], fund_id: int | None) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, object_session
 
 from pledgebank.books import treasurer_checks as checks
 from pledgebank.books.audit import record_event
+from pledgebank.books.categories import category_problem, ensure_category_account
 from pledgebank.books.models import Book, LedgerTransaction
 from pledgebank.books.services import (
     AlreadyReversed,
@@ -27,7 +28,7 @@ from pledgebank.books.services import (
 )
 from pledgebank.books.treasurer_checks import EntryTerms
 from pledgebank.books.treasurer_models import TreasurerEntry
-from pledgebank.errors import Conflict, Forbidden, InvalidInput
+from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.ledger import kinds, transfers
 from pledgebank.ledger import treasurer as rules
 from pledgebank.ledger.entries import JournalEntry
@@ -64,7 +65,12 @@ def record_entry(
     existing = _by_form_key(session, book, form_key)
     if existing is not None:
         return _same(existing, terms)
-    checks.check_terms(terms, today)
+    problem = (
+        category_problem(session, neighbourhood_id=neighbourhood_id, slug=terms.category)
+        if terms.kind == checks.SUPPLIER_PAYMENT
+        else None
+    )
+    checks.check_terms(terms, today, problem)
     check_open(session, book, terms.on, field="on")
     if terms.kind == checks.CORRECTION:
         return _correct(session, book, terms, form_key, actor_id, now)
@@ -109,14 +115,24 @@ def record_entry(
     return entry
 
 
-def approve_entry(session: Session, *, actor_id: int, entry_id: int, now: datetime) -> TreasurerEntry:
-    """A second committee member approves a payment above the threshold, and it posts."""
+def approve_entry(
+    session: Session, *, actor_id: int, entry_id: int, now: datetime, neighbourhood_id: int | None = None
+) -> TreasurerEntry:
+    """A second committee member approves a payment above the threshold, and it posts.
+
+    The same member approving again finds the payment they approved (a retried request posts once).
+    With `neighbourhood_id`, an entry of another neighbourhood's book is NotFound.
+    """
     entry = session.get(TreasurerEntry, entry_id)
     book = session.get(Book, entry.book_id) if entry is not None else None
+    if book is not None and neighbourhood_id is not None and book.neighbourhood_id != neighbourhood_id:
+        book = None
     if entry is None or book is None:
-        raise InvalidInput(fields={"entry": ["There is no such entry."]})
+        raise NotFound("There is no such payment.")
     require(session, actor_id, book.neighbourhood_id, Action.APPROVE_PAYMENT)
     session.refresh(entry, with_for_update=True)
+    if entry.status == POSTED and entry.approved_by_id == actor_id:
+        return entry
     if entry.status != AWAITING_APPROVAL:
         raise Conflict("That payment is not waiting for approval.")
     if entry.recorded_by_id == actor_id:
@@ -179,6 +195,8 @@ def rule_entry(entry: TreasurerEntry, fund: Fund, currency: str, actor_id: int |
 def _post(
     session: Session, book: Book, entry: TreasurerEntry, fund: Fund, actor_id: int, now: datetime
 ) -> None:
+    if entry.kind == checks.SUPPLIER_PAYMENT:
+        ensure_category_account(session, book=book, fund=fund, slug=entry.category)
     try:
         posted = post(session, book=book, entry=rule_entry(entry, fund, book.currency, actor_id), now=now)
     except InsufficientFunds as error:

@@ -47,14 +47,39 @@ def create(data: dict[str, Any], slug: str):
             now=moment,
             today=local_date(moment, current_app.config["TIMEZONE"]),
         )
-        posted = session.get(LedgerTransaction, entry.transaction_id) if entry.transaction_id else None
-        return {
-            "id": entry.id,
-            "kind": entry.kind,
-            "status": entry.status,
-            "amount": entry.amount,
-            "cash_amount": entry.cash_amount,
-            "effective_date": entry.effective_date,
-            "description": entry.description,
-            "transaction_sequence": posted.sequence if posted else None,
-        }
+        return _shown(session, entry)
+
+
+@blp.post("/<int:entry_id>/approve")
+@blp.response(200, TreasurerEntrySchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def approve(slug: str, entry_id: int):
+    """A second committee member approves a supplier payment above the threshold, and it posts.
+
+    Not the member who recorded it. Sent again by the same member, it returns the payment it posted.
+    """
+    user_id = api_user_id(write=True)
+    moment = now()
+    with transaction() as session:
+        entry = treasurer.approve_entry(
+            session,
+            actor_id=user_id,
+            entry_id=entry_id,
+            now=moment,
+            neighbourhood_id=get_neighbourhood(session, slug).id,
+        )
+        return _shown(session, entry)
+
+
+def _shown(session, entry) -> dict[str, Any]:
+    posted = session.get(LedgerTransaction, entry.transaction_id) if entry.transaction_id else None
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "status": entry.status,
+        "amount": entry.amount,
+        "cash_amount": entry.cash_amount,
+        "effective_date": entry.effective_date,
+        "description": entry.description,
+        "transaction_sequence": posted.sequence if posted else None,
+    }

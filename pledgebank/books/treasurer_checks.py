@@ -100,8 +100,11 @@ def _text(errors: dict[str, list[str]], field: str, value: str, what: str, limit
         errors[field] = [f"Use at most {limit} characters."]
 
 
-def check_terms(terms: EntryTerms, today: date) -> None:
-    """Raise InvalidInput naming every field that is missing, out of range or of the wrong shape."""
+def check_terms(terms: EntryTerms, today: date, category_problem: str | None = None) -> None:
+    """Raise InvalidInput naming every field that is missing, out of range or of the wrong shape.
+
+    `category_problem` is why a supplier payment may not use the category given (see books.categories).
+    """
     errors: dict[str, list[str]] = {}
     if terms.kind not in ENTRY_KINDS:
         raise InvalidInput(fields={"kind": ["Choose what kind of entry this is."]})
@@ -132,8 +135,8 @@ def check_terms(terms: EntryTerms, today: date) -> None:
     if terms.kind == SUPPLIER_PAYMENT:
         _text(errors, "payee", terms.payee, "who was paid", NAME_LENGTH)
         _text(errors, "purpose", terms.purpose, "what the payment was for", DESCRIPTION_LENGTH)
-        if terms.category not in chart.EXPENSE_CATEGORIES:
-            errors["category"] = ["Choose a category."]
+        if category_problem:
+            errors["category"] = [category_problem]
     if errors:
         raise InvalidInput(fields=errors)
 

@@ -17,7 +17,6 @@ from pledgebank.books.treasurer_checks import ENTRY_KINDS, PLACES, EntryTerms
 from pledgebank.clock import local_date
 from pledgebank.errors import DomainError
 from pledgebank.inputs import InputError, parse_money
-from pledgebank.ledger import chart
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.web.session import now, transaction
 
@@ -46,9 +45,7 @@ def _money(text: str | None, currency: str, what: str) -> int | None:
 @click.option("--donor", default="", help="Donations: who gave (not shown publicly).")
 @click.option("--payee", default="", help="Supplier payments: who was paid.")
 @click.option("--purpose", default="", help="Supplier payments: what for.")
-@click.option(
-    "--category", type=click.Choice(list(chart.EXPENSE_CATEGORIES)), default=None, help="Expense category."
-)
+@click.option("--category", default=None, help="Supplier payments: the category's slug, like repairs.")
 @click.option(
     "--for-fund-purpose", is_flag=True, help="A restricted fund's payment serves its stated purpose."
 )
@@ -107,3 +104,23 @@ def record(kind: str, slug: str, email: str, on, description: str, **options) ->
         click.echo(f"entry {entry.id} recorded; it waits for a second committee member to approve it")
     else:
         click.echo(f"entry {entry.id} recorded as transaction {posted.sequence}")
+
+
+@click.command("approve")
+@click.argument("entry_id", type=click.IntRange(1))
+@click.option("--as", "email", required=True, help="Email of the committee member or chair approving it.")
+@with_appcontext
+def approve(entry_id: int, email: str) -> None:
+    """Approve a supplier payment above the threshold, as a second committee member; it is then posted."""
+    try:
+        with transaction() as session:
+            user_id = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+            if user_id is None:
+                raise click.UsageError(f"there is no user with the email {email!r}")
+            entry = treasurer.approve_entry(session, actor_id=user_id, entry_id=entry_id, now=now())
+            posted = session.get(LedgerTransaction, entry.transaction_id)
+    except DomainError as error:
+        problems = [f"{name}: {message}" for name, messages in error.fields.items() for message in messages]
+        click.echo(f"not approved: {'; '.join(problems) or error.message}", err=True)
+        sys.exit(1)
+    click.echo(f"entry {entry.id} approved and recorded as transaction {posted.sequence}")

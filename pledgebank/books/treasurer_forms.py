@@ -12,13 +12,8 @@ from wtforms import BooleanField, Field, HiddenField, RadioField, SelectField, S
 from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books.treasurer_checks import ENTRY_KINDS, EntryTerms
-from pledgebank.ledger import chart
 from pledgebank.pledges.forms import form_count, form_date, form_money
 from pledgebank.web.form_base import Form
-
-CATEGORY_LABELS = [
-    SelectChoice(category, category.replace("-", " ").capitalize()) for category in chart.EXPENSE_CATEGORIES
-]
 
 
 def new_form_key() -> str:
@@ -62,11 +57,8 @@ class RecordMoneyForm(Form):
     donor_public = BooleanField("The donor agreed to be named on public pages")
     payee = StringField("Paid to (supplier payments)")
     purpose = StringField("What the payment was for (supplier payments)")
-    category = SelectField(
-        "Expense category (supplier payments)",
-        choices=[SelectChoice("", "Choose…"), *CATEGORY_LABELS],
-        validate_choice=False,
-    )
+    # The neighbourhood's categories not retired (set by the page); the service refuses any other.
+    category = SelectField("Expense category (supplier payments)", choices=[], validate_choice=False)
     for_fund_purpose = BooleanField("This payment is for the fund's stated purpose (restricted funds)")
     transaction = StringField(
         "Transaction number to reverse (corrections)",

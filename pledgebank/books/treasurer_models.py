@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, S
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pledgebank.db import Base, BigId, UTCDateTime
+from pledgebank.ledger import chart
 from pledgebank.neighbourhoods.models import Fund
 
 
@@ -53,3 +54,25 @@ class TreasurerEntry(Base):
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"))
 
     fund: Mapped[Fund | None] = relationship()
+
+
+# (slug, name): the categories every neighbourhood starts with.
+DEFAULT_CATEGORIES: tuple[tuple[str, str], ...] = tuple(chart.default_categories())
+
+
+class ExpenseCategory(Base):
+    """One of a neighbourhood's supplier-payment categories, each an expense account in every fund.
+
+    The slug is the account code's last part and never changes; the name may. A retired category is no
+    longer offered, but its accounts and what was posted to them stay in the books.
+    """
+
+    __tablename__ = "expense_categories"
+    __table_args__ = (UniqueConstraint("neighbourhood_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id"))
+    slug: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(40))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -54,7 +54,11 @@ class TreasurerEntryCreateSchema(ma.Schema):
     )
     payee = ma.fields.String(validate=ma.validate.Length(max=NAME_LENGTH), load_default="")
     purpose = ma.fields.String(validate=ma.validate.Length(max=DESCRIPTION_LENGTH), load_default="")
-    category = ma.fields.String(validate=ma.validate.OneOf(list(chart.EXPENSE_CATEGORIES)), load_default="")
+    category = ma.fields.String(
+        validate=ma.validate.Length(max=chart.CATEGORY_SLUG_MAX_LENGTH),
+        load_default="",
+        metadata={"description": "`supplier_payment`: the slug of one of the neighbourhood's categories"},
+    )
     for_fund_purpose = ma.fields.Boolean(
         load_default=False,
         metadata={"description": "Confirms a payment from a restricted fund serves its purpose"},

@@ -8,12 +8,12 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books import treasurer
+from pledgebank.books.categories import list_categories, offered
 from pledgebank.books.services import book_of
 from pledgebank.books.treasurer_checks import ENTRY_KINDS
 from pledgebank.books.treasurer_forms import RecordMoneyForm, new_form_key
-from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.clock import local_date
-from pledgebank.errors import DomainError, NotFound
+from pledgebank.errors import DomainError
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
@@ -44,6 +44,13 @@ def _form(context: dict, **kwargs) -> RecordMoneyForm:
         SelectChoice(fund.slug, fund.name + (f" (restricted: {fund.purpose})" if fund.purpose else ""))
         for fund in funds
     ]
+    form.category.choices = [
+        SelectChoice("", "Choose…"),
+        *(
+            SelectChoice(category.slug, category.name)
+            for category in offered(db_session(), neighbourhood_id=context["neighbourhood"].id)
+        ),
+    ]
     return form
 
 
@@ -57,6 +64,10 @@ def _page(context: dict, form: RecordMoneyForm, status: int = 200):
         waiting=treasurer.waiting(session, book),
         recent=treasurer.recent(session, book),
         threshold=current_app.config["GRANT_SECOND_APPROVAL_ABOVE"],
+        category_names={
+            category.slug: category.name
+            for category in list_categories(session, neighbourhood_id=context["neighbourhood"].id)
+        },
     )
     return page, status
 
@@ -113,10 +124,13 @@ def approve(slug: str, entry_id: int):
     context = _context(slug)
     try:
         with transaction() as session:
-            entry = session.get(TreasurerEntry, entry_id)
-            if entry is None or entry.book_id != context["book"].id:
-                raise NotFound("There is no such payment.")
-            treasurer.approve_entry(session, actor_id=current_user_id(), entry_id=entry_id, now=now())
+            treasurer.approve_entry(
+                session,
+                actor_id=current_user_id(),
+                entry_id=entry_id,
+                now=now(),
+                neighbourhood_id=context["neighbourhood"].id,
+            )
     except DomainError as error:
         if refused(error):
             raise

@@ -2,8 +2,8 @@
 
 Every transaction carries its sequence, kind, key, source, hash and canonical bytes (base64) as metadata, and
 links: its own (^seq-N), the transaction it reverses, and each source reference (^pledge-12), so beancount
-groups everything about one pledge or one payment. Balance assertions close every month, including
-sub-accounts as beancount does.
+groups everything about one pledge or one payment. Transactions are in date order (then sequence), and
+balance assertions close every month, including sub-accounts as beancount does.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _opening(
 
 
 def _assertions(
-    balances: MonthEndBalances, accounts: dict[int, AccountInfo], names: dict[int, str]
+    month_ends: Iterator[tuple[date, dict[int, int]]], accounts: dict[int, AccountInfo], names: dict[int, str]
 ) -> Iterator[str]:
     # beancount's balance includes sub-accounts, so each account's assertion sums its descendants too.
     family = {
@@ -84,7 +84,7 @@ def _assertions(
         ]
         for account in accounts.values()
     }
-    for end, totals in balances.month_ends():
+    for end, totals in month_ends:
         day = (end + timedelta(days=1)).isoformat()
         lines = []
         for account_id in sorted(totals):
@@ -116,8 +116,9 @@ def write(job: ExportJob) -> Iterator[str]:
     if scope.filters.date_from is not None:
         yield _opening(scope.filters.date_from, job.opening, accounts, names)
     balances = MonthEndBalances(job.opening, scope.filters.date_from)
-    for tx in job.transactions:
+    for tx in job.transactions:  # in date order: each month's assertions come before the next month
+        yield from _assertions(balances.month_ends(before=tx.effective_date), accounts, names)
         balances.add(tx.effective_date, tx.postings)
         yield _transaction(tx, names)
-    yield from _assertions(balances, accounts, names)
+    yield from _assertions(balances.month_ends(), accounts, names)
     yield f"; {TRAILER_MARK} {compact(trailer_statement(job.tally))}\n"

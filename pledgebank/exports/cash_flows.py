@@ -14,6 +14,10 @@ legs, so any account added later falls into a sensible line without code changes
 
 A transaction of cash legs only moves money from one place to another (a payout, cash banked) and is no
 receipt or payment, unless it moves money from one fund to another, when it is a transfer between funds.
+
+History posted to the book-level accounts (before money was attributed to funds) belongs to the funds
+`ledger attribute-legacy` attributes it to, whether or not the move has been posted: a grant paid then is its
+fund's payment, so each fund's cash at the end is what the move puts in its shares.
 """
 
 from __future__ import annotations
@@ -22,18 +26,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pledgebank.books.legacy import attributed_shares
 from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
 from pledgebank.ledger import chart
-from pledgebank.ledger.kinds import YEAR_CLOSED
+from pledgebank.ledger.kinds import LEGACY_ATTRIBUTED, YEAR_CLOSED
 from pledgebank.neighbourhoods.models import Fund
 
 CASH_PLACES = (chart.BANK, chart.CASH, chart.STRIPE_CLEARING)
 RECEIPTS, PAYMENTS, TRANSFERS, OPENING = "receipts", "payments", "transfers", "opening"
 HELD_IN, HELD_OUT = "pledges-held", "pledges-returned"
 TRANSFER_KEY = "between-funds"
+Leg = tuple[str, str, str | None, int]  # (account code, account type, fund slug or None, amount)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +99,7 @@ def _fund(code: str, fund: str | None, funds: frozenset[str], general: str) -> s
     return general
 
 
-def classify(
-    on: date, legs: list[tuple[str, str, str | None, int]], funds: frozenset[str], general: str
-) -> Iterator[Flow]:
+def classify(on: date, legs: list[Leg], funds: frozenset[str], general: str) -> Iterator[Flow]:
     """The flows of one transaction from its legs (code, account type, fund slug or None, amount)."""
     cash = [leg for leg in legs if is_cash(leg[0])]
     if not cash:
@@ -117,6 +121,27 @@ def classify(
             yield Flow(on, fund, side, key, value)
 
 
+def with_funds(legs: list[Leg], shares: dict[tuple[str, str], int] | None) -> list[Leg]:
+    """A transaction's legs with its book-level legs split into the funds' shares they are attributed to."""
+    if not shares:
+        return legs
+    kinds = {code: kind for code, kind, _fund, _amount in legs}
+    split = [(place, kinds[place], fund, amount) for (place, fund), amount in sorted(shares.items())]
+    return [leg for leg in legs if leg[0] not in chart.FUND_HELD] + split
+
+
+def _legacy_shares(session: Session, book: Book, conditions: list) -> dict[int, dict[tuple[str, str], int]]:
+    """Per sequence, the fund shares of the book-level legs of the transactions read (none for most books)."""
+    t, p, a = LedgerTransaction, LedgerPosting, LedgerAccount
+    last = session.scalar(
+        select(func.max(t.sequence))
+        .join(p, p.transaction_id == t.id)
+        .join(a, a.id == p.account_id)
+        .where(*conditions, a.code.in_(chart.FUND_HELD))
+    )
+    return {} if last is None else attributed_shares(session, book, upto=last)
+
+
 def cash_flows(session: Session, book: Book, *, until: date, since: date | None = None) -> Iterator[Flow]:
     """Every receipt, payment and transfer between funds dated from `since` (or the start) through `until`."""
     t, p, a = LedgerTransaction, LedgerPosting, LedgerAccount
@@ -128,27 +153,31 @@ def cash_flows(session: Session, book: Book, *, until: date, since: date | None 
     if not cash_ids:
         return
     touching = select(p.transaction_id).where(p.book_id == book.id, p.account_id.in_(cash_ids))
-    conditions = [t.book_id == book.id, t.kind != YEAR_CLOSED, t.effective_date <= until, t.id.in_(touching)]
+    # Neither a year-end close nor the move of legacy balances into fund shares is a receipt or payment: the
+    # legacy postings were already counted in the fund their other legs name.
+    skipped = (YEAR_CLOSED, LEGACY_ATTRIBUTED)
+    conditions = [t.book_id == book.id, t.kind.not_in(skipped), t.effective_date <= until, t.id.in_(touching)]
     if since is not None:
         conditions.append(t.effective_date >= since)
+    legacy = _legacy_shares(session, book, conditions)
     rows = session.execute(
-        select(t.id, t.effective_date, a.code, a.type, Fund.slug, p.amount)
+        select(t.sequence, t.effective_date, a.code, a.type, Fund.slug, p.amount)
         .join(p, p.transaction_id == t.id)
         .join(a, a.id == p.account_id)
         .outerjoin(Fund, Fund.id == a.fund_id)
         .where(*conditions)
-        .order_by(t.id, p.line)
+        .order_by(t.sequence, p.line)
     )
     general = general_fund(session, book)
     funds = frozenset(
         session.scalars(select(Fund.slug).where(Fund.neighbourhood_id == book.neighbourhood_id))
     )
     current, on, legs = None, None, []
-    for transaction_id, day, code, kind, fund, amount in rows:
-        if transaction_id != current:
+    for sequence, day, code, kind, fund, amount in rows:
+        if sequence != current:
             if legs:
-                yield from classify(on, legs, funds, general)
-            current, on, legs = transaction_id, day, []
+                yield from classify(on, with_funds(legs, legacy.get(current)), funds, general)
+            current, on, legs = sequence, day, []
         legs.append((code, kind, fund, int(amount)))
     if legs:
-        yield from classify(on, legs, funds, general)
+        yield from classify(on, with_funds(legs, legacy.get(current)), funds, general)

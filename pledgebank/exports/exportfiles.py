@@ -1,7 +1,9 @@
 """Reading exports back: the header, each transaction's sequence, hash, sealed bytes and postings as shown.
 
-The journal formats are read line by line with the patterns their writers produce; nothing is held but the
-account names, so files of any length are read in constant memory.
+The journal formats are read line by line with the patterns their writers produce. They list transactions
+by date, so their records are put back into sequence (the chain's) order as they are read; only the account
+names and the records that arrive ahead of an earlier sequence are held, so memory grows with how far
+entries were backdated, not with the length of the file.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
+import heapq
 import json
 import re
 from collections.abc import Iterator
@@ -99,9 +102,13 @@ class ExportFile:
         raise UnreadableExport(f"{self.path.name} has no header")
 
     def records(self) -> Iterator[Record]:
-        """Each transaction in file order."""
-        reader = {"jsonl": self._jsonl, "csv": self._csv}.get(self.format, self._journal)
-        yield from reader()
+        """Each transaction: in file order for CSV and JSON Lines, in sequence order for the journals."""
+        if self.format == "jsonl":
+            yield from self._jsonl()
+        elif self.format == "csv":
+            yield from self._csv()
+        else:
+            yield from in_sequence(self._journal(), (self.header or {}).get("first_sequence"))
 
     def _jsonl(self) -> Iterator[Record]:
         with self.path.open(encoding="utf-8") as file:
@@ -184,6 +191,24 @@ class ExportFile:
                     current["postings"].append((account, amount, posting["currency"]))
         if current is not None and current.get("sequence") is not None:
             yield _journal_record(current, f"{self.path.name} end")
+
+
+def in_sequence(records: Iterator[Record], first: int | None) -> Iterator[Record]:
+    """Records read in date order, given back in sequence order from `first` on.
+
+    Each is held only until every sequence before it has come (a gap, as in a fund's export, holds the rest
+    to the end); a repeated sequence is given back as it comes, for the chain check to refuse.
+    """
+    waiting: list[tuple[int, int, Record]] = []
+    expected = first
+    for arrived, record in enumerate(records):
+        heapq.heappush(waiting, (record.sequence, arrived, record))
+        while waiting and expected is not None and waiting[0][0] <= expected:
+            sequence, _arrived, ready = heapq.heappop(waiting)
+            expected = max(expected, sequence + 1)
+            yield ready
+    while waiting:
+        yield heapq.heappop(waiting)[2]
 
 
 def _journal_record(current: dict[str, Any], where: str) -> Record:

@@ -18,7 +18,7 @@ TRAILER_MARK = "pledgebank-export-end"
 
 @dataclass(slots=True)
 class Tally:
-    """What has been written so far: counts, and the last sequence and hash seen."""
+    """What has been written so far: counts, and the highest sequence seen with its hash (the chain head)."""
 
     transactions: int = 0
     postings: int = 0
@@ -121,20 +121,28 @@ def _month_end(day: date) -> date:
 class MonthEndBalances:
     """Running balances per account folded by month, for balance assertions at each month end.
 
-    Memory is O(accounts x months): transactions may arrive with dates out of order, so each posting is
-    added to its month and the months are summed in date order at the end.
+    The journal writers add transactions in date order and ask for the month ends before each one's date
+    (`month_ends(before=day)`), so every month's assertions are written as soon as a later month begins and
+    the file stays in date order. Transactions dated in a month not yet given may come in any order; memory
+    is O(accounts x months not yet given).
     """
 
     def __init__(self, opening: dict[int, int], start: date | None) -> None:
-        self.opening = dict(opening)
-        self.start = start
+        self.balances = dict(opening)
         self.deltas: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.first: date | None = start
         self.last: date | None = start
+        self.given: date | None = None
 
     def add(self, day: date, postings: list[tuple[int, int, int, str]]) -> None:
-        """Fold one transaction's postings into its month."""
-        month = self.deltas[_month_end(day)]
+        """Fold one transaction's postings into its month.
+
+        Raises ValueError for a day in a month whose balances were already given: they would be wrong.
+        """
+        end = _month_end(day)
+        if self.given is not None and end <= self.given:
+            raise ValueError(f"{day} is in a month whose closing balances were already given")
+        month = self.deltas[end]
         for _line, account_id, amount, _currency in postings:
             month[account_id] += amount
         if self.first is None or day < self.first:
@@ -142,14 +150,16 @@ class MonthEndBalances:
         if self.last is None or day > self.last:
             self.last = day
 
-    def month_ends(self) -> Iterator[tuple[date, dict[int, int]]]:
-        """Each month end from the first date to the last, with every touched account's balance then."""
+    def month_ends(self, before: date | None = None) -> Iterator[tuple[date, dict[int, int]]]:
+        """Each month end not given yet, from the first date's month to the last's (with `before`, only those
+        of months before `before`'s), with every touched account's balance then."""
         if self.first is None or self.last is None:
             return
-        balances = dict(self.opening)
-        end, stop = _month_end(self.first), _month_end(self.last)
+        end = _month_end(self.first) if self.given is None else _month_end(self.given + timedelta(days=1))
+        stop = _month_end(self.last) if before is None else before.replace(day=1) - timedelta(days=1)
         while end <= stop:
-            for account_id, amount in self.deltas.get(end, {}).items():
-                balances[account_id] = balances.get(account_id, 0) + amount
-            yield end, dict(balances)
+            for account_id, amount in self.deltas.pop(end, {}).items():
+                self.balances[account_id] = self.balances.get(account_id, 0) + amount
+            self.given = end
+            yield end, dict(self.balances)
             end = _month_end(end + timedelta(days=1))

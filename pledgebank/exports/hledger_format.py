@@ -1,14 +1,17 @@
 """hledger journal: commodity and account declarations (for `hledger check -s`), transactions, assertions.
 
 Each transaction's code is its sequence number; tags carry its kind, hash and canonical bytes (base64).
-Month-end balance assertions are zero-amount postings in a transaction dated the last day of the month,
-written after every transaction, so hledger checks them after that day's postings.
+Transactions are written in date order (then sequence), so `hledger check ordereddates` passes however
+entries were backdated. Month-end balance assertions are zero-amount postings in a transaction dated the
+last day of the month, written after that month's last transaction, so hledger checks them after that
+day's postings.
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
+from datetime import date
 
 from pledgebank.exports.header import HEADER_MARK, TRAILER_MARK, MonthEndBalances, comment_lines, compact
 from pledgebank.exports.header import statement as header_statement
@@ -55,9 +58,9 @@ def _transaction(tx: ExportTransaction, names: dict[int, str]) -> str:
 
 
 def _assertions(
-    balances: MonthEndBalances, accounts: dict[int, AccountInfo], names: dict[int, str]
+    month_ends: Iterator[tuple[date, dict[int, int]]], accounts: dict[int, AccountInfo], names: dict[int, str]
 ) -> Iterator[str]:
-    for end, totals in balances.month_ends():
+    for end, totals in month_ends:
         lines = [f"{end.isoformat()} Balances at the end of {end:%B %Y}"]
         for account_id in sorted(totals):
             currency = accounts[account_id].currency
@@ -89,8 +92,9 @@ def write(job: ExportJob) -> Iterator[str]:
         )
         yield "\n".join(lines) + "\n\n"
     balances = MonthEndBalances(job.opening, scope.filters.date_from)
-    for tx in job.transactions:
+    for tx in job.transactions:  # in date order: each month's assertions come before the next month
+        yield from _assertions(balances.month_ends(before=tx.effective_date), accounts, names)
         balances.add(tx.effective_date, tx.postings)
         yield _transaction(tx, names)
-    yield from _assertions(balances, accounts, names)
+    yield from _assertions(balances.month_ends(), accounts, names)
     yield f"; {TRAILER_MARK} {compact(trailer_statement(job.tally))}\n"

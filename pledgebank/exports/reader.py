@@ -1,6 +1,7 @@
-"""Reading a book for export: what a set of filters covers, then its transactions in sequence order.
+"""Reading a book for export: what a set of filters covers, then its transactions in sequence order (the
+chain's order) or in date order (a journal's order: by effective date, then sequence).
 
-The transactions come from one query ordered by sequence and line, streamed (a server-side cursor on
+The transactions come from one query ordered that way and by line, streamed (a server-side cursor on
 PostgreSQL, `yield_per` rows at a time) and grouped into transactions as they arrive, so memory stays flat
 however long the book is. Everything is bounded by the chain head read first, so an export is a consistent
 prefix of the chain even while new transactions are posted.
@@ -222,8 +223,15 @@ def export_scope(session: Session, book: Book, filters: Filters, *, now: datetim
     )
 
 
-def read_transactions(session: Session, scope: Scope, *, full: bool = True) -> Iterator[ExportTransaction]:
-    """Stream the scope's transactions in sequence order; `full` adds sealed bytes, keys and reversals."""
+def read_transactions(
+    session: Session, scope: Scope, *, full: bool = True, by_date: bool = False
+) -> Iterator[ExportTransaction]:
+    """Stream the scope's transactions in sequence order, or with `by_date` by (effective date, sequence);
+    `full` adds sealed bytes, keys and reversals.
+
+    Date order is what accounting tools expect of a journal (`hledger check ordereddates`): an entry
+    backdated, or dated to the period it belongs to, is posted after entries dated later than it.
+    """
     if scope.transactions == 0:
         return
     t, p = LedgerTransaction, LedgerPosting
@@ -248,7 +256,7 @@ def read_transactions(session: Session, scope: Scope, *, full: bool = True) -> I
     conditions = _conditions(scope.book_id, scope.book_head, scope.filters, scope.fund_id)
     statement = (
         statement.where(*conditions, t.sequence >= scope.first_sequence, t.sequence <= scope.last_sequence)
-        .order_by(t.sequence, p.line)
+        .order_by(*((t.effective_date,) if by_date else ()), t.sequence, p.line)
         .execution_options(stream_results=True, yield_per=YIELD_PER)
     )
     current: ExportTransaction | None = None

@@ -24,6 +24,8 @@ FORMATS: dict[str, ModuleType] = {
     "beancount": beancount_format,
     "hledger": hledger_format,
 }
+# The accounting tools' formats list transactions by date; CSV and JSON Lines keep the chain's order.
+JOURNALS = frozenset({"beancount", "hledger"})
 CHUNK = 64 * 1024
 PROGRESS_EVERY = 1000
 
@@ -49,7 +51,8 @@ def _counted(
     for tx in transactions:
         tally.transactions += 1
         tally.postings += len(tx.postings)
-        tally.last_sequence, tally.head_hash = tx.sequence, tx.hash
+        if tally.last_sequence is None or tx.sequence > tally.last_sequence:
+            tally.last_sequence, tally.head_hash = tx.sequence, tx.hash
         if export.progress is not None and tally.transactions % PROGRESS_EVERY == 0:
             export.progress(PROGRESS_EVERY)
         yield tx
@@ -142,7 +145,8 @@ def open_export(
         chunks=iter(()),
     )
     tally = Tally()
-    transactions = _counted(read_transactions(session, scope, full=fmt != "csv"), tally, export)
+    read = read_transactions(session, scope, full=fmt != "csv", by_date=fmt in JOURNALS)
+    transactions = _counted(read, tally, export)
     job = ExportJob(scope, transactions, tally, opening_balances(session, scope))
 
     def chunks() -> Iterator[str]:

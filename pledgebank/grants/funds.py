@@ -96,6 +96,15 @@ def available(session: Session, fund_id: int) -> int:
     return _ledger(session, [fund_id])[fund_id].available
 
 
+def money_of(session: Session, fund_id: int) -> int:
+    """The fund's own money, whatever its type: what it received and was given less what it spent or awarded.
+
+    Unlike `available`, a restricted fund's or an endowment's money counts too (a transfer out of a restricted
+    fund whose purpose is met moves it). Read fresh from the database.
+    """
+    return _ledger(session, [fund_id])[fund_id].available
+
+
 def check_not_overdrawn(session: Session, fund: Fund) -> None:
     """Raise InsufficientFunds if the fund's expenses exceed its money (rolls the unit of work back)."""
     if _ledger(session, [fund.id])[fund.id].available < 0:

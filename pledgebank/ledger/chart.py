@@ -1,4 +1,9 @@
-"""The chart of accounts as pure data: book-level accounts plus a fixed set per fund."""
+"""The chart of accounts as pure data: book-level accounts plus a set per fund.
+
+A fund's accounts are fixed but for its supplier-payment expense accounts, one per expense category of the
+neighbourhood (`expenses:<fund>:<category>`); a category is any valid category slug that is not one of the
+fixed expense accounts' names, so a code alone tells whether it is a fund's account.
+"""
 
 from __future__ import annotations
 
@@ -73,10 +78,15 @@ _SHARE_NAMES = {
 INCOME_SOURCES: tuple[str, ...] = ("pledges", "levies", "sponsorship", "donations")
 # Interest the bank pays on a fund's share; income of its own, apart from what people give.
 INTEREST = "interest"
-# What the treasurer pays suppliers for, each a per-fund expense account (`expenses:<fund>:repairs`).
+# What the treasurer pays suppliers for, each a per-fund expense account (`expenses:<fund>:repairs`): the
+# categories every neighbourhood starts with; its treasurer may add more, and retire any.
 EXPENSE_CATEGORIES: tuple[str, ...] = ("repairs", "materials", "events", "insurance", "hall-hire", "other")
 BANK_CHARGES = "bank-charges"
 FUND_SLUG_MAX_LENGTH = 64
+# A category's slug is stored beside each supplier payment in 20 characters.
+CATEGORY_SLUG_MAX_LENGTH = 20
+# The per-fund expense accounts that are not supplier-payment categories: no category may take their names.
+FIXED_EXPENSES: tuple[str, ...] = ("grants", "fees", BANK_CHARGES)
 
 _FUND_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TYPE_PREFIXES: dict[str, AccountType] = {
@@ -88,7 +98,7 @@ _TYPE_PREFIXES: dict[str, AccountType] = {
 }
 _FUND_SUFFIXES: dict[str, tuple[str, ...]] = {
     "income": (*INCOME_SOURCES, INTEREST),
-    "expenses": ("grants", "fees", BANK_CHARGES, *EXPENSE_CATEGORIES),
+    "expenses": (*FIXED_EXPENSES, *EXPENSE_CATEGORIES),
     "equity": ("balance",),
 }
 
@@ -100,6 +110,22 @@ def validate_fund_slug(slug: str) -> str:
     """
     if not isinstance(slug, str) or len(slug) > FUND_SLUG_MAX_LENGTH or not _FUND_SLUG.fullmatch(slug):
         raise ValueError(f"invalid fund slug: {slug!r}")
+    return slug
+
+
+def validate_category_slug(slug: str) -> str:
+    """Return `slug` unchanged if it may name an expense category.
+
+    Raises ValueError unless it is 1-20 characters of lowercase a-z, 0-9 and single inner hyphens and is not
+    the name of a fixed expense account (grants, fees, bank charges).
+    """
+    if (
+        not isinstance(slug, str)
+        or len(slug) > CATEGORY_SLUG_MAX_LENGTH
+        or not _FUND_SLUG.fullmatch(slug)
+        or slug in FIXED_EXPENSES
+    ):
+        raise ValueError(f"invalid expense category: {slug!r}")
     return slug
 
 
@@ -131,31 +157,46 @@ def interest_income(fund: str) -> str:
 def expense_account(fund: str, category: str) -> str:
     """Return a fund's expense account for a supplier-payment category or bank charges.
 
-    Raises ValueError for an unknown category (see EXPENSE_CATEGORIES) or an invalid fund slug.
+    Raises ValueError for a category that is not a valid category slug (see validate_category_slug) or an
+    invalid fund slug.
     """
-    if category not in (*EXPENSE_CATEGORIES, BANK_CHARGES):
-        raise ValueError(f"unknown expense category: {category!r}")
+    if category != BANK_CHARGES:
+        validate_category_slug(category)
     return f"expenses:{validate_fund_slug(fund)}:{category}"
 
 
-def treasurer_accounts(fund_slug: str, fund_name: str) -> list[AccountSpec]:
-    """Return a fund's accounts for the treasurer's everyday entries: interest, bank charges, expenses."""
-    specs = [
+def default_categories() -> list[tuple[str, str]]:
+    """The categories every neighbourhood starts with, as (slug, name) pairs: ("hall-hire", "Hall hire")."""
+    return [(category, category.replace("-", " ").capitalize()) for category in EXPENSE_CATEGORIES]
+
+
+def category_account(fund_slug: str, fund_name: str, category: str, category_name: str) -> AccountSpec:
+    """Return a fund's expense account for one supplier-payment category."""
+    return AccountSpec(
+        expense_account(fund_slug, category),
+        f"{fund_name}: {category_name}",
+        AccountType.EXPENSE,
+        fund_slug,
+        False,
+    )
+
+
+def treasurer_accounts(
+    fund_slug: str, fund_name: str, categories: list[tuple[str, str]] | None = None
+) -> list[AccountSpec]:
+    """Return a fund's accounts for the treasurer's everyday entries: interest, bank charges, expenses.
+
+    `categories` are the neighbourhood's expense categories as (slug, name) pairs; by default the six every
+    neighbourhood starts with.
+    """
+    chosen = default_categories() if categories is None else categories
+    return [
         AccountSpec(
             interest_income(fund_slug), f"{fund_name}: bank interest", AccountType.INCOME, fund_slug, False
-        )
+        ),
+        category_account(fund_slug, fund_name, BANK_CHARGES, "bank charges"),
+        *(category_account(fund_slug, fund_name, slug, name) for slug, name in chosen),
     ]
-    specs += [
-        AccountSpec(
-            expense_account(fund_slug, category),
-            f"{fund_name}: {category.replace('-', ' ')}",
-            AccountType.EXPENSE,
-            fund_slug,
-            False,
-        )
-        for category in (BANK_CHARGES, *EXPENSE_CATEGORIES)
-    ]
-    return specs
 
 
 def fund_balance(fund: str) -> str:
@@ -187,13 +228,28 @@ def is_closed_at_year_end(code: str) -> bool:
     return fund_of(code) is not None and code.split(":", 1)[0] in ("income", "expenses")
 
 
+def _is_fund_suffix(prefix: str, suffix: str) -> bool:
+    if suffix in _FUND_SUFFIXES.get(prefix, ()):
+        return True
+    if prefix != "expenses":
+        return False
+    try:
+        validate_category_slug(suffix)
+    except ValueError:
+        return False
+    return True
+
+
 def fund_of(code: str) -> str | None:
-    """Return the fund slug of a per-fund account code, or None for book-level or unknown codes."""
+    """Return the fund slug of a per-fund account code, or None for book-level or unknown codes.
+
+    Any valid category slug ends a fund's expense account, so a category added later is recognised too.
+    """
     parent, _, last = code.rpartition(":")
     parts = code.split(":")
     if parent in FUND_HELD:
         slug = last
-    elif len(parts) != 3 or parts[2] not in _FUND_SUFFIXES.get(parts[0], ()):
+    elif len(parts) != 3 or not _is_fund_suffix(parts[0], parts[2]):
         return None
     else:
         slug = parts[1]
@@ -240,8 +296,13 @@ def fund_held_accounts(fund_slug: str, fund_name: str) -> list[AccountSpec]:
     ]
 
 
-def fund_accounts(fund_slug: str, fund_name: str) -> list[AccountSpec]:
-    """Return every account of a fund (its shares, income, expenses, balance); ValueError for a bad slug."""
+def fund_accounts(
+    fund_slug: str, fund_name: str, categories: list[tuple[str, str]] | None = None
+) -> list[AccountSpec]:
+    """Return every account of a fund (its shares, income, expenses, balance); ValueError for a bad slug.
+
+    `categories` as for treasurer_accounts.
+    """
     validate_fund_slug(fund_slug)
     specs = fund_held_accounts(fund_slug, fund_name)
     specs += [
@@ -262,7 +323,7 @@ def fund_accounts(fund_slug: str, fund_name: str) -> list[AccountSpec]:
             False,
         )
     )
-    specs += treasurer_accounts(fund_slug, fund_name)
+    specs += treasurer_accounts(fund_slug, fund_name, categories)
     specs.append(
         AccountSpec(
             fund_balance(fund_slug), f"{fund_name}: fund balance", AccountType.EQUITY, fund_slug, False

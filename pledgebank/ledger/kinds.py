@@ -20,11 +20,16 @@ PLEDGE_CASH_RETURNED = "pledge_cash_returned"
 YEAR_CLOSED = "year_closed"
 DISPUTE_FUNDS_WITHDRAWN = "dispute_funds_withdrawn"
 DISPUTE_FUNDS_REINSTATED = "dispute_funds_reinstated"
+REFUND_FAILED = "refund_failed"
 DONATION_RECEIVED = "donation_received"
 SUPPLIER_PAID = "supplier_paid"
 BANK_CHARGES = "bank_charges"
 BANK_INTEREST = "bank_interest"
 OPENING_BALANCE = "opening_balance"
+# The one-off move of book-level balances, posted before money was attributed to funds, into the funds'
+# shares (an upgrade step, not an everyday movement, so not in KINDS).
+LEGACY_ATTRIBUTED = "legacy_attributed"
+FUND_TRANSFER = "fund_transfer"
 
 KINDS: tuple[str, ...] = (
     CARD_PAYMENT_RECEIVED,
@@ -47,6 +52,8 @@ KINDS: tuple[str, ...] = (
     YEAR_CLOSED,
     DISPUTE_FUNDS_WITHDRAWN,
     DISPUTE_FUNDS_REINSTATED,
+    REFUND_FAILED,
+    FUND_TRANSFER,
 )
 # The treasurer's everyday entries (cash banked and corrections use CASH_BANKED and REVERSAL above).
 TREASURER_KINDS: tuple[str, ...] = (

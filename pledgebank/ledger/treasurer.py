@@ -13,12 +13,12 @@ from pledgebank.ledger.chart import (
     BANK,
     BANK_CHARGES,
     CASH,
-    EXPENSE_CATEGORIES,
     expense_account,
     fund_balance,
     held_in,
     income_account,
     interest_income,
+    validate_category_slug,
 )
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.errors import InvalidAmount, InvalidEntry
@@ -64,9 +64,16 @@ def supplier_paid(
     source: SourceRefs,
     actor_id: int | None = None,
 ) -> JournalEntry:
-    """Record paying a supplier: Dr the fund's expense for the category, Cr its bank or cash share."""
+    """Record paying a supplier: Dr the fund's expense for the category, Cr its bank or cash share.
+
+    Any valid category slug will do here; which categories a neighbourhood offers is its books' business.
+    Raises InvalidEntry for a category that is not a valid slug or names a fixed expense account.
+    """
     amount = positive(amount)
-    category = one_of(category, EXPENSE_CATEGORIES, "category")
+    try:
+        category = validate_category_slug(category)
+    except ValueError as error:
+        raise InvalidEntry(f"category: {error}") from None
     from_account = one_of(from_account, PLACES, "from_account")
     legs = [(expense_account(fund, category), amount), (held_in(from_account, fund), -amount)]
     memo = make_memo(SUPPLIER_PAID, fund=fund, category=category, source_account=from_account)

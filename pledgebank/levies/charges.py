@@ -3,16 +3,20 @@ reading them. Every movement of money goes through the ledger rules, keyed by th
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pledgebank.books.services import book_of, post
+from pledgebank.books.models import Book, ChainHead
+from pledgebank.books.services import book_of, closed_through, post
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.ledger import chart, rules
+from pledgebank.ledger.entries import JournalEntry
+from pledgebank.ledger.legs import make_memo
 from pledgebank.ledger.money import Money
 from pledgebank.levies.bands import charge_for, full_amount, periods_started
 from pledgebank.levies.households import is_resident
@@ -52,11 +56,41 @@ def _refs(charge: LevyCharge, **more: str | int) -> dict[str, str | int]:
     }
 
 
+def _first_open_day(session: Session, book: Book) -> date | None:
+    """The day after the book's latest close (None while no year is closed), read under the chain-head lock
+    that posting and closing take too, so no close can slip in before this unit of work posts."""
+    session.execute(select(ChainHead.sequence).where(ChainHead.book_id == book.id).with_for_update())
+    closed = closed_through(session, book.id)
+    return closed + timedelta(days=1) if closed is not None else None
+
+
+def raised_entry(charge: LevyCharge, *, fund: str, liable_from: date, open_from: date | None) -> JournalEntry:
+    """The ledger entry raising a charge: dated on the first day of its period the household is liable for,
+    or on the first open day when that day is inside a closed year (the memo then names the period).
+
+    However late the sweep runs, a charge belongs to its period; the exports order entries by date.
+    """
+    on = max(charge.period_start, liable_from)
+    entry = rules.receivable_raised(
+        amount=Money(charge.amount, charge.currency),
+        fund=fund,
+        key=charge_key(charge.id, "raised"),
+        on=on,
+        source=_refs(charge),
+    )
+    if open_from is None or on >= open_from:
+        return entry
+    closed = (open_from - timedelta(days=1)).isoformat()
+    memo = make_memo(entry.kind, period=charge.period_start.isoformat(), closed_through=closed)
+    return replace(entry, effective_date=open_from, memo=memo)
+
+
 def raise_charges(session: Session, levy: Levy, *, now: datetime, zone: str) -> int:
     """Raise every charge of the levy that has fallen due by today and is not raised yet; return how many.
 
-    The caller holds the levy's row lock; the unique (levy, household, period) constraint backs it up, so a
-    charge is raised once however many runners there are.
+    Each is dated on its period's first day (see raised_entry), not on the day the sweep runs. The caller
+    holds the levy's row lock; the unique (levy, household, period) constraint backs it up, so a charge is
+    raised once however many runners there are.
     """
     if levy.state != LevyStatus.ACTIVE:
         return 0
@@ -85,6 +119,7 @@ def raise_charges(session: Session, levy: Levy, *, now: datetime, zone: str) -> 
     }
     book = book_of(session, levy.neighbourhood_id)
     fund = session.scalar(select(Fund.slug).where(Fund.id == levy.fund_id))
+    open_from: date | None = None
     count = 0
     for span in spans:
         for liability, household in liable:
@@ -93,10 +128,11 @@ def raise_charges(session: Session, levy: Levy, *, now: datetime, zone: str) -> 
             if liability.left_on is not None and liability.left_on <= span.start:
                 continue
             full = full_amount(levy.basis, levy.amount, household.band)
+            liable_from = max(liability.joined_on, charge_from)
             amount = charge_for(
                 full=full,
                 span=span,
-                liable_from=max(liability.joined_on, charge_from),
+                liable_from=liable_from,
                 liable_until=levy.ends_on,
                 prorate_partial=levy.prorate,
             )
@@ -105,13 +141,9 @@ def raise_charges(session: Session, levy: Levy, *, now: datetime, zone: str) -> 
             charge = _new_charge(session, levy, household.id, span.start, span.end, full, amount, now)
             if charge is None:
                 continue
-            entry = rules.receivable_raised(
-                amount=Money(amount, levy.currency),
-                fund=fund,
-                key=charge_key(charge.id, "raised"),
-                on=today,
-                source=_refs(charge),
-            )
+            if count == 0:  # only a sweep that posts takes the chain-head lock
+                open_from = _first_open_day(session, book)
+            entry = raised_entry(charge, fund=fund, liable_from=liable_from, open_from=open_from)
             post(session, book=book, entry=entry, now=now)
             count += 1
     return count

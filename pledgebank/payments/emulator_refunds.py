@@ -1,6 +1,10 @@
 """What the emulator launcher adds to localstripe for refunds and disputes, applied before it serves.
 
-- a refund knows its PaymentIntent, and one larger than what is left of the charge is refused, as Stripe does;
+- a refund knows its PaymentIntent, takes Stripe's `reason`, and one larger than what is left of the charge
+  is refused, as Stripe does;
+- a test route fails a refund as a closed card does after the fact: status `failed`, a `failure_reason`, and a
+  `refund_failure` balance transaction (its `failure_balance_transaction`) putting the money back; the charge
+  then counts only the refunds that stand;
 - disputes: Stripe's `/v1/disputes` (retrieve, list by PaymentIntent or charge, close = accept the loss),
   with the balance movements Stripe makes (the withdrawal with its dispute fee, the reinstatement when won),
   and test routes to open a dispute on a charge and to decide it, standing in for the cardholder's bank;
@@ -14,6 +18,8 @@ from typing import Any
 
 # Stripe's dispute fee for UK accounts (£20), in pence.
 DISPUTE_FEE = 2000
+# The reasons Stripe accepts for a refund.
+REASONS = ("duplicate", "fraudulent", "requested_by_customer")
 
 
 def patch_refunds(resources: Any) -> None:
@@ -23,7 +29,16 @@ def patch_refunds(resources: Any) -> None:
     refund = resources.Refund
     original_refund_init = refund.__init__
 
-    def refund_init(self: Any, charge: Any = None, payment_intent: Any = None, amount: Any = None, **kw: Any):
+    def refund_init(
+        self: Any,
+        charge: Any = None,
+        payment_intent: Any = None,
+        amount: Any = None,
+        reason: Any = None,
+        **kw: Any,
+    ):
+        if reason not in (None, *REASONS):
+            raise UserError(400, "Invalid reason: must be one of " + ", ".join(REASONS))
         charge_id = charge
         if payment_intent is not None and charge is None:
             intent = resources.PaymentIntent._api_retrieve(payment_intent)
@@ -36,8 +51,15 @@ def patch_refunds(resources: Any) -> None:
         original_refund_init(self, charge=charge, payment_intent=payment_intent, amount=amount, **kw)
         if self.payment_intent is None:
             self.payment_intent = resources.Charge._api_retrieve(self.charge).payment_intent
+        self.reason = reason
+        self.failure_balance_transaction = None
+        self.failure_reason = None
 
     refund.__init__ = refund_init
+    # A charge's refunded amount counts only the refunds that stand (not those that failed).
+    resources.Charge.amount_refunded = property(
+        lambda charge: sum(r.amount for r in charge.refunds._list if r.status != "failed")
+    )
 
     def movement(amount: int, fee: int, currency: str, source: str, category: str, kind: str = "adjustment"):
         # Built past BalanceTransaction's own checks, which know only charges and refunds.
@@ -75,6 +97,15 @@ def patch_refunds(resources: Any) -> None:
             self.status = outcome
             return self
 
+    def fail_refund(id: str, failure_reason: Any = "expired_or_canceled_card", **_: Any) -> Any:
+        found = refund._api_retrieve(id)
+        if found.status == "failed":
+            raise UserError(400, "This refund has already failed")
+        back = movement(found.amount, 0, found.currency, found.id, "refund_failure", kind="refund_failure")
+        found.status, found.failure_reason = "failed", failure_reason
+        found.failure_balance_transaction = back.id
+        return found
+
     def open_dispute(charge: Any = None, payment_intent: Any = None, amount: Any = None, **_: Any):
         if charge is None and payment_intent is not None:
             charge = resources.PaymentIntent._api_retrieve(payment_intent).latest_charge.id
@@ -106,6 +137,7 @@ def patch_refunds(resources: Any) -> None:
     resources.Dispute = Dispute
     _patch_payouts(resources, movement)
     resources.extra_apis[:0] = [
+        ("POST", "/v1/_test/refunds/{id}/fail", fail_refund),
         ("POST", "/v1/_test/disputes", open_dispute),
         ("POST", "/v1/_test/disputes/{id}/decide", decide),
         ("POST", "/v1/disputes/{id}/close", accept),

@@ -135,6 +135,10 @@ class Refund:
     created: int
     balance_transaction_id: str | None = None
     metadata: dict[str, str] | None = None
+    reason: str | None = None  # Stripe's: "duplicate" | "fraudulent" | "requested_by_customer"
+    # A refund that failed after it was made: the balance transaction that put the money back, and when.
+    failure_balance_transaction_id: str | None = None
+    failed_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +294,13 @@ class PaymentGateway(Protocol):
         ...
 
     def refund(
-        self, *, payment_intent_id: str, amount: int, metadata: dict[str, str], idempotency_key: str
+        self,
+        *,
+        payment_intent_id: str,
+        amount: int,
+        metadata: dict[str, str],
+        idempotency_key: str,
+        reason: str | None = None,
     ) -> Refund:
         """Send part or all of a captured payment back to the card."""
         ...

@@ -19,13 +19,18 @@ from sqlalchemy.orm import Session
 from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
 from pledgebank.books.services import closed_through, post
 from pledgebank.clock import local_date
-from pledgebank.ledger import disputes, kinds, rules
+from pledgebank.ledger import disputes, kinds, refund_failures, rules
 from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import BalanceTransaction, Dispute, Refund
 
 RECEIVED = (kinds.CARD_PAYMENT_RECEIVED, kinds.RECEIVABLE_SETTLED)
 # Transactions that take back part of a received card payment (signed by their effect on its income).
-TAKEN_BACK = (kinds.REFUND, kinds.DISPUTE_FUNDS_WITHDRAWN, kinds.DISPUTE_FUNDS_REINSTATED)
+TAKEN_BACK = (
+    kinds.REFUND,
+    kinds.REFUND_FAILED,
+    kinds.DISPUTE_FUNDS_WITHDRAWN,
+    kinds.DISPUTE_FUNDS_REINSTATED,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,10 @@ class CardPayment:
         return self.gross - self.taken_back
 
 
-def _about(session: Session, payment_intent_id: str, kinds_: tuple[str, ...]) -> list[LedgerTransaction]:
+def recorded_about(
+    session: Session, payment_intent_id: str, kinds_: tuple[str, ...]
+) -> list[LedgerTransaction]:
+    """The transactions of these kinds about a PaymentIntent, in the order they were posted."""
     rows = session.scalars(
         select(LedgerTransaction)
         .where(
@@ -56,15 +64,17 @@ def _about(session: Session, payment_intent_id: str, kinds_: tuple[str, ...]) ->
         )
         .order_by(LedgerTransaction.id)
     )
-    return [t for t in rows if _source(t).get("payment_intent") == payment_intent_id]
+    return [t for t in rows if source_of(t).get("payment_intent") == payment_intent_id]
 
 
-def _source(transaction: LedgerTransaction) -> dict:
+def source_of(transaction: LedgerTransaction) -> dict:
+    """A transaction's source references, as a dict."""
     source = transaction.source
     return json.loads(source) if isinstance(source, str) else dict(source)
 
 
-def _income_legs(session: Session, transaction: LedgerTransaction) -> list[tuple[str, int]]:
+def income_legs(session: Session, transaction: LedgerTransaction) -> list[tuple[str, int]]:
+    """A transaction's postings to income accounts: (account code, amount)."""
     return [
         (code, amount)
         for code, amount in session.execute(
@@ -77,22 +87,22 @@ def _income_legs(session: Session, transaction: LedgerTransaction) -> list[tuple
 
 def card_payment(session: Session, payment_intent_id: str) -> CardPayment | None:
     """The card payment of this PaymentIntent in the books, or None if no book received it."""
-    received = _about(session, payment_intent_id, RECEIVED)
+    received = recorded_about(session, payment_intent_id, RECEIVED)
     if not received:
         return None
     first = received[0]
-    (income, amount), *_ = _income_legs(session, first)
+    (income, amount), *_ = income_legs(session, first)
     _, fund, income_source = income.split(":")
     taken_back = sum(
         amount
-        for t in _about(session, payment_intent_id, TAKEN_BACK)
-        for _, amount in _income_legs(session, t)
+        for t in recorded_about(session, payment_intent_id, TAKEN_BACK)
+        for _, amount in income_legs(session, t)
     )
     book = session.get(Book, first.book_id)
     return CardPayment(
         book,
         payment_intent_id,
-        str(_source(first).get("charge") or ""),
+        str(source_of(first).get("charge") or ""),
         fund,
         income_source,
         -amount,
@@ -119,11 +129,28 @@ def _posted(session: Session, payment: CardPayment, key: str) -> bool:
     )
 
 
-def post_refund(session: Session, payment: CardPayment, refund: Refund, *, now: datetime, zone: str) -> bool:
-    """Post a succeeded refund once (Dr income, Cr Stripe clearing); False if it was posted before."""
+def _made(refund: Refund) -> bool:
+    """Whether the refund took money from the Stripe balance: it succeeded, or it failed after doing so."""
+    return refund.status == "succeeded" or refund.failure_balance_transaction_id is not None
+
+
+def post_refund(session: Session, payment: CardPayment, refund: Refund, *, now: datetime, zone: str) -> int:
+    """Post a refund once (Dr income, Cr Stripe clearing) and, if it failed since, the money coming back
+    (refund_failed); how many entries were posted.
+
+    A refund first seen failed is posted and put back all the same, as Stripe's balance shows both, so the
+    books end alike whether its webhooks told of it before it failed or only after.
+    """
+    posted = _post_refund_made(session, payment, refund, now=now, zone=zone)
+    return posted + _post_refund_failed(session, payment, refund, now=now, zone=zone)
+
+
+def _post_refund_made(
+    session: Session, payment: CardPayment, refund: Refund, *, now: datetime, zone: str
+) -> int:
     key = f"stripe-refund:{refund.id}"
-    if refund.status != "succeeded" or _posted(session, payment, key):
-        return False
+    if not _made(refund) or _posted(session, payment, key):
+        return 0
     entry = rules.refund(
         amount=Money(refund.amount, refund.currency),
         fund=payment.fund,
@@ -138,7 +165,31 @@ def post_refund(session: Session, payment: CardPayment, refund: Refund, *, now: 
         },
     )
     post(session, book=payment.book, entry=entry, now=now)
-    return True
+    return 1
+
+
+def _post_refund_failed(
+    session: Session, payment: CardPayment, refund: Refund, *, now: datetime, zone: str
+) -> int:
+    failure = refund.failure_balance_transaction_id
+    key = f"stripe-refund-failed:{refund.id}"
+    if failure is None or _posted(session, payment, key):
+        return 0
+    entry = refund_failures.refund_failed(
+        amount=Money(refund.amount, refund.currency),
+        fund=payment.fund,
+        income_source=payment.income_source,
+        key=key,
+        on=_day(session, payment, refund.failed_at or refund.created, zone),
+        source={
+            "payment_intent": payment.payment_intent_id,
+            "charge": refund.charge_id,
+            "refund": refund.id,
+            "balance_transaction": failure,
+        },
+    )
+    post(session, book=payment.book, entry=entry, now=now)
+    return 1
 
 
 def post_dispute_movement(

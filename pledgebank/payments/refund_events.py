@@ -16,7 +16,13 @@ from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import PaymentRefused, WebhookEvent
 from pledgebank.payments.refunds import sync_payment
 
-REFUND_EVENTS = ("charge.refunded", "charge.refund.updated", "refund.created", "refund.updated")
+REFUND_EVENTS = (
+    "charge.refunded",
+    "charge.refund.updated",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
+)
 DISPUTE_EVENTS = (
     "charge.dispute.created",
     "charge.dispute.funds_withdrawn",
@@ -47,14 +53,25 @@ def _payment_intent(ctx: Payments, event: WebhookEvent) -> str | None:
 
 
 def handle_refund_event(
-    ctx: Payments, event: WebhookEvent, *, now: datetime, remember: Callable[..., None]
+    ctx: Payments,
+    event: WebhookEvent,
+    *,
+    now: datetime,
+    remember: Callable[..., None],
+    book_payment: Callable[[str], None] | None = None,
 ) -> str:
-    """Bring the books up to date with the refunds and disputes of the payment the event is about."""
+    """Bring the books up to date with the refunds and disputes of the payment the event is about.
+
+    `book_payment(payment_intent_id)` runs first: a refund or dispute can be told before the payment it
+    takes from is booked, and is then posted after it rather than dropped.
+    """
     payment_intent_id = _payment_intent(ctx, event)
     if payment_intent_id is None:
         with unit_of_work(ctx.sessions) as session:
             remember(session, "ignored")
         return "ignored"
+    if book_payment is not None:
+        book_payment(payment_intent_id)
 
     def also(session: Session, known: bool) -> None:
         remember(session, "applied" if known else "ignored")

@@ -28,6 +28,8 @@ from pledgebank.policy import Action, require
 
 OPERATION = "refund"
 REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# The reasons Stripe records for a refund (optional).
+REASONS = ("duplicate", "fraudulent", "requested_by_customer")
 
 
 def _subject(payment_intent_id: str) -> str:
@@ -54,12 +56,6 @@ def _in_flight(session: Session, payment_intent_id: str) -> bool:
     )
 
 
-def _made(session: Session, key_prefix: str) -> bool:
-    """Whether a refund attempt was ever started under keys beginning with key_prefix."""
-    found = select(PaymentAttempt.id).where(PaymentAttempt.key.startswith(key_prefix, autoescape=True))
-    return session.scalar(found.limit(1)) is not None
-
-
 def _shown(amount: int, currency: str) -> str:
     pounds, pence = divmod(amount, 100)
     return f"{pounds}.{pence:02d} {currency}"
@@ -78,6 +74,14 @@ def check_refund(session: Session, payment: CardPayment, amount: object) -> int:
     return amount
 
 
+def made_by(session: Session, payment_intent_id: str, request_key: str) -> PaymentAttempt | None:
+    """The refund attempt a request key started for a payment, if any."""
+    found = select(PaymentAttempt).where(
+        PaymentAttempt.key.startswith(f"refund:{payment_intent_id}:{request_key}:", autoescape=True)
+    )
+    return session.scalar(found.limit(1))
+
+
 def refund_payment(
     ctx: Payments,
     *,
@@ -86,23 +90,35 @@ def refund_payment(
     amount: object,
     request_key: str,
     now: datetime,
+    reason: str | None = None,
+    neighbourhood_id: int | None = None,
+    key_field: str = "amount",
 ) -> Refund | None:
     """Refund part or all of a card payment to the card; None if this request's refund was made already.
 
     `request_key` names one filling-in of the refund form: the same form sent again, even after its refund
-    was booked (a retry after a timeout), is the same refund, never a second one.
+    was booked (a retry after a timeout), is the same refund, never a second one. `amount` None is what is
+    left of the payment; `reason` one of Stripe's REASONS, or None. With `neighbourhood_id`, a payment
+    another neighbourhood received is NotFound.
     """
     if not isinstance(request_key, str) or not REQUEST_KEY.fullmatch(request_key):
-        raise InvalidInput.field("amount", "This form has expired: reload the page and fill it in again.")
+        raise InvalidInput.field(key_field, "This form has expired: reload the page and fill it in again.")
+    if reason is not None and reason not in REASONS:
+        raise InvalidInput.field("reason", f"Choose one of {', '.join(REASONS)}, or none.")
     with unit_of_work(ctx.sessions) as session:
         payment = refundable(session, payment_intent_id)
+        if neighbourhood_id is not None and payment.book.neighbourhood_id != neighbourhood_id:
+            raise NotFound("There is no card payment with that reference in the books.")
         require(session, actor_id, payment.book.neighbourhood_id, Action.RECORD_PAYMENT)
-        if _made(session, f"refund:{payment_intent_id}:{request_key}:"):
+        if made_by(session, payment_intent_id, request_key) is not None:
             return None
+        if amount is None:
+            amount = payment.left
         amount = check_refund(session, payment, amount)
         if _in_flight(session, payment_intent_id):
             raise Conflict("A refund of this payment is going through; wait a minute and look again.")
-    key = f"refund:{payment_intent_id}:{request_key}:{amount}"
+    # refund:<PaymentIntent>:<request key>[:<reason>]:<amount>; run-due reads the reason and amount back.
+    key = ":".join(["refund", payment_intent_id, request_key, *([reason] if reason else []), str(amount)])
 
     def guard(session: Session) -> bool:
         # Under the attempt's transaction: still that much left, and no other refund under way.
@@ -116,6 +132,7 @@ def refund_payment(
                 amount=amount,
                 metadata={"attempt": key},
                 idempotency_key=key,
+                reason=reason,
             )
         except PaymentRefused as error:
             with unit_of_work(ctx.sessions) as session:
@@ -139,7 +156,7 @@ def refund_payment(
 
 
 def _book_refund(ctx: Payments, key: str, refund: Refund, *, now: datetime) -> None:
-    payment_intent_id = key.split(":")[1]  # the key is refund:<PaymentIntent>:<taken back>:<amount>
+    payment_intent_id = key.split(":")[1]  # the key is refund:<PaymentIntent>:<request key>:...
     with unit_of_work(ctx.sessions) as session:
         payment = refundable(session, payment_intent_id)
         post_refund(session, payment, refund, now=now, zone=ctx.zone)
@@ -167,11 +184,18 @@ def recover_refunds(ctx: Payments, *, now: datetime) -> Counter[str]:
     for key, subject in stale:
         payment_intent_id = subject.removeprefix("refund:")
         _, _, rest = key.partition(f"refund:{payment_intent_id}:")
-        amount = int(rest.rpartition(":")[2])
+        parts = rest.split(":")  # request key, the reason if one was given, amount
+        amount, reason = int(parts[-1]), (parts[1] if len(parts) == 3 else None)
 
-        def call(key: str = key, pi: str = payment_intent_id, amount: int = amount) -> Refund:
+        def call(
+            key: str = key, pi: str = payment_intent_id, amount: int = amount, reason: str | None = reason
+        ) -> Refund:
             refund = ctx.gateway.refund(
-                payment_intent_id=pi, amount=amount, metadata={"attempt": key}, idempotency_key=key
+                payment_intent_id=pi,
+                amount=amount,
+                metadata={"attempt": key},
+                idempotency_key=key,
+                reason=reason,
             )
             _book_refund(ctx, key, refund, now=now)
             return refund
@@ -222,7 +246,7 @@ def sync_payment(
             for refund in refunds:
                 posted += post_refund(session, payment, refund, now=now, zone=ctx.zone)
                 key = (refund.metadata or {}).get("attempt")
-                if key and refund.status == "succeeded":
+                if key and refund.status in ("succeeded", "failed"):
                     finish_attempt(session, key=key, stripe_id=refund.id, outcome=refund.status, now=now)
             for dispute in found:
                 for movement in dispute.movements:

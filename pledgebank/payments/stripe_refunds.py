@@ -17,7 +17,7 @@ def _dict(obj: Any) -> dict[str, Any]:
     return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
 
 
-def _refund(obj: dict[str, Any]) -> Refund:
+def _refund(obj: dict[str, Any], failed_at: int | None = None) -> Refund:
     return Refund(
         obj["id"],
         str(_ref(obj.get("charge")) or ""),
@@ -28,6 +28,9 @@ def _refund(obj: dict[str, Any]) -> Refund:
         int(obj["created"]),
         _ref(obj.get("balance_transaction")),
         dict(obj.get("metadata") or {}),
+        obj.get("reason"),
+        _ref(obj.get("failure_balance_transaction")),
+        failed_at,
     )
 
 
@@ -65,26 +68,42 @@ class StripeRefunds:
         raise NotImplementedError
 
     def refund(
-        self, *, payment_intent_id: str, amount: int, metadata: dict[str, str], idempotency_key: str
+        self,
+        *,
+        payment_intent_id: str,
+        amount: int,
+        metadata: dict[str, str],
+        idempotency_key: str,
+        reason: str | None = None,
     ) -> Refund:
         """Send part or all of a captured payment back to the card."""
+        params = {"payment_intent": payment_intent_id, "amount": amount, "metadata": metadata}
+        if reason:
+            params["reason"] = reason
         created = self._call(
-            self._client.v1.refunds.create,
-            params={"payment_intent": payment_intent_id, "amount": amount, "metadata": metadata},
-            options={"idempotency_key": idempotency_key},
+            self._client.v1.refunds.create, params=params, options={"idempotency_key": idempotency_key}
         )
-        return _refund(created)
+        return self._read_refund(_dict(created))
+
+    def _read_refund(self, obj: dict[str, Any]) -> Refund:
+        """A refund, with when its money came back if it failed (its failure balance transaction's time)."""
+        failure = obj.get("failure_balance_transaction")
+        if failure is None:
+            return _refund(obj)
+        if isinstance(failure, str):
+            failure = _dict(self._call(self._client.v1.balance_transactions.retrieve, failure))
+        return _refund(obj, int(failure["created"]))
 
     def refunds(self, payment_intent_id: str) -> list[Refund]:
         """Every refund of a payment, however it was made (here or in Stripe's dashboard)."""
         listing = self._call(
             self._client.v1.refunds.list, params={"payment_intent": payment_intent_id, "limit": 100}
         )
-        return [_refund(_dict(obj)) for obj in listing.auto_paging_iter()]
+        return [self._read_refund(_dict(obj)) for obj in listing.auto_paging_iter()]
 
     def refund_of(self, refund_id: str) -> Refund:
         """One refund's current state."""
-        return _refund(self._call(self._client.v1.refunds.retrieve, refund_id))
+        return self._read_refund(_dict(self._call(self._client.v1.refunds.retrieve, refund_id)))
 
     def charge_payment_intent(self, charge_id: str) -> str | None:
         """The PaymentIntent a charge belongs to (None for a charge made without one)."""

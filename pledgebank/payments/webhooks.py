@@ -20,6 +20,7 @@ from pledgebank.levies.queries import levy_object_for
 from pledgebank.payments.attempts import started_subject
 from pledgebank.payments.gateway import PaymentRefused, WebhookEvent
 from pledgebank.payments.models import RejectedWebhook, StripeEvent
+from pledgebank.payments.refund_books import card_payment
 from pledgebank.payments.refund_events import concerns_refunds, handle_refund_event
 from pledgebank.pledges.cards import refresh_card, refresh_payment
 from pledgebank.pledges.models import PledgeSignup
@@ -59,7 +60,13 @@ def handle_event(ctx: Payments, event: WebhookEvent, *, now: datetime) -> str:
 
     try:
         if concerns_refunds(event):
-            return handle_refund_event(ctx, event, now=now, remember=remember)
+            return handle_refund_event(
+                ctx,
+                event,
+                now=now,
+                remember=remember,
+                book_payment=lambda intent: _book_payment_first(ctx, intent, now=now),
+            )
         if signup_id is None and levy_target is not None:
             return _levy_event(ctx, event, levy_target, now=now, also=remember)
         if signup_id is None:
@@ -87,6 +94,25 @@ def _levy_event(
             also(session, "ignored")  # the card was applied in the meantime
         return "ignored"
     return "applied"
+
+
+def _book_payment_first(ctx: Payments, payment_intent_id: str, *, now: datetime) -> None:
+    """Book a card payment of ours that the books lack, from Stripe, as its own webhook would: a refund or
+    dispute told before it (its webhook late, or the capture's process dead before recording it) then
+    reverses booked income instead of being dropped. Payments of no signup or levy charge stay unbooked."""
+    with unit_of_work(ctx.sessions) as session:
+        if card_payment(session, payment_intent_id) is not None:
+            return
+        signup_id = session.scalar(
+            select(PledgeSignup.id).where(PledgeSignup.payment_intent_id == payment_intent_id)
+        )
+        levy_target = levy_object_for(session, "payment_intent", payment_intent_id)
+    if signup_id is None and levy_target is None:
+        signup_id, levy_target = _made_by_attempt(ctx, payment_intent_id)
+    if signup_id is not None:
+        refresh_payment(ctx, signup_id=signup_id, payment_intent_id=payment_intent_id, now=now)
+    elif levy_target is not None:
+        refresh_levy_payment(ctx, charge_id=levy_target, payment_intent_id=payment_intent_id, now=now)
 
 
 def _made_by_attempt(ctx: Payments, payment_intent_id: str) -> tuple[int | None, int | None]:

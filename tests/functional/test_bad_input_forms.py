@@ -37,6 +37,9 @@ pytestmark = pytest.mark.fuzz
 BUTTONS = {
     "accounts.logout",
     "treasurer.approve",
+    "categories.retire",
+    "fund_transfers.approve",
+    "fund_transfers.decline",
     "accounts.resend_verification",
     "accounts.revoke_token",
     "accounts.sign_out_everywhere",

@@ -48,6 +48,8 @@ create_endowment_fund .       .         .         Y     .          .          . 
 close_year           .        .         Y         Y     .          .          .          .
 record_money         .        .         Y         Y     .          .          .          .
 approve_payment      .        Y         .         Y     .          .          .          .
+manage_expense_categories . .       Y         Y     .          .          .          .
+transfer_funds       .        Y         .         Y     .          .          .          .
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -79,6 +81,8 @@ create_endowment_fund .       .         .         .     .          .          . 
 close_year           .        .         .         .     .          .          .          .
 record_money         .        .         .         .     .          .          .          .
 approve_payment      .        .         .         .     .          .          .          .
+manage_expense_categories . .       .         .     .          .          .          .
+transfer_funds       .        .         .         .     .          .          .          .
 """
 
 

@@ -1,14 +1,15 @@
-"""On PostgreSQL with real threads: one form sent twenty times at once records one entry, and fifty supplier
-payments at once against a fund that can pay seventeen pay exactly seventeen; the books still verify."""
+"""On PostgreSQL with real threads: one form sent twenty times at once records one entry, fifty supplier
+payments at once against a fund that can pay seventeen pay exactly seventeen, and a payment approved by many
+members at once posts once; the books still verify."""
 
 from __future__ import annotations
 
 import pytest
 
 from pledgebank.books.treasurer_checks import DONATION, SUPPLIER_PAYMENT
-from pledgebank.errors import InvalidInput
-from tests.grant_support import give_fund, world
-from tests.integration.treasurer.treasurer_support import record, terms, transaction_count
+from pledgebank.errors import Conflict, InvalidInput
+from tests.grant_support import THRESHOLD, give_fund, world
+from tests.integration.treasurer.treasurer_support import approve, record, terms, transaction_count
 from tests.pledge_support import assert_books_ok, balance
 
 pytestmark = pytest.mark.postgres
@@ -44,4 +45,26 @@ def test_fifty_payments_at_once_never_take_a_fund_below_zero(app, sessions, toge
     assert len(paid) == 17
     assert all(isinstance(o.error, InvalidInput) and "amount" in o.error.fields for o in refused), refused[:1]
     assert balance(app, "assets:bank") == 0 and balance(app, "expenses:general:repairs") == 17_000
+    assert_books_ok(app)
+
+
+def test_a_payment_approved_by_many_at_once_posts_once(app, sessions, together):
+    w = world(sessions, members=4)
+    give_fund(app, w.slug, 100_000)
+    payment = terms(
+        app,
+        SUPPLIER_PAYMENT,
+        amount=THRESHOLD + 1,
+        place="bank",
+        payee="Oak Fencing",
+        purpose="Panels",
+        category="repairs",
+    )
+    entry_id = record(app, w.treasurer, w.slug, payment)[0]
+    # Each member twice at once: one approval posts, the same member's other try finds it, the rest clash.
+    outcomes = together(8, lambda n: approve(app, w.members[n % 4], entry_id))
+    posted = [o.value for o in outcomes if o.error is None]
+    assert all(isinstance(o.error, Conflict) for o in outcomes if o.error is not None)
+    assert 1 <= len(posted) <= 2 and len({str(p) for p in posted}) == 1
+    assert transaction_count(app) == 2 and balance(app, "expenses:general:repairs") == THRESHOLD + 1
     assert_books_ok(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pledgebank.exports.cash_flows import OPENING, PAYMENTS, RECEIPTS, TRANSFERS, Flow, classify
+from pledgebank.exports.cash_flows import OPENING, PAYMENTS, RECEIPTS, TRANSFERS, Flow, classify, with_funds
 
 ON = date(2026, 5, 1)
 FUNDS = frozenset({"general", "trees"})
@@ -88,3 +88,23 @@ def test_an_opening_balance_is_money_held_at_the_start():
         ("assets:bank:general", "asset", "general", 10_000),
         ("equity:general:balance", "equity", "general", -10_000),
     ) == [Flow(ON, "general", OPENING, OPENING, 10_000)]
+
+
+def test_book_level_legs_land_in_the_funds_they_are_attributed_to():
+    grant_paid = [
+        ("liabilities:grants-payable", "liability", None, 20_000),
+        ("assets:bank", "asset", None, -20_000),
+    ]
+    assert flows(*grant_paid) == [Flow(ON, "general", PAYMENTS, "grants", 20_000)]  # read alone
+    shares = {("liabilities:grants-payable", "trees"): 20_000, ("assets:bank", "trees"): -20_000}
+    assert flows(*with_funds(grant_paid, shares)) == [Flow(ON, "trees", PAYMENTS, "grants", 20_000)]
+    # A payout split between the funds whose clearing money it carried moves money within each: no flow.
+    payout = [("assets:bank", "asset", None, 900), ("assets:stripe-clearing", "asset", None, -900)]
+    split = {
+        ("assets:bank", "trees"): 600,
+        ("assets:stripe-clearing", "trees"): -600,
+        ("assets:bank", "general"): 300,
+        ("assets:stripe-clearing", "general"): -300,
+    }
+    assert flows(*with_funds(payout, split)) == []
+    assert with_funds(payout, None) == payout

@@ -7,6 +7,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from pledgebank.exports import beancount_format, csv_format, hledger_format, jsonl_format
 from pledgebank.exports.header import MonthEndBalances, Tally
 from pledgebank.exports.job import ExportJob
@@ -58,7 +60,8 @@ def _write(module, transactions) -> str:
         for tx in transactions:
             tally.transactions += 1
             tally.postings += len(tx.postings)
-            tally.last_sequence, tally.head_hash = tx.sequence, tx.hash
+            if tally.last_sequence is None or tx.sequence > tally.last_sequence:
+                tally.last_sequence, tally.head_hash = tx.sequence, tx.hash
             yield tx
 
     return "".join(module.write(ExportJob(scope_for(transactions), counted(), tally)))
@@ -118,9 +121,14 @@ def test_json_lines_carry_header_transactions_with_sealed_bytes_and_trailer():
     assert trailer == {**trailer, "transactions": 3, "postings": 7, "head_hash": transactions[-1].hash.hex()}
 
 
+def by_date(transactions):
+    """The transactions as the reader gives them to the journal writers: by date, then sequence."""
+    return sorted(transactions, key=lambda tx: (tx.effective_date, tx.sequence))
+
+
 def test_the_journals_escape_text_and_assert_month_end_balances():
-    transactions = sealed(entries())
-    transactions[0].memo = 'a "quoted"; memo | with note'
+    transactions = by_date(sealed(entries()))
+    transactions[1].memo = 'a "quoted"; memo | with note'
     bean = _write(beancount_format, transactions)
     assert '2026-03-02 * "a \\"quoted\\"; memo | with note" ^seq-1 ^r-1' in bean
     assert "^charge-ch_1 ^note--HYPERLINK--x--" in bean
@@ -144,6 +152,37 @@ def test_month_end_balances_fold_out_of_order_dates():
         (day(2, 28), {7: 70, 8: 30}),
         (day(3, 31), {7: 80, 8: 35}),
     ]
+
+
+def test_the_journals_list_transactions_by_date_with_each_months_assertions_before_the_next_month():
+    transactions = by_date(sealed(entries()))
+    ledger = _write(hledger_format, transactions)
+    dated = [line.split(" ", 1) for line in ledger.splitlines() if line[:1].isdigit()]
+    assert [when for when, _rest in dated] == sorted(when for when, _rest in dated)
+    assert [rest if rest.startswith("Balances") else rest[:5] for _when, rest in dated] == [
+        "* (3)",
+        "Balances at the end of February 2026",
+        "* (1)",
+        "Balances at the end of March 2026",
+        "* (2)",
+        "Balances at the end of April 2026",
+    ]
+    bean = _write(beancount_format, transactions)
+    dated = [
+        line.split(" ", 1)[0] for line in bean.splitlines() if line[:1].isdigit() and " open " not in line
+    ]
+    assert dated == sorted(dated)
+
+
+def test_month_end_balances_refuse_a_month_already_given():
+    balances = MonthEndBalances({}, None)
+    balances.add(day(1, 15), [(1, 7, 10, "GBP")])
+    assert list(balances.month_ends(before=day(3, 2))) == [(day(1, 31), {7: 10}), (day(2, 28), {7: 10})]
+    assert list(balances.month_ends(before=day(3, 9))) == []
+    balances.add(day(3, 9), [(1, 7, 5, "GBP")])
+    with pytest.raises(ValueError, match="already given"):
+        balances.add(day(2, 27), [(1, 7, 1, "GBP")])
+    assert list(balances.month_ends()) == [(day(3, 31), {7: 15})]
 
 
 def test_hledger_commodity_declarations_always_carry_a_decimal_mark():

@@ -1,4 +1,5 @@
-"""A generated book holding every kind of transaction: every rule in ledger.rules and ledger.held, reversals.
+"""A generated book holding every kind of transaction: every rule in ledger.rules, ledger.held and
+ledger.fund_transfers, disputes and failed refunds, reversals.
 
 Posted through the real services in cycles of 25 entries over three funds and about fifteen months (some
 entries backdated, so dates are not in sequence order); each cycle keeps bank and cash above zero. The
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 from pledgebank.books.closing import close_year
 from pledgebank.books.services import book_by_slug, post
 from pledgebank.db import unit_of_work
-from pledgebank.ledger import chart, disputes, held, rules
+from pledgebank.ledger import chart, disputes, fund_transfers, held, refund_failures, rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import funds, services
 from pledgebank.payments.emulator import stripe_fee
@@ -209,6 +210,29 @@ def cycle_entries(n: int, actor_id: int) -> list:
                 source={"dispute": f"dp_{n}"},
             ),
         ]
+    if n % 4 == 2:
+        # Every fourth cycle (another one) the card refund fails and its money comes back, in place of the
+        # cash refund of received money.
+        entries[-5] = refund_failures.refund_failed(
+            amount=gbp(500),
+            fund=fund,
+            income_source="pledges",
+            key=f"{key}:refund-failed",
+            on=day,
+            source={"refund": f"re_{n}", "balance_transaction": f"txn_rf{n}"},
+        )
+    if n % 4 == 3:
+        # Every fourth cycle money moves from this cycle's fund to the next one, in place of the cash refund.
+        entries[19] = fund_transfers.fund_transfer(
+            amount=gbp(1_000),
+            from_fund=fund,
+            to_fund=FUNDS[(n + 1) % len(FUNDS)],
+            place=chart.BANK,
+            key=f"{key}:fund-transfer",
+            on=day,
+            source={"fund_transfer": n},
+            actor_id=actor_id,
+        )
     original = refund if n % 2 else award
     entries.append(
         rules.reversal(

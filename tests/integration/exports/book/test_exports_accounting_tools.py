@@ -1,6 +1,6 @@
 """The generated book (every kind of transaction, 1,100 of them) exported and opened with the real tools:
 bean-check and `hledger check -s` pass, the balances they read back equal the ledger's to the penny, and
-changing one amount makes each of them fail."""
+changing one amount makes each of them fail. Expense categories a neighbourhood added pass them too."""
 
 from __future__ import annotations
 
@@ -18,12 +18,16 @@ from beancount import loader
 from beancount.core import realization
 from sqlalchemy import select
 
+from pledgebank.accounts.models import User
 from pledgebank.books.models import LedgerAccount
 from pledgebank.cli import main
 from pledgebank.db import unit_of_work
 from pledgebank.exports.naming import tool_account
 from pledgebank.ledger.kinds import KINDS
 from pledgebank.ledger.money import Money
+from tests.grant_support import give_fund
+from tests.integration.treasurer.category_support import add, rename, retire
+from tests.integration.treasurer.treasurer_support import record, terms
 
 BEAN_CHECK = str(Path(sys.executable).parent / "bean-check")
 FILES = {"jsonl": "book.jsonl", "beancount": "book.beancount", "hledger": "book.journal", "csv": "book.csv"}
@@ -81,6 +85,12 @@ def test_bean_check_passes(exported, name):
 @pytest.mark.parametrize("name", ["book.journal", "fund.journal"])
 def test_hledger_strict_check_passes(exported, name, hledger):
     result = _hledger(hledger, "-f", str(exported / name), "check", "-s")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", ["book.journal", "fund.journal"])
+def test_hledger_finds_the_transactions_in_date_order_though_some_were_backdated(exported, name, hledger):
+    result = _hledger(hledger, "-f", str(exported / name), "check", "ordereddates")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -146,3 +156,30 @@ def test_changing_one_amount_makes_hledger_fail(exported, tmp_path, hledger):
     checked = _hledger(hledger, "-f", str(_changed_journal(exported, tmp_path)), "check", "-s")
     assert checked.returncode != 0
     assert "could not balance" in checked.stdout + checked.stderr
+
+
+def test_added_renamed_and_retired_categories_pass_both_tools(app, sessions, tmp_path, hledger):
+    # The generated book with categories of the neighbourhood's own (one starting with a digit), a payment
+    # filed under each, then one renamed and one retired: still a book both tools accept, to the penny.
+    with unit_of_work(sessions) as session:
+        chair = session.scalar(select(User.id).where(User.email == "chair@example.org"))
+    give_fund(app, "elm-park", 10_000, key="categories")
+    made = [add(app, chair, "elm-park", name) for name in ("Garden supplies", "4x4 hire")]
+    assert made == ["garden-supplies", "4x4-hire"]
+    for n, category in enumerate(made):
+        payment = {"payee": "Green Thumb", "purpose": "Bulbs", "place": "bank", "category": category}
+        record(app, chair, "elm-park", terms(app, "supplier_payment", amount=1_000 + n, **payment))
+    rename(app, chair, "elm-park", "garden-supplies", "Plants and compost")
+    retire(app, chair, "elm-park", "4x4-hire")
+    runner = app.test_cli_runner()
+    for fmt, name in (("beancount", "book.beancount"), ("hledger", "book.journal")):
+        result = runner.invoke(main, ["export", "--format", fmt, "--output", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    beancount, journal = (tmp_path / "book.beancount"), (tmp_path / "book.journal")
+    assert _bean_check(beancount).returncode == 0, _bean_check(beancount).stderr
+    checked = _hledger(hledger, "-f", str(journal), "check", "-s")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    for code, pence in (("expenses:general:garden-supplies", 1_000), ("expenses:general:4x4-hire", 1_001)):
+        assert tool_account(code) in beancount.read_text() and tool_account(code) in journal.read_text()
+        shown = _hledger(hledger, "-f", str(journal), "balance", "--flat", "-N", f"^{tool_account(code)}$")
+        assert f"£{Decimal(pence) / 100}" in shown.stdout or f"{Decimal(pence) / 100}" in shown.stdout, shown

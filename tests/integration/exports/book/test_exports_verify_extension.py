@@ -90,7 +90,7 @@ def test_a_later_export_extends_an_earlier_one_in_any_pair_of_formats(app, sessi
     assert _verify(app, new, latest).exit_code == 0
     gap = _verify(app, fund, latest)
     assert gap.exit_code == 1
-    assert "NEW starts after OLD ends (sequence 1050): the history between is missing" in gap.output
+    assert "NEW starts after OLD ends (sequence 1095): the history between is missing" in gap.output
     assert_books_ok(app)
 
 

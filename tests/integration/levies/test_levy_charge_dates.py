@@ -1,0 +1,51 @@
+"""A levy charge is dated on the first day of its period the household is liable for, not on the day the
+sweep that raises it runs: a sweep that catches up on missed periods dates each charge to its own period."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from pledgebank.books.models import LedgerTransaction
+from pledgebank.db import unit_of_work
+from tests.integration.levies.levy_support import active_levy, charges_of, join, levy_world
+from tests.pledge_support import assert_books_ok, due
+
+
+def raised_on(sessions) -> dict[int, tuple[date, str]]:
+    """Each raised charge's ledger date and memo, by charge id."""
+    with unit_of_work(sessions) as session:
+        rows = session.scalars(select(LedgerTransaction).where(LedgerTransaction.kind == "receivable_raised"))
+        return {int(row.source["levy_charge"]): (row.effective_date, row.memo) for row in rows}
+
+
+def test_a_catch_up_sweep_dates_each_charge_to_its_period_or_the_day_the_household_joined(
+    app, sessions, clock
+):
+    slug, chair, member, (ann, ben, _) = levy_world(sessions)
+    levy = active_levy(app, slug, chair, member)  # £10 a month from 2 March 2026
+    first = join(app, levy, ann, "1 Elm Road")
+    assert due(app)["levy charges raised"] == 1
+    clock.advance(timedelta(days=8))  # 10 March: a second household joins part-way through the period
+    second = join(app, levy, ben, "2 Elm Road")
+    clock.advance(timedelta(days=56))  # 5 May: no sweep has run since 2 March
+
+    assert due(app)["levy charges raised"] == 5
+    dated = raised_on(sessions)
+    found = {
+        (charge.household_id, charge.period_start): (dated[charge.id][0], charge.amount)
+        for charge in charges_of(app, levy)
+    }
+    march, april, may = date(2026, 3, 2), date(2026, 4, 2), date(2026, 5, 2)
+    assert found == {
+        (first, march): (march, 1000),
+        (second, march): (date(2026, 3, 10), 742),  # 23 of the period's 31 days
+        (first, april): (april, 1000),
+        (second, april): (april, 1000),
+        (first, may): (may, 1000),
+        (second, may): (may, 1000),
+    }
+    assert {memo for _day, memo in dated.values()} == {"receivable_raised"}
+    assert "levy charges raised" not in due(app)
+    assert_books_ok(app)
