@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from pledgebank import demo
 from pledgebank.books.models import AuditEvent, LedgerAccount
 from pledgebank.books.treasurer_checks import SUPPLIER_PAYMENT
 from pledgebank.db import unit_of_work
@@ -265,3 +266,19 @@ def test_a_creator_may_keep_the_committees_choice_or_take_an_own_fund_but_not_pi
     assert (fund.slug, fund.fund_type) == ("mend-the-fence-soon", "restricted")
     with unit_of_work(sessions) as session:
         assert session.get(Pledge, pledge).own_fund is True
+
+
+def test_the_demos_tree_pledge_pays_into_the_restricted_street_trees_fund(app, sessions, clock):
+    with unit_of_work(sessions) as session:
+        ids = demo.seed(session, at=clock.now(), currency="GBP")
+    demo.seed_pledges(app, ids)
+    with unit_of_work(sessions) as session:
+        placed = {
+            pledge.title: (fund.name, fund.fund_type)
+            for pledge, fund in session.execute(select(Pledge, Fund).join(Fund, Fund.id == Pledge.fund_id))
+        }
+    assert placed == {
+        "Mend the playground fence": ("Playground fund", "designated"),
+        "Plant twenty street trees": ("Street trees", "restricted"),
+    }
+    assert_books_ok(app)
