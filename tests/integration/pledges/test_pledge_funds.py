@@ -104,7 +104,9 @@ def test_a_residents_pledge_opens_a_restricted_fund_for_what_it_says(app, sessio
         codes = set(session.scalars(select(LedgerAccount.code).where(LedgerAccount.fund_id == fund.id)))
         assert {chart.income_account(FUND, "pledges"), chart.fund_balance(FUND)} <= codes
         created = session.scalar(
-            select(AuditEvent).where(AuditEvent.action == "fund.created", AuditEvent.subject_id == fund.id)
+            select(AuditEvent).where(
+                AuditEvent.action == "fund.created", AuditEvent.subject_id == str(fund.id)
+            )
         )
         assert created is not None and created.actor_id == w.residents[0]
 
