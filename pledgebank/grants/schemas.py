@@ -139,7 +139,7 @@ class AwardSchema(ma.Schema):
 
 
 class FundMoneySchema(ma.Schema):
-    """A fund's money: received = available + committed + paid out + fees."""
+    """A fund's money: received = available + held + committed + paid out + fees."""
 
     slug = ma.fields.String(dump_only=True)
     name = ma.fields.String(dump_only=True)
@@ -155,4 +155,14 @@ class FundMoneySchema(ma.Schema):
     available = ma.fields.Integer(
         dump_only=True,
         metadata={"description": f"Received less awarded and fees: free for new awards. {_MINOR}"},
+    )
+    fund_type = ma.fields.String(
+        dump_only=True, metadata={"description": "unrestricted, designated, restricted or endowment"}
+    )
+    held = ma.fields.Integer(
+        dump_only=True,
+        metadata={
+            "description": "Kept for the fund's purpose, which grants may not spend (a restricted fund not "
+            f"given for grants, or an endowment). {_MINOR}"
+        },
     )

@@ -33,7 +33,10 @@ class LevyForm(_Form):
     """Define a levy. Amounts are parsed into `parsed` (minor units), dates into `dates`."""
 
     fund = SelectField(
-        "Fund the money goes to", validators=[DataRequired("Choose a fund.")], validate_choice=False
+        "Fund the money goes to",
+        validators=[DataRequired("Choose a fund.")],
+        validate_choice=False,
+        description="Choose a restricted fund only if what the levy pays for is that fund's purpose.",
     )
     name = StringField(
         "Name",

@@ -98,7 +98,8 @@ def create(slug: str):
     require(session, current_user_id(), neighbourhood.id, Action.MANAGE_LEVIES)
     form = LevyForm(currency=neighbourhood.currency)
     form.fund.choices = [
-        SelectChoice(f.slug, f.name) for f in funds.list_funds(session, neighbourhood_id=neighbourhood.id)
+        SelectChoice(f.slug, funds.fund_label(f))
+        for f in funds.list_funds(session, neighbourhood_id=neighbourhood.id)
     ]
     if request.method == "GET":
         form.starts_on.data = local_date(now(), zone()).isoformat()

@@ -146,6 +146,24 @@ def add_fund(
     return fund
 
 
+_TYPE_WORDS = {
+    FundType.UNRESTRICTED: "unrestricted: for anything within the group's aims",
+    FundType.DESIGNATED: "designated: set aside by the committee, which can release it",
+    FundType.ENDOWMENT: "endowment: capital kept, never spent",
+}
+LABEL_PURPOSE_MAX = 300
+
+
+def fund_label(fund: Fund) -> str:
+    """How a fund is offered in a choice: its name, its type and, for a restricted fund, its purpose."""
+    if fund.type is FundType.RESTRICTED:
+        purpose = fund.purpose
+        if len(purpose) > LABEL_PURPOSE_MAX:
+            purpose = purpose[: LABEL_PURPOSE_MAX - 1].rstrip() + "…"
+        return f"{fund.name} (restricted to: {purpose})"
+    return f"{fund.name} ({_TYPE_WORDS[fund.type]})"
+
+
 def creatable_types(session: Session, *, actor_id: int | None, neighbourhood_id: int) -> list[FundType]:
     """The types of fund this person may add, in the order a form offers them."""
     return [

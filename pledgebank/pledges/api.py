@@ -37,10 +37,13 @@ UNAVAILABLE = (
 
 def _summary(session, pledge: Pledge) -> dict[str, Any]:
     progress = services.progress(session, pledge)
+    fund = session.get(Fund, pledge.fund_id)
     return {
         **{name: getattr(pledge, name) for name in PledgeSchema().fields if hasattr(Pledge, name)},
         "neighbourhood": session.get(Neighbourhood, pledge.neighbourhood_id).slug,
-        "fund": session.get(Fund, pledge.fund_id).slug,
+        "fund": fund.slug,
+        "fund_type": fund.fund_type,
+        "fund_purpose": fund.purpose,
         "progress": {
             "pledgers": progress.pledgers,
             "amount": progress.amount,

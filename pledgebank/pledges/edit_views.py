@@ -6,21 +6,23 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from wtforms.fields.choices import SelectChoice
 
 from pledgebank.errors import DomainError
 from pledgebank.ledger.money import Money
-from pledgebank.neighbourhoods import funds
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
-from pledgebank.pledges import services
-from pledgebank.pledges.forms import PledgeForm
+from pledgebank.pledges import funding, services
+from pledgebank.pledges.forms import OWN_FUND, PledgeForm
 from pledgebank.pledges.views import _terms, bp
+from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.forms import allowed_actions, form_status, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 
 def _fill(form: PledgeForm, pledge, fund_slug: str, zone: str) -> None:
+    if pledge.own_fund:
+        fund_slug = OWN_FUND
+
     def pounds(amount: int | None) -> str:
         return "" if amount is None else Money(amount, pledge.currency).major_str()
 
@@ -41,11 +43,12 @@ def edit(pledge_id: int):
     session = db_session()
     pledge = services.get_pledge(session, pledge_id)
     neighbourhood = session.get(Neighbourhood, pledge.neighbourhood_id)
+    if current_user_id() != pledge.creator_id:
+        require(session, current_user_id(), neighbourhood.id, Action.MANAGE_PLEDGES)
     zone = current_app.config["TIMEZONE"]
     form = PledgeForm(currency=neighbourhood.currency, zone=zone)
-    form.fund.choices = [
-        SelectChoice(f.slug, f.name) for f in funds.list_funds(session, neighbourhood_id=neighbourhood.id)
-    ]
+    offered = funding.funds_to_offer(session, actor_id=current_user_id(), neighbourhood_id=neighbourhood.id)
+    form.offer_funds(offered, pledge=pledge, current=session.get(Fund, pledge.fund_id))
     if request.method == "GET":
         _fill(form, pledge, session.get(Fund, pledge.fund_id).slug, zone)
     elif form.validate():

@@ -11,15 +11,19 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from pledgebank import inputs
 from pledgebank.inputs import InputError
+from pledgebank.neighbourhoods.funds import fund_label
+from pledgebank.neighbourhoods.models import Fund
 from pledgebank.payments.gateway import TEST_CARD_LABELS
+from pledgebank.pledges.models import Pledge
 from pledgebank.web.form_base import Form
 
+OWN_FUND = "+own"  # not a fund slug (slugs are letters, digits and hyphens)
 _CLOCK_TIME = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
 
 
@@ -59,8 +63,11 @@ def form_date(text: str | None, *, what: str = "the date", example: str = "2026-
 class PledgeForm(_Form):
     """Start a pledge. Amounts are parsed into `parsed` (minor units), the deadline into `deadline_utc`."""
 
-    fund = SelectField(
-        "Fund the money goes to", validators=[DataRequired("Choose a fund.")], validate_choice=False
+    fund = RadioField(
+        "Fund the money goes to",
+        description="Money pledged for something may be spent only on it: grant rounds cannot spend it.",
+        validate_choice=False,
+        default=OWN_FUND,
     )
     title = StringField(
         "Title",
@@ -124,9 +131,26 @@ class PledgeForm(_Form):
         self.deadline_utc: datetime | None = None
 
     def validate_fund(self, field: Field) -> None:
-        """One of the neighbourhood's funds."""
+        """The pledge's own fund, or one of the funds offered."""
         if field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError("Choose one of the neighbourhood's funds.")
+            raise ValidationError("Choose one of the funds offered.")
+
+    @property
+    def fund_slug(self) -> str | None:
+        """The existing fund chosen, or None for the pledge's own restricted fund."""
+        return None if self.fund.data in (OWN_FUND, None, "") else self.fund.data
+
+    def offer_funds(self, offered: list[Fund], *, pledge: Pledge | None = None, current: Fund | None = None):
+        """The choices: the pledge's own fund first, then the fund it pays into now, then those offered."""
+        if pledge is not None and pledge.own_fund:
+            own = f"Its own restricted fund, “{current.name}”: the money may be spent only on what it says"
+        else:
+            own = "A new restricted fund for this pledge: the money may be spent only on what it says"
+        others = [fund for fund in offered if current is None or fund.id != current.id]
+        if current is not None and not (pledge is not None and pledge.own_fund):
+            others.insert(0, current)
+        self.fund.choices = [SelectChoice(OWN_FUND, own)]
+        self.fund.choices += [SelectChoice(fund.slug, fund_label(fund)) for fund in others]
 
     def _money(self, field: Field, what: str) -> None:
         self.parsed[field.name] = form_money(field.data, self.currency, what=what)

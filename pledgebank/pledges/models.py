@@ -23,6 +23,9 @@ class Pledge(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id"), index=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"))
+    # The fund was opened for this pledge, restricted to what it says; its words follow the pledge's until
+    # the wording freezes. False when the committee chose an existing fund.
+    own_fund: Mapped[bool] = mapped_column(default=False)
     creator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text)

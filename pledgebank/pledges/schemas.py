@@ -12,7 +12,14 @@ _MINOR = "In minor units of `currency` (pence for GBP)"
 class PledgeCreateSchema(ma.Schema):
     """A new pledge."""
 
-    fund = fields.slug(required=True, metadata={"description": "Slug of one of the neighbourhood's funds"})
+    fund = fields.slug(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Leave out (or null) for a new restricted fund that holds the money for this "
+            "pledge's purpose. The committee or the chair may give the slug of an existing fund instead."
+        },
+    )
     title = ma.fields.String(required=True, validate=ma.validate.Length(max=120))
     description = ma.fields.String(
         required=True, validate=ma.validate.Length(max=4000), metadata={"description": "What will happen"}
@@ -80,6 +87,13 @@ class PledgeSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     neighbourhood = ma.fields.String(dump_only=True, metadata={"description": "Slug"})
     fund = ma.fields.String(dump_only=True, metadata={"description": "Slug"})
+    fund_type = ma.fields.String(
+        dump_only=True,
+        metadata={"description": "unrestricted, designated or restricted (held for its purpose)"},
+    )
+    fund_purpose = ma.fields.String(
+        dump_only=True, metadata={"description": "What a restricted fund's money may be spent on"}
+    )
     title = ma.fields.String(dump_only=True)
     description = ma.fields.String(dump_only=True)
     amount_kind = ma.fields.String(dump_only=True)

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
-from pledgebank.neighbourhoods.models import Fund, Neighbourhood
+from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.outbox import Email, send_after_commit
+from pledgebank.pledges import funding
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import (
     ACTIVE,
@@ -30,9 +31,11 @@ MAX_WINDOW_HOURS = 144  # card holds last about seven days; collection must end 
 
 @dataclass(frozen=True, slots=True)
 class PledgeTerms:
-    """What a pledge asks for, as entered (amounts in minor units)."""
+    """What a pledge asks for, as entered (amounts in minor units).
 
-    fund_slug: str
+    `fund_slug` None means the pledge pays into a restricted fund of its own (see pledges.funding).
+    """
+
     title: str
     description: str
     amount_kind: str
@@ -42,6 +45,7 @@ class PledgeTerms:
     deadline: datetime
     cap: int | None = None
     allow_cash: bool = True
+    fund_slug: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,17 +117,26 @@ def create_pledge(
     """Create a pledge; it opens at once unless the neighbourhood wants committee approval first."""
     require(session, actor_id, neighbourhood.id, Action.CREATE_PLEDGE)
     _check_terms(terms, now)
-    fund = session.scalar(
-        select(Fund).where(Fund.neighbourhood_id == neighbourhood.id, Fund.slug == terms.fund_slug)
-    )
-    if fund is None:
-        raise InvalidInput.field("fund", "Choose one of the neighbourhood's funds.")
+    if terms.fund_slug is None:
+        fund = funding.open_own_fund(
+            session,
+            actor_id=actor_id,
+            neighbourhood=neighbourhood,
+            title=terms.title,
+            description=terms.description,
+            now=now,
+        )
+    else:
+        fund = funding.choose_fund(
+            session, actor_id=actor_id, neighbourhood_id=neighbourhood.id, slug=terms.fund_slug
+        )
     needs_approval = neighbourhood.pledges_need_approval and not can(
         session, actor_id, neighbourhood.id, Action.MANAGE_PLEDGES
     )
     pledge = Pledge(
         neighbourhood_id=neighbourhood.id,
         fund_id=fund.id,
+        own_fund=terms.fund_slug is None,
         creator_id=actor_id,
         title=terms.title.strip(),
         description=terms.description.strip(),
@@ -148,7 +161,7 @@ def create_pledge(
         action="pledge.created",
         subject=("pledge", pledge.id),
         now=now,
-        after={"title": pledge.title, "status": pledge.status},
+        after={"title": pledge.title, "status": pledge.status, "fund": fund.slug},
     )
     return pledge
 
@@ -165,20 +178,16 @@ def edit_pledge(
     if pledge.state not in (PledgeStatus.DRAFT, PledgeStatus.OPEN):
         raise Conflict("Only a pledge that is waiting or open can be changed.")
     _check_terms(terms, now)
-    fund = session.scalar(
-        select(Fund).where(Fund.neighbourhood_id == pledge.neighbourhood_id, Fund.slug == terms.fund_slug)
-    )
-    if fund is None:
-        raise InvalidInput.field("fund", "Choose one of the neighbourhood's funds.")
     before = {"title": pledge.title, "amount": pledge.amount, "deadline": pledge.deadline.isoformat()}
-    pledge.fund_id, pledge.title, pledge.description = fund.id, terms.title.strip(), terms.description.strip()
+    neighbourhood = session.get(Neighbourhood, pledge.neighbourhood_id)
+    pledge.title, pledge.description = terms.title.strip(), terms.description.strip()
+    _fund_for_edit(session, pledge, terms.fund_slug, actor_id=actor_id, neighbourhood=neighbourhood, now=now)
     pledge.amount_kind, pledge.amount, pledge.cap = terms.amount_kind, terms.amount, terms.cap
     pledge.target_pledgers, pledge.target_amount, pledge.deadline = (
         terms.target_pledgers,
         terms.target_amount,
         terms.deadline,
     )
-    neighbourhood = session.get(Neighbourhood, pledge.neighbourhood_id)
     pledge.allow_cash = terms.allow_cash and neighbourhood.allow_cash_pledges
     record_event(
         session,
@@ -191,6 +200,41 @@ def edit_pledge(
         after={"title": pledge.title, "amount": pledge.amount, "deadline": pledge.deadline.isoformat()},
     )
     return pledge
+
+
+def _fund_for_edit(
+    session: Session,
+    pledge: Pledge,
+    fund_slug: str | None,
+    *,
+    actor_id: int,
+    neighbourhood: Neighbourhood,
+    now: datetime,
+) -> None:
+    """Point a pledge being changed at its fund: its own (given its new words), a new own one, or another."""
+    if fund_slug is not None:
+        fund = funding.choose_fund(
+            session,
+            actor_id=actor_id,
+            neighbourhood_id=pledge.neighbourhood_id,
+            slug=fund_slug,
+            current_fund_id=pledge.fund_id,
+        )
+        if fund.id != pledge.fund_id:
+            pledge.fund_id, pledge.own_fund = fund.id, False
+            return
+    if pledge.own_fund:
+        funding.reword_own_fund(session, pledge=pledge, actor_id=actor_id, now=now)
+    elif fund_slug is None:
+        fund = funding.open_own_fund(
+            session,
+            actor_id=actor_id,
+            neighbourhood=neighbourhood,
+            title=pledge.title,
+            description=pledge.description,
+            now=now,
+        )
+        pledge.fund_id, pledge.own_fund = fund.id, True
 
 
 def get_pledge(session: Session, pledge_id: int, *, lock: bool = False) -> Pledge:

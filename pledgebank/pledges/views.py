@@ -12,17 +12,15 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_currency
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from pledgebank.config import demo_enabled
 from pledgebank.errors import DomainError, InvalidInput, NotFound
 from pledgebank.jobs import run_due
 from pledgebank.ledger.money import Money
-from pledgebank.neighbourhoods import funds
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
-from pledgebank.pledges import queries, services, signups
+from pledgebank.pledges import funding, queries, services, signups
 from pledgebank.pledges.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm, form_money
 from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
@@ -157,9 +155,9 @@ def create(slug: str):
     require(session, current_user_id(), neighbourhood.id, Action.CREATE_PLEDGE)
     zone = current_app.config["TIMEZONE"]
     form = PledgeForm(currency=neighbourhood.currency, zone=zone)
-    form.fund.choices = [
-        SelectChoice(f.slug, f.name) for f in funds.list_funds(session, neighbourhood_id=neighbourhood.id)
-    ]
+    form.offer_funds(
+        funding.funds_to_offer(session, actor_id=current_user_id(), neighbourhood_id=neighbourhood.id)
+    )
     if request.method == "GET":
         local = now().astimezone(ZoneInfo(zone)) + timedelta(days=14)
         form.deadline.data, form.deadline_time.data = local.date().isoformat(), "18:00"
@@ -192,7 +190,7 @@ def create(slug: str):
 
 def _terms(form: PledgeForm, neighbourhood: Neighbourhood) -> PledgeTerms:
     return PledgeTerms(
-        fund_slug=form.fund.data,
+        fund_slug=form.fund_slug,
         title=form.title.data,
         description=form.description.data,
         amount_kind=form.amount_kind.data,

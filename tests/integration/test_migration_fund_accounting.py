@@ -32,8 +32,8 @@ def test_existing_funds_are_typed_by_their_use_and_get_fund_balance_accounts(app
     w = world(sessions)
     for name in ("Street trees", "Village hall", "Rainy day"):
         add_fund(app, w, name)
-    make_pledge(app, w.slug, w.residents[0], fund_slug="street-trees", title="Plant twenty street trees")
-    make_pledge(app, w.slug, w.residents[1], fund_slug="village-hall", title="Paint the hall")
+    make_pledge(app, w.slug, w.members[0], fund_slug="street-trees", title="Plant twenty street trees")
+    make_pledge(app, w.slug, w.members[1], fund_slug="village-hall", title="Paint the hall")
     give_fund(app, w.slug, 50_000, fund="village-hall")
     make_round(app, w, fund_slug="village-hall")
     app.extensions["pledgebank.engine"].dispose()

@@ -148,6 +148,8 @@ def test_awards_and_fund_balances_are_public_and_never_name_an_individual(app, s
         "paid_out": 0,
         "fees": 0,
         "available": 40_000,
+        "fund_type": "unrestricted",
+        "held": 0,
     }
     assert_books_ok(app)
 

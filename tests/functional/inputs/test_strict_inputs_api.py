@@ -35,7 +35,6 @@ def refused(response, field: str) -> None:
 
 
 PLEDGE = {
-    "fund": "general",
     "title": "Mend the playground fence",
     "description": "New posts and panels along the north side of the playground.",
     "amount_kind": "minimum",

@@ -25,7 +25,7 @@ SUPERSCRIPT_TWO = "\u00b2"
 HUGE = "99999999999999999999"
 
 PLEDGE = {
-    "fund": "general",
+    "fund": "+own",
     "title": "Mend the playground fence",
     "description": "New posts and panels along the north side of the playground.",
     "amount_kind": "fixed",

@@ -10,7 +10,6 @@ from tests.pledge_support import pledge_with_card
 from tests.support import WHEN
 
 NEW = {
-    "fund": "general",
     "title": "Plant twenty street trees",
     "description": "Twenty young limes and rowans along Victoria Road.",
     "amount_kind": "minimum",
@@ -84,7 +83,9 @@ def test_create_needs_a_read_write_token_and_reports_bad_fields(app, sessions):
     assert pledge["status"] == "open" and pledge["amount_kind"] == "minimum"
     assert (pledge["amount"], pledge["target_amount"], pledge["target_pledgers"]) == (500, 30_000, None)
     assert pledge["deadline"].startswith("2026-04-01T16:00:00")
-    assert pledge["fund"] == "general" and pledge["neighbourhood"] == world.slug
+    assert pledge["fund"] == "plant-twenty-street-trees" and pledge["neighbourhood"] == world.slug
+    assert pledge["fund_type"] == "restricted"
+    assert pledge["fund_purpose"].startswith("Pledged for “Plant twenty street trees”: Twenty young limes")
     assert pledge["offers"] == [] and pledge["updates"] == [] and pledge["my_signup"] is None
 
 

@@ -18,7 +18,7 @@ from tests.functional.pledges.pledge_web_support import (
 )
 
 VALID = {
-    "fund": "general",
+    "fund": "+own",
     "title": "Mend the playground fence",
     "description": "New posts and panels along the north side of the playground.",
     "amount_kind": "fixed",
@@ -55,7 +55,7 @@ def test_a_valid_pledge_opens_with_its_deadline_in_uk_time(app, sessions):
 
 
 BAD_FIELDS = [
-    ("fund", "no-such-fund", "Choose one of the neighbourhood's funds."),
+    ("fund", "no-such-fund", "Choose one of the funds offered."),
     ("title", "", "Give the pledge a title."),
     ("title", "ab", "Give the pledge a title of 3 to 120 characters."),
     ("description", "", "Say what will happen if the pledge succeeds."),

@@ -8,7 +8,7 @@ from tests.functional.pledges.pledge_web_support import error_beside, people, te
 from tests.pledge_support import make_pledge, sign
 
 CHANGED = {
-    "fund": "general",
+    "fund": "+own",
     "title": "Mend the whole playground fence",
     "description": "New posts and panels all round the playground, not just the north side.",
     "amount_kind": "fixed",

@@ -5,6 +5,7 @@ import stripe
 from pledgebank.ledger import chart
 from pledgebank.payments.emulator import stripe_fee
 from tests.pledge_support import (
+    FUND,
     assert_books_ok,
     balance,
     due,
@@ -42,14 +43,14 @@ def test_threshold_met_holds_then_captures_everyone(app, sessions, outbox, strip
 
     fee = stripe_fee(1000)
     assert balance(app, chart.STRIPE_CLEARING) == 2 * (1000 - fee)
-    assert balance(app, "income:general:pledges") == -2000
-    assert balance(app, "expenses:general:fees") == 2 * fee
+    assert balance(app, f"income:{FUND}:pledges") == -2000
+    assert balance(app, f"expenses:{FUND}:fees") == 2 * fee
     assert_books_ok(app)
 
     client = stripe.StripeClient(STRIPE_TEST_KEY, base_addresses={"api": stripe_api})
     captured = [
         pi for pi in client.v1.payment_intents.list(params={"limit": 100}).data if pi.status == "succeeded"
     ]
-    assert sum(pi.amount for pi in captured) == -balance(app, "income:general:pledges")
+    assert sum(pi.amount for pi in captured) == -balance(app, f"income:{FUND}:pledges")
 
     assert any("paid" in mail.subject.lower() for mail in outbox.to("resident0@example.org"))

@@ -14,6 +14,7 @@ from pledgebank.payments.models import PaymentCustomer
 from pledgebank.pledges.models import PledgeSignup
 from pledgebank.pledges.services import get_pledge, progress
 from tests.pledge_support import (
+    FUND,
     assert_books_ok,
     assert_ledger_matches_stripe,
     authenticate_card,
@@ -108,7 +109,7 @@ def test_declined_hold_fixed_with_another_card_in_the_window(app, sessions, outb
     assert intent_statuses(app, bad) == ["canceled", "succeeded"]
     assert card_payments_by_signup(app) == {good: 1, bad: 1}
     assert assert_ledger_matches_stripe(app) == 2000
-    assert balance(app, "income:general:pledges") == -2000
+    assert balance(app, f"income:{FUND}:pledges") == -2000
     assert_books_ok(app)
 
 

@@ -13,6 +13,7 @@ from pledgebank.pledges.extras import add_match_offer, record_match_received
 from pledgebank.pledges.models import MatchOffer
 from pledgebank.pledges.services import get_pledge
 from tests.pledge_support import (
+    FUND,
     assert_books_ok,
     assert_ledger_matches_stripe,
     balance,
@@ -30,8 +31,8 @@ from tests.pledge_support import (
 )
 
 HELD = chart.PLEDGES_HELD
-INCOME = "income:general:pledges"
-SPONSORSHIP = "income:general:sponsorship"
+INCOME = f"income:{FUND}:pledges"
+SPONSORSHIP = f"income:{FUND}:sponsorship"
 
 
 def offer_match(app, pledge_id: int, actor_id: int, ratio: str, cap: int) -> int:

@@ -12,6 +12,7 @@ from pledgebank.pledges.models import PledgeSignup
 from pledgebank.pledges.services import cancel_pledge, get_pledge
 from pledgebank.pledges.states import InvalidTransition
 from tests.pledge_support import (
+    FUND,
     assert_books_ok,
     assert_ledger_matches_stripe,
     balance,
@@ -72,7 +73,7 @@ def test_a_late_pledge_after_success_is_charged_at_once(app, sessions, outbox, s
     assert due(app).get("late pledges charged") is None  # nothing left to do for it
     assert card_payments_by_signup(app) == dict.fromkeys([*early, late], 1)
     assert assert_ledger_matches_stripe(app) == 3000
-    assert balance(app, "income:general:pledges") == -3000
+    assert balance(app, f"income:{FUND}:pledges") == -3000
     assert_books_ok(app)
 
 
@@ -212,7 +213,7 @@ def test_free_amounts_above_a_minimum_reach_a_money_target(app, sessions, stripe
     assert pledge_state(app, pledge) == "succeeded"
     assert sorted(pi.amount for pi in intents(app)) == [500, 1000, 1500]
     assert assert_ledger_matches_stripe(app) == 3000
-    assert balance(app, "income:general:pledges") == -3000
+    assert balance(app, f"income:{FUND}:pledges") == -3000
     assert_books_ok(app)
 
 

@@ -21,6 +21,7 @@ from pledgebank.payments.models import StripeEvent
 from pledgebank.pledges import cards
 from pledgebank.pledges.models import PledgeSignup
 from tests.pledge_support import (
+    FUND,
     assert_books_ok,
     assert_ledger_matches_stripe,
     authenticate_card,
@@ -251,7 +252,7 @@ def test_events_in_reverse_order_converge_on_the_same_books(app, sessions, strip
     assert [kind for kind, _ in transactions] == ["card_payment_received"] * 3
     gross, fees = captured_in_stripe(app)
     # Each book holds half of what Stripe took.
-    assert balances["assets:stripe-clearing:general"] * 2 == gross - fees
+    assert balances[f"assets:stripe-clearing:{FUND}"] * 2 == gross - fees
     assert_books_ok(app)
 
 
