@@ -197,16 +197,6 @@ def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
                 deadline=now + timedelta(days=14),
             ),
         )
-        funds.add_fund(
-            session,
-            actor_id=chair,
-            neighbourhood=place,
-            name="Street trees",
-            now=now,
-            description="Money given for street trees in Elm Park.",
-            fund_type="restricted",
-            purpose="Planting and watering street trees along Victoria Road.",
-        )
         trees = create_pledge(
             session,
             actor_id=treasurer,
