@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, select
+from sqlalchemy import and_, delete, exists, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgebank.accounts.models import ApiToken, SignedOutSession, User
@@ -26,6 +26,8 @@ from pledgebank.privacy.financial import Pseudonymiser, pseudonymise_past_keepin
 from pledgebank.privacy.retention import RetentionPolicy
 
 ACTION = "retention.enforced"
+# The PostgreSQL advisory lock that makes runs of the job at the same moment take turns (any fixed number).
+_LOCK_KEY = 190_019
 # Rows that belong to an unconfirmed account and go with it; anything else naming the account keeps it.
 _OWNED_BY_ACCOUNT = {SignedOutSession.__tablename__, ApiToken.__tablename__}
 
@@ -124,6 +126,9 @@ def run_due(
     """Enforce retention once per local day, writing the run's counts to the audit log."""
     day = local_date(now, zone).isoformat()
     with unit_of_work(sessions) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # Held to the commit: a second runner waits, then sees today's entry and stops.
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
         if _ran_today(session, day):
             return Counter()
         done = enforce_retention(session, policy=policy, now=now, zone=zone, pseudonymiser=pseudonymiser)
