@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.payments import views as payments_views
     from pledgebank.pledges import api as pledges_api
     from pledgebank.pledges import views as pledges_views
+    from pledgebank.privacy import views as privacy_views
     from pledgebank.web import main
     from pledgebank.web.converters import IdConverter
 
@@ -162,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(grants_views.bp)
     app.register_blueprint(levies_views.bp)
     app.register_blueprint(exports_views.bp)
+    app.register_blueprint(privacy_views.bp)
     api = Api(
         app,
         spec_kwargs={

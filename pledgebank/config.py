@@ -37,6 +37,13 @@ def _count(value: str) -> int:
     return number
 
 
+def _positive(value: str) -> int:
+    number = int(value.strip())
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
 def _days(value: str) -> str:
     """A list of increasing day counts such as "1,3,7", tidied; ValueError otherwise."""
     days = [int(part) for part in value.replace(" ", "").split(",") if part]
@@ -88,6 +95,17 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "GRANT_SECOND_APPROVAL_ABOVE": (50_000, _int),
     "FINANCIAL_YEAR_START": ("04-01", _month_day),
     "GRANTS_360_PREFIX": ("360G-pledgebank", str),
+    # Retention (see pledgebank/privacy/retention.py): days, except financial records (years).
+    "RETAIN_UNVERIFIED_ACCOUNTS_DAYS": (30, _positive),
+    "RETAIN_DECLINED_APPLICATIONS_DAYS": (730, _positive),
+    "RETAIN_WEBHOOK_PAYLOADS_DAYS": (90, _positive),
+    "RETAIN_SIGN_OUTS_DAYS": (90, _positive),
+    "RETAIN_REVOKED_TOKENS_DAYS": (90, _positive),
+    "RETAIN_FINANCIAL_YEARS": (6, _positive),
+    # Named on the privacy notice: who runs this installation, and who delivers its email.
+    "PRIVACY_OPERATOR_NAME": ("", str),
+    "PRIVACY_OPERATOR_CONTACT": ("", str),
+    "MAIL_PROVIDER_NAME": ("", str),
 }
 
 # Published with the source, so anyone could sign sessions with it: refused in production.

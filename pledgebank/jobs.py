@@ -12,6 +12,8 @@ from pledgebank.levies import jobs as levy_jobs
 from pledgebank.payments.context import Payments
 from pledgebank.payments.refunds import recover_refunds
 from pledgebank.pledges import jobs as pledge_jobs
+from pledgebank.privacy import enforce as retention
+from pledgebank.privacy.retention import RetentionPolicy
 
 
 def payments_context(app: Flask) -> Payments:
@@ -32,4 +34,13 @@ def run_due(app: Flask) -> Counter[str]:
     done.update(levy_jobs.run_due(ctx, now=now))
     done.update(recover_refunds(ctx, now=now))
     done.update(grant_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
+    done.update(
+        retention.run_due(
+            ctx.sessions,
+            policy=RetentionPolicy.from_config(app.config),
+            now=now,
+            zone=app.config["TIMEZONE"],
+            pseudonymiser=app.extensions.get("pledgebank.pseudonymiser"),
+        )
+    )
     return done

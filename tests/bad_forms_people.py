@@ -90,9 +90,19 @@ def neighbourhood_forms(place: Place) -> list[Form]:
             CHAIR,
             f"/n/{slug}/settings",
             f"/n/{slug}/settings",
-            {"description": "text", "collection_window_hours": "count"},
-            {"description": "The streets around Elm Park.", "collection_window_hours": "48"},
-            frozenset({"description"}),
+            {
+                "description": "text",
+                "collection_window_hours": "count",
+                "controller_name": "text",
+                "controller_contact": "text",
+            },
+            {
+                "description": "The streets around Elm Park.",
+                "collection_window_hours": "48",
+                "controller_name": "Elm Park Residents' Association",
+                "controller_contact": "privacy@elmpark.example.org",
+            },
+            frozenset({"description", "controller_name", "controller_contact"}),
         ),
         Form(
             "member removal",

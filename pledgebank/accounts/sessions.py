@@ -110,3 +110,29 @@ def forget_signed_out_sessions(session: Session, *, user_id: int) -> None:
         .where(SignedOutSession.user_id == user_id)
         .execution_options(synchronize_session=False)
     )
+
+
+def forget_old_sign_outs(session: Session, *, before: datetime) -> int:
+    """Drop sign-out records older than `before`; return how many went.
+
+    A sign-out record is what keeps a signed-out id dead, so its owner's session generation is raised first:
+    every id the dropped records covered (and the owner's other sign-ins) ends for good, and the owner's
+    remaining records are dropped with them, being no longer needed.
+    """
+    owners = select(SignedOutSession.user_id).where(SignedOutSession.signed_out_at < before).distinct()
+    user_ids = list(session.scalars(owners))
+    if not user_ids:
+        return 0
+    session.execute(
+        update(User)
+        .where(User.id.in_(user_ids))
+        .values(session_generation=User.session_generation + 1)
+        .execution_options(synchronize_session=False)
+    )
+    dropped = session.execute(
+        delete(SignedOutSession)
+        .where(SignedOutSession.user_id.in_(user_ids))
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+    return dropped.rowcount

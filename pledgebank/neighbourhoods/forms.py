@@ -107,3 +107,14 @@ class SettingsForm(Form):
         ],
         description="Between 24 and 144 (six days): card holds last about a week.",
     )
+    controller_name = StringField(
+        "Name of the group responsible for residents' data",
+        validators=[Optional(), Length(max=120)],
+        description="The data controller named on the privacy notice, for example 'Elm Park Residents' "
+        "Association'.",
+    )
+    controller_contact = StringField(
+        "Where residents can ask about their data",
+        validators=[Optional(), Length(max=254)],
+        description="An email or postal address that reaches the group.",
+    )

@@ -39,6 +39,10 @@ class Neighbourhood(Base):
     allow_cash_pledges: Mapped[bool] = mapped_column(default=True)
     pledges_need_approval: Mapped[bool] = mapped_column(default=False)
     collection_window_hours: Mapped[int] = mapped_column(default=72)
+    # The data controller for residents' personal data here (the neighbourhood group), named on its privacy
+    # notice: who they are and how to reach them about data. Set by the chair; empty until then.
+    controller_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    controller_contact: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="neighbourhood", order_by="Membership.id"

@@ -184,6 +184,23 @@ def join_neighbourhood(
     return membership
 
 
+def _controller(neighbourhood: Neighbourhood, name: str | None, contact: str | None) -> tuple[str, str]:
+    """The data controller's name and contact, tidied; raise InvalidInput naming the field."""
+    name = neighbourhood.controller_name if name is None else " ".join(name.split())
+    contact = neighbourhood.controller_contact if contact is None else " ".join(contact.split())
+    if len(name) > 120:
+        raise InvalidInput.field("controller_name", "Use at most 120 characters.")
+    if len(contact) > 254:
+        raise InvalidInput.field("controller_contact", "Use at most 254 characters.")
+    if contact and not name:
+        raise InvalidInput.field("controller_name", "Name the group responsible for the data as well.")
+    if name and not contact:
+        raise InvalidInput.field(
+            "controller_contact", "Give an email or postal address where residents can ask about their data."
+        )
+    return name, contact
+
+
 def update_settings(
     session: Session,
     *,
@@ -194,8 +211,13 @@ def update_settings(
     pledges_need_approval: bool,
     collection_window_hours: int,
     now: datetime,
+    controller_name: str | None = None,
+    controller_contact: str | None = None,
 ) -> Neighbourhood:
-    """Change the neighbourhood's description and pledge settings (chair); the change is audited."""
+    """Change the neighbourhood's description, pledge settings and data controller (chair); audited.
+
+    A controller field left as None keeps its value.
+    """
     require(session, actor_id, neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
     text = (description or "").strip()
     if len(text) > 2000:
@@ -204,12 +226,21 @@ def update_settings(
         raise InvalidInput.field(
             "collection_window_hours", "Choose between 24 and 144 hours: card holds last about a week."
         )
-    names = ("description", "allow_cash_pledges", "pledges_need_approval", "collection_window_hours")
+    controller = _controller(neighbourhood, controller_name, controller_contact)
+    names = (
+        "description",
+        "allow_cash_pledges",
+        "pledges_need_approval",
+        "collection_window_hours",
+        "controller_name",
+        "controller_contact",
+    )
     before = {name: getattr(neighbourhood, name) for name in names}
     neighbourhood.description = text
     neighbourhood.allow_cash_pledges = allow_cash_pledges
     neighbourhood.pledges_need_approval = pledges_need_approval
     neighbourhood.collection_window_hours = collection_window_hours
+    neighbourhood.controller_name, neighbourhood.controller_contact = controller
     after = {name: getattr(neighbourhood, name) for name in names}
     if after != before:
         record_event(

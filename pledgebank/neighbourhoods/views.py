@@ -267,7 +267,7 @@ def audit_log(slug: str):
 @bp.route("/n/<slug>/settings", methods=["GET", "POST"])
 @login_required
 def settings(slug: str):
-    """The chair's settings: the description, cash pledges, committee approval, the collection window."""
+    """The chair's settings: description, pledge settings and the data controller."""
     session = db_session()
     neighbourhood = services.get_neighbourhood(session, slug)
     require(session, current_user_id(), neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
@@ -283,6 +283,8 @@ def settings(slug: str):
                     allow_cash_pledges=bool(form.allow_cash_pledges.data),
                     pledges_need_approval=bool(form.pledges_need_approval.data),
                     collection_window_hours=form.collection_window_hours.data,
+                    controller_name=form.controller_name.data or "",
+                    controller_contact=form.controller_contact.data or "",
                     now=now(),
                 )
         except DomainError as error:

@@ -1,0 +1,29 @@
+"""Who is responsible for residents' data in each neighbourhood: the data controller's name and contact,
+set by the chair and shown on the neighbourhood's privacy notice. Both start empty.
+
+Revision ID: 0018
+Revises: 0013
+Create Date: 2026-12-06
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0018"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("neighbourhoods") as batch:
+        batch.add_column(sa.Column("controller_name", sa.String(120), server_default="", nullable=False))
+        batch.add_column(sa.Column("controller_contact", sa.String(254), server_default="", nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("neighbourhoods") as batch:
+        batch.drop_column("controller_contact")
+        batch.drop_column("controller_name")
