@@ -1,0 +1,114 @@
+"""Helpers for the backup tests: books posted through the real services, apps on other databases, the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.pool import NullPool
+
+from pledgebank import create_app
+from pledgebank.backups.heads import book_heads
+from pledgebank.backups.manifest import BookHead
+from pledgebank.books.services import book_by_slug, post
+from pledgebank.cli import main
+from pledgebank.db import unit_of_work
+from pledgebank.ledger import rules
+from tests.integration.ledger.ledger_sql import DAY, gbp, standard_entries
+from tests.support import WHEN, make_neighbourhood, make_user
+
+
+def books_with_money(app) -> tuple[int, list[str]]:
+    """Two neighbourhoods' books, each with the standard seven entries; the chair's id and the slugs."""
+    sessions = app.extensions["pledgebank.sessions"]
+    chair_id = make_user(sessions, "chair@example.org", "Chair Person")
+    slugs = [
+        make_neighbourhood(sessions, chair_id, name="Lordship Lane", district="SE22"),
+        make_neighbourhood(sessions, chair_id, name="Oak Hill", district="SE23"),
+    ]
+    for slug in slugs:
+        with unit_of_work(sessions) as session:
+            book = book_by_slug(session, slug)
+            for entry in standard_entries(chair_id):
+                post(session, book=book, entry=entry, now=WHEN)
+    return chair_id, slugs
+
+
+def post_donation(app, slug: str, chair_id: int, number: int) -> None:
+    """One cash donation, posted in its own unit of work through the ledger rule."""
+    sessions = app.extensions["pledgebank.sessions"]
+    entry = rules.cash_received(
+        amount=gbp(100 + number),
+        fund="general",
+        income_source="donations",
+        key=f"busy:{slug}:{number}",
+        on=DAY - timedelta(days=1),
+        source={"busy": number},
+        actor_id=chair_id,
+    )
+    with unit_of_work(sessions) as session:
+        post(session, book=book_by_slug(session, slug), entry=entry, now=WHEN)
+
+
+def app_on(url: str, outbox: Path, clock):
+    """An app on another database (the restore target) with its own outbox folder."""
+    return create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "MAIL_OUTBOX": str(outbox),
+            "BASE_URL": "http://localhost",
+            "CLOCK": clock,
+        }
+    )
+
+
+def cli(app, *args: str):
+    """Run a `pledgebank` command against app."""
+    return app.test_cli_runner().invoke(main, list(args))
+
+
+def heads_of(url: str) -> tuple[BookHead, ...]:
+    """Every book's chain head in the database at url."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return book_heads(connection)
+    finally:
+        engine.dispose()
+
+
+def table_names(url: str) -> list[str]:
+    """The tables in the database at url (none in an empty one)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return sorted(inspect(connection).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def row_counts(url: str) -> dict[str, int]:
+    """How many rows every table holds."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return {
+                name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()  # noqa: S608
+                for name in sorted(inspect(connection).get_table_names())
+            }
+    finally:
+        engine.dispose()
+
+
+def manifest_of(folder: Path) -> dict:
+    """The backup's manifest as JSON."""
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def only_backup(into: Path) -> Path:
+    """The one backup folder written into `into`."""
+    (folder,) = [path for path in into.iterdir() if path.is_dir()]
+    return folder
