@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import sqlite3
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,10 +18,13 @@ from pledgebank.backups.heads import book_heads
 from pledgebank.backups.manifest import BookHead
 from pledgebank.books.services import book_by_slug, post
 from pledgebank.cli import main
-from pledgebank.db import unit_of_work
+from pledgebank.db import make_engine, unit_of_work
 from pledgebank.ledger import rules
-from tests.integration.ledger.ledger_sql import DAY, gbp, standard_entries
+from tests.integration.ledger.ledger_sql import DAY, PG_ADMIN_URL, admin, gbp, pg_url, standard_entries
+from tests.integration.ledger.ledger_tampering import run, tampering
 from tests.support import WHEN, make_neighbourhood, make_user
+
+_scratch = itertools.count(1)
 
 
 def books_with_money(app) -> tuple[int, list[str]]:
@@ -112,3 +119,27 @@ def only_backup(into: Path) -> Path:
     """The one backup folder written into `into`."""
     (folder,) = [path for path in into.iterdir() if path.is_dir()]
     return folder
+
+
+def alter_backed_up_books(dump: Path, statement: str) -> None:
+    """Run one statement on the ledger in a backup's database file with its guards off, as someone altering
+    a backup would: on SQLite in the file; on PostgreSQL in a scratch database restored and dumped back."""
+    if not PG_ADMIN_URL:
+        connection = sqlite3.connect(dump)
+        connection.execute("DROP TRIGGER ledger_postings_no_update")
+        connection.execute(statement)
+        connection.commit()
+        connection.close()
+        return
+    name = f"pbt_scratch_{os.getpid()}_{next(_scratch)}"
+    admin(f"CREATE DATABASE {name}")
+    uri = pg_url(name).replace("postgresql+psycopg", "postgresql")
+    try:
+        subprocess.run(["pg_restore", "--no-owner", f"--dbname={uri}", str(dump)], check=True)
+        engine = make_engine(pg_url(name))
+        with tampering(engine) as conn:
+            run(conn, statement)
+        engine.dispose()
+        subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", f"--dbname={uri}"], check=True)
+    finally:
+        admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
