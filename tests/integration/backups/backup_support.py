@@ -7,6 +7,9 @@ import json
 import os
 import sqlite3
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,6 +60,42 @@ def post_donation(app, slug: str, chair_id: int, number: int) -> None:
     )
     with unit_of_work(sessions) as session:
         post(session, book=book_by_slug(session, slug), entry=entry, now=WHEN)
+
+
+@contextmanager
+def money_coming_in(
+    app, slugs: list[str], actor_id: int, *, before: int = 6, after: int = 6
+) -> Iterator[list]:
+    """Post donations from another thread, round the books: `before` are in when the block starts, and
+    `after` more after it ends; yields the numbers posted so far."""
+    posted: list[int] = []
+    stop_after: list[int] = []
+    under_way = threading.Event()
+    failures: list[BaseException] = []
+
+    def keep_posting() -> None:
+        number = 0
+        try:
+            while not stop_after or len(posted) < stop_after[0]:
+                post_donation(app, slugs[number % len(slugs)], actor_id, number)
+                posted.append(number)
+                number += 1
+                if number == before:
+                    under_way.set()
+        except BaseException as error:  # re-raised by the caller's thread below
+            failures.append(error)
+            under_way.set()
+
+    writer = threading.Thread(target=keep_posting)
+    writer.start()
+    try:
+        assert under_way.wait(timeout=60), "no money was posted"
+        yield posted
+        stop_after.append(len(posted) + after)
+    finally:
+        stop_after.append(0)
+        writer.join(timeout=120)
+    assert not failures, failures
 
 
 def app_on(url: str, outbox: Path, clock):

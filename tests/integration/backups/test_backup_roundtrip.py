@@ -4,7 +4,6 @@ posted is one consistent moment of the books."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 from pledgebank.backups.manifest import file_sha256
@@ -15,8 +14,8 @@ from tests.integration.backups.backup_support import (
     cli,
     heads_of,
     manifest_of,
+    money_coming_in,
     only_backup,
-    post_donation,
     row_counts,
 )
 from tests.integration.ledger.ledger_sql import PG_ADMIN_URL
@@ -77,35 +76,8 @@ def test_a_backup_taken_while_money_is_posted_restores_to_the_chain_heads_it_rec
     app, clock, tmp_path, empty_url
 ):
     chair_id, slugs = books_with_money(app)
-    posted: list[int] = []
-    stop_after: list[int] = []
-    under_way = threading.Event()
-    failures: list[BaseException] = []
-
-    def keep_posting() -> None:
-        number = 0
-        try:
-            while not stop_after or len(posted) < stop_after[0]:
-                post_donation(app, slugs[number % 2], chair_id, number)
-                posted.append(number)
-                number += 1
-                if number == 6:
-                    under_way.set()
-        except BaseException as error:  # reported by the test below
-            failures.append(error)
-            under_way.set()
-
-    writer = threading.Thread(target=keep_posting)
-    writer.start()
-    try:
-        assert under_way.wait(timeout=60)
-        with app.app_context():
-            made = cli(app, "backup", "--into", str(tmp_path / "backups"))
-        stop_after.append(len(posted) + 6)
-    finally:
-        stop_after.append(0)
-        writer.join(timeout=120)
-    assert not failures, failures
+    with money_coming_in(app, slugs, chair_id):
+        made = cli(app, "backup", "--into", str(tmp_path / "backups"))
     assert made.exit_code == 0, made.output
     folder = only_backup(tmp_path / "backups")
     recorded = {head["slug"]: head["last_sequence"] for head in manifest_of(folder)["books"]}
