@@ -12,7 +12,8 @@ import subprocess
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from pledgebank.backups.heads import alembic_revision, book_heads
@@ -59,6 +60,15 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     return uri, env
 
 
+def _connect(engine: Engine) -> Connection:
+    """A connection, or BackupRefused with the server's one-line reason it could not be made."""
+    try:
+        return engine.connect()
+    except OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        raise BackupRefused(f"cannot connect to the database {engine.url.database}: {reason}") from None
+
+
 def _run(command: list[str], env: dict[str, str], what: str) -> None:
     finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if finished.returncode != 0:
@@ -74,7 +84,8 @@ def dump_database(url: str, destination: Path) -> tuple[tuple[BookHead, ...], st
     uri, env = _libpq(url)
     engine = create_engine(url, poolclass=NullPool, isolation_level="REPEATABLE READ")
     try:
-        with engine.connect() as connection, connection.begin():
+        connection = _connect(engine)
+        with connection, connection.begin():
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             heads, revision = book_heads(connection), alembic_revision(connection)
             # The exporting transaction stays open until pg_dump has taken the snapshot and finished.
@@ -102,10 +113,8 @@ def refuse_unless_empty(url: str) -> None:
     """BackupRefused unless the target database holds no tables, functions, types or schemas of its own."""
     engine = create_engine(url, poolclass=NullPool)
     try:
-        with engine.connect() as connection:
+        with _connect(engine) as connection:
             found = {what: count for what, count in _counts(connection).items() if count}
-    except Exception as error:
-        raise BackupRefused(f"cannot open the target database: {str(error).splitlines()[0]}") from None
     finally:
         engine.dispose()
     if found:

@@ -28,7 +28,10 @@ def copy_database(url: str, destination: Path) -> None:
     while other connections write (in WAL mode they carry on; the copy is what was committed when it began).
 
     The copy is left in rollback-journal mode so that it is a single self-contained file."""
-    source = sqlite3.connect(database_path(url), timeout=30)
+    path = database_path(url)
+    if not path.is_file():
+        raise BackupRefused(f"there is no database file at {path}")
+    source = sqlite3.connect(path, timeout=30)
     target = sqlite3.connect(destination)
     try:
         source.backup(target)

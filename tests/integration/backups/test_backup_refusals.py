@@ -19,7 +19,7 @@ from tests.integration.backups.backup_support import (
     only_backup,
     table_names,
 )
-from tests.integration.ledger.ledger_sql import PG_ADMIN_URL
+from tests.integration.ledger.ledger_sql import PG_ADMIN_URL, pg_url
 from tests.integration.ledger.ledger_tampering import run, tampering
 
 DATABASE_FILE = "database.pgdump" if PG_ADMIN_URL else "database.sqlite3"
@@ -169,3 +169,16 @@ def test_a_backup_of_the_other_kind_of_database_is_refused(backup, target):
     (backup / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     mine = "postgresql" if PG_ADMIN_URL else "sqlite"
     refused(target, backup, f"this is a {other} backup; the target database is {mine}")
+
+
+def test_a_database_that_is_not_there_is_not_backed_up(tmp_path, clock):
+    if PG_ADMIN_URL:
+        url, reason = pg_url("pbt_no_such_database"), "cannot connect to the database pbt_no_such_database: "
+    else:
+        url, reason = f"sqlite:///{tmp_path / 'none.sqlite3'}", f"there is no database file at {tmp_path}"
+    nowhere = app_on(url, tmp_path / "outbox", clock)
+    made = cli(nowhere, "backup", "--into", str(tmp_path / "backups"))
+    assert made.exit_code == 1
+    assert made.output.startswith(f"no backup made: {reason}"), made.output
+    assert not (tmp_path / "none.sqlite3").exists()
+    assert list((tmp_path / "backups").iterdir()) == []
