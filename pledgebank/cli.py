@@ -63,6 +63,7 @@ def run_due_command() -> None:
 
 def register_commands() -> None:
     """Attach the commands that live beside their features."""
+    from pledgebank.backups.cli import backup, restore
     from pledgebank.books.cli import ledger
     from pledgebank.books.fund_transfer_cli import transfer
     from pledgebank.books.treasurer_cli import approve, record
@@ -79,6 +80,8 @@ def register_commands() -> None:
     main.add_command(verify_export)
     main.add_command(reconcile)
     main.add_command(payments)
+    main.add_command(backup)
+    main.add_command(restore)
 
 
 register_commands()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,3 +27,8 @@ def upgrade(url: str, revision: str = "heads") -> None:
 def downgrade(url: str, revision: str) -> None:
     """Migrate the database at url down to revision."""
     command.downgrade(alembic_config(url), revision)
+
+
+def head_revision() -> str:
+    """The newest migration this code has (several heads joined by '+', as a backup's manifest has them)."""
+    return "+".join(sorted(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()))
