@@ -31,7 +31,7 @@ from tests.support import add_member
 
 EMAIL = "rosa.marsh@example.org"
 NAME = "Rosa Marsh"
-ADDRESS = "7 Marsh Lane"
+ADDRESS = "7 Willow Lane"
 TOKEN_NAME = "Rosa's spreadsheet sync"
 UPDATE = "The timber for the bench arrives on Saturday."
 

@@ -194,6 +194,7 @@ def pseudonymise_user(session: Session, user_id: int, *, now: datetime) -> None:
     session.execute(
         update(HardshipRequest)
         .where(HardshipRequest.requested_by_id == user_id)
+        .values(reason="")
         .execution_options(synchronize_session=False)
     )
     _forget_unfunded_applications(session, user_id)
