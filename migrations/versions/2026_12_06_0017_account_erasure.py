@@ -4,7 +4,7 @@ An erased user keeps their row (ids in the books and the audit log still point a
 "Former member #<id>", with an address that can receive no mail and a password that matches nothing.
 
 Revision ID: 0017
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0011"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -20,6 +20,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict, Forbidden, InvalidInput
 from pledgebank.levies.models import Household, HouseholdResident
 from pledgebank.neighbourhoods.models import Membership
+from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges.models import PledgeSignup
 from tests.integration.levies.levy_support import active_levy, join
 from tests.pledge_support import assert_books_ok, due, make_pledge, quick_user, sign
@@ -219,3 +220,12 @@ def test_someone_elses_account_a_wrong_password_and_a_second_request_are_refused
         erased = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "account.erased")
         assert session.scalar(erased) == 1
     assert _user(sessions, other).email == "other@example.org"
+
+
+def test_no_email_is_ever_sent_to_a_closed_account(app, sessions, outbox):
+    person = quick_user(sessions, EMAIL, NAME)
+    _close(app, person, person)
+    with unit_of_work(sessions) as session:
+        send_after_commit(session, Email(erasure.erased_email(person), "News", "accounts/password_changed"))
+        send_after_commit(session, Email("other@example.org", "News", "accounts/password_changed"))
+    assert [mail.to for mail in outbox.all()] == ["other@example.org"]
