@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from pledgebank.db import after_commit
 
 log = logging.getLogger(__name__)
+# Closed accounts keep an address under this reserved name, which can never receive mail.
+ERASED_DOMAIN = "erased.invalid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,8 @@ class EmailSender(Protocol):
 
 def send_after_commit(session: Session, email: Email) -> None:
     """Queue email for delivery once the current transaction commits."""
+    if email.to.lower().endswith("@" + ERASED_DOMAIN):
+        return  # the person closed their account: nobody is there to read it
     sender: EmailSender | None = session.info.get("send_email")
     if sender is None:
         log.warning("no email sender on this session; dropping %r to %s", email.subject, email.to)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pledgebank import demo
 from tests.bad_forms import Form, Place
 from tests.seeded import CHAIR, TREASURER
+from tests.seeded_tools import LEAVER
 
 PASSPHRASE = "a long and memorable passphrase"
 
@@ -67,6 +68,14 @@ def account_forms(place: Place) -> list[Form]:
             {"name": "text", "scope": "choice"},
             {"name": "Spreadsheet", "scope": "read"},
             success=(201,),
+        ),
+        Form(
+            "close account",
+            LEAVER,
+            "/account/close",
+            "/account/close",
+            {"password": "text"},
+            {"password": demo.DEMO_PASSWORD, "confirm": "y"},
         ),
     ]
 

@@ -1,7 +1,7 @@
 """The seeded neighbourhood's extra rows, one for each tool form to act on without stepping on another's:
 pledges to edit and to cancel, a cash pledge waiting for its money, a sponsor who owes, grant applications
-under review, awarded, deferred, paid and reported, unpaid levy charges, a hardship request waiting, and a
-captured card payment to refund."""
+under review, awarded, deferred, paid and reported, unpaid levy charges, a hardship request waiting, a
+captured card payment to refund, and a resident who owes nothing, to close their account."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import select
 
+from pledgebank import demo
+from pledgebank.accounts.services import create_user
 from pledgebank.db import unit_of_work
 from pledgebank.grants import applications, decisions, reviews
 from pledgebank.grants.applications import ApplicationTerms
@@ -19,7 +21,7 @@ from pledgebank.ledger import chart
 from pledgebank.levies import hardship
 from pledgebank.levies.models import HouseholdResident, LevyCharge
 from pledgebank.levies.states import UNPAID
-from pledgebank.neighbourhoods.services import get_neighbourhood
+from pledgebank.neighbourhoods.services import get_neighbourhood, join_neighbourhood
 from pledgebank.payments.gateway import TestCard
 from pledgebank.pledges import cards, extras, signups
 from pledgebank.pledges import jobs as pledge_jobs
@@ -28,6 +30,7 @@ from pledgebank.pledges.services import PledgeTerms, create_pledge, get_pledge
 
 CHAIR, TREASURER = "priya@example.org", "tom@example.org"
 COMMITTEE = ("priya@example.org", "tom@example.org", "aisha@example.org")
+LEAVER = "leaver@example.org"
 
 
 def _pledge(session, place, actor: int, title: str, start, **terms) -> Pledge:
@@ -226,6 +229,21 @@ def _seed_levies(app: Flask, people: dict[str, int], now) -> dict[str, int]:
     return ids
 
 
+def _seed_leaver(app: Flask, slug: str, now) -> dict[str, int]:
+    """A resident who owes and holds nothing, to close their account."""
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        user = create_user(
+            session,
+            email=LEAVER,
+            display_name="Lee Leaver",
+            password=demo.DEMO_PASSWORD,
+            now=now,
+            verified=True,
+        )
+        join_neighbourhood(session, actor_id=user.id, neighbourhood=get_neighbourhood(session, slug), now=now)
+        return {"leaver": user.id}
+
+
 def seed_tools(app: Flask, people: dict[str, int], slug: str) -> dict[str, int | str]:
     """Every extra row the tool forms act on, by name."""
     now = app.extensions["pledgebank.clock"].now()
@@ -235,4 +253,5 @@ def seed_tools(app: Flask, people: dict[str, int], slug: str) -> dict[str, int |
             | _seed_card_payment(app, people, slug, now)
             | _seed_grants(app, people, now)
             | _seed_levies(app, people, now)
+            | _seed_leaver(app, slug, now)
         )

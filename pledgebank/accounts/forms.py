@@ -109,3 +109,19 @@ class ApiTokenForm(Form):
 
 class EmptyForm(Form):
     """A form with only the CSRF token (buttons that POST)."""
+
+
+class CloseAccountForm(Form):
+    """Close your own account: your password again, and a tick that you understand."""
+
+    password = PasswordField(
+        "Your password",
+        validators=[
+            DataRequired("Enter your password to close your account."),
+            Length(max=MAX_PASSWORD, message=f"Passwords are at most {MAX_PASSWORD} characters."),
+        ],
+    )
+    confirm = BooleanField(
+        "I understand that my account is closed for good and cannot be restored",
+        validators=[DataRequired("Tick the box to confirm that you want to close your account.")],
+    )

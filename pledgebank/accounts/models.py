@@ -35,6 +35,8 @@ class User(Base):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # When the owner was last told that someone tried to register with their address (at most hourly).
     registration_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person closed their account and their personal data was erased (see accounts.erasure).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
 

@@ -206,6 +206,11 @@ def authenticate(session: Session, *, email: str, password: str, now: datetime) 
     return user
 
 
+def password_matches(user: User, password: str) -> bool:
+    """True if the password is the user's (closing an account asks for it again)."""
+    return _verify(user.password_hash, password)
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password or "")

@@ -1,0 +1,240 @@
+"""What the service holds about a person (UK GDPR right of access), table by table.
+
+`SECTIONS` names every table that holds a reference to a user, with the rows that are the person's and the
+columns shown to them; `NOT_PERSONAL` names the columns that look personal but are not (a fund's name, say),
+with the reason. A test walks the database's metadata and fails when a table referring to users, or holding
+emails or names, is in neither, so a new table cannot be left out of the export.
+
+Rows are read a page at a time by primary key, so a person with many thousands of records is streamed in
+bounded memory. Secrets (password and token digests, the ledger's hash bytes) are never shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, and_, cast, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from pledgebank.accounts.models import ApiToken, SignedOutSession, User
+from pledgebank.books.models import AuditEvent, ClosedPeriod, LedgerTransaction
+from pledgebank.books.treasurer_models import TreasurerEntry
+from pledgebank.exports.models import LedgerExport
+from pledgebank.grants.models import (
+    GrantApplication,
+    GrantBudgetLine,
+    GrantDecision,
+    GrantDeclaration,
+    GrantPayment,
+    GrantReport,
+    GrantReview,
+    GrantRound,
+    GrantScore,
+)
+from pledgebank.levies.models import (
+    HardshipRequest,
+    Household,
+    HouseholdResident,
+    Levy,
+    LevyApproval,
+    LevyCharge,
+    LevyHousehold,
+)
+from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbourhood
+from pledgebank.payments.models import PaymentCustomer
+from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup, PledgeUpdate
+
+PAGE = 500
+# Never shown to anyone, the person included: digests that would help an attacker, and the ledger's bytes.
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "key_hash", "canonical", "prev_hash", "hash"})
+EXPORT_FORMAT = "pledgebank-personal-data/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One kind of record: its table, the user columns that make a row the person's, and a title."""
+
+    key: str
+    title: str
+    model: type
+    user_columns: tuple[str, ...] = ()
+    # Rows reached through another table (the person's household's charges); None: by user_columns.
+    related: Callable[[int], ColumnElement[bool]] | None = None
+    hidden: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def table(self) -> Any:
+        """The section's table."""
+        return self.model.__table__
+
+    @property
+    def columns(self) -> list[str]:
+        """The column names shown, in table order."""
+        hidden = SECRET_COLUMNS | self.hidden
+        return [column.name for column in self.table.columns if column.name not in hidden]
+
+    def owned_by(self, user_id: int) -> ColumnElement[bool]:
+        """Which rows are the person's."""
+        clauses = [self.table.c[name] == user_id for name in self.user_columns]
+        if self.related is not None:
+            clauses.append(self.related(user_id))
+        return or_(*clauses)
+
+
+def _roles_of(user_id: int) -> ColumnElement[bool]:
+    return MembershipRole.membership_id.in_(select(Membership.id).where(Membership.user_id == user_id))
+
+
+def _homes_of(user_id: int) -> Any:
+    return select(HouseholdResident.household_id).where(HouseholdResident.user_id == user_id)
+
+
+def _home(user_id: int) -> ColumnElement[bool]:
+    return Household.id.in_(_homes_of(user_id))
+
+
+def _home_charges(user_id: int) -> ColumnElement[bool]:
+    return LevyCharge.household_id.in_(_homes_of(user_id))
+
+
+def _home_levies(user_id: int) -> ColumnElement[bool]:
+    return LevyHousehold.household_id.in_(_homes_of(user_id))
+
+
+def _own_budget(user_id: int) -> ColumnElement[bool]:
+    owned = select(GrantApplication.id).where(GrantApplication.applicant_id == user_id)
+    return GrantBudgetLine.application_id.in_(owned)
+
+
+def _own_scores(user_id: int) -> ColumnElement[bool]:
+    return GrantScore.review_id.in_(select(GrantReview.id).where(GrantReview.member_id == user_id))
+
+
+def _own_grant_money(user_id: int) -> ColumnElement[bool]:
+    owned = select(GrantApplication.id).where(GrantApplication.applicant_id == user_id)
+    return GrantPayment.application_id.in_(owned)
+
+
+def _own_grant_reports(user_id: int) -> ColumnElement[bool]:
+    owned = select(GrantApplication.id).where(GrantApplication.applicant_id == user_id)
+    return GrantReport.application_id.in_(owned)
+
+
+def _about(user_id: int) -> ColumnElement[bool]:
+    return and_(AuditEvent.subject_type == "user", AuditEvent.subject_id == cast(str(user_id), String))
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("profile", "Your profile", User, ("id",), hidden=frozenset({"session_generation"})),
+    Section("memberships", "Neighbourhoods you belong to", Membership, ("user_id",)),
+    Section("roles", "Roles you hold", MembershipRole, related=_roles_of),
+    Section(
+        "households",
+        "Your household (address and council-tax band)",
+        Household,
+        ("payer_id", "setup_by_id", "created_by_id"),
+        related=_home,
+    ),
+    Section("residence", "Where you live in each neighbourhood", HouseholdResident, ("user_id",)),
+    Section("levy_households", "Levies your household is in", LevyHousehold, ("added_by_id",), _home_levies),
+    Section("levy_charges", "Levy charges and payments", LevyCharge, ("recorded_by_id",), _home_charges),
+    Section("hardship_requests", "Hardship requests", HardshipRequest, ("requested_by_id", "decided_by_id")),
+    Section("pledges_signed", "Your pledges", PledgeSignup, ("user_id", "cash_recorded_by_id")),
+    Section("pledges_created", "Pledges you created or approved", Pledge, ("creator_id", "approved_by_id")),
+    Section("pledge_updates", "Updates you posted on pledges", PledgeUpdate, ("author_id",)),
+    Section("match_offers", "Sponsors' match offers you recorded", MatchOffer, ("recorded_by_id",)),
+    Section(
+        "grant_applications", "Your grant applications", GrantApplication, ("applicant_id", "decider_id")
+    ),
+    Section(
+        "grant_budget_lines", "Budget lines of your grant applications", GrantBudgetLine, (), _own_budget
+    ),
+    Section(
+        "grant_reports",
+        "Grant reports",
+        GrantReport,
+        ("submitted_by_id", "return_recorded_by_id"),
+        _own_grant_reports,
+    ),
+    Section(
+        "grant_payments",
+        "Grant payments",
+        GrantPayment,
+        ("recorded_by_id", "approved_by_id"),
+        _own_grant_money,
+    ),
+    Section(
+        "grant_reviews", "Your reviews of grant applications, with your comments", GrantReview, ("member_id",)
+    ),
+    Section("grant_scores", "Your scores", GrantScore, (), _own_scores),
+    Section("grant_declarations", "Interests you declared", GrantDeclaration, ("member_id",)),
+    Section("grant_decisions", "Grant decisions you recorded", GrantDecision, ("decided_by_id",)),
+    Section("grant_rounds", "Grant rounds you opened", GrantRound, ("created_by_id",)),
+    Section("levies", "Levies you set up", Levy, ("created_by_id",)),
+    Section("levy_approvals", "Levies you approved", LevyApproval, ("user_id",)),
+    Section("neighbourhoods", "Neighbourhoods you started", Neighbourhood, ("created_by_id",)),
+    Section(
+        "treasurer_entries",
+        "Money you recorded or approved as treasurer",
+        TreasurerEntry,
+        ("recorded_by_id", "approved_by_id"),
+    ),
+    Section("ledger_transactions", "Book entries you made", LedgerTransaction, ("actor_id",)),
+    Section("ledger_exports", "Exports of the books you made", LedgerExport, ("made_by_id",)),
+    Section("closed_periods", "Financial years you closed", ClosedPeriod, ("closed_by_id",)),
+    Section("payment_customers", "Your card customer at Stripe", PaymentCustomer, ("user_id",)),
+    Section("api_tokens", "Your API tokens (names, never the secrets)", ApiToken, ("user_id",)),
+    Section("sessions", "Sign-ins you ended by signing out", SignedOutSession, ("user_id",)),
+    Section("audit_events", "Audit events naming you", AuditEvent, ("actor_id",), _about),
+)
+
+# Columns that a reader (or the metadata test) might take for personal data, and why they are not.
+NOT_PERSONAL: dict[str, str] = {
+    "neighbourhoods.name": "a neighbourhood's name",
+    "funds.name": "a fund's name",
+    "expense_categories.name": "an expense category's name",
+    "ledger_accounts.name": "an account's name in the chart of accounts",
+    "grant_criteria.name": "a scoring criterion of a grant round",
+    "match_offers.sponsor_name": "a sponsor (a business or council) the committee records, not a user",
+}
+# Consent is not a lawful basis the service relies on: it holds no consent records.
+CONSENTS_NOTE = "PledgeBank asks for no consents: it holds your data to run the neighbourhood's money."
+
+
+def plain(value: Any) -> Any:
+    """A stored value as JSON can carry it."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def rows_of(
+    session: Session, section: Section, user_id: int, *, page: int = PAGE
+) -> Iterator[dict[str, Any]]:
+    """The person's rows of one section, read a page at a time in primary-key order."""
+    table = section.table
+    keys = list(table.primary_key.columns)
+    shown = [table.c[name] for name in section.columns]
+    wanted = shown + [key for key in keys if key.name not in section.columns]
+    last: tuple | None = None
+    while True:
+        query = select(*wanted).where(section.owned_by(user_id))
+        if last is not None:
+            query = query.where(tuple_(*keys) > tuple_(*last) if len(keys) > 1 else keys[0] > last[0])
+        rows = session.execute(query.order_by(*keys).limit(page)).mappings().all()
+        for row in rows:
+            yield {name: plain(row[name]) for name in section.columns}
+        if len(rows) < page:
+            return
+        last = tuple(rows[-1][key.name] for key in keys)
+
+
+def personal_data(session: Session, user_id: int) -> Iterator[tuple[Section, Iterator[dict[str, Any]]]]:
+    """Every section with the person's rows in it, lazily."""
+    for section in SECTIONS:
+        yield section, rows_of(session, section, user_id)
