@@ -121,7 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from flask_smorest.spec.plugins import integerconverter2paramschema
 
     from pledgebank.accounts import api as accounts_api
-    from pledgebank.accounts import privacy_views
+    from pledgebank.accounts import privacy_views as your_data_views
     from pledgebank.accounts import views as accounts_views
     from pledgebank.api.base import Api
     from pledgebank.books import api as books_api
@@ -152,7 +152,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
-    app.register_blueprint(privacy_views.bp)
+    app.register_blueprint(your_data_views.bp)
     app.register_blueprint(neighbourhoods_views.bp)
     app.register_blueprint(books_views.bp)
     app.register_blueprint(treasurer_views.bp)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Flask
 
+from pledgebank.accounts.erasure import pseudonymise_if_gone
 from pledgebank.grants import jobs as grant_jobs
 from pledgebank.levies import jobs as levy_jobs
 from pledgebank.payments.context import Payments
@@ -40,7 +41,7 @@ def run_due(app: Flask) -> Counter[str]:
             policy=RetentionPolicy.from_config(app.config),
             now=now,
             zone=app.config["TIMEZONE"],
-            pseudonymiser=app.extensions.get("pledgebank.pseudonymiser"),
+            pseudonymiser=app.extensions.get("pledgebank.pseudonymiser", pseudonymise_if_gone),
         )
     )
     return done

@@ -247,3 +247,19 @@ def _forget_cards(session: Session, user_id: int) -> None:
         .values(payment_method_id=None, card_brand=None, card_last4=None, decline_code=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def pseudonymise_if_gone(session: Session, user_id: int, now: datetime) -> bool:
+    """Pseudonymise a person whose financial records are past keeping, if they have left every neighbourhood.
+
+    The retention job's pseudonymiser. Someone still a member keeps their account (it is held for their
+    membership, not for the old records); someone already erased is left as they are, so the daily run
+    changes nothing twice.
+    """
+    user = session.get(User, user_id)
+    if user is None or user.erased_at is not None:
+        return False
+    if session.scalar(select(Membership.id).where(Membership.user_id == user_id).limit(1)) is not None:
+        return False
+    pseudonymise_user(session, user_id, now=now)
+    return True

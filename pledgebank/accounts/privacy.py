@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, String, and_, cast, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import ApiToken, SignedOutSession, User
+from pledgebank.books.fund_transfer_models import FundTransfer
 from pledgebank.books.models import AuditEvent, ClosedPeriod, LedgerTransaction
 from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.exports.models import LedgerExport
@@ -181,6 +182,12 @@ SECTIONS: tuple[Section, ...] = (
         "Money you recorded or approved as treasurer",
         TreasurerEntry,
         ("recorded_by_id", "approved_by_id"),
+    ),
+    Section(
+        "fund_transfers",
+        "Transfers between funds you proposed or decided",
+        FundTransfer,
+        ("proposed_by_id", "decided_by_id"),
     ),
     Section("ledger_transactions", "Book entries you made", LedgerTransaction, ("actor_id",)),
     Section("ledger_exports", "Exports of the books you made", LedgerExport, ("made_by_id",)),

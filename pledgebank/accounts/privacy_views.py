@@ -18,7 +18,7 @@ from pledgebank.web.auth import current_user_id
 from pledgebank.web.forms import form_status, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
-bp = Blueprint("privacy", __name__)
+bp = Blueprint("your_data", __name__)
 
 
 def _read_then_release(session: Session, chunks: Iterator[str]) -> Iterator[str]:

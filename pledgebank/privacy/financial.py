@@ -21,7 +21,8 @@ from pledgebank.pledges.models import PledgeSignup
 
 # Replaces the person on the financial records that name them by a pseudonym ("Former member #812"), leaving
 # their account alone (they may still be a member): (session, user id, now). Must be safe to repeat.
-Pseudonymiser = Callable[[Session, int, datetime], None]
+# Returns False when it left the person as they were (still a member, or erased already).
+Pseudonymiser = Callable[[Session, int, datetime], bool | None]
 
 
 def people_past_keeping(session: Session, *, cutoff: date, zone: str) -> list[int]:
@@ -65,6 +66,5 @@ def pseudonymise_past_keeping(
     due = people_past_keeping(session, cutoff=cutoff, zone=zone)
     if pseudonymiser is None:
         return len(due), 0
-    for user_id in due:
-        pseudonymiser(session, user_id, now)
-    return len(due), len(due)
+    done = sum(pseudonymiser(session, user_id, now) is not False for user_id in due)
+    return len(due), done

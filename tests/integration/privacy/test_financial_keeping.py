@@ -7,9 +7,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from pledgebank.accounts.erasure import pseudonym
+from pledgebank.accounts.models import User
 from pledgebank.books.models import AuditEvent, LedgerTransaction
 from pledgebank.db import unit_of_work
 from pledgebank.jobs import run_due
+from pledgebank.neighbourhoods.roles import remove_member
+from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.privacy.enforce import ACTION
 from pledgebank.privacy.financial import people_past_keeping
 from pledgebank.privacy.retention import RetentionPolicy
@@ -64,12 +68,36 @@ def test_people_are_due_only_once_all_their_financial_records_are_past_keeping(a
     assert_books_ok(app)
 
 
-def test_without_a_pseudonymiser_the_people_due_are_only_counted(app, sessions, clock):
+def test_people_past_keeping_who_are_still_members_keep_their_accounts_and_former_members_are_pseudonymised(
+    app, sessions, clock
+):
     w = world(sessions)
     give_fund(app, w.slug, 50_000)
     _award_and_pay(app, w, w.residents[0], "Spring bulbs")
+    applicant = w.residents[0]
     _move_to(clock, datetime(2032, 4, 1, 9, tzinfo=UTC))
     done = run_due(app)
     assert done["retention: people past financial keeping"] == 3  # the applicant, the chair, the treasurer
-    assert "retention: people pseudonymised on financial records" not in done
+    assert done["retention: people pseudonymised on financial records"] == 0, "all three are still members"
+    with unit_of_work(sessions) as session:
+        assert session.get(User, applicant).erased_at is None
+
+    with unit_of_work(sessions) as session:
+        remove_member(
+            session,
+            actor_id=applicant,
+            neighbourhood=get_neighbourhood(session, w.slug),
+            user_id=applicant,
+            now=clock.now(),
+        )
+    _move_to(clock, datetime(2032, 4, 2, 9, tzinfo=UTC))
+    done = run_due(app)
+    assert done["retention: people pseudonymised on financial records"] == 1
+    with unit_of_work(sessions) as session:
+        person = session.get(User, applicant)
+        assert person.erased_at is not None
+        assert person.display_name == pseudonym(applicant)
+
+    _move_to(clock, datetime(2032, 4, 3, 9, tzinfo=UTC))
+    assert run_due(app)["retention: people pseudonymised on financial records"] == 0, "nothing twice"
     assert_books_ok(app)
