@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask
 
+from pledgebank import logs, metrics
 from pledgebank.grants import jobs as grant_jobs
 from pledgebank.levies import jobs as levy_jobs
 from pledgebank.payments.context import Payments
 from pledgebank.payments.refunds import recover_refunds
 from pledgebank.pledges import jobs as pledge_jobs
+
+log = logging.getLogger(__name__)
 
 
 def payments_context(app: Flask) -> Payments:
@@ -25,11 +30,23 @@ def payments_context(app: Flask) -> Payments:
 
 
 def run_due(app: Flask) -> Counter[str]:
-    """Run everything that is due now (by the app's clock)."""
+    """Run everything that is due now (by the app's clock), counting the work done and failed."""
     now = app.extensions["pledgebank.clock"].now()
     ctx = payments_context(app)
-    done = pledge_jobs.run_due(ctx, now=now)
-    done.update(levy_jobs.run_due(ctx, now=now))
-    done.update(recover_refunds(ctx, now=now))
-    done.update(grant_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
+    with logs.bound(run_id=uuid.uuid4().hex):
+        return _run_due(app, ctx, now)
+
+
+def _run_due(app: Flask, ctx: Payments, now: datetime) -> Counter[str]:
+    try:
+        done = pledge_jobs.run_due(ctx, now=now)
+        done.update(levy_jobs.run_due(ctx, now=now))
+        done.update(recover_refunds(ctx, now=now))
+        done.update(grant_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
+    except Exception:
+        metrics.DUE_RUNS.labels(result="failed").inc()
+        raise
+    metrics.DUE_RUNS.labels(result="completed").inc()
+    metrics.count_due(done)
+    log.info("due work run", extra={"done": dict(done)})
     return done
