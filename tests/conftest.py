@@ -45,7 +45,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Write every log record of the run to a file, as the service writes its logs (see pytest_sessionfinish)."""
+    """Write every log record of the run to a file as the service writes logs (checked at the end)."""
     folder = Path(tempfile.mkdtemp(prefix="pledgebank-run-log-"))
     run_log = RunLog(folder / "run.jsonl")
     run_log.start()
@@ -70,7 +70,7 @@ def _check_run_log(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """The log check; and with PLEDGEBANK_FORBID_SKIPS=1 (as in CI's PostgreSQL run), any skip fails the run."""
+    """Check the run's logs; with PLEDGEBANK_FORBID_SKIPS=1 (CI's PostgreSQL run) any skip fails the run."""
     _check_run_log(session)
     if not os.environ.get("PLEDGEBANK_FORBID_SKIPS"):
         return
