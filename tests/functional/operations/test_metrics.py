@@ -8,6 +8,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from pledgebank import create_app
+from pledgebank.cli import main
 from pledgebank.payments.stripe_gateway import StripeGateway
 from tests.functional.pledges.pledge_web_support import make_pledge, people
 from tests.integration.pledges.test_pledge_webhooks import deliver, event, intent_of
@@ -157,3 +158,12 @@ def test_production_without_a_token_serves_them_to_nobody(app_config):
     assert scrape(with_token, Authorization=f"Bearer {TOKEN}")
     for each in (app, with_token):
         each.extensions["pledgebank.engine"].dispose()
+
+
+def test_run_due_as_a_long_lived_process_counts_each_run(app):
+    before = scrape(app)
+    result = app.test_cli_runner().invoke(main, ["run-due", "--every", "1", "--times", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "nothing was due\n"
+    assert grew(before, scrape(app), "pledgebank_due_runs_total", result="completed") == 1
+    assert app.test_cli_runner().invoke(main, ["run-due", "--every", "0"]).exit_code == 2
