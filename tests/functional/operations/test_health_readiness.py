@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from pledgebank import create_app
+from pledgebank.extensions import limiter
 from pledgebank.migrate import downgrade, upgrade
 from pledgebank.readiness import checks
 from tests.conftest import PG_ADMIN_URL, free_port
@@ -90,14 +91,22 @@ def test_production_needs_its_stripe_key_to_be_ready(app):
     assert "stripe" not in checks(engine, {"ENV": "development", "STRIPE_SECRET_KEY": ""})
 
 
-def test_probes_are_not_rate_limited_and_need_no_csrf_token(app_config):
+@pytest.fixture
+def default_limit(app_config):
+    """An app under a default rate limit of 2 a minute on every route; the shared limiter is reset after."""
     app = create_app({**app_config, "RATELIMIT_DEFAULT": "2 per minute"})
-    client = app.test_client()
+    yield app
+    limiter.limit_manager.set_default_limits([])  # the limiter object is shared by every app in the process
+    limiter.reset()
+    app.extensions["pledgebank.engine"].dispose()
+
+
+def test_probes_are_not_rate_limited(default_limit):
+    client = default_limit.test_client()
     assert [client.get("/").status_code for _ in range(3)][-1] == 429, "the default limit applies elsewhere"
-    for path in ("/healthz", "/readyz"):
+    for path in ("/healthz", "/readyz", "/metrics"):
         assert {client.get(path).status_code for _ in range(5)} == {200}
         assert client.head(path).status_code == 200
-    app.extensions["pledgebank.engine"].dispose()
 
 
 def test_probes_answer_only_get_and_head(app):
