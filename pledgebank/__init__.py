@@ -84,7 +84,9 @@ def _gateway(config: dict[str, Any]):
 
 def _init_extensions(app: Flask) -> None:
     from pledgebank.extensions import csrf, limiter
-    from pledgebank.web import auth, errors, filters, input_guard, mailer, security, session
+    from pledgebank.web import auth, errors, filters, input_guard, mailer, observability, security, session
+
+    observability.init_app(app)
 
     app.config.update(
         RATELIMIT_STORAGE_URI=app.config["REDIS_URL"] or "memory://",
@@ -115,6 +117,13 @@ def _init_extensions(app: Flask) -> None:
     filters.init_app(app)
     errors.register(app)
     input_guard.init_app(app)
+    _init_error_reports(app)
+
+
+def _init_error_reports(app: Flask) -> None:
+    from pledgebank import error_reports
+
+    error_reports.init(app.config["SENTRY_DSN"], environment=app.config["ENV"])
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -135,7 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from pledgebank.books import views as books_views
     from pledgebank.exports import views as exports_views
-    from pledgebank.extensions import csrf
+    from pledgebank.extensions import csrf, limiter
     from pledgebank.grants import api as grants_api
     from pledgebank.grants import views as grants_views
     from pledgebank.levies import api as levies_api
@@ -147,9 +156,12 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.pledges import api as pledges_api
     from pledgebank.pledges import views as pledges_views
     from pledgebank.privacy import views as privacy_views
-    from pledgebank.web import main
+    from pledgebank.web import health, main
     from pledgebank.web.converters import IdConverter
 
+    app.register_blueprint(health.bp)
+    csrf.exempt(health.bp)
+    limiter.exempt(health.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(your_data_views.bp)

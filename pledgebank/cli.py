@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 
 import click
 from flask import current_app
@@ -10,6 +12,8 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from pledgebank import create_app, migrate
 from pledgebank.config import ConfigError
+
+log = logging.getLogger(__name__)
 
 
 def _create_app():
@@ -49,12 +53,38 @@ def db_downgrade(revision: str) -> None:
 
 
 @main.command("run-due")
+@click.option(
+    "--every",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Keep running, doing the due work every SECONDS (one long-lived process, counted in /metrics).",
+)
+@click.option("--times", type=click.IntRange(min=1), default=None, hidden=True)
 @with_appcontext
-def run_due_command() -> None:
+def run_due_command(every: int | None, times: int | None) -> None:
     """Do all time-driven work that is due (pledge deadlines and captures, levy charges); safe to repeat."""
     from pledgebank.jobs import run_due
 
-    done = run_due(current_app._get_current_object())
+    app = current_app._get_current_object()
+    if every is None:
+        _report(run_due(app))
+        return
+    stop = threading.Event()
+    runs = 0
+    while not stop.is_set():
+        try:
+            _report(run_due(app))
+        except Exception:
+            # Counted as a failed run; the next run tries again, as cron would.
+            log.exception("run-due failed")
+        runs += 1
+        if times is not None and runs >= times:
+            break
+        stop.wait(every)
+
+
+def _report(done) -> None:
     if not done:
         click.echo("nothing was due")
     for what, count in sorted(done.items()):

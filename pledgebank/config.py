@@ -52,6 +52,14 @@ def _days(value: str) -> str:
     return ",".join(str(day) for day in days)
 
 
+def _log_level(value: str) -> str:
+    """One of Python's logging levels, upper case; ValueError otherwise."""
+    level = value.strip().upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ValueError(value)
+    return level
+
+
 def _month_day(value: str) -> str:
     """A day of the year as MM-DD (not 29 February, which most years lack); ValueError otherwise."""
     month, day = (int(part) for part in value.strip().split("-"))
@@ -106,6 +114,9 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "PRIVACY_OPERATOR_NAME": ("", str),
     "PRIVACY_OPERATOR_CONTACT": ("", str),
     "MAIL_PROVIDER_NAME": ("", str),
+    "LOG_LEVEL": ("INFO", _log_level),
+    "METRICS_TOKEN": ("", str),
+    "SENTRY_DSN": ("", str),
 }
 
 # Published with the source, so anyone could sign sessions with it: refused in production.
@@ -251,6 +262,11 @@ def _production_problem(config: dict[str, Any]) -> str | None:
         return f"{PREFIX}STRIPE_SECRET_KEY is not a Stripe secret key"
     if base_url.scheme != "https" or not base_url.netloc:
         return f"{PREFIX}BASE_URL must be an https:// address (links in emails and secure cookies need it)"
+    if config["METRICS_TOKEN"] and weak_secret(config["METRICS_TOKEN"]):
+        return (
+            f"{PREFIX}METRICS_TOKEN, when set, must be {SECRET_MIN_LENGTH} or more random characters with at "
+            f"least {SECRET_MIN_DIFFERENT} different ones"
+        )
     if config["MAIL_OUTBOX"]:
         return f"{PREFIX}MAIL_OUTBOX must be empty: production sends email through {PREFIX}MAIL_SERVER"
     if not config["REDIS_URL"] and not config["RATELIMIT_SINGLE_PROCESS"]:

@@ -51,7 +51,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL, a busy timeout and write-locking transactions."""
+    """Create an engine; SQLite gets foreign keys, WAL, a busy timeout and write-locking transactions.
+
+    Errors never quote the statement's values (an email address, a name) into messages and logs.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)

@@ -305,7 +305,6 @@ def _run_due_forever(app: Flask, interval: int, stop: threading.Event) -> None:
 @click.option("--serve/--no-serve", default=True, help="Start the web server after loading the data.")
 def demo(host: str, port: int, serve: bool) -> None:
     """Migrate, start the Stripe emulator, load the demo neighbourhood, print the logins, and serve."""
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
     instance = PROJECT_ROOT / "instance"
     instance.mkdir(exist_ok=True)
     emulator = None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask
 
+from pledgebank import logs, metrics
 from pledgebank.accounts.erasure import pseudonymise_if_gone
 from pledgebank.grants import jobs as grant_jobs
 from pledgebank.levies import jobs as levy_jobs
@@ -15,6 +18,8 @@ from pledgebank.payments.refunds import recover_refunds
 from pledgebank.pledges import jobs as pledge_jobs
 from pledgebank.privacy import enforce as retention
 from pledgebank.privacy.retention import RetentionPolicy
+
+log = logging.getLogger(__name__)
 
 
 def payments_context(app: Flask) -> Payments:
@@ -28,20 +33,32 @@ def payments_context(app: Flask) -> Payments:
 
 
 def run_due(app: Flask) -> Counter[str]:
-    """Run everything that is due now (by the app's clock)."""
+    """Run everything that is due now (by the app's clock), counting the work done and failed."""
     now = app.extensions["pledgebank.clock"].now()
     ctx = payments_context(app)
-    done = pledge_jobs.run_due(ctx, now=now)
-    done.update(levy_jobs.run_due(ctx, now=now))
-    done.update(recover_refunds(ctx, now=now))
-    done.update(grant_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
-    done.update(
-        retention.run_due(
-            ctx.sessions,
-            policy=RetentionPolicy.from_config(app.config),
-            now=now,
-            zone=app.config["TIMEZONE"],
-            pseudonymiser=app.extensions.get("pledgebank.pseudonymiser", pseudonymise_if_gone),
+    with logs.bound(run_id=uuid.uuid4().hex):
+        return _run_due(app, ctx, now)
+
+
+def _run_due(app: Flask, ctx: Payments, now: datetime) -> Counter[str]:
+    try:
+        done = pledge_jobs.run_due(ctx, now=now)
+        done.update(levy_jobs.run_due(ctx, now=now))
+        done.update(recover_refunds(ctx, now=now))
+        done.update(grant_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
+        done.update(
+            retention.run_due(
+                ctx.sessions,
+                policy=RetentionPolicy.from_config(app.config),
+                now=now,
+                zone=app.config["TIMEZONE"],
+                pseudonymiser=app.extensions.get("pledgebank.pseudonymiser", pseudonymise_if_gone),
+            )
         )
-    )
+    except Exception:
+        metrics.DUE_RUNS.labels(result="failed").inc()
+        raise
+    metrics.DUE_RUNS.labels(result="completed").inc()
+    metrics.count_due(done)
+    log.info("due work run", extra={"done": dict(done)})
     return done

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from pledgebank import metrics
 from pledgebank.db import after_commit
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,22 @@ def send_after_commit(session: Session, email: Email) -> None:
         return  # the person closed their account: nobody is there to read it
     sender: EmailSender | None = session.info.get("send_email")
     if sender is None:
-        log.warning("no email sender on this session; dropping %r to %s", email.subject, email.to)
+        metrics.EMAILS.labels(result="dropped").inc()
+        log.warning("no email sender on this session; dropping an email", extra={"template": email.template})
         return
-    after_commit(session, lambda: sender(email))
+    after_commit(session, lambda: deliver(sender, email))
+
+
+def deliver(sender: EmailSender, email: Email) -> None:
+    """Hand one committed email to the sender, counting it queued, then sent or failed.
+
+    A failure is logged by the kind of error only: a mail server's refusal quotes the recipient's address.
+    """
+    metrics.EMAILS.labels(result="queued").inc()
+    try:
+        sender(email)
+    except Exception as error:
+        metrics.EMAILS.labels(result="failed").inc()
+        log.error("email delivery failed", extra={"template": email.template, "error": type(error).__name__})
+        return
+    metrics.EMAILS.labels(result="sent").inc()

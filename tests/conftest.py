@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -23,12 +24,14 @@ from sqlalchemy.engine import make_url
 from pledgebank import create_app
 from pledgebank.clock import Clock
 from pledgebank.migrate import upgrade
+from tests.log_scan import RunLog
 from tests.support import Outbox, WebClient
 
 PG_ADMIN_URL = os.environ.get("PLEDGEBANK_TEST_DATABASE_URL", "")
 ON_POSTGRES = bool(PG_ADMIN_URL)
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 _counter = itertools.count(1)
+_RUN_LOG = pytest.StashKey[RunLog]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -41,8 +44,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Write every log record of the run to a file as the service writes logs (checked at the end)."""
+    folder = Path(tempfile.mkdtemp(prefix="pledgebank-run-log-"))
+    run_log = RunLog(folder / "run.jsonl")
+    run_log.start()
+    config.stash[_RUN_LOG] = run_log
+
+
+def _check_run_log(session: pytest.Session) -> None:
+    """Fail the run if any log line written during it holds an email address, a demo name or a secret key."""
+    run_log = session.config.stash.get(_RUN_LOG, None)
+    if run_log is None:
+        return
+    leaking = run_log.stop()
+    shutil.rmtree(run_log.path.parent, ignore_errors=True)
+    if not leaking:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter:
+        reporter.write_line(f"{len(leaking)} log line(s) hold personal data or secrets:", red=True)
+        for line, found in leaking[:10]:
+            reporter.write_line(f"  {found}: {line.strip()[:300]}", red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """With PLEDGEBANK_FORBID_SKIPS=1 (as in CI's PostgreSQL run), any skipped test fails the run."""
+    """Check the run's logs; with PLEDGEBANK_FORBID_SKIPS=1 (CI's PostgreSQL run) any skip fails the run."""
+    _check_run_log(session)
     if not os.environ.get("PLEDGEBANK_FORBID_SKIPS"):
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -8,6 +8,7 @@ from flask_login import current_user
 from pledgebank.accounts.api_tokens import authenticate_api_token
 from pledgebank.accounts.models import TokenScope
 from pledgebank.errors import Forbidden, NotAuthenticated
+from pledgebank.web.observability import note_actor
 from pledgebank.web.session import now, transaction
 
 
@@ -27,6 +28,7 @@ def api_user_id(*, write: bool = False, required: bool = True) -> int | None:
             scope = found[1].scope if found else None
         if user_id is None:
             raise NotAuthenticated("That API token is not valid or has been revoked.")
+        note_actor(user_id)
         if write and scope != TokenScope.READ_WRITE:
             raise Forbidden("This token is read-only; create a read-write token for changes.")
         return user_id

@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pledgebank import metrics
 from pledgebank.books.models import (
     Book,
     ChainHead,
@@ -20,6 +21,7 @@ from pledgebank.books.models import (
     LedgerTransaction,
 )
 from pledgebank.books.treasurer_models import DEFAULT_CATEGORIES, ExpenseCategory
+from pledgebank.db import after_commit
 from pledgebank.errors import Conflict, DomainError, InvalidInput, NotFound
 from pledgebank.ledger import canonical, chart, rules
 from pledgebank.ledger.entries import JournalEntry, Posting
@@ -235,6 +237,8 @@ def post(session: Session, *, book: Book, entry: JournalEntry, now: datetime) ->
         raise
     for account in accounts.values():
         session.expire(account, ["balance"])
+    kind = str(entry.kind)
+    after_commit(session, lambda: metrics.LEDGER_POSTS.labels(kind=kind).inc())
     return Posted(transaction, created=True)
 
 

@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pledgebank import metrics
 from pledgebank.db import unit_of_work
+from pledgebank.payments.gateway import GatewayUnavailable, PaymentRefused
 from pledgebank.payments.models import AttemptStatus, PaymentAttempt
 
 T = TypeVar("T")
@@ -66,10 +68,29 @@ def attempt_once(
                 fresh = False
     except IntegrityError:
         return None  # another worker inserted the same attempt first
-    if fresh:
-        return call()
+    return _counted(operation, call if fresh else lambda: _recovered_or_called(recover, call))
+
+
+def _recovered_or_called(recover: Callable[[], T | None], call: Callable[[], T]) -> T:
     found = recover()
     return found if found is not None else call()
+
+
+def _counted(operation: str, call: Callable[[], T]) -> T:
+    """Make the call, counting its outcome (an exception is counted by its kind, then raised again)."""
+    try:
+        result = call()
+    except GatewayUnavailable:
+        metrics.count_payment(operation, "unavailable")
+        raise
+    except PaymentRefused:
+        metrics.count_payment(operation, "refused")
+        raise
+    except Exception:
+        metrics.count_payment(operation, "error")
+        raise
+    metrics.count_payment(operation, metrics.payment_outcome(result))
+    return result
 
 
 def finish_attempt(session: Session, *, key: str, stripe_id: str | None, outcome: str, now: datetime) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, current_app, jsonify, request
 
+from pledgebank import metrics
 from pledgebank.jobs import payments_context
 from pledgebank.payments.gateway import InvalidWebhook, MalformedWebhook
 from pledgebank.payments.webhooks import handle_event, record_rejected_webhook
@@ -11,6 +14,7 @@ from pledgebank.web.errors import json_error
 from pledgebank.web.input_guard import raw_body
 from pledgebank.web.session import now, transaction
 
+log = logging.getLogger(__name__)
 bp = Blueprint("stripe", __name__)
 
 
@@ -30,8 +34,20 @@ def webhook():
     except MalformedWebhook as error:
         with transaction() as session:
             record_rejected_webhook(session, body=payload, reason=error.reason, now=now())
+        _count("unreadable", "malformed")
         return json_error(400, "malformed_event", f"Webhook rejected: {error.reason}.")
     except InvalidWebhook as error:
+        _count("unverified", "invalid_signature")
         return json_error(400, "invalid_signature", f"Webhook rejected: {error}")
-    effect = handle_event(payments_context(current_app._get_current_object()), event, now=now())
+    try:
+        effect = handle_event(payments_context(current_app._get_current_object()), event, now=now())
+    except Exception:
+        _count(event.type, "error")
+        raise
+    _count(event.type, effect)
+    log.info("webhook event", extra={"event_type": event.type, "effect": effect})
     return jsonify({"received": True, "effect": effect})
+
+
+def _count(event_type: str, result: str) -> None:
+    metrics.WEBHOOK_EVENTS.labels(type=event_type[:64], result=result).inc()

@@ -140,7 +140,9 @@ def handle_unexpected(error: Exception) -> Any:
     """Log a bug and answer with a plain 500 (never a traceback)."""
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    # The route, not the path: a path can hold a token from an emailed link.
+    route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    log.exception("unhandled error on %s %s", request.method, route)
     return handle_http_exception(InternalServerError())
 
 

@@ -55,7 +55,7 @@ def send_email(email: Email) -> None:
             break
         except FileExistsError:
             continue
-    log.info("email to %s, %r, written to %s", email.to, email.subject, path)
+    log.info("email written to the outbox", extra={"template": email.template, "file": path.name[:5]})
 
 
 def init_app(app: Flask) -> None:
