@@ -1,10 +1,10 @@
 """Transfers between funds: one officer proposes, a second approves and it posts; the pair includes the chair.
 
 Nothing reaches the ledger at proposal. At approval the source fund's money is checked again under its row
-lock (which grant awards take too; see _lock_fund), the transfer is posted under the book's chain-head lock
-(which every writer takes, so the bank and cash guards see every earlier payment), and the fund's money is
-read once more before commit, so no concurrent payment or award can leave it below zero. The ledger key is
-derived from the transfer's id: approving twice posts once.
+lock (which grant awards and supplier payments take too, in the order grants.funds.lock_fund sets out), the
+transfer is posted under the book's chain-head lock (which every writer takes, so the bank and cash guards see
+every earlier payment), and the fund's money is read once more before commit, so no concurrent payment or
+award can leave it below zero. The ledger key is derived from the transfer's id: approving twice posts once.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from pledgebank.books.fund_transfer_models import CANCELLED, DECLINED, POSTED, P
 from pledgebank.books.models import Book
 from pledgebank.books.services import InsufficientFunds, book_of, check_open, post
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
-from pledgebank.grants.funds import money_of
+from pledgebank.grants.funds import lock_fund, money_of
 from pledgebank.inputs import format_money
 from pledgebank.ledger.fund_transfers import fund_transfer, fund_transfer_key
 from pledgebank.ledger.money import Money
-from pledgebank.neighbourhoods.models import Fund, Role
+from pledgebank.neighbourhoods.models import Role
 from pledgebank.policy import Action, require, roles_of
 
 
@@ -97,7 +97,7 @@ def approve_transfer(
         raise Forbidden("The chair must propose or approve a transfer between funds.")
     check_open(session, book, today, field="amount")
     source = transfer.from_fund
-    _lock_fund(session, source.id)
+    lock_fund(session, source.id)
     checks.check_money(session, book, source, transfer.place, transfer.amount)
     entry = fund_transfer(
         amount=Money(transfer.amount, book.currency),
@@ -161,15 +161,6 @@ def recent(session: Session, book: Book, limit: int = 20) -> list[FundTransfer]:
             .limit(limit)
         )
     )
-
-
-def _lock_fund(session: Session, fund_id: int) -> None:
-    """Take the source fund's row lock, so transfers and grant awards out of it take turns.
-
-    FOR NO KEY UPDATE on PostgreSQL: it still waits for an award's FOR UPDATE, but not for the key-share lock
-    a payment's foreign-key check takes on the fund while it holds the chain head (FOR UPDATE would deadlock).
-    """
-    session.execute(select(Fund.id).where(Fund.id == fund_id).with_for_update(key_share=True))
 
 
 def _locked(session: Session, book: Book, transfer_id: int) -> FundTransfer:

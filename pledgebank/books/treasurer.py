@@ -29,6 +29,7 @@ from pledgebank.books.services import (
 from pledgebank.books.treasurer_checks import EntryTerms
 from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
+from pledgebank.grants.funds import lock_fund, money_of
 from pledgebank.ledger import kinds, transfers
 from pledgebank.ledger import treasurer as rules
 from pledgebank.ledger.entries import JournalEntry
@@ -85,6 +86,9 @@ def record_entry(
             f"{fund.name}'s opening balances are already recorded; correct them by reversing that entry."
         )
         raise InvalidInput(fields={"fund": [message]})
+    if terms.kind == checks.SUPPLIER_PAYMENT:
+        lock_fund(session, fund.id)
+        checks.check_money(session, book, fund, terms.amount or 0)
     checks.check_share(session, book, fund, terms)
     waits = terms.kind == checks.SUPPLIER_PAYMENT and (terms.amount or 0) > threshold
     entry = TreasurerEntry(
@@ -137,8 +141,12 @@ def approve_entry(
         raise Conflict("That payment is not waiting for approval.")
     if entry.recorded_by_id == actor_id:
         raise Forbidden("A second member must approve it: not the one who recorded the payment.")
+    fund = entry.fund
+    lock_fund(session, fund.id)
+    checks.check_money(session, book, fund, entry.amount)
+    checks.check_share(session, book, fund, _spent(entry))
     entry.approved_by_id, entry.approved_at = actor_id, now
-    _post(session, book, entry, entry.fund, actor_id, now)
+    _post(session, book, entry, fund, actor_id, now)
     entry.status = POSTED
     _audit(session, entry, actor_id, now, "treasurer.payment_approved")
     return entry
@@ -201,7 +209,17 @@ def _post(
         posted = post(session, book=book, entry=rule_entry(entry, fund, book.currency, actor_id), now=now)
     except InsufficientFunds as error:
         raise InvalidInput(error.message, fields={"amount": [error.message]}) from error
+    if entry.kind == checks.SUPPLIER_PAYMENT and (own := money_of(session, fund.id)) < 0:
+        # Read again under the chain-head lock posting holds until commit: nothing can have slipped in.
+        raise InvalidInput.field("amount", checks.over_money(fund, own + entry.amount, book.currency))
     entry.transaction_id = posted.transaction.id
+
+
+def _spent(entry: TreasurerEntry) -> EntryTerms:
+    """A waiting payment's terms, as far as the share check reads them."""
+    return EntryTerms(
+        kind=entry.kind, on=entry.effective_date, description="", amount=entry.amount, place=entry.place
+    )
 
 
 def _correct(

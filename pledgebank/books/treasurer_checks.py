@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from pledgebank.books.models import Book, LedgerAccount
 from pledgebank.errors import InvalidInput
-from pledgebank.inputs import MAX_MONEY
+from pledgebank.grants.funds import money_of
+from pledgebank.inputs import MAX_MONEY, format_money
 from pledgebank.ledger import chart
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund, FundType
@@ -169,7 +170,26 @@ def check_share(session: Session, book: Book, fund: Fund, terms: EntryTerms) -> 
         )
     )
     if (held or 0) < (terms.amount or 0):
-        raise InvalidInput(fields={"amount": [short_of(fund, place, held or 0, book.currency)]})
+        raise InvalidInput.field("amount", short_of(fund, place, held or 0, book.currency))
+
+
+def check_money(session: Session, book: Book, fund: Fund, amount: int) -> None:
+    """Refuse, beside the amount, a supplier payment larger than the fund's own money.
+
+    The same figure a transfer out of the fund may move (grants.funds.money_of): what the fund received less
+    what it spent and the grants it awarded, paid or not. Its bank or cash share may hold more, such as money
+    for grants awarded and not yet paid, which is no longer the fund's to spend.
+    """
+    if amount > (own := money_of(session, fund.id)):
+        raise InvalidInput.field("amount", over_money(fund, own, book.currency))
+
+
+def over_money(fund: Fund, own: int, currency: str) -> str:
+    """The message for a payment larger than a fund's own money (grants awarded count as spent)."""
+    return (
+        f"{fund.name} has only {format_money(max(own, 0), currency)} to spend once the grants it has awarded "
+        "are set aside; the amount is more."
+    )
 
 
 def short_of(fund: Fund, place: str, held: int, currency: str) -> str:

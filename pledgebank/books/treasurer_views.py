@@ -54,12 +54,13 @@ def _form(context: dict, **kwargs) -> RecordMoneyForm:
     return form
 
 
-def _page(context: dict, form: RecordMoneyForm, status: int = 200):
+def _page(context: dict, form: RecordMoneyForm, status: int = 200, approval_error: str = ""):
     session, book = db_session(), context["book"]
     page = render_template(
         "books/record_money.html",
         **context,
         form=form,
+        approval_error=approval_error,
         kinds=ENTRY_KINDS,
         waiting=treasurer.waiting(session, book),
         recent=treasurer.recent(session, book),
@@ -135,8 +136,7 @@ def approve(slug: str, entry_id: int):
         if refused(error):
             raise
         form = _form(context, formdata=None, form_key=new_form_key())
-        form.form_errors.append(error.message)
-        return _page(context, form, error.status)
+        return _page(context, form, error.status, approval_error=error.message)
     flash("Approved and recorded in the ledger.", "success")
     return redirect(url_for("treasurer.record_money", slug=slug))
 

@@ -4,11 +4,11 @@ that makes "an award never exceeds the fund's available money" hold under concur
 A fund's money is its income minus its expenses (grants count as spent when awarded), plus what earlier years
 closed into its fund balance; the figures shown are over the fund's whole life, whatever years were closed.
 Only money a grant round may spend is available: an endowment's and a restricted fund's (unless it was given
-for grants) are held for their purpose and count as available for nothing. Every award
-takes the fund's row lock (SELECT ... FOR UPDATE on funds) before reading the fund's account balances, which
-the ledger maintains in ledger_accounts.balance, so awards against one fund take turns and each sees the
-balances every earlier award left. The balances are read again after posting, under the book's chain-head
-lock that posting holds until commit, so no writer that skipped the fund lock can have slipped in between.
+for grants) are held for their purpose and count as available for nothing. Every award takes the fund's row
+lock (see lock_fund) before reading the fund's account balances, which the ledger maintains in
+ledger_accounts.balance, so awards against one fund take turns and each sees the balances every earlier award
+left. The balances are read again after posting, under the book's chain-head lock that posting holds until
+commit, so no writer that skipped the fund lock can have slipped in between.
 """
 
 from __future__ import annotations
@@ -55,8 +55,19 @@ class _Ledger:
 
 
 def lock_fund(session: Session, fund_id: int) -> None:
-    """Take the fund's row lock until the end of the transaction (awards against it take turns)."""
-    session.execute(select(Fund.id).where(Fund.id == fund_id).with_for_update())
+    """Take the fund's row lock until the end of the transaction: whatever spends its money takes turns.
+
+    The one lock order, on every path that spends or pays out a fund's money (grant awards and payments,
+    supplier payments, transfers between funds): first the row the path itself decides on (the entry or
+    transfer being approved), then the fund (here), then the grant round and the application, and last the
+    book's chain head, which `post` takes. Nothing takes a fund's lock after the chain head.
+
+    FOR NO KEY UPDATE on PostgreSQL, never FOR UPDATE: a foreign-key check on the fund (a row naming it is
+    inserted, or updated twice in one transaction, as an approved payment is) takes a KEY SHARE lock on it,
+    and may do so while holding the chain head. FOR UPDATE would make that check wait for a writer that is
+    itself waiting for the chain head: a deadlock. SQLite serialises writers and ignores the clause.
+    """
+    session.execute(select(Fund.id).where(Fund.id == fund_id).with_for_update(key_share=True))
 
 
 def _ledger(session: Session, fund_ids: list[int]) -> dict[int, _Ledger]:

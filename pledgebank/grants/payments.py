@@ -1,5 +1,6 @@
 """Paying awards: the treasurer records the payment; above a threshold a second committee member approves it
-before it reaches the ledger (`grant_paid`: grants payable against the bank, or cash)."""
+before it reaches the ledger (`grant_paid`: grants payable against the bank, or cash). Paying takes the fund's
+lock before the application's, in the order every path spending a fund's money keeps (see funds.lock_fund)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from pledgebank.books.audit import record_event
 from pledgebank.books.services import book_of, check_open, post
 from pledgebank.errors import Conflict, Forbidden, InvalidInput
-from pledgebank.grants import access
+from pledgebank.grants import access, funds
 from pledgebank.grants.applications import get_application, tell_applicant
 from pledgebank.grants.models import GrantApplication, GrantPayment
 from pledgebank.grants.states import (
@@ -77,6 +78,7 @@ def record_payment(
     reference = (reference or "").strip()
     _check(method, reference, paid_on, application, now.astimezone(ZoneInfo(zone)).date())
     check_open(session, book_of(session, application.neighbourhood_id), paid_on, field="paid_on")
+    funds.lock_fund(session, application.round.fund_id)  # before the application: see lock_fund
     application = get_application(session, application_id, lock=True)
     next_status(application.state, ApplicationAction.PAY)
     if payment_of(session, application.id) is not None:
@@ -115,6 +117,7 @@ def approve_payment(session: Session, *, actor_id: int, application_id: int, now
     application = get_application(session, application_id)
     require(session, actor_id, application.neighbourhood_id, Action.APPROVE_GRANT_PAYMENT)
     access.require_unconflicted(session, application, actor_id, "approve its payment")
+    funds.lock_fund(session, application.round.fund_id)  # before the application: see lock_fund
     application = get_application(session, application_id, lock=True)
     payment = payment_of(session, application.id, lock=True)
     if payment is None or payment.status != PaymentStatus.AWAITING_APPROVAL:
