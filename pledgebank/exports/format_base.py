@@ -38,8 +38,12 @@ class Download(Protocol):
     filename: str
     media_type: str
     chunks: Iterator[str]
-    total: int
     progress: Callable[[int], None] | None
+
+    @property
+    def total(self) -> int:
+        """How many items the export holds (what `progress` counts)."""
+        ...
 
     @property
     def summary(self) -> str:
