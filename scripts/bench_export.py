@@ -32,8 +32,9 @@ from sqlalchemy.engine import make_url
 
 from pledgebank.books.services import book_by_slug
 from pledgebank.db import make_engine, make_session_factory, unit_of_work
+from pledgebank.exports.format_base import ExportRequest
+from pledgebank.exports.formats import open_export
 from pledgebank.exports.reader import Filters
-from pledgebank.exports.service import open_export
 from pledgebank.ledger import canonical, rules
 from pledgebank.ledger.money import Money
 
@@ -239,9 +240,7 @@ def child_export(url: str, slug: str, output: str) -> None:
     before = peak_rss_kib()
     started = time.monotonic()
     with unit_of_work(sessions) as session, open(output, "w", encoding="utf-8", newline="") as file:
-        export = open_export(
-            session, book=book_by_slug(session, slug), fmt="csv", filters=Filters(), actor_id=None, now=NOW
-        )
+        export = open_export(session, "csv", ExportRequest(book_by_slug(session, slug), Filters(), NOW))
         for chunk in export.chunks:
             file.write(chunk)
     seconds = time.monotonic() - started

@@ -14,14 +14,24 @@ import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from pledgebank.exports.exportfiles import (
+    AMOUNT_PATTERN,
+    ExportFile,
+    JournalSyntax,
+    Peek,
+    Record,
+    read_journal,
+)
 from pledgebank.exports.header import HEADER_MARK, TRAILER_MARK, MonthEndBalances, comment_lines, compact
 from pledgebank.exports.header import statement as header_statement
 from pledgebank.exports.header import trailer as trailer_statement
 from pledgebank.exports.job import ExportJob
 from pledgebank.exports.naming import major, tool_account
 from pledgebank.exports.reader import AccountInfo, ExportTransaction
+from pledgebank.exports.service import LedgerFormat
 
 MEDIA_TYPE = "text/plain; charset=utf-8"
+NAME = "beancount"
 EXTENSION = "beancount"
 _LINK_UNSAFE = re.compile(r"[^A-Za-z0-9\-_/.]")
 
@@ -102,7 +112,7 @@ def write(job: ExportJob) -> Iterator[str]:
     names = {a.id: tool_account(a.code) for a in scope.accounts}
     opened = scope.filters.date_from or scope.first_date or scope.generated_at.date()
     head = [f"; {line}" for line in comment_lines(scope, "beancount (bean-check)")]
-    head.append(f"; {HEADER_MARK} {compact(header_statement(scope, 'beancount'))}")
+    head.append(f"; {HEADER_MARK} {compact(header_statement(scope, NAME))}")
     head.append(f'option "title" {text(scope.neighbourhood)}')
     head.append(f'option "operating_currency" {text(scope.currency)}')
     head.append("")
@@ -122,3 +132,38 @@ def write(job: ExportJob) -> Iterator[str]:
         yield _transaction(tx, names)
     yield from _assertions(balances.month_ends(), accounts, names)
     yield f"; {TRAILER_MARK} {compact(trailer_statement(job.tally))}\n"
+
+
+SYNTAX = JournalSyntax(
+    start=re.compile(r"^\d{4}-\d{2}-\d{2} (?:\*|balance|commodity)"),
+    account=re.compile(r"^\d{4}-\d{2}-\d{2} open (?P<name>\S+)(?P<code>)"),
+    account_code=re.compile(r'^  code: "(?P<code>[^"]*)"$'),
+    posting=re.compile(rf"^  (?P<account>[A-Z][^\s]*)\s+{AMOUNT_PATTERN}$"),
+    fields={
+        "sequence": re.compile(r"^  seq: (?P<value>\d+)$"),
+        "hash": re.compile(r'^  hash: "(?P<value>[0-9a-f]*)"$'),
+        "canonical": re.compile(r'^  canonical: "(?P<value>[A-Za-z0-9+/=]*)"$'),
+    },
+)
+
+
+def sniff(peek: Peek) -> bool:
+    """A beancount export names its format in the marked comment among its first lines."""
+    return peek.first_line.startswith(";") and peek.states_format(NAME)
+
+
+def read(export: ExportFile) -> Iterator[Record]:
+    """Each transaction with its metadata, put back into sequence order."""
+    return read_journal(export, SYNTAX)
+
+
+FORMAT = LedgerFormat(
+    name=NAME,
+    label="beancount: checks with bean-check",
+    media_type=MEDIA_TYPE,
+    extension=EXTENSION,
+    write=write,
+    sniff=sniff,
+    read=read,
+    by_date=True,
+)

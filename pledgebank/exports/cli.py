@@ -16,12 +16,12 @@ from sqlalchemy import select
 from pledgebank.books.models import Book
 from pledgebank.db import unit_of_work
 from pledgebank.errors import DomainError
-from pledgebank.exports import giving360
-from pledgebank.exports.exportfiles import ExportFile, UnreadableExport
+from pledgebank.exports import formats
+from pledgebank.exports.exportfiles import UnreadableExport
+from pledgebank.exports.format_base import ExportRequest
 from pledgebank.exports.naming import major
 from pledgebank.exports.reader import Filters
 from pledgebank.exports.reconcile import Report, Status, fetch_activity, reconcile_stripe
-from pledgebank.exports.service import FORMATS, open_export
 from pledgebank.exports.verify_export import verify_extension
 from pledgebank.payments.gateway import GatewayUnavailable, PaymentRefused
 
@@ -61,7 +61,7 @@ def _progress(stack: ExitStack, total: int, label: str) -> Callable[[int], None]
 
 
 @click.command("export")
-@click.option("--format", "fmt", required=True, type=click.Choice([*FORMATS, "360giving"]))
+@click.option("--format", "fmt", required=True, type=click.Choice(formats.names()))
 @click.option("--book", "slug", help="The book's slug; may be left out when there is only one book.")
 @click.option("--fund", help="Only transactions touching this fund (each with all its postings).")
 @click.option("--from", "date_from", type=DATE, help="First effective date (YYYY-MM-DD).")
@@ -78,7 +78,7 @@ def export(
     date_to: datetime | None,
     output: Path | None,
 ) -> None:
-    """Export a book (CSV, JSON Lines, beancount, hledger) or its awarded grants (360Giving JSON)."""
+    """Export a book's transactions (or its awarded grants) in the chosen format."""
     sessions = current_app.extensions["pledgebank.sessions"]
     now = current_app.extensions["pledgebank.clock"].now()
     try:
@@ -87,29 +87,18 @@ def export(
             filters = Filters(
                 fund, date_from.date() if date_from else None, date_to.date() if date_to else None
             )
-            if fmt == "360giving":
-                package = giving360.open_package(
-                    session,
-                    book=book,
-                    filters=filters,
-                    now=now,
-                    prefix=current_app.config["GRANTS_360_PREFIX"],
-                    zone=current_app.config["TIMEZONE"],
-                )
-                _write(package.chunks, output)
-                click.echo(f"{book.slug}: {package.grants} awarded grant(s) in 360Giving JSON", err=True)
-                return
-            export = open_export(session, book=book, fmt=fmt, filters=filters, actor_id=None, now=now)
-            with ExitStack() as stack:
-                export.progress = _progress(stack, export.scope.transactions, f"Exporting {book.slug}")
-                _write(export.chunks, output)
-            scope = export.scope
-            head = scope.head_hash.hex() if scope.head_hash else "-"
-            click.echo(
-                f"{book.slug}: sequences {scope.first_sequence or '-'} to {scope.last_sequence or '-'} "
-                f"({scope.transactions} transactions) as {fmt}; chain head {head}",
-                err=True,
+            request = ExportRequest(
+                book,
+                filters,
+                now,
+                zone=current_app.config["TIMEZONE"],
+                grants_prefix=current_app.config["GRANTS_360_PREFIX"],
             )
+            download = formats.open_export(session, fmt, request)
+            with ExitStack() as stack:
+                download.progress = _progress(stack, download.total, f"Exporting {book.slug}")
+                _write(download.chunks, output)
+            click.echo(download.summary, err=True)
     except DomainError as error:
         click.echo(f"pledgebank export: {error.message}", err=True)
         sys.exit(2)
@@ -121,7 +110,7 @@ def export(
 def verify_export(old: Path, new: Path) -> None:
     """Prove that export NEW extends export OLD: exit 0 if it does, 1 if not, 2 if a file is unreadable."""
     try:
-        verdict = verify_extension(ExportFile(old), ExportFile(new))
+        verdict = verify_extension(formats.read_export(old), formats.read_export(new))
     except UnreadableExport as error:
         click.echo(f"pledgebank verify-export: {error}", err=True)
         sys.exit(2)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 
+from pledgebank.exports.exportfiles import ExportFile, Peek, Record, UnreadableExport, amount_of, hash_of
 from pledgebank.exports.job import ExportJob
 from pledgebank.exports.naming import major
+from pledgebank.exports.service import LedgerFormat
 
 COLUMNS = (
     "sequence",
@@ -62,3 +65,43 @@ def write(job: ExportJob) -> Iterator[str]:
             yield "".join(rows)
             rows, size = [], 0
     yield "".join(rows)
+
+
+def sniff(peek: Peek) -> bool:
+    """A CSV export starts with its header row."""
+    return peek.first_line.startswith(",".join(COLUMNS[:3]))
+
+
+def read(export: ExportFile) -> Iterator[Record]:
+    """Each transaction from its rows (which follow one another), in file order; no sealed bytes."""
+    with export.path.open(encoding="utf-8-sig", newline="") as file:
+        current: list[dict[str, str]] = []
+        for row in csv.DictReader(file):
+            if current and row["sequence"] != current[0]["sequence"]:
+                yield _record(export, current)
+                current = []
+            current.append(row)
+        if current:
+            yield _record(export, current)
+
+
+def _record(export: ExportFile, rows: list[dict[str, str]]) -> Record:
+    where = f"{export.path.name} sequence {rows[0]['sequence']}"
+    shown = tuple(
+        (row["account"], amount_of(row["amount"], row["currency"], where), row["currency"]) for row in rows
+    )
+    if len({row["hash"] for row in rows}) != 1:
+        raise UnreadableExport(f"{where}: its rows disagree about its hash")
+    return Record(int(rows[0]["sequence"]), hash_of(rows[0]["hash"], where), None, shown)
+
+
+FORMAT = LedgerFormat(
+    name="csv",
+    label="CSV: one row per posting, for spreadsheets",
+    media_type=MEDIA_TYPE,
+    extension=EXTENSION,
+    write=write,
+    sniff=sniff,
+    read=read,
+    sealed=False,
+)

@@ -11,18 +11,11 @@ from wtforms import DateField, IntegerField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from pledgebank.exports import formats
 from pledgebank.inputs import InputError, check_date
 from pledgebank.web.form_base import Form
 
-FORMAT_CHOICES = [
-    SelectChoice("csv", "CSV: one row per posting, for spreadsheets"),
-    SelectChoice(
-        "jsonl", "JSON Lines: one transaction per line, with the sealed bytes to re-check the chain"
-    ),
-    SelectChoice("beancount", "beancount: checks with bean-check"),
-    SelectChoice("hledger", "hledger journal: checks with hledger check -s"),
-    SelectChoice("360giving", "360Giving JSON: the grants awarded"),
-]
+FORMAT_CHOICES = [SelectChoice(fmt.name, fmt.label) for fmt in formats.FORMATS]
 
 
 def _in_years(form: FlaskForm, field: DateField) -> None:

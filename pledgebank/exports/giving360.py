@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 
 from pledgebank.books.models import Book
 from pledgebank.errors import InvalidInput
+from pledgebank.exports.exportfiles import Peek
+from pledgebank.exports.format_base import ExportRequest
 from pledgebank.exports.naming import major
 from pledgebank.exports.reader import Filters
 from pledgebank.grants.models import INDIVIDUAL_RECIPIENT, GrantApplication, GrantRound
@@ -35,7 +37,9 @@ SCHEMA_DIR = Path(__file__).parent / "schema" / "360giving"
 PACKAGE_SCHEMA = "360-giving-package-schema.json"
 GRANT_SCHEMA = "360-giving-schema.json"
 STANDARD_VERSION = "1.4"
+NAME = "360giving"
 MEDIA_TYPE = "application/json; charset=utf-8"
+EXTENSION = "json"
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
 
 
@@ -62,11 +66,27 @@ class AwardedGrant:
 
 @dataclass(slots=True)
 class Package:
-    """A 360Giving package ready to stream: how many grants it holds and its JSON text in chunks."""
+    """A 360Giving package ready to stream: how many grants it holds and its JSON text in chunks.
 
+    Set `progress` before streaming to be told of each grant written.
+    """
+
+    book_slug: str
     grants: int
     filename: str
     chunks: Iterator[str]
+    media_type: str = MEDIA_TYPE
+    progress: Callable[[int], None] | None = None
+
+    @property
+    def total(self) -> int:
+        """How many grants the package holds (what `progress` counts)."""
+        return self.grants
+
+    @property
+    def summary(self) -> str:
+        """The book and how many grants the package holds, in one line."""
+        return f"{self.book_slug}: {self.grants} awarded grant(s) in 360Giving JSON"
 
 
 def _date_time(value: object) -> bool:
@@ -212,6 +232,7 @@ def open_package(
         "publisher": {"identifier": f"{prefix}-{neighbourhood.slug}", "name": neighbourhood.name},
     }
     grants = awarded_grants(session, book=book, filters=filters, prefix=prefix, zone=zone)
+    package = Package(book.slug, count, f"{book.slug}-grants-{NAME}.{EXTENSION}", iter(()))
 
     def chunks() -> Iterator[str]:
         yield json.dumps(meta, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"grants":[\n'
@@ -226,6 +247,39 @@ def open_package(
             if found:
                 raise ValueError(f"grant {grant.identifier} breaks the 360Giving schema: {found[0]}")
             yield ("" if number == 0 else ",\n") + text
+            if package.progress is not None:
+                package.progress(1)
         yield "\n]}\n"
 
-    return Package(count, f"{book.slug}-grants-360giving.json", chunks())
+    package.chunks = chunks()
+    return package
+
+
+@dataclass(frozen=True, slots=True)
+class Giving360Format:
+    """The registry's entry for 360Giving: written from the grants awarded, not read back."""
+
+    name: str = NAME
+    label: str = "360Giving JSON: the grants awarded"
+    media_type: str = MEDIA_TYPE
+    extension: str = EXTENSION
+    sealed: bool = False
+    read: None = None
+
+    def sniff(self, peek: Peek) -> bool:
+        """A package written here opens its list of grants at the end of its first line."""
+        return peek.first_line.startswith('{"version":') and peek.first_line.endswith('"grants":[')
+
+    def open(self, session: Session, request: ExportRequest) -> Package:
+        """Prepare the package of the grants the request's choice covers (see open_package)."""
+        return open_package(
+            session,
+            book=request.book,
+            filters=request.filters,
+            now=request.now,
+            prefix=request.grants_prefix,
+            zone=request.zone,
+        )
+
+
+FORMAT = Giving360Format()

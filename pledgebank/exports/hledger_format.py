@@ -10,18 +10,29 @@ day's postings.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator
 from datetime import date
 
+from pledgebank.exports.exportfiles import (
+    AMOUNT_PATTERN,
+    ExportFile,
+    JournalSyntax,
+    Peek,
+    Record,
+    read_journal,
+)
 from pledgebank.exports.header import HEADER_MARK, TRAILER_MARK, MonthEndBalances, comment_lines, compact
 from pledgebank.exports.header import statement as header_statement
 from pledgebank.exports.header import trailer as trailer_statement
 from pledgebank.exports.job import ExportJob
 from pledgebank.exports.naming import major, tool_account
 from pledgebank.exports.reader import AccountInfo, ExportTransaction
+from pledgebank.exports.service import LedgerFormat
 from pledgebank.ledger.money import CURRENCY_EXPONENTS
 
 MEDIA_TYPE = "text/plain; charset=utf-8"
+NAME = "hledger"
 EXTENSION = "journal"
 _TYPES = {"asset": "A", "liability": "L", "equity": "E", "income": "R", "expense": "X"}
 
@@ -75,7 +86,7 @@ def write(job: ExportJob) -> Iterator[str]:
     accounts = {a.id: a for a in scope.accounts}
     names = {a.id: tool_account(a.code) for a in scope.accounts}
     head = [f"; {line}" for line in comment_lines(scope, "hledger (hledger check -s)")]
-    head.append(f"; {HEADER_MARK} {compact(header_statement(scope, 'hledger'))}")
+    head.append(f"; {HEADER_MARK} {compact(header_statement(scope, NAME))}")
     head.append("")
     head.extend(commodity_directive(currency) for currency in sorted({a.currency for a in scope.accounts}))
     head.append("")
@@ -98,3 +109,37 @@ def write(job: ExportJob) -> Iterator[str]:
         yield _transaction(tx, names)
     yield from _assertions(balances.month_ends(), accounts, names)
     yield f"; {TRAILER_MARK} {compact(trailer_statement(job.tally))}\n"
+
+
+SYNTAX = JournalSyntax(
+    start=re.compile(r"^\d{4}-\d{2}-\d{2} "),
+    account=re.compile(r"^account (?P<name>\S+)\s+; code:(?P<code>[^,\s]+)"),
+    posting=re.compile(rf"^    (?P<account>[A-Z]\S*)\s+{AMOUNT_PATTERN}$"),
+    fields={
+        "sequence": re.compile(r"^    ; seq:(?P<value>\d+)"),
+        "hash": re.compile(r"^    ; hash:(?P<value>[0-9a-f]*)"),
+        "canonical": re.compile(r"^    ; canonical:(?P<value>[A-Za-z0-9+/=]*)"),
+    },
+)
+
+
+def sniff(peek: Peek) -> bool:
+    """An hledger export names its format in the marked comment among its first lines."""
+    return peek.first_line.startswith(";") and peek.states_format(NAME)
+
+
+def read(export: ExportFile) -> Iterator[Record]:
+    """Each transaction with its tags, put back into sequence order."""
+    return read_journal(export, SYNTAX)
+
+
+FORMAT = LedgerFormat(
+    name=NAME,
+    label="hledger journal: checks with hledger check -s",
+    media_type=MEDIA_TYPE,
+    extension=EXTENSION,
+    write=write,
+    sniff=sniff,
+    read=read,
+    by_date=True,
+)

@@ -1,38 +1,53 @@
-"""Exporting a book: choose the scope, stream the chosen format, and record the export once it is complete."""
+"""Exporting a book: choose the scope, stream a ledger format, and record the export once it is complete."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from types import ModuleType
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pledgebank.books.models import Book, LedgerPosting, LedgerTransaction
-from pledgebank.errors import InvalidInput
-from pledgebank.exports import beancount_format, csv_format, hledger_format, jsonl_format
+from pledgebank.books.models import LedgerPosting, LedgerTransaction
+from pledgebank.exports.exportfiles import ExportFile, Peek, Record
+from pledgebank.exports.format_base import ExportRequest
 from pledgebank.exports.header import Tally
 from pledgebank.exports.job import ExportJob
 from pledgebank.exports.models import LedgerExport
-from pledgebank.exports.reader import ExportTransaction, Filters, Scope, export_scope, read_transactions
+from pledgebank.exports.reader import ExportTransaction, Scope, export_scope, read_transactions
 
-FORMATS: dict[str, ModuleType] = {
-    "csv": csv_format,
-    "jsonl": jsonl_format,
-    "beancount": beancount_format,
-    "hledger": hledger_format,
-}
-# The accounting tools' formats list transactions by date; CSV and JSON Lines keep the chain's order.
-JOURNALS = frozenset({"beancount", "hledger"})
 CHUNK = 64 * 1024
 PROGRESS_EVERY = 1000
 
 
+@dataclass(frozen=True, slots=True)
+class LedgerFormat:
+    """A format of the book's transactions: its writer, how a file of it is recognised and its reader.
+
+    `sealed` formats carry each transaction's canonical bytes (so verify-export can re-hash the chain);
+    `by_date` formats list transactions by date, then sequence, as accounting tools expect of a journal
+    (the others keep the chain's order).
+    """
+
+    name: str
+    label: str
+    media_type: str
+    extension: str
+    write: Callable[[ExportJob], Iterator[str]]
+    sniff: Callable[[Peek], bool]
+    read: Callable[[ExportFile], Iterator[Record]]
+    sealed: bool = True
+    by_date: bool = False
+
+    def open(self, session: Session, request: ExportRequest) -> Export:
+        """Prepare an export of the book in this format (see open_ledger_export)."""
+        return open_ledger_export(session, self, request)
+
+
 @dataclass(slots=True)
 class Export:
-    """An export ready to stream: its scope, a file name, a media type and the text in chunks.
+    """A ledger export ready to stream: its scope, a file name, a media type and the text in chunks.
 
     Set `progress` before streaming to be told, every thousand transactions, how many more were written.
     """
@@ -43,6 +58,21 @@ class Export:
     media_type: str
     chunks: Iterator[str]
     progress: Callable[[int], None] | None = None
+
+    @property
+    def total(self) -> int:
+        """How many transactions the export holds (what `progress` counts)."""
+        return self.scope.transactions
+
+    @property
+    def summary(self) -> str:
+        """The book, the sequences and the chain head the export covers, in one line."""
+        scope = self.scope
+        head = scope.head_hash.hex() if scope.head_hash else "-"
+        return (
+            f"{scope.book_slug}: sequences {scope.first_sequence or '-'} to {scope.last_sequence or '-'} "
+            f"({scope.transactions} transactions) as {self.format}; chain head {head}"
+        )
 
 
 def _counted(
@@ -118,40 +148,30 @@ def record_export(
     return row
 
 
-def open_export(
-    session: Session,
-    *,
-    book: Book,
-    fmt: str,
-    filters: Filters,
-    actor_id: int | None,
-    now: datetime,
-) -> Export:
+def open_ledger_export(session: Session, fmt: LedgerFormat, request: ExportRequest) -> Export:
     """Prepare a ledger export; streaming all its chunks records it in the session (the caller commits).
 
-    Raises InvalidInput for an unknown format or fund.
+    Raises InvalidInput for a fund the book does not have.
     """
-    module = FORMATS.get(fmt)
-    if module is None:
-        raise InvalidInput.field("format", f"There is no ledger export format called {fmt!r}.")
-    scope = export_scope(session, book, filters, now=now)
+    book, filters = request.book, request.filters
+    scope = export_scope(session, book, filters, now=request.now)
     span = f"{scope.first_sequence}-{scope.last_sequence}" if scope.first_sequence else "empty"
     fund = f"-{filters.fund}" if filters.fund else ""
     export = Export(
         scope=scope,
-        format=fmt,
-        filename=f"{book.slug}{fund}-ledger-{span}.{module.EXTENSION}",
-        media_type=module.MEDIA_TYPE,
+        format=fmt.name,
+        filename=f"{book.slug}{fund}-ledger-{span}.{fmt.extension}",
+        media_type=fmt.media_type,
         chunks=iter(()),
     )
     tally = Tally()
-    read = read_transactions(session, scope, full=fmt != "csv", by_date=fmt in JOURNALS)
+    read = read_transactions(session, scope, full=fmt.sealed, by_date=fmt.by_date)
     transactions = _counted(read, tally, export)
     job = ExportJob(scope, transactions, tally, opening_balances(session, scope))
 
     def chunks() -> Iterator[str]:
-        yield from _batched(module.write(job))
-        record_export(session, export, tally, actor_id=actor_id, now=now)
+        yield from _batched(fmt.write(job))
+        record_export(session, export, tally, actor_id=request.actor_id, now=request.now)
 
     export.chunks = chunks()
     return export

@@ -100,8 +100,8 @@ def _stated(export: ExportFile, key: str) -> Any:
 
 
 def _check_end(chain: Chain, export: ExportFile) -> None:
-    if export.format == "csv":
-        return
+    if export.header is None:
+        return  # a file that states no header (CSV) has no trailer either
     trailer = export.trailer
     if trailer is None:
         raise NotExtended(f"{chain.name} has no trailer: the file is cut short")
@@ -127,7 +127,10 @@ def verify_extension(old: ExportFile, new: ExportFile) -> Verdict:
 
 def _verify(old: ExportFile, new: ExportFile, verdict: Verdict) -> None:
     if not new.carries_bytes:
-        raise NotExtended("NEW is a CSV export, which holds hashes but not sealed bytes: export NEW as jsonl")
+        raise NotExtended(
+            f"NEW is a {new.format.upper()} export, which holds hashes but not sealed bytes: "
+            "export NEW as jsonl"
+        )
     if not _stated(new, "complete"):
         raise NotExtended("NEW is not a whole chain (it was filtered by fund or has gaps)")
     old_chain, new_chain = verdict.old, verdict.new

@@ -10,16 +10,9 @@ from pledgebank.accounts.models import User
 from pledgebank.books.services import book_of
 from pledgebank.clock import local_date
 from pledgebank.errors import DomainError
-from pledgebank.exports import (
-    giving360,
-    receipts_payments,
-    rp_table,
-    service,
-    statement_csv,
-    statement_ods,
-    statements,
-)
+from pledgebank.exports import formats, receipts_payments, rp_table, statement_csv, statement_ods, statements
 from pledgebank.exports.chart import FlowChart, fund_flows
+from pledgebank.exports.format_base import ExportRequest
 from pledgebank.exports.forms import ExportForm, TrialBalanceForm, YearForm
 from pledgebank.exports.models import LedgerExport
 from pledgebank.exports.reader import Filters
@@ -90,43 +83,32 @@ def download(slug: str):
         return _export_page(context, form, 422)
     session, book = db_session(), context["book"]
     filters = Filters(form.fund.data or None, form.date_from.data, form.date_to.data)
+    wanted = ExportRequest(
+        book,
+        filters,
+        now(),
+        actor_id=current_user_id(),
+        zone=current_app.config["TIMEZONE"],
+        grants_prefix=current_app.config["GRANTS_360_PREFIX"],
+    )
     try:
-        if form.format.data == "360giving":
-            package = giving360.open_package(
-                session,
-                book=book,
-                filters=filters,
-                now=now(),
-                prefix=current_app.config["GRANTS_360_PREFIX"],
-                zone=current_app.config["TIMEZONE"],
-            )
-            chunks, filename, media_type = package.chunks, package.filename, giving360.MEDIA_TYPE
-        else:
-            export = service.open_export(
-                session,
-                book=book,
-                fmt=form.format.data,
-                filters=filters,
-                actor_id=current_user_id(),
-                now=now(),
-            )
-            chunks, filename, media_type = export.chunks, export.filename, export.media_type
+        export = formats.open_export(session, form.format.data, wanted)
     except DomainError as error:
         show_errors(form, error)
         return _export_page(context, form, 422)
 
     def body():
-        yield from chunks
+        yield from export.chunks
         session.commit()
 
-    response = Response(stream_with_context(body()), mimetype=media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = Response(stream_with_context(body()), content_type=export.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def _csv_response(text: str, filename: str) -> Response:
-    response = Response(text, mimetype="text/csv; charset=utf-8")
+    response = Response(text, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -15,7 +15,7 @@ from pledgebank.errors import Forbidden, NotFound
 from pledgebank.grants.models import GrantApplication, GrantDeclaration
 from pledgebank.grants.states import DECIDED, ApplicationStatus
 from pledgebank.neighbourhoods.models import Membership, MembershipRole, Role
-from pledgebank.policy import Action, can, require
+from pledgebank.policy import Action, can
 
 COMMITTEE_ROLES = (Role.COMMITTEE.value, Role.CHAIR.value)
 NO_INTEREST = "none"
@@ -110,8 +110,3 @@ def require_applicant(application: GrantApplication, user_id: int, doing: str) -
     """Raise Forbidden unless the user made the application."""
     if user_id != application.applicant_id:
         raise Forbidden(f"Only the applicant can {doing}.")
-
-
-def require_in_neighbourhood(session: Session, application: GrantApplication, user_id: int, action: Action):
-    """The policy check for an action on this application's neighbourhood."""
-    require(session, user_id, application.neighbourhood_id, action)

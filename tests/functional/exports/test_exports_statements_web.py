@@ -10,7 +10,7 @@ from tests.functional.exports.exports_web_support import place_with_money
 
 
 def _csv(response) -> list[list[str]]:
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 

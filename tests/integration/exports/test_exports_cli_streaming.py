@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from pledgebank.books.services import book_by_slug, post
 from pledgebank.cli import main
 from pledgebank.db import unit_of_work
+from pledgebank.exports.format_base import ExportRequest
+from pledgebank.exports.formats import open_export
 from pledgebank.exports.models import LedgerExport
 from pledgebank.exports.reader import Filters
-from pledgebank.exports.service import open_export
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
 from tests.pledge_support import quick_user
@@ -79,12 +80,7 @@ def test_an_export_is_recorded_only_when_streamed_to_the_end(app, sessions):
     sessions_ = app.extensions["pledgebank.sessions"]
     with unit_of_work(sessions_) as session:
         export = open_export(
-            session,
-            book=book_by_slug(session, slug),
-            fmt="beancount",
-            filters=Filters(),
-            actor_id=chair,
-            now=WHEN,
+            session, "beancount", ExportRequest(book_by_slug(session, slug), Filters(), WHEN, actor_id=chair)
         )
         next(export.chunks)
         export.chunks.close()
@@ -92,7 +88,7 @@ def test_an_export_is_recorded_only_when_streamed_to_the_end(app, sessions):
 
     with unit_of_work(sessions_) as session:
         export = open_export(
-            session, book=book_by_slug(session, slug), fmt="csv", filters=Filters(), actor_id=chair, now=WHEN
+            session, "csv", ExportRequest(book_by_slug(session, slug), Filters(), WHEN, actor_id=chair)
         )
         "".join(export.chunks)
     [first] = _recorded(app)
@@ -107,9 +103,7 @@ def test_an_export_is_recorded_only_when_streamed_to_the_end(app, sessions):
 
     _receive(sessions, slug, 2, start=5)
     with unit_of_work(sessions_) as session:
-        export = open_export(
-            session, book=book_by_slug(session, slug), fmt="jsonl", filters=Filters(), actor_id=None, now=WHEN
-        )
+        export = open_export(session, "jsonl", ExportRequest(book_by_slug(session, slug), Filters(), WHEN))
         header = json.loads("".join(export.chunks).splitlines()[0])
     assert header["previous_export"] == {
         "id": first.id,
@@ -128,9 +122,7 @@ def test_an_export_covers_the_chain_as_it_stood_when_it_began(app, sessions):
     slug = make_neighbourhood(sessions, chair, name="Elm Park")
     _receive(sessions, slug, 4)
     with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        export = open_export(
-            session, book=book_by_slug(session, slug), fmt="jsonl", filters=Filters(), actor_id=None, now=WHEN
-        )
+        export = open_export(session, "jsonl", ExportRequest(book_by_slug(session, slug), Filters(), WHEN))
         _receive(sessions, slug, 3, start=4)
         lines = [json.loads(line) for line in "".join(export.chunks).splitlines()]
         count = session.scalar(select(func.count()).select_from(LedgerExport))

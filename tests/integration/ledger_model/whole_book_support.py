@@ -22,8 +22,9 @@ from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.books.verify import check_book
 from pledgebank.db import unit_of_work
 from pledgebank.exports import receipts_payments, statements
+from pledgebank.exports.format_base import ExportRequest
+from pledgebank.exports.formats import open_export
 from pledgebank.exports.reader import Filters
-from pledgebank.exports.service import open_export
 from pledgebank.ledger import chart
 from pledgebank.neighbourhoods import funds as fund_services
 from pledgebank.neighbourhoods import roles, services
@@ -179,9 +180,7 @@ def check_fund_exports(session: Session, book: Book, now: datetime) -> None:
         ).all()
     )
     for fund in FUNDS:
-        export = open_export(
-            session, book=book, fmt="csv", filters=Filters(fund=fund), actor_id=None, now=now
-        )
+        export = open_export(session, "csv", ExportRequest(book, Filters(fund=fund), now))
         rows = list(csv.DictReader(io.StringIO("".join(export.chunks).lstrip("\ufeff"))))
         whole: dict[str, Decimal] = {}
         own: dict[str, Decimal] = {}

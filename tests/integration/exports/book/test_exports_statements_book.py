@@ -16,8 +16,9 @@ from pledgebank.books.services import book_by_slug
 from pledgebank.db import unit_of_work
 from pledgebank.exports import receipts_payments, statements
 from pledgebank.exports.cash_flows import is_cash
+from pledgebank.exports.format_base import ExportRequest
+from pledgebank.exports.formats import open_export
 from pledgebank.exports.reader import Filters
-from pledgebank.exports.service import open_export
 from tests.conftest import START
 
 
@@ -26,12 +27,7 @@ def postings(shared_app) -> list[tuple[date, str, int]]:
     """Every posting of the book as (date, account code, amount), read back from a JSON Lines export."""
     with unit_of_work(shared_app.extensions["pledgebank.sessions"]) as session:
         export = open_export(
-            session,
-            book=book_by_slug(session, "elm-park"),
-            fmt="jsonl",
-            filters=Filters(),
-            actor_id=None,
-            now=START,
+            session, "jsonl", ExportRequest(book_by_slug(session, "elm-park"), Filters(), START)
         )
         lines = [json.loads(line) for line in "".join(export.chunks).splitlines()]
     return [
