@@ -56,6 +56,8 @@ from tests.support import with_stripe
 THRESHOLD = 5_000  # above this a supplier or grant payment waits for a second committee member
 EXPECTED = (InsufficientFunds, InvalidInput, PaymentsAwaitingApproval)
 funds = st.sampled_from(sorted(support.FUNDS))
+# An endowment takes no pledges: its capital is given to be kept, not raised by a pledge.
+pledge_funds = st.sampled_from(sorted(slug for slug, kind in support.FUNDS.items() if kind != "endowment"))
 SHOWN_AT_LEAST = {
     kinds.CARD_PAYMENT_RECEIVED,
     "pledge_cash_recognised",
@@ -155,7 +157,7 @@ def test_whole_book_agrees_with_its_cash_at_every_year_end(app, sessions, clock)
             assert self.attempt(close) or self.waiting_grants or self.waiting_entries
 
         @rule(
-            fund=funds,
+            fund=pledge_funds,
             amount=st.integers(min_value=100, max_value=5_000),
             by_card=st.integers(min_value=0, max_value=2),
             in_cash=st.integers(min_value=0, max_value=2),
