@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import User
+from pledgebank.books.fund_transfer_models import FundTransfer
 from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
 from pledgebank.books.services import book_of
 from pledgebank.books.treasurer_models import TreasurerEntry
@@ -122,12 +123,20 @@ def make_world(sessions, number: int, when: datetime) -> World:
         return World(place.slug, place.id, book.id, chair, treasurer, members, residents)
 
 
-def written(sessions, book_id: int) -> tuple[int, int]:
-    """How many ledger transactions and treasurer entries the book holds."""
+def written(sessions, book_id: int) -> tuple[int, int, tuple[tuple[str, int], ...]]:
+    """How many ledger transactions and treasurer entries the book holds, and its transfers between funds
+    by status."""
     with sessions() as session:
+        transfers = session.execute(
+            select(FundTransfer.status, func.count())
+            .where(FundTransfer.book_id == book_id)
+            .group_by(FundTransfer.status)
+            .order_by(FundTransfer.status)
+        )
         return (
             session.scalar(select(func.count()).where(LedgerTransaction.book_id == book_id)),
             session.scalar(select(func.count()).where(TreasurerEntry.book_id == book_id)),
+            tuple((status, count) for status, count in transfers),
         )
 
 
@@ -162,10 +171,12 @@ def check_every_year(session: Session, book: Book, first_day: date, today: date)
         for column, _name in account.columns:
             closing = account.closing.amounts.get(column, 0)
             assert closing == held[column], (year, column, closing, held)
-            assert closing == account.opening.amounts.get(column, 0) + net.amounts.get(column, 0), (
+            moved = account.transfers.amounts.get(column, 0)
+            assert closing == account.opening.amounts.get(column, 0) + net.amounts.get(column, 0) + moved, (
                 year,
                 column,
             )
+        assert sum(account.transfers.amounts.values()) == 0, (year, account.transfers)  # fund to fund only
     return len(years)
 
 
