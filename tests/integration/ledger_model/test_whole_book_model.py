@@ -56,7 +56,7 @@ SHOWN_AT_LEAST = {
 }
 
 MODEL_SETTINGS = settings(
-    max_examples=11,
+    max_examples=18,
     stateful_step_count=45,
     deadline=None,
     derandomize=True,

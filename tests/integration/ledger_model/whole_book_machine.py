@@ -25,8 +25,6 @@ from tests.integration.ledger_model import whole_book_support as support
 THRESHOLD = 5_000  # above this a supplier or grant payment waits for a second committee member
 EXPECTED = (InsufficientFunds, InvalidInput, PaymentsAwaitingApproval)
 funds = st.sampled_from(sorted(support.FUNDS))
-# An endowment takes no pledges: its capital is given to be kept, not raised by a pledge.
-pledge_funds = st.sampled_from(sorted(slug for slug, kind in support.FUNDS.items() if kind != "endowment"))
 
 
 class BookMachine(RuleBasedStateMachine):

@@ -41,6 +41,29 @@ def later(app, **delta) -> None:
     run_due(app)
 
 
+def start_pledge(session, app, w: World, *, fund: str, amount: int):
+    """Start a pledge into the fund, as the chair, without anyone signing it."""
+    terms = PledgeTerms(
+        fund_slug=fund,
+        title="Mend the playground fence",
+        description="New posts and panels along the north side of the playground.",
+        amount_kind="fixed",
+        amount=amount,
+        target_pledgers=1,
+        target_amount=None,
+        deadline=_now(app) + timedelta(days=10),
+        cap=None,
+        allow_cash=True,
+    )
+    return create_pledge(
+        session,
+        actor_id=w.chair,
+        neighbourhood=get_neighbourhood(session, w.slug),
+        terms=terms,
+        now=_now(app),
+    )
+
+
 def run_pledge(
     app, w: World, *, fund: str, amount: int, by_card: int, in_cash: int, succeeds: bool, into: str
 ):

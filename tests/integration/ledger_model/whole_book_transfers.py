@@ -85,6 +85,23 @@ class TransferRules:
                 )
             )
 
+    @precondition(lambda self: self.held("bank", "general") > 0)
+    @rule(share=st.integers(min_value=1, max_value=50))
+    def reserve_designated(self, share):
+        """The committee sets part of the general fund's bank money aside in the reserve (it may still be
+        refused for the amount when grants awarded have a claim on it)."""
+        amount = max(1, self.held("bank", "general") * share // 100)
+        self.transfer_proposed(
+            who="chair",
+            from_fund="general",
+            to_fund="reserve",
+            amount=amount,
+            place="bank",
+            basis="",
+            twice=False,
+        )
+        self.approve(max(self.transfers), "member0")
+
     @rule(
         who=people,
         from_fund=transfer_funds,
