@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, flash, redirect, render_template, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    stream_with_context,
+    url_for,
+)
 from flask.templating import stream_template
 from flask_login import login_required, logout_user
 from sqlalchemy.orm import Session
@@ -14,11 +24,14 @@ from pledgebank.accounts.forms import CloseAccountForm
 from pledgebank.accounts.privacy import CONSENTS_NOTE, personal_data
 from pledgebank.accounts.privacy_export import json_chunks
 from pledgebank.errors import DomainError
+from pledgebank.jobs import payments_context
+from pledgebank.payments.customer_deletion import delete_customers
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.forms import form_status, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 bp = Blueprint("your_data", __name__)
+log = logging.getLogger(__name__)
 
 
 def _read_then_release(session: Session, chunks: Iterator[str]) -> Iterator[str]:
@@ -59,6 +72,15 @@ def data_json():
     return _no_store(response)
 
 
+def _delete_stripe_customers(user_id: int) -> None:
+    """Delete the person's Stripe customers now the erasure has committed; run-due retries what is left."""
+    try:
+        delete_customers(payments_context(current_app._get_current_object()), now=now(), user_id=user_id)
+    except Exception:
+        # The account is closed whatever happens here: the deletion stays recorded for run-due.
+        log.exception("deleting the Stripe customer of a closed account failed")
+
+
 def _close_page(form: CloseAccountForm, status: int = 200, reasons: list[str] | None = None):
     if reasons is None:
         reasons = erasure.erasure_blockers(db_session(), current_user_id())
@@ -90,6 +112,7 @@ def close():
     except DomainError as error:
         show_errors(form, error)
         return _close_page(form, form_status(form))
+    _delete_stripe_customers(user_id)
     logout_user()
     flash("Your account is closed and your personal data erased. Thank you for taking part.", "success")
     return redirect(url_for("main.home"))
