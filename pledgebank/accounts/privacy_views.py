@@ -34,7 +34,7 @@ bp = Blueprint("your_data", __name__)
 log = logging.getLogger(__name__)
 
 
-def _read_then_release(session: Session, chunks: Iterator[str]) -> Iterator[str]:
+def read_then_release(session: Session, chunks: Iterator[str]) -> Iterator[str]:
     """Stream the chunks, then end the read-only transaction so the database is free for writers at once."""
     try:
         yield from chunks
@@ -42,7 +42,7 @@ def _read_then_release(session: Session, chunks: Iterator[str]) -> Iterator[str]
         session.rollback()
 
 
-def _no_store(response: Response) -> Response:
+def no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -58,7 +58,7 @@ def data_page():
         consents_note=CONSENTS_NOTE,
         generated_at=now(),
     )
-    return _no_store(Response(stream_with_context(_read_then_release(session, body)), mimetype="text/html"))
+    return no_store(Response(stream_with_context(read_then_release(session, body)), mimetype="text/html"))
 
 
 @bp.get("/account/data.json")
@@ -67,9 +67,9 @@ def data_json():
     """Everything held about you, as a JSON download (streamed)."""
     session = db_session()
     chunks = json_chunks(session, user_id=current_user_id(), now=now())
-    response = Response(stream_with_context(_read_then_release(session, chunks)), mimetype="application/json")
+    response = Response(stream_with_context(read_then_release(session, chunks)), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="pledgebank-my-data.json"'
-    return _no_store(response)
+    return no_store(response)
 
 
 def _delete_stripe_customers(user_id: int) -> None:
