@@ -43,6 +43,7 @@ def read_then_release(session: Session, chunks: Iterator[str]) -> Iterator[str]:
 
 
 def no_store(response: Response) -> Response:
+    """Ask browsers and proxies to keep no copy of a response holding personal data."""
     response.headers["Cache-Control"] = "no-store"
     return response
 
