@@ -14,6 +14,7 @@ from pledgebank.accounts.erasure import pseudonymise_if_gone
 from pledgebank.grants import jobs as grant_jobs
 from pledgebank.levies import jobs as levy_jobs
 from pledgebank.payments.context import Payments
+from pledgebank.payments.customer_deletion import delete_customers
 from pledgebank.payments.refunds import recover_refunds
 from pledgebank.pledges import jobs as pledge_jobs
 from pledgebank.privacy import enforce as retention
@@ -55,6 +56,8 @@ def _run_due(app: Flask, ctx: Payments, now: datetime) -> Counter[str]:
                 pseudonymiser=app.extensions.get("pledgebank.pseudonymiser", pseudonymise_if_gone),
             )
         )
+        # After retention, which may have pseudonymised people with a Stripe customer.
+        done.update(delete_customers(ctx, now=now))
     except Exception:
         metrics.DUE_RUNS.labels(result="failed").inc()
         raise

@@ -25,6 +25,7 @@ from pledgebank.levies.models import HardshipRequest, Household, HouseholdReside
 from pledgebank.levies.states import UNPAID
 from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbourhood, Role
 from pledgebank.outbox import ERASED_DOMAIN
+from pledgebank.payments.customers import forget_customers
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import PledgeStatus, SignupStatus
 
@@ -163,6 +164,9 @@ def close_account(session: Session, *, actor_id: int, user_id: int, password: st
 def pseudonymise_user(session: Session, user_id: int, *, now: datetime) -> None:
     """Erase the person's personal data, keeping ids, dates and amounts; every session and token ends.
 
+    Their Stripe customers are recorded for deletion; the caller makes the deletions once this commits
+    (`pledgebank.payments.customer_deletion`), and run-due makes any left over.
+
     No checks: callers decide whether erasing is allowed (closing an account; a retention job).
     """
     session.execute(
@@ -191,6 +195,8 @@ def pseudonymise_user(session: Session, user_id: int, *, now: datetime) -> None:
     ):
         session.execute(statement.execution_options(synchronize_session=False))
     _forget_cards(session, user_id)
+    # Their Stripe customer (email, saved cards) is deleted at Stripe once this commits.
+    forget_customers(session, user_id, now=now)
     session.execute(
         update(HardshipRequest)
         .where(HardshipRequest.requested_by_id == user_id)

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, flash, redirect, render_template, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    stream_with_context,
+    url_for,
+)
 from flask.templating import stream_template
 from flask_login import login_required, logout_user
 from sqlalchemy.orm import Session
@@ -14,14 +24,17 @@ from pledgebank.accounts.forms import CloseAccountForm
 from pledgebank.accounts.privacy import CONSENTS_NOTE, personal_data
 from pledgebank.accounts.privacy_export import json_chunks
 from pledgebank.errors import DomainError
+from pledgebank.jobs import payments_context
+from pledgebank.payments.customer_deletion import delete_customers
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.forms import form_status, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 bp = Blueprint("your_data", __name__)
+log = logging.getLogger(__name__)
 
 
-def _read_then_release(session: Session, chunks: Iterator[str]) -> Iterator[str]:
+def read_then_release(session: Session, chunks: Iterator[str]) -> Iterator[str]:
     """Stream the chunks, then end the read-only transaction so the database is free for writers at once."""
     try:
         yield from chunks
@@ -29,7 +42,8 @@ def _read_then_release(session: Session, chunks: Iterator[str]) -> Iterator[str]
         session.rollback()
 
 
-def _no_store(response: Response) -> Response:
+def no_store(response: Response) -> Response:
+    """Ask browsers and proxies to keep no copy of a response holding personal data."""
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -45,7 +59,7 @@ def data_page():
         consents_note=CONSENTS_NOTE,
         generated_at=now(),
     )
-    return _no_store(Response(stream_with_context(_read_then_release(session, body)), mimetype="text/html"))
+    return no_store(Response(stream_with_context(read_then_release(session, body)), mimetype="text/html"))
 
 
 @bp.get("/account/data.json")
@@ -54,9 +68,18 @@ def data_json():
     """Everything held about you, as a JSON download (streamed)."""
     session = db_session()
     chunks = json_chunks(session, user_id=current_user_id(), now=now())
-    response = Response(stream_with_context(_read_then_release(session, chunks)), mimetype="application/json")
+    response = Response(stream_with_context(read_then_release(session, chunks)), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="pledgebank-my-data.json"'
-    return _no_store(response)
+    return no_store(response)
+
+
+def _delete_stripe_customers(user_id: int) -> None:
+    """Delete the person's Stripe customers now the erasure has committed; run-due retries what is left."""
+    try:
+        delete_customers(payments_context(current_app._get_current_object()), now=now(), user_id=user_id)
+    except Exception:
+        # The account is closed whatever happens here: the deletion stays recorded for run-due.
+        log.exception("deleting the Stripe customer of a closed account failed")
 
 
 def _close_page(form: CloseAccountForm, status: int = 200, reasons: list[str] | None = None):
@@ -90,6 +113,7 @@ def close():
     except DomainError as error:
         show_errors(form, error)
         return _close_page(form, form_status(form))
+    _delete_stripe_customers(user_id)
     logout_user()
     flash("Your account is closed and your personal data erased. Thank you for taking part.", "success")
     return redirect(url_for("main.home"))

@@ -293,6 +293,10 @@ class PaymentGateway(Protocol):
         """Detach a saved card from its customer."""
         ...
 
+    def delete_customer(self, customer_id: str) -> None:
+        """Delete a customer, with its email address and saved cards (one already deleted is fine)."""
+        ...
+
     def refund(
         self,
         *,

@@ -12,8 +12,13 @@ from pledgebank.db import Base, BigId, UTCDateTime
 
 
 class AttemptStatus(StrEnum):
-    """An attempt is started before the call to Stripe and finished after its outcome is stored."""
+    """An attempt is started before the call to Stripe and finished after its outcome is stored.
 
+    A pending attempt is recorded for a call to make once the transaction recording it has committed
+    (deleting the Stripe customer of someone whose account was closed); run-due makes it if nobody did.
+    """
+
+    PENDING = "pending"
     STARTED = "started"
     FINISHED = "finished"
 

@@ -14,6 +14,10 @@ class NoCardPayments:
     available = False
     emulated = False
 
+    def delete_customer(self, customer_id: str) -> None:
+        """Unavailable: a deletion recorded while no keys are set waits until they are."""
+        raise GatewayUnavailable("card payments are not configured (set the PLEDGEBANK_STRIPE_* settings)")
+
     def __getattr__(self, name: str) -> Any:
         def unavailable(*_args: Any, **_kwargs: Any) -> Any:
             raise GatewayUnavailable(

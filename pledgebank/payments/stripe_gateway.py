@@ -402,6 +402,17 @@ class StripeGateway(StripeRefunds):
         except PaymentRefused:
             return
 
+    def delete_customer(self, customer_id: str) -> None:
+        """Delete a customer at Stripe; one Stripe no longer has (deleted before) counts as deleted."""
+        try:
+            self._call(self._client.v1.customers.delete, customer_id)
+        except PaymentRefused as error:
+            if (
+                not isinstance(error.__cause__, stripe.InvalidRequestError)
+                or error.__cause__.http_status != 404
+            ):
+                raise
+
     def verify_webhook(self, *, payload: bytes, signature: str | None) -> WebhookEvent:
         """Check the Stripe-Signature header on the raw body, then read the event.
 

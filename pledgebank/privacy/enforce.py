@@ -3,7 +3,8 @@
 
 What goes: accounts never confirmed that hold nothing else, grant applications not funded or withdrawn,
 refused webhook bodies, sign-out records, revoked API tokens. Financial records stay; the people they name
-are pseudonymised once the records are past keeping (see `pledgebank.privacy.financial`).
+are pseudonymised once the records are past keeping (see `pledgebank.privacy.financial`), and so are the
+addresses of households nobody lives in any more (see `pledgebank.privacy.households`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pledgebank.db import Base, unit_of_work
 from pledgebank.payments.models import RejectedWebhook
 from pledgebank.privacy.applications import delete_declined_applications
 from pledgebank.privacy.financial import Pseudonymiser, pseudonymise_past_keeping
+from pledgebank.privacy.households import forget_household_addresses
 from pledgebank.privacy.retention import RetentionPolicy
 
 ACTION = "retention.enforced"
@@ -97,15 +99,17 @@ def enforce_retention(
     done["revoked API tokens deleted"] = _delete_older(
         session, ApiToken.revoked_at, now - policy.period("revoked_tokens")
     )
+    cutoff = policy.financial_cutoff(local_date(now, zone))
     due, pseudonymised = pseudonymise_past_keeping(
         session,
-        cutoff=policy.financial_cutoff(local_date(now, zone)),
+        cutoff=cutoff,
         zone=zone,
         now=now,
         pseudonymiser=pseudonymiser,
     )
     done["people past financial keeping"] = due
     done["people pseudonymised on financial records"] = pseudonymised
+    done["household addresses replaced"] = forget_household_addresses(session, cutoff=cutoff, zone=zone)
     return done
 
 

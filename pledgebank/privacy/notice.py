@@ -76,7 +76,9 @@ def holdings(policy: RetentionPolicy) -> list[Holding]:
             "Households: address, council-tax band and who lives there; levy charges and payments",
             f"To raise and collect levies the household joined; {CONTRACT}. The payment records: "
             f"{LEGAL_OBLIGATION}.",
-            f"While the household takes part; payment records for {financial}.",
+            f"While the household takes part; payment records for {financial}. Once nobody lives there and "
+            'its charges are settled and past keeping, its address is replaced by "Former household" and '
+            "a number.",
         ),
         Holding(
             "Pledges, payments, refunds and card references (Stripe's ids for your saved card, never the "
@@ -106,7 +108,8 @@ def recipients(mail_provider: str) -> list[Recipient]:
         Recipient(
             "Stripe Payments Europe, Ltd. and Stripe Payments UK, Ltd.",
             "Your name and email address, card details you type into Stripe's form, and the amounts taken",
-            "To save cards and take payments; Stripe also decides on fraud checks as a controller itself.",
+            "To save cards and take payments; Stripe also decides on fraud checks as a controller itself. "
+            "When you close your account, your customer record at Stripe is deleted.",
         ),
         Recipient(
             mail_provider or "Our email delivery provider",
