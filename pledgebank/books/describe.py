@@ -11,7 +11,7 @@ record it mentions, however many transactions the batch holds.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Text, cast, or_, select
@@ -93,34 +93,19 @@ def describe(session: Session, book: Book, items: Sequence[Item]) -> dict[int, D
     return described
 
 
-def describe_all(
-    session: Session, book: Book, items: Iterable[Item], batch: int = 500
-) -> Iterable[Described]:
-    """Describe a long stream of transactions a batch at a time, in order (constant memory)."""
-    pending: list[Item] = []
-    for item in items:
-        pending.append(item)
-        if len(pending) >= batch:
-            words = describe(session, book, pending)
-            yield from (words[i.sequence] for i in pending)
-            pending = []
-    if pending:
-        words = describe(session, book, pending)
-        yield from (words[i.sequence] for i in pending)
-
-
 def item_of(transaction: LedgerTransaction, reverses_sequence: int | None = None) -> Item:
     """The describable part of a transaction row."""
     return Item(
         transaction.sequence,
         transaction.kind,
         transaction.memo,
-        _source(transaction.source),
+        source_of(transaction.source),
         reverses_sequence,
     )
 
 
-def _source(source: object) -> dict[str, str]:
+def source_of(source: object) -> dict[str, str]:
+    """Source references as a dict of strings, whether the database gave JSON text or a dict."""
     if isinstance(source, str):
         return {str(k): str(v) for k, v in json.loads(source).items()}
     return {str(k): str(v) for k, v in dict(source or {}).items()}
@@ -172,7 +157,7 @@ def _originals(session: Session, book: Book, sequences: set[int]) -> dict[int, I
             t.book_id == book.id, t.sequence.in_(sequences)
         )
     )
-    return {seq: Item(seq, kind, memo, _source(source)) for seq, kind, memo, source in rows}
+    return {seq: Item(seq, kind, memo, source_of(source)) for seq, kind, memo, source in rows}
 
 
 def _load(session: Session, book: Book, items: Sequence[Item]) -> _Facts:

@@ -43,7 +43,7 @@ class MoneyFilterForm(Form):
     class Meta:
         csrf = False
 
-    fund = SelectField("Fund", choices=[("", "Every fund")], validate_choice=True)
+    fund = SelectField("Fund", choices=[], validate_choice=True)
     month = StringField(
         "Month",
         description="Like 2026-11, or leave empty for every month.",

@@ -7,6 +7,7 @@ import io
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books import public_money, queries
 from pledgebank.books.describe import describe, item_of
@@ -77,7 +78,10 @@ def _place(slug: str, fund_slug: str | None = None):
 
 def _form(neighbourhood, fund: Fund | None) -> MoneyFilterForm:
     form = MoneyFilterForm(formdata=request.args if request.args.get("month") is not None else None)
-    form.fund.choices = [("", "Every fund"), *((f.slug, f.name) for f in neighbourhood.funds)]
+    form.fund.choices = [
+        SelectChoice("", "Every fund"),
+        *(SelectChoice(f.slug, f.name) for f in neighbourhood.funds),
+    ]
     form.fund.data = fund.slug if fund else ""
     return form
 

@@ -234,6 +234,8 @@ def kind_words(kind: str, details: dict[str, str], fund_names: dict[str, str] | 
             f"to {names.get(details.get('to', ''), 'another')}"
         ),
     }.get(kind)
+    if kind == kinds.REVERSAL:
+        return f"Correction of an earlier entry: {kind_words(details.get('of', ''), {}, names).lower()}"
     if kind == kinds.YEAR_CLOSED and details.get("through"):
         return f"Year closed to {date.fromisoformat(details['through']):%-d %B %Y}"
     if kind == kinds.YEAR_CLOSED:

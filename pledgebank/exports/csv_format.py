@@ -10,6 +10,7 @@ from pledgebank.exports.naming import major
 COLUMNS = (
     "sequence",
     "date",
+    "description",
     "kind",
     "memo",
     "line",
@@ -52,7 +53,9 @@ def write(job: ExportJob) -> Iterator[str]:
     rows: list[str] = []
     size = 0
     for tx in job.transactions:
-        head = f"{tx.sequence},{tx.effective_date.isoformat()},{field(cell(tx.kind))},{field(cell(tx.memo))},"
+        words = field(cell(tx.description or tx.memo))
+        kind, memo = field(cell(tx.kind)), field(cell(tx.memo))
+        head = f"{tx.sequence},{tx.effective_date.isoformat()},{words},{kind},{memo},"
         tail = f",{field(cell(tx.source))},{tx.hash.hex()}\r\n"
         for line, account, amount, currency in tx.postings:
             text = f"{head}{line},{accounts[account]},{major(amount, currency)},{currency}{tail}"

@@ -79,7 +79,8 @@ class ExportFile:
             first = file.readline()
         if first.startswith('{"type":"header"'):
             return "jsonl"
-        if first.startswith("sequence,date,kind"):
+        # CSV exports made before descriptions were added start "sequence,date,kind".
+        if first.startswith(("sequence,date,kind", "sequence,date,description,kind")):
             return "csv"
         with self.path.open(encoding="utf-8") as file:
             for line in file:

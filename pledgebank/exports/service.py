@@ -10,6 +10,7 @@ from types import ModuleType
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pledgebank.books.describe import Item, describe, source_of
 from pledgebank.books.models import Book, LedgerPosting, LedgerTransaction
 from pledgebank.errors import InvalidInput
 from pledgebank.exports import beancount_format, csv_format, hledger_format, jsonl_format
@@ -58,6 +59,29 @@ def _counted(
         yield tx
     if export.progress is not None:
         export.progress(tally.transactions % PROGRESS_EVERY)
+
+
+def described(
+    session: Session, book: Book, transactions: Iterable[ExportTransaction], batch: int = 500
+) -> Iterator[ExportTransaction]:
+    """The transactions with their descriptions, described a batch at a time (memory stays flat)."""
+    pending: list[ExportTransaction] = []
+    for tx in transactions:
+        pending.append(tx)
+        if len(pending) >= batch:
+            yield from _describe(session, book, pending)
+            pending = []
+    yield from _describe(session, book, pending)
+
+
+def _describe(session: Session, book: Book, pending: list[ExportTransaction]) -> list[ExportTransaction]:
+    items = [
+        Item(tx.sequence, tx.kind, tx.memo, source_of(tx.source), tx.reverses_sequence) for tx in pending
+    ]
+    words = describe(session, book, items) if pending else {}
+    for tx in pending:
+        tx.description = words[tx.sequence].text
+    return pending
 
 
 def _batched(chunks: Iterable[str]) -> Iterator[str]:
@@ -146,7 +170,7 @@ def open_export(
     )
     tally = Tally()
     read = read_transactions(session, scope, full=fmt != "csv", by_date=fmt in JOURNALS)
-    transactions = _counted(read, tally, export)
+    transactions = _counted(described(session, book, read), tally, export)
     job = ExportJob(scope, transactions, tally, opening_balances(session, scope))
 
     def chunks() -> Iterator[str]:
