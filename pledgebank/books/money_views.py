@@ -34,6 +34,7 @@ CSV_COLUMNS = (
     "money_in",
     "money_out",
     "moved",
+    "card_fees",
     "currency",
     "link",
 )
@@ -194,6 +195,7 @@ def _csv_row(line: PublicLine, slug: str, base: str) -> list[str]:
         major(line.change, line.currency) if line.change > 0 else "",
         major(-line.change, line.currency) if line.change < 0 else "",
         major(line.moved, line.currency) if not line.change and line.moved else "",
+        major(line.fees, line.currency) if line.fees > 0 else "",
         line.currency,
         base + link_url(line.link, slug, line.sequences[0]),
     ]

@@ -50,6 +50,8 @@ class PublicLine:
     hash: str
     group: Group | None = None
     units: set[int] = field(default_factory=set)
+    # Card fees the fund paid out of this money (already taken off `change`).
+    fees: int = 0
 
 
 def _conditions(book: Book, chosen: Filter) -> list:
@@ -114,7 +116,7 @@ def _lines(session: Session, book: Book, rows: list[LedgerTransaction], chosen: 
             if chosen.fund is not None and fund_id != chosen.fund.id:
                 continue
             fund = funds.get(fund_id) if fund_id is not None else None
-            change, moved = parts[fund_id]
+            change, moved, fees = parts[fund_id]
             line = PublicLine(
                 [row.sequence],
                 row.effective_date,
@@ -128,27 +130,37 @@ def _lines(session: Session, book: Book, rows: list[LedgerTransaction], chosen: 
                 bytes(row.hash).hex(),
                 described.group,
                 {described.group.unit} if described.group else set(),
+                fees,
             )
             _add(lines, line)
     return lines
 
 
-def _shares(session: Session, ids: list[int]) -> dict[int, dict[int | None, tuple[int, int]]]:
-    """Per transaction and fund: the change to the fund's money and the money moved (one query)."""
+def _shares(session: Session, ids: list[int]) -> dict[int, dict[int | None, tuple[int, int, int]]]:
+    """Per transaction and fund: the change to the fund's money, the money moved and card fees (one query)."""
     totals: dict[int, dict[int | None, list[int]]] = defaultdict(dict)
-    for transaction_id, fund_id, account_type, amount in session.execute(
-        select(LedgerPosting.transaction_id, LedgerAccount.fund_id, LedgerAccount.type, LedgerPosting.amount)
+    for transaction_id, fund_id, account_type, code, amount in session.execute(
+        select(
+            LedgerPosting.transaction_id,
+            LedgerAccount.fund_id,
+            LedgerAccount.type,
+            LedgerAccount.code,
+            LedgerPosting.amount,
+        )
         .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
         .where(LedgerPosting.transaction_id.in_(ids))
         .order_by(LedgerPosting.transaction_id, LedgerPosting.line)
     ):
-        share = totals[transaction_id].setdefault(fund_id, [0, 0])
+        share = totals[transaction_id].setdefault(fund_id, [0, 0, 0])
         if account_type in _RESULT:
             share[0] -= amount  # income and fund balances are credits: a credit adds to the fund
+            if code.startswith("expenses:") and code.endswith(":fees"):  # chart.fees_expense(fund)
+                share[2] += amount
         elif amount > 0:
             share[1] += amount
     return {
-        tx: {fund: (change, moved) for fund, (change, moved) in parts.items()} for tx, parts in totals.items()
+        tx: {fund: (change, moved, fees) for fund, (change, moved, fees) in parts.items()}
+        for tx, parts in totals.items()
     }
 
 
@@ -166,6 +178,7 @@ def _add(lines: list[PublicLine], line: PublicLine) -> None:
         last.sequences.append(line.sequences[0])
         last.change += line.change
         last.moved += line.moved
+        last.fees += line.fees
         last.units |= line.units
         last.text = group_text(last.group, len(last.sequences), last.units, last.currency)
         return

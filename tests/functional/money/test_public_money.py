@@ -93,6 +93,8 @@ def test_a_visitor_reads_every_transaction_in_words_and_no_resident_is_named(dem
     assert re.search(r"Pledge: Buy litter pickers — 1 person \N{MULTIPLICATION SIGN} £\d+\.\d\d", words), (
         words
     )
+    litter = next(r for r in rows if r["description"].startswith("Pledge: Buy litter pickers — 1 person"))
+    assert Decimal(litter["money_in"]) + Decimal(litter["card_fees"]) == Decimal(litter["description"][-5:])
     assert re.search(r"Levy: [^|]+ — \d+ households (charged|paid)", words), words
     assert re.search(r"Grant to [^|:]+: ", words) and "Grant paid to " in words, words
     assert "Donation (anonymous)" in words
