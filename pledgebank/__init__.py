@@ -139,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
         category_views,
         fund_transfer_api,
         fund_transfer_views,
+        money_views,
         treasurer_api,
         treasurer_views,
     )
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(your_data_views.bp)
     app.register_blueprint(neighbourhoods_views.bp)
     app.register_blueprint(books_views.bp)
+    app.register_blueprint(money_views.bp)
     app.register_blueprint(treasurer_views.bp)
     app.register_blueprint(category_views.bp)
     app.register_blueprint(fund_transfer_views.bp)

@@ -1,9 +1,11 @@
-"""The forms of the ledger pages: closing a financial year, expense categories."""
+"""The forms of the ledger pages: closing a financial year, expense categories, the open books' filter."""
 
 from __future__ import annotations
 
-from wtforms import DateField, StringField
-from wtforms.validators import DataRequired
+from datetime import date
+
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, ValidationError
 
 from pledgebank.web.form_base import Form
 
@@ -33,3 +35,36 @@ class CategoryForm(Form):
         validators=[DataRequired("Give the category a name.")],
         description="Like “Garden supplies”. Its account code is made from the name it is first given.",
     )
+
+
+class MoneyFilterForm(Form):
+    """Choose a fund and a month of the open books (a GET form: it changes nothing, so no token)."""
+
+    class Meta:
+        csrf = False
+
+    fund = SelectField("Fund", choices=[], validate_choice=True)
+    month = StringField(
+        "Month",
+        description="Like 2026-11, or leave empty for every month.",
+        render_kw={"type": "month", "inputmode": "numeric"},
+    )
+
+    def validate_month(self, field: StringField) -> None:
+        """A month as YYYY-MM, or nothing."""
+        text = (field.data or "").strip()
+        if not text:
+            field.data = ""
+            return
+        try:
+            day = date.fromisoformat(f"{text}-01") if len(text) == 7 else None
+        except ValueError:
+            day = None
+        if day is None or day.year < 1900:
+            raise ValidationError("Give a month like 2026-11.")
+        field.data = text
+
+    @property
+    def first_day(self) -> date | None:
+        """The first day of the chosen month, or None for every month."""
+        return date.fromisoformat(f"{self.month.data}-01") if self.month.data else None

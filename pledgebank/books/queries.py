@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pledgebank.books.describe import describe, item_of
 from pledgebank.books.models import Book, ClosedPeriod, LedgerAccount, LedgerPosting, LedgerTransaction
 from pledgebank.ledger.canonical import to_hex
 from pledgebank.ledger.chart import place_of
@@ -41,6 +42,8 @@ class TransactionView:
     postings: list[PostingLine] = field(default_factory=list)
     # The correction that reversed this transaction, if one did: each of the pair names the other.
     reversed_by_sequence: int | None = None
+    # The transaction in words (books.describe), derived from its source records.
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,7 @@ def transactions_page(
         .order_by(LedgerPosting.transaction_id, LedgerPosting.line)
     ):
         lines[p.transaction_id].append(PostingLine(p.line, code, name, p.amount, p.currency))
+    words = describe(session, book, [item_of(r, reversed_seq.get(r.reverses_id)) for r in rows])
     views = [
         TransactionView(
             sequence=r.sequence,
@@ -110,6 +114,7 @@ def transactions_page(
             recorded_at=r.recorded_at,
             postings=lines[r.id],
             reversed_by_sequence=reversed_by.get(r.id),
+            description=words[r.sequence].text,
         )
         for r in rows
     ]

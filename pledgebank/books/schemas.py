@@ -33,6 +33,9 @@ class TransactionSchema(ma.Schema):
     effective_date = ma.fields.Date()
     kind = ma.fields.String()
     memo = ma.fields.String()
+    description = ma.fields.String(
+        metadata={"description": "The transaction in words, from its source records (not sealed in the hash)"}
+    )
     source = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     idempotency_key = ma.fields.String()
     hash = ma.fields.String(

@@ -53,9 +53,10 @@ def _links(tx: ExportTransaction) -> str:
 
 def _transaction(tx: ExportTransaction, names: dict[int, str]) -> str:
     lines = [
-        f"{tx.effective_date.isoformat()} * {text(tx.memo)} {_links(tx)}",
+        f"{tx.effective_date.isoformat()} * {text(tx.description or tx.memo)} {_links(tx)}",
         f"  seq: {tx.sequence}",
         f"  kind: {text(tx.kind)}",
+        f"  memo: {text(tx.memo)}",
         f"  key: {text(tx.key or '')}",
         f"  source: {text(tx.source)}",
         f"  hash: {text(tx.hash.hex())}",

@@ -13,6 +13,7 @@ from pledgebank.exports.service import LedgerFormat
 COLUMNS = (
     "sequence",
     "date",
+    "description",
     "kind",
     "memo",
     "line",
@@ -55,7 +56,9 @@ def write(job: ExportJob) -> Iterator[str]:
     rows: list[str] = []
     size = 0
     for tx in job.transactions:
-        head = f"{tx.sequence},{tx.effective_date.isoformat()},{field(cell(tx.kind))},{field(cell(tx.memo))},"
+        words = field(cell(tx.description or tx.memo))
+        kind, memo = field(cell(tx.kind)), field(cell(tx.memo))
+        head = f"{tx.sequence},{tx.effective_date.isoformat()},{words},{kind},{memo},"
         tail = f",{field(cell(tx.source))},{tx.hash.hex()}\r\n"
         for line, account, amount, currency in tx.postings:
             text = f"{head}{line},{accounts[account]},{major(amount, currency)},{currency}{tail}"
@@ -68,8 +71,8 @@ def write(job: ExportJob) -> Iterator[str]:
 
 
 def sniff(peek: Peek) -> bool:
-    """A CSV export starts with its header row."""
-    return peek.first_line.startswith(",".join(COLUMNS[:3]))
+    """A CSV export starts with its header row (made before descriptions were added: without that column)."""
+    return peek.first_line.startswith((",".join(COLUMNS[:3]), "sequence,date,kind"))
 
 
 def read(export: ExportFile) -> Iterator[Record]:

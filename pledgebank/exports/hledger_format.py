@@ -56,9 +56,10 @@ def _posting(name: str, amount: int, currency: str) -> str:
 def _transaction(tx: ExportTransaction, names: dict[int, str]) -> str:
     canonical = base64.b64encode(tx.canonical or b"").decode("ascii")
     lines = [
-        f"{tx.effective_date.isoformat()} * ({tx.sequence}) {description(tx.memo)}",
+        f"{tx.effective_date.isoformat()} * ({tx.sequence}) {description(tx.description or tx.memo)}",
         f"    ; seq:{tx.sequence}, kind:{tx.kind}"
         + (f", reverses:{tx.reverses_sequence}" if tx.reverses_sequence is not None else ""),
+        f"    ; memo:{description(tx.memo)}",
         f"    ; hash:{tx.hash.hex()}",
         f"    ; canonical:{canonical}",
     ]

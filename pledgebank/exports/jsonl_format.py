@@ -27,6 +27,7 @@ def write(job: ExportJob) -> Iterator[str]:
             "date": tx.effective_date.isoformat(),
             "kind": tx.kind,
             "memo": tx.memo,
+            "description": tx.description or tx.memo,
             "source": json.loads(tx.source),
             "actor": tx.actor_id,
             "key": tx.key,

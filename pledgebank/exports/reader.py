@@ -114,6 +114,8 @@ class ExportTransaction:
     reverses_sequence: int | None = None
     canonical: bytes | None = None
     postings: list[tuple[int, int, int, str]] = field(default_factory=list)
+    # The transaction in words (books.describe), filled in as the export streams; never sealed.
+    description: str = ""
 
 
 def _fund(session: Session, book: Book, slug: str | None) -> int | None:

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pledgebank.books.models import LedgerPosting, LedgerTransaction
+from pledgebank.books.describe import Item, describe, source_of
+from pledgebank.books.models import Book, LedgerPosting, LedgerTransaction
 from pledgebank.exports.exportfiles import ExportFile, Peek, Record
 from pledgebank.exports.format_base import ExportRequest
 from pledgebank.exports.header import Tally
@@ -90,6 +91,29 @@ def _counted(
         export.progress(tally.transactions % PROGRESS_EVERY)
 
 
+def described(
+    session: Session, book: Book, transactions: Iterable[ExportTransaction], batch: int = 500
+) -> Iterator[ExportTransaction]:
+    """The transactions with their descriptions, described a batch at a time (memory stays flat)."""
+    pending: list[ExportTransaction] = []
+    for tx in transactions:
+        pending.append(tx)
+        if len(pending) >= batch:
+            yield from _describe(session, book, pending)
+            pending = []
+    yield from _describe(session, book, pending)
+
+
+def _describe(session: Session, book: Book, pending: list[ExportTransaction]) -> list[ExportTransaction]:
+    items = [
+        Item(tx.sequence, tx.kind, tx.memo, source_of(tx.source), tx.reverses_sequence) for tx in pending
+    ]
+    words = describe(session, book, items) if pending else {}
+    for tx in pending:
+        tx.description = words[tx.sequence].text
+    return pending
+
+
 def _batched(chunks: Iterable[str]) -> Iterator[str]:
     pending: list[str] = []
     size = 0
@@ -166,7 +190,7 @@ def open_ledger_export(session: Session, fmt: LedgerFormat, request: ExportReque
     )
     tally = Tally()
     read = read_transactions(session, scope, full=fmt.sealed, by_date=fmt.by_date)
-    transactions = _counted(read, tally, export)
+    transactions = _counted(described(session, book, read), tally, export)
     job = ExportJob(scope, transactions, tally, opening_balances(session, scope))
 
     def chunks() -> Iterator[str]:

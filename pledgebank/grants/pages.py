@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books.services import book_of
-from pledgebank.books.views import PER_PAGE
 from pledgebank.grants import access, applications, decisions, payments, queries, reports, reviews, rounds
 from pledgebank.grants.states import COMMITTED, LABELS, ApplicationAction, ApplicationStatus, PaymentStatus
 from pledgebank.grants.states import allows as state_allows
@@ -76,13 +75,6 @@ def fill_choices(session, name: str, form, application) -> None:
             SelectChoice(str(r.id), r.title)
             for r in rounds.list_rounds(session, neighbourhood_id=application.neighbourhood_id)
         ]
-
-
-def ledger_place(slug: str, sequence: int, last: int) -> str:
-    """The ledger page (newest first, PER_PAGE a page) and anchor where a transaction is listed."""
-    return url_for(
-        "books.ledger", slug=slug, page=(last - sequence) // PER_PAGE + 1, _anchor=f"tx-{sequence}"
-    )
 
 
 def application_page(application_id: int, status: int = 200, **forms):

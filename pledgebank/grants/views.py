@@ -19,7 +19,7 @@ from pledgebank.errors import DomainError
 from pledgebank.grants import access, applications, funds, queries, rounds
 from pledgebank.grants.applications import ApplicationTerms
 from pledgebank.grants.forms import ApplicationForm, RoundForm
-from pledgebank.grants.pages import application_page, ledger_place, plain_money
+from pledgebank.grants.pages import application_page, plain_money
 from pledgebank.grants.rounds import RoundTerms
 from pledgebank.grants.states import LABELS
 from pledgebank.neighbourhoods import funds as neighbourhood_funds
@@ -299,6 +299,5 @@ def grant_status(application) -> str:
 
 bp.add_app_template_filter(day, "day")
 bp.add_app_template_filter(grant_status, "grant_status")
-bp.add_app_template_global(ledger_place, "ledger_place")
 
 from pledgebank.grants import manage_views  # noqa: E402, F401  (their routes join this blueprint)

@@ -117,8 +117,9 @@ def test_apply_declare_score_decide_pay_and_report(page, app, sessions, outbox):
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Awarded in full: £150.00")).to_be_visible()
     page.get_by_role("link", name="ledger transaction #2").click()
-    expect(page).to_have_url(re.compile(rf"/n/{w.slug}/ledger\?page=1#tx-2$"))
-    expect(page.get_by_role("heading", name=re.compile("#2 .* grant awarded"))).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/n/{w.slug}/money/t/2$"))
+    expect(page.get_by_role("heading", name="Transaction #2")).to_be_visible()
+    expect(page.get_by_text(re.compile("^Grant to "))).to_be_visible()
     _sign_out(page)
 
     _sign_in(page, "treasurer@example.org")

@@ -38,6 +38,9 @@ def test_a_treasurer_downloads_every_format_and_each_ledger_export_is_recorded(a
     assert table.headers["Content-Disposition"] == f'attachment; filename="{w.slug}-ledger-1-2.csv"'
     assert table.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(table.get_data().decode("utf-8-sig"))))
+    assert [row["description"] for row in rows] == ["Donation (anonymous) by bank transfer"] * 2 + [
+        "Grant to Friends of Elm Park: Bulbs for the verges"
+    ] * 2
     assert [(row["sequence"], row["kind"], row["account"], row["amount"]) for row in rows] == [
         ("1", "cash_received", "assets:bank:general", "1000.00"),
         ("1", "cash_received", "income:general:donations", "-1000.00"),
@@ -54,7 +57,8 @@ def test_a_treasurer_downloads_every_format_and_each_ledger_export_is_recorded(a
 
     journal = _download(web, w.slug, "beancount", fund="general").get_data(as_text=True)
     assert "open Assets:Bank GBP" in journal
-    assert '* "grant_awarded fund=general"' in journal
+    assert '* "Grant to Friends of Elm Park: Bulbs for the verges"' in journal
+    assert '  memo: "grant_awarded fund=general"' in journal
     hledger = _download(web, w.slug, "hledger", date_from="2026-03-02", date_to="2026-03-02")
     assert "account Liabilities:Grants-payable  ; code:liabilities:grants-payable" in hledger.get_data(
         as_text=True

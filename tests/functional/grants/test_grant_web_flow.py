@@ -137,7 +137,7 @@ def test_a_resident_applies_and_the_committee_reviews_decides_and_pays_on_the_pa
     after = text(chair.get(f"/grants/applications/{grant}"))
     assert "Awarded in part: £100.00" in after and "Reason: Tools are lent." in after
     assert "Recorded in ledger transaction #2" in after
-    assert f'href="/n/{w.slug}/ledger?page=1#tx-2"' in page(chair.get(f"/grants/applications/{grant}"))
+    assert f'href="/n/{w.slug}/money/t/2"' in page(chair.get(f"/grants/applications/{grant}"))
     assert "£100.00 of the £120.00 you asked for" in outbox.last("resident0@example.org").body
 
     treasurer = signed_in_client(app, sessions, w.treasurer)
@@ -152,6 +152,10 @@ def test_a_resident_applies_and_the_committee_reviews_decides_and_pays_on_the_pa
     assert paid.status_code == 302
     mine = text(resident.get(f"/grants/applications/{grant}"))
     assert "£100.00 paid by bank transfer on 2 March 2026" in mine and "ledger transaction #3" in mine
+    # The applicant (a resident, who cannot open the members' ledger) follows it to the open books.
+    assert f'href="/n/{w.slug}/money/t/3"' in page(resident.get(f"/grants/applications/{grant}"))
+    public = app.test_client().get(f"/n/{w.slug}/money/t/3")
+    assert public.status_code == 200 and "Grant paid to " in text(public)
     assert "EP-GRANT-1" not in mine  # the bank reference is for the officers
     reported = resident.post(
         f"/grants/applications/{grant}/report",

@@ -70,7 +70,7 @@ def _write(module, transactions) -> str:
 def test_csv_has_a_header_row_and_keeps_formulas_as_text():
     transactions = sealed(entries())
     text = _write(csv_format, transactions)
-    assert text.startswith("\ufeffsequence,date,kind,memo,line,account,")
+    assert text.startswith("\ufeffsequence,date,description,kind,memo,line,account,")
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert [(r["sequence"], r["account"], r["amount"]) for r in rows][:5] == [
         ("1", "assets:cash:general", "50.00"),
@@ -86,7 +86,7 @@ def test_csv_has_a_header_row_and_keeps_formulas_as_text():
     reread = list(
         csv.reader(io.StringIO(_write(csv_format, transactions).removeprefix("\ufeff"), newline=""))
     )
-    assert reread[1][3] == reread[2][3] == tricky
+    assert reread[1][4] == reread[2][4] == tricky
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow([tricky])
     assert csv_format.field(tricky) == buffer.getvalue().removesuffix("\r\n")

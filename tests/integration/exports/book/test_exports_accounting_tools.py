@@ -148,7 +148,7 @@ def test_changing_one_amount_makes_bean_check_and_verify_export_fail(exported, s
     runner = shared_app.test_cli_runner()
     for changed in (bean, journal):
         result = runner.invoke(main, ["verify-export", str(exported / FILES["csv"]), str(changed)])
-        assert result.exit_code == 1
+        assert result.exit_code == 1, result.output
         assert "the postings shown differ from the postings sealed" in result.output
 
 
