@@ -94,23 +94,6 @@ def join(slug: str):
     return redirect(url_for("neighbourhoods.show", slug=slug))
 
 
-@bp.post("/n/<slug>/leave")
-@login_required
-def leave(slug: str):
-    """Leave the neighbourhood."""
-    with transaction() as session:
-        neighbourhood = services.get_neighbourhood(session, slug)
-        roles.remove_member(
-            session,
-            actor_id=current_user_id(),
-            neighbourhood=neighbourhood,
-            user_id=current_user_id(),
-            now=now(),
-        )
-    flash(f"You have left {neighbourhood.name}.", "info")
-    return redirect(url_for("neighbourhoods.show", slug=slug))
-
-
 def _members_page(
     slug: str,
     status: int = 200,
@@ -301,3 +284,6 @@ def settings(slug: str):
         form=form,
         allowed=allowed_actions(neighbourhood.id),
     ), status
+
+
+from pledgebank.neighbourhoods import leave_views  # noqa: E402, F401  (its routes join this blueprint)

@@ -26,6 +26,7 @@ from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
+from pledgebank.web.confirm import ConfirmForm, confirm_page
 from pledgebank.web.forms import allowed_actions, form_status, refused, safe_next, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
@@ -257,7 +258,10 @@ def sign(pledge_id: int):
 @bp.post("/p/<int:pledge_id>/withdraw")
 @login_required
 def withdraw(pledge_id: int):
-    """Withdraw your pledge before the pledge activates."""
+    """Withdraw your pledge before the pledge activates, once the pledger has confirmed it."""
+    page = None if ConfirmForm().confirmed else _confirm_withdraw(pledge_id)
+    if page is not None:
+        return page
     with transaction() as session:
         signup = signups.withdraw(
             session,
@@ -273,6 +277,35 @@ def withdraw(pledge_id: int):
         "info",
     )
     return redirect(url_for("pledges.show", pledge_id=pledge_id))
+
+
+def _confirm_withdraw(pledge_id: int):
+    """The confirm step; None when there is nothing to withdraw (the service then says why)."""
+    session, user_id = db_session(), current_user_id()
+    pledge = services.get_pledge(session, pledge_id)
+    mine = signups.signup_of(session, pledge_id=pledge.id, user_id=user_id)
+    if mine is None or mine.state not in ACTIVE or pledge.state not in signups.OPEN_FOR_WITHDRAWING:
+        return None
+    amount = short_money(mine.amount, pledge.currency)
+    if mine.state == SignupStatus.CASH_RECEIVED:
+        money = f"The treasurer will give you back the {amount} you paid."
+    elif mine.method == "cash":
+        money = "The treasurer has not recorded any money from you, so nothing is owed either way."
+    else:
+        money = "Nothing has been taken from your card, and nothing will be."
+    return confirm_page(
+        title="Withdraw your pledge?",
+        consequences=[
+            f"Your pledge of {amount} to “{pledge.title}” will be withdrawn and will no longer count "
+            "towards the target.",
+            money,
+            "You can pledge again while the pledge is open.",
+        ],
+        action=url_for("pledges.withdraw", pledge_id=pledge_id),
+        button="Yes, withdraw my pledge",
+        back=url_for("pledges.show", pledge_id=pledge_id),
+        back_label="No, keep my pledge",
+    )
 
 
 @bp.post("/demo/advance")
@@ -303,4 +336,4 @@ bp.add_app_template_filter(short_money, "short_money")
 bp.add_app_template_filter(time_until, "time_until")
 bp.add_app_template_filter(major_money, "major_money")
 
-from pledgebank.pledges import card_views, edit_views, fix_views, manage_views  # noqa: E402, F401  (their routes join this blueprint)
+from pledgebank.pledges import card_views, cash_views, edit_views, fix_views, manage_views  # noqa: E402, F401  (their routes join this blueprint)
