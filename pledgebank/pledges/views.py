@@ -15,7 +15,7 @@ from flask_login import login_required
 from wtforms.validators import ValidationError
 
 from pledgebank.config import demo_enabled
-from pledgebank.errors import DomainError, InvalidInput, NotFound
+from pledgebank.errors import DomainError, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from pledgebank.jobs import run_due
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import services as neighbourhoods
@@ -24,7 +24,7 @@ from pledgebank.pledges import funding, queries, services, signups
 from pledgebank.pledges.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm, form_money
 from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
-from pledgebank.policy import Action, require
+from pledgebank.policy import Action, is_officer_anywhere, require
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.confirm import ConfirmForm, confirm_page
 from pledgebank.web.forms import allowed_actions, form_status, refused, safe_next, show_errors
@@ -310,9 +310,14 @@ def _confirm_withdraw(pledge_id: int):
 
 @bp.post("/demo/advance")
 def demo_advance():
-    """Demo mode only: move the service's clock forward and run the work that falls due."""
+    """Demo mode only: move the service's clock forward and run the work that falls due (officers only, so
+    a passing visitor cannot move everyone's time)."""
     if not demo_enabled(current_app.config):
         raise NotFound()
+    if current_user_id() is None:
+        raise NotAuthenticated()
+    if not is_officer_anywhere(db_session(), current_user_id()):
+        raise Forbidden("Only a committee member, treasurer or chair can move the demo's clock.")
     hours = request.form.get("hours", type=int)
     if hours not in DEMO_STEPS:
         raise InvalidInput.field("hours", "Choose 1 hour, 1 day or 3 days.")
@@ -323,6 +328,12 @@ def demo_advance():
     summary = "; ".join(f"{what}: {count}" for what, count in sorted(done.items())) or "nothing fell due"
     flash(f"The clock moved forward {DEMO_STEPS[hours]} ({summary}).", "info")
     return redirect(safe_next(request.form.get("next"), url_for("main.home")))
+
+
+@bp.app_template_global("may_move_demo_clock")
+def may_move_demo_clock() -> bool:
+    """Whether the signed-in user sees the demo's clock buttons (in demo mode, officers only)."""
+    return demo_enabled(current_app.config) and is_officer_anywhere(db_session(), current_user_id())
 
 
 @bp.app_template_global("your_pledges")

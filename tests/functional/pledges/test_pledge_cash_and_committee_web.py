@@ -6,6 +6,7 @@ from __future__ import annotations
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart
 from pledgebank.pledges.models import MatchOffer
+from tests.functional.foundation.foundation_support import new_client
 from tests.functional.pledges.pledge_web_support import error_beside, make_pledge, people, signup_of, text_of
 from tests.pledge_support import assert_books_ok, balance, due, pledge_state, pledge_with_card, sign
 
@@ -168,10 +169,17 @@ def test_demo_buttons_move_the_clock_only_in_demo_mode(app, sessions):
     assert clock.now() == before
 
     app.config["DEMO"] = True
-    assert "Skip ahead 3 days" in text_of(ann.get(f"/p/{pledge}"))
-    assert ann.post("/demo/advance", {"hours": "5"}).status_code == 422
+    assert "Skip ahead" not in text_of(ann.get(f"/p/{pledge}")), "a resident cannot move everyone's clock"
+    assert ann.post("/demo/advance", {"hours": "24"}).status_code == 403
+    visitor = new_client(app).post("/demo/advance", {"hours": "24"})
+    assert visitor.status_code == 302 and "/login" in visitor.headers["Location"], "signed out: sign in first"
+    assert "Skip ahead" not in text_of(new_client(app).get(f"/p/{pledge}"))
+    assert clock.now() == before
+    chair = world.client(app, sessions, "chair")
+    assert "Skip ahead 3 days" in text_of(chair.get(f"/p/{pledge}"))
+    assert chair.post("/demo/advance", {"hours": "5"}).status_code == 422
     for _ in range(4):
-        moved = ann.post("/demo/advance", {"hours": "72", "next": f"/p/{pledge}"})
+        moved = chair.post("/demo/advance", {"hours": "72", "next": f"/p/{pledge}"})
         assert moved.status_code == 302 and moved.headers["Location"] == f"/p/{pledge}"
     assert (clock.now() - before).days == 12
     assert pledge_state(app, pledge) == "failed", "the deadline passed and run-due failed the pledge"
