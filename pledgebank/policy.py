@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from pledgebank.accounts.models import User
 from pledgebank.errors import EmailNotVerified, Forbidden, NotAuthenticated
-from pledgebank.neighbourhoods.models import Membership, Role
+from pledgebank.neighbourhoods.models import Membership, MembershipRole, Role
 
 
 class Action(StrEnum):
@@ -131,6 +131,22 @@ def can(session: Session, user_id: int | None, neighbourhood_id: int, action: Ac
         user = None
     roles = roles_of(session, user.id, neighbourhood_id) if user else None
     return allows(action, roles=roles, signed_in=user is not None, verified=bool(user and user.is_verified))
+
+
+def is_officer_anywhere(session: Session, user_id: int | None) -> bool:
+    """Whether the user is on the committee, the treasurer or the chair of any neighbourhood."""
+    if user_id is None:
+        return False
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        return False
+    found = session.scalar(
+        select(MembershipRole.role)
+        .join(Membership, Membership.id == MembershipRole.membership_id)
+        .where(Membership.user_id == user_id, MembershipRole.role.in_([r.value for r in _OFFICERS]))
+        .limit(1)
+    )
+    return found is not None
 
 
 def require(session: Session, user_id: int | None, neighbourhood_id: int, action: Action) -> None:

@@ -7,6 +7,7 @@ from tests.bad_forms import REGISTER_HEADER, Form, Place
 from tests.seeded import CHAIR, TREASURER
 
 LATER = "2026-03-20"
+CASH_KINDS = {"into": "choice", "amount": "money", "received_on": "date"}
 PLEDGE_KINDS = {
     "fund": "choice",
     "title": "text",
@@ -66,7 +67,7 @@ def pledge_forms(place: Place) -> list[Form]:
             f"/p/{cancelled}",
             f"/p/{cancelled}/cancel",
             {"reason": "text"},
-            {"reason": "The council is collecting the rubbish after all."},
+            {"reason": "The council is collecting the rubbish after all.", "confirm": "yes"},
         ),
         Form(
             "pledge (minimum amount)",
@@ -95,11 +96,10 @@ def pledge_forms(place: Place) -> list[Form]:
         Form(
             "pledge cash received",
             TREASURER,
-            f"/p/{cash}",
             f"/p/{cash}/signups/{signup}/received",
-            into,
-            {"into": "cash"},
-            hidden=frozenset(into),
+            f"/p/{cash}/signups/{signup}/received",
+            CASH_KINDS,
+            {"into": "cash", "amount": "6", "received_on": "2026-03-02", "confirm": "yes"},
         ),
         Form(
             "match received",
@@ -178,11 +178,10 @@ def levy_forms(place: Place) -> list[Form]:
         Form(
             "levy payment received",
             TREASURER,
-            f"/n/{slug}/levies/accounts",
             f"/levies/charges/{recorded}/received",
-            {"into": "choice"},
-            {"into": "cash"},
-            hidden=frozenset({"into"}),
+            f"/levies/charges/{recorded}/received",
+            CASH_KINDS,
+            {"into": "cash", "amount": "1", "received_on": "2026-03-02", "confirm": "yes"},
         ),
         Form(
             "household register",

@@ -104,14 +104,16 @@ def neighbourhood_forms(place: Place) -> list[Form]:
                 "collection_window_hours": "count",
                 "controller_name": "text",
                 "controller_contact": "text",
+                "bank_details": "text",
             },
             {
                 "description": "The streets around Elm Park.",
                 "collection_window_hours": "48",
                 "controller_name": "Elm Park Residents' Association",
                 "controller_contact": "privacy@elmpark.example.org",
+                "bank_details": "Elm Park RA, sort code 12-34-56, account 12345678, reference: your address",
             },
-            frozenset({"description", "controller_name", "controller_contact"}),
+            frozenset({"description", "controller_name", "controller_contact", "bank_details"}),
         ),
         Form(
             "member removal",

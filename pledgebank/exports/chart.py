@@ -54,6 +54,11 @@ class FundPanel:
     bars: list[Bar] = field(default_factory=list)
 
     @property
+    def empty(self) -> bool:
+        """Whether no money went in or out in any month (the chart then draws no scale)."""
+        return not any(self.money_in) and not any(self.money_out)
+
+    @property
     def baseline(self) -> float:
         """The y of the zero line."""
         return self.top + TITLE + PLOT

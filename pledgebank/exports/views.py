@@ -128,9 +128,12 @@ def statements_index(slug: str):
 
 @bp.get("/n/<slug>/statements/trial-balance")
 def trial_balance(slug: str):
-    """Every account's balance at the end of a day, as a page or (with ?as=csv) a CSV file."""
+    """Every account's balance at the end of a day (today when none is given), as a page or (with ?as=csv)
+    a CSV file."""
     context = _context(slug, Action.VIEW_LEDGER)
-    form = TrialBalanceForm(formdata=request.args)
+    args = request.args.copy()
+    args.setdefault("on", _today().isoformat())
+    form = TrialBalanceForm(formdata=args)
     if not form.validate():
         year_form = YearForm(formdata=None)
         return render_template(
@@ -146,9 +149,12 @@ def trial_balance(slug: str):
 
 @bp.get("/n/<slug>/statements/receipts-and-payments")
 def receipts_and_payments(slug: str):
-    """The receipts-and-payments account of a financial year: a page, or (?as=csv or ?as=ods) a download."""
+    """The receipts-and-payments account of a financial year (this one when none is given): a page, or
+    (?as=csv or ?as=ods) a download."""
     context = _context(slug, Action.VIEW_LEDGER)
-    form = YearForm(formdata=request.args)
+    args = request.args.copy()
+    args.setdefault("year", str(statements.year_of(_today(), current_app.config["FINANCIAL_YEAR_START"])))
+    form = YearForm(formdata=args)
     if not form.validate():
         balance_form = TrialBalanceForm(formdata=None)
         return render_template(

@@ -81,7 +81,7 @@ def card(levy_id: int):
     """Save a card for your household: test cards in test mode, Stripe's Payment Element in live mode."""
     _household(levy_id)
     if not gateway().available:
-        flash("Card payments are not set up here: pay the treasurer in cash or by bank transfer.", "info")
+        flash("Card payments are not set up here: pay the treasurer instead.", "info")
         return redirect(url_for("levies.show", levy_id=levy_id))
     form = TestCardForm(formdata=None)
     if gateway().test_mode:

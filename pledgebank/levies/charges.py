@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pledgebank.books.models import Book, ChainHead
-from pledgebank.books.services import book_of, closed_through, post
+from pledgebank.books.services import book_of, check_open, closed_through, post
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
+from pledgebank.inputs import format_money
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.legs import make_memo
@@ -160,6 +161,7 @@ def _new_charge(
         full_amount=full,
         amount=amount,
         waived_amount=0,
+        part_paid=0,
         currency=levy.currency,
         status=ChargeStatus.DUE.value,
         due_at=now,
@@ -201,6 +203,7 @@ def settle(
     gross: int | None = None,
     fee: int = 0,
     actor_id: int | None = None,
+    on: date | None = None,
     **refs: str,
 ) -> None:
     """Mark the charge paid and post the settlement of its receivable (with the card fee, for a card)."""
@@ -217,7 +220,7 @@ def settle(
         into=PAID_INTO[via],
         fee=Money(fee, charge.currency) if fee else None,
         key=charge_key(charge.id, "paid"),
-        on=local_date(now, zone),
+        on=on or local_date(now, zone),
         source=_refs(charge, **refs),
         actor_id=actor_id,
     )
@@ -238,9 +241,23 @@ def settle(
 
 
 def record_payment(
-    session: Session, *, actor_id: int, charge_id: int, into: str, now: datetime, zone: str
+    session: Session,
+    *,
+    actor_id: int,
+    charge_id: int,
+    into: str,
+    now: datetime,
+    zone: str,
+    amount: int | None = None,
+    on: date | None = None,
+    owed: int | None = None,
 ) -> LevyCharge:
-    """The treasurer has a charge's money, in cash or by bank transfer: it is paid."""
+    """The treasurer has money towards a charge, in cash or by bank transfer, received on `on` (today by
+    default): all of what is owed (the charge is paid) or part of it (the rest is still owed).
+
+    `owed` is what the treasurer's form said was owed: if it has changed since (the same form sent twice,
+    or a payment recorded from another tab) nothing is recorded and Conflict says so.
+    """
     charge = get_charge(session, charge_id, lock=True)
     require(session, actor_id, charge.levy.neighbourhood_id, Action.RECORD_PAYMENT)
     if into not in ("cash", "bank"):
@@ -251,8 +268,41 @@ def record_payment(
         raise Conflict("A hardship request on this charge is waiting for the committee; decide it first.")
     if attempt_in_flight(session, charge.id):
         raise Conflict("A card payment for this charge is going through; wait a minute and look again.")
-    settle(session, charge, via=into, now=now, zone=zone, actor_id=actor_id)
+    due = charge.amount_due
+    if owed is not None and owed != due:
+        now_owed = format_money(due, charge.currency)
+        raise Conflict(
+            f"This charge changed after the form was opened: {now_owed} is owed now. Nothing was recorded."
+        )
+    amount = due if amount is None else amount
+    if not 0 < amount <= due:
+        raise InvalidInput.field(
+            "amount", f"Enter an amount above zero and at most the {format_money(due, charge.currency)} owed."
+        )
+    today = local_date(now, zone)
+    on = on or today
+    if on > today:
+        raise InvalidInput.field("received_on", "The day the money was received cannot be in the future.")
+    book = book_of(session, charge.levy.neighbourhood_id)
+    check_open(session, book, on, field="received_on")
     charge.recorded_by_id = actor_id
+    if amount == due:
+        settle(session, charge, via=into, now=now, zone=zone, actor_id=actor_id, on=on)
+        return charge
+    fund = session.scalar(select(Fund.slug).where(Fund.id == charge.levy.fund_id))
+    entry = rules.receivable_settled(
+        amount=Money(amount, charge.currency),
+        fund=fund,
+        income_source="levies",
+        into=PAID_INTO[into],
+        key=charge_key(charge.id, f"part:{charge.part_paid}"),
+        on=on,
+        source=_refs(charge),
+        actor_id=actor_id,
+    )
+    post(session, book=book, entry=entry, now=now)
+    charge.part_paid += amount
+    charge.updated_at = now
     return charge
 
 

@@ -1,5 +1,5 @@
 """The treasurer's and committee's levy tools: the levy accounts (collected, outstanding, waived, arrears by
-age), recording cash and bank transfers, deciding hardship requests, and the household register."""
+age), deciding hardship requests, and the household register (recording cash is in cash_views)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from pledgebank.clock import local_date
 from pledgebank.errors import DomainError, InvalidInput, NotFound
-from pledgebank.levies import charges, hardship, households, queries, services
+from pledgebank.levies import hardship, households, queries, services
 from pledgebank.levies.bands import ARREARS_AGES
 from pledgebank.levies.forms import DecisionForm, RegisterForm
 from pledgebank.levies.models import HardshipRequest
@@ -53,24 +53,6 @@ def accounts_page(slug: str, status: int = 200, decision_forms: dict | None = No
 def accounts(slug: str):
     """The treasurer's levy page: every levy and period, what is unpaid, and hardship requests."""
     return accounts_page(slug)
-
-
-@bp.post("/levies/charges/<int:charge_id>/received")
-@login_required
-def record_payment(charge_id: int):
-    """The treasurer has a charge's money in cash or by bank transfer."""
-    with transaction() as session:
-        charge = charges.record_payment(
-            session,
-            actor_id=current_user_id(),
-            charge_id=charge_id,
-            into=request.form.get("into", ""),
-            now=now(),
-            zone=zone(),
-        )
-        slug = session.get(Neighbourhood, charge.levy.neighbourhood_id).slug
-    flash("Recorded: the charge is paid.", "success")
-    return redirect(url_for("levies.accounts", slug=slug))
 
 
 @bp.post("/levies/hardship/<int:request_id>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pledgebank.db import Base, BigId, UTCDateTime
@@ -144,6 +144,8 @@ class LevyCharge(Base):
     full_amount: Mapped[int] = mapped_column(BigInteger)  # a whole period's, before proration
     amount: Mapped[int] = mapped_column(BigInteger)
     waived_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Recorded in cash or by bank transfer towards the charge before it was paid in full.
+    part_paid: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(10), default=ChargeStatus.DUE.value, index=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -169,8 +171,13 @@ class LevyCharge(Base):
 
     @property
     def amount_due(self) -> int:
-        """What is left to pay after any amount waived."""
-        return self.amount - self.waived_amount
+        """What is left to pay after any amount waived and any part payments."""
+        return self.amount - self.waived_amount - self.part_paid
+
+    @property
+    def collected(self) -> int:
+        """What has been paid towards the charge: the part payments, and the rest once it is paid."""
+        return self.part_paid + (self.amount_due if self.state == ChargeStatus.PAID else 0)
 
 
 class HardshipRequest(Base):

@@ -44,9 +44,8 @@ class Figures:
         self.charges += 1
         self.raised += charge.amount
         self.waived += charge.waived_amount
-        if charge.state == ChargeStatus.PAID:
-            self.collected += charge.amount_due
-        elif charge.state in UNPAID:
+        self.collected += charge.collected
+        if charge.state in UNPAID:
             self.outstanding += charge.amount_due
         if charge.state == ChargeStatus.ARREARS:
             age = (today - local_date(charge.due_at, zone)).days
@@ -135,3 +134,23 @@ def settlement_of(session: Session, charge: LevyCharge) -> LedgerTransaction | N
     return session.scalar(
         select(LedgerTransaction).where(LedgerTransaction.idempotency_key == charge_key(charge.id, "paid"))
     )
+
+
+def household_levies(
+    session: Session, *, neighbourhood_id: int, user_id: int
+) -> tuple[Household | None, list[Levy]]:
+    """The user's household here and the levies it is still liable for (it stays liable if they leave)."""
+    household = session.scalar(
+        select(Household)
+        .join(HouseholdResident, HouseholdResident.household_id == Household.id)
+        .where(HouseholdResident.neighbourhood_id == neighbourhood_id, HouseholdResident.user_id == user_id)
+    )
+    if household is None:
+        return None, []
+    levies = session.scalars(
+        select(Levy)
+        .join(LevyHousehold, LevyHousehold.levy_id == Levy.id)
+        .where(LevyHousehold.household_id == household.id, LevyHousehold.left_on.is_(None))
+        .order_by(Levy.name)
+    ).all()
+    return household, list(levies)

@@ -256,4 +256,4 @@ def receipt(charge_id: int):
     )
 
 
-from pledgebank.levies import card_views, manage_views, pay_views  # noqa: E402, F401  (their routes join this blueprint)
+from pledgebank.levies import card_views, cash_views, manage_views, pay_views  # noqa: E402, F401  (their routes join this blueprint)

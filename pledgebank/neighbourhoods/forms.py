@@ -107,6 +107,13 @@ class SettingsForm(Form):
         ],
         description="Between 24 and 144 (six days): card holds last about a week.",
     )
+    bank_details = TextAreaField(
+        "Bank details for payments by transfer",
+        validators=[Optional(), Length(max=300)],
+        description="Account name, sort code and account number, and the reference to use. Residents see "
+        "them where they are told they may pay the treasurer by bank transfer; leave blank if you take "
+        "no transfers.",
+    )
     controller_name = StringField(
         "Name of the group responsible for residents' data",
         validators=[Optional(), Length(max=120)],

@@ -43,6 +43,8 @@ class Neighbourhood(Base):
     # notice: who they are and how to reach them about data. Set by the chair; empty until then.
     controller_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     controller_contact: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # Where residents may pay the treasurer by bank transfer; blank when the group takes no transfers.
+    bank_details: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="neighbourhood", order_by="Membership.id"

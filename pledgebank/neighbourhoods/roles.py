@@ -111,6 +111,13 @@ def revoke_role(
     return membership
 
 
+def check_leaving(session: Session, *, neighbourhood: Neighbourhood, user_id: int) -> None:
+    """Raise LastChair when the user is the neighbourhood's only chair (checked again as they leave)."""
+    membership = _member(session, neighbourhood, user_id)
+    if Role.CHAIR in membership.roles and _chair_count(session, neighbourhood) <= 1:
+        raise LastChair("The only chair cannot leave; make someone else chair first.")
+
+
 def remove_member(
     session: Session,
     *,

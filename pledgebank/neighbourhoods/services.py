@@ -213,10 +213,12 @@ def update_settings(
     now: datetime,
     controller_name: str | None = None,
     controller_contact: str | None = None,
+    bank_details: str | None = None,
 ) -> Neighbourhood:
-    """Change the neighbourhood's description, pledge settings and data controller (chair); audited.
+    """Change the neighbourhood's description, pledge settings, bank details and data controller (chair);
+    audited.
 
-    A controller field left as None keeps its value.
+    A controller field or bank details left as None keep their value.
     """
     require(session, actor_id, neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
     text = (description or "").strip()
@@ -227,6 +229,9 @@ def update_settings(
             "collection_window_hours", "Choose between 24 and 144 hours: card holds last about a week."
         )
     controller = _controller(neighbourhood, controller_name, controller_contact)
+    bank = neighbourhood.bank_details if bank_details is None else bank_details.strip()
+    if len(bank) > 300:
+        raise InvalidInput.field("bank_details", "Use at most 300 characters.")
     names = (
         "description",
         "allow_cash_pledges",
@@ -234,6 +239,7 @@ def update_settings(
         "collection_window_hours",
         "controller_name",
         "controller_contact",
+        "bank_details",
     )
     before = {name: getattr(neighbourhood, name) for name in names}
     neighbourhood.description = text
@@ -241,6 +247,7 @@ def update_settings(
     neighbourhood.pledges_need_approval = pledges_need_approval
     neighbourhood.collection_window_hours = collection_window_hours
     neighbourhood.controller_name, neighbourhood.controller_contact = controller
+    neighbourhood.bank_details = bank
     after = {name: getattr(neighbourhood, name) for name in names}
     if after != before:
         record_event(

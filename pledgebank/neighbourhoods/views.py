@@ -18,7 +18,7 @@ from pledgebank.neighbourhoods.forms import (
     RoleForm,
     SettingsForm,
 )
-from pledgebank.neighbourhoods.models import Membership
+from pledgebank.neighbourhoods.models import Membership, Neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.forms import allowed_actions, refused, show_errors
@@ -91,23 +91,6 @@ def join(slug: str):
             session, actor_id=current_user_id(), neighbourhood=neighbourhood, now=now()
         )
     flash(f"Welcome to {neighbourhood.name}.", "success")
-    return redirect(url_for("neighbourhoods.show", slug=slug))
-
-
-@bp.post("/n/<slug>/leave")
-@login_required
-def leave(slug: str):
-    """Leave the neighbourhood."""
-    with transaction() as session:
-        neighbourhood = services.get_neighbourhood(session, slug)
-        roles.remove_member(
-            session,
-            actor_id=current_user_id(),
-            neighbourhood=neighbourhood,
-            user_id=current_user_id(),
-            now=now(),
-        )
-    flash(f"You have left {neighbourhood.name}.", "info")
     return redirect(url_for("neighbourhoods.show", slug=slug))
 
 
@@ -285,6 +268,7 @@ def settings(slug: str):
                     collection_window_hours=form.collection_window_hours.data,
                     controller_name=form.controller_name.data or "",
                     controller_contact=form.controller_contact.data or "",
+                    bank_details=form.bank_details.data or "",
                     now=now(),
                 )
         except DomainError as error:
@@ -301,3 +285,13 @@ def settings(slug: str):
         form=form,
         allowed=allowed_actions(neighbourhood.id),
     ), status
+
+
+@bp.app_template_global("bank_details")
+def bank_details(neighbourhood_id: int) -> str:
+    """Where residents may pay the neighbourhood's treasurer by bank transfer ('' when it takes none)."""
+    neighbourhood = db_session().get(Neighbourhood, neighbourhood_id)
+    return neighbourhood.bank_details if neighbourhood else ""
+
+
+from pledgebank.neighbourhoods import leave_views  # noqa: E402, F401  (its routes join this blueprint)

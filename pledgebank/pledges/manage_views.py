@@ -10,9 +10,11 @@ from pledgebank.errors import DomainError, InvalidInput
 from pledgebank.ledger import chart
 from pledgebank.pledges import extras, services, signups
 from pledgebank.pledges.forms import CancelForm, OfferForm, UpdateForm
-from pledgebank.pledges.views import bp, pledge_page, short_money
+from pledgebank.pledges.states import PledgeStatus
+from pledgebank.pledges.views import bp, pledge_page
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
+from pledgebank.web.confirm import ConfirmForm, confirm_page
 from pledgebank.web.forms import form_status, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
@@ -50,6 +52,11 @@ def approve(pledge_id: int):
 def cancel(pledge_id: int):
     """Cancel a pledge before it activates (committee), saying why; everyone who pledged is told."""
     form = CancelForm()
+    if form.validate() and not ConfirmForm().confirmed:
+        _require_committee(pledge_id)
+        page = _confirm_cancel(pledge_id, form.reason.data)
+        if page is not None:
+            return page
     if form.validate():
         try:
             with transaction() as session:
@@ -70,6 +77,34 @@ def cancel(pledge_id: int):
     else:
         _require_committee(pledge_id)
     return pledge_page(pledge_id, form_status(form), cancel_form=form)
+
+
+def _confirm_cancel(pledge_id: int, reason: str):
+    """The confirm step; None when the pledge cannot be cancelled (the service then says why)."""
+    session = db_session()
+    pledge = services.get_pledge(session, pledge_id)
+    if pledge.state not in (PledgeStatus.DRAFT, PledgeStatus.OPEN) or not reason.strip():
+        return None
+    pledgers = signups.active_count(session, pledge)
+    told = (
+        "Nobody has pledged yet."
+        if pledgers == 0
+        else f"The {pledgers} {'person' if pledgers == 1 else 'people'} who pledged will be emailed "
+        f"with your reason: “{reason.strip()}”."
+    )
+    return confirm_page(
+        title="Cancel the pledge?",
+        consequences=[
+            f"“{pledge.title}” will close for good: nobody can pledge to it again and it cannot be reopened.",
+            told,
+            "Nobody is charged.",
+        ],
+        action=url_for("pledges.cancel", pledge_id=pledge_id),
+        button="Yes, cancel the pledge",
+        back=url_for("pledges.show", pledge_id=pledge_id),
+        back_label="No, keep the pledge open",
+        hidden={"reason": reason},
+    )
 
 
 @bp.post("/p/<int:pledge_id>/updates")
@@ -134,26 +169,6 @@ def _into() -> str:
     if into is None:
         raise InvalidInput.field("into", "Choose cash or bank transfer.")
     return into
-
-
-@bp.post("/p/<int:pledge_id>/signups/<int:signup_id>/received")
-@login_required
-def record_cash(pledge_id: int, signup_id: int):
-    """The treasurer has a cash pledge's money (in cash or by bank transfer): it counts from now on."""
-    with transaction() as session:
-        signup = signups.record_cash(
-            session,
-            actor_id=current_user_id(),
-            signup_id=signup_id,
-            into=_into(),
-            now=now(),
-            zone=current_app.config["TIMEZONE"],
-        )
-        if signup.pledge_id != pledge_id:
-            raise InvalidInput.field("signup", "That pledge belongs to another page.")
-        amount, currency = signup.amount, signup.pledge.currency
-    flash(f"Recorded: {short_money(amount, currency)} received.", "success")
-    return _back(pledge_id)
 
 
 @bp.post("/p/<int:pledge_id>/offers/<int:offer_id>/received")

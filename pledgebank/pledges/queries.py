@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import User
+from pledgebank.accounts.names import distinct_names
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import SignupStatus
 
@@ -24,9 +25,10 @@ def pledges_of_user(session: Session, user_id: int) -> list[tuple[Pledge, Pledge
 
 
 def cash_waiting(session: Session, pledge_id: int) -> list[tuple[PledgeSignup, str]]:
-    """Cash pledges the treasurer has not yet received, oldest first, with the pledger's name."""
+    """Cash pledges the treasurer has not yet received, oldest first, with the pledger's name (and part of
+    their email address where two share a name: only the treasurer sees this list)."""
     rows = session.execute(
-        select(PledgeSignup, User.display_name)
+        select(PledgeSignup, User.display_name, User.email)
         .join(User, User.id == PledgeSignup.user_id)
         .where(
             PledgeSignup.pledge_id == pledge_id,
@@ -34,7 +36,8 @@ def cash_waiting(session: Session, pledge_id: int) -> list[tuple[PledgeSignup, s
         )
         .order_by(PledgeSignup.id)
     ).all()
-    return [(signup, name) for signup, name in rows]
+    names = distinct_names(((s.user_id, name, email) for s, name, email in rows), officer=True)
+    return [(signup, names[signup.user_id]) for signup, _, _ in rows]
 
 
 def names_of(session: Session, user_ids: Iterable[int]) -> dict[int, str]:

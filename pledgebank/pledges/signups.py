@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pledgebank.books.services import book_of, post
+from pledgebank.books.services import book_of, check_open, post
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, InvalidInput, NotFound
+from pledgebank.inputs import format_money
 from pledgebank.ledger import chart, held
 from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import CardSetup
@@ -28,6 +29,7 @@ from pledgebank.pledges.states import (
 from pledgebank.policy import Action, require
 
 OPEN_FOR_SIGNING = (PledgeStatus.OPEN, PledgeStatus.COLLECTING, PledgeStatus.SUCCEEDED)
+OPEN_FOR_WITHDRAWING = (PledgeStatus.DRAFT, PledgeStatus.OPEN)
 
 
 def signup_of(session: Session, *, pledge_id: int, user_id: int | None) -> PledgeSignup | None:
@@ -94,7 +96,7 @@ def sign(
     signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
     if signup is not None and signup.state in ACTIVE:
         raise Conflict("You have already pledged to this.")
-    if pledge.cap is not None and _active_count(session, pledge) >= pledge.cap:
+    if pledge.cap is not None and active_count(session, pledge) >= pledge.cap:
         raise Conflict("This pledge has all the people it needs; it is full.")
     status = SignupStatus.CARD_PENDING if method == "card" else SignupStatus.CASH_PROMISED
     if signup is None:
@@ -115,7 +117,8 @@ def sign(
     return signup
 
 
-def _active_count(session: Session, pledge: Pledge) -> int:
+def active_count(session: Session, pledge: Pledge) -> int:
+    """How many people's pledges are active (not withdrawn, released or returned)."""
     return (
         session.scalar(
             select(func.count())
@@ -132,7 +135,7 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
     signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
     if signup is None or signup.state not in ACTIVE:
         raise NotFound("You have no pledge here to withdraw.")
-    if pledge.state not in (PledgeStatus.DRAFT, PledgeStatus.OPEN):
+    if pledge.state not in OPEN_FOR_WITHDRAWING:
         raise Conflict("The pledge has activated, so pledges can no longer be withdrawn.")
     if signup.state == SignupStatus.CASH_RECEIVED:
         _post_cash(
@@ -151,18 +154,39 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
 
 
 def record_cash(
-    session: Session, *, actor_id: int, signup_id: int, into: str, now: datetime, zone: str
+    session: Session,
+    *,
+    actor_id: int,
+    signup_id: int,
+    into: str,
+    now: datetime,
+    zone: str,
+    amount: int | None = None,
+    on: date | None = None,
 ) -> PledgeSignup:
-    """The treasurer has the pledged cash (or a bank transfer): it counts from now on."""
+    """The treasurer has the pledged cash (or a bank transfer), received on `on` (today by default): it
+    counts from now on. A pledge counts only in full, so `amount` must be what was pledged."""
     pledge, signup = lock_signup(session, signup_id)
     require(session, actor_id, pledge.neighbourhood_id, Action.RECORD_PAYMENT)
     if into not in (chart.CASH, chart.BANK):
         raise InvalidInput.field("into", "Choose cash or bank transfer.")
+    if amount is not None and amount != signup.amount:
+        pledged = format_money(signup.amount, pledge.currency)
+        raise InvalidInput.field(
+            "amount",
+            f"The pledge is for {pledged} and counts once paid in full: record it when all of it is in.",
+        )
+    today = local_date(now, zone)
+    if on is not None and on > today:
+        raise InvalidInput.field("received_on", "The day the money was received cannot be in the future.")
+    check_open(session, book_of(session, pledge.neighbourhood_id), on or today, field="received_on")
     if pledge.state in (PledgeStatus.FAILED, PledgeStatus.CANCELLED):
         raise Conflict("This pledge has closed without succeeding; do not take the money.")
     signup.status = next_signup_status(signup.state, SignupAction.RECORD_CASH).value
     signup.cash_into, signup.cash_recorded_by_id, signup.updated_at = into, actor_id, now
-    _post_cash(session, signup, held.pledge_cash_held, "cash-held", now, zone, actor_id=actor_id, into=into)
+    _post_cash(
+        session, signup, held.pledge_cash_held, "cash-held", now, zone, actor_id=actor_id, into=into, on=on
+    )
     tell(session, signup, "We have your pledge money", "pledges/cash_received")
     if pledge.state == PledgeStatus.SUCCEEDED:
         keep_cash(session, signup, now=now, zone=zone)
@@ -208,6 +232,7 @@ def _post_cash(
     now: datetime,
     zone: str,
     actor_id: int | None = None,
+    on: date | None = None,
     **legs: str,
 ) -> None:
     pledge = signup.pledge
@@ -215,7 +240,7 @@ def _post_cash(
     entry = rule(
         amount=Money(signup.amount, pledge.currency),
         key=f"pledge-signup:{signup.id}:{signup.round}:{step}",
-        on=local_date(now, zone),
+        on=on or local_date(now, zone),
         source={"pledge": pledge.id, "signup": signup.id},
         actor_id=actor_id,
         **legs,

@@ -15,7 +15,7 @@ from flask_login import login_required
 from wtforms.validators import ValidationError
 
 from pledgebank.config import demo_enabled
-from pledgebank.errors import DomainError, InvalidInput, NotFound
+from pledgebank.errors import DomainError, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from pledgebank.jobs import run_due
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import services as neighbourhoods
@@ -24,8 +24,9 @@ from pledgebank.pledges import funding, queries, services, signups
 from pledgebank.pledges.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm, form_money
 from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
-from pledgebank.policy import Action, require
+from pledgebank.policy import Action, is_officer_anywhere, require
 from pledgebank.web.auth import current_user_id
+from pledgebank.web.confirm import ConfirmForm, confirm_page
 from pledgebank.web.forms import allowed_actions, form_status, refused, safe_next, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
@@ -257,7 +258,10 @@ def sign(pledge_id: int):
 @bp.post("/p/<int:pledge_id>/withdraw")
 @login_required
 def withdraw(pledge_id: int):
-    """Withdraw your pledge before the pledge activates."""
+    """Withdraw your pledge before the pledge activates, once the pledger has confirmed it."""
+    page = None if ConfirmForm().confirmed else _confirm_withdraw(pledge_id)
+    if page is not None:
+        return page
     with transaction() as session:
         signup = signups.withdraw(
             session,
@@ -275,11 +279,45 @@ def withdraw(pledge_id: int):
     return redirect(url_for("pledges.show", pledge_id=pledge_id))
 
 
+def _confirm_withdraw(pledge_id: int):
+    """The confirm step; None when there is nothing to withdraw (the service then says why)."""
+    session, user_id = db_session(), current_user_id()
+    pledge = services.get_pledge(session, pledge_id)
+    mine = signups.signup_of(session, pledge_id=pledge.id, user_id=user_id)
+    if mine is None or mine.state not in ACTIVE or pledge.state not in signups.OPEN_FOR_WITHDRAWING:
+        return None
+    amount = short_money(mine.amount, pledge.currency)
+    if mine.state == SignupStatus.CASH_RECEIVED:
+        money = f"The treasurer will give you back the {amount} you paid."
+    elif mine.method == "cash":
+        money = "The treasurer has not recorded any money from you, so nothing is owed either way."
+    else:
+        money = "Nothing has been taken from your card, and nothing will be."
+    return confirm_page(
+        title="Withdraw your pledge?",
+        consequences=[
+            f"Your pledge of {amount} to “{pledge.title}” will be withdrawn and will no longer count "
+            "towards the target.",
+            money,
+            "You can pledge again while the pledge is open.",
+        ],
+        action=url_for("pledges.withdraw", pledge_id=pledge_id),
+        button="Yes, withdraw my pledge",
+        back=url_for("pledges.show", pledge_id=pledge_id),
+        back_label="No, keep my pledge",
+    )
+
+
 @bp.post("/demo/advance")
 def demo_advance():
-    """Demo mode only: move the service's clock forward and run the work that falls due."""
+    """Demo mode only: move the service's clock forward and run the work that falls due (officers only, so
+    a passing visitor cannot move everyone's time)."""
     if not demo_enabled(current_app.config):
         raise NotFound()
+    if current_user_id() is None:
+        raise NotAuthenticated()
+    if not is_officer_anywhere(db_session(), current_user_id()):
+        raise Forbidden("Only a committee member, treasurer or chair can move the demo's clock.")
     hours = request.form.get("hours", type=int)
     if hours not in DEMO_STEPS:
         raise InvalidInput.field("hours", "Choose 1 hour, 1 day or 3 days.")
@@ -290,6 +328,12 @@ def demo_advance():
     summary = "; ".join(f"{what}: {count}" for what, count in sorted(done.items())) or "nothing fell due"
     flash(f"The clock moved forward {DEMO_STEPS[hours]} ({summary}).", "info")
     return redirect(safe_next(request.form.get("next"), url_for("main.home")))
+
+
+@bp.app_template_global("may_move_demo_clock")
+def may_move_demo_clock() -> bool:
+    """Whether the signed-in user sees the demo's clock buttons (in demo mode, officers only)."""
+    return demo_enabled(current_app.config) and is_officer_anywhere(db_session(), current_user_id())
 
 
 @bp.app_template_global("your_pledges")
@@ -303,4 +347,4 @@ bp.add_app_template_filter(short_money, "short_money")
 bp.add_app_template_filter(time_until, "time_until")
 bp.add_app_template_filter(major_money, "major_money")
 
-from pledgebank.pledges import card_views, edit_views, fix_views, manage_views  # noqa: E402, F401  (their routes join this blueprint)
+from pledgebank.pledges import card_views, cash_views, edit_views, fix_views, manage_views  # noqa: E402, F401  (their routes join this blueprint)

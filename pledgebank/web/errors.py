@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, json, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from pledgebank.errors import DomainError, NotAuthenticated
@@ -58,10 +59,36 @@ def json_error(status: int, code: str, message: str, fields: dict[str, list[str]
 def _page(
     status: int, title: str, message: str, fields: dict[str, list[str]] | None = None
 ) -> tuple[str, int]:
-    page = render_template(
-        "errors/error.html", status=status, title=title, message=message, fields=fields or {}
-    )
+    try:
+        page = render_template(
+            "errors/error.html", status=status, title=title, message=message, fields=fields or {}
+        )
+    except Exception:
+        # The site's page could not be drawn (its database is down, say): a plain page in the site's style.
+        log.exception("the error page for %s could not be rendered", status)
+        page = _PLAIN.format(title=escape(title), message=escape(message))
     return page, status
+
+
+_PLAIN = (
+    '<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>{title} · PledgeBank</title>"
+    '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+    '<link rel="stylesheet" href="/static/style.css"></head><body>'
+    '<header class="site-header"><div class="wrap"><a class="brand" href="/">PledgeBank</a></div></header>'
+    '<main id="main" class="wrap"><h1>{title}</h1><p>{message}</p>'
+    '<p><a href="/">Go to the home page</a></p></main></body></html>'
+)
+
+# What people are told on the site's pages for the framework's errors (Werkzeug's words are for developers).
+_PAGE_MESSAGES = {
+    404: "There is no page at this address. The link may be mistyped or out of date, or what it pointed "
+    "to may have been removed.",
+    405: "This page cannot be used that way. Go back and use the page's own buttons and links.",
+    500: "Something went wrong on our side, and nothing you sent was half-saved. Please try again in a "
+    "minute; if it keeps happening, tell your neighbourhood's treasurer or chair.",
+}
 
 
 def handle_domain_error(error: DomainError) -> Any:
@@ -119,6 +146,8 @@ def handle_http_exception(error: HTTPException) -> Any:
         message = "Some of the information given is not valid."
     else:
         message = error.description or _TITLES.get(status, "")
+    if status in _PAGE_MESSAGES and not wants_json() and not isinstance(error, CSRFError):
+        message = _PAGE_MESSAGES[status]
     if wants_json():
         response = json_error(
             status,

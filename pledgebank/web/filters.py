@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_currency
 from flask import Flask, current_app
 
+from pledgebank.accounts.names import distinct_names
 from pledgebank.ledger.money import Money
 from pledgebank.web.mailer import absolute_url
 
@@ -35,9 +36,38 @@ def when(value: datetime | None, fmt: str = "d MMM yyyy, HH:mm") -> str:
     return format_datetime(local, fmt, locale=current_app.config["LOCALE"])
 
 
+def until_words(value: datetime | None) -> str:
+    """A moment something runs until: '31 January 2027, 18:00', or 'the end of 31 January 2027' for a
+    local midnight (not '1 February 2027, 00:00', which reads as a day later than meant)."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        day = local - timedelta(days=1)
+        return "the end of " + format_datetime(day, "d MMMM yyyy", locale=current_app.config["LOCALE"])
+    return format_datetime(local, "d MMMM yyyy, HH:mm", locale=current_app.config["LOCALE"])
+
+
+def full_stop(text: str) -> str:
+    """End a sentence with a full stop, unless what it ends with already has one ('Food Share.' stays as it
+    is rather than becoming 'Food Share..')."""
+    stripped = text.rstrip()
+    return stripped if stripped.endswith((".", "!", "?", "…")) else stripped + "."
+
+
+def member_labels(members, officer: bool) -> dict[int, str]:
+    """Members' names by user id, told apart where several share one (see accounts.names)."""
+    joined = {m.user_id: "joined " + when(m.joined_at, "d MMM yyyy") for m in members}
+    people = [(m.user_id, m.user.display_name, m.user.email) for m in members]
+    return distinct_names(people, officer=officer, hints=joined)
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(money)
     app.add_template_filter(minor)
     app.add_template_filter(when)
+    app.add_template_filter(until_words)
+    app.add_template_filter(full_stop)
     app.add_template_global(absolute_url)
+    app.add_template_global(member_labels)

@@ -96,7 +96,7 @@ def test_apply_declare_score_decide_pay_and_report(page, app, sessions, outbox):
 
     _sign_in(page, "member0@example.org")
     _open_application(page, w.slug)
-    expect(page.get_by_text("0 of 2 reviews needed")).to_be_visible()
+    expect(page.get_by_text("0 of the 2 reviews needed")).to_be_visible()
     assert_accessible(page, "the application page before declaring")
     _declare_and_score(page, "4")
     expect(page.get_by_role("table", name="Scores (0 to 5)")).to_contain_text("80%")
@@ -106,7 +106,7 @@ def test_apply_declare_score_decide_pay_and_report(page, app, sessions, outbox):
 
     _sign_in(page, "chair@example.org")
     _open_application(page, w.slug)
-    expect(page.get_by_text("2 of 2 reviews needed")).to_contain_text("The quorum is met")
+    expect(page.get_by_text("2 reviews in (2 needed)")).to_contain_text("The quorum is met")
     _declare_and_score(page, "5")
     decision = page.get_by_role("group", name="Decision")
     decision.get_by_label("Award in part").check()

@@ -17,8 +17,8 @@ from werkzeug.serving import make_server
 
 from pledgebank import PROJECT_ROOT, create_app
 from tests.conftest import free_port
-from tests.functional.foundation.foundation_support import new_client
-from tests.support import PASSWORD, make_user
+from tests.functional.foundation.foundation_support import new_client, signed_in_client
+from tests.support import PASSWORD, make_neighbourhood, make_user
 
 INVALID_LOGIN = {"email": "not-an-address", "password": ""}
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -86,12 +86,18 @@ def test_the_demo_clock_is_not_there_in_production_even_if_demo_is_switched_on_l
     assert clock.now() == before
 
 
-def test_the_demo_clock_works_in_development_demo_mode(app_config):
+def test_the_demo_clock_works_in_development_demo_mode_for_officers_only(app_config):
     application = create_app({**app_config, "ENV": "development", "DEMO": True})
     try:
         clock = application.extensions["pledgebank.clock"]
         before = clock.now()
-        response = new_client(application).post("/demo/advance", {"hours": "24"})
+        refused = new_client(application).post("/demo/advance", {"hours": "24"})
+        assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+        assert clock.now() == before, "a signed-out visitor cannot move the clock"
+        sessions = application.extensions["pledgebank.sessions"]
+        chair = make_user(sessions, "chair@example.org", "Chair Person")
+        make_neighbourhood(sessions, chair)
+        response = signed_in_client(application, sessions, chair).post("/demo/advance", {"hours": "24"})
         assert response.status_code == 302
         assert (clock.now() - before).days == 1
     finally:

@@ -64,7 +64,7 @@ def test_the_committee_opens_a_round_and_mistakes_are_shown_beside_the_fields(ap
         # Midnight at the end of 31 March in London, which is on summer time by then (from 29 March).
         assert grant_round.closes_at.isoformat() == "2026-03-31T23:00:00+00:00"
     shown = text(chair.get(made.headers["Location"]))
-    assert "Open for applications until 1 April 2026, 00:00" in shown
+    assert "Open for applications until the end of 31 March 2026" in shown
     assert "Benefit to the neighbourhood (weight 3)" in shown
 
     resident = signed_in_client(app, sessions, w.residents[0])

@@ -147,9 +147,11 @@ def test_the_pay_page_from_a_decline_email_and_a_hardship_request(app, sessions,
     assert (charge.waived_amount, charge.amount_due, charge.paused) == (400, 600, False)
     assert outbox.last("resident0@example.org").subject == "Your hardship request: Street lighting"
     recorded = treasurer.post(
-        f"/levies/charges/{charge.id}/received", {"into": "bank"}, follow_redirects=True
+        f"/levies/charges/{charge.id}/received",
+        {"into": "bank", "amount": "6", "received_on": "2026-03-02", "confirm": "yes"},
+        follow_redirects=True,
     )
-    assert "Recorded: the charge is paid." in text_of(recorded)
+    assert "Recorded: £6.00 received. The charge is paid." in text_of(recorded)
     totals = text_of(treasurer.get(f"/n/{slug}/levies/accounts"))
     assert "Total 1 £10.00 £6.00 £4.00 £0.00" in totals
     assert_books_ok(app)

@@ -8,6 +8,8 @@ import re
 from tests.functional.pledges.pledge_web_support import error_beside, make_pledge, people, signup_of, text_of
 from tests.pledge_support import due, pledge_state, pledge_with_card
 
+CONFIRM = {"confirm": "yes"}
+
 
 def _pledge_by_card(client, pledge_id: int):
     page = client.get(f"/p/{pledge_id}").get_data(as_text=True)
@@ -94,19 +96,19 @@ def test_withdraw_until_the_pledge_activates(app, sessions, outbox):
     pledge_with_card(app, pledge, world.ids["ann"])
     assert "Withdraw my pledge" in text_of(ann.get(f"/p/{pledge}"))
 
-    assert ann.post(f"/p/{pledge}/withdraw").status_code == 302
+    assert ann.post(f"/p/{pledge}/withdraw", CONFIRM).status_code == 302
     assert signup_of(sessions, pledge, world.ids["ann"]).status == "withdrawn"
     page = text_of(ann.get(f"/p/{pledge}"))
     assert "You withdrew your pledge of £10." in page and "0 of 2 people" in page
     assert "Pledge withdrawn: Mend the playground fence" in [m.subject for m in outbox.to(world.email("ann"))]
-    assert ann.post(f"/p/{pledge}/withdraw").status_code == 404, "there is nothing left to withdraw"
+    assert ann.post(f"/p/{pledge}/withdraw", CONFIRM).status_code == 404, "there is nothing left to withdraw"
 
     pledge_with_card(app, pledge, world.ids["ben"])
     pledge_with_card(app, pledge, world.ids["cat"])
     assert pledge_state(app, pledge) == "collecting"
     ben = world.client(app, sessions, "ben")
     assert "Withdraw my pledge" not in text_of(ben.get(f"/p/{pledge}"))
-    refused = ben.post(f"/p/{pledge}/withdraw")
+    refused = ben.post(f"/p/{pledge}/withdraw", CONFIRM)
     assert refused.status_code == 409
     assert "can no longer be withdrawn" in text_of(refused)
 

@@ -6,8 +6,14 @@ from __future__ import annotations
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart
 from pledgebank.pledges.models import MatchOffer
+from tests.functional.foundation.foundation_support import new_client
 from tests.functional.pledges.pledge_web_support import error_beside, make_pledge, people, signup_of, text_of
 from tests.pledge_support import assert_books_ok, balance, due, pledge_state, pledge_with_card, sign
+
+
+def cash(into: str, amount: str = "10") -> dict[str, str]:
+    """The treasurer's confirmed cash form: the amount and the day received."""
+    return {"into": into, "amount": amount, "received_on": "2026-03-02", "confirm": "yes"}
 
 
 def test_cash_pledge_counts_once_the_treasurer_records_it(app, sessions, outbox):
@@ -29,8 +35,8 @@ def test_cash_pledge_counts_once_the_treasurer_records_it(app, sessions, outbox)
 
     treasurer = world.client(app, sessions, "chair")
     assert "Ann: £10 Received in cash" in text_of(treasurer.get(f"/p/{pledge}"))
-    assert treasurer.post(f"/p/{pledge}/signups/{signup.id}/received", {"into": "sofa"}).status_code == 422
-    recorded = treasurer.post(f"/p/{pledge}/signups/{signup.id}/received", {"into": "cash"})
+    assert treasurer.post(f"/p/{pledge}/signups/{signup.id}/received", cash("sofa")).status_code == 422
+    recorded = treasurer.post(f"/p/{pledge}/signups/{signup.id}/received", cash("cash"))
     assert recorded.status_code == 302
     assert signup_of(sessions, pledge, world.ids["ann"]).status == "cash_received"
     assert balance(app, chart.CASH) == 1000
@@ -38,11 +44,11 @@ def test_cash_pledge_counts_once_the_treasurer_records_it(app, sessions, outbox)
     assert "We have your pledge money: Mend the playground fence" in [
         m.subject for m in outbox.to(world.email("ann"))
     ]
-    again = treasurer.post(f"/p/{pledge}/signups/{signup.id}/received", {"into": "cash"})
+    again = treasurer.post(f"/p/{pledge}/signups/{signup.id}/received", cash("cash"))
     assert again.status_code == 409, "the same money is not recorded twice"
     assert balance(app, chart.CASH) == 1000
 
-    assert ann.post(f"/p/{pledge}/withdraw").status_code == 302
+    assert ann.post(f"/p/{pledge}/withdraw", {"confirm": "yes"}).status_code == 302
     assert "Your pledge is withdrawn. The treasurer will give your money back." in text_of(
         ann.get(f"/p/{pledge}")
     )
@@ -77,7 +83,11 @@ def test_committee_cancel_needs_a_reason_and_tells_everyone(app, sessions, outbo
     assert "Say why the pledge is cancelled" in error_beside(refused.get_data(as_text=True), "reason")
     assert pledge_state(app, pledge) == "open"
 
-    assert chair.post(f"/p/{pledge}/cancel", {"reason": "The council is mending it."}).status_code == 302
+    asked = chair.post(f"/p/{pledge}/cancel", {"reason": "The council is mending it."})
+    assert asked.status_code == 200 and pledge_state(app, pledge) == "open", "the first press only asks"
+    assert "The 1 person who pledged will be emailed with your reason" in text_of(asked)
+    confirmed = {"reason": "The council is mending it.", "confirm": "yes"}
+    assert chair.post(f"/p/{pledge}/cancel", confirmed).status_code == 302
     assert pledge_state(app, pledge) == "cancelled"
     page = text_of(ann.get(f"/p/{pledge}"))
     assert "Cancelled: nobody was charged" in page and "The council is mending it." in page
@@ -159,10 +169,17 @@ def test_demo_buttons_move_the_clock_only_in_demo_mode(app, sessions):
     assert clock.now() == before
 
     app.config["DEMO"] = True
-    assert "Skip ahead 3 days" in text_of(ann.get(f"/p/{pledge}"))
-    assert ann.post("/demo/advance", {"hours": "5"}).status_code == 422
+    assert "Skip ahead" not in text_of(ann.get(f"/p/{pledge}")), "a resident cannot move everyone's clock"
+    assert ann.post("/demo/advance", {"hours": "24"}).status_code == 403
+    visitor = new_client(app).post("/demo/advance", {"hours": "24"})
+    assert visitor.status_code == 302 and "/login" in visitor.headers["Location"], "signed out: sign in first"
+    assert "Skip ahead" not in text_of(new_client(app).get(f"/p/{pledge}"))
+    assert clock.now() == before
+    chair = world.client(app, sessions, "chair")
+    assert "Skip ahead 3 days" in text_of(chair.get(f"/p/{pledge}"))
+    assert chair.post("/demo/advance", {"hours": "5"}).status_code == 422
     for _ in range(4):
-        moved = ann.post("/demo/advance", {"hours": "72", "next": f"/p/{pledge}"})
+        moved = chair.post("/demo/advance", {"hours": "72", "next": f"/p/{pledge}"})
         assert moved.status_code == 302 and moved.headers["Location"] == f"/p/{pledge}"
     assert (clock.now() - before).days == 12
     assert pledge_state(app, pledge) == "failed", "the deadline passed and run-due failed the pledge"

@@ -1,0 +1,62 @@
+"""The treasurer's form for money received in cash or by bank transfer: how much, on which day, and how."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wtforms import Field, HiddenField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
+
+from pledgebank.pledges.forms import form_date, form_money
+from pledgebank.web.form_base import Form
+
+
+class CashReceivedForm(Form):
+    """Money received; `parsed_amount` (minor units) and `received_date` hold the parsed values."""
+
+    class Meta:
+        csrf = False  # the app-wide CSRF protection has already checked the token
+
+    into = RadioField(
+        "How it was paid",
+        choices=[SelectChoice("cash", "In cash"), SelectChoice("bank", "By bank transfer")],
+        validators=[DataRequired("Choose cash or bank transfer.")],
+    )
+    amount = StringField(
+        "Amount received, in pounds",
+        validators=[DataRequired("Enter the amount received.")],
+        render_kw={"inputmode": "decimal", "spellcheck": "false"},
+    )
+    received_on = StringField(
+        "Day it was received",
+        validators=[DataRequired("Enter the day the money was received.")],
+        render_kw={"type": "date"},
+    )
+    owed = HiddenField()
+    confirm = HiddenField()
+
+    def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.parsed_amount: int | None = None
+        self.received_date: date | None = None
+
+    def validate_amount(self, field: Field) -> None:
+        """Pounds and pence, above zero, by the one strict parser."""
+        self.parsed_amount = form_money(field.data, self.currency, what="the amount")
+
+    def validate_received_on(self, field: Field) -> None:
+        """A real calendar date."""
+        self.received_date = form_date(field.data, what="the day")
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether this press is the treasurer's confirmation (not the first press on a list's button)."""
+        return self.confirm.data == "yes"
+
+    @property
+    def owed_amount(self) -> int | None:
+        """What the form said was owed when it was opened (minor units), if it says."""
+        text = (self.owed.data or "").strip()
+        return int(text) if text.isdigit() and len(text) < 16 else None
