@@ -14,13 +14,15 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from pledgebank.accounts import services as accounts
-from pledgebank.accounts.models import User
+from pledgebank.accounts.api_tokens import MAX_ACTIVE_TOKENS, create_api_token
+from pledgebank.accounts.models import ApiToken, User
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.web.form_base import Form
 from pledgebank.web.session import now
 from pledgebank.web.submit import go_to, submit
-from tests.support import WebClient
+from tests.functional.foundation.foundation_support import field_error, signed_in_client, visible_text
+from tests.support import WHEN, WebClient, make_user
 
 OUTCOMES = {
     "clash": Conflict("That name was taken a moment ago."),
@@ -125,3 +127,19 @@ def test_a_refusal_is_the_apps_own_page(client, sessions, outcome, status):
     assert refused.mimetype == "text/html"
     assert str(OUTCOMES[outcome]) in refused.get_data(as_text=True)
     assert _users(sessions) == 0
+
+
+def test_one_token_too_many_is_a_clash_on_the_account_page(app, sessions):
+    user = make_user(sessions, "ann@example.org")
+    with unit_of_work(sessions) as session:
+        for number in range(MAX_ACTIVE_TOKENS):
+            create_api_token(session, user_id=user, name=f"script {number}", scope="read", now=WHEN)
+    client = signed_in_client(app, sessions, user)
+
+    refused = client.post("/account/tokens", {"name": "one more", "scope": "read"})
+    assert refused.status_code == 409, "a clash with the tokens one has, not bad input"
+    page = refused.get_data(as_text=True)
+    assert f"You already have {MAX_ACTIVE_TOKENS} active tokens; revoke one first." in visible_text(page)
+    assert field_error(page, "name") == ""
+    with unit_of_work(sessions) as session:
+        assert session.scalar(select(func.count()).select_from(ApiToken)) == MAX_ACTIVE_TOKENS
