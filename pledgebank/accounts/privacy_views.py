@@ -15,7 +15,7 @@ from pledgebank.accounts.privacy import CONSENTS_NOTE, personal_data
 from pledgebank.accounts.privacy_export import json_chunks
 from pledgebank.errors import DomainError
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import form_status, show_errors
+from pledgebank.web.forms import show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 bp = Blueprint("your_data", __name__)
@@ -89,7 +89,7 @@ def close():
         return _close_page(form, 409, error.reasons)
     except DomainError as error:
         show_errors(form, error)
-        return _close_page(form, form_status(form))
+        return _close_page(form, error.status)
     logout_user()
     flash("Your account is closed and your personal data erased. Thank you for taking part.", "success")
     return redirect(url_for("main.home"))

@@ -105,18 +105,22 @@ def resend_verification():
 def login():
     """Sign in with email and password."""
     form = LoginForm()
-    if form.validate_on_submit():
-        with transaction() as session:
-            user = services.authenticate(
-                session, email=form.email.data, password=form.password.data, now=now()
-            )
-            signed_in = SignedIn(user) if user else None
-        if signed_in is not None:
-            login_user(signed_in, remember=bool(form.remember.data))
-            return redirect(safe_next(request.args.get("next"), url_for("neighbourhoods.index")))
-        form.form_errors.append("That email address and password do not match an account.")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/login.html", form=form), status
+
+    def work(session):
+        user = services.authenticate(session, email=form.email.data, password=form.password.data, now=now())
+        return SignedIn(user) if user else None
+
+    def page(status: int):
+        return render_template("accounts/login.html", form=form), status
+
+    def done(signed_in: SignedIn | None):
+        if signed_in is None:
+            form.form_errors.append("That email address and password do not match an account.")
+            return page(422)
+        login_user(signed_in, remember=bool(form.remember.data))
+        return redirect(safe_next(request.args.get("next"), url_for("neighbourhoods.index")))
+
+    return submit(form, work, done=done, page=page)
 
 
 @bp.post("/logout")
@@ -151,12 +155,16 @@ def sign_out_everywhere():
 def forgot_password():
     """Ask for a password reset link."""
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        with transaction() as session:
-            services.request_password_reset(session, email=form.email.data, now=now(), signer=_signer())
-        flash(RESET_SENT, "success")
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot.html", form=form), 422 if form.errors else 200
+
+    def work(session):
+        services.request_password_reset(session, email=form.email.data, now=now(), signer=_signer())
+
+    return submit(
+        form,
+        work,
+        done=go_to(url_for("accounts.login"), RESET_SENT),
+        page=lambda status: (render_template("accounts/forgot.html", form=form), status),
+    )
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
