@@ -27,7 +27,7 @@ from pledgebank.errors import DomainError
 from pledgebank.jobs import payments_context
 from pledgebank.payments.customer_deletion import delete_customers
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import form_status, show_errors
+from pledgebank.web.forms import show_errors
 from pledgebank.web.session import db_session, now, transaction
 
 bp = Blueprint("your_data", __name__)
@@ -112,7 +112,7 @@ def close():
         return _close_page(form, 409, error.reasons)
     except DomainError as error:
         show_errors(form, error)
-        return _close_page(form, form_status(form))
+        return _close_page(form, error.status)
     _delete_stripe_customers(user_id)
     logout_user()
     flash("Your account is closed and your personal data erased. Thank you for taking part.", "success")

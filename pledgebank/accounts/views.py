@@ -17,11 +17,11 @@ from pledgebank.accounts.forms import (
 )
 from pledgebank.accounts.models import User
 from pledgebank.accounts.tokens import LinkSigner
-from pledgebank.errors import DomainError
 from pledgebank.extensions import limiter
 from pledgebank.web.auth import SignedIn, current_session_id, current_user_id
-from pledgebank.web.forms import safe_next, show_errors
+from pledgebank.web.forms import safe_next
 from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.submit import go_to, submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -44,25 +44,23 @@ def _auth_limit() -> str:
 def register():
     """Create an account; the page says the same whether or not the address was already registered."""
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                services.register(
-                    session,
-                    email=form.email.data,
-                    display_name=form.display_name.data,
-                    password=form.password.data,
-                    now=now(),
-                    signer=_signer(),
-                )
-        except DomainError as error:
-            show_errors(form, error)
-        else:
-            flash(CHECK_EMAIL, "success")
-            return redirect(url_for("accounts.login"))
-    return render_template(
-        "accounts/register.html", form=form
-    ), 422 if form.errors or form.form_errors else 200
+
+    def work(session):
+        services.register(
+            session,
+            email=form.email.data,
+            display_name=form.display_name.data,
+            password=form.password.data,
+            now=now(),
+            signer=_signer(),
+        )
+
+    return submit(
+        form,
+        work,
+        done=go_to(url_for("accounts.login"), CHECK_EMAIL),
+        page=lambda status: (render_template("accounts/register.html", form=form), status),
+    )
 
 
 @bp.get("/verify/<token>")
@@ -107,18 +105,22 @@ def resend_verification():
 def login():
     """Sign in with email and password."""
     form = LoginForm()
-    if form.validate_on_submit():
-        with transaction() as session:
-            user = services.authenticate(
-                session, email=form.email.data, password=form.password.data, now=now()
-            )
-            signed_in = SignedIn(user) if user else None
-        if signed_in is not None:
-            login_user(signed_in, remember=bool(form.remember.data))
-            return redirect(safe_next(request.args.get("next"), url_for("neighbourhoods.index")))
-        form.form_errors.append("That email address and password do not match an account.")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/login.html", form=form), status
+
+    def work(session):
+        user = services.authenticate(session, email=form.email.data, password=form.password.data, now=now())
+        return SignedIn(user) if user else None
+
+    def page(status: int):
+        return render_template("accounts/login.html", form=form), status
+
+    def done(signed_in: SignedIn | None):
+        if signed_in is None:
+            form.form_errors.append("That email address and password do not match an account.")
+            return page(422)
+        login_user(signed_in, remember=bool(form.remember.data))
+        return redirect(safe_next(request.args.get("next"), url_for("neighbourhoods.index")))
+
+    return submit(form, work, done=done, page=page)
 
 
 @bp.post("/logout")
@@ -153,12 +155,16 @@ def sign_out_everywhere():
 def forgot_password():
     """Ask for a password reset link."""
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        with transaction() as session:
-            services.request_password_reset(session, email=form.email.data, now=now(), signer=_signer())
-        flash(RESET_SENT, "success")
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot.html", form=form), 422 if form.errors else 200
+
+    def work(session):
+        services.request_password_reset(session, email=form.email.data, now=now(), signer=_signer())
+
+    return submit(
+        form,
+        work,
+        done=go_to(url_for("accounts.login"), RESET_SENT),
+        page=lambda status: (render_template("accounts/forgot.html", form=form), status),
+    )
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -168,39 +174,48 @@ def reset_password(token: str):
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
     services.user_for_reset_token(db_session(), token=token, now=now(), signer=_signer(), max_age=max_age)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                services.reset_password(
-                    session,
-                    token=token,
-                    new_password=form.password.data,
-                    now=now(),
-                    signer=_signer(),
-                    max_age=max_age,
-                )
-        except DomainError as error:
-            show_errors(form, error)
-        else:
-            logout_user()
-            flash("Your password is changed. Sign in with the new one.", "success")
-            return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset.html", form=form), 422 if form.errors or form.form_errors else 200
+
+    def work(session):
+        services.reset_password(
+            session,
+            token=token,
+            new_password=form.password.data,
+            now=now(),
+            signer=_signer(),
+            max_age=max_age,
+        )
+
+    def done(_):
+        logout_user()
+        flash("Your password is changed. Sign in with the new one.", "success")
+        return redirect(url_for("accounts.login"))
+
+    return submit(
+        form,
+        work,
+        done=done,
+        page=lambda status: (render_template("accounts/reset.html", form=form), status),
+    )
+
+
+def _account_page(status: int = 200, *, password_form=None, token_form=None, new_token: str | None = None):
+    """The account page, with a sent form's errors in place (or a new token's secret, shown once)."""
+    tokens = api_tokens.list_api_tokens(db_session(), user_id=current_user_id())
+    return render_template(
+        "accounts/account.html",
+        password_form=ChangePasswordForm(formdata=None) if password_form is None else password_form,
+        token_form=ApiTokenForm(formdata=None) if token_form is None else token_form,
+        tokens=tokens,
+        new_token=new_token,
+        action_form=EmptyForm(),
+    ), status
 
 
 @bp.get("/account")
 @login_required
 def account():
     """The signed-in user's account page: password and API tokens."""
-    tokens = api_tokens.list_api_tokens(db_session(), user_id=current_user_id())
-    return render_template(
-        "accounts/account.html",
-        password_form=ChangePasswordForm(),
-        token_form=ApiTokenForm(),
-        tokens=tokens,
-        new_token=None,
-        action_form=EmptyForm(),
-    )
+    return _account_page()
 
 
 @bp.post("/account/password")
@@ -208,32 +223,22 @@ def account():
 def change_password():
     """Change password (other sessions are signed out)."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                user = services.change_password(
-                    session,
-                    user_id=current_user_id(),
-                    current_password=form.current_password.data,
-                    new_password=form.new_password.data,
-                )
-                signed_in = SignedIn(user)
-        except DomainError as error:
-            show_errors(form, error)
-        else:
-            login_user(signed_in)
-            flash("Your password is changed.", "success")
-            return redirect(url_for("accounts.account"))
-    tokens = api_tokens.list_api_tokens(db_session(), user_id=current_user_id())
-    page = render_template(
-        "accounts/account.html",
-        password_form=form,
-        token_form=ApiTokenForm(formdata=None),
-        tokens=tokens,
-        new_token=None,
-        action_form=EmptyForm(),
-    )
-    return page, 422
+
+    def work(session):
+        user = services.change_password(
+            session,
+            user_id=current_user_id(),
+            current_password=form.current_password.data,
+            new_password=form.new_password.data,
+        )
+        return SignedIn(user)
+
+    def done(signed_in: SignedIn):
+        login_user(signed_in)
+        flash("Your password is changed.", "success")
+        return redirect(url_for("accounts.account"))
+
+    return submit(form, work, done=done, page=lambda status: _account_page(status, password_form=form))
 
 
 @bp.post("/account/tokens")
@@ -241,29 +246,19 @@ def change_password():
 def create_token():
     """Create a personal API token and show its secret once."""
     form = ApiTokenForm()
-    new_token = None
-    status = 422
-    if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                _token, new_token = api_tokens.create_api_token(
-                    session, user_id=current_user_id(), name=form.name.data, scope=form.scope.data, now=now()
-                )
-        except DomainError as error:
-            show_errors(form, error)
-        else:
-            status = 201
-            form = ApiTokenForm(formdata=None)
-    tokens = api_tokens.list_api_tokens(db_session(), user_id=current_user_id())
-    page = render_template(
-        "accounts/account.html",
-        password_form=ChangePasswordForm(formdata=None),
-        token_form=form,
-        tokens=tokens,
-        new_token=new_token,
-        action_form=EmptyForm(),
+
+    def work(session):
+        _token, secret = api_tokens.create_api_token(
+            session, user_id=current_user_id(), name=form.name.data, scope=form.scope.data, now=now()
+        )
+        return secret
+
+    return submit(
+        form,
+        work,
+        done=lambda secret: _account_page(201, new_token=secret),
+        page=lambda status: _account_page(status, token_form=form),
     )
-    return page, status
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

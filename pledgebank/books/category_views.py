@@ -11,8 +11,9 @@ from pledgebank.errors import DomainError
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import allowed_actions, form_status, refused, show_errors
+from pledgebank.web.forms import allowed_actions, refused
 from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.submit import go_to, submit
 
 bp = Blueprint("categories", __name__)
 
@@ -54,25 +55,21 @@ def add(slug: str):
     """Add a category: it opens an expense account in every fund."""
     neighbourhood_id = _manager(slug)
     form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                category = categories.add_category(
-                    session,
-                    actor_id=current_user_id(),
-                    neighbourhood_id=neighbourhood_id,
-                    name=form.name.data or "",
-                    now=now(),
-                )
-                name = category.name
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash(f"“{name}” is added: supplier payments can be filed under it.", "success")
-            return redirect(url_for("categories.page", slug=slug))
-    return _page(slug, form_status(form), form)
+
+    def work(session):
+        return categories.add_category(
+            session,
+            actor_id=current_user_id(),
+            neighbourhood_id=neighbourhood_id,
+            name=form.name.data or "",
+            now=now(),
+        ).name
+
+    def done(name: str):
+        flash(f"“{name}” is added: supplier payments can be filed under it.", "success")
+        return redirect(url_for("categories.page", slug=slug))
+
+    return submit(form, work, done=done, page=lambda status: _page(slug, status, form))
 
 
 @bp.post("/n/<slug>/ledger/categories/<category>/rename")
@@ -81,25 +78,23 @@ def rename(slug: str, category: str):
     """Give a category a new name; its account code stays."""
     neighbourhood_id = _manager(slug)
     form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                categories.rename_category(
-                    session,
-                    actor_id=current_user_id(),
-                    neighbourhood_id=neighbourhood_id,
-                    slug=category,
-                    name=form.name.data or "",
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash("The category is renamed.", "success")
-            return redirect(url_for("categories.page", slug=slug))
-    return _page(slug, form_status(form), form, row=category)
+
+    def work(session):
+        categories.rename_category(
+            session,
+            actor_id=current_user_id(),
+            neighbourhood_id=neighbourhood_id,
+            slug=category,
+            name=form.name.data or "",
+            now=now(),
+        )
+
+    return submit(
+        form,
+        work,
+        done=go_to(url_for("categories.page", slug=slug), "The category is renamed."),
+        page=lambda status: _page(slug, status, form, row=category),
+    )
 
 
 @bp.post("/n/<slug>/ledger/categories/<category>/retire")

@@ -19,8 +19,9 @@ from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import allowed_actions, form_status, refused, show_errors
+from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.submit import go_to, submit
 
 bp = Blueprint("fund_transfers", __name__)
 
@@ -82,27 +83,26 @@ def propose(slug: str):
     context = _context(slug)
     require(db_session(), current_user_id(), context["neighbourhood"].id, Action.TRANSFER_FUNDS)
     form = _form(context)
-    if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                fund_transfers.propose_transfer(
-                    session,
-                    actor_id=current_user_id(),
-                    neighbourhood_id=context["neighbourhood"].id,
-                    terms=form.terms(),
-                    form_key=form.form_key.data or "",
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-            return _page(context, form, error.status)
-        flash(
-            "Proposed. It posts when a second officer approves it; one of you must be the chair.", "success"
+
+    def work(session):
+        fund_transfers.propose_transfer(
+            session,
+            actor_id=current_user_id(),
+            neighbourhood_id=context["neighbourhood"].id,
+            terms=form.terms(),
+            form_key=form.form_key.data or "",
+            now=now(),
         )
-        return redirect(url_for("fund_transfers.page", slug=slug))
-    return _page(context, form, form_status(form))
+
+    return submit(
+        form,
+        work,
+        done=go_to(
+            url_for("fund_transfers.page", slug=slug),
+            "Proposed. It posts when a second officer approves it; one of you must be the chair.",
+        ),
+        page=lambda status: _page(context, form, status),
+    )
 
 
 def _decide(slug: str, transfer_id: int, approving: bool):

@@ -18,8 +18,9 @@ from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import allowed_actions, form_status, refused, show_errors
+from pledgebank.web.forms import allowed_actions, refused
 from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.submit import submit
 
 bp = Blueprint("treasurer", __name__)
 
@@ -89,25 +90,21 @@ def record_money_sent(slug: str):
     context = _context(slug)
     require(db_session(), current_user_id(), context["neighbourhood"].id, Action.RECORD_MONEY)
     form = _form(context)
-    if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                entry = treasurer.record_entry(
-                    session,
-                    actor_id=current_user_id(),
-                    neighbourhood_id=context["neighbourhood"].id,
-                    terms=form.terms(),
-                    form_key=form.form_key.data or "",
-                    threshold=current_app.config["GRANT_SECOND_APPROVAL_ABOVE"],
-                    now=now(),
-                    today=local_date(now(), _zone()),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-            return _page(context, form, error.status)
-        waits = entry.status == treasurer.AWAITING_APPROVAL
+
+    def work(session):
+        return treasurer.record_entry(
+            session,
+            actor_id=current_user_id(),
+            neighbourhood_id=context["neighbourhood"].id,
+            terms=form.terms(),
+            form_key=form.form_key.data or "",
+            threshold=current_app.config["GRANT_SECOND_APPROVAL_ABOVE"],
+            now=now(),
+            today=local_date(now(), _zone()),
+        ).status
+
+    def done(status: str):
+        waits = status == treasurer.AWAITING_APPROVAL
         flash(
             "Recorded. It waits for a second committee member to approve it."
             if waits
@@ -115,7 +112,8 @@ def record_money_sent(slug: str):
             "success",
         )
         return redirect(url_for("treasurer.record_money", slug=slug))
-    return _page(context, form, form_status(form))
+
+    return submit(form, work, done=done, page=lambda status: _page(context, form, status))
 
 
 @bp.post("/n/<slug>/ledger/record/<int:entry_id>/approve")

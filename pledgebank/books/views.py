@@ -14,13 +14,13 @@ from pledgebank.books.forms import CloseYearChoiceForm, CloseYearForm
 from pledgebank.books.services import book_of
 from pledgebank.books.verify import check_book
 from pledgebank.clock import local_date
-from pledgebank.errors import DomainError
 from pledgebank.inputs import parse_page
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import allowed_actions, refused, show_errors
-from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.forms import allowed_actions
+from pledgebank.web.session import db_session, now
+from pledgebank.web.submit import submit
 
 bp = Blueprint("books", __name__)
 
@@ -112,27 +112,25 @@ def close_year_confirmed(slug: str):
     """Close the books through the confirmed date: the closing transaction, then the lock."""
     context = _context(slug, Action.CLOSE_YEAR)
     form = CloseYearForm()
-    status = 422
-    if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                close_books(
-                    session,
-                    actor_id=current_user_id(),
-                    book=book_of(session, context["neighbourhood"].id),
-                    through=form.through.data,
-                    now=now(),
-                    today=_today(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-            status = error.status
-        else:
-            flash(f"The books are closed through {form.through.data:%-d %B %Y}.", "success")
-            return redirect(url_for("exports.statements_index", slug=slug))
-    # The refusal is shown beside the date field the officer chose the date with.
-    choice = CloseYearChoiceForm(formdata=None, through=form.through.data)
-    choice.through.errors, form.through.errors = list(form.through.errors), []
-    return _close_page(context, choice, form, status)
+
+    def work(session):
+        close_books(
+            session,
+            actor_id=current_user_id(),
+            book=book_of(session, context["neighbourhood"].id),
+            through=form.through.data,
+            now=now(),
+            today=_today(),
+        )
+
+    def page(status: int):
+        # The refusal is shown beside the date field the officer chose the date with.
+        choice = CloseYearChoiceForm(formdata=None, through=form.through.data)
+        choice.through.errors, form.through.errors = list(form.through.errors), []
+        return _close_page(context, choice, form, status)
+
+    def done(_):
+        flash(f"The books are closed through {form.through.data:%-d %B %Y}.", "success")
+        return redirect(url_for("exports.statements_index", slug=slug))
+
+    return submit(form, work, done=done, page=page)

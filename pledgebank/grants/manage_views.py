@@ -9,14 +9,14 @@ from collections.abc import Callable
 from flask import current_app, flash, redirect, request, url_for
 from flask_login import login_required
 
-from pledgebank.errors import DomainError, InvalidInput
+from pledgebank.errors import InvalidInput
 from pledgebank.grants import amendments, applications, decisions, payments, reports, reviews
 from pledgebank.grants.pages import application_page, fill_choices, new_form
 from pledgebank.grants.views import bp
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.submit import go_to, submit
 
 
 def _zone() -> str:
@@ -32,22 +32,13 @@ def _tool(application_id: int, name: str, action: Action, work: Callable, done: 
     application = applications.get_application(session, application_id)
     form = new_form(name, application, request.form)
     fill_choices(session, name, form, application)
-    status = 422
-    if form.validate():
-        try:
-            with transaction() as session:
-                work(session, form)
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-            status = error.status
-        else:
-            flash(done, "success")
-            return redirect(url_for("grants.show_application", application_id=application_id))
-    else:
-        require(db_session(), current_user_id(), application.neighbourhood_id, action)
-    return application_page(application_id, status, **{name: form})
+    return submit(
+        form,
+        lambda session: work(session, form),
+        done=go_to(url_for("grants.show_application", application_id=application_id), done),
+        page=lambda status: application_page(application_id, status, **{name: form}),
+        guard=lambda: require(db_session(), current_user_id(), application.neighbourhood_id, action),
+    )
 
 
 @bp.post("/grants/applications/<int:application_id>/declare")

@@ -15,7 +15,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from pledgebank.errors import DomainError
 from pledgebank.grants import access, applications, funds, queries, rounds
 from pledgebank.grants.applications import ApplicationTerms
 from pledgebank.grants.forms import ApplicationForm, RoundForm
@@ -27,8 +26,10 @@ from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import allowed_actions, refused, show_errors
+from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.submit import go_to
+from pledgebank.web.submit import submit as submit_form  # this module has a route named submit
 
 bp = Blueprint("grants", __name__)
 
@@ -74,7 +75,6 @@ def new_round(slug: str):
     neighbourhood = neighbourhoods.get_neighbourhood(session, slug)
     require(session, current_user_id(), neighbourhood.id, Action.MANAGE_GRANT_ROUNDS)
     form = RoundForm(currency=neighbourhood.currency)
-    refusal = 0
     form.fund.choices = [
         SelectChoice(f.slug, f.name)
         for f in neighbourhood_funds.list_funds(session, neighbourhood_id=neighbourhood.id)
@@ -83,31 +83,29 @@ def new_round(slug: str):
     if request.method == "GET":
         today = now().astimezone(_zone()).date()
         form.opens_on.data, form.closes_on.data = today.isoformat(), (today + timedelta(days=28)).isoformat()
-    elif form.validate():
-        try:
-            with transaction() as session:
-                grant_round = rounds.create_round(
-                    session,
-                    actor_id=current_user_id(),
-                    neighbourhood=neighbourhood,
-                    terms=_round_terms(form),
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-            refusal = error.status
-        else:
-            flash("The round is open for applications.", "success")
-            return redirect(url_for("grants.show_round", round_id=grant_round.id))
-    status = refusal or (422 if form.errors or form.form_errors else 200)
-    return render_template(
-        "grants/new_round.html",
-        form=form,
-        neighbourhood=neighbourhood,
-        allowed=allowed_actions(neighbourhood.id),
-    ), status
+
+    def work(session):
+        return rounds.create_round(
+            session,
+            actor_id=current_user_id(),
+            neighbourhood=neighbourhood,
+            terms=_round_terms(form),
+            now=now(),
+        ).id
+
+    def done(round_id: int):
+        flash("The round is open for applications.", "success")
+        return redirect(url_for("grants.show_round", round_id=round_id))
+
+    def page(status: int):
+        return render_template(
+            "grants/new_round.html",
+            form=form,
+            neighbourhood=neighbourhood,
+            allowed=allowed_actions(neighbourhood.id),
+        ), status
+
+    return submit_form(form, work, done=done, page=page)
 
 
 def _round_terms(form: RoundForm) -> RoundTerms:
@@ -167,34 +165,31 @@ def apply(round_id: int):
     neighbourhood = session.get(Neighbourhood, grant_round.neighbourhood_id)
     require(session, current_user_id(), neighbourhood.id, Action.APPLY_FOR_GRANT)
     form = ApplicationForm(currency=grant_round.currency)
-    refusal = 0
-    if request.method == "POST" and form.validate():
-        try:
-            with transaction() as session:
-                application = applications.create_application(
-                    session,
-                    actor_id=current_user_id(),
-                    grant_round=rounds.get_round(session, round_id),
-                    terms=_terms(form),
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-            refusal = error.status
-        else:
-            flash("Your application is saved as a draft. Check it, then submit it.", "success")
-            return redirect(url_for("grants.show_application", application_id=application.id))
-    status = refusal or (422 if form.errors or form.form_errors else 200)
-    return render_template(
-        "grants/application_form.html",
-        form=form,
-        grant_round=grant_round,
-        neighbourhood=neighbourhood,
-        allowed=allowed_actions(neighbourhood.id),
-        application=None,
-    ), status
+
+    def work(session):
+        return applications.create_application(
+            session,
+            actor_id=current_user_id(),
+            grant_round=rounds.get_round(session, round_id),
+            terms=_terms(form),
+            now=now(),
+        ).id
+
+    def done(application_id: int):
+        flash("Your application is saved as a draft. Check it, then submit it.", "success")
+        return redirect(url_for("grants.show_application", application_id=application_id))
+
+    def page(status: int):
+        return render_template(
+            "grants/application_form.html",
+            form=form,
+            grant_round=grant_round,
+            neighbourhood=neighbourhood,
+            allowed=allowed_actions(neighbourhood.id),
+            application=None,
+        ), status
+
+    return submit_form(form, work, done=done, page=page)
 
 
 @bp.route("/grants/applications/<int:application_id>/edit", methods=["GET", "POST"])
@@ -206,7 +201,6 @@ def edit_application(application_id: int):
     access.require_view(session, application, current_user_id())
     access.require_applicant(application, current_user_id(), "change this application")
     form = ApplicationForm(currency=application.currency)
-    refusal = 0
     if request.method == "GET":
         form.title.data, form.summary.data = application.title, application.summary
         form.amount_requested.data = plain_money(application.amount_requested, application.currency)
@@ -215,34 +209,35 @@ def edit_application(application_id: int):
             for line in application.budget_lines
         )
         form.group_name.data = application.group_name or ""
-    elif form.validate():
-        try:
-            with transaction() as session:
-                applications.update_application(
-                    session,
-                    actor_id=current_user_id(),
-                    application=applications.get_application(session, application_id),
-                    terms=_terms(form),
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-            refusal = error.status
-        else:
-            flash("Your changes are saved.", "success")
-            return redirect(url_for("grants.show_application", application_id=application_id))
-    status = refusal or (422 if form.errors or form.form_errors else 200)
-    neighbourhood = session.get(Neighbourhood, application.neighbourhood_id)
-    return render_template(
-        "grants/application_form.html",
-        form=form,
-        grant_round=application.round,
-        neighbourhood=neighbourhood,
-        allowed=allowed_actions(neighbourhood.id),
-        application=application,
-    ), status
+
+    def work(session):
+        applications.update_application(
+            session,
+            actor_id=current_user_id(),
+            application=applications.get_application(session, application_id),
+            terms=_terms(form),
+            now=now(),
+        )
+
+    def page(status: int):
+        neighbourhood = session.get(Neighbourhood, application.neighbourhood_id)
+        return render_template(
+            "grants/application_form.html",
+            form=form,
+            grant_round=application.round,
+            neighbourhood=neighbourhood,
+            allowed=allowed_actions(neighbourhood.id),
+            application=application,
+        ), status
+
+    return submit_form(
+        form,
+        work,
+        done=go_to(
+            url_for("grants.show_application", application_id=application_id), "Your changes are saved."
+        ),
+        page=page,
+    )
 
 
 @bp.get("/grants/applications/<int:application_id>")

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from pledgebank.clock import local_date
-from pledgebank.errors import Conflict, DomainError
+from pledgebank.errors import Conflict
 from pledgebank.inputs import format_money
 from pledgebank.ledger.money import Money
 from pledgebank.levies import charges
@@ -17,8 +17,8 @@ from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.cash_form import CashReceivedForm
-from pledgebank.web.forms import form_status, refused, show_errors
-from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.session import db_session, now
+from pledgebank.web.submit import submit
 
 
 def _page(charge_id: int, form: CashReceivedForm, status: int = 200):
@@ -82,36 +82,30 @@ def record_payment(charge_id: int):
         form = CashReceivedForm(formdata=None)
         form.into.data = request.form.get("into") if request.form.get("into") in ("cash", "bank") else None
         return _prefilled(charge_id, form)
-    if form.validate():
-        try:
-            with transaction() as session:
-                charge = charges.record_payment(
-                    session,
-                    actor_id=current_user_id(),
-                    charge_id=charge_id,
-                    into=form.into.data,
-                    amount=form.parsed_amount,
-                    on=form.received_date,
-                    owed=form.owed_amount,
-                    now=now(),
-                    zone=zone(),
-                )
-                slug = session.get(Neighbourhood, charge.levy.neighbourhood_id).slug
-                received = format_money(form.parsed_amount, charge.currency)
-                still = (
-                    ""
-                    if charge.state == ChargeStatus.PAID
-                    else format_money(charge.amount_due, charge.currency)
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash(
-                f"Recorded: {received} received. "
-                + (f"{still} is still owed." if still else "The charge is paid."),
-                "success",
-            )
-            return redirect(url_for("levies.accounts", slug=slug))
-    return _page(charge_id, form, form_status(form))
+
+    def work(session):
+        charge = charges.record_payment(
+            session,
+            actor_id=current_user_id(),
+            charge_id=charge_id,
+            into=form.into.data,
+            amount=form.parsed_amount,
+            on=form.received_date,
+            owed=form.owed_amount,
+            now=now(),
+            zone=zone(),
+        )
+        slug = session.get(Neighbourhood, charge.levy.neighbourhood_id).slug
+        still = "" if charge.state == ChargeStatus.PAID else format_money(charge.amount_due, charge.currency)
+        return slug, format_money(form.parsed_amount, charge.currency), still
+
+    def done(result):
+        slug, received, still = result
+        flash(
+            f"Recorded: {received} received. "
+            + (f"{still} is still owed." if still else "The charge is paid."),
+            "success",
+        )
+        return redirect(url_for("levies.accounts", slug=slug))
+
+    return submit(form, work, done=done, page=lambda status: _page(charge_id, form, status))

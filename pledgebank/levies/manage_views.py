@@ -18,9 +18,10 @@ from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges.queries import names_of
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import allowed_actions, refused, show_errors
+from pledgebank.web.forms import allowed_actions, refused
 from pledgebank.web.input_guard import uploaded_text
 from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.submit import go_to, submit
 
 MAX_REGISTER_BYTES = 1024 * 1024
 
@@ -66,27 +67,28 @@ def decide_hardship(request_id: int):
     neighbourhood = session.get(Neighbourhood, found.charge.levy.neighbourhood_id)
     require(session, current_user_id(), neighbourhood.id, Action.MANAGE_LEVIES)
     form = DecisionForm(currency=neighbourhood.currency)
-    if form.validate():
-        try:
-            with transaction() as session:
-                hardship.decide_hardship(
-                    session,
-                    actor_id=current_user_id(),
-                    request_id=request_id,
-                    approve=form.decision.data == "approve",
-                    amount=form.parsed_amount,
-                    note=form.note.data,
-                    now=now(),
-                    zone=zone(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash("The decision is recorded and the household has been told.", "success")
-            return redirect(url_for("levies.accounts", slug=neighbourhood.slug))
-    return accounts_page(neighbourhood.slug, 422 if form.errors else 409, {request_id: form})
+
+    def work(session):
+        hardship.decide_hardship(
+            session,
+            actor_id=current_user_id(),
+            request_id=request_id,
+            approve=form.decision.data == "approve",
+            amount=form.parsed_amount,
+            note=form.note.data,
+            now=now(),
+            zone=zone(),
+        )
+
+    return submit(
+        form,
+        work,
+        done=go_to(
+            url_for("levies.accounts", slug=neighbourhood.slug),
+            "The decision is recorded and the household has been told.",
+        ),
+        page=lambda status: accounts_page(neighbourhood.slug, status, {request_id: form}),
+    )
 
 
 def households_page(levy_id: int, status: int = 200, form: RegisterForm | None = None, problems=None):

@@ -22,8 +22,9 @@ from pledgebank.levies.views import bp
 from pledgebank.payments.gateway import GatewayUnavailable, PaymentStatus
 from pledgebank.payments.pages import UNAVAILABLE, emulated, gateway
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import refused, show_errors
-from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.forms import refused
+from pledgebank.web.session import db_session, now
+from pledgebank.web.submit import go_to, submit
 
 
 def pay_page(charge_id: int, status: int = 200, error: str | None = None, **forms):
@@ -117,22 +118,23 @@ def ask_hardship(charge_id: int):
     """Ask the committee to waive or reduce a charge; collection pauses until they decide."""
     currency = own_charge(db_session(), charge_id, current_user_id()).currency
     form = HardshipForm(currency=currency)
-    if form.validate():
-        try:
-            with transaction() as session:
-                hardship.request_hardship(
-                    session,
-                    actor_id=current_user_id(),
-                    charge_id=charge_id,
-                    reason=form.reason.data,
-                    amount=form.parsed_amount,
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash("Your request is with the committee. Nothing is taken until they decide.", "success")
-            return redirect(url_for("levies.pay", charge_id=charge_id))
-    return pay_page(charge_id, 422 if form.errors else 409, hardship_form=form)
+
+    def work(session):
+        hardship.request_hardship(
+            session,
+            actor_id=current_user_id(),
+            charge_id=charge_id,
+            reason=form.reason.data,
+            amount=form.parsed_amount,
+            now=now(),
+        )
+
+    return submit(
+        form,
+        work,
+        done=go_to(
+            url_for("levies.pay", charge_id=charge_id),
+            "Your request is with the committee. Nothing is taken until they decide.",
+        ),
+        page=lambda status: pay_page(charge_id, status, hardship_form=form),
+    )

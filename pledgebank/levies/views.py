@@ -12,7 +12,7 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from pledgebank.clock import local_date
-from pledgebank.errors import DomainError, NotFound
+from pledgebank.errors import NotFound
 from pledgebank.levies import households, queries, services
 from pledgebank.levies.charges import own_charge
 from pledgebank.levies.forms import JoinForm, LevyForm
@@ -24,8 +24,9 @@ from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges.queries import names_of
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import allowed_actions, refused, show_errors
+from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.submit import submit
 
 bp = Blueprint("levies", __name__)
 
@@ -103,32 +104,33 @@ def create(slug: str):
     ]
     if request.method == "GET":
         form.starts_on.data = local_date(now(), zone()).isoformat()
-    elif form.validate():
-        try:
-            with transaction() as session:
-                levy = services.create_levy(
-                    session,
-                    actor_id=current_user_id(),
-                    neighbourhood=neighbourhood,
-                    terms=_terms(form),
-                    retry_days=current_app.config["LEVY_RETRY_DAYS"],
-                    now=now(),
-                    zone=zone(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash(
-                "The levy is saved. It starts once the chair and another committee member approve it.",
-                "success",
-            )
-            return redirect(url_for("levies.show", levy_id=levy.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "levies/new.html", form=form, neighbourhood=neighbourhood, allowed=allowed_actions(neighbourhood.id)
-    ), status
+
+    def work(session):
+        return services.create_levy(
+            session,
+            actor_id=current_user_id(),
+            neighbourhood=neighbourhood,
+            terms=_terms(form),
+            retry_days=current_app.config["LEVY_RETRY_DAYS"],
+            now=now(),
+            zone=zone(),
+        ).id
+
+    def done(levy_id: int):
+        flash(
+            "The levy is saved. It starts once the chair and another committee member approve it.", "success"
+        )
+        return redirect(url_for("levies.show", levy_id=levy_id))
+
+    def page(status: int):
+        return render_template(
+            "levies/new.html",
+            form=form,
+            neighbourhood=neighbourhood,
+            allowed=allowed_actions(neighbourhood.id),
+        ), status
+
+    return submit(form, work, done=done, page=page)
 
 
 def _terms(form: LevyForm) -> services.LevyTerms:
@@ -177,35 +179,36 @@ def approve(levy_id: int):
 def join(levy_id: int):
     """Join the levy for your household, with its address and council-tax band."""
     form = JoinForm()
-    if form.validate():
-        try:
-            with transaction() as session:
-                joined = households.join_levy(
-                    session,
-                    actor_id=current_user_id(),
-                    levy_id=levy_id,
-                    address=form.address.data,
-                    band=form.band.data,
-                    now=now(),
-                    zone=zone(),
-                )
-                created = joined.created
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash(
-                "Your household has joined. Save a card to pay each charge automatically, or pay the "
-                "treasurer."
-                if created
-                else "Someone in your household has already joined: you share its charges.",
-                "success",
-            )
-            return redirect(url_for("levies.show", levy_id=levy_id))
-    else:
-        require(db_session(), current_user_id(), _levy(levy_id).neighbourhood_id, Action.JOIN_LEVY)
-    return levy_page(levy_id, 422 if form.errors else 409, join_form=form)
+
+    def work(session):
+        return households.join_levy(
+            session,
+            actor_id=current_user_id(),
+            levy_id=levy_id,
+            address=form.address.data,
+            band=form.band.data,
+            now=now(),
+            zone=zone(),
+        ).created
+
+    def done(created: bool):
+        flash(
+            "Your household has joined. Save a card to pay each charge automatically, or pay the treasurer."
+            if created
+            else "Someone in your household has already joined: you share its charges.",
+            "success",
+        )
+        return redirect(url_for("levies.show", levy_id=levy_id))
+
+    return submit(
+        form,
+        work,
+        done=done,
+        page=lambda status: levy_page(levy_id, status, join_form=form),
+        guard=lambda: require(
+            db_session(), current_user_id(), _levy(levy_id).neighbourhood_id, Action.JOIN_LEVY
+        ),
+    )
 
 
 def _levy(levy_id: int) -> Levy:

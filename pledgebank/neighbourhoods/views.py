@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from pledgebank.accounts.models import User
 from pledgebank.books.audit import list_events
-from pledgebank.errors import DomainError
+from pledgebank.errors import EmailNotVerified, InvalidInput
 from pledgebank.inputs import parse_id
 from pledgebank.neighbourhoods import funds, roles, services
 from pledgebank.neighbourhoods.forms import (
@@ -21,8 +21,9 @@ from pledgebank.neighbourhoods.forms import (
 from pledgebank.neighbourhoods.models import Membership, Neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import allowed_actions, refused, show_errors
+from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.submit import go_to, submit
 
 bp = Blueprint("neighbourhoods", __name__)
 
@@ -44,26 +45,34 @@ def index():
 def create():
     """Start a neighbourhood; its creator becomes chair."""
     form = NeighbourhoodForm()
-    if form.validate_on_submit():
+
+    def work(session):
         try:
-            with transaction() as session:
-                neighbourhood = services.create_neighbourhood(
-                    session,
-                    actor_id=current_user_id(),
-                    name=form.name.data,
-                    postcode_district=form.postcode_district.data,
-                    description=form.description.data or "",
-                    currency=current_app.config["CURRENCY"],
-                    now=now(),
-                )
-        except DomainError as error:
-            show_errors(form, error)
-        else:
-            flash(f"{neighbourhood.name} is set up, and you are its chair.", "success")
-            return redirect(url_for("neighbourhoods.show", slug=neighbourhood.slug))
-    return render_template(
-        "neighbourhoods/new.html", form=form
-    ), 422 if form.errors or form.form_errors else 200
+            neighbourhood = services.create_neighbourhood(
+                session,
+                actor_id=current_user_id(),
+                name=form.name.data,
+                postcode_district=form.postcode_district.data,
+                description=form.description.data or "",
+                currency=current_app.config["CURRENCY"],
+                now=now(),
+            )
+        except EmailNotVerified as error:
+            # Said on the form, which they can send again once the address is confirmed.
+            raise InvalidInput(error.message) from None
+        return neighbourhood.name, neighbourhood.slug
+
+    def done(made: tuple[str, str]):
+        name, slug = made
+        flash(f"{name} is set up, and you are its chair.", "success")
+        return redirect(url_for("neighbourhoods.show", slug=slug))
+
+    return submit(
+        form,
+        work,
+        done=done,
+        page=lambda status: (render_template("neighbourhoods/new.html", form=form), status),
+    )
 
 
 @bp.get("/n/<slug>")
@@ -128,27 +137,24 @@ def members(slug: str):
 def change_role(slug: str, user_id: int):
     """Give or take a role (chair only)."""
     form = RoleForm()
-    if form.validate_on_submit():
+
+    def work(session):
         change = roles.grant_role if form.change.data == "grant" else roles.revoke_role
-        try:
-            with transaction() as session:
-                neighbourhood = services.get_neighbourhood(session, slug)
-                change(
-                    session,
-                    actor_id=current_user_id(),
-                    neighbourhood=neighbourhood,
-                    user_id=user_id,
-                    role=form.role.data,
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash("Roles updated.", "success")
-            return redirect(url_for("neighbourhoods.members", slug=slug))
-    return _members_page(slug, 409 if form.form_errors else 422, role_form=form, form_user_id=user_id)
+        change(
+            session,
+            actor_id=current_user_id(),
+            neighbourhood=services.get_neighbourhood(session, slug),
+            user_id=user_id,
+            role=form.role.data,
+            now=now(),
+        )
+
+    return submit(
+        form,
+        work,
+        done=go_to(url_for("neighbourhoods.members", slug=slug), "Roles updated."),
+        page=lambda status: _members_page(slug, status, role_form=form, form_user_id=user_id),
+    )
 
 
 @bp.post("/n/<slug>/members/<int:user_id>/remove")
@@ -156,26 +162,23 @@ def change_role(slug: str, user_id: int):
 def remove_member(slug: str, user_id: int):
     """Remove a member (chair only), with a reason."""
     form = RemoveMemberForm()
-    if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                neighbourhood = services.get_neighbourhood(session, slug)
-                roles.remove_member(
-                    session,
-                    actor_id=current_user_id(),
-                    neighbourhood=neighbourhood,
-                    user_id=user_id,
-                    now=now(),
-                    reason=form.reason.data,
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash("The member has been removed.", "success")
-            return redirect(url_for("neighbourhoods.members", slug=slug))
-    return _members_page(slug, 409 if form.form_errors else 422, remove_form=form, form_user_id=user_id)
+
+    def work(session):
+        roles.remove_member(
+            session,
+            actor_id=current_user_id(),
+            neighbourhood=services.get_neighbourhood(session, slug),
+            user_id=user_id,
+            now=now(),
+            reason=form.reason.data,
+        )
+
+    return submit(
+        form,
+        work,
+        done=go_to(url_for("neighbourhoods.members", slug=slug), "The member has been removed."),
+        page=lambda status: _members_page(slug, status, remove_form=form, form_user_id=user_id),
+    )
 
 
 @bp.route("/n/<slug>/funds", methods=["GET", "POST"])
@@ -191,38 +194,36 @@ def fund_list(slug: str):
         )
     }
     form.fund_type.choices = [choice for choice in form.fund_type.choices if choice.value in offered]
-    status = 200
     if request.method == "POST":
         require(session, current_user_id(), neighbourhood.id, Action.MANAGE_FUNDS)
-        if form.validate_on_submit():
-            try:
-                with transaction() as session:
-                    fund = funds.add_fund(
-                        session,
-                        actor_id=current_user_id(),
-                        neighbourhood=neighbourhood,
-                        name=form.name.data,
-                        description=form.description.data or "",
-                        fund_type=form.fund_type.data,
-                        purpose=form.purpose.data or "",
-                        may_fund_grants=bool(form.may_fund_grants.data),
-                        now=now(),
-                    )
-            except DomainError as error:
-                if refused(error):
-                    raise
-                show_errors(form, error)
-            else:
-                flash(f"The fund “{fund.name}” is added.", "success")
-                return redirect(url_for("neighbourhoods.fund_list", slug=slug))
-        status = 422
-    return render_template(
-        "neighbourhoods/funds.html",
-        neighbourhood=neighbourhood,
-        form=form,
-        funds=funds.list_funds(session, neighbourhood_id=neighbourhood.id),
-        allowed=allowed_actions(neighbourhood.id),
-    ), status
+
+    def work(session):
+        return funds.add_fund(
+            session,
+            actor_id=current_user_id(),
+            neighbourhood=neighbourhood,
+            name=form.name.data,
+            description=form.description.data or "",
+            fund_type=form.fund_type.data,
+            purpose=form.purpose.data or "",
+            may_fund_grants=bool(form.may_fund_grants.data),
+            now=now(),
+        ).name
+
+    def page(status: int):
+        return render_template(
+            "neighbourhoods/funds.html",
+            neighbourhood=neighbourhood,
+            form=form,
+            funds=funds.list_funds(session, neighbourhood_id=neighbourhood.id),
+            allowed=allowed_actions(neighbourhood.id),
+        ), status
+
+    def done(name: str):
+        flash(f"The fund “{name}” is added.", "success")
+        return redirect(url_for("neighbourhoods.fund_list", slug=slug))
+
+    return submit(form, work, done=done, page=page)
 
 
 @bp.get("/n/<slug>/audit")
@@ -255,36 +256,36 @@ def settings(slug: str):
     neighbourhood = services.get_neighbourhood(session, slug)
     require(session, current_user_id(), neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
     form = SettingsForm(obj=neighbourhood if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                services.update_settings(
-                    session,
-                    actor_id=current_user_id(),
-                    neighbourhood=neighbourhood,
-                    description=form.description.data or "",
-                    allow_cash_pledges=bool(form.allow_cash_pledges.data),
-                    pledges_need_approval=bool(form.pledges_need_approval.data),
-                    collection_window_hours=form.collection_window_hours.data,
-                    controller_name=form.controller_name.data or "",
-                    controller_contact=form.controller_contact.data or "",
-                    bank_details=form.bank_details.data or "",
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash("The settings are saved.", "success")
-            return redirect(url_for("neighbourhoods.show", slug=slug))
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "neighbourhoods/settings.html",
-        neighbourhood=neighbourhood,
-        form=form,
-        allowed=allowed_actions(neighbourhood.id),
-    ), status
+
+    def work(session):
+        services.update_settings(
+            session,
+            actor_id=current_user_id(),
+            neighbourhood=neighbourhood,
+            description=form.description.data or "",
+            allow_cash_pledges=bool(form.allow_cash_pledges.data),
+            pledges_need_approval=bool(form.pledges_need_approval.data),
+            collection_window_hours=form.collection_window_hours.data,
+            controller_name=form.controller_name.data or "",
+            controller_contact=form.controller_contact.data or "",
+            bank_details=form.bank_details.data or "",
+            now=now(),
+        )
+
+    def page(status: int):
+        return render_template(
+            "neighbourhoods/settings.html",
+            neighbourhood=neighbourhood,
+            form=form,
+            allowed=allowed_actions(neighbourhood.id),
+        ), status
+
+    return submit(
+        form,
+        work,
+        done=go_to(url_for("neighbourhoods.show", slug=slug), "The settings are saved."),
+        page=page,
+    )
 
 
 @bp.app_template_global("bank_details")

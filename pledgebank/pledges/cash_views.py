@@ -7,7 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import login_required
 
 from pledgebank.clock import local_date
-from pledgebank.errors import Conflict, DomainError, InvalidInput
+from pledgebank.errors import Conflict, InvalidInput
 from pledgebank.ledger import chart
 from pledgebank.ledger.money import Money
 from pledgebank.pledges import services, signups
@@ -17,8 +17,8 @@ from pledgebank.pledges.views import bp, short_money
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.cash_form import CashReceivedForm
-from pledgebank.web.forms import form_status, refused, show_errors
-from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.session import db_session, now
+from pledgebank.web.submit import submit
 
 INTO = {"cash": chart.CASH, "bank": chart.BANK}
 
@@ -72,25 +72,23 @@ def record_cash(pledge_id: int, signup_id: int):
         form.amount.data = Money(signup.amount, pledge.currency).major_str()
         form.received_on.data = local_date(now(), current_app.config["TIMEZONE"]).isoformat()
         return _page(pledge_id, signup_id, form)
-    if form.validate():
-        try:
-            with transaction() as session:
-                recorded = signups.record_cash(
-                    session,
-                    actor_id=current_user_id(),
-                    signup_id=signup_id,
-                    into=INTO[form.into.data],
-                    amount=form.parsed_amount,
-                    on=form.received_date,
-                    now=now(),
-                    zone=current_app.config["TIMEZONE"],
-                )
-                amount, currency = recorded.amount, recorded.pledge.currency
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash(f"Recorded: {short_money(amount, currency)} received.", "success")
-            return redirect(url_for("pledges.show", pledge_id=pledge_id))
-    return _page(pledge_id, signup_id, form, form_status(form))
+
+    def work(session):
+        recorded = signups.record_cash(
+            session,
+            actor_id=current_user_id(),
+            signup_id=signup_id,
+            into=INTO[form.into.data],
+            amount=form.parsed_amount,
+            on=form.received_date,
+            now=now(),
+            zone=current_app.config["TIMEZONE"],
+        )
+        return recorded.amount, recorded.pledge.currency
+
+    def done(result):
+        amount, currency = result
+        flash(f"Recorded: {short_money(amount, currency)} received.", "success")
+        return redirect(url_for("pledges.show", pledge_id=pledge_id))
+
+    return submit(form, work, done=done, page=lambda status: _page(pledge_id, signup_id, form, status))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_login import login_required
 
-from pledgebank.errors import DomainError
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.pledges import funding, services
@@ -15,8 +14,9 @@ from pledgebank.pledges.forms import OWN_FUND, PledgeForm
 from pledgebank.pledges.views import _terms, bp
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import allowed_actions, form_status, refused, show_errors
-from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.forms import allowed_actions
+from pledgebank.web.session import db_session, now
+from pledgebank.web.submit import go_to, submit
 
 
 def _fill(form: PledgeForm, pledge, fund_slug: str, zone: str) -> None:
@@ -51,28 +51,24 @@ def edit(pledge_id: int):
     form.offer_funds(offered, pledge=pledge, current=session.get(Fund, pledge.fund_id))
     if request.method == "GET":
         _fill(form, pledge, session.get(Fund, pledge.fund_id).slug, zone)
-    elif form.validate():
-        try:
-            with transaction() as session:
-                services.edit_pledge(
-                    session,
-                    actor_id=current_user_id(),
-                    pledge=pledge,
-                    terms=_terms(form, neighbourhood),
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash("The pledge is changed.", "success")
-            return redirect(url_for("pledges.show", pledge_id=pledge.id))
-    status = form_status(form) if form.errors else 200
-    return render_template(
-        "pledges/new.html",
-        form=form,
-        neighbourhood=neighbourhood,
-        pledge=pledge,
-        allowed=allowed_actions(neighbourhood.id),
-    ), status
+
+    def work(session):
+        services.edit_pledge(
+            session, actor_id=current_user_id(), pledge=pledge, terms=_terms(form, neighbourhood), now=now()
+        )
+
+    def page(status: int):
+        return render_template(
+            "pledges/new.html",
+            form=form,
+            neighbourhood=neighbourhood,
+            pledge=pledge,
+            allowed=allowed_actions(neighbourhood.id),
+        ), status
+
+    return submit(
+        form,
+        work,
+        done=go_to(url_for("pledges.show", pledge_id=pledge.id), "The pledge is changed."),
+        page=page,
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, request, url_for
 from flask_login import login_required
 
-from pledgebank.errors import DomainError, InvalidInput
+from pledgebank.errors import InvalidInput
 from pledgebank.ledger import chart
 from pledgebank.pledges import extras, services, signups
 from pledgebank.pledges.forms import CancelForm, OfferForm, UpdateForm
@@ -15,8 +15,8 @@ from pledgebank.pledges.views import bp, pledge_page
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.confirm import ConfirmForm, confirm_page
-from pledgebank.web.forms import form_status, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.submit import go_to, submit
 
 INTO = {"cash": chart.CASH, "bank": chart.BANK}
 
@@ -57,26 +57,27 @@ def cancel(pledge_id: int):
         page = _confirm_cancel(pledge_id, form.reason.data)
         if page is not None:
             return page
-    if form.validate():
-        try:
-            with transaction() as session:
-                services.cancel_pledge(
-                    session,
-                    actor_id=current_user_id(),
-                    pledge=services.get_pledge(session, pledge_id),
-                    reason=form.reason.data,
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash("The pledge is cancelled. Everyone who pledged has been told; nobody is charged.", "info")
-            return _back(pledge_id)
-    else:
-        _require_committee(pledge_id)
-    return pledge_page(pledge_id, form_status(form), cancel_form=form)
+
+    def work(session):
+        services.cancel_pledge(
+            session,
+            actor_id=current_user_id(),
+            pledge=services.get_pledge(session, pledge_id),
+            reason=form.reason.data,
+            now=now(),
+        )
+
+    return submit(
+        form,
+        work,
+        done=go_to(
+            url_for("pledges.show", pledge_id=pledge_id),
+            "The pledge is cancelled. Everyone who pledged has been told; nobody is charged.",
+            "info",
+        ),
+        page=lambda status: pledge_page(pledge_id, status, cancel_form=form),
+        guard=lambda: _require_committee(pledge_id),
+    )
 
 
 def _confirm_cancel(pledge_id: int, reason: str):
@@ -112,26 +113,30 @@ def _confirm_cancel(pledge_id: int, reason: str):
 def post_update(pledge_id: int):
     """Post news (creator or committee); it is emailed to everyone who has pledged."""
     form = UpdateForm()
-    if form.validate():
-        try:
-            with transaction() as session:
-                extras.post_update(
-                    session,
-                    actor_id=current_user_id(),
-                    pledge=services.get_pledge(session, pledge_id),
-                    body=form.body.data,
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash("Your update is posted and emailed to everyone who has pledged.", "success")
-            return _back(pledge_id)
-    elif services.get_pledge(db_session(), pledge_id).creator_id != current_user_id():
-        _require_committee(pledge_id)
-    return pledge_page(pledge_id, form_status(form), update_form=form)
+
+    def work(session):
+        extras.post_update(
+            session,
+            actor_id=current_user_id(),
+            pledge=services.get_pledge(session, pledge_id),
+            body=form.body.data,
+            now=now(),
+        )
+
+    def guard():
+        if services.get_pledge(db_session(), pledge_id).creator_id != current_user_id():
+            _require_committee(pledge_id)
+
+    return submit(
+        form,
+        work,
+        done=go_to(
+            url_for("pledges.show", pledge_id=pledge_id),
+            "Your update is posted and emailed to everyone who has pledged.",
+        ),
+        page=lambda status: pledge_page(pledge_id, status, update_form=form),
+        guard=guard,
+    )
 
 
 @bp.post("/p/<int:pledge_id>/offers")
@@ -140,28 +145,29 @@ def add_offer(pledge_id: int):
     """Record a sponsor's match offer (committee)."""
     pledge = services.get_pledge(db_session(), pledge_id)
     form = OfferForm(currency=pledge.currency)
-    if not form.validate():
-        _require_committee(pledge_id)
-    else:
-        try:
-            with transaction() as session:
-                extras.add_match_offer(
-                    session,
-                    actor_id=current_user_id(),
-                    pledge=services.get_pledge(session, pledge_id),
-                    sponsor_name=form.sponsor_name.data,
-                    ratio=form.ratio.data,
-                    cap=form.cap_amount,
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            flash(f"The offer from {form.sponsor_name.data.strip()} is recorded.", "success")
-            return _back(pledge_id)
-    return pledge_page(pledge_id, form_status(form), offer_form=form)
+
+    def work(session):
+        extras.add_match_offer(
+            session,
+            actor_id=current_user_id(),
+            pledge=services.get_pledge(session, pledge_id),
+            sponsor_name=form.sponsor_name.data,
+            ratio=form.ratio.data,
+            cap=form.cap_amount,
+            now=now(),
+        )
+
+    def done(_):
+        flash(f"The offer from {form.sponsor_name.data.strip()} is recorded.", "success")
+        return _back(pledge_id)
+
+    return submit(
+        form,
+        work,
+        done=done,
+        page=lambda status: pledge_page(pledge_id, status, offer_form=form),
+        guard=lambda: _require_committee(pledge_id),
+    )
 
 
 def _into() -> str:

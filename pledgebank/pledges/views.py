@@ -15,7 +15,7 @@ from flask_login import login_required
 from wtforms.validators import ValidationError
 
 from pledgebank.config import demo_enabled
-from pledgebank.errors import DomainError, Forbidden, InvalidInput, NotAuthenticated, NotFound
+from pledgebank.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from pledgebank.jobs import run_due
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import services as neighbourhoods
@@ -27,8 +27,9 @@ from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
 from pledgebank.policy import Action, is_officer_anywhere, require
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.confirm import ConfirmForm, confirm_page
-from pledgebank.web.forms import allowed_actions, form_status, refused, safe_next, show_errors
+from pledgebank.web.forms import allowed_actions, safe_next
 from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.submit import submit
 
 bp = Blueprint("pledges", __name__)
 
@@ -163,30 +164,32 @@ def create(slug: str):
         local = now().astimezone(ZoneInfo(zone)) + timedelta(days=14)
         form.deadline.data, form.deadline_time.data = local.date().isoformat(), "18:00"
         form.allow_cash.data = neighbourhood.allow_cash_pledges
-    elif form.validate():
-        try:
-            with transaction() as session:
-                pledge = services.create_pledge(
-                    session,
-                    actor_id=current_user_id(),
-                    neighbourhood=neighbourhood,
-                    terms=_terms(form, neighbourhood),
-                    now=now(),
-                )
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
+
+    def work(session):
+        return services.create_pledge(
+            session,
+            actor_id=current_user_id(),
+            neighbourhood=neighbourhood,
+            terms=_terms(form, neighbourhood),
+            now=now(),
+        )
+
+    def done(pledge):
+        if pledge.state == PledgeStatus.DRAFT:
+            flash("Your pledge is saved. The committee must approve it before anyone can pledge.", "info")
         else:
-            if pledge.state == PledgeStatus.DRAFT:
-                flash("Your pledge is saved. The committee must approve it before anyone can pledge.", "info")
-            else:
-                flash("Your pledge is open: share this page with your neighbours.", "success")
-            return redirect(url_for("pledges.show", pledge_id=pledge.id))
-    status = form_status(form) if form.errors else 200
-    return render_template(
-        "pledges/new.html", form=form, neighbourhood=neighbourhood, allowed=allowed_actions(neighbourhood.id)
-    ), status
+            flash("Your pledge is open: share this page with your neighbours.", "success")
+        return redirect(url_for("pledges.show", pledge_id=pledge.id))
+
+    def page(status: int):
+        return render_template(
+            "pledges/new.html",
+            form=form,
+            neighbourhood=neighbourhood,
+            allowed=allowed_actions(neighbourhood.id),
+        ), status
+
+    return submit(form, work, done=done, page=page)
 
 
 def _terms(form: PledgeForm, neighbourhood: Neighbourhood) -> PledgeTerms:
@@ -216,43 +219,46 @@ def sign(pledge_id: int):
     """Pledge: by card (saved next) or in cash (counted once the treasurer has it)."""
     pledge = services.get_pledge(db_session(), pledge_id)
     form = new_sign_form(pledge, request.form)
-    amount = None
-    if form.validate() and pledge.amount_kind == "minimum":
-        try:
-            amount = form_money(form.amount.data, pledge.currency, what="your amount")
-        except ValidationError as error:
-            form.amount.errors = [str(error)]
-        if amount is None and not form.amount.errors:
-            form.amount.errors = [
-                f"Enter your amount: at least {short_money(pledge.amount, pledge.currency)}."
-            ]
-    if not form.errors:
-        try:
-            with transaction() as session:
-                signup = signups.sign(
-                    session,
-                    actor_id=current_user_id(),
-                    pledge=services.get_pledge(session, pledge_id),
-                    amount=amount,
-                    method=form.method.data,
-                    card_payments=gateway().available,
-                    now=now(),
-                )
-                method, value = signup.method, signup.amount
-        except DomainError as error:
-            if refused(error):
-                raise
-            show_errors(form, error)
-        else:
-            if method == "card":
-                return redirect(url_for("pledges.card", pledge_id=pledge_id))
-            flash(
-                f"Thank you: you have pledged {short_money(value, pledge.currency)} in cash. Please give it "
-                "to the treasurer; it counts once they have recorded it.",
-                "success",
-            )
-            return redirect(url_for("pledges.show", pledge_id=pledge_id))
-    return pledge_page(pledge_id, form_status(form), sign_form=form)
+
+    def work(session):
+        signup = signups.sign(
+            session,
+            actor_id=current_user_id(),
+            pledge=services.get_pledge(session, pledge_id),
+            amount=_amount_chosen(form, pledge),
+            method=form.method.data,
+            card_payments=gateway().available,
+            now=now(),
+        )
+        return signup.method, signup.amount
+
+    def done(signed):
+        method, value = signed
+        if method == "card":
+            return redirect(url_for("pledges.card", pledge_id=pledge_id))
+        flash(
+            f"Thank you: you have pledged {short_money(value, pledge.currency)} in cash. Please give it "
+            "to the treasurer; it counts once they have recorded it.",
+            "success",
+        )
+        return redirect(url_for("pledges.show", pledge_id=pledge_id))
+
+    return submit(form, work, done=done, page=lambda status: pledge_page(pledge_id, status, sign_form=form))
+
+
+def _amount_chosen(form: SignForm, pledge) -> int | None:
+    """The pledger's own amount on a pledge of a minimum amount (None on a fixed one)."""
+    if pledge.amount_kind != "minimum":
+        return None
+    try:
+        amount = form_money(form.amount.data, pledge.currency, what="your amount")
+    except ValidationError as error:
+        raise InvalidInput.field("amount", str(error)) from None
+    if amount is None:
+        raise InvalidInput.field(
+            "amount", f"Enter your amount: at least {short_money(pledge.amount, pledge.currency)}."
+        )
+    return amount
 
 
 @bp.post("/p/<int:pledge_id>/withdraw")

@@ -29,14 +29,6 @@ def refused(error: DomainError) -> bool:
     return error.status in (401, 403, 404)
 
 
-def form_status(form: FlaskForm) -> int:
-    """422 when a field is wrong, 409 when the request clashed with the current state.
-
-    (WTForms also lists form-wide errors in form.errors, so look at the fields themselves.)
-    """
-    return 422 if any(field.errors for field in form) else 409
-
-
 def allowed_actions(neighbourhood_id: int) -> dict[str, bool]:
     """What the signed-in user may do in the neighbourhood, by action name (for templates)."""
     session, user_id = db_session(), current_user_id()

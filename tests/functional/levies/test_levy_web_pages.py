@@ -10,7 +10,14 @@ from pledgebank.levies.models import HardshipRequest, HouseholdResident
 from pledgebank.payments.gateway import TestCard
 from tests.functional.foundation.foundation_support import signed_in_client
 from tests.functional.pledges.pledge_web_support import error_beside, text_of
-from tests.integration.levies.levy_support import active_levy, charge_of, join, join_with_card, levy_world
+from tests.integration.levies.levy_support import (
+    active_levy,
+    charge_of,
+    join,
+    join_with_card,
+    levy_world,
+    make_levy,
+)
 from tests.pledge_support import assert_books_ok, due
 
 NEW = {
@@ -181,3 +188,17 @@ def test_the_register_upload_reports_lines_and_refuses_duplicates(app, sessions)
     assert good.status_code == 302
     assert "1 Elm Road A 2 March 2026" in text_of(committee.get(url))
     assert upload("").status_code == 422
+
+
+def test_joining_a_levy_not_taking_households_is_a_clash_not_bad_input(app, sessions):
+    slug, _, member, _ = levy_world(sessions)
+    levy = make_levy(app, slug, member)  # a draft: the committee has not approved it
+    committee = signed_in_client(app, sessions, member)
+
+    refused = committee.post(f"/levies/{levy}/join", {"address": "3 Elm Road", "band": "D"})
+    assert refused.status_code == 409, "a clash with the levy's state, as on a pledge, is not bad input"
+    assert "This levy is not taking households." in text_of(refused)
+    assert error_beside(refused.get_data(as_text=True), "address") == ""
+    wrong = committee.post(f"/levies/{levy}/join", {"address": "3 Elm Road", "band": ""})
+    assert wrong.status_code == 422, "a field left empty is still bad input"
+    assert_books_ok(app)
