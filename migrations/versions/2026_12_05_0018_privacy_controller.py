@@ -2,8 +2,8 @@
 set by the chair and shown on the neighbourhood's privacy notice. Both start empty.
 
 Revision ID: 0018
-Revises: 0013
-Create Date: 2026-12-06
+Revises: 0014
+Create Date: 2026-12-05
 """
 
 from collections.abc import Sequence
@@ -24,6 +24,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("neighbourhoods") as batch:
-        batch.drop_column("controller_contact")
-        batch.drop_column("controller_name")
+    # A plain column drop works in place on both backends (SQLite 3.35+); a batch copy would drop and
+    # recreate `neighbourhoods`, which the rows that refer to it forbid once the books hold anything.
+    op.execute("ALTER TABLE neighbourhoods DROP COLUMN controller_contact")
+    op.execute("ALTER TABLE neighbourhoods DROP COLUMN controller_name")

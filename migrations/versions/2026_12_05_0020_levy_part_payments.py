@@ -3,8 +3,8 @@ before it is paid in full. What is still owed is the amount less what was waived
 And a neighbourhood's bank details, shown wherever residents are told they may pay the treasurer by transfer.
 
 Revision ID: 0020
-Revises: 0018
-Create Date: 2026-12-06
+Revises: 0017
+Create Date: 2026-12-05
 """
 
 from collections.abc import Sequence

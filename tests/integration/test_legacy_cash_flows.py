@@ -25,7 +25,7 @@ def gifts_pledged_cash_and_a_paid_grant(app, w) -> None:
     """Donations to both funds, cash taken for a street-trees pledge, a grant from it awarded and paid."""
     give_fund(app, w.slug, 60_000, fund=TREES, key="trees-gift")
     give_fund(app, w.slug, 25_000, key="general-gift")
-    pledge = make_pledge(app, w.slug, w.residents[0], fund_slug=TREES, title="Plant twenty street trees")
+    pledge = make_pledge(app, w.slug, w.chair, fund_slug=TREES, title="Plant twenty street trees")
     record_cash(app, sign(app, pledge, w.residents[1], method="cash"), w.treasurer)
     application = apply(app, make_round(app, w, fund_slug=TREES), w.residents[0], 20_000)
     reviewed(app, application, w.committee)

@@ -15,7 +15,6 @@ from pledgebank.db import unit_of_work
 from pledgebank.exports.reconcile import Status, StripeActivity, reconcile_stripe
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
-from pledgebank.migrate import downgrade, upgrade
 from pledgebank.neighbourhoods import funds as fund_services
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.payments.gateway import Payout
@@ -52,15 +51,11 @@ def add_trees(app, w: World) -> None:
 
 def legacy_book(app, sessions, database_url, monkeypatch, arrange) -> World:
     """A neighbourhood with a street-trees fund where `arrange(app, w)` ran as before money was attributed
-    to funds (migration 0010), upgraded since."""
+    to funds (migration 0010): the real services, with the rules posting to the book-level accounts."""
     w = world(sessions)
     add_trees(app, w)
-    app.extensions["pledgebank.engine"].dispose()
-    downgrade(database_url, "0009")
     with posting_as_before_fund_attribution(monkeypatch):
         arrange(app, w)
-    app.extensions["pledgebank.engine"].dispose()
-    upgrade(database_url)
     return w
 
 
