@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flask import Flask
 
+    from pledgebank.payments.gateway import PaymentGateway
+
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -67,7 +70,7 @@ def _init_core(app: Flask) -> None:
     app.extensions["pledgebank.gateway"] = app.config.get("GATEWAY") or _gateway(app.config)
 
 
-def _gateway(config: dict[str, Any]):
+def _gateway(config: dict[str, Any]) -> PaymentGateway:
     from pledgebank.payments.offline import NoCardPayments
 
     if not config["STRIPE_SECRET_KEY"]:

@@ -21,6 +21,7 @@ from pledgebank.levies.states import UNPAID
 from pledgebank.payments.context import Payments
 from pledgebank.payments.customers import customer_id_for
 from pledgebank.payments.gateway import CardSetup, GatewayUnavailable, TestCard
+from pledgebank.payments.sandbox import sandbox
 
 USED_UP = ("saved", "declined")
 
@@ -78,7 +79,7 @@ def use_test_card(
     """Test mode: save one of Stripe's test cards for the household."""
     setup = start_card(ctx, levy_id=levy_id, user_id=user_id, now=now)
     if setup.status == "pending":
-        setup = ctx.gateway.setup_with_test_card(
+        setup = sandbox(ctx.gateway).setup_with_test_card(
             setup_intent_id=setup.setup_intent_id, card=card, return_url=return_url
         )
     with unit_of_work(ctx.sessions) as session:
@@ -95,7 +96,7 @@ def finish_test_authentication(
         household_id, setup_intent_id = household.id, household.setup_intent_id
     if setup_intent_id is None:
         raise Conflict("There is no card waiting to be checked.")
-    setup = ctx.gateway.finish_test_authentication(setup_intent_id=setup_intent_id, succeed=succeed)
+    setup = sandbox(ctx.gateway).finish_test_authentication(setup_intent_id=setup_intent_id, succeed=succeed)
     return _apply_setup(ctx, household_id, setup, now, notify=False)
 
 

@@ -28,6 +28,7 @@ from pledgebank.payments.gateway import (
     TestCard,
     WebhookEvent,
 )
+from pledgebank.payments.sandbox import SandboxGateway
 from pledgebank.payments.stripe_refunds import StripeRefunds
 
 # Stripe's own test PaymentMethods, for test mode against Stripe (raw card numbers are refused there).
@@ -64,7 +65,7 @@ def _metadata(obj: dict[str, Any]) -> dict[str, str]:
     return dict(obj.get("metadata") or {})
 
 
-class StripeGateway(StripeRefunds):
+class StripeGateway(StripeRefunds, SandboxGateway):
     """Card payments through Stripe (or its local emulator)."""
 
     def __init__(
