@@ -53,7 +53,8 @@ _STATUS = {
 def _id(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    return value.get("id")
+    found = value.get("id")
+    return found if isinstance(found, str) else None
 
 
 def _plain(obj: Any) -> dict[str, Any]:
@@ -71,9 +72,10 @@ class StripeGateway(StripeRefunds, SandboxGateway):
     def __init__(
         self, *, secret_key: str, webhook_secret: str, api_base: str = "", max_retries: int = 2
     ) -> None:
-        addresses = {"api": api_base.rstrip("/")} if api_base else None
         self._client = stripe.StripeClient(
-            secret_key, base_addresses=addresses, max_network_retries=max_retries
+            secret_key,
+            base_addresses={"api": api_base.rstrip("/")} if api_base else None,
+            max_network_retries=max_retries,
         )
         self._webhook_secret = webhook_secret
         self.test_mode = secret_key.startswith(("sk_test_", "rk_test_"))
@@ -98,7 +100,7 @@ class StripeGateway(StripeRefunds, SandboxGateway):
             params={"email": email, "metadata": {"reference": reference}},
             options={"idempotency_key": idempotency_key},
         )
-        return customer["id"]
+        return str(customer["id"])
 
     def start_card_setup(
         self, *, customer_id: str, metadata: dict[str, str], idempotency_key: str
@@ -242,7 +244,8 @@ class StripeGateway(StripeRefunds, SandboxGateway):
     def _from_card_error(
         self, error: stripe.CardError, amount: int, currency: str, metadata: dict[str, str]
     ) -> Payment:
-        intent = (error.json_body or {}).get("error", {}).get("payment_intent")
+        body = error.json_body if isinstance(error.json_body, dict) else {}
+        intent = body.get("error", {}).get("payment_intent")
         code = error.code or "card_declined"
         status = (
             PaymentStatus.NEEDS_AUTHENTICATION
