@@ -18,7 +18,7 @@ from pledgebank.errors import DomainError
 from pledgebank.inputs import parse_page
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
@@ -118,7 +118,7 @@ def close_year_confirmed(slug: str):
             with transaction() as session:
                 close_books(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     book=book_of(session, context["neighbourhood"].id),
                     through=form.through.data,
                     now=now(),
