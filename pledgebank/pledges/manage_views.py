@@ -12,7 +12,7 @@ from pledgebank.pledges import extras, services, signups
 from pledgebank.pledges.forms import CancelForm, OfferForm, UpdateForm
 from pledgebank.pledges.views import bp, pledge_page, short_money
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import form_status, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
@@ -40,7 +40,7 @@ def approve(pledge_id: int):
     """Open a draft pledge (committee)."""
     with transaction() as session:
         pledge = services.get_pledge(session, pledge_id, lock=True)
-        services.approve_pledge(session, actor_id=current_user_id(), pledge=pledge, now=now())
+        services.approve_pledge(session, actor_id=signed_in_user_id(), pledge=pledge, now=now())
     flash("The pledge is approved and open for pledges.", "success")
     return _back(pledge_id)
 
@@ -55,7 +55,7 @@ def cancel(pledge_id: int):
             with transaction() as session:
                 services.cancel_pledge(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     pledge=services.get_pledge(session, pledge_id),
                     reason=form.reason.data,
                     now=now(),
@@ -82,7 +82,7 @@ def post_update(pledge_id: int):
             with transaction() as session:
                 extras.post_update(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     pledge=services.get_pledge(session, pledge_id),
                     body=form.body.data,
                     now=now(),
@@ -94,7 +94,7 @@ def post_update(pledge_id: int):
         else:
             flash("Your update is posted and emailed to everyone who has pledged.", "success")
             return _back(pledge_id)
-    elif services.get_pledge(db_session(), pledge_id).creator_id != current_user_id():
+    elif services.get_pledge(db_session(), pledge_id).creator_id != signed_in_user_id():
         _require_committee(pledge_id)
     return pledge_page(pledge_id, form_status(form), update_form=form)
 
@@ -112,7 +112,7 @@ def add_offer(pledge_id: int):
             with transaction() as session:
                 extras.add_match_offer(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     pledge=services.get_pledge(session, pledge_id),
                     sponsor_name=form.sponsor_name.data,
                     ratio=form.ratio.data,
@@ -143,7 +143,7 @@ def record_cash(pledge_id: int, signup_id: int):
     with transaction() as session:
         signup = signups.record_cash(
             session,
-            actor_id=current_user_id(),
+            actor_id=signed_in_user_id(),
             signup_id=signup_id,
             into=_into(),
             now=now(),
@@ -163,7 +163,7 @@ def record_match(pledge_id: int, offer_id: int):
     with transaction() as session:
         offer = extras.record_match_received(
             session,
-            actor_id=current_user_id(),
+            actor_id=signed_in_user_id(),
             offer_id=offer_id,
             into=_into(),
             now=now(),
