@@ -27,12 +27,12 @@ USED_UP = ("saved", "declined")
 
 
 def _lock(session: Session, household_id: int) -> Household:
-    return session.scalar(
+    return session.scalars(
         select(Household)
         .where(Household.id == household_id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    )
+    ).one()
 
 
 def own_household(session: Session, *, levy_id: int, user_id: int) -> Household:
@@ -110,7 +110,7 @@ def refresh_card(
 ) -> CardSetup | None:
     """Read the household's SetupIntent again (after Stripe.js, a redirect, or a webhook) and apply it."""
     with unit_of_work(ctx.sessions) as session:
-        setup_intent_id = session.get(Household, household_id).setup_intent_id
+        setup_intent_id = session.get_one(Household, household_id).setup_intent_id
     if setup_intent_id is None:
         return None
     return _apply_setup(ctx, household_id, ctx.gateway.card_setup(setup_intent_id), now, also, notify=notify)
@@ -137,6 +137,7 @@ def _apply_setup(
         if setup.status == "declined":
             household.card_decline_code, household.setup_by_id = setup.decline_code, None
             return setup
+        assert setup.card is not None  # a saved setup carries its card
         if household.payment_method_id != setup.card.payment_method_id:
             replaced = household.payment_method_id
         household.payer_id, household.setup_by_id = household.setup_by_id, None

@@ -64,7 +64,7 @@ def attempt_key(charge_id: int, attempt: int) -> str:
 def _snapshot(ctx: Payments, charge_id: int) -> _Charge:
     with unit_of_work(ctx.sessions) as session:
         charge = get_charge(session, charge_id)
-        household = session.get(Household, charge.household_id)
+        household = session.get_one(Household, charge.household_id)
         customer = session.get(PaymentCustomer, household.payer_id) if household.payer_id else None
         return _Charge(
             charge.id,
