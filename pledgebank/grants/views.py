@@ -26,7 +26,7 @@ from pledgebank.neighbourhoods import funds as neighbourhood_funds
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
@@ -72,7 +72,7 @@ def new_round(slug: str):
     """Open a grant round (committee)."""
     session = db_session()
     neighbourhood = neighbourhoods.get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, Action.MANAGE_GRANT_ROUNDS)
+    require(session, signed_in_user_id(), neighbourhood.id, Action.MANAGE_GRANT_ROUNDS)
     form = RoundForm(currency=neighbourhood.currency)
     refusal = 0
     form.fund.choices = [
@@ -88,7 +88,7 @@ def new_round(slug: str):
             with transaction() as session:
                 grant_round = rounds.create_round(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     neighbourhood=neighbourhood,
                     terms=_round_terms(form),
                     now=now(),
@@ -132,7 +132,7 @@ def show_round(round_id: int):
     """A round: what it is for, who can apply, its budget and criteria, and the applications one may see."""
     session, user_id = db_session(), current_user_id()
     grant_round = rounds.get_round(session, round_id)
-    neighbourhood = session.get(Neighbourhood, grant_round.neighbourhood_id)
+    neighbourhood = session.get_one(Neighbourhood, grant_round.neighbourhood_id)
     listed = applications.list_applications(
         session, neighbourhood_id=neighbourhood.id, user_id=user_id, round_id=round_id
     )
@@ -164,8 +164,8 @@ def apply(round_id: int):
     """Start an application (members); it is saved as a draft to check before submitting."""
     session = db_session()
     grant_round = rounds.get_round(session, round_id)
-    neighbourhood = session.get(Neighbourhood, grant_round.neighbourhood_id)
-    require(session, current_user_id(), neighbourhood.id, Action.APPLY_FOR_GRANT)
+    neighbourhood = session.get_one(Neighbourhood, grant_round.neighbourhood_id)
+    require(session, signed_in_user_id(), neighbourhood.id, Action.APPLY_FOR_GRANT)
     form = ApplicationForm(currency=grant_round.currency)
     refusal = 0
     if request.method == "POST" and form.validate():
@@ -173,7 +173,7 @@ def apply(round_id: int):
             with transaction() as session:
                 application = applications.create_application(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     grant_round=rounds.get_round(session, round_id),
                     terms=_terms(form),
                     now=now(),
@@ -203,8 +203,8 @@ def edit_application(application_id: int):
     """Change a draft application (its applicant)."""
     session = db_session()
     application = applications.get_application(session, application_id)
-    access.require_view(session, application, current_user_id())
-    access.require_applicant(application, current_user_id(), "change this application")
+    access.require_view(session, application, signed_in_user_id())
+    access.require_applicant(application, signed_in_user_id(), "change this application")
     form = ApplicationForm(currency=application.currency)
     refusal = 0
     if request.method == "GET":
@@ -220,7 +220,7 @@ def edit_application(application_id: int):
             with transaction() as session:
                 applications.update_application(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     application=applications.get_application(session, application_id),
                     terms=_terms(form),
                     now=now(),
@@ -234,7 +234,7 @@ def edit_application(application_id: int):
             flash("Your changes are saved.", "success")
             return redirect(url_for("grants.show_application", application_id=application_id))
     status = refusal or (422 if form.errors or form.form_errors else 200)
-    neighbourhood = session.get(Neighbourhood, application.neighbourhood_id)
+    neighbourhood = session.get_one(Neighbourhood, application.neighbourhood_id)
     return render_template(
         "grants/application_form.html",
         form=form,
@@ -259,7 +259,7 @@ def submit(application_id: int):
     with transaction() as session:
         applications.submit_application(
             session,
-            actor_id=current_user_id(),
+            actor_id=signed_in_user_id(),
             application=applications.get_application(session, application_id),
             now=now(),
         )
@@ -277,7 +277,7 @@ def withdraw(application_id: int):
     with transaction() as session:
         applications.withdraw_application(
             session,
-            actor_id=current_user_id(),
+            actor_id=signed_in_user_id(),
             application=applications.get_application(session, application_id),
             now=now(),
         )
