@@ -110,7 +110,8 @@ def _init_extensions(app: Flask) -> None:
 
         # Believe exactly as many X-Forwarded-For/-Proto entries as there are proxies of ours in front.
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+        # Flask's documented way to put middleware round the app, which checkers read as replacing a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     session.init_app(app)
     security.init_app(app)
     csrf.init_app(app)

@@ -14,7 +14,7 @@ from pledgebank.accounts.forms import CloseAccountForm
 from pledgebank.accounts.privacy import CONSENTS_NOTE, personal_data
 from pledgebank.accounts.privacy_export import json_chunks
 from pledgebank.errors import DomainError
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import form_status, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
@@ -61,7 +61,7 @@ def data_json():
 
 def _close_page(form: CloseAccountForm, status: int = 200, reasons: list[str] | None = None):
     if reasons is None:
-        reasons = erasure.erasure_blockers(db_session(), current_user_id())
+        reasons = erasure.erasure_blockers(db_session(), signed_in_user_id())
     return render_template("accounts/close.html", form=form, reasons=reasons), status
 
 

@@ -20,7 +20,7 @@ from pledgebank.neighbourhoods.forms import (
 )
 from pledgebank.neighbourhoods.models import Membership
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions, refused, show_errors
 from pledgebank.web.session import db_session, now, transaction
 
@@ -88,7 +88,7 @@ def join(slug: str):
     with transaction() as session:
         neighbourhood = services.get_neighbourhood(session, slug)
         services.join_neighbourhood(
-            session, actor_id=current_user_id(), neighbourhood=neighbourhood, now=now()
+            session, actor_id=signed_in_user_id(), neighbourhood=neighbourhood, now=now()
         )
     flash(f"Welcome to {neighbourhood.name}.", "success")
     return redirect(url_for("neighbourhoods.show", slug=slug))
@@ -102,9 +102,9 @@ def leave(slug: str):
         neighbourhood = services.get_neighbourhood(session, slug)
         roles.remove_member(
             session,
-            actor_id=current_user_id(),
+            actor_id=signed_in_user_id(),
             neighbourhood=neighbourhood,
-            user_id=current_user_id(),
+            user_id=signed_in_user_id(),
             now=now(),
         )
     flash(f"You have left {neighbourhood.name}.", "info")
@@ -152,7 +152,7 @@ def change_role(slug: str, user_id: int):
                 neighbourhood = services.get_neighbourhood(session, slug)
                 change(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     neighbourhood=neighbourhood,
                     user_id=user_id,
                     role=form.role.data,
@@ -179,7 +179,7 @@ def remove_member(slug: str, user_id: int):
                 neighbourhood = services.get_neighbourhood(session, slug)
                 roles.remove_member(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     neighbourhood=neighbourhood,
                     user_id=user_id,
                     now=now(),
@@ -216,7 +216,7 @@ def fund_list(slug: str):
                 with transaction() as session:
                     fund = funds.add_fund(
                         session,
-                        actor_id=current_user_id(),
+                        actor_id=signed_in_user_id(),
                         neighbourhood=neighbourhood,
                         name=form.name.data,
                         description=form.description.data or "",
@@ -270,14 +270,14 @@ def settings(slug: str):
     """The chair's settings: description, pledge settings and the data controller."""
     session = db_session()
     neighbourhood = services.get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
+    require(session, signed_in_user_id(), neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
     form = SettingsForm(obj=neighbourhood if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             with transaction() as session:
                 services.update_settings(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     neighbourhood=neighbourhood,
                     description=form.description.data or "",
                     allow_cash_pledges=bool(form.allow_cash_pledges.data),
