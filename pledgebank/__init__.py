@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flask import Flask
 
+    from pledgebank.payments.gateway import PaymentGateway
+
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -67,7 +70,7 @@ def _init_core(app: Flask) -> None:
     app.extensions["pledgebank.gateway"] = app.config.get("GATEWAY") or _gateway(app.config)
 
 
-def _gateway(config: dict[str, Any]):
+def _gateway(config: dict[str, Any]) -> PaymentGateway:
     from pledgebank.payments.offline import NoCardPayments
 
     if not config["STRIPE_SECRET_KEY"]:
@@ -107,7 +110,8 @@ def _init_extensions(app: Flask) -> None:
 
         # Believe exactly as many X-Forwarded-For/-Proto entries as there are proxies of ours in front.
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+        # Flask's documented way to put middleware round the app, which checkers read as replacing a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     session.init_app(app)
     security.init_app(app)
     csrf.init_app(app)

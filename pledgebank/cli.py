@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from pledgebank import create_app, migrate
 from pledgebank.config import ConfigError
+from pledgebank.web.session import this_app
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def run_due_command(every: int | None, times: int | None) -> None:
     """Do all time-driven work that is due (pledge deadlines and captures, levy charges); safe to repeat."""
     from pledgebank.jobs import run_due
 
-    app = current_app._get_current_object()
+    app = this_app()
     if every is None:
         _report(run_due(app))
         return

@@ -23,6 +23,7 @@ from pledgebank.accounts.models import ApiToken, SignedOutSession, User
 from pledgebank.books.fund_transfer_models import FundTransfer
 from pledgebank.books.models import AuditEvent, ClosedPeriod, LedgerTransaction
 from pledgebank.books.treasurer_models import TreasurerEntry
+from pledgebank.db import Base
 from pledgebank.exports.models import LedgerExport
 from pledgebank.grants.models import (
     GrantApplication,
@@ -60,7 +61,7 @@ class Section:
 
     key: str
     title: str
-    model: type
+    model: type[Base]
     user_columns: tuple[str, ...] = ()
     # Rows reached through another table (the person's household's charges); None: by user_columns.
     related: Callable[[int], ColumnElement[bool]] | None = None

@@ -26,7 +26,7 @@ from pledgebank.accounts.privacy_export import json_chunks
 from pledgebank.errors import DomainError
 from pledgebank.jobs import payments_context
 from pledgebank.payments.customer_deletion import delete_customers
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import show_errors
 from pledgebank.web.session import db_session, now, transaction
 
@@ -84,7 +84,7 @@ def _delete_stripe_customers(user_id: int) -> None:
 
 def _close_page(form: CloseAccountForm, status: int = 200, reasons: list[str] | None = None):
     if reasons is None:
-        reasons = erasure.erasure_blockers(db_session(), current_user_id())
+        reasons = erasure.erasure_blockers(db_session(), signed_in_user_id())
     return render_template("accounts/close.html", form=form, reasons=reasons), status
 
 

@@ -6,11 +6,13 @@ Messages never reveal whether an email address is registered: callers show the s
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import User
@@ -108,7 +110,7 @@ def register(
 
 def _claim_registration_notice(session: Session, user_id: int, *, now: datetime) -> bool:
     """Record a notice and return True if the owner may hear of this try now (racing tries send one)."""
-    claimed = session.execute(
+    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # DML answers with a cursor
         update(User)
         .where(
             User.id == user_id,
@@ -181,7 +183,7 @@ def verify_email(session: Session, *, token: str, now: datetime, signer: LinkSig
     """Mark the user in a genuine, unexpired link as verified; raise NotFound otherwise."""
     payload = signer.read(VERIFY_PURPOSE, token, max_age=max_age, now=now)
     user = session.get(User, payload["u"]) if payload and isinstance(payload.get("u"), int) else None
-    if user is None or user.email != payload.get("e"):
+    if payload is None or user is None or user.email != payload.get("e"):
         raise NotFound("That link is not valid or has expired. Sign in to ask for a new one.")
     if user.email_verified_at is None:
         user.email_verified_at = now
@@ -242,7 +244,12 @@ def user_for_reset_token(
     """Return the user a reset link belongs to; raise NotFound if it is forged, used or expired."""
     payload = signer.read(RESET_PURPOSE, token, max_age=max_age, now=now)
     user = session.get(User, payload["u"]) if payload and isinstance(payload.get("u"), int) else None
-    if user is None or not user.is_active or payload.get("p") != password_fingerprint(user.password_hash):
+    if (
+        payload is None
+        or user is None
+        or not user.is_active
+        or payload.get("p") != password_fingerprint(user.password_hash)
+    ):
         raise NotFound("That reset link is not valid, has been used, or has expired. Ask for a new one.")
     return user
 

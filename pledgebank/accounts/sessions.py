@@ -15,10 +15,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import SignedOutSession, User
@@ -129,7 +131,7 @@ def forget_old_sign_outs(session: Session, *, before: datetime) -> int:
         .values(session_generation=User.session_generation + 1)
         .execution_options(synchronize_session=False)
     )
-    dropped = session.execute(
+    dropped: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # DML answers with a cursor
         delete(SignedOutSession)
         .where(SignedOutSession.user_id.in_(user_ids))
         .execution_options(synchronize_session=False)

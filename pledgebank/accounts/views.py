@@ -18,7 +18,7 @@ from pledgebank.accounts.forms import (
 from pledgebank.accounts.models import User
 from pledgebank.accounts.tokens import LinkSigner
 from pledgebank.extensions import limiter
-from pledgebank.web.auth import SignedIn, current_session_id, current_user_id
+from pledgebank.web.auth import SignedIn, current_session_id, current_user_id, signed_in_user_id
 from pledgebank.web.forms import safe_next
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to, submit
@@ -266,6 +266,8 @@ def create_token():
 def revoke_token(token_id: int):
     """Revoke one of your API tokens."""
     with transaction() as session:
-        token = api_tokens.revoke_api_token(session, user_id=current_user_id(), token_id=token_id, now=now())
+        token = api_tokens.revoke_api_token(
+            session, user_id=signed_in_user_id(), token_id=token_id, now=now()
+        )
     flash(f"The token “{token.name}” is revoked.", "success")
     return redirect(url_for("accounts.account"))

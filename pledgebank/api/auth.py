@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 from flask import request
 from flask_login import current_user
 
@@ -10,6 +12,14 @@ from pledgebank.accounts.models import TokenScope
 from pledgebank.errors import Forbidden, NotAuthenticated
 from pledgebank.web.observability import note_actor
 from pledgebank.web.session import now, transaction
+
+
+@overload
+def api_user_id(*, write: bool = False, required: Literal[True] = True) -> int: ...
+
+
+@overload
+def api_user_id(*, write: bool = False, required: bool) -> int | None: ...
 
 
 def api_user_id(*, write: bool = False, required: bool = True) -> int | None:

@@ -16,7 +16,8 @@ class ErrorSchema(ma.Schema):
 
     error = ma.fields.String(metadata={"description": "Machine-readable error code"})
     message = ma.fields.String(metadata={"description": "What went wrong, in words"})
-    fields = ma.fields.Dict(
+    # The error body's member is named "fields", as marshmallow's Schema names its own attribute.
+    fields = ma.fields.Dict(  # type: ignore[assignment]
         keys=ma.fields.String(),
         values=ma.fields.List(ma.fields.String()),
         metadata={"description": "Messages per invalid field"},

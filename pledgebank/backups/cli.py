@@ -6,12 +6,13 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 
 from pledgebank.backups.manifest import BackupRefused
 from pledgebank.backups.service import make_backup, prune, restore_backup
 from pledgebank.migrate import head_revision
+from pledgebank.web.session import this_app
 
 
 def document_folders(app: Flask) -> dict[str, Path]:
@@ -33,7 +34,7 @@ def document_folders(app: Flask) -> dict[str, Path]:
 @with_appcontext
 def backup(into: Path, keep: int | None) -> None:
     """Copy the database (one consistent snapshot, even in use) and stored documents, with a manifest."""
-    app = current_app._get_current_object()
+    app = this_app()
     try:
         folder = make_backup(
             url=app.config["DATABASE_URL"],
@@ -54,7 +55,7 @@ def backup(into: Path, keep: int | None) -> None:
 @with_appcontext
 def restore(folder: Path) -> None:
     """Restore a backup into the configured database, which must be empty; verify the books first."""
-    app = current_app._get_current_object()
+    app = this_app()
     try:
         restored = restore_backup(
             folder=folder, url=app.config["DATABASE_URL"], documents=document_folders(app)
@@ -72,8 +73,8 @@ def restore(folder: Path) -> None:
         click.echo(f"restored {count} {area} file(s)")
     for area, count in restored.skipped.items():
         click.echo(f"not restored: {count} {area} file(s), as this installation keeps no {area} folder")
-    head = head_revision()
-    if manifest.alembic_revision != head:
+    revision = head_revision()
+    if manifest.alembic_revision != revision:
         click.echo(
             f"the database is at migration {manifest.alembic_revision}; "
             f"`pledgebank db upgrade` brings it to {head}"

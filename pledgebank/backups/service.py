@@ -200,5 +200,6 @@ def _inspect(url: str) -> tuple[list[str], tuple[BookHead, ...], str | None]:
 
 def _problem(check: BookCheck) -> str:
     first = check.first_problem
+    assert first is not None  # asked only of a book that failed
     where = f"first bad sequence {first.sequence}" if first.sequence is not None else "not tied to a sequence"
     return f"{check.book.slug}: {where}: {first.message}"

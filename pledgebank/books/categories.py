@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -112,6 +113,7 @@ def rename_category(
     codes = [chart.expense_account(f.slug, slug) for f in funds.values()]
     accounts = select(LedgerAccount).where(LedgerAccount.fund_id.in_(funds), LedgerAccount.code.in_(codes))
     for account in session.scalars(accounts):
+        assert account.fund_id is not None  # chosen by fund above
         fund = funds[account.fund_id]
         account.name = chart.category_account(fund.slug, fund.name, slug, clean).name
     _audit(session, actor_id, category, now, "expense_category.renamed", {"name": before}, {"name": clean})
@@ -189,7 +191,15 @@ def category_of(session: Session, *, neighbourhood_id: int, slug: str) -> Expens
     return category
 
 
-def _audit(session, actor_id, category, now, action, before, after) -> None:
+def _audit(
+    session: Session,
+    actor_id: int,
+    category: ExpenseCategory,
+    now: datetime,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
     record_event(
         session,
         actor_id=actor_id,

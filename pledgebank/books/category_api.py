@@ -61,19 +61,21 @@ def change(data: dict[str, Any], slug: str, category: str):
     """Rename a category (its slug stays), retire it, or both."""
     user_id = api_user_id(write=True)
     with transaction() as session:
-        common = {
-            "actor_id": user_id,
-            "neighbourhood_id": get_neighbourhood(session, slug).id,
-            "slug": category,
-            "now": now(),
-        }
+        neighbourhood_id, when = get_neighbourhood(session, slug).id, now()
         found = None
         if "name" in data:
-            found = categories.rename_category(session, name=data["name"], **common)
-        if data.get("retired"):
-            found = categories.retire_category(session, **common)
-        if found is None:
-            found = categories.category_of(
-                session, neighbourhood_id=common["neighbourhood_id"], slug=category
+            found = categories.rename_category(
+                session,
+                actor_id=user_id,
+                neighbourhood_id=neighbourhood_id,
+                slug=category,
+                now=when,
+                name=data["name"],
             )
+        if data.get("retired"):
+            found = categories.retire_category(
+                session, actor_id=user_id, neighbourhood_id=neighbourhood_id, slug=category, now=when
+            )
+        if found is None:
+            found = categories.category_of(session, neighbourhood_id=neighbourhood_id, slug=category)
         return found

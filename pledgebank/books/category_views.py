@@ -10,7 +10,7 @@ from pledgebank.books.forms import CategoryForm
 from pledgebank.errors import DomainError
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions, refused
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to, submit
@@ -106,7 +106,7 @@ def retire(slug: str, category: str):
         with transaction() as session:
             categories.retire_category(
                 session,
-                actor_id=current_user_id(),
+                actor_id=signed_in_user_id(),
                 neighbourhood_id=neighbourhood_id,
                 slug=category,
                 now=now(),

@@ -50,6 +50,7 @@ def verify(slug: str | None) -> None:
             continue
         failed += 1
         first = check.first_problem
+        assert first is not None  # a book that is not ok has a first problem
         where = (
             f"first bad sequence {first.sequence}" if first.sequence is not None else "not tied to a sequence"
         )

@@ -139,16 +139,19 @@ def _check_nothing_waiting(session: Session, book: Book, through: date) -> None:
         )
         .order_by(GrantPayment.paid_on, GrantPayment.id)
     ).all()
-    waiting += session.execute(
-        select(TreasurerEntry.payee, TreasurerEntry.amount, Book.currency, TreasurerEntry.effective_date)
-        .join(Book, Book.id == TreasurerEntry.book_id)
-        .where(
-            TreasurerEntry.book_id == book.id,
-            TreasurerEntry.status == "awaiting_approval",
-            TreasurerEntry.effective_date <= through,
-        )
-        .order_by(TreasurerEntry.effective_date, TreasurerEntry.id)
-    ).all()
+    waiting = [
+        *waiting,
+        *session.execute(
+            select(TreasurerEntry.payee, TreasurerEntry.amount, Book.currency, TreasurerEntry.effective_date)
+            .join(Book, Book.id == TreasurerEntry.book_id)
+            .where(
+                TreasurerEntry.book_id == book.id,
+                TreasurerEntry.status == "awaiting_approval",
+                TreasurerEntry.effective_date <= through,
+            )
+            .order_by(TreasurerEntry.effective_date, TreasurerEntry.id)
+        ).all(),
+    ]
     if not waiting:
         return
     listed = "; ".join(

@@ -36,7 +36,7 @@ def _view(session: Session, transfer: FundTransfer) -> dict[str, Any]:
         "from_fund": transfer.from_fund.slug,
         "to_fund": transfer.to_fund.slug,
         "amount": transfer.amount,
-        "currency": session.get(Book, transfer.book_id).currency,
+        "currency": session.get_one(Book, transfer.book_id).currency,
         "place": transfer.place,
         "reason": transfer.reason,
         "basis": transfer.basis,

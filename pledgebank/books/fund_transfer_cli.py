@@ -120,7 +120,7 @@ def approve(slug: str, email: str, transfer_id: int) -> None:
             now=moment,
             today=local_date(moment, current_app.config["TIMEZONE"]),
         )
-        sequence = session.get(LedgerTransaction, done.transaction_id).sequence
+        sequence = session.get_one(LedgerTransaction, done.transaction_id).sequence
         return f"transfer {done.id} approved and recorded as transaction {sequence}"
 
     _run(work)

@@ -18,7 +18,7 @@ from pledgebank.grants.funds import fund_money
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to, submit
@@ -81,7 +81,7 @@ def page(slug: str):
 def propose(slug: str):
     """Propose a transfer; a second sending of the same form finds the transfer the first one proposed."""
     context = _context(slug)
-    require(db_session(), current_user_id(), context["neighbourhood"].id, Action.TRANSFER_FUNDS)
+    require(db_session(), signed_in_user_id(), context["neighbourhood"].id, Action.TRANSFER_FUNDS)
     form = _form(context)
 
     def work(session):
@@ -112,7 +112,7 @@ def _decide(slug: str, transfer_id: int, approving: bool):
             if approving:
                 fund_transfers.approve_transfer(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     neighbourhood_id=context["neighbourhood"].id,
                     transfer_id=transfer_id,
                     now=now(),
@@ -121,7 +121,7 @@ def _decide(slug: str, transfer_id: int, approving: bool):
             else:
                 fund_transfers.decline_transfer(
                     session,
-                    actor_id=current_user_id(),
+                    actor_id=signed_in_user_id(),
                     neighbourhood_id=context["neighbourhood"].id,
                     transfer_id=transfer_id,
                     now=now(),

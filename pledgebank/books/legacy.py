@@ -103,11 +103,13 @@ def plan_attribution(session: Session, book: Book, *, upto: int | None = None) -
     """Read the book's history (through sequence `upto`, else all) and attribute every book-level leg."""
     through = upto
     if through is None:
-        through = session.scalar(select(ChainHead.sequence).where(ChainHead.book_id == book.id))
-    plan = LegacyPlan(book.slug, book.currency, int(through))
+        # A book with no transaction yet has no chain head: there is nothing to read.
+        through = session.scalar(select(ChainHead.sequence).where(ChainHead.book_id == book.id)) or 0
+    plan = LegacyPlan(book.slug, book.currency, through)
     general = session.scalar(
         select(Fund.slug).where(Fund.neighbourhood_id == book.neighbourhood_id, Fund.is_general)
     )
+    assert general is not None  # every neighbourhood is made with its general fund
     named = _named_funds(session, book)
     t, p, a = LedgerTransaction, LedgerPosting, LedgerAccount
     rows = session.execute(
@@ -135,14 +137,16 @@ def plan_attribution(session: Session, book: Book, *, upto: int | None = None) -
             if place not in (None, code) and fund is not None:
                 held[(place, fund)] += amount
 
-    current, source, legs = None, "", []
+    current: int | None = None
+    source = ""
+    legs: list[tuple[str, int]] = []
     for sequence, row_source, code, amount in rows:
         if sequence != current:
-            if legs:
+            if current is not None and legs:
                 read(current, source, legs)
             current, source, legs = sequence, row_source, []
         legs.append((code, int(amount)))
-    if legs:
+    if current is not None and legs:
         read(current, source, legs)
     plan.moves = {share: amount for share, amount in sorted(moves.items()) if amount}
     return plan

@@ -91,6 +91,7 @@ def transactions_page(
                 LedgerTransaction.reverses_id.in_(ids)
             )
         )
+        if original is not None
     }
     lines: dict[int, list[PostingLine]] = defaultdict(list)
     for p, code, name in session.execute(
@@ -110,7 +111,7 @@ def transactions_page(
             source=dict(r.source or {}),
             idempotency_key=r.idempotency_key,
             hash=to_hex(bytes(r.hash)),
-            reverses_sequence=reversed_seq.get(r.reverses_id),
+            reverses_sequence=reversed_seq.get(r.reverses_id) if r.reverses_id is not None else None,
             recorded_at=r.recorded_at,
             postings=lines[r.id],
             reversed_by_sequence=reversed_by.get(r.id),

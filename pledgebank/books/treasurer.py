@@ -8,6 +8,7 @@ original is found reversed by it, so each points at the other.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -72,6 +73,7 @@ def record_entry(
         else None
     )
     checks.check_terms(terms, today, problem)
+    assert terms.on is not None  # check_terms refused an entry without a date
     check_open(session, book, terms.on, field="on")
     if terms.kind == checks.CORRECTION:
         return _correct(session, book, terms, form_key, actor_id, now)
@@ -142,6 +144,7 @@ def approve_entry(
     if entry.recorded_by_id == actor_id:
         raise Forbidden("A second member must approve it: not the one who recorded the payment.")
     fund = entry.fund
+    assert fund is not None  # only corrections name no fund, and they never wait for approval
     lock_fund(session, fund.id)
     checks.check_money(session, book, fund, entry.amount)
     checks.check_share(session, book, fund, _spent(entry))
@@ -175,9 +178,19 @@ def recent(session: Session, book: Book, limit: int = 20) -> list[TreasurerEntry
     )
 
 
+class _RuleTerms(TypedDict):
+    """What every treasurer rule takes besides its amounts."""
+
+    fund: str
+    on: date
+    source: dict[str, str | int]
+    actor_id: int | None
+    key: str
+
+
 def rule_entry(entry: TreasurerEntry, fund: Fund, currency: str, actor_id: int | None) -> JournalEntry:
     """The journal entry an approved treasurer entry posts."""
-    common = {
+    common: _RuleTerms = {
         "fund": fund.slug,
         "on": entry.effective_date,
         "source": {"treasurer_entry": entry.id},
@@ -244,6 +257,7 @@ def _correct(
                 ]
             }
         )
+    assert terms.on is not None  # check_terms refused an entry without a date
     try:
         posted: Posted = reverse(
             session,
@@ -324,7 +338,7 @@ def _opening_key(session: Session | None, entry: TreasurerEntry, fund: Fund) -> 
     # correction reversed it opening-balance:<fund>:1, and so on; so two at once cannot both post.
     base = f"opening-balance:{fund.slug}"
     book = session.get(Book, entry.book_id) if session is not None else None
-    replaced = len(_openings(session, book, fund)[1]) if book is not None else 0
+    replaced = len(_openings(session, book, fund)[1]) if session is not None and book is not None else 0
     return f"{base}:{replaced}" if replaced else base
 
 
@@ -332,7 +346,7 @@ def _audit(session: Session, entry: TreasurerEntry, actor_id: int, now: datetime
     record_event(
         session,
         actor_id=actor_id,
-        neighbourhood_id=session.get(Book, entry.book_id).neighbourhood_id,
+        neighbourhood_id=session.get_one(Book, entry.book_id).neighbourhood_id,
         action=action,
         subject=("treasurer_entry", entry.id),
         now=now,

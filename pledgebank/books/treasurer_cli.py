@@ -118,7 +118,7 @@ def approve(entry_id: int, email: str) -> None:
             if user_id is None:
                 raise click.UsageError(f"there is no user with the email {email!r}")
             entry = treasurer.approve_entry(session, actor_id=user_id, entry_id=entry_id, now=now())
-            posted = session.get(LedgerTransaction, entry.transaction_id)
+            posted = session.get_one(LedgerTransaction, entry.transaction_id)
     except DomainError as error:
         problems = [f"{name}: {message}" for name, messages in error.fields.items() for message in messages]
         click.echo(f"not approved: {'; '.join(problems) or error.message}", err=True)

@@ -17,7 +17,7 @@ from pledgebank.errors import DomainError
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions, refused
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import submit
@@ -88,7 +88,7 @@ def record_money(slug: str):
 def record_money_sent(slug: str):
     """Record the entry; a second sending of the same form finds the entry the first one recorded."""
     context = _context(slug)
-    require(db_session(), current_user_id(), context["neighbourhood"].id, Action.RECORD_MONEY)
+    require(db_session(), signed_in_user_id(), context["neighbourhood"].id, Action.RECORD_MONEY)
     form = _form(context)
 
     def work(session):
@@ -125,7 +125,7 @@ def approve(slug: str, entry_id: int):
         with transaction() as session:
             treasurer.approve_entry(
                 session,
-                actor_id=current_user_id(),
+                actor_id=signed_in_user_id(),
                 entry_id=entry_id,
                 now=now(),
                 neighbourhood_id=context["neighbourhood"].id,

@@ -69,8 +69,8 @@ def _records(session: Session, book: Book, unsealed: list[int]) -> Iterator[Stor
         .order_by(t.sequence, p.line)
         .execution_options(stream_results=True, yield_per=5000)
     )
-    for _sequence, rows in groupby(session.execute(statement), key=lambda row: row.sequence):
-        rows = list(rows)
+    for _sequence, grouped in groupby(session.execute(statement), key=lambda row: row.sequence):
+        rows = list(grouped)
         first = rows[0]
         if first.sealed is None:
             unsealed.append(first.sequence)

@@ -64,9 +64,9 @@ def is_cash(code: str) -> bool:
 
 def general_fund(session: Session, book: Book) -> str:
     """The slug of the book's general fund, which history posted before funds existed belongs to."""
-    return session.scalar(
+    return session.execute(
         select(Fund.slug).where(Fund.neighbourhood_id == book.neighbourhood_id, Fund.is_general)
-    )
+    ).scalar_one()
 
 
 def _line(code: str, kind: str, effect: int) -> tuple[str, str, int]:
@@ -172,12 +172,14 @@ def cash_flows(session: Session, book: Book, *, until: date, since: date | None 
     funds = frozenset(
         session.scalars(select(Fund.slug).where(Fund.neighbourhood_id == book.neighbourhood_id))
     )
-    current, on, legs = None, None, []
+    current: int | None = None
+    on: date | None = None
+    legs: list[Leg] = []
     for sequence, day, code, kind, fund, amount in rows:
         if sequence != current:
-            if legs:
+            if current is not None and on is not None and legs:
                 yield from classify(on, with_funds(legs, legacy.get(current)), funds, general)
             current, on, legs = sequence, day, []
         legs.append((code, kind, fund, int(amount)))
-    if legs:
+    if current is not None and on is not None and legs:
         yield from classify(on, with_funds(legs, legacy.get(current)), funds, general)

@@ -107,7 +107,7 @@ def _attribute_moved(session: Session, found: dict[tuple[str, int], Movement], i
         before = [sequence for sequence in sequences if moved is not None and sequence < moved]
         if not before:
             continue
-        shares = attributed_shares(session, session.get(Book, ids[slug]), upto=max(before))
+        shares = attributed_shares(session, session.get_one(Book, ids[slug]), upto=max(before))
         for sequence in before:
             movement = found[(slug, sequence)]
             book_level = dict(movement.funds)[None]
@@ -118,7 +118,7 @@ def _attribute_moved(session: Session, found: dict[tuple[str, int], Movement], i
             }
             if sum(parts.values()) != book_level:
                 continue  # the move attributes every book-level leg in full; else the book keeps it
-            funds = tuple((fund, amount) for fund, amount in movement.funds if fund is not None)
+            funds: Shares = tuple((fund, amount) for fund, amount in movement.funds if fund is not None)
             for fund, amount in sorted(parts.items()):
                 funds = _add_share(funds, fund, amount)
             found[(slug, sequence)] = replace(movement, funds=funds)

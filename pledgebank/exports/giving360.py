@@ -155,7 +155,7 @@ def awarded_grants(
     session: Session, *, book: Book, filters: Filters, prefix: str, zone: str
 ) -> Iterator[AwardedGrant]:
     """Map the book's awarded grant applications (optionally one fund's, awarded between two dates)."""
-    neighbourhood = session.get(Neighbourhood, book.neighbourhood_id)
+    neighbourhood = session.get_one(Neighbourhood, book.neighbourhood_id)
     application, round_ = GrantApplication, GrantRound
     statement = (
         select(application, round_.title, round_.id, Fund.slug, Fund.name)
@@ -166,6 +166,7 @@ def awarded_grants(
     )
     base = f"{prefix}-{neighbourhood.slug}"
     for row, round_title, round_id, fund_slug, fund_name in session.execute(statement):
+        assert row.awarded_at is not None and row.awarded_amount is not None  # chosen by their award
         award_day = row.awarded_at.astimezone(ZoneInfo(zone)).date()
         yield AwardedGrant(
             identifier=f"{base}-grant-{row.id}",
@@ -212,7 +213,7 @@ def open_package(
 
     Each grant is checked against the schema as it is written, and the package's own fields with the first.
     """
-    neighbourhood = session.get(Neighbourhood, book.neighbourhood_id)
+    neighbourhood = session.get_one(Neighbourhood, book.neighbourhood_id)
     count = session.scalar(
         select(func.count())
         .select_from(GrantApplication)

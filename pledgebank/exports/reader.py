@@ -9,9 +9,10 @@ prefix of the chain even while new transactions are posted.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Text, cast, exists, func, select
 from sqlalchemy.orm import Session, aliased
@@ -263,7 +264,8 @@ def read_transactions(
     )
     current: ExportTransaction | None = None
     # A Core result on the session's connection: plain rows, without the ORM's per-row bookkeeping.
-    for row in session.connection().execute(statement):
+    rows: Iterable[Sequence[Any]] = session.connection().execute(statement)
+    for row in rows:
         if current is None or row[0] != current.sequence:
             if current is not None:
                 yield current

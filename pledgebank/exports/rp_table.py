@@ -6,6 +6,7 @@ the columns of the rows under it. The page shows the same lines.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pledgebank.exports.receipts_payments import Line, ReceiptsAndPayments
@@ -19,7 +20,7 @@ class TableRow:
 
     section: str
     label: str
-    cells: list[int | str | None]
+    cells: Sequence[int | str | None]
     heading: bool = False
 
 

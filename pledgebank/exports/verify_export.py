@@ -152,6 +152,7 @@ def _verify(old: ExportFile, new: ExportFile, verdict: Verdict) -> None:
                 rehash=old.carries_bytes,
                 stated_previous=_hex(_stated(old, "previous_hash")),
             )
+            assert new_chain.first is not None  # set by the record stepped above
             if pending.sequence == new_chain.first - 1 and pending.hash != new_previous:
                 raise NotExtended(
                     f"NEW does not follow OLD's sequence {pending.sequence}: history was rewritten"

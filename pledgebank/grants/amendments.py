@@ -67,7 +67,8 @@ def reduce_award(
     session.flush()  # the decision's id names the ledger transactions
     on = now.astimezone(ZoneInfo(zone)).date()
     book = book_of(session, application.neighbourhood_id)
-    original = session.get(LedgerTransaction, carrying.transaction_id)
+    assert carrying is not None and carrying.transaction_id is not None  # an award in force was posted
+    original = session.get_one(LedgerTransaction, carrying.transaction_id)
     reversal = rules.reversal(
         entry_of(original),
         key=f"grant-decision:{decision.id}:reversal",

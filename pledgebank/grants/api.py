@@ -29,7 +29,7 @@ from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.web.session import db_session, now, transaction
 
 blp = Blueprint("grants_api", __name__, url_prefix="/api/v1", description="Micro-grants")
-_SECURED = [{"bearerAuth": []}]
+_SECURED: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def _round(session, grant_round: GrantRound) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def _decisions(session, application: GrantApplication) -> list[dict[str, Any]]:
     return [
         {
             **{name: getattr(d, name) for name in DecisionSchema().fields if hasattr(d, name)},
-            "ledger_sequence": sequences.get(d.transaction_id),
+            "ledger_sequence": sequences.get(d.transaction_id) if d.transaction_id is not None else None,
         }
         for d in application.decisions
     ]
@@ -191,7 +191,7 @@ def list_decisions(slug: str):
     return [
         {
             **{name: getattr(d, name) for name in DecisionSchema().fields if hasattr(d, name)},
-            "ledger_sequence": sequences.get(d.transaction_id),
+            "ledger_sequence": sequences.get(d.transaction_id) if d.transaction_id is not None else None,
         }
         for d, _ in found
     ]

@@ -197,7 +197,7 @@ def tell_applicant(
     session: Session, application: GrantApplication, subject: str, template: str, context: dict | None = None
 ) -> None:
     """Email the applicant about their application (after commit)."""
-    user = session.get(User, application.applicant_id)
+    user = session.get_one(User, application.applicant_id)
     send_after_commit(
         session,
         Email(

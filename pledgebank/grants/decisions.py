@@ -64,9 +64,9 @@ class Caps:
         return min(self.requested, self.max_award, self.round_remaining, self.fund_available)
 
 
-def check_award(amount: int, caps: Caps) -> None:
+def check_award(amount: int | None, caps: Caps) -> None:
     """Raise unless 0 < amount <= every cap; the error names the first cap exceeded."""
-    if amount <= 0:
+    if amount is None or amount <= 0:
         raise InvalidInput.field("amount", "Award an amount above zero.")
     if amount > caps.requested:
         raise AwardTooLarge.field("amount", "An award cannot be more than the applicant asked for.")
@@ -241,6 +241,7 @@ def post_award(
 ) -> int:
     """Post the award, check the fund again under the book's lock, and return the transaction id."""
     fund = application.round.fund
+    assert decision.amount is not None  # an award decision carries its amount
     entry = rules.grant_awarded(
         amount=Money(decision.amount, application.currency),
         fund=fund.slug,

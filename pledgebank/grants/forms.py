@@ -5,6 +5,8 @@ The app-wide CSRF protection checks every POST before a view runs, so the forms 
 
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -25,7 +27,7 @@ class GrantForm(Form):
     def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.currency = currency
-        self.parsed: dict[str, object] = {}
+        self.parsed: dict[str, Any] = {}  # each field's parsed value, of that field's type
 
     def _money(self, field: Field, what: str) -> None:
         self.parsed[field.short_name] = form_money(field.data, self.currency, what=what)
@@ -51,6 +53,7 @@ def parse_lines(text: str | None, currency: str) -> list[tuple[str, int]]:
         if not colon or not what.strip() or not cost.strip():
             raise ValidationError(f"Line {number}: end it with a colon and a number, like 'Paint: 45'.")
         amount = form_money(cost, currency, what=f"the amount on line {number}")
+        assert amount is not None  # the cost is not blank
         lines.append((what.strip(), amount))
     return lines
 

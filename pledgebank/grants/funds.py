@@ -86,6 +86,8 @@ def _ledger(session: Session, fund_ids: list[int]) -> dict[int, _Ledger]:
     closed = closing_amounts(session, [row.id for row in rows])
     sums: dict[int, dict[str, int]] = {fund_id: {"income": 0, "grants": 0, "fees": 0} for fund_id in fund_ids}
     for account_id, fund_id, account_type, code, balance in rows:
+        if fund_id is None:  # chosen by fund above
+            continue
         value = int(balance or 0) - closed.get(account_id, 0)
         if account_type in (AccountType.INCOME, AccountType.EQUITY):
             sums[fund_id]["income"] -= value  # credit-normal: a balance brought in counts as received

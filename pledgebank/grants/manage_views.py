@@ -14,7 +14,7 @@ from pledgebank.grants import amendments, applications, decisions, payments, rep
 from pledgebank.grants.pages import application_page, fill_choices, new_form
 from pledgebank.grants.views import bp
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to, submit
 
@@ -192,7 +192,7 @@ def approve(application_id: int):
     """Approve a payment recorded by the treasurer (a second committee member), and it is paid."""
     with transaction() as session:
         payments.approve_payment(
-            session, actor_id=current_user_id(), application_id=application_id, now=now()
+            session, actor_id=signed_in_user_id(), application_id=application_id, now=now()
         )
     flash("The payment is approved and recorded in the ledger.", "success")
     return redirect(url_for("grants.show_application", application_id=application_id))
@@ -229,7 +229,7 @@ def record_return(application_id: int):
     with transaction() as session:
         reports.record_return(
             session,
-            actor_id=current_user_id(),
+            actor_id=signed_in_user_id(),
             application_id=application_id,
             into=into,
             now=now(),

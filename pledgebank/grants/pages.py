@@ -82,11 +82,11 @@ def application_page(application_id: int, status: int = 200, **forms):
     session, user_id = db_session(), current_user_id()
     application = applications.get_application(session, application_id)
     access.require_view(session, application, user_id)
-    neighbourhood = session.get(Neighbourhood, application.neighbourhood_id)
+    neighbourhood = session.get_one(Neighbourhood, application.neighbourhood_id)
     allowed = allowed_actions(neighbourhood.id)
     state = application.state
     committee = allowed["review_grants"]
-    mine = access.declarations(session, application.id).get(user_id)
+    mine = access.declarations(session, application.id).get(user_id) if user_id is not None else None
     conflicted = access.is_conflicted(session, application, user_id)
     declared_none = access.has_declared_no_interest(session, application, user_id)
     payment = payments.payment_of(session, application.id)

@@ -77,12 +77,14 @@ def record_payment(
         raise Forbidden("You have a conflict of interest in this application, so you cannot pay it.")
     reference = (reference or "").strip()
     _check(method, reference, paid_on, application, now.astimezone(ZoneInfo(zone)).date())
+    assert paid_on is not None  # _check refused a payment without a date
     check_open(session, book_of(session, application.neighbourhood_id), paid_on, field="paid_on")
     funds.lock_fund(session, application.round.fund_id)  # before the application: see lock_fund
     application = get_application(session, application_id, lock=True)
     next_status(application.state, ApplicationAction.PAY)
     if payment_of(session, application.id) is not None:
         raise Conflict("A payment of this award is already recorded.")
+    assert application.awarded_amount is not None  # an application that may be paid has its award
     payment = GrantPayment(
         application_id=application.id,
         amount=application.awarded_amount,

@@ -46,7 +46,7 @@ def public_awards(session: Session, *, neighbourhood_id: int) -> list[PublicAwar
         PublicAward(
             application_id=application.id,
             title=application.title,
-            amount=application.awarded_amount,
+            amount=application.awarded_amount or 0,  # set on every application with an award
             currency=application.currency,
             awarded_on=application.award_date,
             fund=fund_name,

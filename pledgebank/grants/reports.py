@@ -58,6 +58,7 @@ def submit_report(
         errors["rating"] = ["Choose how much it helped, from 1 to 5."]
     if errors:
         raise InvalidInput(fields=errors)
+    assert amount_spent is not None  # refused above
     report = GrantReport(
         application_id=application.id,
         amount_spent=amount_spent,

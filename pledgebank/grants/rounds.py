@@ -92,6 +92,7 @@ def create_round(
         errors["fund"] = [_not_for_grants(fund)]
     if errors:
         raise InvalidInput(fields=errors)
+    assert fund is not None  # refused above
     grant_round = GrantRound(
         neighbourhood_id=neighbourhood.id,
         fund_id=fund.id,

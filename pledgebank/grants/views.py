@@ -25,7 +25,7 @@ from pledgebank.neighbourhoods import funds as neighbourhood_funds
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to
@@ -73,7 +73,7 @@ def new_round(slug: str):
     """Open a grant round (committee)."""
     session = db_session()
     neighbourhood = neighbourhoods.get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, Action.MANAGE_GRANT_ROUNDS)
+    require(session, signed_in_user_id(), neighbourhood.id, Action.MANAGE_GRANT_ROUNDS)
     form = RoundForm(currency=neighbourhood.currency)
     form.fund.choices = [
         SelectChoice(f.slug, f.name)
@@ -130,7 +130,7 @@ def show_round(round_id: int):
     """A round: what it is for, who can apply, its budget and criteria, and the applications one may see."""
     session, user_id = db_session(), current_user_id()
     grant_round = rounds.get_round(session, round_id)
-    neighbourhood = session.get(Neighbourhood, grant_round.neighbourhood_id)
+    neighbourhood = session.get_one(Neighbourhood, grant_round.neighbourhood_id)
     listed = applications.list_applications(
         session, neighbourhood_id=neighbourhood.id, user_id=user_id, round_id=round_id
     )
@@ -162,8 +162,8 @@ def apply(round_id: int):
     """Start an application (members); it is saved as a draft to check before submitting."""
     session = db_session()
     grant_round = rounds.get_round(session, round_id)
-    neighbourhood = session.get(Neighbourhood, grant_round.neighbourhood_id)
-    require(session, current_user_id(), neighbourhood.id, Action.APPLY_FOR_GRANT)
+    neighbourhood = session.get_one(Neighbourhood, grant_round.neighbourhood_id)
+    require(session, signed_in_user_id(), neighbourhood.id, Action.APPLY_FOR_GRANT)
     form = ApplicationForm(currency=grant_round.currency)
 
     def work(session):
@@ -198,8 +198,8 @@ def edit_application(application_id: int):
     """Change a draft application (its applicant)."""
     session = db_session()
     application = applications.get_application(session, application_id)
-    access.require_view(session, application, current_user_id())
-    access.require_applicant(application, current_user_id(), "change this application")
+    access.require_view(session, application, signed_in_user_id())
+    access.require_applicant(application, signed_in_user_id(), "change this application")
     form = ApplicationForm(currency=application.currency)
     if request.method == "GET":
         form.title.data, form.summary.data = application.title, application.summary
@@ -254,7 +254,7 @@ def submit(application_id: int):
     with transaction() as session:
         applications.submit_application(
             session,
-            actor_id=current_user_id(),
+            actor_id=signed_in_user_id(),
             application=applications.get_application(session, application_id),
             now=now(),
         )
@@ -272,7 +272,7 @@ def withdraw(application_id: int):
     with transaction() as session:
         applications.withdraw_application(
             session,
-            actor_id=current_user_id(),
+            actor_id=signed_in_user_id(),
             application=applications.get_application(session, application_id),
             now=now(),
         )

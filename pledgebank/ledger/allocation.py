@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pledgebank.ledger.errors import InvalidAmount
 from pledgebank.ledger.money import Money
 
-K = TypeVar("K", bound=Hashable)
+
+class _SortableKey(Hashable, Protocol):
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
+K = TypeVar("K", bound=_SortableKey)
 
 
 def allocate(total: int, weights: Mapping[K, int]) -> dict[K, int]:

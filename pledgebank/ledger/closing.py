@@ -50,6 +50,8 @@ def year_closed(
         if amount.is_zero():
             continue
         fund = fund_of(code)
+        if fund is None:
+            raise InvalidEntry(f"{code!r} belongs to no fund")
         legs.append((code, -amount))
         net[fund] = net[fund] + amount if fund in net else amount
     if not legs:

@@ -21,6 +21,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pledgebank.ledger.allocation import allocate
 from pledgebank.ledger.chart import FUND_HELD, fund_of, held_in, normal_sign, place_of, type_of
@@ -31,6 +32,7 @@ from pledgebank.ledger.money import Money
 
 BY_LEGS, BY_SOURCE, BY_SHARES, BY_DEFAULT = "legs", "source", "shares", "general"
 Share = tuple[str, str]  # (book-level place, fund slug)
+_Leg = list[Any]  # [book-level place, amount still to attribute], worked down in place
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +60,9 @@ def attribute(
         if fund is None:
             continue
         need[fund] -= amount
-        if place_of(code) not in (None, code):
-            same[(place_of(code), fund)] -= amount
+        place = place_of(code)
+        if place is not None and place != code:
+            same[(place, fund)] -= amount
     if any(need.values()):
         return Attribution(_by_legs(book, need, same, named), BY_LEGS)
     if named is not None:
@@ -70,9 +73,9 @@ def attribute(
     return Attribution(_all_to(book, general), BY_DEFAULT)
 
 
-def _take(leg: list, shares: dict[Share, int], fund: str, *limits: int) -> int:
+def _take(leg: _Leg, shares: dict[Share, int], fund: str, *limits: int) -> int:
     """Attribute to `fund` as much of the leg as every limit of the same sign allows; return it."""
-    amount = leg[1]
+    amount: int = leg[1]
     if not amount or any(limit * amount <= 0 for limit in limits):
         return 0
     taken = min(abs(amount), *(abs(limit) for limit in limits)) * (1 if amount > 0 else -1)
@@ -81,7 +84,9 @@ def _take(leg: list, shares: dict[Share, int], fund: str, *limits: int) -> int:
     return taken
 
 
-def _by_legs(book: list[list], need: dict[str, int], same: dict[Share, int], named: str | None):
+def _by_legs(
+    book: list[_Leg], need: dict[str, int], same: dict[Share, int], named: str | None
+) -> dict[Share, int]:
     shares: dict[Share, int] = {}
     funds = sorted(need)
     main = named if named is not None else max(funds, key=lambda fund: (abs(need[fund]), fund))
@@ -103,14 +108,14 @@ def _by_legs(book: list[list], need: dict[str, int], same: dict[Share, int], nam
     return {share: amount for share, amount in shares.items() if amount}
 
 
-def _all_to(book: list[list], fund: str) -> dict[Share, int]:
+def _all_to(book: list[_Leg], fund: str) -> dict[Share, int]:
     shares: dict[Share, int] = {}
     for code, amount in book:
         shares[(code, fund)] = shares.get((code, fund), 0) + amount
     return {share: amount for share, amount in shares.items() if amount}
 
 
-def _by_shares(book: list[list], held: Mapping[Share, int], general: str) -> dict[Share, int] | None:
+def _by_shares(book: list[_Leg], held: Mapping[Share, int], general: str) -> dict[Share, int] | None:
     """A move from one place to another, split by what each fund held in the place it left; else None."""
     if len(book) != 2 or book[0][0] == book[1][0]:
         return None

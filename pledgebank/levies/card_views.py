@@ -19,14 +19,14 @@ from pledgebank.levies.views import bp
 from pledgebank.payments.gateway import CardSetup, GatewayUnavailable, TestCard
 from pledgebank.payments.pages import STRIPE_CSP, UNAVAILABLE, declined_message, emulated, gateway
 from pledgebank.pledges.forms import TestCardForm
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.forms import refused, safe_next
-from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.session import db_session, now, this_app, transaction
 
 
 def ctx():
     """What the card functions need, from the app."""
-    return payments_context(current_app._get_current_object())
+    return payments_context(this_app())
 
 
 def end_reads() -> None:
@@ -37,7 +37,7 @@ def end_reads() -> None:
 def _household(levy_id: int) -> Household:
     with transaction() as session:
         session.expire_all()  # the card functions changed it in their own transactions
-        return cards.own_household(session, levy_id=levy_id, user_id=current_user_id())
+        return cards.own_household(session, levy_id=levy_id, user_id=signed_in_user_id())
 
 
 def _after(levy_id: int) -> str:
@@ -53,7 +53,7 @@ def _card_page(levy_id: int, form: TestCardForm, status: int = 200, setup: CardS
         form=form,
         live=live,
         next=request.values.get("next", ""),
-        client_secret=setup.client_secret if live else None,
+        client_secret=setup.client_secret if setup is not None else None,
         publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
         return_url=url_for(
             "levies.card_return", levy_id=levy_id, next=request.values.get("next"), _external=True
@@ -87,7 +87,7 @@ def card(levy_id: int):
     if gateway().test_mode:
         return _card_page(levy_id, form)
     try:
-        setup = cards.start_card(ctx(), levy_id=levy_id, user_id=current_user_id(), now=now())
+        setup = cards.start_card(ctx(), levy_id=levy_id, user_id=signed_in_user_id(), now=now())
     except GatewayUnavailable:
         form.form_errors.append(UNAVAILABLE)
         return _card_page(levy_id, form, 503)
@@ -108,7 +108,7 @@ def choose_test_card(levy_id: int):
             setup = cards.use_test_card(
                 ctx(),
                 levy_id=levy_id,
-                user_id=current_user_id(),
+                user_id=signed_in_user_id(),
                 card=TestCard(form.card.data),
                 return_url=url_for("levies.card_return", levy_id=levy_id, _external=True),
                 now=now(),
@@ -151,7 +151,7 @@ def card_check(levy_id: int):
         setup = cards.finish_test_authentication(
             ctx(),
             levy_id=levy_id,
-            user_id=current_user_id(),
+            user_id=signed_in_user_id(),
             succeed=request.form.get("outcome") == "complete",
             now=now(),
         )

@@ -21,17 +21,18 @@ from pledgebank.levies.states import UNPAID
 from pledgebank.payments.context import Payments
 from pledgebank.payments.customers import customer_id_for
 from pledgebank.payments.gateway import CardSetup, GatewayUnavailable, TestCard
+from pledgebank.payments.sandbox import sandbox
 
 USED_UP = ("saved", "declined")
 
 
 def _lock(session: Session, household_id: int) -> Household:
-    return session.scalar(
+    return session.scalars(
         select(Household)
         .where(Household.id == household_id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    )
+    ).one()
 
 
 def own_household(session: Session, *, levy_id: int, user_id: int) -> Household:
@@ -78,7 +79,7 @@ def use_test_card(
     """Test mode: save one of Stripe's test cards for the household."""
     setup = start_card(ctx, levy_id=levy_id, user_id=user_id, now=now)
     if setup.status == "pending":
-        setup = ctx.gateway.setup_with_test_card(
+        setup = sandbox(ctx.gateway).setup_with_test_card(
             setup_intent_id=setup.setup_intent_id, card=card, return_url=return_url
         )
     with unit_of_work(ctx.sessions) as session:
@@ -95,7 +96,7 @@ def finish_test_authentication(
         household_id, setup_intent_id = household.id, household.setup_intent_id
     if setup_intent_id is None:
         raise Conflict("There is no card waiting to be checked.")
-    setup = ctx.gateway.finish_test_authentication(setup_intent_id=setup_intent_id, succeed=succeed)
+    setup = sandbox(ctx.gateway).finish_test_authentication(setup_intent_id=setup_intent_id, succeed=succeed)
     return _apply_setup(ctx, household_id, setup, now, notify=False)
 
 
@@ -109,7 +110,7 @@ def refresh_card(
 ) -> CardSetup | None:
     """Read the household's SetupIntent again (after Stripe.js, a redirect, or a webhook) and apply it."""
     with unit_of_work(ctx.sessions) as session:
-        setup_intent_id = session.get(Household, household_id).setup_intent_id
+        setup_intent_id = session.get_one(Household, household_id).setup_intent_id
     if setup_intent_id is None:
         return None
     return _apply_setup(ctx, household_id, ctx.gateway.card_setup(setup_intent_id), now, also, notify=notify)
@@ -136,6 +137,7 @@ def _apply_setup(
         if setup.status == "declined":
             household.card_decline_code, household.setup_by_id = setup.decline_code, None
             return setup
+        assert setup.card is not None  # a saved setup carries its card
         if household.payment_method_id != setup.card.payment_method_id:
             replaced = household.payment_method_id
         household.payer_id, household.setup_by_id = household.setup_by_id, None

@@ -119,7 +119,7 @@ def raise_charges(session: Session, levy: Levy, *, now: datetime, zone: str) -> 
         )
     }
     book = book_of(session, levy.neighbourhood_id)
-    fund = session.scalar(select(Fund.slug).where(Fund.id == levy.fund_id))
+    fund = session.execute(select(Fund.slug).where(Fund.id == levy.fund_id)).scalar_one()
     open_from: date | None = None
     count = 0
     for span in spans:
@@ -212,7 +212,7 @@ def settle(
     charge.paid_via, charge.paid_at, charge.updated_at = via, now, now
     charge.next_attempt_at = None
     amount = charge.amount_due if gross is None else gross
-    fund = session.scalar(select(Fund.slug).where(Fund.id == levy.fund_id))
+    fund = session.execute(select(Fund.slug).where(Fund.id == levy.fund_id)).scalar_one()
     entry = rules.receivable_settled(
         amount=Money(amount, charge.currency),
         fund=fund,

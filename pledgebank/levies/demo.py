@@ -143,6 +143,7 @@ def _charge(session, user_id: int, index: int) -> int:
     household = households.household_of(
         session, neighbourhood_id=_place(session, user_id).id, user_id=user_id
     )
+    assert household is not None  # the demo joined every resident to the levy
     found = session.scalars(
         select(LevyCharge.id).where(LevyCharge.household_id == household.id).order_by(LevyCharge.period_start)
     )

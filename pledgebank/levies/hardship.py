@@ -108,6 +108,7 @@ def decide_hardship(
     request.approved_amount = amount if approve else None
     request.decided_by_id, request.decided_at, request.decision_note = actor_id, now, clean[:2000]
     charge.paused, charge.updated_at = False, now
+    written_off = amount if approve and amount is not None else 0
     record_event(
         session,
         actor_id=actor_id,
@@ -115,8 +116,8 @@ def decide_hardship(
         action="levy.hardship_decided",
         subject=("hardship_request", request.id),
         now=now,
-        before={"status": PENDING, "amount_due": charge.amount_due + (amount if approve else 0)},
-        after={"status": request.status, "written_off": amount if approve else 0, "charge": charge.id},
+        before={"status": PENDING, "amount_due": charge.amount_due + written_off},
+        after={"status": request.status, "written_off": written_off, "charge": charge.id},
         reason=request.decision_note,
     )
     tell_household(
@@ -153,7 +154,7 @@ def _write_off(
         charge.next_attempt_at = None
     entry = rules.receivable_written_off(
         amount=Money(amount, charge.currency),
-        fund=session.scalar(select(Fund.slug).where(Fund.id == levy.fund_id)),
+        fund=session.execute(select(Fund.slug).where(Fund.id == levy.fund_id)).scalar_one(),
         key=f"hardship:{request.id}:written-off",
         on=local_date(now, zone),
         source={"levy": levy.id, "levy_charge": charge.id, "hardship_request": request.id},

@@ -113,11 +113,11 @@ def _household(
             session.add(household)
             session.flush()  # trips the one-household-per-address constraint when a neighbour won the race
     except IntegrityError:
-        return session.scalar(
+        return session.scalars(
             select(Household).where(
                 Household.neighbourhood_id == levy.neighbourhood_id, Household.address_key == key
             )
-        )
+        ).one()
     return household
 
 
@@ -174,7 +174,7 @@ def leave_levy(session: Session, *, actor_id: int, levy_id: int, now: datetime, 
     liability = (
         None if household is None else liability_of(session, levy_id=levy.id, household_id=household.id)
     )
-    if liability is None or liability.left_on is not None:
+    if household is None or liability is None or liability.left_on is not None:
         raise NotFound("Your household is not in this levy.")
     if not levy.voluntary:
         raise Conflict("Every household pays this levy; it cannot be left. Ask the committee about hardship.")

@@ -129,6 +129,7 @@ def _remind(ctx: Payments, charge_id: int, now: datetime) -> str:
         household = None if charge is None else session.get(Household, charge.household_id)
         if (
             charge is None
+            or household is None
             or household.payment_method_id is not None
             or charge.state not in SCHEDULED
             or charge.paused

@@ -17,7 +17,7 @@ from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges.queries import names_of
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions, refused
 from pledgebank.web.input_guard import uploaded_text
 from pledgebank.web.session import db_session, now, transaction
@@ -64,8 +64,8 @@ def decide_hardship(request_id: int):
     found = session.get(HardshipRequest, request_id)
     if found is None:
         raise NotFound("There is no such request.")
-    neighbourhood = session.get(Neighbourhood, found.charge.levy.neighbourhood_id)
-    require(session, current_user_id(), neighbourhood.id, Action.MANAGE_LEVIES)
+    neighbourhood = session.get_one(Neighbourhood, found.charge.levy.neighbourhood_id)
+    require(session, signed_in_user_id(), neighbourhood.id, Action.MANAGE_LEVIES)
     form = DecisionForm(currency=neighbourhood.currency)
 
     def work(session):
@@ -96,7 +96,7 @@ def households_page(levy_id: int, status: int = 200, form: RegisterForm | None =
     session = db_session()
     levy = services.get_levy(session, levy_id)
     require(session, current_user_id(), levy.neighbourhood_id, Action.MANAGE_LEVIES)
-    neighbourhood = session.get(Neighbourhood, levy.neighbourhood_id)
+    neighbourhood = session.get_one(Neighbourhood, levy.neighbourhood_id)
     return render_template(
         "levies/households.html",
         levy=levy,
@@ -136,12 +136,12 @@ def import_register(levy_id: int):
             form.file.errors = error.fields["file"]
     if form.file.errors:
         levy = services.get_levy(db_session(), levy_id)
-        require(db_session(), current_user_id(), levy.neighbourhood_id, Action.MANAGE_LEVIES)
+        require(db_session(), signed_in_user_id(), levy.neighbourhood_id, Action.MANAGE_LEVIES)
         return households_page(levy_id, 422, form)
     try:
         with transaction() as session:
             added = households.import_register(
-                session, actor_id=current_user_id(), levy_id=levy_id, text=text, now=now(), zone=zone()
+                session, actor_id=signed_in_user_id(), levy_id=levy_id, text=text, now=now(), zone=zone()
             )
     except households.RegisterRejected as error:
         # What is wrong is in the file: said beside the file field, with each line's problem listed below.

@@ -21,7 +21,7 @@ from pledgebank.levies.states import UNPAID, ChargeStatus
 from pledgebank.levies.views import bp
 from pledgebank.payments.gateway import GatewayUnavailable, PaymentStatus
 from pledgebank.payments.pages import UNAVAILABLE, emulated, gateway
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import refused
 from pledgebank.web.session import db_session, now
 from pledgebank.web.submit import go_to, submit
@@ -74,7 +74,7 @@ def pay_with_card(charge_id: int):
     """Pay the charge with the household's saved card now."""
     end_reads()
     try:
-        outcome = payments.pay_now(ctx(), charge_id=charge_id, user_id=current_user_id(), now=now())
+        outcome = payments.pay_now(ctx(), charge_id=charge_id, user_id=signed_in_user_id(), now=now())
     except GatewayUnavailable:
         return pay_page(charge_id, 503, UNAVAILABLE)
     except DomainError as error:
@@ -98,7 +98,7 @@ def pay_authenticate(charge_id: int):
         result = payments.authenticate_payment(
             ctx(),
             charge_id=charge_id,
-            user_id=current_user_id(),
+            user_id=signed_in_user_id(),
             succeed=request.form.get("outcome") == "complete",
             now=now(),
         )
@@ -116,7 +116,7 @@ def pay_authenticate(charge_id: int):
 @login_required
 def ask_hardship(charge_id: int):
     """Ask the committee to waive or reduce a charge; collection pauses until they decide."""
-    currency = own_charge(db_session(), charge_id, current_user_id()).currency
+    currency = own_charge(db_session(), charge_id, signed_in_user_id()).currency
     form = HardshipForm(currency=currency)
 
     def work(session):

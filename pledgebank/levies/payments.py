@@ -33,6 +33,7 @@ from pledgebank.payments.attempts import attempt_once, finish_attempt, started_s
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import Payment, PaymentStatus
 from pledgebank.payments.models import PaymentCustomer
+from pledgebank.payments.sandbox import sandbox
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def attempt_key(charge_id: int, attempt: int) -> str:
 def _snapshot(ctx: Payments, charge_id: int) -> _Charge:
     with unit_of_work(ctx.sessions) as session:
         charge = get_charge(session, charge_id)
-        household = session.get(Household, charge.household_id)
+        household = session.get_one(Household, charge.household_id)
         customer = session.get(PaymentCustomer, household.payer_id) if household.payer_id else None
         return _Charge(
             charge.id,
@@ -291,7 +292,7 @@ def authenticate_payment(
     current = ctx.gateway.payment(intent)
     if current.amount != due:
         raise Conflict("The amount due has changed since this payment was made; pay the new amount instead.")
-    payment = ctx.gateway.finish_test_payment_authentication(
+    payment = sandbox(ctx.gateway).finish_test_payment_authentication(
         payment_intent_id=intent, client_secret=current.client_secret or "", succeed=succeed
     )
     apply_payment(ctx, charge_id, payment, now=now)

@@ -52,7 +52,7 @@ def _stale(ctx: Payments, now: datetime) -> list[_Stale]:
             if number is None:
                 continue
             charge = get_charge(session, int(charge_id))
-            payer = session.get(Household, charge.household_id).payer_id
+            payer = session.get_one(Household, charge.household_id).payer_id
             customer = session.get(PaymentCustomer, payer) if payer else None
             found.append(
                 _Stale(
@@ -97,7 +97,11 @@ def _never_reached(ctx: Payments, stale: _Stale, now: datetime) -> int:
         attempt = session.scalar(
             select(PaymentAttempt).where(PaymentAttempt.key == stale.key).with_for_update()
         )
-        if attempt.status != AttemptStatus.STARTED.value or attempt.started_at != stale.started_at:
+        if (
+            attempt is None
+            or attempt.status != AttemptStatus.STARTED.value
+            or attempt.started_at != stale.started_at
+        ):
             return 0  # finished meanwhile, or taken over by a runner making the call again
         finish_attempt(session, key=stale.key, stripe_id=None, outcome=NEVER_REACHED, now=now)
         # Its key is spent: the next try at this charge is made under the next number.

@@ -58,7 +58,7 @@ def parse_register(text: str) -> tuple[list[RegisterRow], list[Problem]]:
             row, problem = _row(line, cells, seen)
             if problem is not None:
                 problems.append(problem)
-            else:
+            elif row is not None:
                 seen[row.key] = line
                 rows.append(row)
     except csv.Error as error:

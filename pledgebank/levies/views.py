@@ -23,7 +23,7 @@ from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges.queries import names_of
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import submit
@@ -42,7 +42,7 @@ def levy_page(levy_id: int, status: int = 200, **forms):
     levy = services.get_levy(session, levy_id)
     if not services.visible_to(session, levy, user_id):
         raise NotFound("There is no such levy.")
-    neighbourhood = session.get(Neighbourhood, levy.neighbourhood_id)
+    neighbourhood = session.get_one(Neighbourhood, levy.neighbourhood_id)
     home = households.household_of(session, neighbourhood_id=neighbourhood.id, user_id=user_id)
     liability = (
         None if home is None else households.liability_of(session, levy_id=levy.id, household_id=home.id)
@@ -96,7 +96,7 @@ def create(slug: str):
     """Define a levy (committee); it charges nobody until the chair and another committee member approve."""
     session = db_session()
     neighbourhood = neighbourhoods.get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, Action.MANAGE_LEVIES)
+    require(session, signed_in_user_id(), neighbourhood.id, Action.MANAGE_LEVIES)
     form = LevyForm(currency=neighbourhood.currency)
     form.fund.choices = [
         SelectChoice(f.slug, funds.fund_label(f))
@@ -134,6 +134,8 @@ def create(slug: str):
 
 
 def _terms(form: LevyForm) -> services.LevyTerms:
+    # The form refuses a levy without an amount or a start date.
+    assert form.parsed["amount"] is not None and form.dates["starts_on"] is not None
     voluntary = bool(form.voluntary.data)
     return services.LevyTerms(
         fund_slug=form.fund.data,
@@ -162,7 +164,7 @@ def approve(levy_id: int):
     """Approve a levy (committee); with the chair's and another member's approval it is decided."""
     with transaction() as session:
         levy = services.approve_levy(
-            session, actor_id=current_user_id(), levy_id=levy_id, now=now(), zone=zone()
+            session, actor_id=signed_in_user_id(), levy_id=levy_id, now=now(), zone=zone()
         )
         state = levy.state
     messages = {
@@ -220,7 +222,7 @@ def _levy(levy_id: int) -> Levy:
 def leave(levy_id: int):
     """Leave a voluntary levy: no new charges; anything owed is still owed."""
     with transaction() as session:
-        households.leave_levy(session, actor_id=current_user_id(), levy_id=levy_id, now=now(), zone=zone())
+        households.leave_levy(session, actor_id=signed_in_user_id(), levy_id=levy_id, now=now(), zone=zone())
     flash("Your household has left the levy. Nothing new is charged; anything owed is still owed.", "info")
     return redirect(url_for("levies.show", levy_id=levy_id))
 

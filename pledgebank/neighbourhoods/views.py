@@ -20,7 +20,7 @@ from pledgebank.neighbourhoods.forms import (
 )
 from pledgebank.neighbourhoods.models import Membership, Neighbourhood
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to, submit
@@ -97,7 +97,7 @@ def join(slug: str):
     with transaction() as session:
         neighbourhood = services.get_neighbourhood(session, slug)
         services.join_neighbourhood(
-            session, actor_id=current_user_id(), neighbourhood=neighbourhood, now=now()
+            session, actor_id=signed_in_user_id(), neighbourhood=neighbourhood, now=now()
         )
     flash(f"Welcome to {neighbourhood.name}.", "success")
     return redirect(url_for("neighbourhoods.show", slug=slug))
@@ -254,7 +254,7 @@ def settings(slug: str):
     """The chair's settings: description, pledge settings and the data controller."""
     session = db_session()
     neighbourhood = services.get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
+    require(session, signed_in_user_id(), neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
     form = SettingsForm(obj=neighbourhood if request.method == "GET" else None)
 
     def work(session):

@@ -32,7 +32,9 @@ def customer_id_for(
     except IntegrityError:
         # Two requests raced: keep the customer that was stored first.
         with unit_of_work(sessions) as session:
-            return session.get(PaymentCustomer, user_id).customer_id
+            return session.execute(
+                select(PaymentCustomer.customer_id).where(PaymentCustomer.user_id == user_id)
+            ).scalar_one()
     return customer_id
 
 

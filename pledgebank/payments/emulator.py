@@ -63,7 +63,9 @@ def _patch(store: str | None) -> None:
     payment_intent = resources.PaymentIntent
     original_confirm = payment_intent._api_confirm.__func__
 
-    def confirm(cls: Any, id: str, payment_method: str | None = None, off_session: Any = None, **kwargs: Any):
+    def confirm(
+        cls: Any, /, id: str, payment_method: str | None = None, off_session: Any = None, **kwargs: Any
+    ):
         if payment_method is not None:
             obj = cls._api_retrieve(id)
             resources.PaymentMethod._api_retrieve(payment_method)
@@ -88,7 +90,7 @@ def _patch(store: str | None) -> None:
     setup_intent = resources.SetupIntent
     original_setup_confirm = setup_intent._api_confirm.__func__
 
-    def setup_confirm(cls: Any, id: str, **kwargs: Any):
+    def setup_confirm(cls: Any, /, id: str, **kwargs: Any):
         kwargs.pop("return_url", None)
         obj = original_setup_confirm(cls, id, **kwargs)
         if obj.status == "succeeded" and obj.customer and obj.payment_method:
@@ -102,6 +104,7 @@ def _patch(store: str | None) -> None:
 
     def list_payment_intents(
         cls: Any,
+        /,
         url: str,
         customer: str | None = None,
         limit: Any = None,

@@ -84,7 +84,7 @@ def patch_refunds(resources: Any) -> None:
             self.currency = charge_obj.currency
             self.reason = "fraudulent"
             self.status = "needs_response"
-            self.metadata = {}
+            self.metadata: dict[str, str] = {}
             withdrawal = movement(-self.amount, DISPUTE_FEE, self.currency, self.id, "dispute")
             self.balance_transactions = [withdrawal]
 
@@ -177,7 +177,7 @@ def _patch_payouts(resources: Any, movement: Any) -> None:
     balance_transaction = resources.BalanceTransaction
     original_list = balance_transaction._api_list_all.__func__
 
-    def list_all(cls: Any, url: str, payout: Any = None, **kwargs: Any) -> Any:
+    def list_all(cls: Any, /, url: str, payout: Any = None, **kwargs: Any) -> Any:
         listing = original_list(cls, url, **kwargs)
         if payout is not None:
             listing._list = [bt for bt in listing._list if getattr(bt, "_payout", None) == payout]

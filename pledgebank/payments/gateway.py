@@ -200,7 +200,11 @@ class MalformedWebhook(InvalidWebhook):
 
 
 class PaymentGateway(Protocol):
-    """Card payments through a processor; every creating call takes an idempotency key."""
+    """Card payments through a processor; every creating call takes an idempotency key.
+
+    Test mode's extras (Stripe's test cards, the emulator's simulated bank checks) are not part of it: see
+    pledgebank.payments.sandbox.
+    """
 
     test_mode: bool
     available: bool
@@ -213,14 +217,6 @@ class PaymentGateway(Protocol):
         self, *, customer_id: str, metadata: dict[str, str], idempotency_key: str
     ) -> CardSetup:
         """Start saving a card for off-session use; the result carries the client secret for Stripe.js."""
-        ...
-
-    def setup_with_test_card(self, *, setup_intent_id: str, card: TestCard, return_url: str) -> CardSetup:
-        """Test mode: confirm a setup with one of Stripe's test cards."""
-        ...
-
-    def finish_test_authentication(self, *, setup_intent_id: str, succeed: bool) -> CardSetup:
-        """Test mode, emulator: complete or fail the simulated 3-D Secure step of a card setup."""
         ...
 
     def card_setup(self, setup_intent_id: str) -> CardSetup:
@@ -281,12 +277,6 @@ class PaymentGateway(Protocol):
         self, *, since: int | None = None, payout_id: str | None = None
     ) -> list[BalanceTransaction]:
         """Balance transactions created at or after `since`, or those paid out by one payout."""
-        ...
-
-    def finish_test_payment_authentication(
-        self, *, payment_intent_id: str, client_secret: str, succeed: bool
-    ) -> Payment:
-        """Test mode, emulator: complete or fail the simulated 3-D Secure step of a payment."""
         ...
 
     def release_card(self, payment_method_id: str) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import current_app
 
+from pledgebank.payments.gateway import PaymentGateway
+from pledgebank.payments.sandbox import SandboxGateway
 from pledgebank.web.security import CSP
 
 UNAVAILABLE = "Card payments cannot be reached just now. Nothing has changed; please try again in a minute."
@@ -26,15 +28,16 @@ DECLINES = {
 }
 
 
-def gateway():
+def gateway() -> PaymentGateway:
     """The card gateway the app was built with."""
-    return current_app.extensions["pledgebank.gateway"]
+    gateway: PaymentGateway = current_app.extensions["pledgebank.gateway"]
+    return gateway
 
 
 def emulated() -> bool:
     """True in test mode against the local emulator, whose bank checks our pages stand in for."""
     gw = gateway()
-    return bool(gw.available and gw.test_mode and getattr(gw, "emulated", False) is True)
+    return gw.available and gw.test_mode and isinstance(gw, SandboxGateway) and gw.emulated
 
 
 def declined_message(code: str | None) -> str:

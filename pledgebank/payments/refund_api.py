@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_smorest import Blueprint
 
 from pledgebank.api.auth import api_user_id
@@ -17,7 +17,7 @@ from pledgebank.payments.refund_listing import booked_refunds
 from pledgebank.payments.refund_schemas import BookedRefundSchema, PaymentRefundsSchema, RefundCreateSchema
 from pledgebank.payments.refunds import made_by, refund_payment, refundable
 from pledgebank.policy import Action, require
-from pledgebank.web.session import now, transaction
+from pledgebank.web.session import now, this_app, transaction
 
 blp = Blueprint(
     "refunds_api",
@@ -60,11 +60,12 @@ def _request_key(data: dict[str, Any]) -> str:
         raise InvalidInput.field(
             "idempotency_key", "The key in the body and the Idempotency-Key header differ."
         )
-    if key is None and header is None:
+    found = key if key is not None else header
+    if found is None:
         raise InvalidInput.field(
             "idempotency_key", "Send a key you make once per refund, here or as the Idempotency-Key header."
         )
-    return key if key is not None else header
+    return str(found)
 
 
 @blp.post("/<payment_intent_id>/refunds")
@@ -80,7 +81,7 @@ def create(data: dict[str, Any], slug: str, payment_intent_id: str):
     with transaction() as session:
         neighbourhood_id = get_neighbourhood(session, slug).id
     made = refund_payment(
-        payments_context(current_app._get_current_object()),
+        payments_context(this_app()),
         actor_id=user_id,
         payment_intent_id=payment_intent_id,
         amount=data["amount"],
@@ -92,10 +93,15 @@ def create(data: dict[str, Any], slug: str, payment_intent_id: str):
     )
     with transaction() as session:
         attempt = made_by(session, payment_intent_id, key)
+        assert attempt is not None  # refund_payment recorded the attempt before it returned
         payment = refundable(session, payment_intent_id)
-        found = {r.id: r for r in booked_refunds(session, payment)}.get(attempt.stripe_id or "")
+        found: object = {r.id: r for r in booked_refunds(session, payment)}.get(attempt.stripe_id or "")
         if found is None:  # not booked (yet): Stripe has it pending, or the attempt waits for run-due
             amount = int(attempt.key.rpartition(":")[2])
-            found = {"id": attempt.stripe_id, "amount": amount, "currency": payment.currency}
-            found["status"] = attempt.outcome or "pending"
+            found = {
+                "id": attempt.stripe_id,
+                "amount": amount,
+                "currency": payment.currency,
+                "status": attempt.outcome or "pending",
+            }
     return found, 201 if made is not None else 200

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypedDict
 
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
@@ -67,7 +68,17 @@ def recorded_about(
     return [t for t in rows if source_of(t).get("payment_intent") == payment_intent_id]
 
 
-def source_of(transaction: LedgerTransaction) -> dict:
+class _DisputeTerms(TypedDict):
+    """What both dispute rules take besides the amounts."""
+
+    fund: str
+    income_source: str
+    key: str
+    on: date
+    source: dict[str, str | int]
+
+
+def source_of(transaction: LedgerTransaction) -> dict[str, Any]:
     """A transaction's source references, as a dict."""
     source = transaction.source
     return json.loads(source) if isinstance(source, str) else dict(source)
@@ -98,7 +109,7 @@ def card_payment(session: Session, payment_intent_id: str) -> CardPayment | None
         for t in recorded_about(session, payment_intent_id, TAKEN_BACK)
         for _, amount in income_legs(session, t)
     )
-    book = session.get(Book, first.book_id)
+    book = session.get_one(Book, first.book_id)
     return CardPayment(
         book,
         payment_intent_id,
@@ -111,7 +122,7 @@ def card_payment(session: Session, payment_intent_id: str) -> CardPayment | None
     )
 
 
-def _day(session: Session, payment: CardPayment, created: int, zone: str):
+def _day(session: Session, payment: CardPayment, created: int, zone: str) -> date:
     """Stripe's date for a movement, or the first open day when that falls in a closed year."""
     day = local_date(datetime.fromtimestamp(created, UTC), zone)
     closed = closed_through(session, payment.book.id)
@@ -205,7 +216,7 @@ def post_dispute_movement(
     key = f"stripe-dispute:{movement.id}"
     if movement.amount == 0 or _posted(session, payment, key):
         return False
-    common = {
+    common: _DisputeTerms = {
         "fund": payment.fund,
         "income_source": payment.income_source,
         "key": key,

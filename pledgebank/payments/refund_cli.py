@@ -6,7 +6,6 @@ import secrets
 import sys
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -16,7 +15,7 @@ from pledgebank.inputs import InputError, parse_money
 from pledgebank.jobs import payments_context
 from pledgebank.payments.refund_listing import booked_refunds
 from pledgebank.payments.refunds import REASONS, refund_payment, refundable
-from pledgebank.web.session import now, transaction
+from pledgebank.web.session import now, this_app, transaction
 
 
 @click.group("payments")
@@ -56,7 +55,7 @@ def refund(payment_intent: str, email: str, amount: str | None, reason: str | No
             if minor is None:
                 raise click.BadParameter("give an amount like 2.50, or leave --amount out to refund the rest")
         made = refund_payment(
-            payments_context(current_app._get_current_object()),
+            payments_context(this_app()),
             actor_id=user_id,
             payment_intent_id=payment_intent,
             amount=minor,

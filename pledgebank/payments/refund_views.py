@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from pledgebank.books.services import book_of
@@ -14,9 +14,9 @@ from pledgebank.payments.refund_books import card_payments
 from pledgebank.payments.refund_forms import RefundForm
 from pledgebank.payments.refunds import refund_payment
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions, refused, show_errors
-from pledgebank.web.session import db_session, now
+from pledgebank.web.session import db_session, now, this_app
 
 bp = Blueprint("refunds", __name__)
 
@@ -58,7 +58,7 @@ def refund(slug: str, payment_intent_id: str):
     """Refund part or all of one card payment through Stripe."""
     session = db_session()
     neighbourhood = get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, Action.RECORD_PAYMENT)
+    require(session, signed_in_user_id(), neighbourhood.id, Action.RECORD_PAYMENT)
     currency = book_of(session, neighbourhood.id).currency
     form = RefundForm(prefix=payment_intent_id, currency=currency)
     status = 422
@@ -66,8 +66,8 @@ def refund(slug: str, payment_intent_id: str):
         db_session().commit()  # end this request's reads: the refund takes its own transactions
         try:
             done = refund_payment(
-                payments_context(current_app._get_current_object()),
-                actor_id=current_user_id(),
+                payments_context(this_app()),
+                actor_id=signed_in_user_id(),
                 payment_intent_id=payment_intent_id,
                 amount=form.minor,
                 request_key=form.request_key.data or "",

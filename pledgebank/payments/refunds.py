@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -209,7 +210,7 @@ def recover_refunds(ctx: Payments, *, now: datetime) -> Counter[str]:
                 now=now,
                 lease=ctx.lease,
                 call=call,
-                recover=lambda key=key, pi=payment_intent_id: _recover(ctx, key, pi, now=now),
+                recover=partial(_recover, ctx, key, payment_intent_id, now=now),
             )
         except GatewayUnavailable:
             done["refunds waiting for Stripe"] += 1

@@ -28,6 +28,7 @@ from pledgebank.payments.gateway import (
     TestCard,
     WebhookEvent,
 )
+from pledgebank.payments.sandbox import SandboxGateway
 from pledgebank.payments.stripe_refunds import StripeRefunds
 
 # Stripe's own test PaymentMethods, for test mode against Stripe (raw card numbers are refused there).
@@ -52,7 +53,8 @@ _STATUS = {
 def _id(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    return value.get("id")
+    found = value.get("id")
+    return found if isinstance(found, str) else None
 
 
 def _plain(obj: Any) -> dict[str, Any]:
@@ -64,15 +66,16 @@ def _metadata(obj: dict[str, Any]) -> dict[str, str]:
     return dict(obj.get("metadata") or {})
 
 
-class StripeGateway(StripeRefunds):
+class StripeGateway(StripeRefunds, SandboxGateway):
     """Card payments through Stripe (or its local emulator)."""
 
     def __init__(
         self, *, secret_key: str, webhook_secret: str, api_base: str = "", max_retries: int = 2
     ) -> None:
-        addresses = {"api": api_base.rstrip("/")} if api_base else None
         self._client = stripe.StripeClient(
-            secret_key, base_addresses=addresses, max_network_retries=max_retries
+            secret_key,
+            base_addresses={"api": api_base.rstrip("/")} if api_base else None,
+            max_network_retries=max_retries,
         )
         self._webhook_secret = webhook_secret
         self.test_mode = secret_key.startswith(("sk_test_", "rk_test_"))
@@ -97,7 +100,7 @@ class StripeGateway(StripeRefunds):
             params={"email": email, "metadata": {"reference": reference}},
             options={"idempotency_key": idempotency_key},
         )
-        return customer["id"]
+        return str(customer["id"])
 
     def start_card_setup(
         self, *, customer_id: str, metadata: dict[str, str], idempotency_key: str
@@ -241,7 +244,8 @@ class StripeGateway(StripeRefunds):
     def _from_card_error(
         self, error: stripe.CardError, amount: int, currency: str, metadata: dict[str, str]
     ) -> Payment:
-        intent = (error.json_body or {}).get("error", {}).get("payment_intent")
+        body = error.json_body if isinstance(error.json_body, dict) else {}
+        intent = body.get("error", {}).get("payment_intent")
         code = error.code or "card_declined"
         status = (
             PaymentStatus.NEEDS_AUTHENTICATION

@@ -10,7 +10,8 @@ from pledgebank.payments.gateway import BalanceTransaction, Dispute, Refund
 def _ref(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    return value.get("id")
+    found = value.get("id")
+    return found if isinstance(found, str) else None
 
 
 def _dict(obj: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pledgebank.payments.gateway import InvalidWebhook, MalformedWebhook
 from pledgebank.payments.webhooks import handle_event, record_rejected_webhook
 from pledgebank.web.errors import json_error
 from pledgebank.web.input_guard import raw_body
-from pledgebank.web.session import now, transaction
+from pledgebank.web.session import now, this_app, transaction
 
 log = logging.getLogger(__name__)
 bp = Blueprint("stripe", __name__)
@@ -40,7 +40,7 @@ def webhook():
         _count("unverified", "invalid_signature")
         return json_error(400, "invalid_signature", f"Webhook rejected: {error}")
     try:
-        effect = handle_event(payments_context(current_app._get_current_object()), event, now=now())
+        effect = handle_event(payments_context(this_app()), event, now=now())
     except Exception:
         _count(event.type, "error")
         raise

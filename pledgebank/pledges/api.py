@@ -26,7 +26,7 @@ from pledgebank.pledges.schemas import (
 )
 from pledgebank.pledges.services import PledgeTerms
 from pledgebank.web.errors import json_error
-from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.session import db_session, now, this_app, transaction
 
 blp = Blueprint("pledges_api", __name__, url_prefix="/api/v1", description="Threshold pledges")
 
@@ -129,7 +129,7 @@ def sign(data: dict[str, Any], pledge_id: int):
     if signup.method == "card":
         try:
             setup = cards.start_card(
-                payments_context(current_app._get_current_object()),
+                payments_context(this_app()),
                 signup_id=signup.id,
                 user_id=user_id,
                 now=now(),

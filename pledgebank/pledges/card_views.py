@@ -19,9 +19,9 @@ from pledgebank.pledges import cards, services, signups
 from pledgebank.pledges.forms import TestCardForm
 from pledgebank.pledges.states import SignupStatus
 from pledgebank.pledges.views import bp, gateway, short_money
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import refused
-from pledgebank.web.session import now, transaction
+from pledgebank.web.session import now, this_app, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ def mine_of(pledge_id: int) -> Mine | None:
 
 def payments():
     """What the card functions need, from the app."""
-    return payments_context(current_app._get_current_object())
+    return payments_context(this_app())
 
 
 def back(pledge_id: int):
@@ -81,6 +81,8 @@ def back(pledge_id: int):
 def _saved(pledge_id: int):
     """Say what saving the card led to, and go back to the pledge (or on to fixing the payment)."""
     mine = mine_of(pledge_id)
+    if mine is None:  # withdrawn meanwhile
+        return back(pledge_id)
     amount = short_money(mine.amount, mine.currency)
     if mine.state == SignupStatus.ACTION_NEEDED:
         flash("Card saved, but the payment needs your attention.", "info")
@@ -108,7 +110,7 @@ def _card_page(mine: Mine, form: TestCardForm, status: int = 200, setup: CardSet
         mine=mine,
         form=form,
         live=live,
-        client_secret=setup.client_secret if live else None,
+        client_secret=setup.client_secret if setup is not None else None,
         publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
         return_url=url_for("pledges.card_return", pledge_id=mine.pledge_id, _external=True),
     )
@@ -137,7 +139,7 @@ def card(pledge_id: int):
     if gateway().test_mode:
         return _card_page(mine, form)
     try:
-        setup = cards.start_card(payments(), signup_id=mine.signup_id, user_id=current_user_id(), now=now())
+        setup = cards.start_card(payments(), signup_id=mine.signup_id, user_id=signed_in_user_id(), now=now())
     except GatewayUnavailable:
         form.form_errors.append(UNAVAILABLE)
         return _card_page(mine, form, 503)
@@ -161,7 +163,7 @@ def choose_test_card(pledge_id: int):
             setup = cards.use_test_card(
                 payments(),
                 signup_id=mine.signup_id,
-                user_id=current_user_id(),
+                user_id=signed_in_user_id(),
                 card=TestCard(form.card.data),
                 return_url=url_for("pledges.card_return", pledge_id=pledge_id, _external=True),
                 now=now(),
@@ -209,7 +211,7 @@ def finish_card_check(pledge_id: int):
         setup = cards.finish_test_authentication(
             payments(),
             signup_id=mine.signup_id,
-            user_id=current_user_id(),
+            user_id=signed_in_user_id(),
             succeed=request.form.get("outcome") == "complete",
             now=now(),
         )

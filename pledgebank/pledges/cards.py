@@ -11,6 +11,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict, Forbidden
 from pledgebank.payments.customers import customer_id_for
 from pledgebank.payments.gateway import CardSetup, PaymentStatus, TestCard
+from pledgebank.payments.sandbox import sandbox
 from pledgebank.pledges.outcomes import apply_payment
 from pledgebank.pledges.payments import Payments, place_hold
 from pledgebank.pledges.signups import apply_card_setup, get_signup
@@ -56,7 +57,7 @@ def use_test_card(
     """Test mode: save one of Stripe's test cards for this signup."""
     setup = start_card(ctx, signup_id=signup_id, user_id=user_id, now=now)
     if setup.status == "pending":
-        setup = ctx.gateway.setup_with_test_card(
+        setup = sandbox(ctx.gateway).setup_with_test_card(
             setup_intent_id=setup.setup_intent_id, card=card, return_url=return_url
         )
     return _apply_setup(ctx, signup_id, setup, now)
@@ -70,7 +71,7 @@ def finish_test_authentication(
         setup_intent_id = _own(session, signup_id, user_id).setup_intent_id
     if setup_intent_id is None:
         raise Conflict("There is no card waiting to be checked.")
-    setup = ctx.gateway.finish_test_authentication(setup_intent_id=setup_intent_id, succeed=succeed)
+    setup = sandbox(ctx.gateway).finish_test_authentication(setup_intent_id=setup_intent_id, succeed=succeed)
     return _apply_setup(ctx, signup_id, setup, now)
 
 
@@ -131,7 +132,7 @@ def authenticate_payment(
     if intent is None or signup.state != SignupStatus.ACTION_NEEDED:
         raise Conflict("This pledge has no payment waiting for a check.")
     current = ctx.gateway.payment(intent)
-    payment = ctx.gateway.finish_test_payment_authentication(
+    payment = sandbox(ctx.gateway).finish_test_payment_authentication(
         payment_intent_id=intent, client_secret=current.client_secret or "", succeed=succeed
     )
     apply_payment(ctx, signup_id, payment, now=now)

@@ -13,7 +13,7 @@ from pledgebank.pledges import funding, services
 from pledgebank.pledges.forms import OWN_FUND, PledgeForm
 from pledgebank.pledges.views import _terms, bp
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now
 from pledgebank.web.submit import go_to, submit
@@ -42,12 +42,12 @@ def edit(pledge_id: int):
     """Change the pledge while nobody has pledged yet; the wording freezes at the first pledge."""
     session = db_session()
     pledge = services.get_pledge(session, pledge_id)
-    neighbourhood = session.get(Neighbourhood, pledge.neighbourhood_id)
-    if current_user_id() != pledge.creator_id:
-        require(session, current_user_id(), neighbourhood.id, Action.MANAGE_PLEDGES)
+    neighbourhood = session.get_one(Neighbourhood, pledge.neighbourhood_id)
+    if signed_in_user_id() != pledge.creator_id:
+        require(session, signed_in_user_id(), neighbourhood.id, Action.MANAGE_PLEDGES)
     zone = current_app.config["TIMEZONE"]
     form = PledgeForm(currency=neighbourhood.currency, zone=zone)
-    offered = funding.funds_to_offer(session, actor_id=current_user_id(), neighbourhood_id=neighbourhood.id)
+    offered = funding.funds_to_offer(session, actor_id=signed_in_user_id(), neighbourhood_id=neighbourhood.id)
     form.offer_funds(offered, pledge=pledge, current=session.get(Fund, pledge.fund_id))
     if request.method == "GET":
         _fill(form, pledge, session.get(Fund, pledge.fund_id).slug, zone)

@@ -35,7 +35,7 @@ def post_update(session: Session, *, actor_id: int, pledge: Pledge, body: str, n
         raise InvalidInput.field("body", "Write an update of 3 to 4000 characters.")
     update = PledgeUpdate(pledge_id=pledge.id, author_id=actor_id, body=text, created_at=now)
     session.add(update)
-    author = session.get(User, actor_id).display_name
+    author = session.get_one(User, actor_id).display_name
     tell_pledgers(session, pledge, "News", "pledges/update", {"body": text, "author": author})
     return update
 
@@ -49,7 +49,14 @@ def parse_ratio(text: str) -> tuple[int, int]:
 
 
 def add_match_offer(
-    session: Session, *, actor_id: int, pledge: Pledge, sponsor_name: str, ratio: str, cap: int, now: datetime
+    session: Session,
+    *,
+    actor_id: int,
+    pledge: Pledge,
+    sponsor_name: str,
+    ratio: str,
+    cap: int | None,
+    now: datetime,
 ) -> MatchOffer:
     """Record a sponsor's offer to match pledges, paid only if the pledge succeeds (committee)."""
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
@@ -59,7 +66,7 @@ def add_match_offer(
     if not 2 <= len(name) <= 120:
         raise InvalidInput.field("sponsor_name", "Give the sponsor's name (2 to 120 characters).")
     sponsor_part, pledged_part = parse_ratio(ratio)
-    if not 0 < cap <= MAX_AMOUNT * 100:
+    if cap is None or not 0 < cap <= MAX_AMOUNT * 100:
         raise InvalidInput.field("cap", "Give the most the sponsor will pay, above zero.")
     offer = MatchOffer(
         pledge_id=pledge.id,
@@ -97,7 +104,8 @@ def record_match_received(
         raise InvalidInput.field("into", "Choose bank or cash.")
     if offer.status != "owed":
         raise Conflict("Only an offer the sponsor owes can be recorded as paid.")
-    fund = session.scalar(select(Fund.slug).where(Fund.id == pledge.fund_id))
+    fund = session.execute(select(Fund.slug).where(Fund.id == pledge.fund_id)).scalar_one()
+    assert offer.owed_amount is not None  # set when the offer became owed
     post(
         session,
         book=book_of(session, pledge.neighbourhood_id),

@@ -12,7 +12,7 @@ from pledgebank.pledges import cards
 from pledgebank.pledges.card_views import UNAVAILABLE, Mine, back, emulated, mine_of, payments
 from pledgebank.pledges.states import SignupStatus
 from pledgebank.pledges.views import bp, gateway
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.forms import refused
 from pledgebank.web.session import now
 
@@ -65,7 +65,7 @@ def fix_authenticate(pledge_id: int):
         result = cards.authenticate_payment(
             payments(),
             signup_id=mine.signup_id,
-            user_id=current_user_id(),
+            user_id=signed_in_user_id(),
             succeed=request.form.get("outcome") == "complete",
             now=now(),
         )
@@ -94,7 +94,7 @@ def fix_new_card(pledge_id: int):
     if mine is None:
         raise NotFound("You have no pledge here.")
     try:
-        cards.replace_card(payments(), signup_id=mine.signup_id, user_id=current_user_id(), now=now())
+        cards.replace_card(payments(), signup_id=mine.signup_id, user_id=signed_in_user_id(), now=now())
     except GatewayUnavailable:
         return _fix_page(pledge_id, 503, UNAVAILABLE)
     except DomainError as error:

@@ -142,7 +142,7 @@ class PledgeForm(_Form):
 
     def offer_funds(self, offered: list[Fund], *, pledge: Pledge | None = None, current: Fund | None = None):
         """The choices: the pledge's own fund first, then the fund it pays into now, then those offered."""
-        if pledge is not None and pledge.own_fund:
+        if pledge is not None and pledge.own_fund and current is not None:
             own = f"Its own restricted fund, “{current.name}”: the money may be spent only on what it says"
         else:
             own = "A new restricted fund for this pledge: the money may be spent only on what it says"

@@ -146,7 +146,7 @@ def reword_own_fund(session: Session, *, pledge: Pledge, actor_id: int, now: dat
 
     Once money is in the fund, or another pledge or a levy pays into it, its purpose stays as given.
     """
-    fund = session.get(Fund, pledge.fund_id)
+    fund = session.get_one(Fund, pledge.fund_id)
     purpose, name = purpose_of(pledge.title, pledge.description), name_of(pledge.title)
     if (fund.purpose, fund.name) == (purpose, name) or _relied_on(session, fund, pledge):
         return

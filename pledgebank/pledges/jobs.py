@@ -132,7 +132,12 @@ def _end_collections(ctx: Payments, now: datetime) -> int:
     for pledge_id in ids:
         with unit_of_work(ctx.sessions) as session:
             pledge = _lock_pledge(session, pledge_id)
-            if pledge is None or pledge.state != PledgeStatus.COLLECTING or pledge.collection_ends_at > now:
+            if (
+                pledge is None
+                or pledge.state != PledgeStatus.COLLECTING
+                or pledge.collection_ends_at is None
+                or pledge.collection_ends_at > now
+            ):
                 continue
             counted = [s for s in pledge.signups if s.state in COUNTS_AT_COLLECTION_END]
             total = sum(s.amount for s in counted)
@@ -165,7 +170,7 @@ def match_amount(offer: MatchOffer, pledged: int) -> int:
 
 def _owe_matches(session: Session, pledge: Pledge, total: int, now: datetime, zone: str) -> None:
     book = book_of(session, pledge.neighbourhood_id)
-    fund = session.scalar(select(Fund.slug).where(Fund.id == pledge.fund_id))
+    fund = session.execute(select(Fund.slug).where(Fund.id == pledge.fund_id)).scalar_one()
     for offer in pledge.offers:
         if offer.status != "offered":
             continue
@@ -201,7 +206,7 @@ def _settle_succeeded(ctx: Payments, now: datetime) -> Counter[str]:
         )
     for signup_id in _signups(ctx, won, (S.CASH_RECEIVED,)):
         with unit_of_work(ctx.sessions) as session:
-            signup = session.get(PledgeSignup, signup_id, with_for_update=True)
+            signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
             if signup.state == S.CASH_RECEIVED:
                 keep_cash(session, signup, now=now, zone=ctx.zone)
                 done["cash kept"] += 1
@@ -221,7 +226,7 @@ def _release_closed(ctx: Payments, now: datetime) -> Counter[str]:
         done["pledges released"] += _mark(ctx, signup_id, SignupAction.RELEASE, now)
     for signup_id in _signups(ctx, CLOSED, (S.CASH_RECEIVED,)):
         with unit_of_work(ctx.sessions) as session:
-            signup = session.get(PledgeSignup, signup_id, with_for_update=True)
+            signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
             if signup.state == S.CASH_RECEIVED:
                 return_cash(session, signup, now=now, zone=ctx.zone)
                 done["cash returned"] += 1
@@ -237,7 +242,7 @@ def _release_closed(ctx: Payments, now: datetime) -> Counter[str]:
 
 def _mark(ctx: Payments, signup_id: int, action: SignupAction, now: datetime) -> int:
     with unit_of_work(ctx.sessions) as session:
-        signup = session.get(PledgeSignup, signup_id, with_for_update=True)
+        signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
         try:
             signup.status = next_signup_status(signup.state, action).value
         except InvalidTransition:
@@ -256,9 +261,11 @@ def _release_cards(ctx: Payments) -> int:
             )
         ).all()
     for signup_id, method in rows:
+        if method is None:  # chosen with a card above
+            continue
         ctx.gateway.release_card(method)
         with unit_of_work(ctx.sessions) as session:
-            signup = session.get(PledgeSignup, signup_id, with_for_update=True)
+            signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
             if signup.payment_method_id == method and signup.state in FINISHED:
                 signup.payment_method_id = None
     return len(rows)

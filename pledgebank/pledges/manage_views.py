@@ -13,7 +13,7 @@ from pledgebank.pledges.forms import CancelForm, OfferForm, UpdateForm
 from pledgebank.pledges.states import PledgeStatus
 from pledgebank.pledges.views import bp, pledge_page
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.confirm import ConfirmForm, confirm_page
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to, submit
@@ -42,7 +42,7 @@ def approve(pledge_id: int):
     """Open a draft pledge (committee)."""
     with transaction() as session:
         pledge = services.get_pledge(session, pledge_id, lock=True)
-        services.approve_pledge(session, actor_id=current_user_id(), pledge=pledge, now=now())
+        services.approve_pledge(session, actor_id=signed_in_user_id(), pledge=pledge, now=now())
     flash("The pledge is approved and open for pledges.", "success")
     return _back(pledge_id)
 
@@ -184,7 +184,7 @@ def record_match(pledge_id: int, offer_id: int):
     with transaction() as session:
         offer = extras.record_match_received(
             session,
-            actor_id=current_user_id(),
+            actor_id=signed_in_user_id(),
             offer_id=offer_id,
             into=_into(),
             now=now(),

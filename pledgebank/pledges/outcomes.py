@@ -32,8 +32,11 @@ from pledgebank.pledges.states import (
 
 
 class _Keyed(Protocol):
-    id: int
-    round: int
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def round(self) -> int: ...
 
 
 def signup_key(signup: _Keyed, step: str) -> str:
@@ -170,7 +173,7 @@ def _post_card_payment(
     session: Session, signup: PledgeSignup, payment: Payment, settlement, now: datetime, zone: str
 ) -> None:
     pledge = signup.pledge
-    fund = session.scalar(select(Fund.slug).where(Fund.id == pledge.fund_id))
+    fund = session.execute(select(Fund.slug).where(Fund.id == pledge.fund_id)).scalar_one()
     gross = settlement.amount if settlement else payment.amount
     fee = settlement.fee if settlement else 0
     entry = rules.card_payment_received(

@@ -97,12 +97,14 @@ def _pay(
     """One hold or charge of the signup's saved card, through its attempt row."""
     key = signup_key(signup, step)
     method = ctx.gateway.charge if step == "charge" else ctx.gateway.hold
-    customer_id = signup.customer_id
+    customer_id, payment_method_id = signup.customer_id, signup.payment_method_id
+    if customer_id is None or payment_method_id is None:  # no saved card to use (place_hold checks first)
+        return None
 
     def call() -> Payment:
         return method(
             customer_id=customer_id,
-            payment_method_id=signup.payment_method_id,
+            payment_method_id=payment_method_id,
             amount=signup.amount,
             currency=signup.currency,
             metadata=_metadata(signup, key),

@@ -179,7 +179,7 @@ def edit_pledge(
         raise Conflict("Only a pledge that is waiting or open can be changed.")
     _check_terms(terms, now)
     before = {"title": pledge.title, "amount": pledge.amount, "deadline": pledge.deadline.isoformat()}
-    neighbourhood = session.get(Neighbourhood, pledge.neighbourhood_id)
+    neighbourhood = session.get_one(Neighbourhood, pledge.neighbourhood_id)
     pledge.title, pledge.description = terms.title.strip(), terms.description.strip()
     _fund_for_edit(session, pledge, terms.fund_slug, actor_id=actor_id, neighbourhood=neighbourhood, now=now)
     pledge.amount_kind, pledge.amount, pledge.cap = terms.amount_kind, terms.amount, terms.cap
@@ -346,7 +346,7 @@ def tell(
     """Email one pledger about their pledge (after commit)."""
     from pledgebank.accounts.models import User
 
-    user = session.get(User, signup.user_id)
+    user = session.get_one(User, signup.user_id)
     pledge = signup.pledge
     send_after_commit(
         session,

@@ -138,6 +138,7 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
     if pledge.state not in OPEN_FOR_WITHDRAWING:
         raise Conflict("The pledge has activated, so pledges can no longer be withdrawn.")
     if signup.state == SignupStatus.CASH_RECEIVED:
+        assert signup.cash_into is not None  # recorded with the cash
         _post_cash(
             session,
             signup,
@@ -221,7 +222,7 @@ def return_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: 
 def _fund_slug(session: Session, pledge: Pledge) -> str:
     from pledgebank.neighbourhoods.models import Fund
 
-    return session.get(Fund, pledge.fund_id).slug
+    return session.get_one(Fund, pledge.fund_id).slug
 
 
 def _post_cash(
@@ -261,6 +262,7 @@ def apply_card_setup(session: Session, *, signup_id: int, setup: CardSetup, now:
     if setup.status != "saved" or not can_signup(signup.state, SignupAction.SAVE_CARD):
         return signup
     card = setup.card
+    assert card is not None  # a saved setup carries its card
     signup.status = next_signup_status(signup.state, SignupAction.SAVE_CARD).value
     signup.payment_method_id, signup.card_brand, signup.card_last4 = (
         card.payment_method_id,

@@ -25,10 +25,10 @@ from pledgebank.pledges.forms import CancelForm, OfferForm, PledgeForm, SignForm
 from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
 from pledgebank.policy import Action, is_officer_anywhere, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.confirm import ConfirmForm, confirm_page
 from pledgebank.web.forms import allowed_actions, safe_next
-from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.session import db_session, now, this_app, transaction
 from pledgebank.web.submit import submit
 
 bp = Blueprint("pledges", __name__)
@@ -99,7 +99,7 @@ def pledge_page(pledge_id: int, status: int = 200, **forms):
     pledge = services.get_pledge(session, pledge_id)
     if not services.visible_to(session, pledge, user_id):
         raise NotFound("There is no such pledge.")
-    neighbourhood = session.get(Neighbourhood, pledge.neighbourhood_id)
+    neighbourhood = session.get_one(Neighbourhood, pledge.neighbourhood_id)
     allowed = allowed_actions(neighbourhood.id)
     mine = signups.signup_of(session, pledge_id=pledge.id, user_id=user_id)
     moment = now()
@@ -154,11 +154,11 @@ def create(slug: str):
     """Start a pledge (members); it waits for the committee when the neighbourhood asks for approval."""
     session = db_session()
     neighbourhood = neighbourhoods.get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, Action.CREATE_PLEDGE)
+    require(session, signed_in_user_id(), neighbourhood.id, Action.CREATE_PLEDGE)
     zone = current_app.config["TIMEZONE"]
     form = PledgeForm(currency=neighbourhood.currency, zone=zone)
     form.offer_funds(
-        funding.funds_to_offer(session, actor_id=current_user_id(), neighbourhood_id=neighbourhood.id)
+        funding.funds_to_offer(session, actor_id=signed_in_user_id(), neighbourhood_id=neighbourhood.id)
     )
     if request.method == "GET":
         local = now().astimezone(ZoneInfo(zone)) + timedelta(days=14)
@@ -193,6 +193,7 @@ def create(slug: str):
 
 
 def _terms(form: PledgeForm, neighbourhood: Neighbourhood) -> PledgeTerms:
+    assert form.parsed["amount"] is not None  # the form refuses a pledge without an amount
     return PledgeTerms(
         fund_slug=form.fund_slug,
         title=form.title.data,
@@ -271,7 +272,7 @@ def withdraw(pledge_id: int):
     with transaction() as session:
         signup = signups.withdraw(
             session,
-            actor_id=current_user_id(),
+            actor_id=signed_in_user_id(),
             pledge=services.get_pledge(session, pledge_id),
             now=now(),
             zone=current_app.config["TIMEZONE"],
@@ -328,7 +329,7 @@ def demo_advance():
     if hours not in DEMO_STEPS:
         raise InvalidInput.field("hours", "Choose 1 hour, 1 day or 3 days.")
     db_session().commit()  # end this request's reads before the jobs take their own transactions
-    app = current_app._get_current_object()
+    app = this_app()
     app.extensions["pledgebank.clock"].advance(timedelta(hours=hours))
     done = run_due(app)
     summary = "; ".join(f"{what}: {count}" for what, count in sorted(done.items())) or "nothing fell due"

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, select, text
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgebank.accounts.models import ApiToken, SignedOutSession, User
@@ -70,7 +72,7 @@ def delete_unverified_accounts(session: Session, *, before: datetime) -> int:
 
 def _delete_older(session: Session, column, before: datetime) -> int:
     table = column.class_
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # DML answers with a cursor
         delete(table).where(column < before).execution_options(synchronize_session=False)
     )
     return result.rowcount

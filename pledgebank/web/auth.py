@@ -9,6 +9,7 @@ from flask_login import AnonymousUserMixin, UserMixin, current_user
 
 from pledgebank.accounts.models import User
 from pledgebank.accounts.sessions import SessionId, new_session_id, parse_session_id, user_for_session
+from pledgebank.errors import NotAuthenticated
 from pledgebank.extensions import login_manager
 from pledgebank.web.session import db_session
 
@@ -47,6 +48,14 @@ def current_user_id() -> int | None:
     """The signed-in user's id, or None."""
     user: Any = current_user
     return user.id if user.is_authenticated else None
+
+
+def signed_in_user_id() -> int:
+    """The signed-in user's id, on a page only signed-in users reach; NotAuthenticated otherwise."""
+    user_id = current_user_id()
+    if user_id is None:
+        raise NotAuthenticated()
+    return user_id
 
 
 def current_session_id() -> SessionId | None:

@@ -53,4 +53,4 @@ def init_app(app: Flask) -> None:
         app.after_request(_hsts)
     # Flask's development server (`pledgebank run`, `pledgebank demo`) writes its own Server header,
     # "Werkzeug/x Python/y"; the app cannot remove it from a response, so the server is told what to say.
-    WSGIRequestHandler.version_string = _plain_server_name  # type: ignore[method-assign]
+    WSGIRequestHandler.version_string = _plain_server_name  # type: ignore[assignment]  # patched on purpose

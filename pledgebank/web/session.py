@@ -37,6 +37,13 @@ def transaction() -> Iterator[Session]:
         raise
 
 
+def this_app() -> Flask:
+    """The app itself, not Flask's proxy to it: for work handed to a thread or kept past the request."""
+    # Flask types `current_app` as the app it stands for, so the proxy's own method is unknown to checkers.
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app
+
+
 def now() -> datetime:
     """The app clock's current time."""
     clock: Clock = current_app.extensions["pledgebank.clock"]
