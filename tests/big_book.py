@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgebank.accounts.services import create_user
@@ -160,3 +160,9 @@ def fill(
             written += fill_book(
                 session, book, postings=min(CHUNK, postings - written), until=until, days=days, now=now
             )
+        # As autovacuum would: plans made while the tables were empty (the foreign-key checks' among them)
+        # are replanned with statistics that match the tables' size.
+        with sessions() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(text("ANALYZE ledger_transactions, ledger_postings"))
+                session.commit()
