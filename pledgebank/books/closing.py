@@ -86,7 +86,13 @@ def _balances_through(session: Session, book: Book, through: date) -> dict[str, 
         select(a.code, func.sum(p.amount))
         .join(p, p.account_id == a.id)
         .join(t, t.id == p.transaction_id)
-        .where(a.book_id == book.id, a.type.in_(["income", "expense"]), t.effective_date <= through)
+        .where(
+            a.book_id == book.id,
+            p.book_id == book.id,
+            t.book_id == book.id,
+            a.type.in_(["income", "expense"]),
+            t.effective_date <= through,
+        )
         .group_by(a.code)
     )
     return {code: int(total) for code, total in rows if total and chart.is_closed_at_year_end(code)}

@@ -116,7 +116,7 @@ def plan_attribution(session: Session, book: Book, *, upto: int | None = None) -
         select(t.sequence, cast(t.source, Text), a.code, p.amount)
         .join(p, p.transaction_id == t.id)
         .join(a, a.id == p.account_id)
-        .where(t.book_id == book.id, t.sequence <= through)
+        .where(t.book_id == book.id, p.book_id == book.id, t.sequence <= through)
         .order_by(t.sequence, p.line)
         .execution_options(yield_per=2000)
     )

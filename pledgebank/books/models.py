@@ -69,7 +69,8 @@ class LedgerAccount(Base):
     name: Mapped[str] = mapped_column(String(120))
     type: Mapped[str] = mapped_column(String(16))
     normal_sign: Mapped[int] = mapped_column(SmallInteger)
-    fund_id: Mapped[int | None] = mapped_column(ForeignKey("funds.id"))
+    # Indexed: a fund's balances are read by its accounts (never by scanning every book's accounts).
+    fund_id: Mapped[int | None] = mapped_column(ForeignKey("funds.id"), index=True)
     currency: Mapped[str] = mapped_column(String(3))
     must_not_go_negative: Mapped[bool] = mapped_column(default=False)
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -92,6 +93,8 @@ class LedgerTransaction(Base):
             initially="DEFERRED",
             use_alter=True,
         ),
+        # A book's transactions by date, in the exports' date order: no page reads another book's.
+        Index("ix_ledger_transactions_book_id_effective_date", "book_id", "effective_date", "sequence"),
     )
 
     # autoincrement must be explicit: the deferred foreign key to ledger_seals is on this column.
@@ -130,6 +133,8 @@ class LedgerPosting(Base):
             name="fk_ledger_postings_account_book_currency",
         ),
         Index("ix_ledger_postings_account_id", "account_id"),
+        # A book's postings by transaction, for joins that name the book on both sides.
+        Index("ix_ledger_postings_book_id_transaction_id", "book_id", "transaction_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

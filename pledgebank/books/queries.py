@@ -80,7 +80,8 @@ def transactions_page(
         row.id: row.sequence
         for row in session.execute(
             select(LedgerTransaction.id, LedgerTransaction.sequence).where(
-                LedgerTransaction.id.in_([r.reverses_id for r in rows if r.reverses_id])
+                LedgerTransaction.book_id == book.id,
+                LedgerTransaction.id.in_([r.reverses_id for r in rows if r.reverses_id]),
             )
         )
     }
@@ -88,7 +89,7 @@ def transactions_page(
         original: sequence
         for original, sequence in session.execute(
             select(LedgerTransaction.reverses_id, LedgerTransaction.sequence).where(
-                LedgerTransaction.reverses_id.in_(ids)
+                LedgerTransaction.book_id == book.id, LedgerTransaction.reverses_id.in_(ids)
             )
         )
         if original is not None
@@ -97,7 +98,7 @@ def transactions_page(
     for p, code, name in session.execute(
         select(LedgerPosting, LedgerAccount.code, LedgerAccount.name)
         .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-        .where(LedgerPosting.transaction_id.in_(ids))
+        .where(LedgerPosting.book_id == book.id, LedgerPosting.transaction_id.in_(ids))
         .order_by(LedgerPosting.transaction_id, LedgerPosting.line)
     ):
         lines[p.transaction_id].append(PostingLine(p.line, code, name, p.amount, p.currency))

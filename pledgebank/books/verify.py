@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import groupby
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -18,6 +17,8 @@ from pledgebank.books.models import (
     LedgerTransaction,
 )
 from pledgebank.ledger.verify import Problem, StoredTransaction, VerifyReport, verify_book
+
+YIELD_PER = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +40,9 @@ class BookCheck:
         return self.problems[0] if self.problems else None
 
 
-def _records(session: Session, book: Book, unsealed: list[int]) -> Iterator[StoredTransaction]:
-    t, p, a, s = LedgerTransaction, LedgerPosting, LedgerAccount, LedgerSeal
+def _transactions(session: Session, book: Book):
+    """The book's transactions in sequence order, one row each (sealed bytes read once)."""
+    t, s = LedgerTransaction, LedgerSeal
     reversed_t = aliased(LedgerTransaction)
     statement = (
         select(
@@ -56,44 +58,68 @@ def _records(session: Session, book: Book, unsealed: list[int]) -> Iterator[Stor
             t.idempotency_key,
             reversed_t.idempotency_key.label("reverses_key"),
             s.transaction_id.label("sealed"),
-            a.code,
-            p.amount,
-            p.currency,
         )
         .select_from(t)
-        .outerjoin(p, p.transaction_id == t.id)
-        .outerjoin(a, a.id == p.account_id)
         .outerjoin(reversed_t, reversed_t.id == t.reverses_id)
         .outerjoin(s, s.transaction_id == t.id)
         .where(t.book_id == book.id)
-        .order_by(t.sequence, p.line)
-        .execution_options(stream_results=True, yield_per=5000)
+        .order_by(t.sequence)
+        .execution_options(stream_results=True, yield_per=YIELD_PER)
     )
-    for _sequence, grouped in groupby(session.execute(statement), key=lambda row: row.sequence):
-        rows = list(grouped)
-        first = rows[0]
-        if first.sealed is None:
-            unsealed.append(first.sequence)
+    return session.execute(statement)
+
+
+def _postings(session: Session, book: Book):
+    """The book's postings in (sequence, line) order: sequence, account id, amount, currency."""
+    t, p = LedgerTransaction, LedgerPosting
+    statement = (
+        select(t.sequence, p.account_id, p.amount, p.currency)
+        .join(t, (t.id == p.transaction_id) & (t.book_id == book.id))
+        .where(p.book_id == book.id)
+        .order_by(t.sequence, p.line)
+        .execution_options(stream_results=True, yield_per=YIELD_PER)
+    )
+    return session.execute(statement)
+
+
+def _records(
+    session: Session, book: Book, codes: dict[int, str], unsealed: list[int]
+) -> Iterator[StoredTransaction]:
+    """Each transaction with its postings, merged from two ordered streams (no bytes repeated per posting)."""
+    postings = _postings(session, book)
+    pending = next(postings, None)
+    for row in _transactions(session, book):
+        sequence = row.sequence
+        # Postings of a sequence with no transaction cannot exist (a foreign key); skip any before this one.
+        while pending is not None and pending.sequence < sequence:
+            pending = next(postings, None)
+        legs = []
+        while pending is not None and pending.sequence == sequence:
+            legs.append((codes[pending.account_id], pending.amount, pending.currency))
+            pending = next(postings, None)
+        if row.sealed is None:
+            unsealed.append(sequence)
         yield StoredTransaction(
-            sequence=first.sequence,
-            prev_hash=bytes(first.prev_hash),
-            hash=bytes(first.hash),
-            canonical=bytes(first.canonical),
-            effective_date=first.effective_date,
-            kind=first.kind,
-            memo=first.memo,
-            source=dict(first.source or {}),
-            actor_id=first.actor_id,
-            idempotency_key=first.idempotency_key,
-            reverses_key=first.reverses_key,
-            postings=tuple((row.code, row.amount, row.currency) for row in rows if row.code is not None),
+            sequence=sequence,
+            prev_hash=bytes(row.prev_hash),
+            hash=bytes(row.hash),
+            canonical=bytes(row.canonical),
+            effective_date=row.effective_date,
+            kind=row.kind,
+            memo=row.memo,
+            source=dict(row.source or {}),
+            actor_id=row.actor_id,
+            idempotency_key=row.idempotency_key,
+            reverses_key=row.reverses_key,
+            postings=tuple(legs),
         )
+    postings.close()
 
 
 def check_book(session: Session, book: Book) -> BookCheck:
     """Recompute the book's sums, balances and hash chain and compare them with what is stored."""
     accounts = session.execute(
-        select(LedgerAccount.code, LedgerAccount.currency, LedgerAccount.balance).where(
+        select(LedgerAccount.id, LedgerAccount.code, LedgerAccount.currency, LedgerAccount.balance).where(
             LedgerAccount.book_id == book.id
         )
     ).all()
@@ -103,7 +129,7 @@ def check_book(session: Session, book: Book) -> BookCheck:
     unsealed: list[int] = []
     report = verify_book(
         book_id=book.id,
-        transactions=_records(session, book, unsealed),
+        transactions=_records(session, book, {row.id: row.code for row in accounts}, unsealed),
         account_currencies={row.code: row.currency for row in accounts},
         maintained_balances={row.code: row.balance for row in accounts},
         chain_head=(head.sequence, bytes(head.hash)) if head else None,

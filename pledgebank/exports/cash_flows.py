@@ -137,7 +137,7 @@ def _legacy_shares(session: Session, book: Book, conditions: list) -> dict[int, 
         select(func.max(t.sequence))
         .join(p, p.transaction_id == t.id)
         .join(a, a.id == p.account_id)
-        .where(*conditions, a.code.in_(chart.FUND_HELD))
+        .where(*conditions, p.book_id == book.id, a.book_id == book.id, a.code.in_(chart.FUND_HELD))
     )
     return {} if last is None else attributed_shares(session, book, upto=last)
 
@@ -165,7 +165,7 @@ def cash_flows(session: Session, book: Book, *, until: date, since: date | None 
         .join(p, p.transaction_id == t.id)
         .join(a, a.id == p.account_id)
         .outerjoin(Fund, Fund.id == a.fund_id)
-        .where(*conditions)
+        .where(*conditions, p.book_id == book.id)
         .order_by(t.sequence, p.line)
     )
     general = general_fund(session, book)

@@ -141,7 +141,11 @@ def _conditions(book_id: int, head: int, filters: Filters, fund_id: int | None) 
     if fund_id is not None:
         fund_accounts = select(a.id).where(a.book_id == book_id, a.fund_id == fund_id)
         conditions.append(
-            exists().where(p.transaction_id == t.id, p.account_id.in_(fund_accounts.scalar_subquery()))
+            exists().where(
+                p.book_id == book_id,
+                p.transaction_id == t.id,
+                p.account_id.in_(fund_accounts.scalar_subquery()),
+            )
         )
     return conditions
 
@@ -250,7 +254,9 @@ def read_transactions(
         p.amount,
         p.currency,
     ]
-    statement = select(*columns).select_from(t).join(p, p.transaction_id == t.id)
+    statement = (
+        select(*columns).select_from(t).join(p, (p.transaction_id == t.id) & (p.book_id == scope.book_id))
+    )
     if full:
         reversed_t = aliased(LedgerTransaction)
         statement = statement.add_columns(

@@ -175,7 +175,7 @@ def _held(session: Session, book: Book, on: date, places: tuple[str, ...]) -> He
         .join(p, p.account_id == a.id)
         .join(t, t.id == p.transaction_id)
         .outerjoin(Fund, Fund.id == a.fund_id)
-        .where(a.book_id == book.id, t.effective_date <= on)
+        .where(a.book_id == book.id, p.book_id == book.id, t.book_id == book.id, t.effective_date <= on)
         .group_by(a.code, Fund.slug)
     )
     held: Held = {}

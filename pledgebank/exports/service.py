@@ -134,12 +134,17 @@ def opening_balances(session: Session, scope: Scope) -> dict[int, int]:
     t, p = LedgerTransaction, LedgerPosting
     conditions = [
         t.book_id == scope.book_id,
+        p.book_id == scope.book_id,
         t.sequence <= scope.book_head,
         t.effective_date < scope.filters.date_from,
     ]
     if scope.filters.fund is not None:
         fund_accounts = [a.id for a in scope.accounts if a.fund == scope.filters.fund]
-        conditions.append(t.id.in_(select(p.transaction_id).where(p.account_id.in_(fund_accounts))))
+        conditions.append(
+            t.id.in_(
+                select(p.transaction_id).where(p.book_id == scope.book_id, p.account_id.in_(fund_accounts))
+            )
+        )
     rows = session.execute(
         select(p.account_id, func.sum(p.amount))
         .join(t, t.id == p.transaction_id)

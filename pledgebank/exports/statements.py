@@ -65,7 +65,8 @@ def _sums(
     balances and are neither receipts nor payments.
     """
     t, p = LedgerTransaction, LedgerPosting
-    conditions = [t.book_id == book.id]
+    # Both sides name the book, so neither postings nor transactions are read beyond it.
+    conditions = [t.book_id == book.id, p.book_id == book.id]
     if movements_only:
         conditions.append(t.kind != YEAR_CLOSED)
     if since is not None:

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pledgebank.books.models import LedgerTransaction
+from pledgebank.books.models import Book, LedgerTransaction
 from pledgebank.clock import local_date
 from pledgebank.levies.bands import ARREARS_AGES, arrears_age
 from pledgebank.levies.charges import charge_key
@@ -131,8 +131,13 @@ def charges_of(session: Session, household_id: int, *, levy_id: int | None = Non
 
 def settlement_of(session: Session, charge: LevyCharge) -> LedgerTransaction | None:
     """The ledger transaction that settled a paid charge (its receipt's reference)."""
+    # In the levy's own book: the key is unique per book, and (book, key) is how the index finds it.
+    book_id = select(Book.id).where(Book.neighbourhood_id == charge.levy.neighbourhood_id).scalar_subquery()
     return session.scalar(
-        select(LedgerTransaction).where(LedgerTransaction.idempotency_key == charge_key(charge.id, "paid"))
+        select(LedgerTransaction).where(
+            LedgerTransaction.book_id == book_id,
+            LedgerTransaction.idempotency_key == charge_key(charge.id, "paid"),
+        )
     )
 
 

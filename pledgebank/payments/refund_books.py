@@ -247,7 +247,12 @@ def card_payments(session: Session, book: Book) -> list[CardPayment]:
         select(t.kind, t.source, a.code, p.amount)
         .join(p, p.transaction_id == t.id)
         .join(a, a.id == p.account_id)
-        .where(t.book_id == book.id, t.kind.in_(RECEIVED + TAKEN_BACK), a.code.startswith("income:"))
+        .where(
+            t.book_id == book.id,
+            p.book_id == book.id,
+            t.kind.in_(RECEIVED + TAKEN_BACK),
+            a.code.startswith("income:"),
+        )
         .order_by(t.sequence.desc())
     )
     received: dict[str, tuple[str, str, int, str]] = {}
