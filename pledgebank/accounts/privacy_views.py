@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -28,7 +27,7 @@ from pledgebank.jobs import payments_context
 from pledgebank.payments.customer_deletion import delete_customers
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import show_errors
-from pledgebank.web.session import db_session, now, transaction
+from pledgebank.web.session import db_session, now, this_app, transaction
 
 bp = Blueprint("your_data", __name__)
 log = logging.getLogger(__name__)
@@ -76,7 +75,7 @@ def data_json():
 def _delete_stripe_customers(user_id: int) -> None:
     """Delete the person's Stripe customers now the erasure has committed; run-due retries what is left."""
     try:
-        delete_customers(payments_context(current_app._get_current_object()), now=now(), user_id=user_id)
+        delete_customers(payments_context(this_app()), now=now(), user_id=user_id)
     except Exception:
         # The account is closed whatever happens here: the deletion stays recorded for run-due.
         log.exception("deleting the Stripe customer of a closed account failed")

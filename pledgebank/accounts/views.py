@@ -200,7 +200,7 @@ def reset_password(token: str):
 
 def _account_page(status: int = 200, *, password_form=None, token_form=None, new_token: str | None = None):
     """The account page, with a sent form's errors in place (or a new token's secret, shown once)."""
-    tokens = api_tokens.list_api_tokens(db_session(), user_id=current_user_id())
+    tokens = api_tokens.list_api_tokens(db_session(), user_id=signed_in_user_id())
     return render_template(
         "accounts/account.html",
         password_form=ChangePasswordForm(formdata=None) if password_form is None else password_form,

@@ -108,7 +108,11 @@ def source_of(source: object) -> dict[str, str]:
     """Source references as a dict of strings, whether the database gave JSON text or a dict."""
     if isinstance(source, str):
         return {str(k): str(v) for k, v in json.loads(source).items()}
-    return {str(k): str(v) for k, v in dict(source or {}).items()}
+    if source is None:
+        return {}
+    if isinstance(source, Mapping):
+        return {str(k): str(v) for k, v in source.items()}
+    raise TypeError(f"source references must be JSON text or a mapping, not {type(source).__name__}")
 
 
 def _one(item: Item, facts: _Facts) -> Described:

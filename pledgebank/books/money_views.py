@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -92,7 +93,10 @@ def page(slug: str):
     """The open books of a neighbourhood: every fund's money and every transaction in words."""
     chosen = request.args.get("fund")
     if chosen:  # the filter form names the fund; its own page has the address to share
-        args = {k: v for k, v in request.args.items() if k not in ("fund", "before")}
+        # Names starting "_" are url_for's own options (scheme, anchor, method), never filters: drop them.
+        args: dict[str, Any] = {
+            k: v for k, v in request.args.items() if k not in ("fund", "before") and not k.startswith("_")
+        }
         return redirect(url_for("money.fund_page", slug=slug, fund=chosen, **args))
     return _render(slug, None)
 
@@ -110,7 +114,8 @@ def _render(slug: str, fund_slug: str | None):
     before = request.args.get("before")
     if before is not None and parse_page(before) is None:
         abort(404)
-    status, lines, older = 200, [], None
+    status, older = 200, None
+    lines: list[public_money.PublicLine] = []
     if form.month.data is not None and not form.validate():
         status = 422
     else:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from pledgebank.books.describe import describe, item_of
@@ -54,7 +54,7 @@ class PublicLine:
     fees: int = 0
 
 
-def _conditions(book: Book, chosen: Filter) -> list:
+def _conditions(book: Book, chosen: Filter) -> list[ColumnElement[bool]]:
     t, p, a = LedgerTransaction, aliased(LedgerPosting), LedgerAccount
     conditions = [t.book_id == book.id]
     if chosen.month is not None:
@@ -101,7 +101,9 @@ def _lines(session: Session, book: Book, rows: list[LedgerTransaction], chosen: 
             )
         ).all()
     )
-    words = describe(session, book, [item_of(r, reversed_seq.get(r.reverses_id)) for r in rows])
+    words = describe(
+        session, book, [item_of(r, reversed_seq.get(r.reverses_id) if r.reverses_id else None) for r in rows]
+    )
     shares = _shares(session, [r.id for r in rows])
     funds = {
         f.id: f for f in session.scalars(select(Fund).where(Fund.neighbourhood_id == book.neighbourhood_id))
@@ -111,7 +113,7 @@ def _lines(session: Session, book: Book, rows: list[LedgerTransaction], chosen: 
         described = words[row.sequence]
         parts = shares.get(row.id, {})
         # Book-level legs (from before money was kept per fund) show only when no fund's legs do.
-        touched = [fund_id for fund_id in parts if fund_id is not None] or list(parts)
+        touched: list[int | None] = [fund_id for fund_id in parts if fund_id is not None] or list(parts)
         for fund_id in touched:
             if chosen.fund is not None and fund_id != chosen.fund.id:
                 continue

@@ -102,7 +102,9 @@ def transactions_page(
         .order_by(LedgerPosting.transaction_id, LedgerPosting.line)
     ):
         lines[p.transaction_id].append(PostingLine(p.line, code, name, p.amount, p.currency))
-    words = describe(session, book, [item_of(r, reversed_seq.get(r.reverses_id)) for r in rows])
+    words = describe(
+        session, book, [item_of(r, reversed_seq.get(r.reverses_id) if r.reverses_id else None) for r in rows]
+    )
     views = [
         TransactionView(
             sequence=r.sequence,

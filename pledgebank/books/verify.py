@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Result, select
 from sqlalchemy.orm import Session, aliased
 
 from pledgebank.books.models import (
@@ -40,7 +41,7 @@ class BookCheck:
         return self.problems[0] if self.problems else None
 
 
-def _transactions(session: Session, book: Book):
+def _transactions(session: Session, book: Book) -> Result[*tuple[Any, ...]]:
     """The book's transactions in sequence order, one row each (sealed bytes read once)."""
     t, s = LedgerTransaction, LedgerSeal
     reversed_t = aliased(LedgerTransaction)
@@ -69,7 +70,7 @@ def _transactions(session: Session, book: Book):
     return session.execute(statement)
 
 
-def _postings(session: Session, book: Book):
+def _postings(session: Session, book: Book) -> Result[int, int, int, str]:
     """The book's postings in (sequence, line) order: sequence, account id, amount, currency."""
     t, p = LedgerTransaction, LedgerPosting
     statement = (

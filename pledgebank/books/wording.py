@@ -30,7 +30,7 @@ class Link:
 class Group:
     """Alike transactions that read better together ("5 people, times £10"), keyed alike."""
 
-    key: tuple
+    key: tuple[object, ...]
     subject: str
     noun: str
     nouns: str

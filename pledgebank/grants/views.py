@@ -220,7 +220,7 @@ def edit_application(application_id: int):
         )
 
     def page(status: int):
-        neighbourhood = session.get(Neighbourhood, application.neighbourhood_id)
+        neighbourhood = session.get_one(Neighbourhood, application.neighbourhood_id)
         return render_template(
             "grants/application_form.html",
             form=form,

@@ -25,7 +25,7 @@ def _page(charge_id: int, form: CashReceivedForm, status: int = 200):
     session = db_session()
     charge = charges.get_charge(session, charge_id)
     require(session, current_user_id(), charge.levy.neighbourhood_id, Action.RECORD_PAYMENT)
-    slug = session.get(Neighbourhood, charge.levy.neighbourhood_id).slug
+    slug = session.get_one(Neighbourhood, charge.levy.neighbourhood_id).slug
     owed = format_money(charge.amount_due, charge.currency)
     form.amount.description = f"{owed} is owed. Enter less for a part payment: the rest stays owed."
     period = f"{charge.period_start:%-d %B %Y}"
@@ -95,7 +95,7 @@ def record_payment(charge_id: int):
             now=now(),
             zone=zone(),
         )
-        slug = session.get(Neighbourhood, charge.levy.neighbourhood_id).slug
+        slug = session.get_one(Neighbourhood, charge.levy.neighbourhood_id).slug
         still = "" if charge.state == ChargeStatus.PAID else format_money(charge.amount_due, charge.currency)
         return slug, format_money(form.parsed_amount, charge.currency), still
 

@@ -289,7 +289,7 @@ def record_payment(
     if amount == due:
         settle(session, charge, via=into, now=now, zone=zone, actor_id=actor_id, on=on)
         return charge
-    fund = session.scalar(select(Fund.slug).where(Fund.id == charge.levy.fund_id))
+    fund = session.scalars(select(Fund.slug).where(Fund.id == charge.levy.fund_id)).one()
     entry = rules.receivable_settled(
         amount=Money(amount, charge.currency),
         fund=fund,

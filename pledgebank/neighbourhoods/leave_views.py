@@ -9,7 +9,7 @@ from pledgebank.levies.queries import household_levies
 from pledgebank.neighbourhoods import roles, services
 from pledgebank.neighbourhoods.views import bp
 from pledgebank.policy import Action, require
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.confirm import ConfirmForm, confirm_page
 from pledgebank.web.session import db_session, now, transaction
 
@@ -24,9 +24,9 @@ def leave(slug: str):
         neighbourhood = services.get_neighbourhood(session, slug)
         roles.remove_member(
             session,
-            actor_id=current_user_id(),
+            actor_id=signed_in_user_id(),
             neighbourhood=neighbourhood,
-            user_id=current_user_id(),
+            user_id=signed_in_user_id(),
             now=now(),
         )
     flash(f"You have left {neighbourhood.name}.", "info")
@@ -34,7 +34,7 @@ def leave(slug: str):
 
 
 def _confirm_leave(slug: str):
-    session, user_id = db_session(), current_user_id()
+    session, user_id = db_session(), signed_in_user_id()
     neighbourhood = services.get_neighbourhood(session, slug)
     require(session, user_id, neighbourhood.id, Action.LEAVE)
     roles.check_leaving(session, neighbourhood=neighbourhood, user_id=user_id)
@@ -44,6 +44,7 @@ def _confirm_leave(slug: str):
         "levy or apply for a grant here, and any committee or treasurer role you hold ends."
     ]
     if levies:
+        assert household is not None, "levies are found through the household, so there is one"
         names = ", ".join(levy.name for levy in levies)
         sentences.append(
             f"Leaving does not take your household at {household.address} out of its levies ({names}): "

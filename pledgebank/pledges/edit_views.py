@@ -50,7 +50,7 @@ def edit(pledge_id: int):
     offered = funding.funds_to_offer(session, actor_id=signed_in_user_id(), neighbourhood_id=neighbourhood.id)
     form.offer_funds(offered, pledge=pledge, current=session.get(Fund, pledge.fund_id))
     if request.method == "GET":
-        _fill(form, pledge, session.get(Fund, pledge.fund_id).slug, zone)
+        _fill(form, pledge, session.get_one(Fund, pledge.fund_id).slug, zone)
 
     def work(session):
         services.edit_pledge(

@@ -138,6 +138,14 @@ def test_the_filters_choose_a_fund_and_a_month(demo):
     assert set(re.findall(r'<td class="words">([^<]*)</td>', page)) <= {"General fund"}
 
 
+@pytest.mark.parametrize("extra", ["_scheme=http", "_external=1", "_anchor=top", "_method=POST"])
+def test_the_fund_filter_carries_no_link_building_options(demo, extra):
+    app, seeded = demo
+    response = app.test_client().get(f"/n/{seeded.slug}/money?fund=general&month=2026-11&{extra}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/n/{seeded.slug}/money/general?month=2026-11"
+
+
 @pytest.mark.parametrize("month", ["2026-13", "November", "2026-1", "0001-01", "2026-11-01", "'; drop"])
 def test_a_bad_month_is_shown_beside_the_field_and_nothing_is_listed(demo, month):
     app, seeded = demo
