@@ -151,14 +151,25 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.exports import views as exports_views
     from pledgebank.extensions import csrf, limiter
     from pledgebank.grants import api as grants_api
+    from pledgebank.grants import manage_views as grant_pages
     from pledgebank.grants import views as grants_views
     from pledgebank.levies import api as levies_api
+    from pledgebank.levies import card_views as levy_card_pages
+    from pledgebank.levies import cash_views as levy_cash_pages
+    from pledgebank.levies import manage_views as levy_manage_pages
+    from pledgebank.levies import pay_views as levy_pay_pages
     from pledgebank.levies import views as levies_views
     from pledgebank.neighbourhoods import api as neighbourhoods_api
+    from pledgebank.neighbourhoods import leave_views as leave_pages
     from pledgebank.neighbourhoods import views as neighbourhoods_views
     from pledgebank.payments import refund_api, refund_views
     from pledgebank.payments import views as payments_views
     from pledgebank.pledges import api as pledges_api
+    from pledgebank.pledges import card_views as pledge_card_pages
+    from pledgebank.pledges import cash_views as pledge_cash_pages
+    from pledgebank.pledges import edit_views as pledge_edit_pages
+    from pledgebank.pledges import fix_views as pledge_fix_pages
+    from pledgebank.pledges import manage_views as pledge_manage_pages
     from pledgebank.pledges import views as pledges_views
     from pledgebank.privacy import views as privacy_views
     from pledgebank.web import health, main
@@ -167,6 +178,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     csrf.exempt(health.bp)
     limiter.exempt(health.bp)
+    # Page modules beyond each feature's views.py: importing them added their routes to its blueprint.
+    del grant_pages, leave_pages, levy_card_pages, levy_cash_pages, levy_manage_pages, levy_pay_pages
+    del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(your_data_views.bp)

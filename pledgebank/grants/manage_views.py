@@ -11,8 +11,8 @@ from flask_login import login_required
 
 from pledgebank.errors import InvalidInput
 from pledgebank.grants import amendments, applications, decisions, payments, reports, reviews
+from pledgebank.grants.blueprint import bp
 from pledgebank.grants.pages import application_page, fill_choices, new_form
-from pledgebank.grants.views import bp
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.session import db_session, now, transaction

@@ -11,12 +11,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from pledgebank.grants import access, applications, funds, queries, rounds
 from pledgebank.grants.applications import ApplicationTerms
+from pledgebank.grants.blueprint import bp
 from pledgebank.grants.forms import ApplicationForm, RoundForm
 from pledgebank.grants.pages import application_page, plain_money
 from pledgebank.grants.rounds import RoundTerms
@@ -30,8 +31,6 @@ from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to
 from pledgebank.web.submit import submit as submit_form  # this module has a route named submit
-
-bp = Blueprint("grants", __name__)
 
 
 def _zone() -> ZoneInfo:
@@ -294,5 +293,3 @@ def grant_status(application) -> str:
 
 bp.add_app_template_filter(day, "day")
 bp.add_app_template_filter(grant_status, "grant_status")
-
-from pledgebank.grants import manage_views  # noqa: E402, F401  (their routes join this blueprint)

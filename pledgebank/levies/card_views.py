@@ -13,9 +13,9 @@ from flask_login import login_required
 from pledgebank.errors import DomainError, NotFound
 from pledgebank.jobs import payments_context
 from pledgebank.levies import cards
+from pledgebank.levies.blueprint import bp
 from pledgebank.levies.models import Household
 from pledgebank.levies.services import get_levy
-from pledgebank.levies.views import bp
 from pledgebank.payments.gateway import CardSetup, GatewayUnavailable, TestCard
 from pledgebank.payments.pages import STRIPE_CSP, UNAVAILABLE, declined_message, emulated, gateway
 from pledgebank.pledges.forms import TestCardForm

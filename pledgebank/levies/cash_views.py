@@ -11,8 +11,9 @@ from pledgebank.errors import Conflict
 from pledgebank.inputs import format_money
 from pledgebank.ledger.money import Money
 from pledgebank.levies import charges
+from pledgebank.levies.blueprint import bp
 from pledgebank.levies.states import UNPAID, ChargeStatus
-from pledgebank.levies.views import bp, zone
+from pledgebank.levies.views import zone
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id

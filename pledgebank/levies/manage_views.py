@@ -10,9 +10,10 @@ from pledgebank.clock import local_date
 from pledgebank.errors import DomainError, InvalidInput, NotFound
 from pledgebank.levies import hardship, households, queries, services
 from pledgebank.levies.bands import ARREARS_AGES
+from pledgebank.levies.blueprint import bp
 from pledgebank.levies.forms import DecisionForm, RegisterForm
 from pledgebank.levies.models import HardshipRequest
-from pledgebank.levies.views import bp, zone
+from pledgebank.levies.views import zone
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges.queries import names_of

@@ -12,13 +12,13 @@ from flask_login import login_required
 
 from pledgebank.errors import Conflict, DomainError, NotFound
 from pledgebank.levies import hardship, payments
+from pledgebank.levies.blueprint import bp
 from pledgebank.levies.card_views import ctx, end_reads
 from pledgebank.levies.charges import own_charge
 from pledgebank.levies.forms import HardshipForm
 from pledgebank.levies.models import Household
 from pledgebank.levies.payments import AUTHENTICATION_CODES
 from pledgebank.levies.states import UNPAID, ChargeStatus
-from pledgebank.levies.views import bp
 from pledgebank.payments.gateway import GatewayUnavailable, PaymentStatus
 from pledgebank.payments.pages import UNAVAILABLE, emulated, gateway
 from pledgebank.web.auth import current_user_id, signed_in_user_id

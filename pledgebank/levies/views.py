@@ -7,13 +7,14 @@ their routes belong to this same blueprint.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from pledgebank.clock import local_date
 from pledgebank.errors import NotFound
 from pledgebank.levies import households, queries, services
+from pledgebank.levies.blueprint import bp
 from pledgebank.levies.charges import own_charge
 from pledgebank.levies.forms import JoinForm, LevyForm
 from pledgebank.levies.models import Levy
@@ -27,8 +28,6 @@ from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import submit
-
-bp = Blueprint("levies", __name__)
 
 
 def zone() -> str:
@@ -259,6 +258,3 @@ def receipt(charge_id: int):
         neighbourhood=session.get(Neighbourhood, charge.levy.neighbourhood_id),
         transaction=queries.settlement_of(session, charge),
     )
-
-
-from pledgebank.levies import card_views, cash_views, manage_views, pay_views  # noqa: E402, F401  (their routes join this blueprint)

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from pledgebank.levies.queries import household_levies
 from pledgebank.neighbourhoods import roles, services
-from pledgebank.neighbourhoods.views import bp
+from pledgebank.neighbourhoods.blueprint import bp
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.confirm import ConfirmForm, confirm_page

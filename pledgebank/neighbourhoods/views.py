@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from pledgebank.books.audit import list_events
 from pledgebank.errors import EmailNotVerified, InvalidInput
 from pledgebank.inputs import parse_id
 from pledgebank.neighbourhoods import funds, roles, services
+from pledgebank.neighbourhoods.blueprint import bp
 from pledgebank.neighbourhoods.forms import (
     FundForm,
     NeighbourhoodForm,
@@ -24,8 +25,6 @@ from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to, submit
-
-bp = Blueprint("neighbourhoods", __name__)
 
 
 @bp.get("/neighbourhoods")
@@ -293,6 +292,3 @@ def bank_details(neighbourhood_id: int) -> str:
     """Where residents may pay the neighbourhood's treasurer by bank transfer ('' when it takes none)."""
     neighbourhood = db_session().get(Neighbourhood, neighbourhood_id)
     return neighbourhood.bank_details if neighbourhood else ""
-
-
-from pledgebank.neighbourhoods import leave_views  # noqa: E402, F401  (its routes join this blueprint)

@@ -16,9 +16,10 @@ from pledgebank.jobs import payments_context
 from pledgebank.payments.gateway import CardSetup, GatewayUnavailable, TestCard
 from pledgebank.payments.pages import STRIPE_CSP, UNAVAILABLE, declined_message, emulated
 from pledgebank.pledges import cards, services, signups
+from pledgebank.pledges.blueprint import bp
 from pledgebank.pledges.forms import TestCardForm
 from pledgebank.pledges.states import SignupStatus
-from pledgebank.pledges.views import bp, gateway, short_money
+from pledgebank.pledges.views import gateway, short_money
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import refused
 from pledgebank.web.session import now, this_app, transaction

@@ -11,9 +11,10 @@ from pledgebank.errors import Conflict, InvalidInput
 from pledgebank.ledger import chart
 from pledgebank.ledger.money import Money
 from pledgebank.pledges import services, signups
+from pledgebank.pledges.blueprint import bp
 from pledgebank.pledges.queries import names_of
 from pledgebank.pledges.states import SignupStatus
-from pledgebank.pledges.views import bp, short_money
+from pledgebank.pledges.views import short_money
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.cash_form import CashReceivedForm

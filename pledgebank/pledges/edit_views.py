@@ -10,8 +10,9 @@ from flask_login import login_required
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.pledges import funding, services
+from pledgebank.pledges.blueprint import bp
 from pledgebank.pledges.forms import OWN_FUND, PledgeForm
-from pledgebank.pledges.views import _terms, bp
+from pledgebank.pledges.views import _terms
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions

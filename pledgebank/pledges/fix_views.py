@@ -9,9 +9,10 @@ from flask_login import login_required
 from pledgebank.errors import Conflict, DomainError, NotFound
 from pledgebank.payments.gateway import GatewayUnavailable, PaymentStatus
 from pledgebank.pledges import cards
+from pledgebank.pledges.blueprint import bp
 from pledgebank.pledges.card_views import UNAVAILABLE, Mine, back, emulated, mine_of, payments
 from pledgebank.pledges.states import SignupStatus
-from pledgebank.pledges.views import bp, gateway
+from pledgebank.pledges.views import gateway
 from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.forms import refused
 from pledgebank.web.session import now

@@ -9,9 +9,10 @@ from flask_login import login_required
 from pledgebank.errors import InvalidInput
 from pledgebank.ledger import chart
 from pledgebank.pledges import extras, services, signups
+from pledgebank.pledges.blueprint import bp
 from pledgebank.pledges.forms import CancelForm, OfferForm, UpdateForm
 from pledgebank.pledges.states import PledgeStatus
-from pledgebank.pledges.views import bp, pledge_page
+from pledgebank.pledges.views import pledge_page
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.confirm import ConfirmForm, confirm_page

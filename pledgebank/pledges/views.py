@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from wtforms.validators import ValidationError
 
@@ -21,6 +21,7 @@ from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges import funding, queries, services, signups
+from pledgebank.pledges.blueprint import bp
 from pledgebank.pledges.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm, form_money
 from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
@@ -30,8 +31,6 @@ from pledgebank.web.confirm import ConfirmForm, confirm_page
 from pledgebank.web.forms import allowed_actions, safe_next
 from pledgebank.web.session import db_session, now, this_app, transaction
 from pledgebank.web.submit import submit
-
-bp = Blueprint("pledges", __name__)
 
 DEMO_STEPS = {1: "1 hour", 24: "1 day", 72: "3 days"}
 
@@ -353,5 +352,3 @@ def your_pledges() -> list:
 bp.add_app_template_filter(short_money, "short_money")
 bp.add_app_template_filter(time_until, "time_until")
 bp.add_app_template_filter(major_money, "major_money")
-
-from pledgebank.pledges import card_views, cash_views, edit_views, fix_views, manage_views  # noqa: E402, F401  (their routes join this blueprint)
