@@ -170,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.pledges import edit_views as pledge_edit_pages
     from pledgebank.pledges import fix_views as pledge_fix_pages
     from pledgebank.pledges import manage_views as pledge_manage_pages
+    from pledgebank.pledges import share_views as pledge_share_pages
     from pledgebank.pledges import views as pledges_views
     from pledgebank.privacy import views as privacy_views
     from pledgebank.web import health, main
@@ -181,6 +182,7 @@ def _register_blueprints(app: Flask) -> None:
     # Page modules beyond each feature's views.py: importing them added their routes to its blueprint.
     del grant_pages, leave_pages, levy_card_pages, levy_cash_pages, levy_manage_pages, levy_pay_pages
     del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
+    del pledge_share_pages
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(your_data_views.bp)

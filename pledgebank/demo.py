@@ -189,6 +189,7 @@ def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
             terms=PledgeTerms(
                 fund_slug="playground-fund",
                 title="Mend the playground fence",
+                action="mend the playground fence",
                 description="Replace the broken posts and panels on the north side of the playground.",
                 amount_kind="fixed",
                 amount=1000,
@@ -205,6 +206,7 @@ def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
             terms=PledgeTerms(
                 fund_slug="street-trees",
                 title="Plant twenty street trees",
+                action="plant twenty street trees on Victoria Road",
                 description="Twenty young limes and rowans along Victoria Road, planted by volunteers.",
                 amount_kind="minimum",
                 amount=500,

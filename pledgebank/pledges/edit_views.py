@@ -29,6 +29,7 @@ def _fill(form: PledgeForm, pledge, fund_slug: str, zone: str) -> None:
 
     local = pledge.deadline.astimezone(ZoneInfo(zone))
     form.fund.data, form.title.data, form.description.data = fund_slug, pledge.title, pledge.description
+    form.action.data = pledge.action
     form.amount_kind.data, form.amount.data = pledge.amount_kind, pounds(pledge.amount)
     form.target_pledgers.data = "" if pledge.target_pledgers is None else str(pledge.target_pledgers)
     form.target_amount.data = pounds(pledge.target_amount)

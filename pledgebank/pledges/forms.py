@@ -74,6 +74,12 @@ class PledgeForm(_Form):
         validators=[DataRequired("Give the pledge a title."), Length(max=120)],
         description="Short and concrete, for example 'Mend the playground fence'.",
     )
+    action = StringField(
+        "Your pledge in one sentence (optional)",
+        validators=[Optional(), Length(max=200, message="Finish the sentence in at most 200 characters.")],
+        description="Finish the sentence “I will …”, for example 'mend the playground fence'. It is shown "
+        "as “Your Name will mend the playground fence with £10 a person, but only if 5 people will too.”",
+    )
     description = TextAreaField(
         "What will happen",
         validators=[DataRequired("Say what will happen if the pledge succeeds."), Length(max=4000)],

@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pledgebank.db import Base, BigId, UTCDateTime
+from pledgebank.pledges.codes import new_short_code
 from pledgebank.pledges.states import PledgeStatus, SignupStatus
 
 
@@ -28,6 +29,12 @@ class Pledge(Base):
     own_fund: Mapped[bool] = mapped_column(default=False)
     creator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(120))
+    # Finishes "<creator> will <action> ..."; empty reads "<creator> will put £10 towards <title>".
+    action: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The short link /p/<short_code>: lower-case letters only, so never a pledge number.
+    short_code: Mapped[str | None] = mapped_column(
+        String(12), unique=True, index=True, default=new_short_code
+    )
     description: Mapped[str] = mapped_column(Text)
     amount_kind: Mapped[str] = mapped_column(String(8))  # "fixed" or "minimum"
     amount: Mapped[int] = mapped_column(BigInteger)

@@ -46,6 +46,7 @@ class PledgeTerms:
     cap: int | None = None
     allow_cash: bool = True
     fund_slug: str | None = None
+    action: str = ""  # finishes "<creator> will ..." in the pledge's sentence (pledges.share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,8 @@ def _check_terms(terms: PledgeTerms, now: datetime) -> None:
     errors: dict[str, list[str]] = {}
     if not 3 <= len(terms.title.strip()) <= 120:
         errors["title"] = ["Give the pledge a title of 3 to 120 characters."]
+    if len(" ".join(terms.action.split())) > 200:
+        errors["action"] = ["Finish the sentence in at most 200 characters."]
     if not 10 <= len(terms.description.strip()) <= 4000:
         errors["description"] = ["Say what will happen, in 10 to 4000 characters."]
     if terms.amount_kind not in ("fixed", "minimum"):
@@ -139,6 +142,7 @@ def create_pledge(
         own_fund=terms.fund_slug is None,
         creator_id=actor_id,
         title=terms.title.strip(),
+        action=" ".join(terms.action.split()),
         description=terms.description.strip(),
         amount_kind=terms.amount_kind,
         amount=terms.amount,
@@ -181,6 +185,7 @@ def edit_pledge(
     before = {"title": pledge.title, "amount": pledge.amount, "deadline": pledge.deadline.isoformat()}
     neighbourhood = session.get_one(Neighbourhood, pledge.neighbourhood_id)
     pledge.title, pledge.description = terms.title.strip(), terms.description.strip()
+    pledge.action = " ".join(terms.action.split())
     _fund_for_edit(session, pledge, terms.fund_slug, actor_id=actor_id, neighbourhood=neighbourhood, now=now)
     pledge.amount_kind, pledge.amount, pledge.cap = terms.amount_kind, terms.amount, terms.cap
     pledge.target_pledgers, pledge.target_amount, pledge.deadline = (

@@ -196,6 +196,7 @@ def _terms(form: PledgeForm, neighbourhood: Neighbourhood) -> PledgeTerms:
     return PledgeTerms(
         fund_slug=form.fund_slug,
         title=form.title.data,
+        action=form.action.data or "",
         description=form.description.data,
         amount_kind=form.amount_kind.data,
         amount=form.parsed["amount"],
