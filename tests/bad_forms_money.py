@@ -11,6 +11,7 @@ CASH_KINDS = {"into": "choice", "amount": "money", "received_on": "date"}
 PLEDGE_KINDS = {
     "fund": "choice",
     "title": "text",
+    "action": "text",
     "description": "text",
     "amount_kind": "choice",
     "amount": "money",
@@ -23,6 +24,7 @@ PLEDGE_KINDS = {
 PLEDGE_VALID = {
     "fund": "general",
     "title": "Paint the park benches",
+    "action": "paint the six park benches",
     "description": "Two coats of paint on the six benches in Elm Park.",
     "amount_kind": "fixed",
     "amount": "10",
@@ -32,7 +34,7 @@ PLEDGE_VALID = {
     "deadline_time": "18:00",
     "cap": "20",
 }
-PLEDGE_OPTIONAL = frozenset({"target_pledgers", "target_amount", "cap"})
+PLEDGE_OPTIONAL = frozenset({"action", "target_pledgers", "target_amount", "cap"})
 
 
 def pledge_forms(place: Place) -> list[Form]:

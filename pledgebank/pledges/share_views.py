@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import redirect, render_template, request
+from flask import abort, redirect, render_template, request
 from markupsafe import Markup
 
 from pledgebank.errors import NotFound
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges import services, share
 from pledgebank.pledges.blueprint import bp
+from pledgebank.pledges.codes import is_short_code
 from pledgebank.pledges.flyer import qr_svg
 from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.views import short_money
@@ -71,6 +72,8 @@ def pledge_creator(pledge: Pledge, neighbourhood: Neighbourhood) -> share.Creato
 @bp.get("/p/<code>")
 def short_link(code: str):
     """The short link: on to the pledge page (under the configured base URL)."""
+    if not is_short_code(code):
+        abort(404)  # not a short link's shape: the site's ordinary "no page at this address"
     session = db_session()
     pledge = share.pledge_by_code(session, code)
     if not services.visible_to(session, pledge, current_user_id()):
