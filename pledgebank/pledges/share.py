@@ -88,9 +88,13 @@ class CreatorProfile:
     other_pledges: list[Pledge]
 
 
+def creator_name(session: Session, pledge: Pledge) -> str:
+    """The name the pledge's creator shows."""
+    return session.get_one(User, pledge.creator_id).display_name
+
+
 def creator_profile(session: Session, pledge: Pledge, neighbourhood_name: str) -> CreatorProfile:
     """The creator's name and their other pledges anyone can see (drafts are left out)."""
-    creator = session.get_one(User, pledge.creator_id)
     others = session.scalars(
         select(Pledge)
         .where(
@@ -101,4 +105,4 @@ def creator_profile(session: Session, pledge: Pledge, neighbourhood_name: str) -
         .order_by(Pledge.deadline.desc())
         .limit(10)
     ).all()
-    return CreatorProfile(creator.display_name, neighbourhood_name, list(others))
+    return CreatorProfile(creator_name(session, pledge), neighbourhood_name, list(others))

@@ -39,7 +39,7 @@ class Sharing:
 @bp.app_template_global("pledge_sentence")
 def pledge_sentence(pledge: Pledge) -> str:
     """The pledge in one sentence, with its creator named."""
-    creator = share.creator_profile(db_session(), pledge, "").name
+    creator = share.creator_name(db_session(), pledge)
     return share.sentence(pledge, creator, lambda amount: short_money(amount, pledge.currency))
 
 
