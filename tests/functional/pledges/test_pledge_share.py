@@ -142,6 +142,10 @@ def test_a_draft_is_not_reached_through_its_short_link(app, sessions, web):
         code = row.short_code
     assert web.get(f"/p/{code}").status_code == 404
     assert web.get(f"/p/{pledge}/flyer").status_code == 404
+    creator = world.client(app, sessions, "chair")
+    assert creator.get(f"/p/{code}").headers["Location"] == f"{BASE}/p/{pledge}"  # they can see it
+    page = creator.get(f"/p/{pledge}").get_data(as_text=True)
+    assert "Share this pledge" not in page and 'id="share-link"' not in page
 
 
 def test_a_forged_host_header_never_reaches_a_share_link_the_short_url_or_the_flyer(app, sessions, web):
