@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, render_template
 from wtforms.fields.choices import SelectChoice
 
+from pledgebank.accounts.names import names_of
 from pledgebank.books.services import book_of
 from pledgebank.grants import access, applications, decisions, payments, queries, reports, reviews, rounds
 from pledgebank.grants.states import COMMITTED, LABELS, ApplicationAction, ApplicationStatus, PaymentStatus
@@ -68,7 +69,7 @@ def fill_choices(session, name: str, form, application) -> None:
         committee = access.committee_ids(session, application.neighbourhood_id)
         free = committee - access.conflicted_ids(session, application)
         form.member.choices = [
-            SelectChoice(str(uid), label) for uid, label in sorted(queries.names_of(session, free).items())
+            SelectChoice(str(uid), label) for uid, label in sorted(names_of(session, free).items())
         ]
     elif name == "reconsider_form":
         form.round.choices = [
@@ -158,7 +159,7 @@ def application_page(application_id: int, status: int = 200, **forms):
         "threshold": current_app.config["GRANT_SECOND_APPROVAL_ABOVE"],
         "sequences": queries.sequences(session, transaction_ids),
         "last_sequence": queries.last_sequence(session, book.id),
-        "names": queries.names_of(session, people),
+        "names": names_of(session, people),
         "tools": tools,
         **page_forms,
     }

@@ -10,15 +10,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
+from pledgebank.accounts.names import names_of
 from pledgebank.grants import access, applications, funds, queries, rounds
 from pledgebank.grants.applications import ApplicationTerms
 from pledgebank.grants.rounds import RoundTerms
-from pledgebank.grants.states import LABELS
 from pledgebank.grants.web.blueprint import bp
 from pledgebank.grants.web.forms import ApplicationForm, RoundForm
 from pledgebank.grants.web.pages import application_page, plain_money
@@ -140,7 +139,7 @@ def show_round(round_id: int):
         allowed=allowed_actions(neighbourhood.id),
         remaining=rounds.remaining(session, grant_round),
         listed=listed,
-        names=queries.names_of(session, [a.applicant_id for a in listed]),
+        names=names_of(session, [a.applicant_id for a in listed]),
         now=now(),
     )
 
@@ -277,19 +276,3 @@ def withdraw(application_id: int):
         )
     flash("Your application is withdrawn.", "info")
     return redirect(url_for("grants.show_application", application_id=application_id))
-
-
-def day(value: date | None) -> str:
-    """A calendar date for people: 2 March 2026."""
-    if value is None:
-        return ""
-    return format_date(value, "d MMMM yyyy", locale=current_app.config["LOCALE"])
-
-
-def grant_status(application) -> str:
-    """An application's status in words."""
-    return LABELS[application.state]
-
-
-bp.add_app_template_filter(day, "day")
-bp.add_app_template_filter(grant_status, "grant_status")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from pledgebank.accounts.names import names_of
 from pledgebank.clock import local_date
 from pledgebank.errors import DomainError, InvalidInput, NotFound
 from pledgebank.levies import hardship, households, queries, services
@@ -16,7 +17,6 @@ from pledgebank.levies.web.forms import DecisionForm, RegisterForm
 from pledgebank.levies.web.views import zone
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
-from pledgebank.pledges.queries import names_of
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions, refused

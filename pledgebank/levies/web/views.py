@@ -11,6 +11,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
+from pledgebank.accounts.names import names_of
 from pledgebank.clock import local_date
 from pledgebank.errors import NotFound
 from pledgebank.levies import households, queries, services
@@ -22,7 +23,6 @@ from pledgebank.levies.web.forms import JoinForm, LevyForm
 from pledgebank.neighbourhoods import funds
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
-from pledgebank.pledges.queries import names_of
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions

@@ -19,8 +19,9 @@ from pledgebank.payments.web.pages import STRIPE_CSP, UNAVAILABLE, declined_mess
 from pledgebank.pledges import cards, services, signups
 from pledgebank.pledges.states import SignupStatus
 from pledgebank.pledges.web.blueprint import bp
-from pledgebank.pledges.web.views import gateway, short_money
+from pledgebank.pledges.web.views import gateway
 from pledgebank.web.auth import current_user_id, signed_in_user_id
+from pledgebank.web.filters import short_money
 from pledgebank.web.forms import refused
 from pledgebank.web.session import now, this_app, transaction
 

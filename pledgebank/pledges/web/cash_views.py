@@ -6,18 +6,18 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from pledgebank.accounts.names import names_of
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, InvalidInput
 from pledgebank.ledger import chart
 from pledgebank.ledger.money import Money
 from pledgebank.pledges import services, signups
-from pledgebank.pledges.queries import names_of
 from pledgebank.pledges.states import SignupStatus
 from pledgebank.pledges.web.blueprint import bp
-from pledgebank.pledges.web.views import short_money
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.cash_form import CashReceivedForm
+from pledgebank.web.filters import short_money
 from pledgebank.web.session import db_session, now
 from pledgebank.web.submit import submit
 

@@ -6,18 +6,17 @@ in fix_views; their routes belong to this same blueprint.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_currency
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from wtforms.validators import ValidationError
 
+from pledgebank.accounts.names import names_of
 from pledgebank.config import demo_enabled
 from pledgebank.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from pledgebank.jobs import run_due
-from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges import funding, queries, services, signups
@@ -29,6 +28,7 @@ from pledgebank.policy import Action, is_officer_anywhere, require
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.confirm import ConfirmForm, confirm_page
 from pledgebank.web.fields import form_money
+from pledgebank.web.filters import short_money
 from pledgebank.web.forms import allowed_actions, safe_next
 from pledgebank.web.session import db_session, now, this_app, transaction
 from pledgebank.web.submit import submit
@@ -39,43 +39,6 @@ DEMO_STEPS = {1: "1 hour", 24: "1 day", 72: "3 days"}
 def gateway():
     """The card gateway the app was built with."""
     return current_app.extensions["pledgebank.gateway"]
-
-
-def short_money(amount: int | None, currency: str | None = None) -> str:
-    """Money for sentences: £10 for whole pounds, £7.50 otherwise."""
-    if amount is None:
-        return ""
-    value = Money(amount, currency or current_app.config["CURRENCY"])
-    whole = value.amount % 10**value.exponent == 0
-    return format_currency(
-        value.to_decimal(),
-        value.currency,
-        format="¤#,##0" if whole else None,
-        currency_digits=not whole,
-        locale=current_app.config["LOCALE"],
-    )
-
-
-def major_money(units: int, currency: str | None = None) -> str:
-    """Whole major units (a sponsor's ratio, say) for sentences: 1 -> £1."""
-    currency = currency or current_app.config["CURRENCY"]
-    return short_money(Money.from_decimal(units, currency).amount, currency)
-
-
-def time_until(moment: datetime | None, start: datetime) -> str:
-    """How long from start until moment, in the largest whole unit: '3 days', '5 hours', '40 minutes'."""
-    if moment is None or moment <= start:
-        return "no time"
-    left = moment - start
-    for unit, size in (
-        ("day", timedelta(days=1)),
-        ("hour", timedelta(hours=1)),
-        ("minute", timedelta(minutes=1)),
-    ):
-        if left >= size:
-            count = left // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return "less than a minute"
 
 
 def sign_methods(pledge) -> list[str]:
@@ -105,7 +68,7 @@ def pledge_page(pledge_id: int, status: int = 200, **forms):
     moment = now()
     taking = pledge.state in signups.OPEN_FOR_SIGNING and moment < pledge.deadline
     updates = list(pledge.updates)
-    authors = queries.names_of(session, [u.author_id for u in updates])
+    authors = names_of(session, [u.author_id for u in updates])
     context = {
         "pledge": pledge,
         "neighbourhood": neighbourhood,
@@ -348,8 +311,3 @@ def your_pledges() -> list:
     """The signed-in user's pledges with their signups (for the account page)."""
     user_id = current_user_id()
     return [] if user_id is None else queries.pledges_of_user(db_session(), user_id)
-
-
-bp.add_app_template_filter(short_money, "short_money")
-bp.add_app_template_filter(time_until, "time_until")
-bp.add_app_template_filter(major_money, "major_money")
