@@ -109,7 +109,7 @@ def day(value: date | None) -> str:
 
 def grant_status(application) -> str:
     """An application's status in words."""
-    return LABELS[application.state]
+    return LABELS[application.status]
 
 
 def init_app(app: Flask) -> None:

@@ -85,7 +85,7 @@ def application_page(application_id: int, status: int = 200, **forms):
     access.require_view(session, application, user_id)
     neighbourhood = session.get_one(Neighbourhood, application.neighbourhood_id)
     allowed = allowed_actions(neighbourhood.id)
-    state = application.state
+    state = application.status
     committee = allowed["review_grants"]
     mine = access.declarations(session, application.id).get(user_id) if user_id is not None else None
     conflicted = access.is_conflicted(session, application, user_id)

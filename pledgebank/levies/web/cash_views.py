@@ -62,7 +62,7 @@ def _prefilled(charge_id: int, form: CashReceivedForm):
     session = db_session()
     charge = charges.get_charge(session, charge_id)
     require(session, current_user_id(), charge.levy.neighbourhood_id, Action.RECORD_PAYMENT)
-    if charge.state not in UNPAID:
+    if charge.status not in UNPAID:
         raise Conflict("This charge is not waiting for payment.")
     if charge.paused:
         raise Conflict("A hardship request on this charge is waiting for the committee; decide it first.")
@@ -97,7 +97,7 @@ def record_payment(charge_id: int):
             zone=zone(),
         )
         slug = session.get_one(Neighbourhood, charge.levy.neighbourhood_id).slug
-        still = "" if charge.state == ChargeStatus.PAID else format_money(charge.amount_due, charge.currency)
+        still = "" if charge.status == ChargeStatus.PAID else format_money(charge.amount_due, charge.currency)
         return slug, format_money(form.parsed_amount, charge.currency), still
 
     def done(result):

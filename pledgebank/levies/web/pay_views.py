@@ -37,7 +37,7 @@ def pay_page(charge_id: int, status: int = 200, error: str | None = None, **form
     request_pending = hardship.pending_request(session, charge.id)
     levy = charge.levy
     amount_due = charge.amount_due
-    unpaid = charge.state in UNPAID and not charge.paused
+    unpaid = charge.status in UNPAID and not charge.paused
     can_check = False
     if unpaid and charge.decline_code in AUTHENTICATION_CODES and charge.payment_intent_id and emulated():
         try:

@@ -58,7 +58,7 @@ def levy_page(levy_id: int, status: int = 200, **forms):
         "liability": liability,
         "joined": joined,
         "charges": [] if home is None else queries.charges_of(session, home.id, levy_id=levy.id),
-        "taking": levy.state in TAKING_HOUSEHOLDS,
+        "taking": levy.status in TAKING_HOUSEHOLDS,
         "allowed": allowed,
         "approvers": _approvers(session, levy),
         "approved_by_me": any(a.user_id == user_id for a in levy.approvals),
@@ -165,7 +165,7 @@ def approve(levy_id: int):
         levy = services.approve_levy(
             session, actor_id=signed_in_user_id(), levy_id=levy_id, now=now(), zone=zone()
         )
-        state = levy.state
+        state = levy.status
     messages = {
         LevyStatus.DRAFT: "Your approval is recorded. The levy needs the chair and another committee member.",
         LevyStatus.OPEN: "The levy is approved. It starts once enough households have joined.",

@@ -33,7 +33,7 @@ class Mine:
     pledge_id: int
     signup_id: int
     title: str
-    state: SignupStatus
+    status: SignupStatus
     amount: int
     currency: str
     setup_intent_id: str | None
@@ -41,11 +41,6 @@ class Mine:
     decline_code: str | None
     card_last4: str | None
     collection_ends_at: object
-
-    @property
-    def status(self) -> str:
-        """The signup's status as stored (for the shared wording)."""
-        return self.state.value
 
 
 def mine_of(pledge_id: int) -> Mine | None:
@@ -59,7 +54,7 @@ def mine_of(pledge_id: int) -> Mine | None:
             pledge.id,
             signup.id,
             pledge.title,
-            signup.state,
+            signup.status,
             signup.amount,
             pledge.currency,
             signup.setup_intent_id,
@@ -86,7 +81,7 @@ def _saved(pledge_id: int):
     if mine is None:  # withdrawn meanwhile
         return back(pledge_id)
     amount = short_money(mine.amount, mine.currency)
-    if mine.state == SignupStatus.ACTION_NEEDED:
+    if mine.status == SignupStatus.ACTION_NEEDED:
         flash("Card saved, but the payment needs your attention.", "info")
         return redirect(url_for("pledges.fix", pledge_id=pledge_id))
     messages = {
@@ -96,7 +91,7 @@ def _saved(pledge_id: int):
     }
     flash(
         messages.get(
-            mine.state,
+            mine.status,
             f"Card saved: your card ending {mine.card_last4} is ready for your {amount} pledge. Nothing is "
             "taken unless the pledge succeeds.",
         ),
@@ -124,7 +119,7 @@ def _card_page(mine: Mine, form: TestCardForm, status: int = 200, setup: CardSet
 
 def _pending(pledge_id: int) -> Mine | None:
     mine = mine_of(pledge_id)
-    if mine is None or mine.state != SignupStatus.CARD_PENDING or not gateway().available:
+    if mine is None or mine.status != SignupStatus.CARD_PENDING or not gateway().available:
         return None
     return mine
 
@@ -231,7 +226,7 @@ def finish_card_check(pledge_id: int):
 def card_return(pledge_id: int):
     """Where Stripe sends you back after saving a card (or the bank's check): read the result."""
     mine = mine_of(pledge_id)
-    if mine is None or mine.state != SignupStatus.CARD_PENDING:
+    if mine is None or mine.status != SignupStatus.CARD_PENDING:
         return back(pledge_id)
     try:
         setup = cards.refresh_card(payments(), signup_id=mine.signup_id, now=now())

@@ -65,7 +65,7 @@ def record_cash(pledge_id: int, signup_id: int):
     form = CashReceivedForm(currency=pledge.currency)
     if request.method == "GET" or not form.confirmed:
         # The first press, on the pledge page: ask for the amount and the day.
-        if signup.state != SignupStatus.CASH_PROMISED:
+        if signup.status != SignupStatus.CASH_PROMISED:
             raise Conflict("This pledge is not waiting for cash.")
         form = CashReceivedForm(formdata=None)
         chosen = (request.form if request.method == "POST" else request.args).get("into")

@@ -31,7 +31,7 @@ def _fix_page(pledge_id: int, status: int = 200, error: str | None = None):
     mine = mine_of(pledge_id)
     if mine is None:
         raise NotFound("You have no pledge here.")
-    needed = mine.state == SignupStatus.ACTION_NEEDED
+    needed = mine.status == SignupStatus.ACTION_NEEDED
     try:
         can_check = needed and _can_check(mine)
     except GatewayUnavailable:
@@ -61,7 +61,7 @@ def fix_authenticate(pledge_id: int):
     if mine is None:
         raise NotFound("You have no pledge here.")
     try:
-        if mine.state != SignupStatus.ACTION_NEEDED or not _can_check(mine):
+        if mine.status != SignupStatus.ACTION_NEEDED or not _can_check(mine):
             raise Conflict("This payment is not waiting for a check.")
         result = cards.authenticate_payment(
             payments(),

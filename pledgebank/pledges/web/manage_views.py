@@ -85,7 +85,7 @@ def _confirm_cancel(pledge_id: int, reason: str):
     """The confirm step; None when the pledge cannot be cancelled (the service then says why)."""
     session = db_session()
     pledge = services.get_pledge(session, pledge_id)
-    if pledge.state not in (PledgeStatus.DRAFT, PledgeStatus.OPEN) or not reason.strip():
+    if pledge.status not in (PledgeStatus.DRAFT, PledgeStatus.OPEN) or not reason.strip():
         return None
     pledgers = signups.active_count(session, pledge)
     told = (

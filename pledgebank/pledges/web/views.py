@@ -66,7 +66,7 @@ def pledge_page(pledge_id: int, status: int = 200, **forms):
     allowed = allowed_actions(neighbourhood.id)
     mine = signups.signup_of(session, pledge_id=pledge.id, user_id=user_id)
     moment = now()
-    taking = pledge.state in signups.OPEN_FOR_SIGNING and moment < pledge.deadline
+    taking = pledge.status in signups.OPEN_FOR_SIGNING and moment < pledge.deadline
     updates = list(pledge.updates)
     authors = names_of(session, [u.author_id for u in updates])
     context = {
@@ -75,10 +75,10 @@ def pledge_page(pledge_id: int, status: int = 200, **forms):
         "fund": next((f for f in neighbourhood.funds if f.id == pledge.fund_id), None),
         "progress": services.progress(session, pledge),
         "mine": mine,
-        "active": mine is not None and mine.state in ACTIVE,
+        "active": mine is not None and mine.status in ACTIVE,
         "can_withdraw": mine is not None
-        and mine.state in ACTIVE
-        and pledge.state in (PledgeStatus.DRAFT, PledgeStatus.OPEN),
+        and mine.status in ACTIVE
+        and pledge.status in (PledgeStatus.DRAFT, PledgeStatus.OPEN),
         "taking": taking,
         "methods": sign_methods(pledge),
         "allowed": allowed,
@@ -138,7 +138,7 @@ def create(slug: str):
         )
 
     def done(pledge):
-        if pledge.state == PledgeStatus.DRAFT:
+        if pledge.status == PledgeStatus.DRAFT:
             flash("Your pledge is saved. The committee must approve it before anyone can pledge.", "info")
         else:
             flash("Your pledge is open: share this page with your neighbours.", "success")
@@ -240,7 +240,7 @@ def withdraw(pledge_id: int):
             now=now(),
             zone=current_app.config["TIMEZONE"],
         )
-        returned = signup.state == SignupStatus.CASH_RETURNED
+        returned = signup.status == SignupStatus.CASH_RETURNED
     flash(
         "Your pledge is withdrawn. "
         + ("The treasurer will give your money back." if returned else "Nothing has been taken."),
@@ -254,10 +254,10 @@ def _confirm_withdraw(pledge_id: int):
     session, user_id = db_session(), current_user_id()
     pledge = services.get_pledge(session, pledge_id)
     mine = signups.signup_of(session, pledge_id=pledge.id, user_id=user_id)
-    if mine is None or mine.state not in ACTIVE or pledge.state not in signups.OPEN_FOR_WITHDRAWING:
+    if mine is None or mine.status not in ACTIVE or pledge.status not in signups.OPEN_FOR_WITHDRAWING:
         return None
     amount = short_money(mine.amount, pledge.currency)
-    if mine.state == SignupStatus.CASH_RECEIVED:
+    if mine.status == SignupStatus.CASH_RECEIVED:
         money = f"The treasurer will give you back the {amount} you paid."
     elif mine.method == "cash":
         money = "The treasurer has not recorded any money from you, so nothing is owed either way."
