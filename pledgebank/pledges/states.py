@@ -18,6 +18,13 @@ class PledgeStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class PledgeKind(StrEnum):
+    """What a pledge asks of each person: money (card or cash, through the ledger) or time (nothing paid)."""
+
+    MONEY = "money"
+    TIME = "time"
+
+
 class PledgeAction(StrEnum):
     """What can happen to a pledge."""
 
@@ -43,6 +50,7 @@ class SignupStatus(StrEnum):
     CASH_RETURNED = "cash_returned"  # the pledge failed or was cancelled; the cash goes back
     LAPSED = "lapsed"  # the pledge succeeded without this payment (no hold in time)
     WITHDRAWN = "withdrawn"  # the pledger withdrew before activation
+    SIGNED = "signed"  # a pledge of time (no money): counts as soon as it is made
 
 
 class SignupAction(StrEnum):
@@ -82,6 +90,17 @@ PLEDGE_TRANSITIONS: dict[tuple[PledgeStatus, PledgeAction], PledgeStatus] = {
     (P.COLLECTING, PA.FAIL): P.FAILED,
 }
 
+# A pledge of time has nothing to collect: it succeeds the moment its target is met (and keeps taking
+# sign-ups until its deadline), or fails at the deadline.
+TIME_PLEDGE_TRANSITIONS: dict[tuple[PledgeStatus, PledgeAction], PledgeStatus] = {
+    (P.DRAFT, PA.APPROVE): P.OPEN,
+    (P.DRAFT, PA.CANCEL): P.CANCELLED,
+    (P.DRAFT, PA.FAIL): P.FAILED,
+    (P.OPEN, PA.SUCCEED): P.SUCCEEDED,
+    (P.OPEN, PA.FAIL): P.FAILED,
+    (P.OPEN, PA.CANCEL): P.CANCELLED,
+}
+
 SIGNUP_TRANSITIONS: dict[tuple[SignupStatus, SignupAction], SignupStatus] = {
     (S.CARD_PENDING, A.SAVE_CARD): S.CARD_SAVED,
     (S.CARD_PENDING, A.WITHDRAW): S.WITHDRAWN,
@@ -113,10 +132,12 @@ SIGNUP_TRANSITIONS: dict[tuple[SignupStatus, SignupAction], SignupStatus] = {
     (S.RELEASED, A.PLEDGE_AGAIN): S.CARD_PENDING,
     (S.CASH_RETURNED, A.PLEDGE_AGAIN): S.CARD_PENDING,
     (S.LAPSED, A.PLEDGE_AGAIN): S.CARD_PENDING,  # went ahead without them; they may still pay in late
+    (S.SIGNED, A.WITHDRAW): S.WITHDRAWN,
+    (S.SIGNED, A.RELEASE): S.RELEASED,  # the pledge of time failed or was cancelled: nobody is held to it
 }
 
 # Signups that count towards the threshold before activation, and the money that counts at the end.
-COUNTS_BEFORE_ACTIVATION = frozenset({S.CARD_SAVED, S.CASH_RECEIVED})
+COUNTS_BEFORE_ACTIVATION = frozenset({S.CARD_SAVED, S.CASH_RECEIVED, S.SIGNED})
 COUNTS_AT_COLLECTION_END = frozenset({S.HELD, S.CASH_RECEIVED, S.CAPTURED, S.CASH_KEPT})
 ACTIVE = frozenset(
     {
@@ -128,15 +149,20 @@ ACTIVE = frozenset(
         S.ACTION_NEEDED,
         S.CAPTURED,
         S.CASH_KEPT,
+        S.SIGNED,
     }
 )
 PAID = frozenset({S.CAPTURED, S.CASH_KEPT})
 
 
-def next_pledge_status(current: PledgeStatus, action: PledgeAction) -> PledgeStatus:
-    """The pledge's state after the action; raise InvalidTransition if it does not apply."""
+def next_pledge_status(
+    current: PledgeStatus, action: PledgeAction, kind: str = PledgeKind.MONEY
+) -> PledgeStatus:
+    """The pledge's state after the action, by the table of its kind; raise InvalidTransition if it does not
+    apply."""
+    table = TIME_PLEDGE_TRANSITIONS if kind == PledgeKind.TIME else PLEDGE_TRANSITIONS
     try:
-        return PLEDGE_TRANSITIONS[(current, action)]
+        return table[(current, action)]
     except KeyError:
         raise InvalidTransition(f"A pledge that is {current.value} cannot {action.value}.") from None
 

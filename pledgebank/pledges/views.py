@@ -192,13 +192,15 @@ def create(slug: str):
 
 
 def _terms(form: PledgeForm, neighbourhood: Neighbourhood) -> PledgeTerms:
-    assert form.parsed["amount"] is not None  # the form refuses a pledge without an amount
+    """The terms as entered (a pledge of money always has an amount here: the form refuses it blank)."""
     return PledgeTerms(
+        kind=form.kind.data,
+        next_steps=form.next_steps.data or "",
         fund_slug=form.fund_slug,
         title=form.title.data,
         description=form.description.data,
         amount_kind=form.amount_kind.data,
-        amount=form.parsed["amount"],
+        amount=form.parsed.get("amount") or 0,
         target_pledgers=form.parsed.get("target_pledgers"),
         target_amount=form.parsed.get("target_amount"),
         deadline=form.deadline_utc or now(),
