@@ -42,7 +42,9 @@ def _rewrite_sqlite(changes: dict[str, list[tuple[str, str]]]) -> None:
     version = bind.exec_driver_sql("PRAGMA schema_version").scalar_one()
     bind.exec_driver_sql("PRAGMA writable_schema = ON")
     for table, replacements in changes.items():
-        sql = bind.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+        sql = bind.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        )
         text = sql.scalar_one()
         for old, new in replacements:
             if text.count(old) != 1:
@@ -78,7 +80,9 @@ def upgrade() -> None:
     op.drop_constraint(op.f("ck_pledges_amount_positive"), "pledges", type_="check")
     op.create_check_constraint(op.f("ck_pledges_fits_kind"), "pledges", PLEDGE_FITS_KIND)
     op.drop_constraint(op.f("ck_pledge_signups_amount_positive"), "pledge_signups", type_="check")
-    op.create_check_constraint(op.f("ck_pledge_signups_amount_fits_method"), "pledge_signups", SIGNUP_FITS_METHOD)
+    op.create_check_constraint(
+        op.f("ck_pledge_signups_amount_fits_method"), "pledge_signups", SIGNUP_FITS_METHOD
+    )
 
 
 def downgrade() -> None:

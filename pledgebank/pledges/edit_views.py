@@ -54,7 +54,7 @@ def edit(pledge_id: int):
     form.offer_funds(offered, pledge=pledge, current=session.get(Fund, pledge.fund_id))
     if request.method == "GET":
         fund = session.get(Fund, pledge.fund_id) if pledge.fund_id is not None else None
-        _fill(form, pledge, fund and fund.slug, zone)
+        _fill(form, pledge, None if fund is None else fund.slug, zone)
 
     def work(session):
         services.edit_pledge(

@@ -111,7 +111,9 @@ def _fail_expired(ctx: Payments, now: datetime) -> int:
             tell_pledgers(
                 session,
                 pledge,
-                "Target not reached: it is off" if pledge.of_time else "Target not reached: nobody will be charged",
+                "Target not reached: it is off"
+                if pledge.of_time
+                else "Target not reached: nobody will be charged",
                 "pledges/failed",
                 {"reason": pledge.close_reason},
             )

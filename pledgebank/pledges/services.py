@@ -199,7 +199,12 @@ def create_pledge(
         action="pledge.created",
         subject=("pledge", pledge.id),
         now=now,
-        after={"title": pledge.title, "status": pledge.status, "kind": pledge.kind, "fund": fund and fund.slug},
+        after={
+            "title": pledge.title,
+            "status": pledge.status,
+            "kind": pledge.kind,
+            "fund": fund and fund.slug,
+        },
     )
     return pledge
 
@@ -299,6 +304,13 @@ def visible_to(session: Session, pledge: Pledge, user_id: int | None) -> bool:
         return True
     return user_id == pledge.creator_id or can(
         session, user_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES
+    )
+
+
+def may_manage(session: Session, pledge: Pledge, user_id: int | None) -> bool:
+    """The pledge's creator or the committee."""
+    return user_id is not None and (
+        user_id == pledge.creator_id or can(session, user_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
     )
 
 
