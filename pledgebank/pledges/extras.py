@@ -17,8 +17,9 @@ from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeUpdate
-from pledgebank.pledges.services import MAX_AMOUNT, tell_pledgers
+from pledgebank.pledges.services import tell_pledgers
 from pledgebank.pledges.states import PledgeStatus
+from pledgebank.pledges.terms import MAX_AMOUNT
 from pledgebank.policy import Action, can, require
 
 _RATIO = re.compile(r"^\s*([0-9]{1,3})\s*:\s*([0-9]{1,3})\s*$")

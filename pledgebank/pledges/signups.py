@@ -15,7 +15,7 @@ from pledgebank.ledger import chart, held
 from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import CardSetup
 from pledgebank.pledges.models import Pledge, PledgeSignup
-from pledgebank.pledges.services import MAX_AMOUNT, get_pledge, progress, tell, tell_pledgers
+from pledgebank.pledges.services import get_pledge, progress, tell, tell_pledgers
 from pledgebank.pledges.states import (
     ACTIVE,
     PledgeAction,
@@ -26,6 +26,7 @@ from pledgebank.pledges.states import (
     next_pledge_status,
     next_signup_status,
 )
+from pledgebank.pledges.terms import MAX_AMOUNT
 from pledgebank.policy import Action, require
 
 OPEN_FOR_SIGNING = (PledgeStatus.OPEN, PledgeStatus.COLLECTING, PledgeStatus.SUCCEEDED)

@@ -5,8 +5,6 @@ sign-up makes it succeed and the page shows what happens next. Every page on the
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
