@@ -123,3 +123,21 @@ def test_the_home_page_features_pledges_near_a_postcode_district(app, sessions):
     bad = client.get("/?district=<script>")
     assert bad.status_code == 422
     assert "Enter a postcode district such as SE15" in error_beside(bad.get_data(as_text=True), "district")
+
+
+def test_the_demo_has_a_pledge_of_time_a_resident_can_sign_from_the_home_page(app, sessions, clock):
+    from pledgebank import demo
+
+    with unit_of_work(sessions) as session:
+        ids = demo.seed(session, at=clock.now(), currency="GBP")
+    demo.seed_pledges(app, ids)
+    client = app.test_client()
+    near = text_of(client.get("/?district=SE15"))
+    assert "Volunteer two hours at the spring clean-up" in near and "2 of 3 people signed up" in near
+    with unit_of_work(sessions) as session:
+        clean_up = session.scalars(select(Pledge).where(Pledge.kind == "time")).one()
+        pledge_id = clean_up.id
+    ben = signed_in_client(app, sessions, ids["ben@example.org"])
+    assert ben.post(f"/p/{pledge_id}/pledge").status_code == 302
+    page = text_of(ben.get(f"/p/{pledge_id}"))
+    assert "What happens next" in page and "Meet at the park gates" in page
