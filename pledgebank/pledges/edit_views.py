@@ -51,9 +51,9 @@ def edit(pledge_id: int):
     zone = current_app.config["TIMEZONE"]
     form = PledgeForm(currency=neighbourhood.currency, zone=zone)
     offered = funding.funds_to_offer(session, actor_id=signed_in_user_id(), neighbourhood_id=neighbourhood.id)
-    form.offer_funds(offered, pledge=pledge, current=session.get(Fund, pledge.fund_id))
+    fund = None if pledge.fund_id is None else session.get(Fund, pledge.fund_id)  # a pledge of time has none
+    form.offer_funds(offered, pledge=pledge, current=fund)
     if request.method == "GET":
-        fund = session.get(Fund, pledge.fund_id) if pledge.fund_id is not None else None
         _fill(form, pledge, None if fund is None else fund.slug, zone)
 
     def work(session):

@@ -141,3 +141,31 @@ def test_the_demo_has_a_pledge_of_time_a_resident_can_sign_from_the_home_page(ap
     assert ben.post(f"/p/{pledge_id}/pledge").status_code == 302
     page = text_of(ben.get(f"/p/{pledge_id}"))
     assert "What happens next" in page and "Meet at the park gates" in page
+
+
+def test_the_account_page_lists_a_pledge_of_time_in_its_own_words(app, sessions):
+    slug, chair, (ann,) = neighbourhood_with(sessions, residents=1)
+    pledge = time_pledge(app, slug, chair)
+    sign(app, pledge, ann, method="time")
+    page = text_of(signed_in_client(app, sessions, ann).get("/account"))
+    assert TITLE in page and "You have signed up (no money involved)." in page and "£0" not in page
+
+
+def test_a_pledge_of_time_is_changed_before_anyone_signs_but_never_into_money(app, sessions):
+    slug, chair, _ = neighbourhood_with(sessions, residents=0)
+    pledge = time_pledge(app, slug, chair)
+    web = signed_in_client(app, sessions, chair)
+    form = web.get(f"/p/{pledge}/edit")
+    assert form.status_code == 200 and NEXT_STEPS in form.get_data(as_text=True)
+    into_money = web.post(f"/p/{pledge}/edit", form_for(app, kind="money", amount="5", next_steps=""))
+    assert into_money.status_code == 422
+    assert "cannot change" in error_beside(into_money.get_data(as_text=True), "kind")
+    changed = web.post(f"/p/{pledge}/edit", form_for(app, next_steps="Meet at the library at 9:30 instead."))
+    assert changed.status_code == 302
+    with unit_of_work(sessions) as session:
+        row = session.get_one(Pledge, pledge)
+        assert (row.kind, row.fund_id, row.next_steps) == (
+            "time",
+            None,
+            "Meet at the library at 9:30 instead.",
+        )
