@@ -13,6 +13,7 @@ from pledgebank.books.models import LedgerTransaction
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict, InvalidInput
 from pledgebank.pledges.models import Pledge, PledgeSignup
+from pledgebank.pledges.services import cancel_pledge, get_pledge
 from tests.pledge_support import (
     assert_books_ok,
     due,
@@ -151,9 +152,24 @@ def test_a_pledge_of_time_refuses_money_terms_field_by_field(app, sessions, chan
 def test_a_money_pledge_may_not_carry_next_steps(app, sessions):
     slug, chair, _ = neighbourhood_with(sessions, residents=0)
     with pytest.raises(InvalidInput) as refused:
-        make_pledge(app, slug, chair, next_steps="Meet at the gates.", deadline=None or _later(app))
+        make_pledge(app, slug, chair, next_steps="Meet at the gates.", deadline=_later(app))
     assert "next_steps" in refused.value.fields
 
 
 def _later(app):
     return app.extensions["pledgebank.clock"].now() + timedelta(days=5)
+
+
+def test_a_cancelled_pledge_of_time_tells_its_signers_without_talk_of_money(app, sessions, outbox):
+    slug, chair, (ann,) = neighbourhood_with(sessions, residents=1)
+    pledge_id = time_pledge(app, slug, chair)
+    signed = sign_time(app, pledge_id, ann)
+    now = app.extensions["pledgebank.clock"].now()
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        cancel_pledge(session, actor_id=chair, pledge=get_pledge(session, pledge_id), reason="Rain.", now=now)
+    told = outbox.last("resident0@example.org")
+    assert told.subject.strip() == f"Pledge cancelled: {TITLE}"
+    assert "Rain." in told.body and "charged" not in told.body and "card" not in told.body
+    assert due(app) == {"pledges released": 1}
+    assert signup_state(app, signed) == "released"
+    assert_books_ok(app)

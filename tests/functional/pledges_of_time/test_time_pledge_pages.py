@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from pledgebank import demo
 from pledgebank.db import unit_of_work
 from pledgebank.pledges.extras import post_update
 from pledgebank.pledges.models import Pledge
@@ -126,8 +127,6 @@ def test_the_home_page_features_pledges_near_a_postcode_district(app, sessions):
 
 
 def test_the_demo_has_a_pledge_of_time_a_resident_can_sign_from_the_home_page(app, sessions, clock):
-    from pledgebank import demo
-
     with unit_of_work(sessions) as session:
         ids = demo.seed(session, at=clock.now(), currency="GBP")
     demo.seed_pledges(app, ids)
