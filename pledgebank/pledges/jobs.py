@@ -106,12 +106,14 @@ def _fail_expired(ctx: Payments, now: datetime) -> int:
             pledge = _lock_pledge(session, pledge_id)
             if pledge is None or pledge.status not in WAITING or pledge.deadline > now:
                 continue
-            pledge.status = next_pledge_status(pledge.status, PledgeAction.FAIL)
+            pledge.status = next_pledge_status(pledge.status, PledgeAction.FAIL, pledge.kind)
             pledge.closed_at, pledge.close_reason = now, "The deadline passed before the target was met."
             tell_pledgers(
                 session,
                 pledge,
-                "Target not reached: nobody will be charged",
+                "Target not reached: it is off"
+                if pledge.of_time
+                else "Target not reached: nobody will be charged",
                 "pledges/failed",
                 {"reason": pledge.close_reason},
             )
@@ -222,7 +224,7 @@ def _release_closed(ctx: Payments, now: datetime) -> Counter[str]:
         done["holds released"] += (
             _or_postpone(done, cancel, ctx, signup_id, now=now, then=SignupAction.RELEASE) == S.RELEASED
         )
-    for signup_id in _signups(ctx, CLOSED, (S.CARD_SAVED, S.CARD_PENDING, S.CASH_PROMISED)):
+    for signup_id in _signups(ctx, CLOSED, (S.CARD_SAVED, S.CARD_PENDING, S.CASH_PROMISED, S.SIGNED)):
         done["pledges released"] += _mark(ctx, signup_id, SignupAction.RELEASE, now)
     for signup_id in _signups(ctx, CLOSED, (S.CASH_RECEIVED,)):
         with unit_of_work(ctx.sessions) as session:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,33 +19,12 @@ from pledgebank.pledges.states import (
     COUNTS_AT_COLLECTION_END,
     COUNTS_BEFORE_ACTIVATION,
     PledgeAction,
+    PledgeKind,
     PledgeStatus,
     next_pledge_status,
 )
+from pledgebank.pledges.terms import MAX_WINDOW_HOURS, PledgeTerms, check_terms
 from pledgebank.policy import Action, can, require
-
-MAX_AMOUNT = 1_000_000  # minor units: £10,000 per pledger
-MAX_TARGET_PLEDGERS = 100_000
-MAX_WINDOW_HOURS = 144  # card holds last about seven days; collection must end well inside that
-
-
-@dataclass(frozen=True, slots=True)
-class PledgeTerms:
-    """What a pledge asks for, as entered (amounts in minor units).
-
-    `fund_slug` None means the pledge pays into a restricted fund of its own (see pledges.funding).
-    """
-
-    title: str
-    description: str
-    amount_kind: str
-    amount: int
-    target_pledgers: int | None
-    target_amount: int | None
-    deadline: datetime
-    cap: int | None = None
-    allow_cash: bool = True
-    fund_slug: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,41 +62,16 @@ def meets_targets(target_pledgers: int | None, target_amount: int | None, pledge
     )
 
 
-def _check_terms(terms: PledgeTerms, now: datetime) -> None:
-    errors: dict[str, list[str]] = {}
-    if not 3 <= len(terms.title.strip()) <= 120:
-        errors["title"] = ["Give the pledge a title of 3 to 120 characters."]
-    if not 10 <= len(terms.description.strip()) <= 4000:
-        errors["description"] = ["Say what will happen, in 10 to 4000 characters."]
-    if terms.amount_kind not in ("fixed", "minimum"):
-        errors["amount_kind"] = ["Choose a fixed amount or a minimum."]
-    if not 0 < terms.amount <= MAX_AMOUNT:
-        errors["amount"] = ["Ask for between £0.01 and £10,000 per person."]
-    if terms.target_pledgers is None and terms.target_amount is None:
-        errors["target_pledgers"] = ["Set a number of people, an amount of money, or both."]
-    if terms.target_pledgers is not None and not 1 <= terms.target_pledgers <= MAX_TARGET_PLEDGERS:
-        errors["target_pledgers"] = [f"Ask for between 1 and {MAX_TARGET_PLEDGERS:,} people."]
-    if terms.target_amount is not None and not 0 < terms.target_amount <= MAX_AMOUNT * MAX_TARGET_PLEDGERS:
-        errors["target_amount"] = ["Give a target amount above zero."]
-    if terms.cap is not None and (
-        terms.cap < 1 or (terms.target_pledgers and terms.cap < terms.target_pledgers)
-    ):
-        errors["cap"] = ["The limit on people cannot be below the number needed."]
-    if terms.deadline <= now + timedelta(hours=1):
-        errors["deadline"] = ["Set a deadline at least an hour from now."]
-    elif terms.deadline > now + timedelta(days=366):
-        errors["deadline"] = ["Set a deadline within a year."]
-    if errors:
-        raise InvalidInput(fields=errors)
-
-
 def create_pledge(
     session: Session, *, actor_id: int, neighbourhood: Neighbourhood, terms: PledgeTerms, now: datetime
 ) -> Pledge:
     """Create a pledge; it opens at once unless the neighbourhood wants committee approval first."""
     require(session, actor_id, neighbourhood.id, Action.CREATE_PLEDGE)
-    _check_terms(terms, now)
-    if terms.fund_slug is None:
+    check_terms(terms, now)
+    fund = None
+    if terms.kind == PledgeKind.TIME:
+        pass  # nothing to hold: no fund
+    elif terms.fund_slug is None:
         fund = funding.open_own_fund(
             session,
             actor_id=actor_id,
@@ -133,21 +87,24 @@ def create_pledge(
     needs_approval = neighbourhood.pledges_need_approval and not can(
         session, actor_id, neighbourhood.id, Action.MANAGE_PLEDGES
     )
+    time = terms.kind == PledgeKind.TIME
     pledge = Pledge(
         neighbourhood_id=neighbourhood.id,
-        fund_id=fund.id,
-        own_fund=terms.fund_slug is None,
+        kind=terms.kind,
+        fund_id=None if fund is None else fund.id,
+        own_fund=fund is not None and terms.fund_slug is None,
         creator_id=actor_id,
         title=terms.title.strip(),
         description=terms.description.strip(),
-        amount_kind=terms.amount_kind,
-        amount=terms.amount,
+        next_steps=terms.next_steps.strip(),
+        amount_kind="fixed" if time else terms.amount_kind,
+        amount=0 if time else terms.amount,
         currency=neighbourhood.currency,
         target_pledgers=terms.target_pledgers,
         target_amount=terms.target_amount,
         cap=terms.cap,
         deadline=terms.deadline,
-        allow_cash=terms.allow_cash and neighbourhood.allow_cash_pledges,
+        allow_cash=terms.allow_cash and neighbourhood.allow_cash_pledges and not time,
         collection_window_hours=min(neighbourhood.collection_window_hours, MAX_WINDOW_HOURS),
         status=(PledgeStatus.DRAFT if needs_approval else PledgeStatus.OPEN).value,
         created_at=now,
@@ -161,7 +118,12 @@ def create_pledge(
         action="pledge.created",
         subject=("pledge", pledge.id),
         now=now,
-        after={"title": pledge.title, "status": pledge.status, "fund": fund.slug},
+        after={
+            "title": pledge.title,
+            "status": pledge.status,
+            "kind": pledge.kind,
+            "fund": fund and fund.slug,
+        },
     )
     return pledge
 
@@ -177,18 +139,25 @@ def edit_pledge(
         raise Conflict("Someone has pledged, so the wording can no longer change.")
     if pledge.status not in (PledgeStatus.DRAFT, PledgeStatus.OPEN):
         raise Conflict("Only a pledge that is waiting or open can be changed.")
-    _check_terms(terms, now)
+    if terms.kind != pledge.kind:
+        raise InvalidInput.field("kind", "A pledge's kind (money or time) cannot change once it is made.")
+    check_terms(terms, now)
     before = {"title": pledge.title, "amount": pledge.amount, "deadline": pledge.deadline.isoformat()}
     neighbourhood = session.get_one(Neighbourhood, pledge.neighbourhood_id)
     pledge.title, pledge.description = terms.title.strip(), terms.description.strip()
-    _fund_for_edit(session, pledge, terms.fund_slug, actor_id=actor_id, neighbourhood=neighbourhood, now=now)
-    pledge.amount_kind, pledge.amount, pledge.cap = terms.amount_kind, terms.amount, terms.cap
+    pledge.next_steps = terms.next_steps.strip()
+    if not pledge.of_time:
+        _fund_for_edit(
+            session, pledge, terms.fund_slug, actor_id=actor_id, neighbourhood=neighbourhood, now=now
+        )
+        pledge.amount_kind, pledge.amount = terms.amount_kind, terms.amount
+    pledge.cap = terms.cap
     pledge.target_pledgers, pledge.target_amount, pledge.deadline = (
         terms.target_pledgers,
         terms.target_amount,
         terms.deadline,
     )
-    pledge.allow_cash = terms.allow_cash and neighbourhood.allow_cash_pledges
+    pledge.allow_cash = terms.allow_cash and neighbourhood.allow_cash_pledges and not pledge.of_time
     record_event(
         session,
         actor_id=actor_id,
@@ -257,6 +226,13 @@ def visible_to(session: Session, pledge: Pledge, user_id: int | None) -> bool:
     )
 
 
+def may_manage(session: Session, pledge: Pledge, user_id: int | None) -> bool:
+    """The pledge's creator or the committee."""
+    return user_id is not None and (
+        user_id == pledge.creator_id or can(session, user_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
+    )
+
+
 def list_pledges(session: Session, *, neighbourhood_id: int, user_id: int | None) -> list[Pledge]:
     """The neighbourhood's pledges, open ones first, drafts only for those who may see them."""
     pledges = session.scalars(
@@ -288,7 +264,7 @@ def progress(session: Session, pledge: Pledge) -> Progress:
 def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: datetime) -> Pledge:
     """Open a pledge that was waiting for the committee."""
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
-    pledge.status = next_pledge_status(pledge.status, PledgeAction.APPROVE)
+    pledge.status = next_pledge_status(pledge.status, PledgeAction.APPROVE, pledge.kind)
     pledge.approved_by_id = actor_id
     record_event(
         session,
@@ -310,7 +286,7 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
         raise InvalidInput.field("reason", "Say why the pledge is cancelled; pledgers will be told.")
     pledge = get_pledge(session, pledge.id, lock=True)
     before = pledge.status
-    pledge.status = next_pledge_status(pledge.status, PledgeAction.CANCEL)
+    pledge.status = next_pledge_status(pledge.status, PledgeAction.CANCEL, pledge.kind)
     pledge.closed_at, pledge.close_reason = now, reason.strip()[:2000]
     record_event(
         session,
@@ -326,7 +302,7 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
     tell_pledgers(
         session,
         pledge,
-        "Pledge cancelled: nobody will be charged",
+        "Pledge cancelled" if pledge.of_time else "Pledge cancelled: nobody will be charged",
         "pledges/cancelled",
         {"reason": pledge.close_reason},
     )

@@ -15,7 +15,7 @@ from pledgebank.ledger import chart, held
 from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import CardSetup
 from pledgebank.pledges.models import Pledge, PledgeSignup
-from pledgebank.pledges.services import MAX_AMOUNT, get_pledge, progress, tell, tell_pledgers
+from pledgebank.pledges.services import get_pledge, progress, tell, tell_pledgers
 from pledgebank.pledges.states import (
     ACTIVE,
     PledgeAction,
@@ -26,6 +26,7 @@ from pledgebank.pledges.states import (
     next_pledge_status,
     next_signup_status,
 )
+from pledgebank.pledges.terms import MAX_AMOUNT
 from pledgebank.policy import Action, require
 
 OPEN_FOR_SIGNING = (PledgeStatus.OPEN, PledgeStatus.COLLECTING, PledgeStatus.SUCCEEDED)
@@ -86,6 +87,8 @@ def sign(
     pledge = get_pledge(session, pledge.id, lock=True)  # the cap and activation are decided one at a time
     if pledge.status not in OPEN_FOR_SIGNING or now >= pledge.deadline:
         raise Conflict("This pledge is not taking pledges any more.")
+    if pledge.of_time:
+        return _sign_time(session, actor_id=actor_id, pledge=pledge, amount=amount, method=method, now=now)
     if method not in ("card", "cash"):
         raise InvalidInput.field("method", "Choose card or cash.")
     if method == "cash" and not pledge.allow_cash:
@@ -115,6 +118,45 @@ def sign(
     if method == "cash":
         tell(session, signup, "Your pledge", "pledges/cash_promised")
     return signup
+
+
+def _sign_time(
+    session: Session, *, actor_id: int, pledge: Pledge, amount: int | None, method: str, now: datetime
+) -> PledgeSignup:
+    """Sign a pledge of time: no money, nothing in the ledger; it counts at once, and may make the pledge
+    succeed (a late signer of a pledge that has succeeded is sent what happens next straight away)."""
+    if amount:
+        raise InvalidInput.field("amount", "A pledge of time asks for no money.")
+    if method not in ("time", ""):
+        raise InvalidInput.field("method", "A pledge of time takes no payment: leave the method out.")
+    signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
+    if signup is not None and signup.status in ACTIVE:
+        raise Conflict("You have already signed up to this.")
+    if pledge.cap is not None and active_count(session, pledge) >= pledge.cap:
+        raise Conflict("This pledge has all the people it needs; it is full.")
+    if signup is None:
+        signup = PledgeSignup(pledge_id=pledge.id, user_id=actor_id, created_at=now, round=1)
+        session.add(signup)
+    else:
+        next_signup_status(signup.status, SignupAction.PLEDGE_AGAIN)
+        signup.round += 1
+    signup.amount, signup.method, signup.updated_at = 0, "time", now
+    signup.status = SignupStatus.SIGNED
+    signup.pledge = pledge
+    if pledge.wording_frozen_at is None:
+        pledge.wording_frozen_at = now
+    session.flush()
+    if pledge.status == PledgeStatus.SUCCEEDED:
+        tell(session, signup, "You're in: what happens next", "pledges/time_succeeded", time_details(pledge))
+    else:
+        tell(session, signup, "You've signed up", "pledges/time_signed")
+        maybe_activate(session, pledge, now=now)
+    return signup
+
+
+def time_details(pledge: Pledge) -> dict:
+    """What a signer of a pledge of time is told on success."""
+    return {"next_steps": pledge.next_steps, "deadline": pledge.deadline}
 
 
 def active_count(session: Session, pledge: Pledge) -> int:
@@ -150,7 +192,7 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
         )
     signup.status = next_signup_status(signup.status, SignupAction.WITHDRAW)
     signup.updated_at = now
-    tell(session, signup, "Pledge withdrawn", "pledges/withdrawn")
+    tell(session, signup, "Pledge withdrawn", "pledges/withdrawn")  # says nothing of money for time
     return signup
 
 
@@ -276,13 +318,22 @@ def apply_card_setup(session: Session, *, signup_id: int, setup: CardSetup, now:
 
 
 def maybe_activate(session: Session, pledge: Pledge, *, now: datetime) -> bool:
-    """Activate the pledge if it is open and its threshold is met: exactly once, under its row lock."""
+    """Activate the pledge if it is open and its threshold is met: exactly once, under its row lock. A pledge
+    of time has nothing to collect, so it succeeds there and then, and every signer is told what happens
+    next."""
     pledge = get_pledge(session, pledge.id, lock=True)
     if pledge.status != PledgeStatus.OPEN or now >= pledge.deadline:
         return False
     session.flush()
     if not progress(session, pledge).met:
         return False
+    if pledge.of_time:
+        pledge.status = next_pledge_status(pledge.status, PledgeAction.SUCCEED, pledge.kind)
+        pledge.activated_at = pledge.closed_at = now
+        tell_pledgers(
+            session, pledge, "It's on: what happens next", "pledges/time_succeeded", time_details(pledge)
+        )
+        return True
     pledge.status = next_pledge_status(pledge.status, PledgeAction.ACTIVATE)
     pledge.activated_at = now
     pledge.collection_ends_at = now + timedelta(hours=pledge.collection_window_hours)

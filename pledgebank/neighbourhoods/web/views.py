@@ -20,6 +20,7 @@ from pledgebank.neighbourhoods.web.forms import (
     RoleForm,
     SettingsForm,
 )
+from pledgebank.pledges import local
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import allowed_actions
@@ -76,7 +77,8 @@ def create():
 
 @bp.get("/n/<slug>")
 def show(slug: str):
-    """A neighbourhood's public page."""
+    """A neighbourhood's front page: a dashboard of its live pledges, open grant rounds, active levies,
+    recent updates and its money's headline figures."""
     session = db_session()
     neighbourhood = services.get_neighbourhood(session, slug)
     membership = services.membership_of(session, user_id=current_user_id(), neighbourhood_id=neighbourhood.id)
@@ -86,6 +88,8 @@ def show(slug: str):
         membership=membership,
         funds=funds.list_funds(session, neighbourhood_id=neighbourhood.id),
         allowed=allowed_actions(neighbourhood.id),
+        dashboard=local.dashboard(session, neighbourhood, user_id=current_user_id(), now=now()),
+        now=now(),
     )
 
 

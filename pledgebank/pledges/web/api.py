@@ -17,6 +17,7 @@ from pledgebank.payments.gateway import GatewayUnavailable
 from pledgebank.pledges import cards, services, signups
 from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.services import PledgeTerms
+from pledgebank.pledges.states import ACTIVE, PledgeStatus
 from pledgebank.pledges.web.schemas import (
     PledgeCreateSchema,
     PledgeDetailSchema,
@@ -37,13 +38,13 @@ UNAVAILABLE = (
 
 def _summary(session, pledge: Pledge) -> dict[str, Any]:
     progress = services.progress(session, pledge)
-    fund = session.get(Fund, pledge.fund_id)
+    fund = session.get(Fund, pledge.fund_id) if pledge.fund_id is not None else None
     return {
         **{name: getattr(pledge, name) for name in PledgeSchema().fields if hasattr(Pledge, name)},
         "neighbourhood": session.get(Neighbourhood, pledge.neighbourhood_id).slug,
-        "fund": fund.slug,
-        "fund_type": fund.fund_type,
-        "fund_purpose": fund.purpose,
+        "fund": fund and fund.slug,
+        "fund_type": fund and fund.fund_type,
+        "fund_purpose": fund and fund.purpose,
         "progress": {
             "pledgers": progress.pledgers,
             "amount": progress.amount,
@@ -61,11 +62,19 @@ def _detail(pledge_id: int, user_id: int | None) -> dict[str, Any]:
     pledge = services.get_pledge(session, pledge_id)
     if not services.visible_to(session, pledge, user_id):
         raise NotFound("There is no such pledge.")
+    mine = signups.signup_of(session, pledge_id=pledge.id, user_id=user_id)
+    told = (
+        pledge.of_time
+        and pledge.status == PledgeStatus.SUCCEEDED
+        and mine is not None
+        and mine.status in ACTIVE
+    )
     return {
         **_summary(session, pledge),
         "offers": list(pledge.offers),
         "updates": list(pledge.updates),
-        "my_signup": signups.signup_of(session, pledge_id=pledge.id, user_id=user_id),
+        "my_signup": mine,
+        "next_steps": pledge.next_steps if told or services.may_manage(session, pledge, user_id) else None,
     }
 
 
@@ -88,6 +97,8 @@ def create_pledge(data: dict[str, Any], slug: str):
     """Start a pledge (members). Needs a read-write token."""
     user_id = api_user_id(write=True)
     data["deadline"] = data["deadline"].astimezone(UTC)
+    data["amount"], data["amount_kind"] = data["amount"] or 0, data["amount_kind"] or "fixed"
+    data["allow_cash"] = True if data["allow_cash"] is None else data["allow_cash"]
     with transaction() as session:
         pledge = services.create_pledge(
             session,

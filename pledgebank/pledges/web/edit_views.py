@@ -20,8 +20,8 @@ from pledgebank.web.session import db_session, now
 from pledgebank.web.submit import go_to, submit
 
 
-def _fill(form: PledgeForm, pledge, fund_slug: str, zone: str) -> None:
-    if pledge.own_fund:
+def _fill(form: PledgeForm, pledge, fund_slug: str | None, zone: str) -> None:
+    if pledge.own_fund or fund_slug is None:
         fund_slug = OWN_FUND
 
     def pounds(amount: int | None) -> str:
@@ -29,7 +29,9 @@ def _fill(form: PledgeForm, pledge, fund_slug: str, zone: str) -> None:
 
     local = pledge.deadline.astimezone(ZoneInfo(zone))
     form.fund.data, form.title.data, form.description.data = fund_slug, pledge.title, pledge.description
-    form.amount_kind.data, form.amount.data = pledge.amount_kind, pounds(pledge.amount)
+    form.kind.data, form.next_steps.data = pledge.kind, pledge.next_steps
+    form.amount_kind.data = pledge.amount_kind
+    form.amount.data = "" if pledge.of_time else pounds(pledge.amount)
     form.target_pledgers.data = "" if pledge.target_pledgers is None else str(pledge.target_pledgers)
     form.target_amount.data = pounds(pledge.target_amount)
     form.cap.data = "" if pledge.cap is None else str(pledge.cap)
@@ -49,9 +51,10 @@ def edit(pledge_id: int):
     zone = current_app.config["TIMEZONE"]
     form = PledgeForm(currency=neighbourhood.currency, zone=zone)
     offered = funding.funds_to_offer(session, actor_id=signed_in_user_id(), neighbourhood_id=neighbourhood.id)
-    form.offer_funds(offered, pledge=pledge, current=session.get(Fund, pledge.fund_id))
+    fund = None if pledge.fund_id is None else session.get(Fund, pledge.fund_id)  # a pledge of time has none
+    form.offer_funds(offered, pledge=pledge, current=fund)
     if request.method == "GET":
-        _fill(form, pledge, session.get_one(Fund, pledge.fund_id).slug, zone)
+        _fill(form, pledge, None if fund is None else fund.slug, zone)
 
     def work(session):
         services.edit_pledge(

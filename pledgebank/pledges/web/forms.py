@@ -32,8 +32,19 @@ class _Form(Form):
 
 
 class PledgeForm(_Form):
-    """Start a pledge. Amounts are parsed into `parsed` (minor units), the deadline into `deadline_utc`."""
+    """Start a pledge. Amounts are parsed into `parsed` (minor units), the deadline into `deadline_utc`.
 
+    A pledge of time leaves the money fields blank (the service refuses any it is given)."""
+
+    kind = RadioField(
+        "What each person gives",
+        choices=[
+            SelectChoice("money", "Money: each person pays if the target is met"),
+            SelectChoice("time", "Time (or anything else but money): no payment, nothing in the books"),
+        ],
+        validators=[DataRequired("Choose a pledge of money or of time.")],
+        default="money",
+    )
     fund = RadioField(
         "Fund the money goes to",
         description="Money pledged for something may be spent only on it: grant rounds cannot spend it.",
@@ -50,6 +61,12 @@ class PledgeForm(_Form):
         validators=[DataRequired("Say what will happen if the pledge succeeds."), Length(max=4000)],
         description="What the money pays for, who does it and when.",
     )
+    next_steps = TextAreaField(
+        "What happens next (pledges of time)",
+        validators=[Length(max=2000)],
+        description="Sent to everyone who signed up once the target is met: where and when to meet, what to "
+        "bring. Leave blank for a pledge of money.",
+    )
     amount_kind = RadioField(
         "How much each person pledges",
         choices=[
@@ -61,8 +78,7 @@ class PledgeForm(_Form):
     )
     amount = StringField(
         "Amount per person, in pounds",
-        validators=[DataRequired("Enter the amount each person pledges.")],
-        description="The fixed amount, or the minimum. For example 10 or 7.50.",
+        description="The fixed amount, or the minimum. For example 10 or 7.50. Blank for a pledge of time.",
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
     target_pledgers = StringField(
@@ -127,7 +143,9 @@ class PledgeForm(_Form):
         self.parsed[field.name] = form_money(field.data, self.currency, what=what)
 
     def validate_amount(self, field: Field) -> None:
-        """Pounds and pence, above zero."""
+        """Pounds and pence, above zero (needed for a pledge of money)."""
+        if self.kind.data != "time" and not (field.data or "").strip():
+            raise ValidationError("Enter the amount each person pledges.")
         self._money(field, "the amount")
 
     def validate_target_amount(self, field: Field) -> None:

@@ -10,8 +10,18 @@ _MINOR = "In minor units of `currency` (pence for GBP)"
 
 
 class PledgeCreateSchema(ma.Schema):
-    """A new pledge."""
+    """A new pledge: of money, or of time (then no fund, amount, target amount or cash: they are refused)."""
 
+    kind = ma.fields.String(
+        load_default="money",
+        validate=ma.validate.OneOf(["money", "time"]),
+        metadata={"description": "money, or time (no payment at all, nothing in the ledger)"},
+    )
+    next_steps = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Length(max=2000),
+        metadata={"description": "A pledge of time: what happens next, sent to every signer on success"},
+    )
     fund = fields.slug(
         load_default=None,
         allow_none=True,
@@ -24,15 +34,32 @@ class PledgeCreateSchema(ma.Schema):
     description = ma.fields.String(
         required=True, validate=ma.validate.Length(max=4000), metadata={"description": "What will happen"}
     )
-    amount_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(["fixed", "minimum"]))
-    amount = fields.money(required=True, metadata={"description": f"Per person, fixed or minimum. {_MINOR}"})
+    amount_kind = ma.fields.String(load_default=None, validate=ma.validate.OneOf(["fixed", "minimum"]))
+    amount = fields.money(
+        load_default=None, metadata={"description": f"Per person, fixed or minimum (money only). {_MINOR}"}
+    )
     target_pledgers = fields.count(load_default=None, allow_none=True)
     target_amount = fields.money(load_default=None, allow_none=True)
     deadline = fields.moment(required=True)
     cap = fields.count(
         load_default=None, allow_none=True, metadata={"description": "Most people who may pledge"}
     )
-    allow_cash = ma.fields.Boolean(load_default=True)
+    allow_cash = ma.fields.Boolean(load_default=None)
+
+    @ma.validates_schema
+    def fits_the_kind(self, data: dict, **_kwargs) -> None:
+        """A pledge of money needs its amount; a pledge of time takes no money fields at all."""
+        errors: dict[str, list[str]] = {}
+        if data.get("kind", "money") == "money":
+            for name in ("amount_kind", "amount"):
+                if data.get(name) is None:
+                    errors[name] = ["Missing data for required field."]
+        else:
+            for name in ("fund", "amount_kind", "amount", "target_amount", "allow_cash"):
+                if data.get(name) is not None:
+                    errors[name] = ["A pledge of time asks for no money: leave this out."]
+        if errors:
+            raise ma.ValidationError(errors)
 
 
 class ProgressSchema(ma.Schema):
@@ -86,14 +113,20 @@ class PledgeSchema(ma.Schema):
 
     id = ma.fields.Integer(dump_only=True)
     neighbourhood = ma.fields.String(dump_only=True, metadata={"description": "Slug"})
-    fund = ma.fields.String(dump_only=True, metadata={"description": "Slug"})
+    fund = ma.fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "Slug (null for a pledge of time)"}
+    )
     fund_type = ma.fields.String(
         dump_only=True,
+        allow_none=True,
         metadata={"description": "unrestricted, designated or restricted (held for its purpose)"},
     )
     fund_purpose = ma.fields.String(
-        dump_only=True, metadata={"description": "What a restricted fund's money may be spent on"}
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "What a restricted fund's money may be spent on"},
     )
+    kind = ma.fields.String(dump_only=True, metadata={"description": "money or time"})
     title = ma.fields.String(dump_only=True)
     description = ma.fields.String(dump_only=True)
     amount_kind = ma.fields.String(dump_only=True)
@@ -121,12 +154,17 @@ class PledgeDetailSchema(PledgeSchema):
         ma.fields.Nested(UpdateSchema), dump_only=True, metadata={"description": "Newest first"}
     )
     my_signup = ma.fields.Nested(SignupSchema, dump_only=True, allow_none=True)
+    next_steps = ma.fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "A pledge of time: what happens next, for its signers once it succeeds"},
+    )
 
 
 class SignupCreateSchema(ma.Schema):
-    """Pledge: by card or cash; an amount only when the pledge sets a minimum."""
+    """Pledge: by card or cash; an amount only when the pledge sets a minimum. A pledge of time: "time"."""
 
-    method = ma.fields.String(required=True, validate=ma.validate.OneOf(["card", "cash"]))
+    method = ma.fields.String(required=True, validate=ma.validate.OneOf(["card", "cash", "time"]))
     amount = fields.money(
         load_default=None, allow_none=True, metadata={"description": f"For minimum pledges. {_MINOR}"}
     )

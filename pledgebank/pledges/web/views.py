@@ -156,13 +156,15 @@ def create(slug: str):
 
 
 def _terms(form: PledgeForm, neighbourhood: Neighbourhood) -> PledgeTerms:
-    assert form.parsed["amount"] is not None  # the form refuses a pledge without an amount
+    """The terms as entered (a pledge of money always has an amount here: the form refuses it blank)."""
     return PledgeTerms(
+        kind=form.kind.data,
+        next_steps=form.next_steps.data or "",
         fund_slug=form.fund_slug,
         title=form.title.data,
         description=form.description.data,
         amount_kind=form.amount_kind.data,
-        amount=form.parsed["amount"],
+        amount=form.parsed.get("amount") or 0,
         target_pledgers=form.parsed.get("target_pledgers"),
         target_amount=form.parsed.get("target_amount"),
         deadline=form.deadline_utc or now(),
@@ -182,6 +184,8 @@ def show(pledge_id: int):
 def sign(pledge_id: int):
     """Pledge: by card (saved next) or in cash (counted once the treasurer has it)."""
     pledge = services.get_pledge(db_session(), pledge_id)
+    if pledge.of_time:
+        return _sign_time(pledge_id)
     form = new_sign_form(pledge, request.form)
 
     def work(session):
@@ -208,6 +212,28 @@ def sign(pledge_id: int):
         return redirect(url_for("pledges.show", pledge_id=pledge_id))
 
     return submit(form, work, done=done, page=lambda status: pledge_page(pledge_id, status, sign_form=form))
+
+
+def _sign_time(pledge_id: int):
+    """Sign up to a pledge of time: one button, no money."""
+    with transaction() as session:
+        signups.sign(
+            session,
+            actor_id=signed_in_user_id(),
+            pledge=services.get_pledge(session, pledge_id),
+            amount=None,
+            method="time",
+            card_payments=False,
+            now=now(),
+        )
+        succeeded = services.get_pledge(session, pledge_id).status == PledgeStatus.SUCCEEDED
+    flash(
+        "Thank you: you have signed up. "
+        + ("It is going ahead: what happens next is below, and in your email." if succeeded else "")
+        + ("" if succeeded else "If enough neighbours sign up, we will email you what happens next."),
+        "success",
+    )
+    return redirect(url_for("pledges.show", pledge_id=pledge_id))
 
 
 def _amount_chosen(form: SignForm, pledge) -> int | None:
@@ -256,6 +282,18 @@ def _confirm_withdraw(pledge_id: int):
     mine = signups.signup_of(session, pledge_id=pledge.id, user_id=user_id)
     if mine is None or mine.status not in ACTIVE or pledge.status not in signups.OPEN_FOR_WITHDRAWING:
         return None
+    if pledge.of_time:
+        return confirm_page(
+            title="Withdraw?",
+            consequences=[
+                f"You will no longer be signed up to “{pledge.title}”.",
+                "You can sign up again while the pledge is open.",
+            ],
+            action=url_for("pledges.withdraw", pledge_id=pledge_id),
+            button="Yes, withdraw",
+            back=url_for("pledges.show", pledge_id=pledge_id),
+            back_label="No, stay signed up",
+        )
     amount = short_money(mine.amount, pledge.currency)
     if mine.status == SignupStatus.CASH_RECEIVED:
         money = f"The treasurer will give you back the {amount} you paid."
