@@ -9,10 +9,12 @@ from tests.seeded import CHAIR, TREASURER
 LATER = "2026-03-20"
 CASH_KINDS = {"into": "choice", "amount": "money", "received_on": "date"}
 PLEDGE_KINDS = {
+    "kind": "choice",
     "fund": "choice",
     "title": "text",
     "action": "text",
     "description": "text",
+    "next_steps": "text",
     "amount_kind": "choice",
     "amount": "money",
     "target_pledgers": "count",
@@ -22,10 +24,12 @@ PLEDGE_KINDS = {
     "cap": "count",
 }
 PLEDGE_VALID = {
+    "kind": "money",
     "fund": "general",
     "title": "Paint the park benches",
     "action": "paint the six park benches",
     "description": "Two coats of paint on the six benches in Elm Park.",
+    "next_steps": "",
     "amount_kind": "fixed",
     "amount": "10",
     "target_pledgers": "3",
@@ -34,7 +38,7 @@ PLEDGE_VALID = {
     "deadline_time": "18:00",
     "cap": "20",
 }
-PLEDGE_OPTIONAL = frozenset({"action", "target_pledgers", "target_amount", "cap"})
+PLEDGE_OPTIONAL = frozenset({"action", "target_pledgers", "target_amount", "cap", "next_steps"})
 
 
 def pledge_forms(place: Place) -> list[Form]:

@@ -27,9 +27,16 @@ def _people(count: int) -> str:
 
 
 def sentence(pledge: Pledge, creator: str, money: Money) -> str:
-    """'Priya Shah will mend the playground fence with £10 a person, but only if 5 people will too.'"""
-    each = ("at least " if pledge.amount_kind == "minimum" else "") + money(pledge.amount)
+    """'Priya Shah will mend the playground fence with £10 a person, but only if 5 people will too.'
+
+    A pledge of time asks for no money: 'Priya Shah will volunteer two hours at the clean-up, but only if
+    20 people will too.'
+    """
     action = " ".join(pledge.action.split()).rstrip(".")
+    if pledge.of_time:
+        promise = f"{creator} will {action}" if action else f"{creator} will give time to “{pledge.title}”"
+        return f"{promise}, but only if {_people(pledge.target_pledgers or 0)} will too."
+    each = ("at least " if pledge.amount_kind == "minimum" else "") + money(pledge.amount)
     if action:
         promise = f"{creator} will {action} with {each} a person"
     else:
@@ -100,7 +107,7 @@ def creator_profile(session: Session, pledge: Pledge, neighbourhood_name: str) -
         .where(
             Pledge.creator_id == pledge.creator_id,
             Pledge.id != pledge.id,
-            Pledge.status != PledgeStatus.DRAFT.value,
+            Pledge.status != PledgeStatus.DRAFT,
         )
         .order_by(Pledge.deadline.desc())
         .limit(10)

@@ -76,6 +76,43 @@ def test_the_sentence_names_the_creator_on_the_page_in_the_list_and_in_meta_tags
     assert expected in text_of(web.get(f"/n/{world.slug}/pledges"))
 
 
+TIME_PLEDGE = {
+    "kind": "time",
+    "title": "Volunteer two hours at the spring clean-up",
+    "description": "Two hours clearing litter and weeding the beds along Elm Park Road.",
+    "next_steps": "Meet at the park gates at 10:00 on 12 April.",
+    "amount": 0,
+    "target_pledgers": 20,
+    "allow_cash": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        (
+            "volunteer two hours at the clean-up on 12 April",
+            "Chair Person will volunteer two hours at the clean-up on 12 April, but only if 20 people "
+            "will too.",
+        ),
+        (
+            "",
+            "Chair Person will give time to “Volunteer two hours at the spring clean-up”, but only if 20 "
+            "people will too.",
+        ),
+    ],
+)
+def test_a_pledge_of_time_reads_without_money(app, sessions, web, action, expected):
+    world = people(sessions)
+    pledge = make_pledge(app, world.slug, world.ids["chair"], action=action, **TIME_PLEDGE)
+    response = web.get(f"/p/{pledge}")
+    assert expected in text_of(response)
+    assert meta(response.get_data(as_text=True), "og:description").startswith(expected)
+    assert expected in text_of(web.get(f"/n/{world.slug}/pledges"))
+    flyer = text_of(web.get(f"/p/{pledge}/flyer"))
+    assert expected in flyer and "£" not in flyer
+
+
 def test_meta_tags_carry_the_progress_and_the_configured_address(app, sessions, web):
     world = people(sessions, "ann")
     pledge = make_pledge(app, world.slug, world.ids["chair"], target_pledgers=4)
