@@ -1,0 +1,127 @@
+"""Consent before every levy charge: a card saved for levy A never pays levy B (not by run-due, not on its
+retry days, not from the pay page) until a resident agrees on B's page; what is owed now is listed by levy and
+period with a total and taken only once confirmed, once however often the confirmation is sent."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pledgebank.db import unit_of_work
+from pledgebank.errors import Conflict
+from pledgebank.levies.models import LevyCardConsent
+from tests.functional.foundation.foundation_support import signed_in_client
+from tests.functional.pledges.pledge_web_support import text_of
+from tests.integration.levies.levy_support import (
+    active_levy,
+    charges_of,
+    confirm_owed,
+    intents_for,
+    join,
+    join_with_card,
+    levy_world,
+    owed_now,
+    pay_now,
+)
+from tests.pledge_support import assert_books_ok, captured_in_stripe, due, subjects
+
+LISTING = re.compile(r'name="listing" value="([0-9a-f]{64})"')
+
+
+def _two_levies(app, sessions):
+    slug, chair, member, (ann, ben, cat) = levy_world(sessions)
+    lighting = active_levy(app, slug, chair, member, amount=1000)
+    garden = active_levy(app, slug, chair, member, name="Garden square", amount=467)
+    return slug, lighting, garden, (ann, ben, cat)
+
+
+def _consents(app) -> list[tuple[int, str | None]]:
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        return [
+            (c.levy_id, c.ended_because) for c in session.query(LevyCardConsent).order_by(LevyCardConsent.id)
+        ]
+
+
+def test_a_card_saved_for_one_levy_never_pays_another_through_run_due_retries_or_the_pay_page(
+    app, sessions, outbox
+):
+    _, lighting, garden, (ann, _, _) = _two_levies(app, sessions)
+    home = join_with_card(app, lighting, ann, "1 Elm Road")  # the card is authorised for lighting only
+    join(app, garden, ann, "1 Elm Road")
+    assert _consents(app) == [(lighting, None)]
+
+    due(app)
+    for days in (1, 2, 4):  # the garden levy's retry days (1, 3, 7) pass: reminded, never charged
+        due(app, days=days)
+    paid, owed = charges_of(app, lighting)[0], charges_of(app, garden)[0]
+    assert (paid.status, paid.paid_via) == ("paid", "card")
+    assert (owed.status, owed.paid_via, owed.household_id) == ("arrears", None, home)
+    assert intents_for(app, owed.id) == [], "no payment was ever started on the garden levy's charge"
+    assert captured_in_stripe(app)[0] == 1000
+    mail = subjects(outbox, "resident0@example.org")
+    assert "Due now: Garden square" in mail and "In arrears: Garden square" in mail
+    with pytest.raises(Conflict, match="Save a card for this levy first"):
+        pay_now(app, owed.id, ann)
+    assert [c.levy_id for c in owed_now(app, home).charges] == [], "the arrears are not the card's to pay"
+    assert_books_ok(app)
+
+
+def test_joining_a_second_levy_asks_about_the_card_then_lists_the_charges_and_takes_them_once(
+    app, sessions, outbox
+):
+    _, lighting, garden, (ann, _, _) = _two_levies(app, sessions)
+    home = join_with_card(app, lighting, ann, "1 Elm Road", band="C")
+    client = signed_in_client(app, sessions, ann)
+
+    page = client.get(f"/levies/{garden}").get_data(as_text=True)
+    assert 'value="1 Elm Road"' in page and '<option selected value="C">' in page, "address and band known"
+    joined = client.post(f"/levies/{garden}/join", {"address": "1 Elm Road", "band": "C"})
+    assert joined.headers["Location"].endswith(f"/levies/{garden}/card/use")
+    asked = text_of(client.get(f"/levies/{garden}/card/use"))
+    assert "Use the card ending 4242 for Garden square?" in asked
+    assert (
+        "I authorise Garden square to take £4.67 each month from the card ending 4242 for 1 Elm Road" in asked
+    )
+    assert "does not pay this one" in text_of(client.get(f"/levies/{garden}"))
+
+    due(app)  # lighting is paid by its card; the garden charge is only reminded
+    due(app, days=31)  # a month on: a second garden period, the first one still owed
+    garden_charges = charges_of(app, garden)
+    assert [c.paid_via for c in garden_charges] == [None, None] and captured_in_stripe(app)[0] == 2000
+
+    agreed = client.post(f"/levies/{garden}/card/use")
+    assert agreed.headers["Location"].endswith(f"/levies/{garden}/charges/confirm")
+    assert _consents(app) == [(lighting, None), (garden, None)]
+    listed = client.get(f"/levies/{garden}/charges/confirm")
+    body = text_of(listed)
+    assert "Garden square 2 March 2026 to 1 April 2026 £4.67" in body
+    assert "Garden square 2 April 2026 to 1 May 2026 £4.67" in body
+    assert "Total £9.34" in body and "Pay £9.34 now with the card ending 4242" in body
+    assert captured_in_stripe(app)[0] == 2000, "listing takes nothing"
+
+    key = LISTING.search(listed.get_data(as_text=True)).group(1)
+    tampered = client.post(f"/levies/{garden}/charges/confirm", {"listing": "0" * 64})
+    assert tampered.status_code == 409 and "nothing was taken" in text_of(tampered)
+    first = client.post(f"/levies/{garden}/charges/confirm", {"listing": key}, follow_redirects=True)
+    assert "the charges listed are paid" in text_of(first)
+    again = client.post(f"/levies/{garden}/charges/confirm", {"listing": key}, follow_redirects=True)
+    assert "already confirmed these charges: they were taken once" in text_of(again)
+    assert [c.paid_via for c in charges_of(app, garden)] == ["card", "card"]
+    assert captured_in_stripe(app)[0] == 2000 + 934
+    assert sum(len(intents_for(app, c.id)) for c in garden_charges) == 2
+    assert text_of(client.get(f"/levies/{garden}/charges/confirm")).count("£4.67") == 0
+    assert confirm_owed(app, home, ann, key=key).again, "the same list sent again takes nothing"
+    assert_books_ok(app)
+
+
+def test_a_new_card_for_one_levy_ends_the_old_cards_consent_for_the_other(app, sessions):
+    _, lighting, garden, (ann, _, _) = _two_levies(app, sessions)
+    join_with_card(app, lighting, ann, "1 Elm Road")
+    join(app, garden, ann, "1 Elm Road")
+    client = signed_in_client(app, sessions, ann)
+    assert client.post(f"/levies/{garden}/card/use").status_code == 302
+    assert client.post(f"/levies/{lighting}/card", {"card": "declines_at_charge"}).status_code == 302
+    assert _consents(app) == [(lighting, "card replaced"), (garden, "card replaced"), (lighting, None)]
+    page = text_of(client.get(f"/levies/{garden}"))
+    assert "card ending 0341 was saved for another levy and does not pay this one" in page
