@@ -52,6 +52,10 @@ def start_card(ctx: Payments, *, levy_id: int, user_id: int, now: datetime) -> C
     if existing:
         setup = ctx.gateway.card_setup(existing)
         if setup.status not in USED_UP and started_by == user_id:
+            with unit_of_work(ctx.sessions) as session:
+                household = _lock(session, household_id)
+                if household.setup_intent_id == existing:
+                    household.setup_levy_id = levy_id  # the card in progress is now for this levy
             return setup
         if setup.status in USED_UP:
             _apply_setup(ctx, household_id, setup, now, notify=False)

@@ -10,19 +10,25 @@ import pytest
 
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict
+from pledgebank.jobs import payments_context
+from pledgebank.levies import cards
 from pledgebank.levies.models import LevyCardConsent
+from pledgebank.payments.gateway import TestCard
 from tests.functional.foundation.foundation_support import signed_in_client
 from tests.functional.pledges.pledge_web_support import text_of
 from tests.integration.levies.levy_support import (
     active_levy,
     charges_of,
+    check_card,
     confirm_owed,
     intents_for,
     join,
     join_with_card,
     levy_world,
+    now_of,
     owed_now,
     pay_now,
+    save_card,
 )
 from tests.pledge_support import assert_books_ok, captured_in_stripe, due, subjects
 
@@ -125,3 +131,13 @@ def test_a_new_card_for_one_levy_ends_the_old_cards_consent_for_the_other(app, s
     assert _consents(app) == [(lighting, "card replaced"), (garden, "card replaced"), (lighting, None)]
     page = text_of(client.get(f"/levies/{garden}"))
     assert "card ending 0341 was saved for another levy and does not pay this one" in page
+
+
+def test_a_card_started_on_one_levys_page_and_finished_on_anothers_is_for_the_second(app, sessions):
+    _, lighting, garden, (ann, _, _) = _two_levies(app, sessions)
+    join(app, lighting, ann, "1 Elm Road")
+    join(app, garden, ann, "1 Elm Road")
+    assert save_card(app, lighting, ann, TestCard.REQUIRES_AUTHENTICATION).status == "needs_authentication"
+    cards.start_card(payments_context(app), levy_id=garden, user_id=ann, now=now_of(app))  # the same card
+    assert check_card(app, garden, ann).status == "saved"
+    assert _consents(app) == [(garden, None)]
