@@ -34,6 +34,9 @@ def use_card(levy_id: int):
         return redirect(url_for("levies.card", levy_id=levy_id))
     if consents.active_consent(session, levy_id=levy_id, household=household) is not None:
         return redirect(url_for("levies.show", levy_id=levy_id))
+    if household.payer_id != signed_in_user_id():
+        flash(consents.NOT_YOURS, "info")
+        return redirect(url_for("levies.card", levy_id=levy_id))
     if request.method == "GET":
         return render_template(
             "levies/use_card.html", levy=levy, household=household, wording=consents.wording(levy, household)

@@ -20,6 +20,10 @@ from pledgebank.levies.households import household_of, liability_of
 from pledgebank.levies.models import Household, Levy, LevyCardConsent
 from pledgebank.levies.services import get_levy
 
+NOT_YOURS = (
+    "The household's card was saved by someone else in your household: only they can agree that it pays this "
+    "levy. You can save your own card for it instead."
+)
 PERIOD_WORDS = {"monthly": "each month", "quarterly": "each quarter", "annual": "each year"}
 
 
@@ -161,4 +165,6 @@ def use_card_for_levy(session: Session, *, levy_id: int, user_id: int, now: date
     household = _lock(session, found.id)
     if household.payment_method_id is None:
         raise Conflict("Your household has no saved card: save one for this levy instead.")
+    if household.payer_id != user_id:
+        raise Conflict(NOT_YOURS)
     return give(session, levy=levy, household=household, user_id=user_id, now=now)

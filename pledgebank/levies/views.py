@@ -196,8 +196,10 @@ def join(levy_id: int):
             zone=zone(),
         )
         household = joined.household
-        ask = household.payment_method_id is not None and (
-            consents.active_consent(session, levy_id=levy_id, household=household) is None
+        ask = (
+            household.payment_method_id is not None
+            and household.payer_id == current_user_id()
+            and (consents.active_consent(session, levy_id=levy_id, household=household) is None)
         )
         return joined.created, ask
 

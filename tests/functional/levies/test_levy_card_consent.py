@@ -8,10 +8,12 @@ import re
 
 import pytest
 
+from pledgebank.accounts import erasure
+from pledgebank.accounts.models import User
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict
 from pledgebank.jobs import payments_context
-from pledgebank.levies import cards
+from pledgebank.levies import cards, consents
 from pledgebank.levies.models import LevyCardConsent
 from pledgebank.payments.gateway import TestCard
 from tests.functional.foundation.foundation_support import signed_in_client
@@ -31,6 +33,7 @@ from tests.integration.levies.levy_support import (
     save_card,
 )
 from tests.pledge_support import assert_books_ok, captured_in_stripe, due, subjects
+from tests.support import PASSWORD
 
 LISTING = re.compile(r'name="listing" value="([0-9a-f]{64})"')
 
@@ -40,6 +43,11 @@ def _two_levies(app, sessions):
     lighting = active_levy(app, slug, chair, member, amount=1000)
     garden = active_levy(app, slug, chair, member, name="Garden square", amount=467)
     return slug, lighting, garden, (ann, ben, cat)
+
+
+def _chair(sessions) -> int:
+    with unit_of_work(sessions) as session:
+        return session.query(User).filter_by(email="chair@example.org").one().id
 
 
 def _consents(app) -> list[tuple[int, str | None]]:
@@ -141,3 +149,37 @@ def test_a_card_started_on_one_levys_page_and_finished_on_anothers_is_for_the_se
     cards.start_card(payments_context(app), levy_id=garden, user_id=ann, now=now_of(app))  # the same card
     assert check_card(app, garden, ann).status == "saved"
     assert _consents(app) == [(garden, None)]
+
+
+def test_only_the_resident_whose_card_it_is_may_let_it_pay_another_levy(app, sessions):
+    _, lighting, garden, (ann, ben, _) = _two_levies(app, sessions)
+    join_with_card(app, lighting, ann, "1 Elm Road")  # Ann's card
+    neighbour = signed_in_client(app, sessions, ben)
+    joined = neighbour.post(f"/levies/{garden}/join", {"address": "1 Elm Road", "band": "D"})
+    assert joined.headers["Location"].endswith(f"/levies/{garden}"), "Ben is not asked about Ann's card"
+    assert "the resident who saved it can agree" in text_of(neighbour.get(f"/levies/{garden}"))
+    refused = neighbour.post(f"/levies/{garden}/card/use", follow_redirects=True)
+    assert "only they can agree that it pays this levy" in text_of(refused)
+    with pytest.raises(Conflict, match="only they can agree"), unit_of_work(sessions) as session:
+        consents.use_card_for_levy(session, levy_id=garden, user_id=ben, now=now_of(app))
+    assert _consents(app) == [(lighting, None)]
+
+
+def test_a_member_removed_by_the_chair_stops_their_card_paying(app, sessions):
+    slug, lighting, _, (ann, _, _) = _two_levies(app, sessions)
+    join_with_card(app, lighting, ann, "1 Elm Road")
+    chair = signed_in_client(app, sessions, _chair(sessions))
+    removed = chair.post(f"/n/{slug}/members/{ann}/remove", {"reason": "Moved away in February."})
+    assert removed.status_code == 302
+    assert _consents(app) == [(lighting, "removed")]
+    due(app)
+    assert charges_of(app, lighting)[0].paid_via is None and captured_in_stripe(app)[0] == 0
+
+
+def test_closing_the_account_ends_its_consents(app, sessions):
+    _, lighting, _, (ann, _, _) = _two_levies(app, sessions)
+    join_with_card(app, lighting, ann, "1 Elm Road")
+    due(app)  # paid by the card: nothing owed, so the account may close
+    with unit_of_work(sessions) as session:
+        erasure.close_account(session, actor_id=ann, user_id=ann, password=PASSWORD, now=now_of(app))
+    assert _consents(app) == [(lighting, "account closed")]
