@@ -11,7 +11,6 @@ Create Date: 2026-12-05
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -25,14 +24,15 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 CARRIED_OVER = (
     "Carried over: this card was saved for the household's levy charges before each levy was authorised "
-    "on its own. It pays {levy}'s charges only."
+    "on its own. It pays ",
+    "'s charges only.",
 )
 
 
 def upgrade() -> None:
     # Which levy the card being saved is for (no foreign key: a plain column is added in place on SQLite).
     op.add_column("households", sa.Column("setup_levy_id", sa.BigInteger(), nullable=True))
-    consents = op.create_table(
+    op.create_table(
         "levy_card_consents",
         sa.Column("id", ID, nullable=False),
         sa.Column("levy_id", ID, nullable=False),
@@ -79,40 +79,24 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_levy_charge_confirmations_household_id"), "levy_charge_confirmations", ["household_id"]
     )
-    _carry_over(consents)
+    _carry_over()
 
 
-def _carry_over(consents: sa.Table) -> None:
-    """A consent for each levy a household with a saved card is in now, for that levy only."""
-    rows = (
-        op.get_bind()
-        .execute(
-            sa.text(
-                "SELECT lh.levy_id, h.id, COALESCE(h.payer_id, h.created_by_id), h.payment_method_id, "
-                "h.card_last4, l.name FROM levy_households lh "
-                "JOIN households h ON h.id = lh.household_id JOIN levies l ON l.id = lh.levy_id "
-                "WHERE lh.left_on IS NULL AND h.payment_method_id IS NOT NULL ORDER BY lh.id"
-            )
-        )
-        .all()
+def _carry_over() -> None:
+    """A consent for each levy a household with a saved card is in now, for that levy only, given as of
+    joining (so the charges raised since are still taken as they were)."""
+    op.execute(
+        sa.text(
+            "INSERT INTO levy_card_consents (levy_id, household_id, user_id, payment_method_id, card_last4, "
+            "wording, given_at) "
+            "SELECT lh.levy_id, h.id, COALESCE(h.payer_id, h.created_by_id), h.payment_method_id, "
+            "h.card_last4, "
+            ":before || l.name || :after, lh.created_at "
+            "FROM levy_households lh JOIN households h ON h.id = lh.household_id "
+            "JOIN levies l ON l.id = lh.levy_id "
+            "WHERE lh.left_on IS NULL AND h.payment_method_id IS NOT NULL ORDER BY lh.id"
+        ).bindparams(before=CARRIED_OVER[0], after=CARRIED_OVER[1])
     )
-    now = datetime.now(UTC).replace(tzinfo=None)  # naive UTC, as the service stores times
-    if rows:
-        op.bulk_insert(
-            consents,
-            [
-                {
-                    "levy_id": levy_id,
-                    "household_id": household_id,
-                    "user_id": user_id,
-                    "payment_method_id": method,
-                    "card_last4": last4,
-                    "wording": CARRIED_OVER.format(levy=name),
-                    "given_at": now,
-                }
-                for levy_id, household_id, user_id, method, last4, name in rows
-            ],
-        )
 
 
 def downgrade() -> None:

@@ -150,7 +150,7 @@ def take_confirmed(ctx: Payments, *, household_id: int, user_id: int, key: str, 
         return Taken(again=True, paid=0, not_paid=0)
     paid = not_paid = 0
     for charge_id in charge_ids:
-        outcome = collect(ctx, charge_id, now=now, notify=False)
+        outcome = collect(ctx, charge_id, now=now, notify=False, on_session=True)
         if outcome == ChargeStatus.PAID:
             paid += 1
         else:

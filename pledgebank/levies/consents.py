@@ -17,7 +17,7 @@ from pledgebank.errors import Conflict
 from pledgebank.inputs import format_money
 from pledgebank.levies.bands import full_amount
 from pledgebank.levies.households import household_of, liability_of
-from pledgebank.levies.models import Household, Levy, LevyCardConsent
+from pledgebank.levies.models import Household, Levy, LevyCardConsent, LevyCharge
 from pledgebank.levies.services import get_levy
 
 NOT_YOURS = (
@@ -54,6 +54,14 @@ def active_consent(session: Session, *, levy_id: int, household: Household) -> L
         .order_by(LevyCardConsent.id.desc())
         .limit(1)
     )
+
+
+def standing_consent(session: Session, charge: LevyCharge, household: Household) -> LevyCardConsent | None:
+    """The consent under which the charge may be taken off-session (run-due, retries): one for its levy and
+    the household's card, given no later than the charge was raised. A charge raised before the consent
+    (arrears, a period already running) is taken only once the resident confirms it in a list."""
+    consent = active_consent(session, levy_id=charge.levy_id, household=household)
+    return consent if consent is not None and consent.given_at <= charge.created_at else None
 
 
 def consented_levies(session: Session, household: Household) -> set[int]:

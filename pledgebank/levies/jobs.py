@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
 from pledgebank.levies.charges import raise_charges
-from pledgebank.levies.consents import active_consent
+from pledgebank.levies.consents import standing_consent
 from pledgebank.levies.models import Household, Levy, LevyCardConsent, LevyCharge
 from pledgebank.levies.payments import collect, give_up
 from pledgebank.levies.recovery import recover_stale_attempts
@@ -104,8 +104,8 @@ def _end(ctx: Payments, now: datetime) -> int:
 
 
 def _due_charges(ctx: Payments, now: datetime) -> list[tuple[int, bool]]:
-    """The charges due for an attempt, each with whether the household's card is authorised for its levy
-    (a card saved for another levy does not count: the household is reminded instead)."""
+    """The charges due for an attempt, each with whether the household's card may take it off-session: a
+    consent for its levy given by the time it was raised (otherwise the household is reminded instead)."""
     with unit_of_work(ctx.sessions) as session:
         consented = (
             select(LevyCardConsent.id)
@@ -114,6 +114,7 @@ def _due_charges(ctx: Payments, now: datetime) -> list[tuple[int, bool]]:
                 LevyCardConsent.household_id == Household.id,
                 LevyCardConsent.payment_method_id == Household.payment_method_id,
                 LevyCardConsent.ended_at.is_(None),
+                LevyCardConsent.given_at <= LevyCharge.created_at,
             )
             .exists()
         )
@@ -144,7 +145,7 @@ def _remind(ctx: Payments, charge_id: int, now: datetime) -> str:
         if (
             charge is None
             or household is None
-            or active_consent(session, levy_id=charge.levy_id, household=household) is not None
+            or standing_consent(session, charge, household) is not None
             or charge.state not in SCHEDULED
             or charge.paused
             or charge.next_attempt_at is None

@@ -1,6 +1,6 @@
 """Migration 0021 carries existing saved cards over: each levy a household with a card is in now gets a
-consent for that levy only, in the name of the resident who saved the card; nothing for a levy it left, and
-nothing for a household without a card. Undone and done again, it gives the same."""
+consent for that levy only, in the name of the resident who saved the card, as of joining; nothing for a
+levy it left, and nothing for a household without a card. Undone and done again, it gives the same."""
 
 from __future__ import annotations
 
@@ -93,8 +93,16 @@ def test_saved_cards_become_a_consent_for_each_levy_their_household_is_in(databa
         with unit_of_work(sessions) as session:
             consents = list(session.scalars(select(LevyCardConsent)))
             assert [
-                (c.levy_id, c.household_id, c.user_id, c.payment_method_id, c.card_last4, c.ended_at)
+                (
+                    c.levy_id,
+                    c.household_id,
+                    c.user_id,
+                    c.payment_method_id,
+                    c.card_last4,
+                    c.given_at,
+                    c.ended_at,
+                )
                 for c in consents
-            ] == [(lighting, carded, ann, "pm_ann", "4242", None)]
+            ] == [(lighting, carded, ann, "pm_ann", "4242", WHEN, None)]
             assert "It pays Street lighting's charges only." in consents[0].wording
         engine.dispose()

@@ -183,3 +183,25 @@ def test_closing_the_account_ends_its_consents(app, sessions):
     with unit_of_work(sessions) as session:
         erasure.close_account(session, actor_id=ann, user_id=ann, password=PASSWORD, now=now_of(app))
     assert _consents(app) == [(lighting, "account closed")]
+
+
+def test_agreeing_to_a_card_takes_nothing_raised_before_until_it_is_confirmed_but_later_periods_are_taken(
+    app, sessions
+):
+    _, lighting, garden, (ann, _, _) = _two_levies(app, sessions)
+    home = join_with_card(app, lighting, ann, "1 Elm Road")
+    join(app, garden, ann, "1 Elm Road")
+    due(app)  # the garden's first charge is raised: no card for it, so reminded
+    due(app, hours=1)
+    with unit_of_work(sessions) as session:
+        consents.use_card_for_levy(session, levy_id=garden, user_id=ann, now=now_of(app))
+    for days in (1, 2, 4):  # its retry days pass: still not the card's to take unasked
+        due(app, days=days)
+    first = charges_of(app, garden)[0]
+    assert first.paid_via is None and intents_for(app, first.id) == []
+    assert [c.charge_id for c in owed_now(app, home).charges] == [first.id]
+    due(app, days=24)  # the next period, raised after the consent, is taken as it falls due
+    later = charges_of(app, garden)[1]
+    assert (later.status, later.paid_via) == ("paid", "card")
+    assert charges_of(app, garden)[0].paid_via is None
+    assert_books_ok(app)
