@@ -156,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.levies.web import api as levies_api
     from pledgebank.levies.web import card_views as levy_card_pages
     from pledgebank.levies.web import cash_views as levy_cash_pages
+    from pledgebank.levies.web import consent_views as levy_consent_pages
     from pledgebank.levies.web import manage_views as levy_manage_pages
     from pledgebank.levies.web import pay_views as levy_pay_pages
     from pledgebank.levies.web import views as levies_views
@@ -179,7 +180,8 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(health.bp)
     limiter.exempt(health.bp)
     # Page modules beyond each feature's views.py: importing them added their routes to its blueprint.
-    del grant_pages, leave_pages, levy_card_pages, levy_cash_pages, levy_manage_pages, levy_pay_pages
+    del grant_pages, leave_pages, levy_card_pages, levy_cash_pages, levy_consent_pages, levy_manage_pages
+    del levy_pay_pages
     del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)

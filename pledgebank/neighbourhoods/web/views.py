@@ -10,6 +10,7 @@ from pledgebank.accounts.models import User
 from pledgebank.books.audit import list_events
 from pledgebank.errors import EmailNotVerified, InvalidInput
 from pledgebank.inputs import parse_id
+from pledgebank.levies import consents
 from pledgebank.neighbourhoods import funds, roles, services
 from pledgebank.neighbourhoods.models import Membership, Neighbourhood
 from pledgebank.neighbourhoods.web.blueprint import bp
@@ -167,13 +168,18 @@ def remove_member(slug: str, user_id: int):
     form = RemoveMemberForm()
 
     def work(session):
+        neighbourhood = services.get_neighbourhood(session, slug)
         roles.remove_member(
             session,
             actor_id=current_user_id(),
-            neighbourhood=services.get_neighbourhood(session, slug),
+            neighbourhood=neighbourhood,
             user_id=user_id,
             now=now(),
             reason=form.reason.data,
+        )
+        # Consents the member gave for a household's card to pay levies here end with their membership.
+        consents.end_for_user(
+            session, neighbourhood_id=neighbourhood.id, user_id=user_id, now=now(), because="removed"
         )
 
     return submit(
