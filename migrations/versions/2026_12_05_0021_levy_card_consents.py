@@ -6,7 +6,7 @@ Existing households with a saved card keep paying the levies they are in: each c
 consent for that levy only, in the name of the resident who saved the card.
 
 Revision ID: 0021
-Revises: 0022
+Revises: 0025
 Create Date: 2026-12-05
 """
 
