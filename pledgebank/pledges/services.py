@@ -13,6 +13,7 @@ from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges import funding
+from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import (
     ACTIVE,
@@ -163,6 +164,8 @@ def create_pledge(
         now=now,
         after={"title": pledge.title, "status": pledge.status, "fund": fund.slug},
     )
+    if pledge.state == PledgeStatus.OPEN:
+        record_milestone(session, pledge, Milestone.OPENED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     return pledge
 
 
@@ -300,6 +303,7 @@ def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: date
         before={"status": "draft"},
         after={"status": "open"},
     )
+    record_milestone(session, pledge, Milestone.OPENED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     return pledge
 
 
@@ -323,6 +327,7 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
         after={"status": pledge.status},
         reason=pledge.close_reason,
     )
+    record_milestone(session, pledge, Milestone.CANCELLED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     tell_pledgers(
         session,
         pledge,
