@@ -11,13 +11,12 @@ from pledgebank.payments.gateway import GatewayUnavailable, PaymentStatus
 from pledgebank.pledges import cards
 from pledgebank.pledges.blueprint import bp
 from pledgebank.pledges.card_views import UNAVAILABLE, Mine, back, emulated, mine_of, payments
+from pledgebank.pledges.standing import AUTHENTICATION_CODES
 from pledgebank.pledges.states import SignupStatus
 from pledgebank.pledges.views import gateway
 from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.forms import refused
 from pledgebank.web.session import now
-
-AUTHENTICATION_CODES = frozenset({"authentication_required", "needs_authentication"})
 
 
 def _can_check(mine: Mine) -> bool:

@@ -20,7 +20,7 @@ from pledgebank.jobs import run_due
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
-from pledgebank.pledges import funding, queries, services, signups
+from pledgebank.pledges import funding, queries, services, signups, standing
 from pledgebank.pledges.blueprint import bp
 from pledgebank.pledges.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm, form_money
 from pledgebank.pledges.services import PledgeTerms
@@ -110,6 +110,7 @@ def pledge_page(pledge_id: int, status: int = 200, **forms):
         "neighbourhood": neighbourhood,
         "fund": next((f for f in neighbourhood.funds if f.id == pledge.fund_id), None),
         "progress": services.progress(session, pledge),
+        "standing": standing.standing(session, pledge),
         "mine": mine,
         "active": mine is not None and mine.state in ACTIVE,
         "can_withdraw": mine is not None
@@ -141,7 +142,7 @@ def index(slug: str):
     return render_template(
         "pledges/index.html",
         neighbourhood=neighbourhood,
-        pledges=[(p, services.progress(session, p)) for p in pledges],
+        pledges=[(p, standing.listed(session, p)) for p in pledges],
         allowed=allowed_actions(neighbourhood.id),
         now=now(),
     )
@@ -351,4 +352,5 @@ def your_pledges() -> list:
 
 bp.add_app_template_filter(short_money, "short_money")
 bp.add_app_template_filter(time_until, "time_until")
+bp.add_app_template_filter(standing.time_left, "time_left")
 bp.add_app_template_filter(major_money, "major_money")
