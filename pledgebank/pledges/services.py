@@ -291,6 +291,7 @@ def progress(session: Session, pledge: Pledge) -> Progress:
 def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: datetime) -> Pledge:
     """Open a pledge that was waiting for the committee."""
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
+    pledge = get_pledge(session, pledge.id, lock=True)  # two approvals at once: the second is refused
     pledge.status = next_pledge_status(pledge.state, PledgeAction.APPROVE).value
     pledge.approved_by_id = actor_id
     record_event(

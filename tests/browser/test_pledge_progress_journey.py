@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import expect
 
 from pledgebank.payments.gateway import TestCard
-
 from tests.browser.axe_check import assert_accessible
 from tests.browser.test_pledge_journey import _sign_in, _sign_out, _skip_ahead_as_chair
 from tests.pledge_support import (

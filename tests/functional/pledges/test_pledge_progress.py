@@ -4,14 +4,24 @@ the end, and the history with its dates and figures."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import delete
 
 from pledgebank.db import unit_of_work
 from pledgebank.payments.gateway import TestCard
 from pledgebank.pledges.extras import add_match_offer
 from pledgebank.pledges.models import PledgeMilestone
-from pledgebank.pledges.services import cancel_pledge, get_pledge
-from tests.functional.pledges.pledge_web_support import make_pledge, people, progress_text, text_of
+from pledgebank.pledges.services import approve_pledge, cancel_pledge, get_pledge
+from tests.functional.pledges.pledge_web_support import (
+    make_pledge,
+    people,
+    progress_text,
+    set_neighbourhood,
+    text_of,
+)
 from tests.pledge_support import (
     assert_books_ok,
     authenticate_card,
@@ -24,6 +34,8 @@ from tests.pledge_support import (
     signup_state,
     use_card,
 )
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def _page(web, pledge: int) -> tuple[str, str]:
@@ -229,3 +241,24 @@ def test_a_pledge_ended_before_its_history_was_recorded_says_so_rather_than_show
     assert "0 of 3 people" not in page
     assert "opened for pledges." in page and "did not reach its target: nobody was charged." in page
     assert "Released: 1 pledge (£10)" in page
+
+
+def test_a_pledge_waiting_for_approval_opens_when_the_committee_approves_it(app, sessions, web):
+    world = people(sessions, "ann")
+    set_neighbourhood(sessions, world.slug, pledges_need_approval=True)
+    pledge = make_pledge(app, world.slug, world.ids["ann"])
+    ann = world.client(app, sessions, "ann")
+    assert "opened for pledges" not in text_of(ann.get(f"/p/{pledge}"))
+
+    app.extensions["pledgebank.clock"].advance(timedelta(days=1))
+    with unit_of_work(sessions) as session:
+        approve_pledge(
+            session, actor_id=world.ids["chair"], pledge=get_pledge(session, pledge), now=_now(app)
+        )
+    page, _ = _page(web, pledge)
+    approved = f"{_now(app).astimezone(LONDON):%-d %B %Y, %H:%M}"
+    assert re.search(rf"{approved} ?: opened for pledges\.", page), page
+
+
+def _now(app):
+    return app.extensions["pledgebank.clock"].now()
