@@ -13,6 +13,7 @@ from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges import funding
+from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import (
     ACTIVE,
@@ -125,6 +126,8 @@ def create_pledge(
             "fund": fund and fund.slug,
         },
     )
+    if pledge.status == PledgeStatus.OPEN:
+        record_milestone(session, pledge, Milestone.OPENED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     return pledge
 
 
@@ -264,6 +267,7 @@ def progress(session: Session, pledge: Pledge) -> Progress:
 def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: datetime) -> Pledge:
     """Open a pledge that was waiting for the committee."""
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
+    pledge = get_pledge(session, pledge.id, lock=True)  # two approvals at once: the second is refused
     pledge.status = next_pledge_status(pledge.status, PledgeAction.APPROVE, pledge.kind)
     pledge.approved_by_id = actor_id
     record_event(
@@ -276,6 +280,7 @@ def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: date
         before={"status": "draft"},
         after={"status": "open"},
     )
+    record_milestone(session, pledge, Milestone.OPENED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     return pledge
 
 
@@ -299,6 +304,7 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
         after={"status": pledge.status},
         reason=pledge.close_reason,
     )
+    record_milestone(session, pledge, Milestone.CANCELLED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     tell_pledgers(
         session,
         pledge,

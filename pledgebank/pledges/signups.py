@@ -14,10 +14,12 @@ from pledgebank.inputs import format_money
 from pledgebank.ledger import chart, held
 from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import CardSetup
+from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.services import get_pledge, progress, tell, tell_pledgers
 from pledgebank.pledges.states import (
     ACTIVE,
+    COUNTS_BEFORE_ACTIVATION,
     PledgeAction,
     PledgeStatus,
     SignupAction,
@@ -337,6 +339,7 @@ def maybe_activate(session: Session, pledge: Pledge, *, now: datetime) -> bool:
     pledge.status = next_pledge_status(pledge.status, PledgeAction.ACTIVATE)
     pledge.activated_at = now
     pledge.collection_ends_at = now + timedelta(hours=pledge.collection_window_hours)
+    record_milestone(session, pledge, Milestone.ACTIVATED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     tell_pledgers(
         session,
         pledge,
