@@ -230,7 +230,7 @@ def transaction(slug: str, sequence: int):
         .where(LedgerPosting.transaction_id == row.id)
         .order_by(LedgerPosting.line)
     ).all()
-    lines = public_money.public_lines(session, book, Filter(), before=sequence + 1, per_page=1)[0]
+    lines = public_money.transaction_lines(session, book, sequence)
     return render_template(
         "books/money_transaction.html",
         neighbourhood=neighbourhood,
