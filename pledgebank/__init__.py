@@ -180,7 +180,8 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(health.bp)
     limiter.exempt(health.bp)
     # Page modules beyond each feature's views.py: importing them added their routes to its blueprint.
-    del audit_pages, grant_pages, leave_pages, levy_card_pages, levy_cash_pages, levy_manage_pages, levy_pay_pages
+    del audit_pages, grant_pages, leave_pages, levy_card_pages, levy_cash_pages, levy_manage_pages
+    del levy_pay_pages
     del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)

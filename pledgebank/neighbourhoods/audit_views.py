@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -34,11 +34,15 @@ def audit_log(slug: str):
     form = AuditFilterForm(formdata=request.args)
     form.person.choices = [
         SelectChoice("", "Everyone"),
-        *(SelectChoice(str(i), name) for i, name in people_in_log(session, neighbourhood_id=neighbourhood.id)),
+        *(
+            SelectChoice(str(i), name)
+            for i, name in people_in_log(session, neighbourhood_id=neighbourhood.id)
+        ),
     ]
     form.kind.choices = [SelectChoice("", "Every kind"), *(SelectChoice(k.key, k.label) for k in KINDS)]
     form.person.data = form.person.data or ""
     form.kind.data = form.kind.data or ""
+    per_page = current_app.config.get("AUDIT_PAGE_SIZE", PER_PAGE)
     if not form.validate():
         events, status = [], 422
     else:
@@ -46,7 +50,7 @@ def audit_log(slug: str):
             list_events(
                 session,
                 neighbourhood_id=neighbourhood.id,
-                limit=PER_PAGE,
+                limit=per_page,
                 before_id=before_id,
                 person_id=int(form.person.data) if form.person.data else None,
                 actions=actions_of(form.kind.data) if form.kind.data else None,
@@ -55,12 +59,14 @@ def audit_log(slug: str):
         )
     facts = load_facts(session, events, neighbourhood_id=neighbourhood.id, currency=neighbourhood.currency)
     rows = [(event, sentence(event, facts), ACTIONS.get(event.action, (None,))[0]) for event in events]
-    filters = {name: value for name, value in (("person", form.person.data), ("kind", form.kind.data)) if value}
+    filters = {
+        name: value for name, value in (("person", form.person.data), ("kind", form.kind.data)) if value
+    }
     return render_template(
         "neighbourhoods/audit.html",
         neighbourhood=neighbourhood,
         form=form,
         rows=rows,
-        older=events[-1].id if len(events) >= PER_PAGE else None,
+        older=events[-1].id if len(events) >= per_page else None,
         filters=filters,
     ), status
