@@ -31,6 +31,7 @@ _OUTCOMES = {"award": "awarded", "part_award": "awarded in part", "defer": "defe
 
 
 def pledges(e: Event, f: Facts) -> Sentence:
+    """Pledges started, edited, approved and cancelled; match offers added and received."""
     actor, a = person(f, e.actor_id), after_of(e)
     if e.action.startswith("match_offer."):
         sponsor, pledge_id = f.offers.get(subject_of(e), ("a sponsor", a.get("pledge")))
@@ -55,6 +56,7 @@ def pledges(e: Event, f: Facts) -> Sentence:
 
 
 def levies(e: Event, f: Facts) -> Sentence:
+    """Levies proposed, approved, agreed, started, and their registers imported."""
     actor, a = person(f, e.actor_id), after_of(e)
     levy = levy_ref(f, subject_of(e), a.get("name"))
     match e.action:
@@ -89,6 +91,7 @@ def levies(e: Event, f: Facts) -> Sentence:
 
 
 def hardship(e: Event, f: Facts) -> Sentence:
+    """A hardship request approved (how much off which charge) or refused."""
     actor, a = person(f, e.actor_id), after_of(e)
     found = f.hardship.get(subject_of(e))
     whose = possessive(person(f, found.requester_id)) if found else "a household's"
@@ -104,6 +107,7 @@ def hardship(e: Event, f: Facts) -> Sentence:
 
 
 def grants(e: Event, f: Facts) -> Sentence:
+    """Rounds opened; applications sent, withdrawn, declared on, reviewed, decided and brought back."""
     actor, a = person(f, e.actor_id), after_of(e)
     if e.action == "grant_round.opened":
         fund = fund_ref(f, slug=a.get("fund"), fallback=a.get("fund"))
@@ -149,6 +153,7 @@ def grants(e: Event, f: Facts) -> Sentence:
 
 
 def grant_payments(e: Event, f: Facts) -> Sentence:
+    """Grants paid and approved, reported on, and money not spent returned."""
     actor, a = person(f, e.actor_id), after_of(e)
     if e.action == "grant.reported":
         grant = grant_ref(f, f.reports.get(subject_of(e)))

@@ -53,7 +53,7 @@ def load_facts(session: Session, events: Sequence[Event], *, neighbourhood_id: i
         f.id: (f.name, f.slug)
         for f in session.scalars(select(Fund).where(Fund.neighbourhood_id == neighbourhood_id))
     }
-    rounds = _ids(recorded["round"]) | set(facts.rounds)
+    rounds = _ids(recorded["round"]) | subjects["grant_round"]
     facts.rounds = _pairs(session, GrantRound.id, GrantRound.title, rounds)
     people = {e.actor_id for e in events if e.actor_id is not None} | subjects["user"]
     people |= _ids(v for key in _PERSON_KEYS for v in recorded[key])
@@ -94,7 +94,6 @@ def _engines(
     facts.reports = _pairs(session, GrantReport.id, GrantReport.application_id, subjects["grant_report"])
     applications = subjects["grant_application"] | set(facts.payments.values()) | set(facts.reports.values())
     facts.applications = _pairs(session, GrantApplication.id, GrantApplication.title, applications)
-    facts.rounds = dict.fromkeys(subjects["grant_round"], "")
     entries = session.execute(
         select(TreasurerEntry.id, TreasurerEntry.kind, TreasurerEntry.payee, TreasurerEntry.purpose).where(
             TreasurerEntry.id.in_(subjects["treasurer_entry"])

@@ -24,23 +24,28 @@ Sentence = list[Part]
 
 
 def after_of(e: Event) -> dict[str, object]:
+    """The values recorded after the action (none: empty)."""
     return dict(e.after or {})
 
 
 def before_of(e: Event) -> dict[str, object]:
+    """The values recorded before the action (none: empty)."""
     return dict(e.before or {})
 
 
 def with_changes(sentence: Sentence, e: Event, f: Facts) -> Sentence:
+    """The sentence, and what changed in brackets when the event recorded both sides."""
     changed = changes(f, e.before, e.after)
     return [*sentence, f" ({changed})"] if changed else sentence
 
 
 def subject_of(e: Event) -> int:
+    """The subject's id (0 when it is not a number)."""
     return as_id(e.subject_id) or 0
 
 
 def fund_ref(f: Facts, fund_id: object = None, slug: object = None, fallback: object = None) -> Ref:
+    """A fund by id or slug, linked to its open books; else the recorded name or "a fund"."""
     found = f.funds.get(as_id(fund_id) or 0)
     if found is None and slug is not None:
         found = next((n for n in f.funds.values() if n[1] == slug), None)
@@ -50,21 +55,24 @@ def fund_ref(f: Facts, fund_id: object = None, slug: object = None, fallback: ob
 
 
 def pledge_ref(f: Facts, pledge_id: object, fallback: object = None) -> Ref:
+    """A pledge by id, linked to its page; else the recorded title or "a pledge"."""
     found = as_id(pledge_id) or 0
     title = f.pledges.get(found)
     return Ref(title, Link("pledge", found)) if title else Ref(str(fallback) if fallback else "a pledge")
 
 
 def levy_ref(f: Facts, levy_id: object, fallback: object = None) -> Ref:
+    """A levy by id, linked to its page; else the recorded name or "a levy"."""
     found = as_id(levy_id) or 0
     name = f.levies.get(found)
     return Ref(name, Link("levy", found)) if name else Ref(str(fallback) if fallback else "a levy")
 
 
 def grant_ref(f: Facts, application_id: object) -> Ref:
+    """A grant application by id, linked to its page; else "a grant application"."""
     found = as_id(application_id) or 0
     title = f.applications.get(found)
-    return Ref(f"“{title}”", Link("grant", found)) if title else Ref("a grant application")
+    return Ref(f"“{title}”", Link("application", found)) if title else Ref("a grant application")
 
 
 def generic(e: Event, f: Facts) -> Sentence:
@@ -78,6 +86,7 @@ def names_in(found: object) -> list[str]:
 
 
 def neighbourhood(e: Event, f: Facts) -> Sentence:
+    """The neighbourhood started, its settings changed."""
     actor, a = person(f, e.actor_id), after_of(e)
     if e.action == "neighbourhood.created":
         district = f" ({a['postcode_district']})" if a.get("postcode_district") else ""
@@ -90,6 +99,7 @@ def _roles(e: Event, f: Facts) -> str:
 
 
 def members(e: Event, f: Facts) -> Sentence:
+    """Joining, leaving, removal, roles granted and taken away, an account closed."""
     actor, subject = person(f, e.actor_id), person(f, e.subject_id)
     before, after = set(names_in(before_of(e).get("roles"))), set(names_in(after_of(e).get("roles")))
     match e.action:
@@ -121,6 +131,7 @@ TRANSFER_VERBS = {
 
 
 def funds(e: Event, f: Facts) -> Sentence:
+    """Funds added and reworded, money moved between them."""
     actor, a = person(f, e.actor_id), after_of(e)
     if e.action == "fund.created":
         fund = fund_ref(f, subject_of(e), fallback=a.get("name"))
@@ -134,6 +145,7 @@ def funds(e: Event, f: Facts) -> Sentence:
 
 
 def treasurer(e: Event, f: Facts) -> Sentence:
+    """The treasurer's entries and approvals, expense categories."""
     actor, a = person(f, e.actor_id), after_of(e)
     if e.action.startswith("expense_category."):
         name = f.categories.get(subject_of(e)) or str(a.get("name", "")) or "a category"
@@ -150,10 +162,12 @@ def treasurer(e: Event, f: Facts) -> Sentence:
 
 
 def year_end(e: Event, f: Facts) -> Sentence:
+    """A financial year closed."""
     return [person(f, e.actor_id), f" closed the books through {day(after_of(e).get('closed_through'))}"]
 
 
 def privacy(e: Event, f: Facts) -> Sentence:
+    """An account closed, the retention rules run."""
     if e.action == "account.erased":
         return members(e, f)
     done = [f"{count} {words(kind)}" for kind, count in after_of(e).items() if count]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books.audit import list_events, people_in_log
 from pledgebank.books.audit_facts import load_facts
 from pledgebank.books.audit_words import ACTIONS, KINDS, actions_of, sentence
+from pledgebank.books.money_views import link_url
+from pledgebank.books.wording import Link
 from pledgebank.inputs import parse_id
 from pledgebank.neighbourhoods import services
 from pledgebank.neighbourhoods.blueprint import bp
@@ -18,6 +20,13 @@ from pledgebank.web.auth import current_user_id
 from pledgebank.web.session import db_session
 
 PER_PAGE = 200
+
+
+def _href(link: Link, slug: str) -> str:
+    """Where a name in a sentence leads: a grant application's own page, else its page in the open books."""
+    if link.kind == "application":
+        return url_for("grants.show_application", application_id=link.ref)
+    return link_url(link, slug, 0)
 
 
 @bp.get("/n/<slug>/audit")
@@ -69,4 +78,5 @@ def audit_log(slug: str):
         rows=rows,
         older=events[-1].id if len(events) >= per_page else None,
         filters=filters,
+        href=_href,
     ), status

@@ -64,7 +64,6 @@ def test_every_event_reads_as_a_sentence_with_names_and_pounds(demo):
     page = response.get_data(as_text=True)
     sentences = _sentences(page)
     assert len(sentences) == min(200, len(sentences)) and len(sentences) >= 20
-    print("\n".join(sentences))
     for text in sentences:
         assert "{" not in text and "[" not in text, text
         assert not CODE.search(text), text
@@ -73,6 +72,9 @@ def test_every_event_reads_as_a_sentence_with_names_and_pounds(demo):
     joined = " | ".join(sentences)
     assert "Priya Shah" in joined and re.search(r"£\d+\.\d\d", joined)
     assert len(_stored_actions(app, seeded.slug)) >= 10
+    # Names lead to their pages: a grant application, a pledge, a levy, a fund's open books.
+    for pattern in (r"/grants/applications/\d+\">“", r"/p/\d+\">", r"/levies/\d+\">", r"/money/general\">"):
+        assert re.search(r'<a href="[^"]*' + pattern, page), pattern
 
 
 def _person_id(app, address: str) -> int:
