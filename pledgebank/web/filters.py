@@ -13,6 +13,7 @@ from pledgebank.accounts.names import distinct_names
 from pledgebank.grants.states import LABELS
 from pledgebank.ledger.money import Money
 from pledgebank.pledges.standing import time_left
+from pledgebank.web.links import link_label, link_url
 from pledgebank.web.mailer import absolute_url
 
 
@@ -127,4 +128,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(day)
     app.add_template_filter(grant_status)
     app.add_template_global(absolute_url)
+    app.add_template_global(link_url, "money_link")
+    app.add_template_global(link_label, "money_link_label")
     app.add_template_global(member_labels)
