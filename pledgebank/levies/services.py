@@ -13,7 +13,7 @@ from pledgebank.books.audit import record_event
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.levies.bands import Band, Basis, Period, band_amount
-from pledgebank.levies.models import HouseholdResident, Levy, LevyApproval, LevyHousehold
+from pledgebank.levies.models import Household, HouseholdResident, Levy, LevyApproval, LevyHousehold
 from pledgebank.levies.states import (
     LevyAction,
     LevyStatus,
@@ -22,6 +22,7 @@ from pledgebank.levies.states import (
     quorum_met,
 )
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
+from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, can, require, roles_of
 
@@ -246,11 +247,30 @@ def about(levy: Levy) -> dict:
 def tell_household(
     session: Session, household_id: int, subject: str, template: str, context: dict | None = None
 ) -> None:
-    """Email every resident of a household (after commit)."""
+    """Email every resident of a household (after commit), with what it may say about the household."""
     people = session.execute(
         select(User.email, User.display_name)
         .join(HouseholdResident, HouseholdResident.user_id == User.id)
         .where(HouseholdResident.household_id == household_id)
     ).all()
+    facts = household_facts(session, household_id, (context or {}).get("levy_id"))
     for email, name in people:
-        send_after_commit(session, Email(email, subject, template, {"name": name, **(context or {})}))
+        send_after_commit(
+            session, Email(email, subject, template, {"name": name, **facts, **(context or {})})
+        )
+
+
+def card_paying(household: Household, levy_id: int | None) -> str | None:
+    """The last four digits of the saved card that pays the household's charges of this levy (None when
+    none does): what the levy's page says charges are taken from."""
+    return household.card_last4 if household.payment_method_id is not None else None
+
+
+def household_facts(session: Session, household_id: int, levy_id: int | None) -> dict:
+    """What an email to a household may say about it, read when the email is asked for: the card that pays
+    this levy's charges, and how to reach the neighbourhood and pay its treasurer."""
+    household = session.get_one(Household, household_id)
+    return {
+        "card_last4": card_paying(household, levy_id),
+        "reach": reach(session, household.neighbourhood_id),
+    }

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges import funding
 from pledgebank.pledges.models import Pledge, PledgeSignup
@@ -20,10 +21,13 @@ from pledgebank.pledges.states import (
     COUNTS_BEFORE_ACTIVATION,
     PledgeAction,
     PledgeStatus,
+    SignupStatus,
     next_pledge_status,
 )
 from pledgebank.policy import Action, can, require
 
+# The treasurer has the pledger's cash for this pledge.
+CASH_IN_HAND = frozenset({SignupStatus.CASH_RECEIVED, SignupStatus.CASH_KEPT})
 MAX_AMOUNT = 1_000_000  # minor units: £10,000 per pledger
 MAX_TARGET_PLEDGERS = 100_000
 MAX_WINDOW_HOURS = 144  # card holds last about seven days; collection must end well inside that
@@ -354,14 +358,28 @@ def tell(
             user.email,
             f"{subject}: {pledge.title}",
             template,
-            {
-                "name": user.display_name,
-                "pledge_id": pledge.id,
-                "title": pledge.title,
-                "amount": signup.amount,
-                "currency": pledge.currency,
-                "method": signup.method,
-                **(context or {}),
-            },
+            {"name": user.display_name, **pledger_facts(session, signup), **(context or {})},
         ),
     )
+
+
+def pledger_facts(session: Session, signup: PledgeSignup) -> dict:
+    """What an email to a pledger may say about their pledge, read from its state when the email is asked
+    for: whether a card is saved (its last four digits), whether the treasurer has their cash, where the
+    pledge has got, and how to reach the neighbourhood (plain values: emails are rendered after commit)."""
+    pledge = signup.pledge
+    card_saved = signup.method == "card" and signup.payment_method_id is not None
+    return {
+        "pledge_id": pledge.id,
+        "title": pledge.title,
+        "amount": signup.amount,
+        "currency": pledge.currency,
+        "method": signup.method,
+        "card_last4": signup.card_last4 if card_saved else None,
+        "cash_received": signup.method == "cash" and signup.state in CASH_IN_HAND,
+        "needs_action": signup.state == SignupStatus.ACTION_NEEDED,
+        "pledge_status": pledge.status,
+        "deadline": pledge.deadline,
+        "collection_ends_at": pledge.collection_ends_at,
+        "reach": reach(session, pledge.neighbourhood_id),
+    }
