@@ -14,6 +14,7 @@ from pledgebank.pledges.services import cancel_pledge, get_pledge
 from pledgebank.web.filters import when
 from tests.functional.emails.claims import BANK, Recorder, check_all, give_contact
 from tests.pledge_support import (
+    authenticate_card,
     due,
     make_pledge,
     neighbourhood_with,
@@ -50,6 +51,8 @@ GOES_AHEAD = {
     ("pledges/succeeded", "hold declined"),
     ("pledges/paid", "card held"),
     ("pledges/paid", "card saved, pledge succeeded"),
+    ("pledges/cash_promised", "cash promised, pledge succeeded"),
+    ("pledges/cash_received", "cash received, pledge succeeded"),
 }
 STATES = ("no card saved", "card saved", "cash promised", "cash received")
 CLOSES = {(template, label) for template in ("pledges/withdrawn", "pledges/cancelled") for label in STATES}
@@ -59,7 +62,11 @@ FAILS = {
     ("pledges/cash_received", "cash received"),
     ("pledges/card_saved", "card saved, pledge open"),
 }
-LAPSES = {("pledges/card_saved", "card saved, pledge open"), ("pledges/lapsed", "hold released at Stripe")}
+LAPSES = {
+    ("pledges/card_saved", "card saved, pledge collecting"),
+    ("pledges/action_needed", "card needing the bank's check"),
+    ("pledges/lapsed", "hold released at Stripe"),
+}
 COVERS = GOES_AHEAD | CLOSES | FAILS | LAPSES
 CONTACTS = pytest.mark.parametrize(
     ("bank", "contact"), [(BANK, True), ("", False)], ids=["bank details and contact", "neither"]
@@ -86,7 +93,7 @@ def _update(app, pledge_id: int, author: int) -> None:
 
 @CONTACTS
 def test_a_pledge_going_ahead_tells_each_pledger_what_is_true_of_them(app, sessions, recorder, bank, contact):
-    slug, chair, (ann, ben, cat, dan, eve) = _world(app, sessions, recorder, 5, bank, contact)
+    slug, chair, (ann, ben, cat, dan, eve, fay) = _world(app, sessions, recorder, 6, bank, contact)
     pledge = make_pledge(app, slug, chair, target_pledgers=2)
     mail = recorder.be
     ben_signup = sign(app, pledge, ben)  # never saves a card before the end
@@ -117,6 +124,11 @@ def test_a_pledge_going_ahead_tells_each_pledger_what_is_true_of_them(app, sessi
     use_card(app, ben_signup, ben)
     due(app)  # Ben's late card is charged at once
     assert signup_state(app, ben_signup) == "captured"
+    mail("resident5@example.org", "cash promised, pledge succeeded", cash="promised")
+    fay_signup = sign(app, pledge, fay, method="cash")  # late, in cash
+    mail("resident5@example.org", "cash received, pledge succeeded", cash="received")
+    record_cash(app, fay_signup, chair)
+    assert signup_state(app, fay_signup) == "cash_kept"
 
     check_all(app, recorder)
     assert recorder.covered() == GOES_AHEAD
@@ -178,19 +190,24 @@ def _intent_of(app, signup_id: int) -> str:
         return session.get_one(PledgeSignup, signup_id).payment_intent_id
 
 
-def test_a_hold_gone_before_capture_says_so_and_nothing_is_taken(app, sessions, recorder):
-    slug, chair, (ann, ben) = _world(app, sessions, recorder, 2, BANK, True)
+def test_a_hold_gone_before_capture_or_needing_the_banks_check_says_so(app, sessions, recorder):
+    slug, chair, (ann, ben, cat) = _world(app, sessions, recorder, 3, BANK, True)
     pledge = make_pledge(app, slug, chair, target_pledgers=1)
     recorder.be("resident0@example.org", "card saved, pledge open", card="4242")
-    recorder.be("resident1@example.org", "card saved, pledge open", card="4242")
-    use_card(app, sign(app, pledge, ann), ann)
+    use_card(app, sign(app, pledge, ann), ann)  # the target is met
     recorder.be("resident0@example.org", "card held")
-    recorder.be("resident1@example.org", "card held")
+    recorder.be("resident1@example.org", "card saved, pledge collecting", card="4242")
     late = sign(app, pledge, ben)
     use_card(app, late, ben)
     stripe_client(app).v1.payment_intents.cancel(_intent_of(app, late))  # and no webhook tells us
+    recorder.be("resident2@example.org", "card needing the bank's check", card="3155")
+    careful = sign(app, pledge, cat)
+    use_card(app, careful, cat, TestCard.REQUIRES_AUTHENTICATION)
+    authenticate_card(app, careful, cat)  # saved; its hold asks for the check again
+    assert signup_state(app, careful) == "action_needed"
     recorder.be("resident1@example.org", "hold released at Stripe")
     due(app, hours=73)
     assert signup_state(app, late) == "lapsed"
     check_all(app, recorder)
     assert recorder.covered() >= LAPSES
+    assert "Your bank wants to check" in recorder.one("pledges/action_needed", "resident2@example.org").body
