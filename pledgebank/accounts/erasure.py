@@ -101,8 +101,8 @@ def erasure_blockers(session: Session, user_id: int) -> list[str]:
         )
         .order_by(GrantApplication.id)
     )
-    for title, status in applications:
-        if status in {s.value for s in COMMITTED}:
+    for title, application_status in applications:
+        if application_status in COMMITTED:
             reasons.append(f"Your grant for “{title}” is awaiting payment: the treasurer must pay it first.")
         else:
             reasons.append(

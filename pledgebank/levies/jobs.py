@@ -94,10 +94,10 @@ def _end(ctx: Payments, now: datetime) -> int:
     for levy_id in ids:
         with unit_of_work(ctx.sessions) as session:
             levy = _lock_levy(session, levy_id)
-            if levy is None or levy.state not in (LevyStatus.OPEN, LevyStatus.ACTIVE):
+            if levy is None or levy.status not in (LevyStatus.OPEN, LevyStatus.ACTIVE):
                 continue
             raise_charges(session, levy, now=now, zone=ctx.zone)  # the last periods first
-            levy.status = next_levy_status(levy.state, LevyAction.END).value
+            levy.status = next_levy_status(levy.status, LevyAction.END)
             ended += 1
     return ended
 
@@ -131,7 +131,7 @@ def _remind(ctx: Payments, charge_id: int, now: datetime) -> str:
             charge is None
             or household is None
             or household.payment_method_id is not None
-            or charge.state not in SCHEDULED
+            or charge.status not in SCHEDULED
             or charge.paused
             or charge.next_attempt_at is None
             or charge.next_attempt_at > now

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pledgebank.db import Base, BigId, UTCDateTime
+from pledgebank.db import Base, BigId, UTCDateTime, status_type
 from pledgebank.levies.states import ChargeStatus, LevyStatus
 
 
@@ -37,16 +37,13 @@ class Levy(Base):
     threshold: Mapped[int | None] = mapped_column()  # households needed before a voluntary levy starts
     prorate: Mapped[bool] = mapped_column()  # a household joining mid-period pays for its days only
     retry_days: Mapped[str] = mapped_column(String(40))  # "1,3,7": days after falling due
-    status: Mapped[str] = mapped_column(String(10), default=LevyStatus.DRAFT.value, index=True)
+    status: Mapped[LevyStatus] = mapped_column(
+        status_type(LevyStatus, 10), default=LevyStatus.DRAFT, index=True
+    )
     activated_on: Mapped[date | None] = mapped_column(Date)  # charges run from here (or starts_on)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     approvals: Mapped[list[LevyApproval]] = relationship(back_populates="levy", order_by="LevyApproval.id")
-
-    @property
-    def state(self) -> LevyStatus:
-        """The status as an enum."""
-        return LevyStatus(self.status)
 
 
 class LevyApproval(Base):
@@ -147,7 +144,9 @@ class LevyCharge(Base):
     # Recorded in cash or by bank transfer towards the charge before it was paid in full.
     part_paid: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(10), default=ChargeStatus.DUE.value, index=True)
+    status: Mapped[ChargeStatus] = mapped_column(
+        status_type(ChargeStatus, 10), default=ChargeStatus.DUE, index=True
+    )
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -165,11 +164,6 @@ class LevyCharge(Base):
     household: Mapped[Household] = relationship()
 
     @property
-    def state(self) -> ChargeStatus:
-        """The status as an enum."""
-        return ChargeStatus(self.status)
-
-    @property
     def amount_due(self) -> int:
         """What is left to pay after any amount waived and any part payments."""
         return self.amount - self.waived_amount - self.part_paid
@@ -177,7 +171,7 @@ class LevyCharge(Base):
     @property
     def collected(self) -> int:
         """What has been paid towards the charge: the part payments, and the rest once it is paid."""
-        return self.part_paid + (self.amount_due if self.state == ChargeStatus.PAID else 0)
+        return self.part_paid + (self.amount_due if self.status == ChargeStatus.PAID else 0)
 
 
 class HardshipRequest(Base):

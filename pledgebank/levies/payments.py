@@ -46,7 +46,7 @@ class _Charge:
 
     id: int
     levy_id: int
-    state: ChargeStatus
+    status: ChargeStatus
     amount_due: int
     currency: str
     attempts: int
@@ -69,7 +69,7 @@ def _snapshot(ctx: Payments, charge_id: int) -> _Charge:
         return _Charge(
             charge.id,
             charge.levy_id,
-            charge.state,
+            charge.status,
             charge.amount_due,
             charge.currency,
             charge.attempts,
@@ -88,7 +88,7 @@ def collect(ctx: Payments, charge_id: int, *, now: datetime, notify: bool = True
     """
     charge = _snapshot(ctx, charge_id)
     customer_id, method = charge.customer_id, charge.payment_method_id
-    if charge.state not in UNPAID or charge.paused or not method or customer_id is None:
+    if charge.status not in UNPAID or charge.paused or not method or customer_id is None:
         return None
     attempt = charge.attempts + 1
     key = attempt_key(charge.id, attempt)
@@ -130,7 +130,7 @@ def _collectable(charge: LevyCharge) -> bool:
     """Still owed and not paused, checked under the charge's row lock as the attempt is recorded: cash
     recorded or a waiver decided (which take the same lock and refuse while an attempt is started) cannot
     slip in between the check and the call to Stripe."""
-    return charge.state in UNPAID and not charge.paused
+    return charge.status in UNPAID and not charge.paused
 
 
 def apply_payment(
@@ -172,13 +172,13 @@ def apply_payment(
             charge.attempts = attempt
             if payment.payment_intent_id:
                 charge.payment_intent_id = payment.payment_intent_id
-            if payment.status != PaymentStatus.SUCCEEDED and charge.state in UNPAID:
+            if payment.status != PaymentStatus.SUCCEEDED and charge.status in UNPAID:
                 _failed(session, charge, payment, now, notify)
-                return charge.state
+                return charge.status
         paid_by_this = charge.paid_via == "card" and charge.payment_intent_id == payment.payment_intent_id
         if (
             payment.status == PaymentStatus.SUCCEEDED
-            and not can_charge(charge.state, ChargeAction.PAY)
+            and not can_charge(charge.status, ChargeAction.PAY)
             and not paid_by_this
         ):
             log.error(
@@ -186,7 +186,7 @@ def apply_payment(
                 charge.id,
                 payment.payment_intent_id,
             )
-        if payment.status == PaymentStatus.SUCCEEDED and can_charge(charge.state, ChargeAction.PAY):
+        if payment.status == PaymentStatus.SUCCEEDED and can_charge(charge.status, ChargeAction.PAY):
             charge.payment_intent_id, charge.decline_code = payment.payment_intent_id, None
             settle(
                 session,
@@ -200,7 +200,7 @@ def apply_payment(
                 stripe_charge=payment.charge_id or "",
                 balance_transaction=settlement.balance_transaction_id if settlement else "",
             )
-        return charge.state
+        return charge.status
 
 
 def _made_by(session: Session, charge_id: int, payment: Payment) -> tuple[int | None, str | None]:
@@ -217,14 +217,14 @@ def _made_by(session: Session, charge_id: int, payment: Payment) -> tuple[int | 
 def _failed(session: Session, charge: LevyCharge, payment: Payment, now: datetime, notify: bool) -> None:
     charge.decline_code = payment.decline_code or payment.status.value
     charge.updated_at = now
-    if charge.state == ChargeStatus.ARREARS:
+    if charge.status == ChargeStatus.ARREARS:
         return  # another try at an old debt: it stays in arrears, with no new schedule
     levy = charge.levy
     offset = next_attempt_offset(charge.attempts, parse_retry_days(levy.retry_days))
     if offset is None:
         give_up(session, charge, now=now)
         return
-    charge.status = next_charge_status(charge.state, ChargeAction.DECLINE).value
+    charge.status = next_charge_status(charge.status, ChargeAction.DECLINE)
     charge.next_attempt_at = charge.due_at + timedelta(days=offset)
     if notify:
         authenticate = charge.decline_code in AUTHENTICATION_CODES
@@ -245,7 +245,7 @@ def _failed(session: Session, charge: LevyCharge, payment: Payment, now: datetim
 def give_up(session: Session, charge: LevyCharge, *, now: datetime) -> None:
     """The last attempt (or reminder) has passed: the charge is in arrears, and the household is told."""
     levy = charge.levy
-    charge.status = next_charge_status(charge.state, ChargeAction.GIVE_UP).value
+    charge.status = next_charge_status(charge.status, ChargeAction.GIVE_UP)
     charge.arrears_at, charge.next_attempt_at, charge.updated_at = now, None, now
     tell_household(
         session,
@@ -265,7 +265,7 @@ def pay_now(ctx: Payments, *, charge_id: int, user_id: int, now: datetime) -> Ch
     """A resident pays a charge with the household's saved card now (the next attempt, made on-session)."""
     with unit_of_work(ctx.sessions) as session:
         charge = own_charge(session, charge_id, user_id)
-        if charge.state not in UNPAID:
+        if charge.status not in UNPAID:
             raise Conflict("This charge is not waiting for payment.")
         if charge.paused:
             raise Conflict("Your hardship request is with the committee; nothing is taken until they decide.")
@@ -281,7 +281,7 @@ def authenticate_payment(
     """Test mode (emulator): pass or fail the bank's check that a charge's payment asked for."""
     with unit_of_work(ctx.sessions) as session:
         charge = own_charge(session, charge_id, user_id)
-        intent, state, code = charge.payment_intent_id, charge.state, charge.decline_code
+        intent, state, code = charge.payment_intent_id, charge.status, charge.decline_code
         paused, due = charge.paused, charge.amount_due
     if intent is None or state not in UNPAID or code not in AUTHENTICATION_CODES:
         raise Conflict("This charge has no payment waiting for the bank's check.")

@@ -139,7 +139,7 @@ def get_levy(session: Session, levy_id: int, *, lock: bool = False) -> Levy:
 
 def visible_to(session: Session, levy: Levy, user_id: int | None) -> bool:
     """Drafts are seen by the committee only."""
-    return levy.state != LevyStatus.DRAFT or can(
+    return levy.status != LevyStatus.DRAFT or can(
         session, user_id, levy.neighbourhood_id, Action.MANAGE_LEVIES
     )
 
@@ -159,7 +159,7 @@ def approve_levy(session: Session, *, actor_id: int, levy_id: int, now: datetime
     """
     levy = get_levy(session, levy_id, lock=True)
     require(session, actor_id, levy.neighbourhood_id, Action.MANAGE_LEVIES)
-    if levy.state != LevyStatus.DRAFT:
+    if levy.status != LevyStatus.DRAFT:
         raise Conflict("This levy has already been decided.")
     if any(approval.user_id == actor_id for approval in levy.approvals):
         raise Conflict("You have already approved this levy; it needs another committee member.")
@@ -176,7 +176,7 @@ def approve_levy(session: Session, *, actor_id: int, levy_id: int, now: datetime
         after={"roles": roles},
     )
     if quorum_met(frozenset(a.roles.split(",")) for a in levy.approvals):
-        levy.status = next_levy_status(levy.state, LevyAction.APPROVE).value
+        levy.status = next_levy_status(levy.status, LevyAction.APPROVE)
         record_event(
             session,
             actor_id=actor_id,
@@ -206,12 +206,12 @@ def household_count(session: Session, levy_id: int) -> int:
 
 def maybe_start(session: Session, levy: Levy, *, now: datetime, zone: str) -> bool:
     """Start an open levy once it has enough households (at once when it asks for none), under its lock."""
-    if levy.state != LevyStatus.OPEN:
+    if levy.status != LevyStatus.OPEN:
         return False
     session.flush()
     if levy.threshold is not None and household_count(session, levy.id) < levy.threshold:
         return False
-    levy.status = next_levy_status(levy.state, LevyAction.START).value
+    levy.status = next_levy_status(levy.status, LevyAction.START)
     levy.activated_on = local_date(now, zone)
     record_event(
         session,

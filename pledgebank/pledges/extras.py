@@ -60,7 +60,7 @@ def add_match_offer(
 ) -> MatchOffer:
     """Record a sponsor's offer to match pledges, paid only if the pledge succeeds (committee)."""
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
-    if pledge.state not in (PledgeStatus.DRAFT, PledgeStatus.OPEN, PledgeStatus.COLLECTING):
+    if pledge.status not in (PledgeStatus.DRAFT, PledgeStatus.OPEN, PledgeStatus.COLLECTING):
         raise Conflict("Offers can be added only before the pledge is decided.")
     name = " ".join((sponsor_name or "").split())
     if not 2 <= len(name) <= 120:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pledgebank.db import Base, BigId, UTCDateTime
+from pledgebank.db import Base, BigId, UTCDateTime, status_type
 from pledgebank.pledges.states import PledgeStatus, SignupStatus
 
 
@@ -38,7 +38,9 @@ class Pledge(Base):
     deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     allow_cash: Mapped[bool] = mapped_column()
     collection_window_hours: Mapped[int] = mapped_column()
-    status: Mapped[str] = mapped_column(String(12), default=PledgeStatus.OPEN.value, index=True)
+    status: Mapped[PledgeStatus] = mapped_column(
+        status_type(PledgeStatus, 12), default=PledgeStatus.OPEN, index=True
+    )
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     wording_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -52,11 +54,6 @@ class Pledge(Base):
     updates: Mapped[list[PledgeUpdate]] = relationship(
         back_populates="pledge", order_by="PledgeUpdate.id.desc()"
     )
-
-    @property
-    def state(self) -> PledgeStatus:
-        """The status as an enum."""
-        return PledgeStatus(self.status)
 
 
 class PledgeSignup(Base):
@@ -73,7 +70,7 @@ class PledgeSignup(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     amount: Mapped[int] = mapped_column(BigInteger)
     method: Mapped[str] = mapped_column(String(8))  # "card" or "cash"
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[SignupStatus] = mapped_column(status_type(SignupStatus, 16), index=True)
     # Bumped whenever the pledger starts again (re-pledging, another card): part of every Stripe key.
     round: Mapped[int] = mapped_column(default=1)
     setup_intent_id: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -88,11 +85,6 @@ class PledgeSignup(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     pledge: Mapped[Pledge] = relationship(back_populates="signups")
-
-    @property
-    def state(self) -> SignupStatus:
-        """The status as an enum."""
-        return SignupStatus(self.status)
 
 
 class MatchOffer(Base):

@@ -179,7 +179,7 @@ def edit_pledge(
     pledge = get_pledge(session, pledge.id, lock=True)
     if pledge.wording_frozen_at is not None:
         raise Conflict("Someone has pledged, so the wording can no longer change.")
-    if pledge.state not in (PledgeStatus.DRAFT, PledgeStatus.OPEN):
+    if pledge.status not in (PledgeStatus.DRAFT, PledgeStatus.OPEN):
         raise Conflict("Only a pledge that is waiting or open can be changed.")
     _check_terms(terms, now)
     before = {"title": pledge.title, "amount": pledge.amount, "deadline": pledge.deadline.isoformat()}
@@ -254,7 +254,7 @@ def get_pledge(session: Session, pledge_id: int, *, lock: bool = False) -> Pledg
 
 def visible_to(session: Session, pledge: Pledge, user_id: int | None) -> bool:
     """Drafts are seen by their creator and the committee only."""
-    if pledge.state != PledgeStatus.DRAFT:
+    if pledge.status != PledgeStatus.DRAFT:
         return True
     return user_id == pledge.creator_id or can(
         session, user_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES
@@ -268,14 +268,14 @@ def list_pledges(session: Session, *, neighbourhood_id: int, user_id: int | None
     ).all()
     order = {status: index for index, status in enumerate(PledgeStatus)}
     visible = [p for p in pledges if visible_to(session, p, user_id)]
-    return sorted(visible, key=lambda p: order[p.state] if p.state != PledgeStatus.DRAFT else -1)
+    return sorted(visible, key=lambda p: order[p.status] if p.status != PledgeStatus.DRAFT else -1)
 
 
 def progress(session: Session, pledge: Pledge) -> Progress:
     """People and money that count now (before activation: saved cards and received cash)."""
     counting = (
         COUNTS_BEFORE_ACTIVATION
-        if pledge.state in (PledgeStatus.DRAFT, PledgeStatus.OPEN)
+        if pledge.status in (PledgeStatus.DRAFT, PledgeStatus.OPEN)
         else COUNTS_AT_COLLECTION_END | COUNTS_BEFORE_ACTIVATION
     )
     rows = session.execute(
@@ -292,7 +292,7 @@ def progress(session: Session, pledge: Pledge) -> Progress:
 def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: datetime) -> Pledge:
     """Open a pledge that was waiting for the committee."""
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
-    pledge.status = next_pledge_status(pledge.state, PledgeAction.APPROVE).value
+    pledge.status = next_pledge_status(pledge.status, PledgeAction.APPROVE)
     pledge.approved_by_id = actor_id
     record_event(
         session,
@@ -314,7 +314,7 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
         raise InvalidInput.field("reason", "Say why the pledge is cancelled; pledgers will be told.")
     pledge = get_pledge(session, pledge.id, lock=True)
     before = pledge.status
-    pledge.status = next_pledge_status(pledge.state, PledgeAction.CANCEL).value
+    pledge.status = next_pledge_status(pledge.status, PledgeAction.CANCEL)
     pledge.closed_at, pledge.close_reason = now, reason.strip()[:2000]
     record_event(
         session,
@@ -340,7 +340,7 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
 def tell_pledgers(session: Session, pledge: Pledge, subject: str, template: str, context: dict) -> None:
     """Email everyone with an active pledge (after commit)."""
     for signup in session.scalars(select(PledgeSignup).where(PledgeSignup.pledge_id == pledge.id)):
-        if signup.state in ACTIVE:
+        if signup.status in ACTIVE:
             tell(session, signup, subject, template, context)
 
 

@@ -84,7 +84,7 @@ def sign(
     """Pledge to a pledge: by card (a card is saved next) or cash (counted once the treasurer has it)."""
     require(session, actor_id, pledge.neighbourhood_id, Action.PLEDGE)
     pledge = get_pledge(session, pledge.id, lock=True)  # the cap and activation are decided one at a time
-    if pledge.state not in OPEN_FOR_SIGNING or now >= pledge.deadline:
+    if pledge.status not in OPEN_FOR_SIGNING or now >= pledge.deadline:
         raise Conflict("This pledge is not taking pledges any more.")
     if method not in ("card", "cash"):
         raise InvalidInput.field("method", "Choose card or cash.")
@@ -94,7 +94,7 @@ def sign(
         raise InvalidInput.field("method", "Card payments are not set up here; choose cash.")
     value = _amount_for(pledge, amount)
     signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
-    if signup is not None and signup.state in ACTIVE:
+    if signup is not None and signup.status in ACTIVE:
         raise Conflict("You have already pledged to this.")
     if pledge.cap is not None and active_count(session, pledge) >= pledge.cap:
         raise Conflict("This pledge has all the people it needs; it is full.")
@@ -103,11 +103,11 @@ def sign(
         signup = PledgeSignup(pledge_id=pledge.id, user_id=actor_id, created_at=now, round=1)
         session.add(signup)
     else:
-        next_signup_status(signup.state, SignupAction.PLEDGE_AGAIN)
+        next_signup_status(signup.status, SignupAction.PLEDGE_AGAIN)
         signup.round += 1
         signup.setup_intent_id = signup.payment_intent_id = signup.payment_method_id = None
         signup.decline_code = None
-    signup.amount, signup.method, signup.status, signup.updated_at = value, method, status.value, now
+    signup.amount, signup.method, signup.status, signup.updated_at = value, method, status, now
     signup.pledge = pledge
     if pledge.wording_frozen_at is None:
         pledge.wording_frozen_at = now
@@ -133,11 +133,11 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
     """Withdraw a pledge before the pledge activates; cash already handed over is returned."""
     pledge = get_pledge(session, pledge.id, lock=True)
     signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
-    if signup is None or signup.state not in ACTIVE:
+    if signup is None or signup.status not in ACTIVE:
         raise NotFound("You have no pledge here to withdraw.")
-    if pledge.state not in OPEN_FOR_WITHDRAWING:
+    if pledge.status not in OPEN_FOR_WITHDRAWING:
         raise Conflict("The pledge has activated, so pledges can no longer be withdrawn.")
-    if signup.state == SignupStatus.CASH_RECEIVED:
+    if signup.status == SignupStatus.CASH_RECEIVED:
         assert signup.cash_into is not None  # recorded with the cash
         _post_cash(
             session,
@@ -150,7 +150,7 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
         )
     # Told what the pledge was when withdrawn: a card saved or not, cash handed over or not.
     tell(session, signup, "Pledge withdrawn", "pledges/withdrawn")
-    signup.status = next_signup_status(signup.state, SignupAction.WITHDRAW).value
+    signup.status = next_signup_status(signup.status, SignupAction.WITHDRAW)
     signup.updated_at = now
     return signup
 
@@ -182,15 +182,15 @@ def record_cash(
     if on is not None and on > today:
         raise InvalidInput.field("received_on", "The day the money was received cannot be in the future.")
     check_open(session, book_of(session, pledge.neighbourhood_id), on or today, field="received_on")
-    if pledge.state in (PledgeStatus.FAILED, PledgeStatus.CANCELLED):
+    if pledge.status in (PledgeStatus.FAILED, PledgeStatus.CANCELLED):
         raise Conflict("This pledge has closed without succeeding; do not take the money.")
-    signup.status = next_signup_status(signup.state, SignupAction.RECORD_CASH).value
+    signup.status = next_signup_status(signup.status, SignupAction.RECORD_CASH)
     signup.cash_into, signup.cash_recorded_by_id, signup.updated_at = into, actor_id, now
     _post_cash(
         session, signup, held.pledge_cash_held, "cash-held", now, zone, actor_id=actor_id, into=into, on=on
     )
     tell(session, signup, "We have your pledge money", "pledges/cash_received")
-    if pledge.state == PledgeStatus.SUCCEEDED:
+    if pledge.status == PledgeStatus.SUCCEEDED:
         keep_cash(session, signup, now=now, zone=zone)
     else:
         maybe_activate(session, pledge, now=now)
@@ -199,7 +199,7 @@ def record_cash(
 
 def keep_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: str) -> None:
     """The pledge succeeded: cash held for it becomes the fund's income."""
-    signup.status = next_signup_status(signup.state, SignupAction.KEEP_CASH).value
+    signup.status = next_signup_status(signup.status, SignupAction.KEEP_CASH)
     signup.updated_at = now
     fund_slug = _fund_slug(session, signup.pledge)
     _post_cash(session, signup, held.pledge_cash_recognised, "cash-kept", now, zone, fund=fund_slug)
@@ -207,7 +207,7 @@ def keep_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: st
 
 def return_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: str) -> None:
     """The pledge failed or was cancelled: the cash goes back to the pledger, through the ledger."""
-    signup.status = next_signup_status(signup.state, SignupAction.RETURN_CASH).value
+    signup.status = next_signup_status(signup.status, SignupAction.RETURN_CASH)
     signup.updated_at = now
     _post_cash(
         session,
@@ -260,11 +260,11 @@ def apply_card_setup(session: Session, *, signup_id: int, setup: CardSetup, now:
         signup.setup_intent_id = None  # a declined SetupIntent cannot be used again
         signup.round += 1  # the next card is a new attempt: new Stripe keys, or Stripe replays this one
         return signup
-    if setup.status != "saved" or not can_signup(signup.state, SignupAction.SAVE_CARD):
+    if setup.status != "saved" or not can_signup(signup.status, SignupAction.SAVE_CARD):
         return signup
     card = setup.card
     assert card is not None  # a saved setup carries its card
-    signup.status = next_signup_status(signup.state, SignupAction.SAVE_CARD).value
+    signup.status = next_signup_status(signup.status, SignupAction.SAVE_CARD)
     signup.payment_method_id, signup.card_brand, signup.card_last4 = (
         card.payment_method_id,
         card.brand,
@@ -279,12 +279,12 @@ def apply_card_setup(session: Session, *, signup_id: int, setup: CardSetup, now:
 def maybe_activate(session: Session, pledge: Pledge, *, now: datetime) -> bool:
     """Activate the pledge if it is open and its threshold is met: exactly once, under its row lock."""
     pledge = get_pledge(session, pledge.id, lock=True)
-    if pledge.state != PledgeStatus.OPEN or now >= pledge.deadline:
+    if pledge.status != PledgeStatus.OPEN or now >= pledge.deadline:
         return False
     session.flush()
     if not progress(session, pledge).met:
         return False
-    pledge.status = next_pledge_status(pledge.state, PledgeAction.ACTIVATE).value
+    pledge.status = next_pledge_status(pledge.status, PledgeAction.ACTIVATE)
     pledge.activated_at = now
     pledge.collection_ends_at = now + timedelta(hours=pledge.collection_window_hours)
     tell_pledgers(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pledgebank.errors import Conflict
+from pledgebank.state_tables import (
+    InvalidTransition as InvalidTransition,  # raised by next_*, caught from here
+)
+from pledgebank.state_tables import Transitions
 
 
 class PledgeStatus(StrEnum):
@@ -60,12 +63,6 @@ class SignupAction(StrEnum):
     RELEASE = "release"
     RETURN_CASH = "return_cash"
     LAPSE = "lapse"
-
-
-class InvalidTransition(Conflict):
-    """The action does not apply in the current state."""
-
-    code = "invalid_transition"
 
 
 S, A = SignupStatus, SignupAction
@@ -133,24 +130,8 @@ ACTIVE = frozenset(
 PAID = frozenset({S.CAPTURED, S.CASH_KEPT})
 
 
-def next_pledge_status(current: PledgeStatus, action: PledgeAction) -> PledgeStatus:
-    """The pledge's state after the action; raise InvalidTransition if it does not apply."""
-    try:
-        return PLEDGE_TRANSITIONS[(current, action)]
-    except KeyError:
-        raise InvalidTransition(f"A pledge that is {current.value} cannot {action.value}.") from None
-
-
-def next_signup_status(current: SignupStatus, action: SignupAction) -> SignupStatus:
-    """The signup's state after the action; raise InvalidTransition if it does not apply."""
-    try:
-        return SIGNUP_TRANSITIONS[(current, action)]
-    except KeyError:
-        raise InvalidTransition(
-            f"A pledge that is {current.value.replace('_', ' ')} cannot {action.value.replace('_', ' ')}."
-        ) from None
-
-
-def can_signup(current: SignupStatus, action: SignupAction) -> bool:
-    """Whether the action applies (used where events may arrive late or twice)."""
-    return (current, action) in SIGNUP_TRANSITIONS
+PLEDGES = Transitions(PLEDGE_TRANSITIONS, thing="a pledge")
+SIGNUPS = Transitions(SIGNUP_TRANSITIONS, thing="a pledge")
+next_pledge_status = PLEDGES.next
+next_signup_status = SIGNUPS.next
+can_signup = SIGNUPS.allows

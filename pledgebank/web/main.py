@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template
 
-from pledgebank.accounts.forms import LoginForm
+from pledgebank.accounts.web.forms import LoginForm
 
 bp = Blueprint("main", __name__)
 
