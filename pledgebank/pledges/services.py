@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges import funding
 from pledgebank.pledges.milestones import Milestone, record_milestone
@@ -22,10 +23,14 @@ from pledgebank.pledges.states import (
     PledgeAction,
     PledgeKind,
     PledgeStatus,
+    SignupStatus,
     next_pledge_status,
 )
 from pledgebank.pledges.terms import MAX_WINDOW_HOURS, PledgeTerms, check_terms
 from pledgebank.policy import Action, can, require
+
+# The treasurer has the pledger's cash for this pledge.
+CASH_IN_HAND = frozenset({SignupStatus.CASH_RECEIVED, SignupStatus.CASH_KEPT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,14 +341,28 @@ def tell(
             user.email,
             f"{subject}: {pledge.title}",
             template,
-            {
-                "name": user.display_name,
-                "pledge_id": pledge.id,
-                "title": pledge.title,
-                "amount": signup.amount,
-                "currency": pledge.currency,
-                "method": signup.method,
-                **(context or {}),
-            },
+            {"name": user.display_name, **pledger_facts(session, signup), **(context or {})},
         ),
     )
+
+
+def pledger_facts(session: Session, signup: PledgeSignup) -> dict:
+    """What an email to a pledger may say about their pledge, read from its state when the email is asked
+    for: whether a card is saved (its last four digits), whether the treasurer has their cash, where the
+    pledge has got, and how to reach the neighbourhood (plain values: emails are rendered after commit)."""
+    pledge = signup.pledge
+    card_saved = signup.method == "card" and signup.payment_method_id is not None
+    return {
+        "pledge_id": pledge.id,
+        "title": pledge.title,
+        "amount": signup.amount,
+        "currency": pledge.currency,
+        "method": signup.method,
+        "card_last4": signup.card_last4 if card_saved else None,
+        "cash_received": signup.method == "cash" and signup.status in CASH_IN_HAND,
+        "needs_action": signup.status == SignupStatus.ACTION_NEEDED,
+        "pledge_status": pledge.status,
+        "deadline": pledge.deadline,
+        "collection_ends_at": pledge.collection_ends_at,
+        "reach": reach(session, pledge.neighbourhood_id),
+    }

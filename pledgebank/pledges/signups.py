@@ -192,9 +192,10 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
             zone,
             from_account=signup.cash_into,
         )
+    # Told what the pledge was when withdrawn: a card saved or not, cash handed over or not.
+    tell(session, signup, "Pledge withdrawn", "pledges/withdrawn")
     signup.status = next_signup_status(signup.status, SignupAction.WITHDRAW)
     signup.updated_at = now
-    tell(session, signup, "Pledge withdrawn", "pledges/withdrawn")  # says nothing of money for time
     return signup
 
 
