@@ -156,10 +156,12 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.levies.web import api as levies_api
     from pledgebank.levies.web import card_views as levy_card_pages
     from pledgebank.levies.web import cash_views as levy_cash_pages
+    from pledgebank.levies.web import consent_views as levy_consent_pages
     from pledgebank.levies.web import manage_views as levy_manage_pages
     from pledgebank.levies.web import pay_views as levy_pay_pages
     from pledgebank.levies.web import views as levies_views
     from pledgebank.neighbourhoods.web import api as neighbourhoods_api
+    from pledgebank.neighbourhoods.web import audit_views as audit_pages
     from pledgebank.neighbourhoods.web import leave_views as leave_pages
     from pledgebank.neighbourhoods.web import views as neighbourhoods_views
     from pledgebank.payments.web import refund_api, refund_views
@@ -180,7 +182,16 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(health.bp)
     limiter.exempt(health.bp)
     # Page modules beyond each feature's views.py: importing them added their routes to its blueprint.
-    del grant_pages, leave_pages, levy_card_pages, levy_cash_pages, levy_manage_pages, levy_pay_pages
+    del (
+        audit_pages,
+        grant_pages,
+        leave_pages,
+        levy_card_pages,
+        levy_cash_pages,
+        levy_consent_pages,
+        levy_manage_pages,
+    )
+    del levy_pay_pages
     del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
     del pledge_share_pages
     app.register_blueprint(main.bp)

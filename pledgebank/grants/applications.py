@@ -14,6 +14,7 @@ from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.grants.access import require_applicant
 from pledgebank.grants.models import GrantApplication, GrantBudgetLine, GrantRound
 from pledgebank.grants.states import ApplicationAction, ApplicationStatus, next_status
+from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, can, require
 
@@ -210,6 +211,7 @@ def tell_applicant(
                 "title": application.title,
                 "requested": application.amount_requested,
                 "currency": application.currency,
+                "reach": reach(session, application.neighbourhood_id),
                 **(context or {}),
             },
         ),

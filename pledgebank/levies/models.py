@@ -80,6 +80,8 @@ class Household(Base):
     card_round: Mapped[int] = mapped_column(default=1)
     setup_intent_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     setup_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # whose customer it is for
+    # The levy whose page the card in progress is being saved from: it is authorised for that levy only.
+    setup_levy_id: Mapped[int | None] = mapped_column(BigInteger)
     payment_method_id: Mapped[str | None] = mapped_column(String(64))
     card_brand: Mapped[str | None] = mapped_column(String(20))
     card_last4: Mapped[str | None] = mapped_column(String(4))
@@ -196,3 +198,38 @@ class HardshipRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     charge: Mapped[LevyCharge] = relationship()
+
+
+class LevyCardConsent(Base):
+    """A resident's permission for the household's card to pay one levy's charges, in the words they were
+    shown. Charges of a levy are only ever taken from a card with a consent for that levy, until it ends
+    (another card, leaving the neighbourhood)."""
+
+    __tablename__ = "levy_card_consents"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    levy_id: Mapped[int] = mapped_column(ForeignKey("levies.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    payment_method_id: Mapped[str] = mapped_column(String(64))
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    wording: Mapped[str] = mapped_column(Text)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_because: Mapped[str | None] = mapped_column(String(40))
+
+
+class ChargeConfirmation(Base):
+    """A resident's confirmation of a listed set of charges to take now. Its key is made from the charges
+    and amounts listed, so the same list confirmed twice (two presses, two tabs) takes the money once."""
+
+    __tablename__ = "levy_charge_confirmations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    charge_ids: Mapped[str] = mapped_column(Text)  # comma-separated, as listed
+    total: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict
 from pledgebank.levies.charges import charge_key, get_charge, own_charge, settle
+from pledgebank.levies.consents import active_consent, standing_consent
 from pledgebank.levies.models import Household, LevyCharge
 from pledgebank.levies.services import about, tell_household
 from pledgebank.levies.states import (
@@ -61,11 +62,17 @@ def attempt_key(charge_id: int, attempt: int) -> str:
     return charge_key(charge_id, f"{attempt}:charge")
 
 
-def _snapshot(ctx: Payments, charge_id: int) -> _Charge:
+def _snapshot(ctx: Payments, charge_id: int, *, on_session: bool) -> _Charge:
     with unit_of_work(ctx.sessions) as session:
         charge = get_charge(session, charge_id)
         household = session.get_one(Household, charge.household_id)
         customer = session.get(PaymentCustomer, household.payer_id) if household.payer_id else None
+        # Only a card the household has authorised for this charge's levy ever pays it; off-session, only
+        # a charge raised since the consent was given.
+        if on_session:
+            consent = active_consent(session, levy_id=charge.levy_id, household=household)
+        else:
+            consent = standing_consent(session, charge, household)
         return _Charge(
             charge.id,
             charge.levy_id,
@@ -75,18 +82,23 @@ def _snapshot(ctx: Payments, charge_id: int) -> _Charge:
             charge.attempts,
             charge.paused,
             charge.payment_intent_id,
-            household.payment_method_id,
+            consent.payment_method_id if consent is not None else None,
             customer.customer_id if customer else None,
         )
 
 
-def collect(ctx: Payments, charge_id: int, *, now: datetime, notify: bool = True) -> ChargeStatus | None:
-    """Make the next attempt to take the amount due from the household's card.
+def collect(
+    ctx: Payments, charge_id: int, *, now: datetime, notify: bool = True, on_session: bool = False
+) -> ChargeStatus | None:
+    """Make the next attempt to take the amount due from the household's card, if it is authorised for the
+    charge's levy.
 
-    None when there was nothing to do: no card, paused, paid, or another runner has this attempt. With
-    `notify`, a decline is emailed to the household.
+    None when there was nothing to do: no card (or none authorised for this levy), paused, paid, or another
+    runner has this attempt. With `notify`, a decline is emailed to the household. `on_session`: the resident
+    has just confirmed this charge (the pay page, a confirmed list); otherwise (run-due) the charge must have
+    been raised since the consent was given.
     """
-    charge = _snapshot(ctx, charge_id)
+    charge = _snapshot(ctx, charge_id, on_session=on_session)
     customer_id, method = charge.customer_id, charge.payment_method_id
     if charge.status not in UNPAID or charge.paused or not method or customer_id is None:
         return None
@@ -269,9 +281,12 @@ def pay_now(ctx: Payments, *, charge_id: int, user_id: int, now: datetime) -> Ch
             raise Conflict("This charge is not waiting for payment.")
         if charge.paused:
             raise Conflict("Your hardship request is with the committee; nothing is taken until they decide.")
-    outcome = collect(ctx, charge_id, now=now, notify=False)
+    outcome = collect(ctx, charge_id, now=now, notify=False, on_session=True)
     if outcome is None:
-        raise Conflict("Save a card for your household first, or wait a minute for a payment going through.")
+        raise Conflict(
+            "Save a card for this levy first (or agree that your household's card pays it), or wait a minute "
+            "for a payment going through."
+        )
     return outcome
 
 

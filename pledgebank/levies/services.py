@@ -13,7 +13,14 @@ from pledgebank.books.audit import record_event
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.levies.bands import Band, Basis, Period, band_amount
-from pledgebank.levies.models import HouseholdResident, Levy, LevyApproval, LevyHousehold
+from pledgebank.levies.models import (
+    Household,
+    HouseholdResident,
+    Levy,
+    LevyApproval,
+    LevyCardConsent,
+    LevyHousehold,
+)
 from pledgebank.levies.states import (
     LevyAction,
     LevyStatus,
@@ -22,6 +29,7 @@ from pledgebank.levies.states import (
     quorum_met,
 )
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
+from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, can, require, roles_of
 
@@ -246,11 +254,40 @@ def about(levy: Levy) -> dict:
 def tell_household(
     session: Session, household_id: int, subject: str, template: str, context: dict | None = None
 ) -> None:
-    """Email every resident of a household (after commit)."""
+    """Email every resident of a household (after commit), with what it may say about the household."""
     people = session.execute(
         select(User.email, User.display_name)
         .join(HouseholdResident, HouseholdResident.user_id == User.id)
         .where(HouseholdResident.household_id == household_id)
     ).all()
+    facts = household_facts(session, household_id, (context or {}).get("levy_id"))
     for email, name in people:
-        send_after_commit(session, Email(email, subject, template, {"name": name, **(context or {})}))
+        send_after_commit(
+            session, Email(email, subject, template, {"name": name, **facts, **(context or {})})
+        )
+
+
+def card_paying(session: Session, household: Household, levy_id: int | None) -> str | None:
+    """The last four digits of the saved card that pays the household's charges of this levy (None when
+    none does): a card pays a levy only while its payer's consent for that levy stands (levies.consents)."""
+    if household.payment_method_id is None or levy_id is None:
+        return None
+    consented = session.scalar(
+        select(LevyCardConsent.id).where(
+            LevyCardConsent.levy_id == levy_id,
+            LevyCardConsent.household_id == household.id,
+            LevyCardConsent.payment_method_id == household.payment_method_id,
+            LevyCardConsent.ended_at.is_(None),
+        )
+    )
+    return household.card_last4 if consented is not None else None
+
+
+def household_facts(session: Session, household_id: int, levy_id: int | None) -> dict:
+    """What an email to a household may say about it, read when the email is asked for: the card that pays
+    this levy's charges, and how to reach the neighbourhood and pay its treasurer."""
+    household = session.get_one(Household, household_id)
+    return {
+        "card_last4": card_paying(session, household, levy_id),
+        "reach": reach(session, household.neighbourhood_id),
+    }

@@ -20,6 +20,7 @@ from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.payments.gateway import GatewayUnavailable
+from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
 from pledgebank.pledges.payments import Payments, cancel, capture, place_hold
 from pledgebank.pledges.recovery import recover_abandoned
@@ -27,6 +28,7 @@ from pledgebank.pledges.services import meets_targets, tell_pledgers
 from pledgebank.pledges.signups import keep_cash, return_cash
 from pledgebank.pledges.states import (
     COUNTS_AT_COLLECTION_END,
+    COUNTS_BEFORE_ACTIVATION,
     InvalidTransition,
     PledgeAction,
     PledgeStatus,
@@ -108,6 +110,7 @@ def _fail_expired(ctx: Payments, now: datetime) -> int:
                 continue
             pledge.status = next_pledge_status(pledge.status, PledgeAction.FAIL, pledge.kind)
             pledge.closed_at, pledge.close_reason = now, "The deadline passed before the target was met."
+            record_milestone(session, pledge, Milestone.FAILED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
             tell_pledgers(
                 session,
                 pledge,
@@ -143,12 +146,16 @@ def _end_collections(ctx: Payments, now: datetime) -> int:
                 continue
             counted = [s for s in pledge.signups if s.status in COUNTS_AT_COLLECTION_END]
             total = sum(s.amount for s in counted)
+            at_end = COUNTS_AT_COLLECTION_END
+            record_milestone(session, pledge, Milestone.COLLECTION_ENDED, counting=at_end, now=now)
             if meets_targets(pledge.target_pledgers, pledge.target_amount, len(counted), total):
+                record_milestone(session, pledge, Milestone.SUCCEEDED, counting=at_end, now=now)
                 pledge.status = next_pledge_status(pledge.status, PledgeAction.SUCCEED)
                 pledge.closed_at = now
                 _owe_matches(session, pledge, total, now, ctx.zone)
                 tell_pledgers(session, pledge, "Success: the pledge is going ahead", "pledges/succeeded", {})
             else:
+                record_milestone(session, pledge, Milestone.FAILED, counting=at_end, now=now)
                 pledge.status = next_pledge_status(pledge.status, PledgeAction.FAIL)
                 pledge.closed_at = now
                 pledge.close_reason = (

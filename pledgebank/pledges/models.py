@@ -149,3 +149,21 @@ class PledgeUpdate(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     pledge: Mapped[Pledge] = relationship(back_populates="updates")
+
+
+class PledgeMilestone(Base):
+    """A moment in a pledge's life (opened, target met, collection ended, succeeded, failed, cancelled) with
+    the figures as they stood then: once the pledges are released, the signups alone no longer tell who had
+    counted towards the target."""
+
+    __tablename__ = "pledge_milestones"
+    __table_args__ = (UniqueConstraint("pledge_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    pledgers: Mapped[int] = mapped_column()  # people whose pledge counted towards the target then
+    amount: Mapped[int] = mapped_column(BigInteger)  # the money those pledges came to
+    pledges: Mapped[int] = mapped_column()  # every live pledge then, counting or not
+    pledged: Mapped[int] = mapped_column(BigInteger)  # the money of every live pledge

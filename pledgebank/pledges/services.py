@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges import funding
+from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import (
     ACTIVE,
@@ -21,10 +23,14 @@ from pledgebank.pledges.states import (
     PledgeAction,
     PledgeKind,
     PledgeStatus,
+    SignupStatus,
     next_pledge_status,
 )
 from pledgebank.pledges.terms import MAX_WINDOW_HOURS, PledgeTerms, check_terms
 from pledgebank.policy import Action, can, require
+
+# The treasurer has the pledger's cash for this pledge.
+CASH_IN_HAND = frozenset({SignupStatus.CASH_RECEIVED, SignupStatus.CASH_KEPT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +132,8 @@ def create_pledge(
             "fund": fund and fund.slug,
         },
     )
+    if pledge.status == PledgeStatus.OPEN:
+        record_milestone(session, pledge, Milestone.OPENED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     return pledge
 
 
@@ -266,6 +274,7 @@ def progress(session: Session, pledge: Pledge) -> Progress:
 def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: datetime) -> Pledge:
     """Open a pledge that was waiting for the committee."""
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
+    pledge = get_pledge(session, pledge.id, lock=True)  # two approvals at once: the second is refused
     pledge.status = next_pledge_status(pledge.status, PledgeAction.APPROVE, pledge.kind)
     pledge.approved_by_id = actor_id
     record_event(
@@ -278,6 +287,7 @@ def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: date
         before={"status": "draft"},
         after={"status": "open"},
     )
+    record_milestone(session, pledge, Milestone.OPENED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     return pledge
 
 
@@ -301,6 +311,7 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
         after={"status": pledge.status},
         reason=pledge.close_reason,
     )
+    record_milestone(session, pledge, Milestone.CANCELLED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     tell_pledgers(
         session,
         pledge,
@@ -332,14 +343,28 @@ def tell(
             user.email,
             f"{subject}: {pledge.title}",
             template,
-            {
-                "name": user.display_name,
-                "pledge_id": pledge.id,
-                "title": pledge.title,
-                "amount": signup.amount,
-                "currency": pledge.currency,
-                "method": signup.method,
-                **(context or {}),
-            },
+            {"name": user.display_name, **pledger_facts(session, signup), **(context or {})},
         ),
     )
+
+
+def pledger_facts(session: Session, signup: PledgeSignup) -> dict:
+    """What an email to a pledger may say about their pledge, read from its state when the email is asked
+    for: whether a card is saved (its last four digits), whether the treasurer has their cash, where the
+    pledge has got, and how to reach the neighbourhood (plain values: emails are rendered after commit)."""
+    pledge = signup.pledge
+    card_saved = signup.method == "card" and signup.payment_method_id is not None
+    return {
+        "pledge_id": pledge.id,
+        "title": pledge.title,
+        "amount": signup.amount,
+        "currency": pledge.currency,
+        "method": signup.method,
+        "card_last4": signup.card_last4 if card_saved else None,
+        "cash_received": signup.method == "cash" and signup.status in CASH_IN_HAND,
+        "needs_action": signup.status == SignupStatus.ACTION_NEEDED,
+        "pledge_status": pledge.status,
+        "deadline": pledge.deadline,
+        "collection_ends_at": pledge.collection_ends_at,
+        "reach": reach(session, pledge.neighbourhood_id),
+    }

@@ -14,10 +14,12 @@ from pledgebank.inputs import format_money
 from pledgebank.ledger import chart, held
 from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import CardSetup
+from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.services import get_pledge, progress, tell, tell_pledgers
 from pledgebank.pledges.states import (
     ACTIVE,
+    COUNTS_BEFORE_ACTIVATION,
     PledgeAction,
     PledgeStatus,
     SignupAction,
@@ -190,9 +192,10 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
             zone,
             from_account=signup.cash_into,
         )
+    # Told what the pledge was when withdrawn: a card saved or not, cash handed over or not.
+    tell(session, signup, "Pledge withdrawn", "pledges/withdrawn")
     signup.status = next_signup_status(signup.status, SignupAction.WITHDRAW)
     signup.updated_at = now
-    tell(session, signup, "Pledge withdrawn", "pledges/withdrawn")  # says nothing of money for time
     return signup
 
 
@@ -337,6 +340,7 @@ def maybe_activate(session: Session, pledge: Pledge, *, now: datetime) -> bool:
     pledge.status = next_pledge_status(pledge.status, PledgeAction.ACTIVATE)
     pledge.activated_at = now
     pledge.collection_ends_at = now + timedelta(hours=pledge.collection_window_hours)
+    record_milestone(session, pledge, Milestone.ACTIVATED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     tell_pledgers(
         session,
         pledge,

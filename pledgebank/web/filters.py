@@ -12,6 +12,8 @@ from flask import Flask, current_app
 from pledgebank.accounts.names import distinct_names
 from pledgebank.grants.states import LABELS
 from pledgebank.ledger.money import Money
+from pledgebank.pledges.standing import time_left
+from pledgebank.web.links import link_label, link_url
 from pledgebank.web.mailer import absolute_url
 
 
@@ -122,7 +124,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(short_money)
     app.add_template_filter(major_money)
     app.add_template_filter(time_until)
+    app.add_template_filter(time_left)
     app.add_template_filter(day)
     app.add_template_filter(grant_status)
     app.add_template_global(absolute_url)
+    app.add_template_global(link_url, "money_link")
+    app.add_template_global(link_label, "money_link_label")
     app.add_template_global(member_labels)

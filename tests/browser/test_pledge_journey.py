@@ -90,7 +90,7 @@ def test_residents_pledge_by_card_and_the_pledge_collects(page, app, sessions, o
     page.get_by_role("link", name="Mend the playground fence").click()
     expect(page.get_by_text("Nobody pays unless 2 people pledge by 12 March")).to_be_visible()
     bar = page.get_by_role("progressbar", name="Progress")
-    expect(bar).to_have_attribute("aria-valuetext", "0 of 2 people, £0 pledged")
+    expect(bar).to_have_attribute("aria-valuetext", "0%: 0 of 2 people, £0 pledged")
     assert_accessible(page, "the pledge page")
     _choose_card_and_pledge(page, pledge)
     assert_accessible(page, "the card page")
@@ -98,7 +98,7 @@ def test_residents_pledge_by_card_and_the_pledge_collects(page, app, sessions, o
     page.get_by_role("button", name="Save card").click()
     expect(page).to_have_url(re.compile(rf"/p/{pledge}$"))
     expect(page.get_by_role("status").first).to_contain_text("Card saved: your card ending 4242")
-    expect(bar).to_have_attribute("aria-valuetext", "1 of 2 people, £10 pledged")
+    expect(bar).to_have_attribute("aria-valuetext", "50%: 1 of 2 people, £10 pledged")
     _sign_out(page)
 
     _sign_in(page, "resident1@example.org")
@@ -123,7 +123,7 @@ def test_residents_pledge_by_card_and_the_pledge_collects(page, app, sessions, o
     expect(page).to_have_url(re.compile(rf"/p/{pledge}$"))
     expect(page.get_by_text("Succeeded: it is going ahead")).to_be_visible()
     expect(page.get_by_text("Paid: £10 was taken from your card ending 3155. Thank you.")).to_be_visible()
-    expect(bar).to_have_attribute("aria-valuetext", "2 of 2 people, £20 pledged")
+    expect(bar).to_have_attribute("aria-valuetext", "100%: 2 of 2 people, £20 pledged")
     assert_accessible(page, "the pledge page after success")
     assert pledge_state(app, pledge) == "succeeded"
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Your account").click()

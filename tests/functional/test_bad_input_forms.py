@@ -61,6 +61,8 @@ BUTTONS = {
     "levies.card_check",
     "levies.pay_with_card",
     "levies.pay_authenticate",
+    "levies.use_card",
+    "levies.take_charges",
     "stripe.webhook",
 }
 RESET_FOR = "sofia@example.org"

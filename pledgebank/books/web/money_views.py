@@ -16,13 +16,13 @@ from pledgebank.books.models import ChainHead, LedgerAccount, LedgerPosting, Led
 from pledgebank.books.public_money import Filter, PublicLine
 from pledgebank.books.services import book_of
 from pledgebank.books.web.forms import MoneyFilterForm
-from pledgebank.books.wording import Link
 from pledgebank.exports.csv_format import cell
 from pledgebank.exports.naming import major
 from pledgebank.inputs import parse_page
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.web.forms import allowed_actions
+from pledgebank.web.links import link_url
 from pledgebank.web.session import db_session
 
 bp = Blueprint("money", __name__)
@@ -39,30 +39,6 @@ CSV_COLUMNS = (
     "currency",
     "link",
 )
-
-
-def link_url(link: Link | None, slug: str, sequence: int) -> str:
-    """Where a line leads: its pledge, levy, grant or fund, or else the transaction's own page."""
-    if link is None:
-        return url_for("money.transaction", slug=slug, sequence=sequence)
-    if link.kind == "pledge":
-        return url_for("pledges.show", pledge_id=link.ref)
-    if link.kind == "levy":
-        return url_for("levies.show", levy_id=link.ref)
-    if link.kind == "grant":
-        return url_for("grants.index", slug=slug, _anchor=f"grant-{link.ref}")
-    return url_for("money.fund_page", slug=slug, fund=link.ref)
-
-
-def link_label(link: Link | None) -> str:
-    """The words of a line's link."""
-    return {"pledge": "The pledge", "levy": "The levy", "grant": "The grant", "fund": "The fund"}.get(
-        link.kind if link else "", "The transaction"
-    )
-
-
-bp.add_app_template_global(link_url, "money_link")
-bp.add_app_template_global(link_label, "money_link_label")
 
 
 def _place(slug: str, fund_slug: str | None = None):
@@ -230,7 +206,7 @@ def transaction(slug: str, sequence: int):
         .where(LedgerPosting.transaction_id == row.id)
         .order_by(LedgerPosting.line)
     ).all()
-    lines = public_money.public_lines(session, book, Filter(), before=sequence + 1, per_page=1)[0]
+    lines = public_money.transaction_lines(session, book, sequence)
     return render_template(
         "books/money_transaction.html",
         neighbourhood=neighbourhood,

@@ -1,5 +1,5 @@
-"""Saving a household's card: Stripe's test cards in test mode, Stripe.js in live mode. A saved card pays
-whatever the household owes at once.
+"""Saving a household's card: Stripe's test cards in test mode, Stripe.js in live mode. The card is
+authorised for the levy it is saved from; anything owed already is listed to confirm, never taken at once.
 
 The card functions call Stripe between units of work of their own, so these views end the request's
 transaction (reading in `transaction()` blocks) before calling them.
@@ -12,7 +12,7 @@ from flask_login import login_required
 
 from pledgebank.errors import DomainError, NotFound
 from pledgebank.jobs import payments_context
-from pledgebank.levies import cards
+from pledgebank.levies import cards, confirmations
 from pledgebank.levies.models import Household
 from pledgebank.levies.services import get_levy
 from pledgebank.levies.web.blueprint import bp
@@ -65,13 +65,27 @@ def _card_page(levy_id: int, form: TestCardForm, status: int = 200, setup: CardS
     return response
 
 
+def confirm_url(levy_id: int) -> str:
+    """The page listing what the household's card would pay now."""
+    return url_for("levies.confirm_charges", levy_id=levy_id)
+
+
+def owes_now(levy_id: int) -> bool:
+    """Whether the signed-in resident's household has anything its card would pay now."""
+    with transaction() as session:
+        session.expire_all()  # the card functions changed it in their own transactions
+        household = cards.own_household(session, levy_id=levy_id, user_id=signed_in_user_id())
+        return bool(confirmations.owed_now(session, household).charges)
+
+
 def _saved(levy_id: int):
     household = _household(levy_id)
-    flash(
-        f"Card saved: your household's charges are taken from the card ending {household.card_last4}. "
-        "Anything owed has been tried on it now.",
-        "success",
-    )
+    levy = get_levy(db_session(), levy_id)
+    saved = f"Card saved: {levy.name}'s charges are taken from the card ending {household.card_last4}"
+    if owes_now(levy_id):
+        flash(f"{saved}. Nothing has been taken yet: check what is owed now and confirm it.", "success")
+        return redirect(confirm_url(levy_id))
+    flash(f"{saved} as they fall due.", "success")
     return redirect(_after(levy_id))
 
 

@@ -11,7 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from pledgebank.errors import Conflict, DomainError, NotFound
-from pledgebank.levies import hardship, payments
+from pledgebank.levies import consents, hardship, payments
 from pledgebank.levies.charges import own_charge
 from pledgebank.levies.models import Household
 from pledgebank.levies.payments import AUTHENTICATION_CODES
@@ -56,6 +56,7 @@ def pay_page(charge_id: int, status: int = 200, error: str | None = None, **form
         can_check=can_check,
         cards=gateway().available,
         request_pending=request_pending,
+        consent=consents.active_consent(session, levy_id=levy.id, household=household) if household else None,
         error=error,
         hardship_form=forms.get("hardship_form") or HardshipForm(formdata=None),
     ), status

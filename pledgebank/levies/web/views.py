@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from pledgebank.accounts.names import names_of
 from pledgebank.clock import local_date
 from pledgebank.errors import NotFound
-from pledgebank.levies import households, queries, services
+from pledgebank.levies import consents, households, queries, services
 from pledgebank.levies.charges import own_charge
 from pledgebank.levies.models import Levy
 from pledgebank.levies.states import TAKING_HOUSEHOLDS, LevyStatus
@@ -62,8 +62,12 @@ def levy_page(levy_id: int, status: int = 200, **forms):
         "allowed": allowed,
         "approvers": _approvers(session, levy),
         "approved_by_me": any(a.user_id == user_id for a in levy.approvals),
+        # The household's address and band are known once it has joined any levy here.
         "join_form": forms.get("join_form")
-        or JoinForm(formdata=None, address=home.address if home else None),
+        or JoinForm(formdata=None, address=home.address if home else None, band=home.band if home else None),
+        "consent": None
+        if home is None
+        else consents.active_consent(session, levy_id=levy.id, household=home),
         "demo": current_app.config.get("DEMO", False),
         "now": now(),
     }
@@ -182,7 +186,7 @@ def join(levy_id: int):
     form = JoinForm()
 
     def work(session):
-        return households.join_levy(
+        joined = households.join_levy(
             session,
             actor_id=current_user_id(),
             levy_id=levy_id,
@@ -190,9 +194,24 @@ def join(levy_id: int):
             band=form.band.data,
             now=now(),
             zone=zone(),
-        ).created
+        )
+        household = joined.household
+        ask = (
+            household.payment_method_id is not None
+            and household.payer_id == current_user_id()
+            and (consents.active_consent(session, levy_id=levy_id, household=household) is None)
+        )
+        return joined.created, ask
 
-    def done(created: bool):
+    def done(result: tuple[bool, bool]):
+        created, ask_about_card = result
+        if ask_about_card:
+            # The household's card was saved for another levy: it pays this one only if they agree.
+            flash(
+                "Your household has joined." if created else "Someone in your household has already joined.",
+                "success",
+            )
+            return redirect(url_for("levies.use_card", levy_id=levy_id))
         flash(
             "Your household has joined. Save a card to pay each charge automatically, or pay the treasurer."
             if created

@@ -125,3 +125,23 @@ class SettingsForm(Form):
         validators=[Optional(), Length(max=254)],
         description="An email or postal address that reaches the group.",
     )
+
+
+class AuditFilterForm(Form):
+    """Choose a person and a kind of event in the audit log (a GET form: it changes nothing, so no token)."""
+
+    class Meta:
+        csrf = False
+
+    person = SelectField("Person", choices=[], validate_choice=False)
+    kind = SelectField("Kind of event", choices=[], validate_choice=False)
+
+    def validate_person(self, field: SelectField) -> None:
+        """Someone the log names, or everyone."""
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose a person from the list.")
+
+    def validate_kind(self, field: SelectField) -> None:
+        """One of the kinds listed, or every kind."""
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose a kind of event from the list.")

@@ -1,10 +1,12 @@
-"""Leaving a neighbourhood, after a confirm step that says what happens to the household's levies and card."""
+"""Leaving a neighbourhood, after a confirm step that says what happens to the household's levies and card:
+the levies carry on for the household, and the leaver's consents for its card to pay them end."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
 from flask_login import login_required
 
+from pledgebank.levies import consents
 from pledgebank.levies.queries import household_levies
 from pledgebank.neighbourhoods import roles, services
 from pledgebank.neighbourhoods.web.blueprint import bp
@@ -29,6 +31,10 @@ def leave(slug: str):
             user_id=signed_in_user_id(),
             now=now(),
         )
+        # The permissions they gave for the household's card to pay levies here end with their membership.
+        consents.end_for_user(
+            session, neighbourhood_id=neighbourhood.id, user_id=signed_in_user_id(), now=now(), because="left"
+        )
     flash(f"You have left {neighbourhood.name}.", "info")
     return redirect(url_for("neighbourhoods.show", slug=slug))
 
@@ -51,12 +57,19 @@ def _confirm_leave(slug: str):
             "their charges are still raised every period and stay owed. To stop paying a voluntary levy, "
             "leave it on its own page first; for any other levy, speak to the treasurer."
         )
-    if household is not None and household.payment_method_id and household.payer_id == user_id:
-        card = f"card ending {household.card_last4}" if household.card_last4 else "card"
+    given = consents.consents_of_user(session, neighbourhood_id=neighbourhood.id, user_id=user_id)
+    if given:
+        names = ", ".join(levy.name for levy, _ in given)
+        cards = sorted({f"card ending {consent.card_last4}" for _, consent in given if consent.card_last4})
+        card = " and the ".join(cards) if cards else "saved card"
         sentences.append(
-            f"Your saved {card} stays on file for your household and keeps paying its levy charges after "
-            "you leave."
+            f"Your permission for the {card} to pay {names} ends when you leave: nothing more is taken from "
+            "it for those levies. Their charges stay owed by your household; someone still living there can "
+            "save a card, or pay the treasurer."
         )
+    elif household is not None and household.payment_method_id and household.payer_id == user_id:
+        card = f"card ending {household.card_last4}" if household.card_last4 else "card"
+        sentences.append(f"Your saved {card} pays no levy here, so nothing is taken from it after you leave.")
     if not levies:
         sentences.append("Your household is in no levy here, so nothing will be charged after you leave.")
     return confirm_page(

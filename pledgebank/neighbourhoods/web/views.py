@@ -1,15 +1,12 @@
-"""Pages for finding, creating and joining neighbourhoods, members and roles, funds and the audit log."""
+"""Pages for finding, creating and joining neighbourhoods, members and roles, and funds."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
-from pledgebank.accounts.models import User
-from pledgebank.books.audit import list_events
 from pledgebank.errors import EmailNotVerified, InvalidInput
-from pledgebank.inputs import parse_id
+from pledgebank.levies import consents
 from pledgebank.neighbourhoods import funds, roles, services
 from pledgebank.neighbourhoods.models import Membership, Neighbourhood
 from pledgebank.neighbourhoods.web.blueprint import bp
@@ -167,13 +164,18 @@ def remove_member(slug: str, user_id: int):
     form = RemoveMemberForm()
 
     def work(session):
+        neighbourhood = services.get_neighbourhood(session, slug)
         roles.remove_member(
             session,
             actor_id=current_user_id(),
-            neighbourhood=services.get_neighbourhood(session, slug),
+            neighbourhood=neighbourhood,
             user_id=user_id,
             now=now(),
             reason=form.reason.data,
+        )
+        # Consents the member gave for a household's card to pay levies here end with their membership.
+        consents.end_for_user(
+            session, neighbourhood_id=neighbourhood.id, user_id=user_id, now=now(), because="removed"
         )
 
     return submit(
@@ -227,28 +229,6 @@ def fund_list(slug: str):
         return redirect(url_for("neighbourhoods.fund_list", slug=slug))
 
     return submit(form, work, done=done, page=page)
-
-
-@bp.get("/n/<slug>/audit")
-@login_required
-def audit_log(slug: str):
-    """The audit log of non-money actions (committee, treasurer and chair)."""
-    session = db_session()
-    neighbourhood = services.get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, Action.VIEW_AUDIT_LOG)
-    before = request.args.get("before")
-    before_id = None if before is None else parse_id(before)
-    if before is not None and before_id is None:
-        abort(404)
-    events = list_events(session, neighbourhood_id=neighbourhood.id, before_id=before_id)
-    ids = {e.actor_id for e in events} | {int(e.subject_id) for e in events if e.subject_type == "user"}
-    people = {
-        row.id: row.display_name
-        for row in session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
-    }
-    return render_template(
-        "neighbourhoods/audit.html", neighbourhood=neighbourhood, events=events, people=people
-    )
 
 
 @bp.route("/n/<slug>/settings", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from flask_login import login_required
 from pledgebank.errors import Conflict, DomainError, NotFound
 from pledgebank.payments.gateway import GatewayUnavailable, PaymentStatus
 from pledgebank.pledges import cards
+from pledgebank.pledges.standing import AUTHENTICATION_CODES
 from pledgebank.pledges.states import SignupStatus
 from pledgebank.pledges.web.blueprint import bp
 from pledgebank.pledges.web.card_views import UNAVAILABLE, Mine, back, emulated, mine_of, payments
@@ -16,8 +17,6 @@ from pledgebank.pledges.web.views import gateway
 from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.forms import refused
 from pledgebank.web.session import now
-
-AUTHENTICATION_CODES = frozenset({"authentication_required", "needs_authentication"})
 
 
 def _can_check(mine: Mine) -> bool:

@@ -19,7 +19,7 @@ from pledgebank.errors import Forbidden, InvalidInput, NotAuthenticated, NotFoun
 from pledgebank.jobs import run_due
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
-from pledgebank.pledges import funding, queries, services, signups
+from pledgebank.pledges import funding, queries, services, signups, standing
 from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
 from pledgebank.pledges.web.blueprint import bp
@@ -74,6 +74,7 @@ def pledge_page(pledge_id: int, status: int = 200, **forms):
         "neighbourhood": neighbourhood,
         "fund": next((f for f in neighbourhood.funds if f.id == pledge.fund_id), None),
         "progress": services.progress(session, pledge),
+        "standing": standing.standing(session, pledge),
         "mine": mine,
         "active": mine is not None and mine.status in ACTIVE,
         "can_withdraw": mine is not None
@@ -105,7 +106,7 @@ def index(slug: str):
     return render_template(
         "pledges/index.html",
         neighbourhood=neighbourhood,
-        pledges=[(p, services.progress(session, p)) for p in pledges],
+        pledges=[(p, standing.listed(session, p)) for p in pledges],
         allowed=allowed_actions(neighbourhood.id),
         now=now(),
     )

@@ -84,6 +84,6 @@ def set_neighbourhood(sessions, slug: str, **settings) -> None:
 
 def progress_text(page: str) -> str:
     """The progress bar's aria-valuetext."""
-    match = re.search(r'<progress[^>]*aria-valuetext="([^"]*)"', page)
+    match = re.search(r'role="progressbar"[^>]*aria-valuetext="([^"]*)"', page)
     assert match, "no progress bar"
     return match.group(1)

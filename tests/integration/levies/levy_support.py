@@ -12,7 +12,7 @@ from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
 from pledgebank.jobs import payments_context
 from pledgebank.ledger import chart
-from pledgebank.levies import cards, charges, hardship, households, payments, services
+from pledgebank.levies import cards, charges, confirmations, hardship, households, payments, services
 from pledgebank.levies.models import Household, LevyCharge
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.payments.gateway import TestCard
@@ -132,6 +132,23 @@ def join_with_card(
     household = join(app, levy_id, user_id, address, band)
     save_card(app, levy_id, user_id, card)
     return household
+
+
+def owed_now(app, household_id: int):
+    """What the household's card would pay now, as the confirm page lists it."""
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        return confirmations.owed_now(session, session.get_one(Household, household_id))
+
+
+def confirm_owed(app, household_id: int, user_id: int, key: str | None = None):
+    """The resident confirms the listed charges (the list shown now, unless a key is given)."""
+    return confirmations.take_confirmed(
+        payments_context(app),
+        household_id=household_id,
+        user_id=user_id,
+        key=key or owed_now(app, household_id).key,
+        now=now_of(app),
+    )
 
 
 def charges_of(app, levy_id: int | None = None) -> list[LevyCharge]:
