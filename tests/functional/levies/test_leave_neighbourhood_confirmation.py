@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.models import Membership
-from tests.functional.foundation.foundation_support import signed_in_client
-from tests.functional.pledges.pledge_web_support import text_of
-from tests.integration.levies.levy_support import active_levy, join_with_card, levy_world
+from tests.factories.levies import active_levy, join_with_card, levy_world
+from tests.helpers.foundation import signed_in_client
+from tests.helpers.pledge_pages import text_of
 
 
 def _member(app, user_id: int) -> bool:
