@@ -27,7 +27,7 @@ def _no_sideways_scroll(page, what: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "browser" / "vendor" / "axe.min.js"
 
 
 TIMEOUT_MS = 15_000
