@@ -12,7 +12,7 @@ from tests.functional.emails import (
     test_email_claims_levies,
     test_email_claims_pledges,
 )
-from tests.functional.emails.claims import BANK, Sent, State, check, every_template
+from tests.helpers.email_claims import BANK, Sent, State, check, every_template
 
 MODULES = (test_email_claims_pledges, test_email_claims_levies, test_email_claims_grants_accounts)
 

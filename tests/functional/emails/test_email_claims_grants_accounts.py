@@ -11,9 +11,9 @@ from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.functional.emails.claims import BANK, Recorder, check_all, give_contact
-from tests.grant_support import apply, decide, declare, give_fund, make_round, pay, reduce, reviewed, world
-from tests.support import PASSWORD, WebClient
+from tests.factories.grants import apply, decide, declare, give_fund, make_round, pay, reduce, reviewed, world
+from tests.helpers.app import PASSWORD, WebClient
+from tests.helpers.email_claims import BANK, Recorder, check_all, give_contact
 
 GRANTS = {
     ("grants/submitted", "applied"),

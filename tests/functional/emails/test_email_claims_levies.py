@@ -9,8 +9,7 @@ import pytest
 from pledgebank.db import unit_of_work
 from pledgebank.levies import households
 from pledgebank.payments.gateway import TestCard
-from tests.functional.emails.claims import BANK, Recorder, check_all, give_contact
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     ask_hardship,
     charges_of,
@@ -22,8 +21,9 @@ from tests.integration.levies.levy_support import (
     record_cash,
     save_card,
 )
-from tests.pledge_support import due
-from tests.support import WebClient
+from tests.factories.pledges import due
+from tests.helpers.app import WebClient
+from tests.helpers.email_claims import BANK, Recorder, check_all, give_contact
 
 COVERS = {
     ("levies/joined", "no card"),

@@ -12,8 +12,7 @@ from pledgebank.pledges.extras import post_update
 from pledgebank.pledges.models import PledgeSignup
 from pledgebank.pledges.services import cancel_pledge, get_pledge
 from pledgebank.web.filters import when
-from tests.functional.emails.claims import BANK, Recorder, check_all, give_contact
-from tests.pledge_support import (
+from tests.factories.pledges import (
     authenticate_card,
     due,
     make_pledge,
@@ -25,7 +24,8 @@ from tests.pledge_support import (
     use_card,
     withdraw,
 )
-from tests.support import WebClient
+from tests.helpers.app import WebClient
+from tests.helpers.email_claims import BANK, Recorder, check_all, give_contact
 
 TEN = "£10.00"
 DECLINING = "card saved, declines when held"  # saved, activates the pledge, and its hold is declined at once
