@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from pledgebank.demo import DEMO_PASSWORD
-from tests.browser.axe_check import assert_accessible
-from tests.seeded import CHAIR, seed
-from tests.support import with_stripe
+from tests.factories.seeded import CHAIR, seed
+from tests.helpers.app import with_stripe
+from tests.helpers.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,9 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_check import assert_accessible
-from tests.seeded import seed
-from tests.support import with_stripe
+from tests.factories.seeded import seed
+from tests.helpers.app import with_stripe
+from tests.helpers.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 

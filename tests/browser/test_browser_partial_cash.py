@@ -15,11 +15,11 @@ from pledgebank.books.models import LedgerTransaction
 from pledgebank.db import unit_of_work
 from pledgebank.inputs import format_money
 from pledgebank.levies.models import LevyCharge
-from tests.browser.axe_check import assert_accessible
-from tests.grant_support import clock_now
-from tests.integration.levies.levy_support import active_levy, join, levy_world
-from tests.pledge_support import assert_books_ok, balance, due
-from tests.support import PASSWORD
+from tests.factories.grants import clock_now
+from tests.factories.levies import active_levy, join, levy_world
+from tests.factories.pledges import assert_books_ok, balance, due
+from tests.helpers.app import PASSWORD
+from tests.helpers.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 

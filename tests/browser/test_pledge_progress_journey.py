@@ -11,9 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pledgebank.payments.gateway import TestCard
-from tests.browser.axe_check import assert_accessible
-from tests.browser.test_pledge_journey import _sign_in, _sign_out, _skip_ahead_as_chair
-from tests.pledge_support import (
+from tests.factories.pledges import (
     authenticate_card,
     due,
     make_pledge,
@@ -24,7 +22,9 @@ from tests.pledge_support import (
     signup_state,
     use_card,
 )
-from tests.support import with_stripe
+from tests.helpers.app import with_stripe
+from tests.helpers.axe import assert_accessible
+from tests.helpers.browser import _sign_in, _sign_out, _skip_ahead_as_chair
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_check import assert_accessible
-from tests.functional.pledges_of_time.test_time_pledge_life import NEXT_STEPS, TITLE, time_pledge
-from tests.pledge_support import neighbourhood_with, pledge_state, sign
-from tests.support import PASSWORD
+from tests.factories.pledges import neighbourhood_with, pledge_state, sign
+from tests.factories.time_pledges import NEXT_STEPS, TITLE, time_pledge
+from tests.helpers.app import PASSWORD
+from tests.helpers.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 

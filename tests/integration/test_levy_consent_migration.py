@@ -12,7 +12,7 @@ from pledgebank.db import make_engine, make_session_factory, unit_of_work
 from pledgebank.levies import services
 from pledgebank.levies.models import Household, LevyCardConsent, LevyHousehold
 from pledgebank.migrate import downgrade, upgrade
-from tests.support import WHEN, make_neighbourhood, make_user, neighbourhood
+from tests.helpers.app import WHEN, make_neighbourhood, make_user, neighbourhood
 
 
 def _levy(session, slug: str, chair: int, name: str) -> int:

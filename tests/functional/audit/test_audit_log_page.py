@@ -17,9 +17,9 @@ from pledgebank.db import unit_of_work
 from pledgebank.demo import DEMO_PASSWORD
 from pledgebank.neighbourhoods.funds import add_fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.grant_support import clock_now
-from tests.seeded import CHAIR, TREASURER, seeded_copies
-from tests.support import WebClient
+from tests.factories.grants import clock_now
+from tests.factories.seeded import CHAIR, TREASURER, seeded_copies
+from tests.helpers.app import WebClient
 
 CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+\b")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.functional.emails.claims import recorder  # noqa: F401 - the fixture, for every test here
-from tests.support import with_stripe
+from tests.helpers.app import with_stripe
+from tests.helpers.email_claims import recorder  # noqa: F401 - the fixture, for every test here
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pledgebank.books.models import AuditEvent
 from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.policy import roles_of
-from tests.functional.foundation.foundation_support import signed_in_client, visible_text
-from tests.support import add_member, make_neighbourhood, make_user
+from tests.helpers.app import add_member, make_neighbourhood, make_user
+from tests.helpers.foundation import signed_in_client, visible_text
 
 
 def _roles(sessions, slug: str, user_id: int) -> set[str] | None:

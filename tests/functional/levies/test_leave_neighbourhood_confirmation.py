@@ -6,10 +6,10 @@ from __future__ import annotations
 from pledgebank.db import unit_of_work
 from pledgebank.levies.models import LevyCardConsent
 from pledgebank.neighbourhoods.models import Membership
-from tests.functional.foundation.foundation_support import signed_in_client
-from tests.functional.pledges.pledge_web_support import text_of
-from tests.integration.levies.levy_support import active_levy, charges_of, join_with_card, levy_world
-from tests.pledge_support import assert_books_ok, captured_in_stripe, due
+from tests.factories.levies import active_levy, charges_of, join_with_card, levy_world
+from tests.factories.pledges import assert_books_ok, captured_in_stripe, due
+from tests.helpers.foundation import signed_in_client
+from tests.helpers.pledge_pages import text_of
 
 
 def _consents(app) -> list[str | None]:

@@ -16,9 +16,7 @@ from pledgebank.jobs import payments_context
 from pledgebank.levies import cards, consents
 from pledgebank.levies.models import LevyCardConsent
 from pledgebank.payments.gateway import TestCard
-from tests.functional.foundation.foundation_support import signed_in_client
-from tests.functional.pledges.pledge_web_support import text_of
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     charges_of,
     check_card,
@@ -32,8 +30,10 @@ from tests.integration.levies.levy_support import (
     pay_now,
     save_card,
 )
-from tests.pledge_support import assert_books_ok, captured_in_stripe, due, subjects
-from tests.support import PASSWORD
+from tests.factories.pledges import assert_books_ok, captured_in_stripe, due, subjects
+from tests.helpers.app import PASSWORD
+from tests.helpers.foundation import signed_in_client
+from tests.helpers.pledge_pages import text_of
 
 LISTING = re.compile(r'name="listing" value="([0-9a-f]{64})"')
 

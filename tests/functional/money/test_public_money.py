@@ -20,9 +20,9 @@ from pledgebank.books.services import book_of
 from pledgebank.books.treasurer_checks import DONATION, SUPPLIER_PAYMENT
 from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.integration.treasurer.treasurer_support import record, terms
-from tests.pledge_support import assert_books_ok
-from tests.seeded import TREASURER, seeded_copies
+from tests.factories.pledges import assert_books_ok
+from tests.factories.seeded import TREASURER, seeded_copies
+from tests.factories.treasurer import record, terms
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CODES = re.compile(r"\b[a-z]+_[a-z_]+\b|\w+=\w+")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.functional.pledges.pledge_web_support import make_pledge, people, progress_text, text_of
-from tests.pledge_support import pledge_with_card, sign
+from tests.factories.pledges import pledge_with_card, sign
+from tests.helpers.pledge_pages import make_pledge, people, progress_text, text_of
 
 DEADLINE = datetime(2026, 3, 14, 18, 0, tzinfo=UTC)
 

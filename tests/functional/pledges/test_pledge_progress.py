@@ -15,14 +15,7 @@ from pledgebank.payments.gateway import TestCard
 from pledgebank.pledges.extras import add_match_offer
 from pledgebank.pledges.models import PledgeMilestone
 from pledgebank.pledges.services import approve_pledge, cancel_pledge, get_pledge
-from tests.functional.pledges.pledge_web_support import (
-    make_pledge,
-    people,
-    progress_text,
-    set_neighbourhood,
-    text_of,
-)
-from tests.pledge_support import (
+from tests.factories.pledges import (
     assert_books_ok,
     authenticate_card,
     authenticate_hold,
@@ -33,6 +26,13 @@ from tests.pledge_support import (
     sign,
     signup_state,
     use_card,
+)
+from tests.helpers.pledge_pages import (
+    make_pledge,
+    people,
+    progress_text,
+    set_neighbourhood,
+    text_of,
 )
 
 LONDON = ZoneInfo("Europe/London")

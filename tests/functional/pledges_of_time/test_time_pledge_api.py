@@ -9,8 +9,8 @@ import pytest
 
 from pledgebank.accounts.api_tokens import create_api_token
 from pledgebank.db import unit_of_work
-from tests.pledge_support import neighbourhood_with
-from tests.support import WHEN
+from tests.factories.pledges import neighbourhood_with
+from tests.helpers.app import WHEN
 
 
 def token(sessions, user_id: int) -> dict[str, str]:

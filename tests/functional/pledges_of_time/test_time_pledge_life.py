@@ -14,7 +14,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict, InvalidInput
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.services import cancel_pledge, get_pledge
-from tests.pledge_support import (
+from tests.factories.pledges import (
     assert_books_ok,
     due,
     make_pledge,
@@ -25,23 +25,7 @@ from tests.pledge_support import (
     subjects,
     withdraw,
 )
-
-NEXT_STEPS = "Meet at the park gates at 10:00 on 12 April; gloves and bags are provided."
-TITLE = "Volunteer two hours at the spring clean-up"
-
-
-def time_pledge(app, slug: str, creator: int, **changes) -> int:
-    """A pledge of time made through the service: three people, ten days."""
-    values = {
-        "kind": "time",
-        "title": TITLE,
-        "description": "Two hours clearing litter and weeding the beds along Elm Park Road.",
-        "next_steps": NEXT_STEPS,
-        "amount": 0,
-        "target_pledgers": 3,
-        "allow_cash": False,
-    }
-    return make_pledge(app, slug, creator, **{**values, **changes})
+from tests.factories.time_pledges import NEXT_STEPS, TITLE, time_pledge
 
 
 def ledger_transactions(app) -> int:

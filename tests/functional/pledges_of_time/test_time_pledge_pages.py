@@ -12,11 +12,11 @@ from pledgebank import demo
 from pledgebank.db import unit_of_work
 from pledgebank.pledges.extras import post_update
 from pledgebank.pledges.models import Pledge
-from tests.functional.foundation.foundation_support import signed_in_client
-from tests.functional.pledges.pledge_web_support import error_beside, text_of
-from tests.functional.pledges_of_time.test_time_pledge_life import NEXT_STEPS, TITLE, time_pledge
-from tests.pledge_support import make_pledge, neighbourhood_with, quick_user, sign
-from tests.support import make_neighbourhood
+from tests.factories.pledges import make_pledge, neighbourhood_with, quick_user, sign
+from tests.factories.time_pledges import NEXT_STEPS, TITLE, time_pledge
+from tests.helpers.app import make_neighbourhood
+from tests.helpers.foundation import signed_in_client
+from tests.helpers.pledge_pages import error_beside, text_of
 
 
 def form_for(app, **changes) -> dict[str, str]:

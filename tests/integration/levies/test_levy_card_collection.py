@@ -8,7 +8,7 @@ from datetime import timedelta
 from pledgebank.ledger import chart
 from pledgebank.levies.payments import AUTHENTICATION_CODES
 from pledgebank.payments.gateway import PaymentStatus, TestCard
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     authenticate,
     charge_of,
@@ -27,7 +27,7 @@ from tests.integration.levies.levy_support import (
     save_card,
     sources,
 )
-from tests.pledge_support import assert_books_ok, balance, captured_in_stripe, due, subjects
+from tests.factories.pledges import assert_books_ok, balance, captured_in_stripe, due, subjects
 
 RECEIPT = "Receipt: Street lighting paid"
 DECLINED = "Payment declined: Street lighting"

@@ -12,7 +12,7 @@ from pledgebank.jobs import payments_context
 from pledgebank.levies import cards, households
 from pledgebank.levies.models import Household, LevyHousehold
 from pledgebank.payments.gateway import TestCard
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     charge_of,
     charges_of,
@@ -25,8 +25,8 @@ from tests.integration.levies.levy_support import (
     now_of,
     raised_in_ledger,
 )
-from tests.integration.pledges.test_pledge_webhooks import deliver, event
-from tests.pledge_support import assert_books_ok, balance, captured_in_stripe, due, stripe_client
+from tests.factories.pledges import assert_books_ok, balance, captured_in_stripe, due, stripe_client
+from tests.helpers.webhooks import deliver, event
 
 GOOD = 'address,band\n1 Elm Road,A\n2 Elm Road,C\n"Flat 1, 3 Elm Road",H\n'
 

@@ -7,7 +7,7 @@ import pytest
 
 from pledgebank.db import unit_of_work
 from pledgebank.levies import consents
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     charges_of,
     confirm_owed,
@@ -18,7 +18,7 @@ from tests.integration.levies.levy_support import (
     now_of,
     owed_now,
 )
-from tests.pledge_support import assert_books_ok, captured_in_stripe, due
+from tests.factories.pledges import assert_books_ok, captured_in_stripe, due
 
 pytestmark = pytest.mark.postgres
 
