@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 
 from pledgebank.db import unit_of_work
 from pledgebank.pledges.models import Pledge
-from tests.browser.axe_check import assert_accessible
-from tests.pledge_support import make_pledge
-from tests.support import add_member, make_neighbourhood, make_user
+from tests.factories.pledges import make_pledge
+from tests.helpers.app import add_member, make_neighbourhood, make_user
+from tests.helpers.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 

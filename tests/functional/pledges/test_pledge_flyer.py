@@ -10,7 +10,7 @@ import segno
 import zxingcpp
 from PIL import Image
 
-from tests.functional.pledges.pledge_web_support import make_pledge, people, pledge_row, text_of
+from tests.helpers.pledge_pages import make_pledge, people, pledge_row, text_of
 
 BASE = "http://localhost"
 

@@ -10,14 +10,14 @@ import pytest
 
 from pledgebank.db import unit_of_work
 from pledgebank.pledges.models import Pledge
-from tests.functional.pledges.pledge_web_support import (
+from tests.factories.pledges import pledge_with_card
+from tests.helpers.pledge_pages import (
     error_beside,
     make_pledge,
     people,
     pledge_row,
     text_of,
 )
-from tests.pledge_support import pledge_with_card
 
 BASE = "http://localhost"
 
