@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgebank.books.describe import describe, item_of
-from pledgebank.books.models import Book, ClosedPeriod, LedgerAccount, LedgerPosting, LedgerTransaction
+from pledgebank.books.models import Book, LedgerAccount, LedgerMonthlyTotal, LedgerPosting, LedgerTransaction
 from pledgebank.ledger.canonical import to_hex
 from pledgebank.ledger.chart import place_of
 from pledgebank.neighbourhoods.models import Fund
@@ -197,11 +197,11 @@ def closing_amounts(session: Session, account_ids: list[int]) -> dict[int, int]:
     """Per account, the sum of what year-end closes posted to it (to tell a fund's lifetime figures)."""
     if not account_ids:
         return {}
-    # From the few closed periods to their transactions' postings: no scan of the whole ledger.
+    # The monthly totals keep what closes posted: a few rows per account, however long the ledger.
+    m = LedgerMonthlyTotal
     rows = session.execute(
-        select(LedgerPosting.account_id, func.sum(LedgerPosting.amount))
-        .join(ClosedPeriod, ClosedPeriod.transaction_id == LedgerPosting.transaction_id)
-        .where(LedgerPosting.account_id.in_(account_ids))
-        .group_by(LedgerPosting.account_id)
+        select(m.account_id, func.sum(m.closed))
+        .where(m.account_id.in_(account_ids), m.closed != 0)
+        .group_by(m.account_id)
     )
     return {account_id: int(total or 0) for account_id, total in rows}
