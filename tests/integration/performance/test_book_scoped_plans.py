@@ -1,10 +1,10 @@
 """A small neighbourhood's pages never scan another neighbourhood's ledger (PostgreSQL's plans say so).
 
 A large book (20,000 real, sealed postings) sits beside a small one. Every query the small book's public page,
-fund balances (page and API), ledger balances, statements, ledger check and exports send that touches postings,
-transactions or the monthly totals is captured as the app sends it, then EXPLAINed with the same parameters: no
-plan may hold a sequential scan of those tables, which would make the small book's pages as slow as the large
-book's."""
+fund balances (page and API), ledger balances, statements, ledger check and exports send that touches
+postings, transactions or the monthly totals is captured as the app sends it, then EXPLAINed with the same
+parameters: no plan may hold a sequential scan of those tables, which would make the small book's pages as
+slow as the large book's."""
 
 from __future__ import annotations
 
