@@ -8,7 +8,7 @@ and month from these, and the money page's figures read what year-end closes mov
 postings. A trigger on the seal keeps them, on SQLite and PostgreSQL alike; `ledger verify` recomputes them.
 
 Revision ID: 0026
-Revises: 0022
+Revises: 0019
 Create Date: 2026-12-05
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | None = "0022"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

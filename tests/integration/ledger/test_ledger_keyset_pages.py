@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from pledgebank.books import views
 from pledgebank.books.services import book_by_slug, post
+from pledgebank.books.web import views
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import rules
-from tests.integration.ledger.ledger_sql import DAY, PEOPLE, gbp
+from tests.helpers.ledger_sql import DAY, PEOPLE, gbp
 
 
 @pytest.fixture
