@@ -6,7 +6,7 @@ is the pledge's short link, /p/<code>: lower-case letters only (never all digits
 pledge number), given to every existing pledge here.
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0026
 Create Date: 2026-12-05
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0019"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
