@@ -264,6 +264,7 @@ def _seed_time_pledge(session: Session, place: Neighbourhood, people: list[int],
         terms=PledgeTerms(
             kind="time",
             title="Volunteer two hours at the spring clean-up",
+            action="volunteer two hours at the spring clean-up on Elm Park Road",
             description="Two hours litter-picking and weeding the beds along Elm Park Road and in the park.",
             next_steps="Meet at the park gates on Elm Park Road at 10:00 on the first Saturday after the "
             "deadline. Gloves, pickers and bags are provided; wear old shoes. Ask for Priya.",
