@@ -14,7 +14,7 @@ from pledgebank.jobs import payments_context
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.payments.gateway import GatewayUnavailable
-from pledgebank.pledges import cards, services, signups
+from pledgebank.pledges import cards, services, signups, standing
 from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus
@@ -36,8 +36,39 @@ UNAVAILABLE = (
 )
 
 
-def _summary(session, pledge: Pledge) -> dict[str, Any]:
+def _count(count: standing.Count) -> dict[str, int]:
+    return {"people": count.people, "amount": count.amount}
+
+
+def _progress(session, pledge: Pledge) -> dict[str, Any]:
+    """The figures the pledge's page shows: what counts, each reason a pledge needs attention, and an ended
+    pledge's figures as they were when it ended."""
     progress = services.progress(session, pledge)
+    found = standing.standing(session, pledge)
+    pledged = standing.Count(progress.pledgers, progress.amount) if pledge.of_time else found.pledged
+    reasons = found.reasons
+    return {
+        "pledgers": pledged.people,
+        "amount": pledged.amount,
+        "percent": standing.percent_of(pledge, pledged),
+        "figures_known": found.known,
+        "waiting": progress.waiting if pledge.of_time else reasons.attention.people,
+        "paid": _count(reasons.paid),
+        "reserved": _count(reasons.reserved),
+        "attention": {
+            "bank_check": _count(reasons.bank_check),
+            "declined": _count(reasons.declined),
+            "card_not_saved": _count(reasons.no_card),
+            "cash_not_received": _count(reasons.no_cash),
+        },
+        "released": _count(reasons.released),
+        "target_pledgers": progress.target_pledgers,
+        "target_amount": progress.target_amount,
+        "met": progress.met,
+    }
+
+
+def _summary(session, pledge: Pledge) -> dict[str, Any]:
     fund = session.get(Fund, pledge.fund_id) if pledge.fund_id is not None else None
     return {
         **{name: getattr(pledge, name) for name in PledgeSchema().fields if hasattr(Pledge, name)},
@@ -45,14 +76,7 @@ def _summary(session, pledge: Pledge) -> dict[str, Any]:
         "fund": fund and fund.slug,
         "fund_type": fund and fund.fund_type,
         "fund_purpose": fund and fund.purpose,
-        "progress": {
-            "pledgers": progress.pledgers,
-            "amount": progress.amount,
-            "waiting": progress.waiting,
-            "target_pledgers": progress.target_pledgers,
-            "target_amount": progress.target_amount,
-            "met": progress.met,
-        },
+        "progress": _progress(session, pledge),
         "url": url_for("pledges.show", pledge_id=pledge.id, _external=True),
     }
 

@@ -62,15 +62,43 @@ class PledgeCreateSchema(ma.Schema):
             raise ma.ValidationError(errors)
 
 
+class CountSchema(ma.Schema):
+    """Some pledges: how many people, and their money."""
+
+    people = ma.fields.Integer(dump_only=True)
+    amount = ma.fields.Integer(dump_only=True, metadata={"description": _MINOR})
+
+
+class AttentionSchema(ma.Schema):
+    """Pledges waiting on their pledger or the treasurer, each reason counted apart."""
+
+    bank_check = ma.fields.Nested(
+        CountSchema, dump_only=True, metadata={"description": "the bank asks to confirm"}
+    )
+    declined = ma.fields.Nested(
+        CountSchema, dump_only=True, metadata={"description": "the card was declined"}
+    )
+    card_not_saved = ma.fields.Nested(CountSchema, dump_only=True)
+    cash_not_received = ma.fields.Nested(CountSchema, dump_only=True)
+
+
 class ProgressSchema(ma.Schema):
-    """People and money that count now, and the targets."""
+    """People and money that count (for an ended pledge: as they were when it ended), and the targets."""
 
     pledgers = ma.fields.Integer(dump_only=True)
     amount = ma.fields.Integer(dump_only=True, metadata={"description": _MINOR})
+    percent = ma.fields.Integer(dump_only=True, metadata={"description": "of the nearer-to-miss target"})
+    figures_known = ma.fields.Boolean(
+        dump_only=True, metadata={"description": "False for a pledge that ended before its figures were kept"}
+    )
     waiting = ma.fields.Integer(
         dump_only=True,
-        metadata={"description": "Pledges that do not count yet (card not saved, cash not in)"},
+        metadata={"description": "Pledges that need attention before they count (see attention)"},
     )
+    paid = ma.fields.Nested(CountSchema, dump_only=True)
+    reserved = ma.fields.Nested(CountSchema, dump_only=True, metadata={"description": "held on a card"})
+    attention = ma.fields.Nested(AttentionSchema, dump_only=True)
+    released = ma.fields.Nested(CountSchema, dump_only=True, metadata={"description": "nothing taken"})
     target_pledgers = ma.fields.Integer(dump_only=True, allow_none=True)
     target_amount = ma.fields.Integer(dump_only=True, allow_none=True, metadata={"description": _MINOR})
     met = ma.fields.Boolean(dump_only=True)

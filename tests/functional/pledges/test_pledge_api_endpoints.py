@@ -19,10 +19,17 @@ def test_list_and_read_pledges_with_progress_in_minor_units(app, sessions):
     (item,) = listing.get_json()
     assert item["id"] == pledge and item["status"] == "open"
     assert (item["amount"], item["currency"], item["target_pledgers"]) == (1000, "GBP", 40)
+    none = {"people": 0, "amount": 0}
     assert item["progress"] == {
         "pledgers": 1,
         "amount": 1000,
+        "percent": 2,
+        "figures_known": True,
         "waiting": 0,
+        "paid": none,
+        "reserved": none,
+        "attention": {"bank_check": none, "declined": none, "card_not_saved": none, "cash_not_received": none},
+        "released": none,
         "target_pledgers": 40,
         "target_amount": None,
         "met": False,
