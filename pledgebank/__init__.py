@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.accounts import api as accounts_api
     from pledgebank.accounts import privacy_views as your_data_views
     from pledgebank.accounts import views as accounts_views
+    from pledgebank.alerts import views as alerts_views
     from pledgebank.api.base import Api
     from pledgebank.books import api as books_api
     from pledgebank.books import (
@@ -170,6 +171,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.pledges import edit_views as pledge_edit_pages
     from pledgebank.pledges import fix_views as pledge_fix_pages
     from pledgebank.pledges import manage_views as pledge_manage_pages
+    from pledgebank.pledges import social_views as pledge_social_pages
     from pledgebank.pledges import views as pledges_views
     from pledgebank.privacy import views as privacy_views
     from pledgebank.web import health, main
@@ -181,6 +183,7 @@ def _register_blueprints(app: Flask) -> None:
     # Page modules beyond each feature's views.py: importing them added their routes to its blueprint.
     del grant_pages, leave_pages, levy_card_pages, levy_cash_pages, levy_manage_pages, levy_pay_pages
     del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
+    del pledge_social_pages
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(your_data_views.bp)
@@ -198,6 +201,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(levies_views.bp)
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(privacy_views.bp)
+    app.register_blueprint(alerts_views.bp)
+    # The one-click unsubscribe POST comes from mail programs (RFC 8058); its unguessable key is the check.
+    csrf.exempt(alerts_views.unsubscribe)
     api = Api(
         app,
         spec_kwargs={

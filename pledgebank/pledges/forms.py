@@ -21,6 +21,7 @@ from pledgebank.neighbourhoods.funds import fund_label
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.payments.gateway import TEST_CARD_LABELS
 from pledgebank.pledges.models import Pledge
+from pledgebank.pledges.social_forms import shown_as_field
 from pledgebank.web.form_base import Form
 
 OWN_FUND = "+own"  # not a fund slug (slugs are letters, digits and hyphens)
@@ -209,6 +210,7 @@ class SignForm(_Form):
         ],
         validators=[DataRequired("Choose card or cash.")],
     )
+    shown_as = shown_as_field()
 
 
 class TestCardForm(_Form):

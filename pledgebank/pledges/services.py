@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pledgebank.alerts import services as alerts
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Neighbourhood
@@ -163,6 +164,8 @@ def create_pledge(
         now=now,
         after={"title": pledge.title, "status": pledge.status, "fund": fund.slug},
     )
+    if pledge.state == PledgeStatus.OPEN:
+        alerts.pledge_opened(session, pledge, now=now)
     return pledge
 
 
@@ -300,6 +303,7 @@ def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: date
         before={"status": "draft"},
         after={"status": "open"},
     )
+    alerts.pledge_opened(session, pledge, now=now)
     return pledge
 
 

@@ -20,7 +20,7 @@ from pledgebank.jobs import run_due
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
-from pledgebank.pledges import funding, queries, services, signups
+from pledgebank.pledges import funding, queries, services, signers, signups
 from pledgebank.pledges.blueprint import bp
 from pledgebank.pledges.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm, form_money
 from pledgebank.pledges.services import PledgeTerms
@@ -230,6 +230,7 @@ def sign(pledge_id: int):
             card_payments=gateway().available,
             now=now(),
         )
+        signers.choose(signup, form.shown_as.data or "hidden")
         return signup.method, signup.amount
 
     def done(signed):
