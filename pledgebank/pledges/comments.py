@@ -80,11 +80,11 @@ def add_comment(
 
 
 def hide_comment(
-    session: Session, *, actor_id: int, comment_id: int, reason: str | None, now: datetime
+    session: Session, *, actor_id: int, pledge_id: int, comment_id: int, reason: str | None, now: datetime
 ) -> PledgeComment:
     """The committee hides a comment (and its replies) with a reason; audit-logged, the author told."""
     comment = session.scalar(select(PledgeComment).where(PledgeComment.id == comment_id).with_for_update())
-    if comment is None:
+    if comment is None or comment.pledge_id != pledge_id:
         raise NotFound("There is no such comment.")
     pledge = session.get_one(Pledge, comment.pledge_id)
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)

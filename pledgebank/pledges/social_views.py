@@ -62,7 +62,12 @@ def hide_comment(pledge_id: int, comment_id: int):
 
     def work(session):
         return comments.hide_comment(
-            session, actor_id=signed_in_user_id(), comment_id=comment_id, reason=form.reason.data, now=now()
+            session,
+            actor_id=signed_in_user_id(),
+            pledge_id=pledge_id,
+            comment_id=comment_id,
+            reason=form.reason.data,
+            now=now(),
         )
 
     back = url_for("pledges.show", pledge_id=pledge_id, _anchor="comments-title")

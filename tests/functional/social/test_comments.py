@@ -10,7 +10,7 @@ from sqlalchemy import select
 from pledgebank.books.models import AuditEvent
 from pledgebank.pledges.comment_models import PledgeComment
 from tests.functional.social.social_support import in_session, place_with_pledge, text_of
-from tests.pledge_support import quick_user
+from tests.pledge_support import make_pledge, quick_user
 
 HOSTILE = '<script>alert("x")</script><b>bold</b> ' + "W" * 400 + " مرحبا بالجيران"
 
@@ -103,6 +103,8 @@ def test_a_hidden_comment_and_its_replies_disappear_everywhere_with_the_reason_a
     web.logout()
 
     web.login("chair@example.org")
+    other = make_pledge(app, world["slug"], world["chair"], title="Plant bulbs on the green")
+    assert web.post(f"/p/{other}/comments/{rude}/hide", {"reason": "Wrong pledge"}).status_code == 404
     refused = web.post(f"/p/{pledge}/comments/{rude}/hide", {"reason": ""})
     assert refused.status_code == 422
     assert f'id="reason-{rude}-error"' in refused.get_data(as_text=True)
