@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from pledgebank.accounts.tokens import LinkSigner
 from pledgebank.alerts import services
@@ -122,5 +123,8 @@ def unsubscribe(key: str):
 
 @bp.app_template_global("alert_signup_form")
 def alert_signup_form() -> AlertForm:
-    """A fresh alerts form for a page's sign-up section."""
-    return AlertForm(formdata=None)
+    """A fresh alerts form for a page's sign-up section, with a signed-in person's address filled in."""
+    form = AlertForm(formdata=None)
+    if current_user.is_authenticated:
+        form.email.data = current_user.email
+    return form

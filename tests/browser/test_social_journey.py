@@ -1,4 +1,4 @@
-"""In Chromium, on a desktop and a 390×844 phone: a visitor signs up for alerts on a pledge's page and
+"""In Chromium, on a desktop and a 390x844 phone: a visitor signs up for alerts on a pledge's page and
 starts them with the emailed link; a resident comments on the pledge with HTML, a very long word and
 right-to-left text, which render as text and wrap. Every page passes axe-core at WCAG 2.2 AA."""
 
@@ -50,7 +50,9 @@ def test_a_visitor_signs_up_for_alerts_on_a_pledge_page(page, app, sessions, out
     assert_accessible(page, f"the alerts confirm page ({size})")
     _fits(page, "the alerts confirm page")
     page.get_by_role("button", name="Yes, start my alerts").click()
-    expect(page.get_by_role("status").first).to_contain_text("Your alerts about new pledges in Elm Park have started")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Your alerts about new pledges in Elm Park have started"
+    )
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))

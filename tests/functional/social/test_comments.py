@@ -7,10 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from pledgebank.accounts.erasure import pseudonymise_user
 from pledgebank.books.models import AuditEvent
 from pledgebank.pledges.comment_models import PledgeComment
 from tests.functional.social.social_support import in_session, place_with_pledge, text_of
 from tests.pledge_support import make_pledge, quick_user
+from tests.support import WHEN
 
 HOSTILE = '<script>alert("x")</script><b>bold</b> ' + "W" * 400 + " مرحبا بالجيران"
 
@@ -144,3 +146,16 @@ class TestRateLimit:
         web.login(tom)  # the same client address: the limit is the person's, not the address's
         assert _comment(web, world["pledge"], "My first thought").status_code == 302
         assert len(_ids(sessions, world["pledge"])) == 3
+
+
+def test_the_comments_of_a_person_who_closed_their_account_go_with_it(app, web, sessions):
+    world = place_with_pledge(app, sessions)
+    priya_id, priya = world["people"]["Priya Shah"]
+    web.login(priya)
+    _comment(web, world["pledge"], "Happy to dig post holes on Saturday.")
+    web.logout()
+    assert "post holes" in text_of(web.get(f"/p/{world['pledge']}"))
+    in_session(sessions, lambda s: pseudonymise_user(s, priya_id, now=WHEN))
+    assert "post holes" not in text_of(web.get(f"/p/{world['pledge']}"))
+    bodies = in_session(sessions, lambda s: list(s.scalars(select(PledgeComment.body))))
+    assert bodies == [""]
