@@ -10,12 +10,13 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import String, and_, cast, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
 from pledgebank.alerts.models import AlertSubscription
 from pledgebank.alerts.services import alert_email, area_name
+from pledgebank.books.models import AuditEvent
 from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.models import Neighbourhood
@@ -53,7 +54,8 @@ def _claim(session: Session, subscription_id: int, week: str, now: datetime) -> 
 def new_pledges(
     session: Session, subscription: AlertSubscription, *, since: datetime, until: datetime
 ) -> list[Pledge]:
-    """Pledges opened in the subscription's area after `since` and up to `until`, still open or done."""
+    """Pledges opened in the subscription's area after `since` and up to `until`, still open or done: made
+    open then, or approved by the committee then (a pledge that waited for approval opens when approved)."""
     area = (
         Pledge.neighbourhood_id == subscription.neighbourhood_id
         if subscription.neighbourhood_id is not None
@@ -65,7 +67,19 @@ def new_pledges(
         session.scalars(
             select(Pledge)
             .where(
-                area, Pledge.status.in_(OPEN_STATES), Pledge.created_at > since, Pledge.created_at <= until
+                area,
+                Pledge.status.in_(OPEN_STATES),
+                or_(
+                    and_(Pledge.created_at > since, Pledge.created_at <= until),
+                    cast(Pledge.id, String).in_(
+                        select(AuditEvent.subject_id).where(
+                            AuditEvent.action == "pledge.approved",
+                            AuditEvent.subject_type == "pledge",
+                            AuditEvent.occurred_at > since,
+                            AuditEvent.occurred_at <= until,
+                        )
+                    ),
+                ),
             )
             .order_by(Pledge.created_at, Pledge.id)
         )

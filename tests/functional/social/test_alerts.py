@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from pledgebank.accounts.erasure import pseudonymise_user
 from pledgebank.alerts.models import AlertSubscription
 from pledgebank.jobs import run_due
+from pledgebank.neighbourhoods.services import get_neighbourhood
+from pledgebank.pledges.services import approve_pledge, get_pledge
 from tests.functional.social.social_support import headers_of_last, in_session, text_of
 from tests.pledge_support import make_pledge, neighbourhood_with, quick_user
 from tests.support import WHEN, make_neighbourhood
@@ -177,3 +179,37 @@ class TestRateLimit:
         ]
         assert statuses == [302, 302, 429]
         assert len(_subscriptions(sessions)) == 2
+
+
+def test_a_pledge_that_waited_for_approval_is_in_the_digest_of_the_week_it_opened(
+    app, web, sessions, outbox, clock
+):
+    slug, chair, (resident,) = neighbourhood_with(sessions, residents=1)
+    in_session(sessions, lambda s: setattr(get_neighbourhood(s, slug), "pledges_need_approval", True))
+    web.post("/alerts", {"email": VISITOR, "frequency": "weekly", "district": "SE15"})
+    _confirm(web, outbox)
+    waiting = make_pledge(app, slug, resident, title="Paint the bus shelter")
+    run_due(app)
+    assert not [m for m in outbox.to(VISITOR) if "this week" in m.subject], "a draft is not news"
+    clock.advance(timedelta(days=7, hours=1))
+    in_session(
+        sessions, lambda s: approve_pledge(s, actor_id=chair, pledge=get_pledge(s, waiting), now=clock.now())
+    )
+    run_due(app)
+    (digest,) = [m for m in outbox.to(VISITOR) if "this week" in m.subject]
+    assert "Paint the bus shelter" in digest.body
+
+
+def test_an_immediate_alert_goes_when_the_committee_approves_a_waiting_pledge(
+    app, web, sessions, outbox, clock
+):
+    slug, chair, (resident,) = neighbourhood_with(sessions, residents=1)
+    in_session(sessions, lambda s: setattr(get_neighbourhood(s, slug), "pledges_need_approval", True))
+    _ask(web, neighbourhood=slug)
+    _confirm(web, outbox)
+    waiting = make_pledge(app, slug, resident, title="Paint the bus shelter")
+    assert not [m for m in outbox.to(VISITOR) if "Paint the bus shelter" in m.subject]
+    in_session(
+        sessions, lambda s: approve_pledge(s, actor_id=chair, pledge=get_pledge(s, waiting), now=clock.now())
+    )
+    assert len([m for m in outbox.to(VISITOR) if "Paint the bus shelter" in m.subject]) == 1
