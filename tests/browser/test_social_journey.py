@@ -82,3 +82,25 @@ def test_a_resident_comments_and_hostile_words_render_as_text_and_wrap(page, app
     box = body.bounding_box()
     assert box is not None and box["x"] + box["width"] <= SIZES[size]["width"]
     assert_accessible(page, f"the pledge page with a comment ({size})")
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_a_visitor_asks_for_alerts_about_a_postcode_district(page, sessions, outbox, size):
+    page.set_viewport_size(SIZES[size])
+    slug, _, _ = neighbourhood_with(sessions, residents=0)
+    page.goto(f"/n/{slug}")
+    assert_accessible(page, f"the neighbourhood page with its alerts form ({size})")
+    page.get_by_role("region", name="Hear about new pledges").get_by_role(
+        "link", name="Or choose a postcode district"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alerts about new pledges")
+    page.get_by_label("Postcode district").fill("Peckham")
+    page.get_by_label("Your email address").fill(VISITOR)
+    page.get_by_role("button", name="Email me about new pledges").click()
+    expect(page.get_by_label("Postcode district")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page, f"the alerts page with errors ({size})")
+    _fits(page, "the alerts page")
+    page.get_by_label("Postcode district").fill("se15")
+    page.get_by_role("button", name="Email me about new pledges").click()
+    expect(page.get_by_role("status").first).to_contain_text("Check your email")
+    assert "SE15" in outbox.last(VISITOR).subject
