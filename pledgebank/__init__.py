@@ -133,13 +133,13 @@ def _init_error_reports(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from flask_smorest.spec.plugins import integerconverter2paramschema
 
-    from pledgebank.accounts import api as accounts_api
-    from pledgebank.accounts import privacy_views as your_data_views
-    from pledgebank.accounts import views as accounts_views
-    from pledgebank.alerts import views as alerts_views
+    from pledgebank.accounts.web import api as accounts_api
+    from pledgebank.accounts.web import privacy_views as your_data_views
+    from pledgebank.accounts.web import views as accounts_views
+    from pledgebank.alerts.web import views as alerts_views
     from pledgebank.api.base import Api
-    from pledgebank.books import api as books_api
-    from pledgebank.books import (
+    from pledgebank.books.web import api as books_api
+    from pledgebank.books.web import (
         category_api,
         category_views,
         fund_transfer_api,
@@ -148,32 +148,34 @@ def _register_blueprints(app: Flask) -> None:
         treasurer_api,
         treasurer_views,
     )
-    from pledgebank.books import views as books_views
-    from pledgebank.exports import views as exports_views
+    from pledgebank.books.web import views as books_views
+    from pledgebank.exports.web import views as exports_views
     from pledgebank.extensions import csrf, limiter
-    from pledgebank.grants import api as grants_api
-    from pledgebank.grants import manage_views as grant_pages
-    from pledgebank.grants import views as grants_views
-    from pledgebank.levies import api as levies_api
-    from pledgebank.levies import card_views as levy_card_pages
-    from pledgebank.levies import cash_views as levy_cash_pages
-    from pledgebank.levies import manage_views as levy_manage_pages
-    from pledgebank.levies import pay_views as levy_pay_pages
-    from pledgebank.levies import views as levies_views
-    from pledgebank.neighbourhoods import api as neighbourhoods_api
-    from pledgebank.neighbourhoods import leave_views as leave_pages
-    from pledgebank.neighbourhoods import views as neighbourhoods_views
-    from pledgebank.payments import refund_api, refund_views
-    from pledgebank.payments import views as payments_views
-    from pledgebank.pledges import api as pledges_api
-    from pledgebank.pledges import card_views as pledge_card_pages
-    from pledgebank.pledges import cash_views as pledge_cash_pages
-    from pledgebank.pledges import edit_views as pledge_edit_pages
-    from pledgebank.pledges import fix_views as pledge_fix_pages
-    from pledgebank.pledges import manage_views as pledge_manage_pages
-    from pledgebank.pledges import social_views as pledge_social_pages
-    from pledgebank.pledges import views as pledges_views
-    from pledgebank.privacy import views as privacy_views
+    from pledgebank.grants.web import api as grants_api
+    from pledgebank.grants.web import manage_views as grant_pages
+    from pledgebank.grants.web import views as grants_views
+    from pledgebank.levies.web import api as levies_api
+    from pledgebank.levies.web import card_views as levy_card_pages
+    from pledgebank.levies.web import cash_views as levy_cash_pages
+    from pledgebank.levies.web import consent_views as levy_consent_pages
+    from pledgebank.levies.web import manage_views as levy_manage_pages
+    from pledgebank.levies.web import pay_views as levy_pay_pages
+    from pledgebank.levies.web import views as levies_views
+    from pledgebank.neighbourhoods.web import api as neighbourhoods_api
+    from pledgebank.neighbourhoods.web import audit_views as audit_pages
+    from pledgebank.neighbourhoods.web import leave_views as leave_pages
+    from pledgebank.neighbourhoods.web import views as neighbourhoods_views
+    from pledgebank.payments.web import refund_api, refund_views
+    from pledgebank.payments.web import views as payments_views
+    from pledgebank.pledges.web import api as pledges_api
+    from pledgebank.pledges.web import card_views as pledge_card_pages
+    from pledgebank.pledges.web import cash_views as pledge_cash_pages
+    from pledgebank.pledges.web import edit_views as pledge_edit_pages
+    from pledgebank.pledges.web import fix_views as pledge_fix_pages
+    from pledgebank.pledges.web import manage_views as pledge_manage_pages
+    from pledgebank.pledges.web import social_views as pledge_social_pages
+    from pledgebank.pledges.web import views as pledges_views
+    from pledgebank.privacy.web import views as privacy_views
     from pledgebank.web import health, main
     from pledgebank.web.converters import IdConverter
 
@@ -181,7 +183,16 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(health.bp)
     limiter.exempt(health.bp)
     # Page modules beyond each feature's views.py: importing them added their routes to its blueprint.
-    del grant_pages, leave_pages, levy_card_pages, levy_cash_pages, levy_manage_pages, levy_pay_pages
+    del (
+        audit_pages,
+        grant_pages,
+        leave_pages,
+        levy_card_pages,
+        levy_cash_pages,
+        levy_consent_pages,
+        levy_manage_pages,
+    )
+    del levy_pay_pages
     del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
     del pledge_social_pages
     app.register_blueprint(main.bp)

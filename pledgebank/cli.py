@@ -96,11 +96,11 @@ def register_commands() -> None:
     """Attach the commands that live beside their features."""
     from pledgebank.backups.cli import backup, restore
     from pledgebank.books.cli import ledger
-    from pledgebank.books.fund_transfer_cli import transfer
-    from pledgebank.books.treasurer_cli import approve, record
+    from pledgebank.books.cli.fund_transfers import transfer
+    from pledgebank.books.cli.treasurer import approve, record
     from pledgebank.demo import demo
     from pledgebank.exports.cli import export, reconcile, verify_export
-    from pledgebank.payments.refund_cli import payments
+    from pledgebank.payments.cli import payments
 
     ledger.add_command(record)
     ledger.add_command(approve)

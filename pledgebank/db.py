@@ -6,9 +6,10 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, create_engine, event
+from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -25,6 +26,20 @@ NAMING_CONVENTION = {
 
 # A 64-bit integer that SQLite still treats as its rowid alias when it is the primary key.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def status_type(states: type[StrEnum], length: int) -> Enum:
+    """A status column mapped to its enum: stored as the enum's values in a VARCHAR(length), as before (no
+    database enum type, no CHECK constraint, so no migration), read back as the enum's members; a value
+    outside the enum is refused before it reaches the database."""
+    return Enum(
+        states,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
 
 
 class Base(DeclarativeBase):

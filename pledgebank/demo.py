@@ -170,8 +170,9 @@ def _seed_ledger(
 
 
 def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
-    """Two demo pledges; three residents have already pledged to the first with a test card (one listed by
-    name, one as a neighbour), and a resident's question on it has the creator's answer."""
+    """Three demo pledges: three residents have already pledged to the first with a test card (one listed by
+    name, one as a neighbour), and a resident's question on it has the creator's answer; the third is a pledge
+    of time that two committee members have signed up to."""
     from pledgebank.jobs import payments_context
     from pledgebank.payments.gateway import TestCard
     from pledgebank.pledges import cards, comments, extras, signers, signups
@@ -240,6 +241,7 @@ def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
             parent_id=question.id,
             now=now,
         )
+        _seed_time_pledge(session, place, [ids[p.email] for p in PEOPLE], now)
     if not app.extensions["pledgebank.gateway"].available:
         return
     ctx = payments_context(app)
@@ -261,6 +263,42 @@ def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
             user_id=ids[person.email],
             card=TestCard.SUCCEEDS,
             return_url=app.config["BASE_URL"],
+            now=now,
+        )
+
+
+def _seed_time_pledge(session: Session, place: Neighbourhood, people: list[int], now: datetime) -> None:
+    """A pledge of time (no money): two committee members have signed up; one more and it goes ahead."""
+    from pledgebank.pledges import signups
+    from pledgebank.pledges.services import PledgeTerms, create_pledge
+
+    clean_up = create_pledge(
+        session,
+        actor_id=people[0],
+        neighbourhood=place,
+        now=now,
+        terms=PledgeTerms(
+            kind="time",
+            title="Volunteer two hours at the spring clean-up",
+            description="Two hours litter-picking and weeding the beds along Elm Park Road and in the park.",
+            next_steps="Meet at the park gates on Elm Park Road at 10:00 on the first Saturday after the "
+            "deadline. Gloves, pickers and bags are provided; wear old shoes. Ask for Priya.",
+            amount_kind="fixed",
+            amount=0,
+            target_pledgers=3,
+            target_amount=None,
+            allow_cash=False,
+            deadline=now + timedelta(days=21),
+        ),
+    )
+    for person in people[2:4]:
+        signups.sign(
+            session,
+            actor_id=person,
+            pledge=clean_up,
+            amount=None,
+            method="time",
+            card_payments=False,
             now=now,
         )
 

@@ -1,7 +1,8 @@
 """Does a neighbourhood's public page cost more when another neighbourhood's book is large? On PostgreSQL.
 
 Builds two fresh databases (dropped at the end): in one a small book alone, in the other the same small book
-beside a large one. Both are filled the same way (real sealed transactions; see tests/big_book.py), analysed,
+beside a large one. Both are filled the same way (real sealed transactions; see
+tests/factories/big_book.py), analysed,
 then the small neighbourhood's public page (/n/<slug>, with its money chart) is fetched through the app from
 each database in interleaved rounds. Prints min and median of each and the ratio of the medians (target
 <= 1.2).
@@ -28,7 +29,7 @@ from pledgebank import create_app
 from pledgebank.clock import Clock
 from pledgebank.db import make_engine, make_session_factory, unit_of_work
 from pledgebank.migrate import upgrade
-from tests.big_book import fill, open_book
+from tests.factories.big_book import fill, open_book
 
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DAYS = 400

@@ -1,7 +1,8 @@
 """`ledger verify` on one large book against the bare hash chain over the same bytes, on PostgreSQL.
 
 Creates a fresh database (dropped at the end) holding one book of N real, sealed postings (see
-tests/big_book.py), then in interleaved rounds times (a) check_book, everything `ledger verify` does for a
+tests/factories/big_book.py), then in interleaved rounds times (a) check_book, everything `ledger verify`
+does for a
 book, and (b) the baseline: the SHA-256 chain over the same sealed bytes streamed from PostgreSQL in sequence
 order. Prints min and median of each, the ratio of the medians (target <= 3) and the peak memory of a check.
 
@@ -28,7 +29,7 @@ from pledgebank.books.verify import check_book
 from pledgebank.clock import Clock
 from pledgebank.db import make_engine, make_session_factory, unit_of_work
 from pledgebank.migrate import upgrade
-from tests.big_book import fill, open_book
+from tests.factories.big_book import fill, open_book
 
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 NAME = "pb_bench_verify"

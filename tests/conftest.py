@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,7 +13,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,18 +22,27 @@ from sqlalchemy.engine import make_url
 from pledgebank import create_app
 from pledgebank.clock import Clock
 from pledgebank.migrate import upgrade
-from tests.log_scan import RunLog
-from tests.support import Outbox, WebClient
+from tests.helpers.app import Outbox, WebClient, with_stripe
+from tests.helpers.environment import PG_ADMIN_URL, START, free_port
+from tests.helpers.log_scan import RunLog
 
-PG_ADMIN_URL = os.environ.get("PLEDGEBANK_TEST_DATABASE_URL", "")
 ON_POSTGRES = bool(PG_ADMIN_URL)
-START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 _counter = itertools.count(1)
 _RUN_LOG = pytest.StashKey[RunLog]()
 
 
+# Every test in these folders runs against the Stripe emulator (the `stripe` marker; other tests ask for it
+# with `pytestmark = pytest.mark.stripe`).
+STRIPE_FOLDERS = ("functional/pledges", "functional/levies", "integration/pledges", "integration/levies")
+_TESTS = Path(__file__).parent
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip PostgreSQL-only tests, with the reason, when the suite runs on SQLite."""
+    """Mark the Stripe folders' tests; skip PostgreSQL-only tests, with the reason, on SQLite."""
+    for item in items:
+        folder = item.path.parent.relative_to(_TESTS).as_posix()
+        if folder in STRIPE_FOLDERS:
+            item.add_marker(pytest.mark.stripe)
     if ON_POSTGRES:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: set PLEDGEBANK_TEST_DATABASE_URL")
@@ -148,9 +155,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app_config(database_url: str, tmp_path: Path, clock: Clock) -> dict:
-    """Settings for the test app; a test may change them before asking for `app`."""
-    return {
+def app_config(request: pytest.FixtureRequest, database_url: str, tmp_path: Path, clock: Clock) -> dict:
+    """Settings for the test app; a test may change them before asking for `app`. A test marked `stripe`
+    gets the app pointed at the Stripe emulator, emptied for it, in Stripe's test mode."""
+    config = {
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "MAIL_OUTBOX": str(tmp_path / "outbox"),
@@ -160,6 +168,9 @@ def app_config(database_url: str, tmp_path: Path, clock: Clock) -> dict:
         "PASSWORD_HASH_TIME_COST": 1,
         "PASSWORD_HASH_MEMORY_KIB": 1024,
     }
+    if request.node.get_closest_marker("stripe"):
+        config = with_stripe(config, request.getfixturevalue("stripe_api"))
+    return config
 
 
 @pytest.fixture
@@ -186,13 +197,6 @@ def web(app) -> WebClient:
 def sessions(app):
     """The app's session factory, for arranging data and checking results in tests."""
     return app.extensions["pledgebank.sessions"]
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody is listening on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,14 @@ from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.grants.models import GrantApplication, GrantBudgetLine
 from pledgebank.grants.states import COMMITTED, IN_REVIEW, ApplicationStatus
-from pledgebank.levies.models import HardshipRequest, Household, HouseholdResident, Levy, LevyCharge
+from pledgebank.levies.models import (
+    HardshipRequest,
+    Household,
+    HouseholdResident,
+    Levy,
+    LevyCardConsent,
+    LevyCharge,
+)
 from pledgebank.levies.states import UNPAID
 from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbourhood, Role
 from pledgebank.outbox import ERASED_DOMAIN
@@ -103,8 +110,8 @@ def erasure_blockers(session: Session, user_id: int) -> list[str]:
         )
         .order_by(GrantApplication.id)
     )
-    for title, status in applications:
-        if status in {s.value for s in COMMITTED}:
+    for title, application_status in applications:
+        if application_status in COMMITTED:
             reasons.append(f"Your grant for “{title}” is awaiting payment: the treasurer must pay it first.")
         else:
             reasons.append(
@@ -201,6 +208,13 @@ def pseudonymise_user(session: Session, user_id: int, *, now: datetime) -> None:
     ):
         session.execute(statement.execution_options(synchronize_session=False))
     _forget_cards(session, user_id)
+    # The permissions they gave for a household's card to pay a levy end with the account.
+    session.execute(
+        update(LevyCardConsent)
+        .where(LevyCardConsent.user_id == user_id, LevyCardConsent.ended_at.is_(None))
+        .values(ended_at=now, ended_because="account closed")
+        .execution_options(synchronize_session=False)
+    )
     # Their Stripe customer (email, saved cards) is deleted at Stripe once this commits.
     forget_customers(session, user_id, now=now)
     session.execute(

@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pledgebank.accounts.models import User
+
 
 def masked_email(email: str) -> str:
     """Enough of an address for an officer to tell two people apart: 'sam.lee@example.org' -> 'sam…@ex…'."""
@@ -40,3 +45,12 @@ def distinct_names(
             numbered[label] += 1
             labels[user_id] = f"{label} ({numbered[label]} of {repeated[label]})"
     return labels
+
+
+def names_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names by user id (ids of nobody are left out)."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in rows}

@@ -38,11 +38,13 @@ from pledgebank.grants.models import (
     GrantScore,
 )
 from pledgebank.levies.models import (
+    ChargeConfirmation,
     HardshipRequest,
     Household,
     HouseholdResident,
     Levy,
     LevyApproval,
+    LevyCardConsent,
     LevyCharge,
     LevyHousehold,
 )
@@ -149,6 +151,15 @@ SECTIONS: tuple[Section, ...] = (
     Section("residence", "Where you live in each neighbourhood", HouseholdResident, ("user_id",)),
     Section("levy_households", "Levies your household is in", LevyHousehold, ("added_by_id",), _home_levies),
     Section("levy_charges", "Levy charges and payments", LevyCharge, ("recorded_by_id",), _home_charges),
+    Section(
+        "levy_card_consents", "Cards you let pay a levy, and when that ended", LevyCardConsent, ("user_id",)
+    ),
+    Section(
+        "levy_charge_confirmations",
+        "Levy charges you confirmed before they were taken",
+        ChargeConfirmation,
+        ("user_id",),
+    ),
     Section("hardship_requests", "Hardship requests", HardshipRequest, ("requested_by_id", "decided_by_id")),
     Section("pledges_signed", "Your pledges", PledgeSignup, ("user_id", "cash_recorded_by_id")),
     Section("pledges_created", "Pledges you created or approved", Pledge, ("creator_id", "approved_by_id")),
@@ -227,8 +238,12 @@ NOT_PERSONAL: dict[str, str] = {
     "grant_criteria.name": "a scoring criterion of a grant round",
     "match_offers.sponsor_name": "a sponsor (a business or council) the committee records, not a user",
 }
-# Consent is not a lawful basis the service relies on: it holds no consent records.
-CONSENTS_NOTE = "PledgeBank asks for no consents: it holds your data to run the neighbourhood's money."
+# Consent is not a lawful basis the service relies on; a card's authority to pay a levy is a payment
+# authorisation, listed with the rest of your data.
+CONSENTS_NOTE = (
+    "PledgeBank does not rely on your consent to hold your data: it holds it to run the neighbourhood's "
+    "money. The authorisations you gave for a card to pay a levy are payment instructions, listed above."
+)
 
 
 def plain(value: Any) -> Any:

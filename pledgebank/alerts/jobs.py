@@ -22,8 +22,9 @@ from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.outbox import send_after_commit
 from pledgebank.pledges.models import Pledge
+from pledgebank.pledges.states import PledgeStatus
 
-OPEN_STATES = ("open", "collecting", "succeeded")
+OPEN_STATES = (PledgeStatus.OPEN, PledgeStatus.COLLECTING, PledgeStatus.SUCCEEDED)
 
 
 def week_of(now: datetime, zone: str) -> str:

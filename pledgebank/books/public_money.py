@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from pledgebank.books.describe import describe, item_of
@@ -70,15 +70,32 @@ def _conditions(book: Book, chosen: Filter) -> list[ColumnElement[bool]]:
 def public_lines(
     session: Session, book: Book, chosen: Filter, *, before: int | None = None, per_page: int = PER_PAGE
 ) -> tuple[list[PublicLine], int | None]:
-    """A page of lines, newest first, and the sequence to start the next (older) page before, if any."""
+    """A page of lines, newest first, and the sequence to start the next (older) page after, if any.
+
+    Newest means by effective date, the sequence breaking ties, so an entry dated back sits among the
+    others of its day. A page goes on from the transaction numbered `before` (the last one shown): the
+    ones dated earlier, and those of the same day numbered lower.
+    """
     t = LedgerTransaction
     statement = select(t).where(*_conditions(book, chosen))
     if before is not None:
-        statement = statement.where(t.sequence < before)
-    rows = list(session.scalars(statement.order_by(t.sequence.desc()).limit(per_page + 1)))
+        last = select(t.effective_date).where(t.book_id == book.id, t.sequence == before).scalar_subquery()
+        statement = statement.where(
+            or_(t.effective_date < last, and_(t.effective_date == last, t.sequence < before))
+        )
+    rows = list(
+        session.scalars(statement.order_by(t.effective_date.desc(), t.sequence.desc()).limit(per_page + 1))
+    )
     more = len(rows) > per_page
     rows = rows[:per_page]
     return _lines(session, book, rows, chosen), rows[-1].sequence if more else None
+
+
+def transaction_lines(session: Session, book: Book, sequence: int) -> list[PublicLine]:
+    """The lines of one transaction (one per fund it touches)."""
+    t = LedgerTransaction
+    rows = list(session.scalars(select(t).where(t.book_id == book.id, t.sequence == sequence)))
+    return _lines(session, book, rows, Filter())
 
 
 def all_public_lines(session: Session, book: Book, chosen: Filter, batch: int = 500) -> Iterator[PublicLine]:

@@ -86,7 +86,7 @@ def can_view(session: Session, application: GrantApplication, user_id: int | Non
     """Applicants see their own; officers see every submitted application of their neighbourhood."""
     if user_id is not None and user_id == application.applicant_id:
         return True
-    if application.state == ApplicationStatus.DRAFT:
+    if application.status == ApplicationStatus.DRAFT:
         return False
     return can(session, user_id, application.neighbourhood_id, Action.VIEW_GRANT_APPLICATIONS)
 
@@ -101,7 +101,7 @@ def can_see_scores(session: Session, application: GrantApplication, user_id: int
     """Committee members see everyone's scores once they have declared no interest, or after the decision."""
     if not can(session, user_id, application.neighbourhood_id, Action.REVIEW_GRANTS):
         return False
-    if application.state in DECIDED:
+    if application.status in DECIDED:
         return True
     return has_declared_no_interest(session, application, user_id)
 

@@ -44,7 +44,7 @@ def reduce_award(
         raise InvalidInput.field("reason", "Give the reason (3 to 2000 characters); the applicant is told.")
     application = lock_for_money(session, application)
     before = application.status
-    status = next_status(application.state, A.REDUCE)
+    status = next_status(application.status, A.REDUCE)
     if session.scalar(select(GrantPayment.id).where(GrantPayment.application_id == application.id)):
         raise Conflict("A payment of this award is already recorded.")
     if not 0 < amount < (application.awarded_amount or 0):
@@ -80,7 +80,7 @@ def reduce_award(
     decision.reversal_transaction_id = post(session, book=book, entry=reversal, now=now).transaction.id
     decision.transaction_id = post_award(session, application, decision, on, actor_id, now)
     application.awarded_amount = amount
-    application.status = status.value
+    application.status = status
     application.updated_at = now
     record_decision(session, application, decision, before, actor_id, now)
     tell_applicant(
@@ -104,7 +104,7 @@ def reconsider(
     require_decider(session, application, actor_id)
     application = get_application(session, application_id, lock=True)
     before = {"status": application.status, "round": application.round_id}
-    application.status = next_status(application.state, A.RECONSIDER).value
+    application.status = next_status(application.status, A.RECONSIDER)
     if round_id is not None and round_id != application.round_id:
         target = rounds.get_round(session, round_id)
         if target.neighbourhood_id != application.neighbourhood_id:

@@ -14,6 +14,7 @@ from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.grants.access import require_applicant
 from pledgebank.grants.models import GrantApplication, GrantBudgetLine, GrantRound
 from pledgebank.grants.states import ApplicationAction, ApplicationStatus, next_status
+from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, can, require
 
@@ -100,7 +101,7 @@ def update_application(
     """Change a draft (its applicant only; a submitted application is frozen)."""
     require_applicant(application, actor_id, "change this application")
     application = get_application(session, application.id, lock=True)
-    application.status = next_status(application.state, ApplicationAction.EDIT).value
+    application.status = next_status(application.status, ApplicationAction.EDIT)
     check_terms(terms, application.round)
     application.budget_lines.clear()
     session.flush()  # the old lines go before the new ones take their positions
@@ -116,7 +117,7 @@ def submit_application(
     require_applicant(application, actor_id, "submit this application")
     require(session, actor_id, application.neighbourhood_id, Action.APPLY_FOR_GRANT)
     application = get_application(session, application.id, lock=True)
-    application.status = next_status(application.state, ApplicationAction.SUBMIT).value
+    application.status = next_status(application.status, ApplicationAction.SUBMIT)
     if not application.round.is_open(now):
         raise RoundClosed()
     check_terms(
@@ -150,7 +151,7 @@ def withdraw_application(
     require_applicant(application, actor_id, "withdraw this application")
     application = get_application(session, application.id, lock=True)
     before = application.status
-    application.status = next_status(application.state, ApplicationAction.WITHDRAW).value
+    application.status = next_status(application.status, ApplicationAction.WITHDRAW)
     application.updated_at = now
     record_event(
         session,
@@ -210,6 +211,7 @@ def tell_applicant(
                 "title": application.title,
                 "requested": application.amount_requested,
                 "currency": application.currency,
+                "reach": reach(session, application.neighbourhood_id),
                 **(context or {}),
             },
         ),

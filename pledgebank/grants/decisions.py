@@ -185,7 +185,7 @@ def decide(
     action = OUTCOMES[outcome]
     application = lock_for_money(session, application)
     before = application.status
-    status = next_status(application.state, action)
+    status = next_status(application.status, action)
     quorum = quorum_of(session, application)
     if not quorum.met:
         raise QuorumNotMet()
@@ -212,7 +212,7 @@ def decide(
     if decision.amount is not None:
         decision.transaction_id = post_award(session, application, decision, today, actor_id, now)
         application.awarded_amount, application.awarded_at = decision.amount, now
-    application.status = status.value
+    application.status = status
     application.updated_at = now
     record_decision(session, application, decision, before, actor_id, now)
     tell_applicant(

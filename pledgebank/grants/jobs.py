@@ -51,9 +51,9 @@ def run_due(sessions: sessionmaker[Session], *, now: datetime, zone: str) -> Cou
                 .with_for_update(skip_locked=True)
                 .execution_options(populate_existing=True)
             )
-            if application is None or application.state != ApplicationStatus.DEFERRED:
+            if application is None or application.status != ApplicationStatus.DEFERRED:
                 continue
-            application.status = next_status(application.state, ApplicationAction.RECONSIDER).value
+            application.status = next_status(application.status, ApplicationAction.RECONSIDER)
             application.updated_at = now
             record_event(
                 session,

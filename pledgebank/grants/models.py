@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pledgebank.db import Base, BigId, UTCDateTime
+from pledgebank.db import Base, BigId, UTCDateTime, status_type
 from pledgebank.grants.states import ApplicationStatus, PaymentStatus
 from pledgebank.neighbourhoods.models import Fund
 
@@ -119,7 +119,9 @@ class GrantApplication(Base):
     amount_requested: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     group_name: Mapped[str | None] = mapped_column(String(120))
-    status: Mapped[str] = mapped_column(String(16), default=ApplicationStatus.DRAFT.value, index=True)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        status_type(ApplicationStatus, 16), default=ApplicationStatus.DRAFT, index=True
+    )
     # The member the chair named to record the decision (the chair decides when nobody is named).
     decider_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     awarded_amount: Mapped[int | None] = mapped_column(BigInteger)
@@ -135,11 +137,6 @@ class GrantApplication(Base):
     decisions: Mapped[list[GrantDecision]] = relationship(
         back_populates="application", order_by="GrantDecision.id"
     )
-
-    @property
-    def state(self) -> ApplicationStatus:
-        """The status as an enum."""
-        return ApplicationStatus(self.status)
 
     @property
     def is_individual(self) -> bool:
@@ -257,7 +254,7 @@ class GrantPayment(Base):
     paid_on: Mapped[date] = mapped_column(Date)
     method: Mapped[str] = mapped_column(String(16))  # bank_transfer, cheque or cash
     reference: Mapped[str] = mapped_column(String(60), default="")
-    status: Mapped[str] = mapped_column(String(20), default=PaymentStatus.PAID.value)
+    status: Mapped[PaymentStatus] = mapped_column(status_type(PaymentStatus, 20), default=PaymentStatus.PAID)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -81,7 +81,7 @@ def record_payment(
     check_open(session, book_of(session, application.neighbourhood_id), paid_on, field="paid_on")
     funds.lock_fund(session, application.round.fund_id)  # before the application: see lock_fund
     application = get_application(session, application_id, lock=True)
-    next_status(application.state, ApplicationAction.PAY)
+    next_status(application.status, ApplicationAction.PAY)
     if payment_of(session, application.id) is not None:
         raise Conflict("A payment of this award is already recorded.")
     assert application.awarded_amount is not None  # an application that may be paid has its award
@@ -155,8 +155,8 @@ def _settle(
     )
     posted = post(session, book=book_of(session, application.neighbourhood_id), entry=entry, now=now)
     payment.transaction_id = posted.transaction.id
-    payment.status = PaymentStatus.PAID.value
-    application.status = next_status(application.state, ApplicationAction.PAY).value
+    payment.status = PaymentStatus.PAID
+    application.status = next_status(application.status, ApplicationAction.PAY)
     application.updated_at = now
     tell_applicant(
         session,

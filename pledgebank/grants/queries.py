@@ -9,7 +9,6 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from pledgebank.accounts.models import User
 from pledgebank.books.models import LedgerTransaction
 from pledgebank.grants.models import GrantApplication, GrantDecision, GrantRound
 from pledgebank.grants.states import WITH_AWARD
@@ -105,12 +104,3 @@ def last_sequence(session: Session, book_id: int) -> int:
         )
         or 0
     )
-
-
-def names_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
-    """Display names by user id."""
-    ids = {i for i in user_ids if i is not None}
-    if not ids:
-        return {}
-    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
-    return {user_id: name for user_id, name in rows}

@@ -47,7 +47,7 @@ def submit_report(
     access.require_applicant(application, actor_id, "report on this grant")
     require(session, actor_id, application.neighbourhood_id, Action.APPLY_FOR_GRANT)
     application = get_application(session, application_id, lock=True)
-    status = next_status(application.state, ApplicationAction.REPORT)
+    status = next_status(application.status, ApplicationAction.REPORT)
     paid = application.awarded_amount or 0
     errors: dict[str, list[str]] = {}
     if amount_spent is None or not 0 <= amount_spent <= paid:
@@ -69,7 +69,7 @@ def submit_report(
         submitted_at=now,
     )
     session.add(report)
-    application.status, application.updated_at = status.value, now
+    application.status, application.updated_at = status, now
     session.flush()  # an id for the audit event
     record_event(
         session,

@@ -96,7 +96,7 @@ def declare_interest(
         session, actor_id, get_application(session, application_id).neighbourhood_id, Action.REVIEW_GRANTS
     )
     application = get_application(session, application_id, lock=True)
-    if application.state in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
+    if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
         raise Conflict("There is nothing to declare on a draft or withdrawn application.")
     reason = (reason or "").strip()
     if interest not in (access.NO_INTEREST, access.CONFLICT):
@@ -114,8 +114,8 @@ def declare_interest(
     declaration.reason = reason if interest == access.CONFLICT else ""
     declaration.declared_at = now
     session.add(declaration)
-    if allows(application.state, ApplicationAction.REVIEW):
-        application.status = next_status(application.state, ApplicationAction.REVIEW).value
+    if allows(application.status, ApplicationAction.REVIEW):
+        application.status = next_status(application.status, ApplicationAction.REVIEW)
     record_event(
         session,
         actor_id=actor_id,
@@ -147,7 +147,7 @@ def submit_review(
     )
     application = get_application(session, application_id, lock=True)
     access.require_unconflicted(session, application, actor_id, "score it")
-    application.status = next_status(application.state, ApplicationAction.REVIEW).value
+    application.status = next_status(application.status, ApplicationAction.REVIEW)
     criteria = {c.id for c in application.round.criteria}
     errors: dict[str, list[str]] = {}
     if set(scores) != criteria or any(not 0 <= value <= MAX_SCORE for value in scores.values()):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pledgebank.errors import Conflict
+from pledgebank.state_tables import (
+    InvalidTransition as InvalidTransition,  # raised by next_*, caught from here
+)
+from pledgebank.state_tables import Transitions
 
 
 class ApplicationStatus(StrEnum):
@@ -44,12 +47,6 @@ class PaymentStatus(StrEnum):
 
     AWAITING_APPROVAL = "awaiting_approval"
     PAID = "paid"
-
-
-class InvalidTransition(Conflict):
-    """The action does not apply to an application in its current state."""
-
-    code = "invalid_transition"
 
 
 S, A = ApplicationStatus, ApplicationAction
@@ -98,19 +95,9 @@ LABELS: dict[ApplicationStatus, str] = {
 }
 
 
-def next_status(current: ApplicationStatus, action: ApplicationAction) -> ApplicationStatus:
-    """The application's state after the action; raise InvalidTransition if it does not apply."""
-    try:
-        return TRANSITIONS[(current, action)]
-    except KeyError:
-        raise InvalidTransition(
-            f"An application that is {LABELS[current].lower()} cannot {action.value.replace('_', ' ')}."
-        ) from None
-
-
-def allows(current: ApplicationStatus, action: ApplicationAction) -> bool:
-    """Whether the action applies in the current state (for showing or hiding a page's tools)."""
-    return (current, action) in TRANSITIONS
+APPLICATIONS = Transitions(TRANSITIONS, thing="an application", describe=lambda state: LABELS[state].lower())
+next_status = APPLICATIONS.next
+allows = APPLICATIONS.allows
 
 
 def needs_second_approval(amount: int, threshold: int) -> bool:

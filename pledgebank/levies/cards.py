@@ -1,6 +1,7 @@
 """Saving a household's card for its levy charges (Stripe.js in live mode, Stripe's test cards in test
-mode). The card belongs to the Stripe customer of the resident who saved it; a new card pays whatever the
-household owes at once."""
+mode). The card belongs to the Stripe customer of the resident who saved it, and is authorised for the levy
+it was saved from (consents.py): another levy's charges need their own consent. Saving a card takes
+nothing: what is owed already is listed for the resident to confirm (confirmations.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ from sqlalchemy.orm import Session
 
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict
+from pledgebank.levies import consents
 from pledgebank.levies.households import household_of, liability_of
-from pledgebank.levies.models import Household, LevyCharge
-from pledgebank.levies.payments import collect
+from pledgebank.levies.models import Household, Levy
 from pledgebank.levies.services import get_levy
-from pledgebank.levies.states import UNPAID
 from pledgebank.payments.context import Payments
 from pledgebank.payments.customers import customer_id_for
 from pledgebank.payments.gateway import CardSetup, GatewayUnavailable, TestCard
@@ -52,6 +52,10 @@ def start_card(ctx: Payments, *, levy_id: int, user_id: int, now: datetime) -> C
     if existing:
         setup = ctx.gateway.card_setup(existing)
         if setup.status not in USED_UP and started_by == user_id:
+            with unit_of_work(ctx.sessions) as session:
+                household = _lock(session, household_id)
+                if household.setup_intent_id == existing:
+                    household.setup_levy_id = levy_id  # the card in progress is now for this levy
             return setup
         if setup.status in USED_UP:
             _apply_setup(ctx, household_id, setup, now, notify=False)
@@ -70,6 +74,7 @@ def start_card(ctx: Payments, *, levy_id: int, user_id: int, now: datetime) -> C
         household = _lock(session, household_id)
         if household.card_round == round_:
             household.setup_intent_id, household.setup_by_id = setup.setup_intent_id, user_id
+            household.setup_levy_id = levy_id
     return setup
 
 
@@ -140,25 +145,18 @@ def _apply_setup(
         assert setup.card is not None  # a saved setup carries its card
         if household.payment_method_id != setup.card.payment_method_id:
             replaced = household.payment_method_id
+        saved_by = household.setup_by_id
         household.payer_id, household.setup_by_id = household.setup_by_id, None
         household.payment_method_id = setup.card.payment_method_id
         household.card_brand, household.card_last4 = setup.card.brand, setup.card.last4
         household.card_decline_code = None
-        owed = list(
-            session.scalars(
-                select(LevyCharge.id)
-                .where(
-                    LevyCharge.household_id == household_id,
-                    LevyCharge.status.in_([s.value for s in UNPAID]),
-                    LevyCharge.paused.is_(False),
-                )
-                .order_by(LevyCharge.period_start, LevyCharge.id)
-            )
-        )
+        consents.end_for_other_cards(session, household, now=now)
+        levy = session.get(Levy, household.setup_levy_id) if household.setup_levy_id else None
+        if levy is not None and saved_by is not None:
+            consents.give(session, levy=levy, household=household, user_id=saved_by, now=now)
+        household.setup_levy_id = None
     if replaced:
         # Unreachable now: the old card stays attached at Stripe, unused; nothing here depends on it.
         with contextlib.suppress(GatewayUnavailable):
             ctx.gateway.release_card(replaced)
-    for charge_id in owed:
-        collect(ctx, charge_id, now=now, notify=notify)
     return setup

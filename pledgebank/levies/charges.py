@@ -93,7 +93,7 @@ def raise_charges(session: Session, levy: Levy, *, now: datetime, zone: str) -> 
     holds the levy's row lock; the unique (levy, household, period) constraint backs it up, so a charge is
     raised once however many runners there are.
     """
-    if levy.state != LevyStatus.ACTIVE:
+    if levy.status != LevyStatus.ACTIVE:
         return 0
     today = local_date(now, zone)
     charge_from = max(levy.starts_on, levy.activated_on or levy.starts_on)
@@ -208,7 +208,7 @@ def settle(
 ) -> None:
     """Mark the charge paid and post the settlement of its receivable (with the card fee, for a card)."""
     levy = charge.levy
-    charge.status = next_charge_status(charge.state, ChargeAction.PAY).value
+    charge.status = next_charge_status(charge.status, ChargeAction.PAY)
     charge.paid_via, charge.paid_at, charge.updated_at = via, now, now
     charge.next_attempt_at = None
     amount = charge.amount_due if gross is None else gross
@@ -262,7 +262,7 @@ def record_payment(
     require(session, actor_id, charge.levy.neighbourhood_id, Action.RECORD_PAYMENT)
     if into not in ("cash", "bank"):
         raise InvalidInput.field("into", "Choose cash or bank transfer.")
-    if charge.state not in UNPAID:
+    if charge.status not in UNPAID:
         raise Conflict("This charge is not waiting for payment.")
     if charge.paused:
         raise Conflict("A hardship request on this charge is waiting for the committee; decide it first.")

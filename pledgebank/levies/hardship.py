@@ -40,7 +40,7 @@ def request_hardship(
     """Ask the committee to waive a charge (amount None) or reduce it by an amount; collection pauses."""
     charge = own_charge(session, charge_id, actor_id, lock=True)
     require(session, actor_id, charge.levy.neighbourhood_id, Action.JOIN_LEVY)
-    if charge.state not in UNPAID:
+    if charge.status not in UNPAID:
         raise Conflict("This charge is not waiting for payment.")
     if pending_request(session, charge.id) is not None:
         raise Conflict("A request about this charge is already with the committee.")
@@ -92,7 +92,7 @@ def decide_hardship(
         raise Conflict("This request has already been decided.")
     if is_resident(session, household_id=charge.household_id, user_id=actor_id):
         raise Conflict("This is your own household's request: another committee member must decide it.")
-    if charge.state not in UNPAID:
+    if charge.status not in UNPAID:
         raise Conflict("This charge is no longer waiting for payment.")
     if attempt_in_flight(session, charge.id):
         raise Conflict("A card payment for this charge is going through; wait a minute and look again.")
@@ -150,7 +150,7 @@ def _write_off(
     full = amount == charge.amount_due
     charge.waived_amount += amount
     if full:
-        charge.status = next_charge_status(charge.state, ChargeAction.WAIVE).value
+        charge.status = next_charge_status(charge.status, ChargeAction.WAIVE)
         charge.next_attempt_at = None
     entry = rules.receivable_written_off(
         amount=Money(amount, charge.currency),

@@ -128,7 +128,7 @@ def join_levy(
     levy = get_levy(session, levy_id, lock=True)  # the threshold is decided one join at a time
     require(session, actor_id, levy.neighbourhood_id, Action.JOIN_LEVY)
     today = local_date(now, zone)
-    if levy.state not in TAKING_HOUSEHOLDS or (levy.ends_on is not None and levy.ends_on <= today):
+    if levy.status not in TAKING_HOUSEHOLDS or (levy.ends_on is not None and levy.ends_on <= today):
         raise Conflict("This levy is not taking households.")
     clean, key, band = _checked(address, band)
     mine = household_of(session, neighbourhood_id=levy.neighbourhood_id, user_id=actor_id)
@@ -189,7 +189,7 @@ def import_register(
     """Add a register's households to the levy (committee): all of them, or none with every problem listed."""
     levy = get_levy(session, levy_id, lock=True)
     require(session, actor_id, levy.neighbourhood_id, Action.MANAGE_LEVIES)
-    if levy.state == LevyStatus.ENDED:
+    if levy.status == LevyStatus.ENDED:
         raise Conflict("This levy has ended.")
     rows, problems = parse_register(text)
     known = {

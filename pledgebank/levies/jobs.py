@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
 from pledgebank.levies.charges import raise_charges
-from pledgebank.levies.models import Household, Levy, LevyCharge
+from pledgebank.levies.consents import standing_consent
+from pledgebank.levies.models import Household, Levy, LevyCardConsent, LevyCharge
 from pledgebank.levies.payments import collect, give_up
 from pledgebank.levies.recovery import recover_stale_attempts
 from pledgebank.levies.services import about, tell_household
@@ -94,18 +95,31 @@ def _end(ctx: Payments, now: datetime) -> int:
     for levy_id in ids:
         with unit_of_work(ctx.sessions) as session:
             levy = _lock_levy(session, levy_id)
-            if levy is None or levy.state not in (LevyStatus.OPEN, LevyStatus.ACTIVE):
+            if levy is None or levy.status not in (LevyStatus.OPEN, LevyStatus.ACTIVE):
                 continue
             raise_charges(session, levy, now=now, zone=ctx.zone)  # the last periods first
-            levy.status = next_levy_status(levy.state, LevyAction.END).value
+            levy.status = next_levy_status(levy.status, LevyAction.END)
             ended += 1
     return ended
 
 
 def _due_charges(ctx: Payments, now: datetime) -> list[tuple[int, bool]]:
+    """The charges due for an attempt, each with whether the household's card may take it off-session: a
+    consent for its levy given by the time it was raised (otherwise the household is reminded instead)."""
     with unit_of_work(ctx.sessions) as session:
+        consented = (
+            select(LevyCardConsent.id)
+            .where(
+                LevyCardConsent.levy_id == LevyCharge.levy_id,
+                LevyCardConsent.household_id == Household.id,
+                LevyCardConsent.payment_method_id == Household.payment_method_id,
+                LevyCardConsent.ended_at.is_(None),
+                LevyCardConsent.given_at <= LevyCharge.created_at,
+            )
+            .exists()
+        )
         rows = session.execute(
-            select(LevyCharge.id, Household.payment_method_id)
+            select(LevyCharge.id, consented)
             .join(Household, Household.id == LevyCharge.household_id)
             .where(
                 LevyCharge.status.in_([s.value for s in SCHEDULED]),
@@ -114,11 +128,12 @@ def _due_charges(ctx: Payments, now: datetime) -> list[tuple[int, bool]]:
             )
             .order_by(LevyCharge.next_attempt_at, LevyCharge.id)
         ).all()
-    return [(charge_id, method is not None) for charge_id, method in rows]
+    return [(charge_id, bool(has_card)) for charge_id, has_card in rows]
 
 
 def _remind(ctx: Payments, charge_id: int, now: datetime) -> str:
-    """A household with no card: tell it the charge is due, remind it on the retry days, then arrears."""
+    """A household with no card for this levy: tell it the charge is due, remind it on the retry days,
+    then arrears."""
     with unit_of_work(ctx.sessions) as session:
         charge = session.scalar(
             select(LevyCharge)
@@ -130,8 +145,8 @@ def _remind(ctx: Payments, charge_id: int, now: datetime) -> str:
         if (
             charge is None
             or household is None
-            or household.payment_method_id is not None
-            or charge.state not in SCHEDULED
+            or standing_consent(session, charge, household) is not None
+            or charge.status not in SCHEDULED
             or charge.paused
             or charge.next_attempt_at is None
             or charge.next_attempt_at > now

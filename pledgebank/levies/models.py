@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pledgebank.db import Base, BigId, UTCDateTime
+from pledgebank.db import Base, BigId, UTCDateTime, status_type
 from pledgebank.levies.states import ChargeStatus, LevyStatus
 
 
@@ -37,16 +37,13 @@ class Levy(Base):
     threshold: Mapped[int | None] = mapped_column()  # households needed before a voluntary levy starts
     prorate: Mapped[bool] = mapped_column()  # a household joining mid-period pays for its days only
     retry_days: Mapped[str] = mapped_column(String(40))  # "1,3,7": days after falling due
-    status: Mapped[str] = mapped_column(String(10), default=LevyStatus.DRAFT.value, index=True)
+    status: Mapped[LevyStatus] = mapped_column(
+        status_type(LevyStatus, 10), default=LevyStatus.DRAFT, index=True
+    )
     activated_on: Mapped[date | None] = mapped_column(Date)  # charges run from here (or starts_on)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     approvals: Mapped[list[LevyApproval]] = relationship(back_populates="levy", order_by="LevyApproval.id")
-
-    @property
-    def state(self) -> LevyStatus:
-        """The status as an enum."""
-        return LevyStatus(self.status)
 
 
 class LevyApproval(Base):
@@ -83,6 +80,8 @@ class Household(Base):
     card_round: Mapped[int] = mapped_column(default=1)
     setup_intent_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     setup_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # whose customer it is for
+    # The levy whose page the card in progress is being saved from: it is authorised for that levy only.
+    setup_levy_id: Mapped[int | None] = mapped_column(BigInteger)
     payment_method_id: Mapped[str | None] = mapped_column(String(64))
     card_brand: Mapped[str | None] = mapped_column(String(20))
     card_last4: Mapped[str | None] = mapped_column(String(4))
@@ -147,7 +146,9 @@ class LevyCharge(Base):
     # Recorded in cash or by bank transfer towards the charge before it was paid in full.
     part_paid: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(10), default=ChargeStatus.DUE.value, index=True)
+    status: Mapped[ChargeStatus] = mapped_column(
+        status_type(ChargeStatus, 10), default=ChargeStatus.DUE, index=True
+    )
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -165,11 +166,6 @@ class LevyCharge(Base):
     household: Mapped[Household] = relationship()
 
     @property
-    def state(self) -> ChargeStatus:
-        """The status as an enum."""
-        return ChargeStatus(self.status)
-
-    @property
     def amount_due(self) -> int:
         """What is left to pay after any amount waived and any part payments."""
         return self.amount - self.waived_amount - self.part_paid
@@ -177,7 +173,7 @@ class LevyCharge(Base):
     @property
     def collected(self) -> int:
         """What has been paid towards the charge: the part payments, and the rest once it is paid."""
-        return self.part_paid + (self.amount_due if self.state == ChargeStatus.PAID else 0)
+        return self.part_paid + (self.amount_due if self.status == ChargeStatus.PAID else 0)
 
 
 class HardshipRequest(Base):
@@ -202,3 +198,38 @@ class HardshipRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     charge: Mapped[LevyCharge] = relationship()
+
+
+class LevyCardConsent(Base):
+    """A resident's permission for the household's card to pay one levy's charges, in the words they were
+    shown. Charges of a levy are only ever taken from a card with a consent for that levy, until it ends
+    (another card, leaving the neighbourhood)."""
+
+    __tablename__ = "levy_card_consents"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    levy_id: Mapped[int] = mapped_column(ForeignKey("levies.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    payment_method_id: Mapped[str] = mapped_column(String(64))
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    wording: Mapped[str] = mapped_column(Text)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_because: Mapped[str | None] = mapped_column(String(40))
+
+
+class ChargeConfirmation(Base):
+    """A resident's confirmation of a listed set of charges to take now. Its key is made from the charges
+    and amounts listed, so the same list confirmed twice (two presses, two tabs) takes the money once."""
+
+    __tablename__ = "levy_charge_confirmations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    charge_ids: Mapped[str] = mapped_column(Text)  # comma-separated, as listed
+    total: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict
 from pledgebank.levies.charges import charge_key, get_charge, own_charge, settle
+from pledgebank.levies.consents import active_consent, standing_consent
 from pledgebank.levies.models import Household, LevyCharge
 from pledgebank.levies.services import about, tell_household
 from pledgebank.levies.states import (
@@ -46,7 +47,7 @@ class _Charge:
 
     id: int
     levy_id: int
-    state: ChargeStatus
+    status: ChargeStatus
     amount_due: int
     currency: str
     attempts: int
@@ -61,34 +62,45 @@ def attempt_key(charge_id: int, attempt: int) -> str:
     return charge_key(charge_id, f"{attempt}:charge")
 
 
-def _snapshot(ctx: Payments, charge_id: int) -> _Charge:
+def _snapshot(ctx: Payments, charge_id: int, *, on_session: bool) -> _Charge:
     with unit_of_work(ctx.sessions) as session:
         charge = get_charge(session, charge_id)
         household = session.get_one(Household, charge.household_id)
         customer = session.get(PaymentCustomer, household.payer_id) if household.payer_id else None
+        # Only a card the household has authorised for this charge's levy ever pays it; off-session, only
+        # a charge raised since the consent was given.
+        if on_session:
+            consent = active_consent(session, levy_id=charge.levy_id, household=household)
+        else:
+            consent = standing_consent(session, charge, household)
         return _Charge(
             charge.id,
             charge.levy_id,
-            charge.state,
+            charge.status,
             charge.amount_due,
             charge.currency,
             charge.attempts,
             charge.paused,
             charge.payment_intent_id,
-            household.payment_method_id,
+            consent.payment_method_id if consent is not None else None,
             customer.customer_id if customer else None,
         )
 
 
-def collect(ctx: Payments, charge_id: int, *, now: datetime, notify: bool = True) -> ChargeStatus | None:
-    """Make the next attempt to take the amount due from the household's card.
+def collect(
+    ctx: Payments, charge_id: int, *, now: datetime, notify: bool = True, on_session: bool = False
+) -> ChargeStatus | None:
+    """Make the next attempt to take the amount due from the household's card, if it is authorised for the
+    charge's levy.
 
-    None when there was nothing to do: no card, paused, paid, or another runner has this attempt. With
-    `notify`, a decline is emailed to the household.
+    None when there was nothing to do: no card (or none authorised for this levy), paused, paid, or another
+    runner has this attempt. With `notify`, a decline is emailed to the household. `on_session`: the resident
+    has just confirmed this charge (the pay page, a confirmed list); otherwise (run-due) the charge must have
+    been raised since the consent was given.
     """
-    charge = _snapshot(ctx, charge_id)
+    charge = _snapshot(ctx, charge_id, on_session=on_session)
     customer_id, method = charge.customer_id, charge.payment_method_id
-    if charge.state not in UNPAID or charge.paused or not method or customer_id is None:
+    if charge.status not in UNPAID or charge.paused or not method or customer_id is None:
         return None
     attempt = charge.attempts + 1
     key = attempt_key(charge.id, attempt)
@@ -130,7 +142,7 @@ def _collectable(charge: LevyCharge) -> bool:
     """Still owed and not paused, checked under the charge's row lock as the attempt is recorded: cash
     recorded or a waiver decided (which take the same lock and refuse while an attempt is started) cannot
     slip in between the check and the call to Stripe."""
-    return charge.state in UNPAID and not charge.paused
+    return charge.status in UNPAID and not charge.paused
 
 
 def apply_payment(
@@ -172,13 +184,13 @@ def apply_payment(
             charge.attempts = attempt
             if payment.payment_intent_id:
                 charge.payment_intent_id = payment.payment_intent_id
-            if payment.status != PaymentStatus.SUCCEEDED and charge.state in UNPAID:
+            if payment.status != PaymentStatus.SUCCEEDED and charge.status in UNPAID:
                 _failed(session, charge, payment, now, notify)
-                return charge.state
+                return charge.status
         paid_by_this = charge.paid_via == "card" and charge.payment_intent_id == payment.payment_intent_id
         if (
             payment.status == PaymentStatus.SUCCEEDED
-            and not can_charge(charge.state, ChargeAction.PAY)
+            and not can_charge(charge.status, ChargeAction.PAY)
             and not paid_by_this
         ):
             log.error(
@@ -186,7 +198,7 @@ def apply_payment(
                 charge.id,
                 payment.payment_intent_id,
             )
-        if payment.status == PaymentStatus.SUCCEEDED and can_charge(charge.state, ChargeAction.PAY):
+        if payment.status == PaymentStatus.SUCCEEDED and can_charge(charge.status, ChargeAction.PAY):
             charge.payment_intent_id, charge.decline_code = payment.payment_intent_id, None
             settle(
                 session,
@@ -200,7 +212,7 @@ def apply_payment(
                 stripe_charge=payment.charge_id or "",
                 balance_transaction=settlement.balance_transaction_id if settlement else "",
             )
-        return charge.state
+        return charge.status
 
 
 def _made_by(session: Session, charge_id: int, payment: Payment) -> tuple[int | None, str | None]:
@@ -217,14 +229,14 @@ def _made_by(session: Session, charge_id: int, payment: Payment) -> tuple[int | 
 def _failed(session: Session, charge: LevyCharge, payment: Payment, now: datetime, notify: bool) -> None:
     charge.decline_code = payment.decline_code or payment.status.value
     charge.updated_at = now
-    if charge.state == ChargeStatus.ARREARS:
+    if charge.status == ChargeStatus.ARREARS:
         return  # another try at an old debt: it stays in arrears, with no new schedule
     levy = charge.levy
     offset = next_attempt_offset(charge.attempts, parse_retry_days(levy.retry_days))
     if offset is None:
         give_up(session, charge, now=now)
         return
-    charge.status = next_charge_status(charge.state, ChargeAction.DECLINE).value
+    charge.status = next_charge_status(charge.status, ChargeAction.DECLINE)
     charge.next_attempt_at = charge.due_at + timedelta(days=offset)
     if notify:
         authenticate = charge.decline_code in AUTHENTICATION_CODES
@@ -245,7 +257,7 @@ def _failed(session: Session, charge: LevyCharge, payment: Payment, now: datetim
 def give_up(session: Session, charge: LevyCharge, *, now: datetime) -> None:
     """The last attempt (or reminder) has passed: the charge is in arrears, and the household is told."""
     levy = charge.levy
-    charge.status = next_charge_status(charge.state, ChargeAction.GIVE_UP).value
+    charge.status = next_charge_status(charge.status, ChargeAction.GIVE_UP)
     charge.arrears_at, charge.next_attempt_at, charge.updated_at = now, None, now
     tell_household(
         session,
@@ -265,13 +277,16 @@ def pay_now(ctx: Payments, *, charge_id: int, user_id: int, now: datetime) -> Ch
     """A resident pays a charge with the household's saved card now (the next attempt, made on-session)."""
     with unit_of_work(ctx.sessions) as session:
         charge = own_charge(session, charge_id, user_id)
-        if charge.state not in UNPAID:
+        if charge.status not in UNPAID:
             raise Conflict("This charge is not waiting for payment.")
         if charge.paused:
             raise Conflict("Your hardship request is with the committee; nothing is taken until they decide.")
-    outcome = collect(ctx, charge_id, now=now, notify=False)
+    outcome = collect(ctx, charge_id, now=now, notify=False, on_session=True)
     if outcome is None:
-        raise Conflict("Save a card for your household first, or wait a minute for a payment going through.")
+        raise Conflict(
+            "Save a card for this levy first (or agree that your household's card pays it), or wait a minute "
+            "for a payment going through."
+        )
     return outcome
 
 
@@ -281,7 +296,7 @@ def authenticate_payment(
     """Test mode (emulator): pass or fail the bank's check that a charge's payment asked for."""
     with unit_of_work(ctx.sessions) as session:
         charge = own_charge(session, charge_id, user_id)
-        intent, state, code = charge.payment_intent_id, charge.state, charge.decline_code
+        intent, state, code = charge.payment_intent_id, charge.status, charge.decline_code
         paused, due = charge.paused, charge.amount_due
     if intent is None or state not in UNPAID or code not in AUTHENTICATION_CODES:
         raise Conflict("This charge has no payment waiting for the bank's check.")

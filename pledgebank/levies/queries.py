@@ -45,9 +45,9 @@ class Figures:
         self.raised += charge.amount
         self.waived += charge.waived_amount
         self.collected += charge.collected
-        if charge.state in UNPAID:
+        if charge.status in UNPAID:
             self.outstanding += charge.amount_due
-        if charge.state == ChargeStatus.ARREARS:
+        if charge.status == ChargeStatus.ARREARS:
             age = (today - local_date(charge.due_at, zone)).days
             self.arrears[arrears_age(max(age, 0))] += charge.amount_due
 

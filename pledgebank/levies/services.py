@@ -13,7 +13,14 @@ from pledgebank.books.audit import record_event
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.levies.bands import Band, Basis, Period, band_amount
-from pledgebank.levies.models import HouseholdResident, Levy, LevyApproval, LevyHousehold
+from pledgebank.levies.models import (
+    Household,
+    HouseholdResident,
+    Levy,
+    LevyApproval,
+    LevyCardConsent,
+    LevyHousehold,
+)
 from pledgebank.levies.states import (
     LevyAction,
     LevyStatus,
@@ -22,6 +29,7 @@ from pledgebank.levies.states import (
     quorum_met,
 )
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
+from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, can, require, roles_of
 
@@ -138,7 +146,7 @@ def get_levy(session: Session, levy_id: int, *, lock: bool = False) -> Levy:
 
 def visible_to(session: Session, levy: Levy, user_id: int | None) -> bool:
     """Drafts are seen by the committee only."""
-    return levy.state != LevyStatus.DRAFT or can(
+    return levy.status != LevyStatus.DRAFT or can(
         session, user_id, levy.neighbourhood_id, Action.MANAGE_LEVIES
     )
 
@@ -158,7 +166,7 @@ def approve_levy(session: Session, *, actor_id: int, levy_id: int, now: datetime
     """
     levy = get_levy(session, levy_id, lock=True)
     require(session, actor_id, levy.neighbourhood_id, Action.MANAGE_LEVIES)
-    if levy.state != LevyStatus.DRAFT:
+    if levy.status != LevyStatus.DRAFT:
         raise Conflict("This levy has already been decided.")
     if any(approval.user_id == actor_id for approval in levy.approvals):
         raise Conflict("You have already approved this levy; it needs another committee member.")
@@ -175,7 +183,7 @@ def approve_levy(session: Session, *, actor_id: int, levy_id: int, now: datetime
         after={"roles": roles},
     )
     if quorum_met(frozenset(a.roles.split(",")) for a in levy.approvals):
-        levy.status = next_levy_status(levy.state, LevyAction.APPROVE).value
+        levy.status = next_levy_status(levy.status, LevyAction.APPROVE)
         record_event(
             session,
             actor_id=actor_id,
@@ -205,12 +213,12 @@ def household_count(session: Session, levy_id: int) -> int:
 
 def maybe_start(session: Session, levy: Levy, *, now: datetime, zone: str) -> bool:
     """Start an open levy once it has enough households (at once when it asks for none), under its lock."""
-    if levy.state != LevyStatus.OPEN:
+    if levy.status != LevyStatus.OPEN:
         return False
     session.flush()
     if levy.threshold is not None and household_count(session, levy.id) < levy.threshold:
         return False
-    levy.status = next_levy_status(levy.state, LevyAction.START).value
+    levy.status = next_levy_status(levy.status, LevyAction.START)
     levy.activated_on = local_date(now, zone)
     record_event(
         session,
@@ -246,11 +254,40 @@ def about(levy: Levy) -> dict:
 def tell_household(
     session: Session, household_id: int, subject: str, template: str, context: dict | None = None
 ) -> None:
-    """Email every resident of a household (after commit)."""
+    """Email every resident of a household (after commit), with what it may say about the household."""
     people = session.execute(
         select(User.email, User.display_name)
         .join(HouseholdResident, HouseholdResident.user_id == User.id)
         .where(HouseholdResident.household_id == household_id)
     ).all()
+    facts = household_facts(session, household_id, (context or {}).get("levy_id"))
     for email, name in people:
-        send_after_commit(session, Email(email, subject, template, {"name": name, **(context or {})}))
+        send_after_commit(
+            session, Email(email, subject, template, {"name": name, **facts, **(context or {})})
+        )
+
+
+def card_paying(session: Session, household: Household, levy_id: int | None) -> str | None:
+    """The last four digits of the saved card that pays the household's charges of this levy (None when
+    none does): a card pays a levy only while its payer's consent for that levy stands (levies.consents)."""
+    if household.payment_method_id is None or levy_id is None:
+        return None
+    consented = session.scalar(
+        select(LevyCardConsent.id).where(
+            LevyCardConsent.levy_id == levy_id,
+            LevyCardConsent.household_id == household.id,
+            LevyCardConsent.payment_method_id == household.payment_method_id,
+            LevyCardConsent.ended_at.is_(None),
+        )
+    )
+    return household.card_last4 if consented is not None else None
+
+
+def household_facts(session: Session, household_id: int, levy_id: int | None) -> dict:
+    """What an email to a household may say about it, read when the email is asked for: the card that pays
+    this levy's charges, and how to reach the neighbourhood and pay its treasurer."""
+    household = session.get_one(Household, household_id)
+    return {
+        "card_last4": card_paying(session, household, levy_id),
+        "reach": reach(session, household.neighbourhood_id),
+    }

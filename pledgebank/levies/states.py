@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from pledgebank.errors import Conflict
+from pledgebank.state_tables import (
+    InvalidTransition as InvalidTransition,  # raised by next_*, caught from here
+)
+from pledgebank.state_tables import Transitions
 
 
 class LevyStatus(StrEnum):
@@ -44,12 +47,6 @@ class ChargeAction(StrEnum):
     WAIVE = "waive"
 
 
-class InvalidTransition(Conflict):
-    """The action does not apply in the current state."""
-
-    code = "invalid_transition"
-
-
 L, LA = LevyStatus, LevyAction
 C, CA = ChargeStatus, ChargeAction
 
@@ -79,27 +76,11 @@ SCHEDULED = frozenset({C.DUE, C.RETRYING})  # collected (or reminded) by run-due
 TAKING_HOUSEHOLDS = frozenset({L.OPEN, L.ACTIVE})
 
 
-def next_levy_status(current: LevyStatus, action: LevyAction) -> LevyStatus:
-    """The levy's state after the action; raise InvalidTransition if it does not apply."""
-    try:
-        return LEVY_TRANSITIONS[(current, action)]
-    except KeyError:
-        raise InvalidTransition(f"A levy that is {current.value} cannot {action.value}.") from None
-
-
-def next_charge_status(current: ChargeStatus, action: ChargeAction) -> ChargeStatus:
-    """The charge's state after the action; raise InvalidTransition if it does not apply."""
-    try:
-        return CHARGE_TRANSITIONS[(current, action)]
-    except KeyError:
-        raise InvalidTransition(
-            f"A charge that is {current.value} cannot {action.value.replace('_', ' ')}."
-        ) from None
-
-
-def can_charge(current: ChargeStatus, action: ChargeAction) -> bool:
-    """Whether the action applies (used where outcomes may arrive late or twice)."""
-    return (current, action) in CHARGE_TRANSITIONS
+LEVIES = Transitions(LEVY_TRANSITIONS, thing="a levy")
+CHARGES = Transitions(CHARGE_TRANSITIONS, thing="a charge")
+next_levy_status = LEVIES.next
+next_charge_status = CHARGES.next
+can_charge = CHARGES.allows
 
 
 def quorum_met(approvers: Iterable[frozenset[str]]) -> bool:

@@ -99,7 +99,7 @@ def finish_attempt(session: Session, *, key: str, stripe_id: str | None, outcome
     attempt = session.scalar(select(PaymentAttempt).where(PaymentAttempt.key == key))
     if attempt is None or attempt.status != AttemptStatus.STARTED.value:
         return False
-    attempt.status = AttemptStatus.FINISHED.value
+    attempt.status = AttemptStatus.FINISHED
     attempt.stripe_id = stripe_id
     attempt.outcome = outcome
     attempt.finished_at = now

@@ -53,7 +53,7 @@ def _claim(ctx: Payments, key: str, now: datetime) -> bool:
             return False
         if attempt.status == AttemptStatus.STARTED.value and attempt.started_at > now - ctx.lease:
             return False
-        attempt.status = AttemptStatus.STARTED.value
+        attempt.status = AttemptStatus.STARTED
         attempt.started_at = now
         return True
 
@@ -67,7 +67,7 @@ def _put_back(sessions: sessionmaker[Session], key: str, now: datetime) -> None:
             and attempt.status == AttemptStatus.STARTED.value
             and attempt.started_at == now
         ):
-            attempt.status = AttemptStatus.PENDING.value
+            attempt.status = AttemptStatus.PENDING
 
 
 def delete_customers(

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pledgebank.db import Base, BigId, UTCDateTime
+from pledgebank.db import Base, BigId, UTCDateTime, status_type
 
 
 class AttemptStatus(StrEnum):
@@ -46,7 +46,7 @@ class PaymentAttempt(Base):
     key: Mapped[str] = mapped_column(String(160), unique=True)
     operation: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(60), index=True)
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[AttemptStatus] = mapped_column(status_type(AttemptStatus, 12))
     stripe_id: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str | None] = mapped_column(String(40))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)

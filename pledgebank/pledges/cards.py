@@ -29,7 +29,7 @@ def start_card(ctx: Payments, *, signup_id: int, user_id: int, now: datetime) ->
     """The SetupIntent for this round of the signup, created on first use."""
     with unit_of_work(ctx.sessions) as session:
         signup = _own(session, signup_id, user_id)
-        if signup.state != SignupStatus.CARD_PENDING:
+        if signup.status != SignupStatus.CARD_PENDING:
             raise Conflict("This pledge does not need a card now.")
         existing, round_, pledge_id = signup.setup_intent_id, signup.round, signup.pledge_id
     if existing:
@@ -97,7 +97,7 @@ def _apply_setup(
         if also is not None:
             also(session)
         signup = apply_card_setup(session, signup_id=signup_id, setup=setup, now=now)
-        state, pledge_state = signup.state, signup.pledge.state
+        state, pledge_state = signup.status, signup.pledge.status
     if setup.status == "saved" and state == SignupStatus.CARD_SAVED:
         # Activated already: hold the card like everyone else's; succeeded already: charge it now.
         if pledge_state == PledgeStatus.COLLECTING:
@@ -113,7 +113,7 @@ def replace_card(ctx: Payments, *, signup_id: int, user_id: int, now: datetime) 
         signup = _own(session, signup_id, user_id)
         old_intent = signup.payment_intent_id
         old_key = f"pledge-signup:{signup.id}:{signup.round}:abandon"
-        signup.status = next_signup_status(signup.state, SignupAction.NEW_CARD).value
+        signup.status = next_signup_status(signup.status, SignupAction.NEW_CARD)
         signup.round += 1
         signup.setup_intent_id = signup.payment_intent_id = signup.payment_method_id = None
         signup.updated_at = now
@@ -129,7 +129,7 @@ def authenticate_payment(
     with unit_of_work(ctx.sessions) as session:
         signup = _own(session, signup_id, user_id)
         intent = signup.payment_intent_id
-    if intent is None or signup.state != SignupStatus.ACTION_NEEDED:
+    if intent is None or signup.status != SignupStatus.ACTION_NEEDED:
         raise Conflict("This pledge has no payment waiting for a check.")
     current = ctx.gateway.payment(intent)
     payment = sandbox(ctx.gateway).finish_test_payment_authentication(

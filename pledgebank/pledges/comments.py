@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from pledgebank.accounts.models import User
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
+from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges.comment_models import PledgeComment
 from pledgebank.pledges.models import Pledge
@@ -73,6 +74,7 @@ def add_comment(
                     "title": pledge.title,
                     "body": text,
                     "pledge_id": pledge.id,
+                    "reach": reach(session, pledge.neighbourhood_id),
                 },
             ),
         )
@@ -113,7 +115,13 @@ def hide_comment(
             author.email,
             f"Your comment on “{pledge.title}” was hidden",
             "pledges/comment_hidden",
-            {"name": author.display_name, "title": pledge.title, "reason": why, "pledge_id": pledge.id},
+            {
+                "name": author.display_name,
+                "title": pledge.title,
+                "reason": why,
+                "pledge_id": pledge.id,
+                "reach": reach(session, pledge.neighbourhood_id),
+            },
         ),
     )
     return comment

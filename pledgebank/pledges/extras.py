@@ -17,8 +17,9 @@ from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeUpdate
-from pledgebank.pledges.services import MAX_AMOUNT, tell_pledgers
+from pledgebank.pledges.services import tell_pledgers
 from pledgebank.pledges.states import PledgeStatus
+from pledgebank.pledges.terms import MAX_AMOUNT
 from pledgebank.policy import Action, can, require
 
 _RATIO = re.compile(r"^\s*([0-9]{1,3})\s*:\s*([0-9]{1,3})\s*$")
@@ -60,7 +61,9 @@ def add_match_offer(
 ) -> MatchOffer:
     """Record a sponsor's offer to match pledges, paid only if the pledge succeeds (committee)."""
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
-    if pledge.state not in (PledgeStatus.DRAFT, PledgeStatus.OPEN, PledgeStatus.COLLECTING):
+    if pledge.of_time:
+        raise Conflict("A pledge of time takes no money, so it takes no sponsor's offer either.")
+    if pledge.status not in (PledgeStatus.DRAFT, PledgeStatus.OPEN, PledgeStatus.COLLECTING):
         raise Conflict("Offers can be added only before the pledge is decided.")
     name = " ".join((sponsor_name or "").split())
     if not 2 <= len(name) <= 120:

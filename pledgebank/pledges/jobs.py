@@ -20,6 +20,7 @@ from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.payments.gateway import GatewayUnavailable
+from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
 from pledgebank.pledges.payments import Payments, cancel, capture, place_hold
 from pledgebank.pledges.recovery import recover_abandoned
@@ -27,6 +28,7 @@ from pledgebank.pledges.services import meets_targets, tell_pledgers
 from pledgebank.pledges.signups import keep_cash, return_cash
 from pledgebank.pledges.states import (
     COUNTS_AT_COLLECTION_END,
+    COUNTS_BEFORE_ACTIVATION,
     InvalidTransition,
     PledgeAction,
     PledgeStatus,
@@ -106,12 +108,15 @@ def _fail_expired(ctx: Payments, now: datetime) -> int:
             pledge = _lock_pledge(session, pledge_id)
             if pledge is None or pledge.status not in WAITING or pledge.deadline > now:
                 continue
-            pledge.status = next_pledge_status(pledge.state, PledgeAction.FAIL).value
+            pledge.status = next_pledge_status(pledge.status, PledgeAction.FAIL, pledge.kind)
             pledge.closed_at, pledge.close_reason = now, "The deadline passed before the target was met."
+            record_milestone(session, pledge, Milestone.FAILED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
             tell_pledgers(
                 session,
                 pledge,
-                "Target not reached: nobody will be charged",
+                "Target not reached: it is off"
+                if pledge.of_time
+                else "Target not reached: nobody will be charged",
                 "pledges/failed",
                 {"reason": pledge.close_reason},
             )
@@ -134,20 +139,24 @@ def _end_collections(ctx: Payments, now: datetime) -> int:
             pledge = _lock_pledge(session, pledge_id)
             if (
                 pledge is None
-                or pledge.state != PledgeStatus.COLLECTING
+                or pledge.status != PledgeStatus.COLLECTING
                 or pledge.collection_ends_at is None
                 or pledge.collection_ends_at > now
             ):
                 continue
-            counted = [s for s in pledge.signups if s.state in COUNTS_AT_COLLECTION_END]
+            counted = [s for s in pledge.signups if s.status in COUNTS_AT_COLLECTION_END]
             total = sum(s.amount for s in counted)
+            at_end = COUNTS_AT_COLLECTION_END
+            record_milestone(session, pledge, Milestone.COLLECTION_ENDED, counting=at_end, now=now)
             if meets_targets(pledge.target_pledgers, pledge.target_amount, len(counted), total):
-                pledge.status = next_pledge_status(pledge.state, PledgeAction.SUCCEED).value
+                record_milestone(session, pledge, Milestone.SUCCEEDED, counting=at_end, now=now)
+                pledge.status = next_pledge_status(pledge.status, PledgeAction.SUCCEED)
                 pledge.closed_at = now
                 _owe_matches(session, pledge, total, now, ctx.zone)
                 tell_pledgers(session, pledge, "Success: the pledge is going ahead", "pledges/succeeded", {})
             else:
-                pledge.status = next_pledge_status(pledge.state, PledgeAction.FAIL).value
+                record_milestone(session, pledge, Milestone.FAILED, counting=at_end, now=now)
+                pledge.status = next_pledge_status(pledge.status, PledgeAction.FAIL)
                 pledge.closed_at = now
                 pledge.close_reason = (
                     "Not enough payments went through during collection, so nobody is charged."
@@ -207,7 +216,7 @@ def _settle_succeeded(ctx: Payments, now: datetime) -> Counter[str]:
     for signup_id in _signups(ctx, won, (S.CASH_RECEIVED,)):
         with unit_of_work(ctx.sessions) as session:
             signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
-            if signup.state == S.CASH_RECEIVED:
+            if signup.status == S.CASH_RECEIVED:
                 keep_cash(session, signup, now=now, zone=ctx.zone)
                 done["cash kept"] += 1
     after_deadline = Pledge.deadline <= now
@@ -222,12 +231,12 @@ def _release_closed(ctx: Payments, now: datetime) -> Counter[str]:
         done["holds released"] += (
             _or_postpone(done, cancel, ctx, signup_id, now=now, then=SignupAction.RELEASE) == S.RELEASED
         )
-    for signup_id in _signups(ctx, CLOSED, (S.CARD_SAVED, S.CARD_PENDING, S.CASH_PROMISED)):
+    for signup_id in _signups(ctx, CLOSED, (S.CARD_SAVED, S.CARD_PENDING, S.CASH_PROMISED, S.SIGNED)):
         done["pledges released"] += _mark(ctx, signup_id, SignupAction.RELEASE, now)
     for signup_id in _signups(ctx, CLOSED, (S.CASH_RECEIVED,)):
         with unit_of_work(ctx.sessions) as session:
             signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
-            if signup.state == S.CASH_RECEIVED:
+            if signup.status == S.CASH_RECEIVED:
                 return_cash(session, signup, now=now, zone=ctx.zone)
                 done["cash returned"] += 1
     with unit_of_work(ctx.sessions) as session:
@@ -244,7 +253,7 @@ def _mark(ctx: Payments, signup_id: int, action: SignupAction, now: datetime) ->
     with unit_of_work(ctx.sessions) as session:
         signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
         try:
-            signup.status = next_signup_status(signup.state, action).value
+            signup.status = next_signup_status(signup.status, action)
         except InvalidTransition:
             return 0  # it moved on since we looked
         signup.updated_at = now
@@ -266,6 +275,6 @@ def _release_cards(ctx: Payments) -> int:
         ctx.gateway.release_card(method)
         with unit_of_work(ctx.sessions) as session:
             signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
-            if signup.payment_method_id == method and signup.state in FINISHED:
+            if signup.payment_method_id == method and signup.status in FINISHED:
                 signup.payment_method_id = None
     return len(rows)

@@ -76,14 +76,14 @@ def apply_payment(
         known = signup.payment_intent_id
         stale = bool(payment.payment_intent_id) and known not in (None, payment.payment_intent_id)
         if stale and payment.status != PaymentStatus.SUCCEEDED:
-            return signup.state  # an old round's payment says nothing now (unless money moved)
+            return signup.status  # an old round's payment says nothing now (unless money moved)
         if signup.payment_intent_id is None and payment.payment_intent_id:
             signup.payment_intent_id = payment.payment_intent_id
-        before = signup.state
+        before = signup.status
         _advance(session, signup, payment, settlement, now, ctx.zone)
-        if not stale and signup.state != before:
+        if not stale and signup.status != before:
             _finish_answered(session, signup, before, payment, now)
-        return signup.state
+        return signup.status
 
 
 def _finish_answered(
@@ -109,17 +109,17 @@ def _finish_answered(
 def _advance(
     session: Session, signup: PledgeSignup, payment: Payment, settlement, now: datetime, zone: str
 ) -> None:
-    state = signup.state
+    state = signup.status
     if payment.status == PaymentStatus.SUCCEEDED and can_signup(state, SignupAction.CAPTURE):
-        signup.status = next_signup_status(state, SignupAction.CAPTURE).value
+        signup.status = next_signup_status(state, SignupAction.CAPTURE)
         signup.updated_at = now
         _post_card_payment(session, signup, payment, settlement, now, zone)
         tell(session, signup, "Receipt: your pledge is paid", "pledges/paid")
     elif payment.status == PaymentStatus.AUTHORISED and can_signup(state, SignupAction.HOLD):
-        signup.status = next_signup_status(state, SignupAction.HOLD).value
+        signup.status = next_signup_status(state, SignupAction.HOLD)
         signup.decline_code, signup.updated_at = None, now
     elif _hold_failed(signup, payment) and can_signup(state, SignupAction.HOLD_FAILED):
-        signup.status = next_signup_status(state, SignupAction.HOLD_FAILED).value
+        signup.status = next_signup_status(state, SignupAction.HOLD_FAILED)
         signup.decline_code = payment.decline_code or payment.status.value
         signup.updated_at = now
         tell(
@@ -142,7 +142,7 @@ def _advance(
     elif _capture_failed(signup, payment):
         # The pledge succeeded but this hold could not be taken (expired, or released at Stripe): nothing
         # was charged, so the pledge goes ahead without it; the pledger is told.
-        signup.status = next_signup_status(state, SignupAction.LAPSE).value
+        signup.status = next_signup_status(state, SignupAction.LAPSE)
         signup.decline_code = payment.decline_code or payment.status.value
         signup.updated_at = now
         tell(session, signup, "Your payment could not be taken", "pledges/lapsed")
@@ -152,20 +152,20 @@ def _capture_failed(signup: PledgeSignup, payment: Payment) -> bool:
     # Only a hold that is gone (released, expired, or sent back for another card) lapses; an error that
     # may pass (FAILED) leaves the signup held.
     return (
-        signup.state == SignupStatus.HELD
-        and signup.pledge.state == PledgeStatus.SUCCEEDED
+        signup.status == SignupStatus.HELD
+        and signup.pledge.status == PledgeStatus.SUCCEEDED
         and payment.status in (PaymentStatus.CANCELED, PaymentStatus.DECLINED)
     )
 
 
 def _hold_failed(signup: PledgeSignup, payment: Payment) -> bool:
     if payment.status in (PaymentStatus.NEEDS_AUTHENTICATION, PaymentStatus.DECLINED):
-        return signup.state != SignupStatus.HELD
+        return signup.status != SignupStatus.HELD
     # A hold released at Stripe during collection (dashboard, bank) holds no money now: ask for another card.
     return (
         payment.status == PaymentStatus.CANCELED
-        and signup.state == SignupStatus.HELD
-        and signup.pledge.state == PledgeStatus.COLLECTING
+        and signup.status == SignupStatus.HELD
+        and signup.pledge.status == PledgeStatus.COLLECTING
     )
 
 

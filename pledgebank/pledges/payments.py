@@ -35,7 +35,7 @@ class _Signup:
     id: int
     pledge_id: int
     round: int
-    state: SignupStatus
+    status: SignupStatus
     amount: int
     currency: str
     payment_method_id: str | None
@@ -55,7 +55,7 @@ def _snapshot(ctx: Payments, signup_id: int) -> _Signup:
             signup.id,
             signup.pledge_id,
             signup.round,
-            signup.state,
+            signup.status,
             signup.amount,
             signup.pledge.currency,
             signup.payment_method_id,
@@ -69,7 +69,7 @@ def place_hold(
 ) -> SignupStatus | None:
     """Hold (or, after success, charge) a saved card off-session; None when there was nothing to do."""
     signup = _snapshot(ctx, signup_id)
-    if signup.state != SignupStatus.CARD_SAVED or not signup.payment_method_id or signup.customer_id is None:
+    if signup.status != SignupStatus.CARD_SAVED or not signup.payment_method_id or signup.customer_id is None:
         return None
     if not charge_now:
         return _pay(ctx, signup, "hold", now, _still(signup, (PledgeStatus.COLLECTING,)))
@@ -135,7 +135,7 @@ def _still(
 
     def guard(session: Session) -> bool:
         pledge, fresh = lock_signup(session, signup.id)
-        if fresh.state != signup.state or fresh.round != signup.round or pledge.state not in pledge_states:
+        if fresh.status != signup.status or fresh.round != signup.round or pledge.status not in pledge_states:
             return False
         return started is None or started_subject(session, signup_key(signup, started)) is not None
 
@@ -145,7 +145,7 @@ def _still(
 def capture(ctx: Payments, signup_id: int, *, now: datetime) -> SignupStatus | None:
     """Take the money of a held card."""
     signup = _snapshot(ctx, signup_id)
-    if signup.state != SignupStatus.HELD or not signup.payment_intent_id:
+    if signup.status != SignupStatus.HELD or not signup.payment_intent_id:
         return None
     key = signup_key(signup, "capture")
     intent = signup.payment_intent_id
@@ -173,9 +173,9 @@ def capture(ctx: Payments, signup_id: int, *, now: datetime) -> SignupStatus | N
 def cancel(ctx: Payments, signup_id: int, *, now: datetime, then: SignupAction) -> SignupStatus | None:
     """Release a hold (or a payment waiting for action), then mark the signup released or lapsed."""
     signup = _snapshot(ctx, signup_id)
-    if not can_signup(signup.state, then):
+    if not can_signup(signup.status, then):
         return None
-    if signup.payment_intent_id and signup.state in (SignupStatus.HELD, SignupStatus.ACTION_NEEDED):
+    if signup.payment_intent_id and signup.status in (SignupStatus.HELD, SignupStatus.ACTION_NEEDED):
         key = signup_key(signup, "cancel")
         intent = signup.payment_intent_id
 
@@ -200,9 +200,9 @@ def cancel(ctx: Payments, signup_id: int, *, now: datetime, then: SignupAction) 
             return apply_payment(ctx, signup_id, payment, now=now, attempt_key=key)
     with unit_of_work(ctx.sessions) as session:
         fresh = lock_signup(session, signup_id)[1]
-        if not can_signup(fresh.state, then):
-            return fresh.state
-        fresh.status = next_signup_status(fresh.state, then).value
+        if not can_signup(fresh.status, then):
+            return fresh.status
+        fresh.status = next_signup_status(fresh.status, then)
         fresh.updated_at = now
         if signup.payment_intent_id:
             finish_attempt(
@@ -212,4 +212,4 @@ def cancel(ctx: Payments, signup_id: int, *, now: datetime, then: SignupAction) 
                 outcome="canceled",
                 now=now,
             )
-        return fresh.state
+        return fresh.status

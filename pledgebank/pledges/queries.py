@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,14 +36,3 @@ def cash_waiting(session: Session, pledge_id: int) -> list[tuple[PledgeSignup, s
     ).all()
     names = distinct_names(((s.user_id, name, email) for s, name, email in rows), officer=True)
     return [(signup, names[signup.user_id]) for signup, _, _ in rows]
-
-
-def names_of(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
-    """Display names by user id."""
-    ids = set(user_ids)
-    if not ids:
-        return {}
-    return {
-        row.id: row.display_name
-        for row in session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
-    }

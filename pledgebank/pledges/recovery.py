@@ -43,7 +43,7 @@ def _abandoned(ctx: Payments, now: datetime) -> list[_Abandoned]:
         for attempt in stale:
             signup = get_signup(session, int(attempt.subject.removeprefix("signup:")))
             current_round = attempt.key.startswith(f"pledge-signup:{signup.id}:{signup.round}:")
-            if current_round and signup.state == SignupStatus.CARD_SAVED:
+            if current_round and signup.status == SignupStatus.CARD_SAVED:
                 continue  # still waiting for this very call: run-due recovers it on its usual path
             customer = session.get(PaymentCustomer, signup.user_id)
             found.append(

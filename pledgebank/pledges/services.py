@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,41 +12,26 @@ from pledgebank.alerts import services as alerts
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges import funding
+from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import (
     ACTIVE,
     COUNTS_AT_COLLECTION_END,
     COUNTS_BEFORE_ACTIVATION,
     PledgeAction,
+    PledgeKind,
     PledgeStatus,
+    SignupStatus,
     next_pledge_status,
 )
+from pledgebank.pledges.terms import MAX_WINDOW_HOURS, PledgeTerms, check_terms
 from pledgebank.policy import Action, can, require
 
-MAX_AMOUNT = 1_000_000  # minor units: £10,000 per pledger
-MAX_TARGET_PLEDGERS = 100_000
-MAX_WINDOW_HOURS = 144  # card holds last about seven days; collection must end well inside that
-
-
-@dataclass(frozen=True, slots=True)
-class PledgeTerms:
-    """What a pledge asks for, as entered (amounts in minor units).
-
-    `fund_slug` None means the pledge pays into a restricted fund of its own (see pledges.funding).
-    """
-
-    title: str
-    description: str
-    amount_kind: str
-    amount: int
-    target_pledgers: int | None
-    target_amount: int | None
-    deadline: datetime
-    cap: int | None = None
-    allow_cash: bool = True
-    fund_slug: str | None = None
+# The treasurer has the pledger's cash for this pledge.
+CASH_IN_HAND = frozenset({SignupStatus.CASH_RECEIVED, SignupStatus.CASH_KEPT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,41 +69,16 @@ def meets_targets(target_pledgers: int | None, target_amount: int | None, pledge
     )
 
 
-def _check_terms(terms: PledgeTerms, now: datetime) -> None:
-    errors: dict[str, list[str]] = {}
-    if not 3 <= len(terms.title.strip()) <= 120:
-        errors["title"] = ["Give the pledge a title of 3 to 120 characters."]
-    if not 10 <= len(terms.description.strip()) <= 4000:
-        errors["description"] = ["Say what will happen, in 10 to 4000 characters."]
-    if terms.amount_kind not in ("fixed", "minimum"):
-        errors["amount_kind"] = ["Choose a fixed amount or a minimum."]
-    if not 0 < terms.amount <= MAX_AMOUNT:
-        errors["amount"] = ["Ask for between £0.01 and £10,000 per person."]
-    if terms.target_pledgers is None and terms.target_amount is None:
-        errors["target_pledgers"] = ["Set a number of people, an amount of money, or both."]
-    if terms.target_pledgers is not None and not 1 <= terms.target_pledgers <= MAX_TARGET_PLEDGERS:
-        errors["target_pledgers"] = [f"Ask for between 1 and {MAX_TARGET_PLEDGERS:,} people."]
-    if terms.target_amount is not None and not 0 < terms.target_amount <= MAX_AMOUNT * MAX_TARGET_PLEDGERS:
-        errors["target_amount"] = ["Give a target amount above zero."]
-    if terms.cap is not None and (
-        terms.cap < 1 or (terms.target_pledgers and terms.cap < terms.target_pledgers)
-    ):
-        errors["cap"] = ["The limit on people cannot be below the number needed."]
-    if terms.deadline <= now + timedelta(hours=1):
-        errors["deadline"] = ["Set a deadline at least an hour from now."]
-    elif terms.deadline > now + timedelta(days=366):
-        errors["deadline"] = ["Set a deadline within a year."]
-    if errors:
-        raise InvalidInput(fields=errors)
-
-
 def create_pledge(
     session: Session, *, actor_id: int, neighbourhood: Neighbourhood, terms: PledgeTerms, now: datetime
 ) -> Pledge:
     """Create a pledge; it opens at once unless the neighbourhood wants committee approval first."""
     require(session, actor_id, neighbourhood.id, Action.CREATE_PLEDGE)
-    _check_terms(terms, now)
-    if terms.fund_slug is None:
+    check_terms(terms, now)
+    fund = None
+    if terms.kind == PledgeKind.TIME:
+        pass  # nothing to hold: no fund
+    elif terms.fund_slug is None:
         fund = funding.open_own_fund(
             session,
             actor_id=actor_id,
@@ -134,21 +94,24 @@ def create_pledge(
     needs_approval = neighbourhood.pledges_need_approval and not can(
         session, actor_id, neighbourhood.id, Action.MANAGE_PLEDGES
     )
+    time = terms.kind == PledgeKind.TIME
     pledge = Pledge(
         neighbourhood_id=neighbourhood.id,
-        fund_id=fund.id,
-        own_fund=terms.fund_slug is None,
+        kind=terms.kind,
+        fund_id=None if fund is None else fund.id,
+        own_fund=fund is not None and terms.fund_slug is None,
         creator_id=actor_id,
         title=terms.title.strip(),
         description=terms.description.strip(),
-        amount_kind=terms.amount_kind,
-        amount=terms.amount,
+        next_steps=terms.next_steps.strip(),
+        amount_kind="fixed" if time else terms.amount_kind,
+        amount=0 if time else terms.amount,
         currency=neighbourhood.currency,
         target_pledgers=terms.target_pledgers,
         target_amount=terms.target_amount,
         cap=terms.cap,
         deadline=terms.deadline,
-        allow_cash=terms.allow_cash and neighbourhood.allow_cash_pledges,
+        allow_cash=terms.allow_cash and neighbourhood.allow_cash_pledges and not time,
         collection_window_hours=min(neighbourhood.collection_window_hours, MAX_WINDOW_HOURS),
         status=(PledgeStatus.DRAFT if needs_approval else PledgeStatus.OPEN).value,
         created_at=now,
@@ -162,9 +125,15 @@ def create_pledge(
         action="pledge.created",
         subject=("pledge", pledge.id),
         now=now,
-        after={"title": pledge.title, "status": pledge.status, "fund": fund.slug},
+        after={
+            "title": pledge.title,
+            "status": pledge.status,
+            "kind": pledge.kind,
+            "fund": fund and fund.slug,
+        },
     )
-    if pledge.state == PledgeStatus.OPEN:
+    if pledge.status == PledgeStatus.OPEN:
+        record_milestone(session, pledge, Milestone.OPENED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
         alerts.pledge_opened(session, pledge, now=now)
     return pledge
 
@@ -178,20 +147,27 @@ def edit_pledge(
     pledge = get_pledge(session, pledge.id, lock=True)
     if pledge.wording_frozen_at is not None:
         raise Conflict("Someone has pledged, so the wording can no longer change.")
-    if pledge.state not in (PledgeStatus.DRAFT, PledgeStatus.OPEN):
+    if pledge.status not in (PledgeStatus.DRAFT, PledgeStatus.OPEN):
         raise Conflict("Only a pledge that is waiting or open can be changed.")
-    _check_terms(terms, now)
+    if terms.kind != pledge.kind:
+        raise InvalidInput.field("kind", "A pledge's kind (money or time) cannot change once it is made.")
+    check_terms(terms, now)
     before = {"title": pledge.title, "amount": pledge.amount, "deadline": pledge.deadline.isoformat()}
     neighbourhood = session.get_one(Neighbourhood, pledge.neighbourhood_id)
     pledge.title, pledge.description = terms.title.strip(), terms.description.strip()
-    _fund_for_edit(session, pledge, terms.fund_slug, actor_id=actor_id, neighbourhood=neighbourhood, now=now)
-    pledge.amount_kind, pledge.amount, pledge.cap = terms.amount_kind, terms.amount, terms.cap
+    pledge.next_steps = terms.next_steps.strip()
+    if not pledge.of_time:
+        _fund_for_edit(
+            session, pledge, terms.fund_slug, actor_id=actor_id, neighbourhood=neighbourhood, now=now
+        )
+        pledge.amount_kind, pledge.amount = terms.amount_kind, terms.amount
+    pledge.cap = terms.cap
     pledge.target_pledgers, pledge.target_amount, pledge.deadline = (
         terms.target_pledgers,
         terms.target_amount,
         terms.deadline,
     )
-    pledge.allow_cash = terms.allow_cash and neighbourhood.allow_cash_pledges
+    pledge.allow_cash = terms.allow_cash and neighbourhood.allow_cash_pledges and not pledge.of_time
     record_event(
         session,
         actor_id=actor_id,
@@ -253,10 +229,17 @@ def get_pledge(session: Session, pledge_id: int, *, lock: bool = False) -> Pledg
 
 def visible_to(session: Session, pledge: Pledge, user_id: int | None) -> bool:
     """Drafts are seen by their creator and the committee only."""
-    if pledge.state != PledgeStatus.DRAFT:
+    if pledge.status != PledgeStatus.DRAFT:
         return True
     return user_id == pledge.creator_id or can(
         session, user_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES
+    )
+
+
+def may_manage(session: Session, pledge: Pledge, user_id: int | None) -> bool:
+    """The pledge's creator or the committee."""
+    return user_id is not None and (
+        user_id == pledge.creator_id or can(session, user_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
     )
 
 
@@ -267,14 +250,14 @@ def list_pledges(session: Session, *, neighbourhood_id: int, user_id: int | None
     ).all()
     order = {status: index for index, status in enumerate(PledgeStatus)}
     visible = [p for p in pledges if visible_to(session, p, user_id)]
-    return sorted(visible, key=lambda p: order[p.state] if p.state != PledgeStatus.DRAFT else -1)
+    return sorted(visible, key=lambda p: order[p.status] if p.status != PledgeStatus.DRAFT else -1)
 
 
 def progress(session: Session, pledge: Pledge) -> Progress:
     """People and money that count now (before activation: saved cards and received cash)."""
     counting = (
         COUNTS_BEFORE_ACTIVATION
-        if pledge.state in (PledgeStatus.DRAFT, PledgeStatus.OPEN)
+        if pledge.status in (PledgeStatus.DRAFT, PledgeStatus.OPEN)
         else COUNTS_AT_COLLECTION_END | COUNTS_BEFORE_ACTIVATION
     )
     rows = session.execute(
@@ -291,7 +274,8 @@ def progress(session: Session, pledge: Pledge) -> Progress:
 def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: datetime) -> Pledge:
     """Open a pledge that was waiting for the committee."""
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
-    pledge.status = next_pledge_status(pledge.state, PledgeAction.APPROVE).value
+    pledge = get_pledge(session, pledge.id, lock=True)  # two approvals at once: the second is refused
+    pledge.status = next_pledge_status(pledge.status, PledgeAction.APPROVE, pledge.kind)
     pledge.approved_by_id = actor_id
     record_event(
         session,
@@ -303,6 +287,7 @@ def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: date
         before={"status": "draft"},
         after={"status": "open"},
     )
+    record_milestone(session, pledge, Milestone.OPENED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     alerts.pledge_opened(session, pledge, now=now)
     return pledge
 
@@ -314,7 +299,7 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
         raise InvalidInput.field("reason", "Say why the pledge is cancelled; pledgers will be told.")
     pledge = get_pledge(session, pledge.id, lock=True)
     before = pledge.status
-    pledge.status = next_pledge_status(pledge.state, PledgeAction.CANCEL).value
+    pledge.status = next_pledge_status(pledge.status, PledgeAction.CANCEL, pledge.kind)
     pledge.closed_at, pledge.close_reason = now, reason.strip()[:2000]
     record_event(
         session,
@@ -327,10 +312,11 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
         after={"status": pledge.status},
         reason=pledge.close_reason,
     )
+    record_milestone(session, pledge, Milestone.CANCELLED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     tell_pledgers(
         session,
         pledge,
-        "Pledge cancelled: nobody will be charged",
+        "Pledge cancelled" if pledge.of_time else "Pledge cancelled: nobody will be charged",
         "pledges/cancelled",
         {"reason": pledge.close_reason},
     )
@@ -340,7 +326,7 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
 def tell_pledgers(session: Session, pledge: Pledge, subject: str, template: str, context: dict) -> None:
     """Email everyone with an active pledge (after commit)."""
     for signup in session.scalars(select(PledgeSignup).where(PledgeSignup.pledge_id == pledge.id)):
-        if signup.state in ACTIVE:
+        if signup.status in ACTIVE:
             tell(session, signup, subject, template, context)
 
 
@@ -358,14 +344,28 @@ def tell(
             user.email,
             f"{subject}: {pledge.title}",
             template,
-            {
-                "name": user.display_name,
-                "pledge_id": pledge.id,
-                "title": pledge.title,
-                "amount": signup.amount,
-                "currency": pledge.currency,
-                "method": signup.method,
-                **(context or {}),
-            },
+            {"name": user.display_name, **pledger_facts(session, signup), **(context or {})},
         ),
     )
+
+
+def pledger_facts(session: Session, signup: PledgeSignup) -> dict:
+    """What an email to a pledger may say about their pledge, read from its state when the email is asked
+    for: whether a card is saved (its last four digits), whether the treasurer has their cash, where the
+    pledge has got, and how to reach the neighbourhood (plain values: emails are rendered after commit)."""
+    pledge = signup.pledge
+    card_saved = signup.method == "card" and signup.payment_method_id is not None
+    return {
+        "pledge_id": pledge.id,
+        "title": pledge.title,
+        "amount": signup.amount,
+        "currency": pledge.currency,
+        "method": signup.method,
+        "card_last4": signup.card_last4 if card_saved else None,
+        "cash_received": signup.method == "cash" and signup.status in CASH_IN_HAND,
+        "needs_action": signup.status == SignupStatus.ACTION_NEEDED,
+        "pledge_status": pledge.status,
+        "deadline": pledge.deadline,
+        "collection_ends_at": pledge.collection_ends_at,
+        "reach": reach(session, pledge.neighbourhood_id),
+    }

@@ -47,7 +47,7 @@ def signers(session: Session, pledge: Pledge) -> Signers:
     rows = session.execute(
         select(PledgeSignup.shown_as, User.display_name, User.erased_at)
         .join(User, User.id == PledgeSignup.user_id)
-        .where(PledgeSignup.pledge_id == pledge.id, PledgeSignup.status.in_([s.value for s in ACTIVE]))
+        .where(PledgeSignup.pledge_id == pledge.id, PledgeSignup.status.in_(list(ACTIVE)))
         .order_by(PledgeSignup.created_at, PledgeSignup.id)
     ).all()
     listed = [
@@ -70,7 +70,7 @@ def change(session: Session, *, actor_id: int, pledge_id: int, shown_as: str | N
     signup = session.scalar(
         select(PledgeSignup).where(PledgeSignup.pledge_id == pledge_id, PledgeSignup.user_id == actor_id)
     )
-    if signup is None or signup.state not in ACTIVE:
+    if signup is None or signup.status not in ACTIVE:
         raise Conflict("You have not pledged to this pledge.")
     choose(signup, shown_as)
     return signup

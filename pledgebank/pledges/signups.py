@@ -14,10 +14,12 @@ from pledgebank.inputs import format_money
 from pledgebank.ledger import chart, held
 from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import CardSetup
+from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import Pledge, PledgeSignup
-from pledgebank.pledges.services import MAX_AMOUNT, get_pledge, progress, tell, tell_pledgers
+from pledgebank.pledges.services import get_pledge, progress, tell, tell_pledgers
 from pledgebank.pledges.states import (
     ACTIVE,
+    COUNTS_BEFORE_ACTIVATION,
     PledgeAction,
     PledgeStatus,
     SignupAction,
@@ -26,6 +28,7 @@ from pledgebank.pledges.states import (
     next_pledge_status,
     next_signup_status,
 )
+from pledgebank.pledges.terms import MAX_AMOUNT
 from pledgebank.policy import Action, require
 
 OPEN_FOR_SIGNING = (PledgeStatus.OPEN, PledgeStatus.COLLECTING, PledgeStatus.SUCCEEDED)
@@ -84,8 +87,10 @@ def sign(
     """Pledge to a pledge: by card (a card is saved next) or cash (counted once the treasurer has it)."""
     require(session, actor_id, pledge.neighbourhood_id, Action.PLEDGE)
     pledge = get_pledge(session, pledge.id, lock=True)  # the cap and activation are decided one at a time
-    if pledge.state not in OPEN_FOR_SIGNING or now >= pledge.deadline:
+    if pledge.status not in OPEN_FOR_SIGNING or now >= pledge.deadline:
         raise Conflict("This pledge is not taking pledges any more.")
+    if pledge.of_time:
+        return _sign_time(session, actor_id=actor_id, pledge=pledge, amount=amount, method=method, now=now)
     if method not in ("card", "cash"):
         raise InvalidInput.field("method", "Choose card or cash.")
     if method == "cash" and not pledge.allow_cash:
@@ -94,7 +99,7 @@ def sign(
         raise InvalidInput.field("method", "Card payments are not set up here; choose cash.")
     value = _amount_for(pledge, amount)
     signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
-    if signup is not None and signup.state in ACTIVE:
+    if signup is not None and signup.status in ACTIVE:
         raise Conflict("You have already pledged to this.")
     if pledge.cap is not None and active_count(session, pledge) >= pledge.cap:
         raise Conflict("This pledge has all the people it needs; it is full.")
@@ -103,11 +108,11 @@ def sign(
         signup = PledgeSignup(pledge_id=pledge.id, user_id=actor_id, created_at=now, round=1)
         session.add(signup)
     else:
-        next_signup_status(signup.state, SignupAction.PLEDGE_AGAIN)
+        next_signup_status(signup.status, SignupAction.PLEDGE_AGAIN)
         signup.round += 1
         signup.setup_intent_id = signup.payment_intent_id = signup.payment_method_id = None
         signup.decline_code = None
-    signup.amount, signup.method, signup.status, signup.updated_at = value, method, status.value, now
+    signup.amount, signup.method, signup.status, signup.updated_at = value, method, status, now
     signup.pledge = pledge
     if pledge.wording_frozen_at is None:
         pledge.wording_frozen_at = now
@@ -115,6 +120,45 @@ def sign(
     if method == "cash":
         tell(session, signup, "Your pledge", "pledges/cash_promised")
     return signup
+
+
+def _sign_time(
+    session: Session, *, actor_id: int, pledge: Pledge, amount: int | None, method: str, now: datetime
+) -> PledgeSignup:
+    """Sign a pledge of time: no money, nothing in the ledger; it counts at once, and may make the pledge
+    succeed (a late signer of a pledge that has succeeded is sent what happens next straight away)."""
+    if amount:
+        raise InvalidInput.field("amount", "A pledge of time asks for no money.")
+    if method not in ("time", ""):
+        raise InvalidInput.field("method", "A pledge of time takes no payment: leave the method out.")
+    signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
+    if signup is not None and signup.status in ACTIVE:
+        raise Conflict("You have already signed up to this.")
+    if pledge.cap is not None and active_count(session, pledge) >= pledge.cap:
+        raise Conflict("This pledge has all the people it needs; it is full.")
+    if signup is None:
+        signup = PledgeSignup(pledge_id=pledge.id, user_id=actor_id, created_at=now, round=1)
+        session.add(signup)
+    else:
+        next_signup_status(signup.status, SignupAction.PLEDGE_AGAIN)
+        signup.round += 1
+    signup.amount, signup.method, signup.updated_at = 0, "time", now
+    signup.status = SignupStatus.SIGNED
+    signup.pledge = pledge
+    if pledge.wording_frozen_at is None:
+        pledge.wording_frozen_at = now
+    session.flush()
+    if pledge.status == PledgeStatus.SUCCEEDED:
+        tell(session, signup, "You're in: what happens next", "pledges/time_succeeded", time_details(pledge))
+    else:
+        tell(session, signup, "You've signed up", "pledges/time_signed")
+        maybe_activate(session, pledge, now=now)
+    return signup
+
+
+def time_details(pledge: Pledge) -> dict:
+    """What a signer of a pledge of time is told on success."""
+    return {"next_steps": pledge.next_steps, "deadline": pledge.deadline}
 
 
 def active_count(session: Session, pledge: Pledge) -> int:
@@ -133,11 +177,11 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
     """Withdraw a pledge before the pledge activates; cash already handed over is returned."""
     pledge = get_pledge(session, pledge.id, lock=True)
     signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
-    if signup is None or signup.state not in ACTIVE:
+    if signup is None or signup.status not in ACTIVE:
         raise NotFound("You have no pledge here to withdraw.")
-    if pledge.state not in OPEN_FOR_WITHDRAWING:
+    if pledge.status not in OPEN_FOR_WITHDRAWING:
         raise Conflict("The pledge has activated, so pledges can no longer be withdrawn.")
-    if signup.state == SignupStatus.CASH_RECEIVED:
+    if signup.status == SignupStatus.CASH_RECEIVED:
         assert signup.cash_into is not None  # recorded with the cash
         _post_cash(
             session,
@@ -148,9 +192,10 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
             zone,
             from_account=signup.cash_into,
         )
-    signup.status = next_signup_status(signup.state, SignupAction.WITHDRAW).value
-    signup.updated_at = now
+    # Told what the pledge was when withdrawn: a card saved or not, cash handed over or not.
     tell(session, signup, "Pledge withdrawn", "pledges/withdrawn")
+    signup.status = next_signup_status(signup.status, SignupAction.WITHDRAW)
+    signup.updated_at = now
     return signup
 
 
@@ -181,15 +226,15 @@ def record_cash(
     if on is not None and on > today:
         raise InvalidInput.field("received_on", "The day the money was received cannot be in the future.")
     check_open(session, book_of(session, pledge.neighbourhood_id), on or today, field="received_on")
-    if pledge.state in (PledgeStatus.FAILED, PledgeStatus.CANCELLED):
+    if pledge.status in (PledgeStatus.FAILED, PledgeStatus.CANCELLED):
         raise Conflict("This pledge has closed without succeeding; do not take the money.")
-    signup.status = next_signup_status(signup.state, SignupAction.RECORD_CASH).value
+    signup.status = next_signup_status(signup.status, SignupAction.RECORD_CASH)
     signup.cash_into, signup.cash_recorded_by_id, signup.updated_at = into, actor_id, now
     _post_cash(
         session, signup, held.pledge_cash_held, "cash-held", now, zone, actor_id=actor_id, into=into, on=on
     )
     tell(session, signup, "We have your pledge money", "pledges/cash_received")
-    if pledge.state == PledgeStatus.SUCCEEDED:
+    if pledge.status == PledgeStatus.SUCCEEDED:
         keep_cash(session, signup, now=now, zone=zone)
     else:
         maybe_activate(session, pledge, now=now)
@@ -198,7 +243,7 @@ def record_cash(
 
 def keep_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: str) -> None:
     """The pledge succeeded: cash held for it becomes the fund's income."""
-    signup.status = next_signup_status(signup.state, SignupAction.KEEP_CASH).value
+    signup.status = next_signup_status(signup.status, SignupAction.KEEP_CASH)
     signup.updated_at = now
     fund_slug = _fund_slug(session, signup.pledge)
     _post_cash(session, signup, held.pledge_cash_recognised, "cash-kept", now, zone, fund=fund_slug)
@@ -206,7 +251,7 @@ def keep_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: st
 
 def return_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: str) -> None:
     """The pledge failed or was cancelled: the cash goes back to the pledger, through the ledger."""
-    signup.status = next_signup_status(signup.state, SignupAction.RETURN_CASH).value
+    signup.status = next_signup_status(signup.status, SignupAction.RETURN_CASH)
     signup.updated_at = now
     _post_cash(
         session,
@@ -259,11 +304,11 @@ def apply_card_setup(session: Session, *, signup_id: int, setup: CardSetup, now:
         signup.setup_intent_id = None  # a declined SetupIntent cannot be used again
         signup.round += 1  # the next card is a new attempt: new Stripe keys, or Stripe replays this one
         return signup
-    if setup.status != "saved" or not can_signup(signup.state, SignupAction.SAVE_CARD):
+    if setup.status != "saved" or not can_signup(signup.status, SignupAction.SAVE_CARD):
         return signup
     card = setup.card
     assert card is not None  # a saved setup carries its card
-    signup.status = next_signup_status(signup.state, SignupAction.SAVE_CARD).value
+    signup.status = next_signup_status(signup.status, SignupAction.SAVE_CARD)
     signup.payment_method_id, signup.card_brand, signup.card_last4 = (
         card.payment_method_id,
         card.brand,
@@ -276,16 +321,26 @@ def apply_card_setup(session: Session, *, signup_id: int, setup: CardSetup, now:
 
 
 def maybe_activate(session: Session, pledge: Pledge, *, now: datetime) -> bool:
-    """Activate the pledge if it is open and its threshold is met: exactly once, under its row lock."""
+    """Activate the pledge if it is open and its threshold is met: exactly once, under its row lock. A pledge
+    of time has nothing to collect, so it succeeds there and then, and every signer is told what happens
+    next."""
     pledge = get_pledge(session, pledge.id, lock=True)
-    if pledge.state != PledgeStatus.OPEN or now >= pledge.deadline:
+    if pledge.status != PledgeStatus.OPEN or now >= pledge.deadline:
         return False
     session.flush()
     if not progress(session, pledge).met:
         return False
-    pledge.status = next_pledge_status(pledge.state, PledgeAction.ACTIVATE).value
+    if pledge.of_time:
+        pledge.status = next_pledge_status(pledge.status, PledgeAction.SUCCEED, pledge.kind)
+        pledge.activated_at = pledge.closed_at = now
+        tell_pledgers(
+            session, pledge, "It's on: what happens next", "pledges/time_succeeded", time_details(pledge)
+        )
+        return True
+    pledge.status = next_pledge_status(pledge.status, PledgeAction.ACTIVATE)
     pledge.activated_at = now
     pledge.collection_ends_at = now + timedelta(hours=pledge.collection_window_hours)
+    record_milestone(session, pledge, Milestone.ACTIVATED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
     tell_pledgers(
         session,
         pledge,

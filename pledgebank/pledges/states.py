@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pledgebank.errors import Conflict
+from pledgebank.state_tables import (
+    InvalidTransition as InvalidTransition,  # raised by next_*, caught from here
+)
+from pledgebank.state_tables import Transitions
 
 
 class PledgeStatus(StrEnum):
@@ -16,6 +19,13 @@ class PledgeStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class PledgeKind(StrEnum):
+    """What a pledge asks of each person: money (card or cash, through the ledger) or time (nothing paid)."""
+
+    MONEY = "money"
+    TIME = "time"
 
 
 class PledgeAction(StrEnum):
@@ -43,6 +53,7 @@ class SignupStatus(StrEnum):
     CASH_RETURNED = "cash_returned"  # the pledge failed or was cancelled; the cash goes back
     LAPSED = "lapsed"  # the pledge succeeded without this payment (no hold in time)
     WITHDRAWN = "withdrawn"  # the pledger withdrew before activation
+    SIGNED = "signed"  # a pledge of time (no money): counts as soon as it is made
 
 
 class SignupAction(StrEnum):
@@ -62,12 +73,6 @@ class SignupAction(StrEnum):
     LAPSE = "lapse"
 
 
-class InvalidTransition(Conflict):
-    """The action does not apply in the current state."""
-
-    code = "invalid_transition"
-
-
 S, A = SignupStatus, SignupAction
 P, PA = PledgeStatus, PledgeAction
 
@@ -80,6 +85,17 @@ PLEDGE_TRANSITIONS: dict[tuple[PledgeStatus, PledgeAction], PledgeStatus] = {
     (P.OPEN, PA.CANCEL): P.CANCELLED,
     (P.COLLECTING, PA.SUCCEED): P.SUCCEEDED,
     (P.COLLECTING, PA.FAIL): P.FAILED,
+}
+
+# A pledge of time has nothing to collect: it succeeds the moment its target is met (and keeps taking
+# sign-ups until its deadline), or fails at the deadline.
+TIME_PLEDGE_TRANSITIONS: dict[tuple[PledgeStatus, PledgeAction], PledgeStatus] = {
+    (P.DRAFT, PA.APPROVE): P.OPEN,
+    (P.DRAFT, PA.CANCEL): P.CANCELLED,
+    (P.DRAFT, PA.FAIL): P.FAILED,
+    (P.OPEN, PA.SUCCEED): P.SUCCEEDED,
+    (P.OPEN, PA.FAIL): P.FAILED,
+    (P.OPEN, PA.CANCEL): P.CANCELLED,
 }
 
 SIGNUP_TRANSITIONS: dict[tuple[SignupStatus, SignupAction], SignupStatus] = {
@@ -113,10 +129,12 @@ SIGNUP_TRANSITIONS: dict[tuple[SignupStatus, SignupAction], SignupStatus] = {
     (S.RELEASED, A.PLEDGE_AGAIN): S.CARD_PENDING,
     (S.CASH_RETURNED, A.PLEDGE_AGAIN): S.CARD_PENDING,
     (S.LAPSED, A.PLEDGE_AGAIN): S.CARD_PENDING,  # went ahead without them; they may still pay in late
+    (S.SIGNED, A.WITHDRAW): S.WITHDRAWN,
+    (S.SIGNED, A.RELEASE): S.RELEASED,  # the pledge of time failed or was cancelled: nobody is held to it
 }
 
 # Signups that count towards the threshold before activation, and the money that counts at the end.
-COUNTS_BEFORE_ACTIVATION = frozenset({S.CARD_SAVED, S.CASH_RECEIVED})
+COUNTS_BEFORE_ACTIVATION = frozenset({S.CARD_SAVED, S.CASH_RECEIVED, S.SIGNED})
 COUNTS_AT_COLLECTION_END = frozenset({S.HELD, S.CASH_RECEIVED, S.CAPTURED, S.CASH_KEPT})
 ACTIVE = frozenset(
     {
@@ -128,29 +146,22 @@ ACTIVE = frozenset(
         S.ACTION_NEEDED,
         S.CAPTURED,
         S.CASH_KEPT,
+        S.SIGNED,
     }
 )
 PAID = frozenset({S.CAPTURED, S.CASH_KEPT})
 
 
-def next_pledge_status(current: PledgeStatus, action: PledgeAction) -> PledgeStatus:
-    """The pledge's state after the action; raise InvalidTransition if it does not apply."""
-    try:
-        return PLEDGE_TRANSITIONS[(current, action)]
-    except KeyError:
-        raise InvalidTransition(f"A pledge that is {current.value} cannot {action.value}.") from None
+PLEDGES = Transitions(PLEDGE_TRANSITIONS, thing="a pledge")
+TIME_PLEDGES = Transitions(TIME_PLEDGE_TRANSITIONS, thing="a pledge")
+SIGNUPS = Transitions(SIGNUP_TRANSITIONS, thing="a pledge")
+next_signup_status = SIGNUPS.next
+can_signup = SIGNUPS.allows
 
 
-def next_signup_status(current: SignupStatus, action: SignupAction) -> SignupStatus:
-    """The signup's state after the action; raise InvalidTransition if it does not apply."""
-    try:
-        return SIGNUP_TRANSITIONS[(current, action)]
-    except KeyError:
-        raise InvalidTransition(
-            f"A pledge that is {current.value.replace('_', ' ')} cannot {action.value.replace('_', ' ')}."
-        ) from None
-
-
-def can_signup(current: SignupStatus, action: SignupAction) -> bool:
-    """Whether the action applies (used where events may arrive late or twice)."""
-    return (current, action) in SIGNUP_TRANSITIONS
+def next_pledge_status(
+    current: PledgeStatus, action: PledgeAction, kind: str = PledgeKind.MONEY
+) -> PledgeStatus:
+    """The pledge's state after the action, by the table of its kind; raise InvalidTransition if it does not
+    apply."""
+    return (TIME_PLEDGES if kind == PledgeKind.TIME else PLEDGES).next(current, action)

@@ -8,7 +8,7 @@ from wtforms import Field, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from pledgebank.pledges.forms import form_date, form_money
+from pledgebank.web.fields import form_date, form_money
 from pledgebank.web.form_base import Form
 
 

@@ -1,16 +1,19 @@
-"""Template filters: money with Babel, times in the neighbourhood's time zone."""
+"""Every template filter, in one place: money with Babel, times in the neighbourhood's time zone."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from flask import Flask, current_app
 
 from pledgebank.accounts.names import distinct_names
+from pledgebank.grants.states import LABELS
 from pledgebank.ledger.money import Money
+from pledgebank.pledges.standing import time_left
+from pledgebank.web.links import link_label, link_url
 from pledgebank.web.mailer import absolute_url
 
 
@@ -62,6 +65,55 @@ def member_labels(members, officer: bool) -> dict[int, str]:
     return distinct_names(people, officer=officer, hints=joined)
 
 
+def short_money(amount: int | None, currency: str | None = None) -> str:
+    """Money for sentences: £10 for whole pounds, £7.50 otherwise."""
+    if amount is None:
+        return ""
+    value = Money(amount, currency or current_app.config["CURRENCY"])
+    whole = value.amount % 10**value.exponent == 0
+    return format_currency(
+        value.to_decimal(),
+        value.currency,
+        format="¤#,##0" if whole else None,
+        currency_digits=not whole,
+        locale=current_app.config["LOCALE"],
+    )
+
+
+def major_money(units: int, currency: str | None = None) -> str:
+    """Whole major units (a sponsor's ratio, say) for sentences: 1 -> £1."""
+    currency = currency or current_app.config["CURRENCY"]
+    return short_money(Money.from_decimal(units, currency).amount, currency)
+
+
+def time_until(moment: datetime | None, start: datetime) -> str:
+    """How long from start until moment, in the largest whole unit: '3 days', '5 hours', '40 minutes'."""
+    if moment is None or moment <= start:
+        return "no time"
+    left = moment - start
+    for unit, size in (
+        ("day", timedelta(days=1)),
+        ("hour", timedelta(hours=1)),
+        ("minute", timedelta(minutes=1)),
+    ):
+        if left >= size:
+            count = left // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return "less than a minute"
+
+
+def day(value: date | None) -> str:
+    """A calendar date for people: 2 March 2026."""
+    if value is None:
+        return ""
+    return format_date(value, "d MMMM yyyy", locale=current_app.config["LOCALE"])
+
+
+def grant_status(application) -> str:
+    """An application's status in words."""
+    return LABELS[application.status]
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(money)
@@ -69,5 +121,13 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(when)
     app.add_template_filter(until_words)
     app.add_template_filter(full_stop)
+    app.add_template_filter(short_money)
+    app.add_template_filter(major_money)
+    app.add_template_filter(time_until)
+    app.add_template_filter(time_left)
+    app.add_template_filter(day)
+    app.add_template_filter(grant_status)
     app.add_template_global(absolute_url)
+    app.add_template_global(link_url, "money_link")
+    app.add_template_global(link_label, "money_link_label")
     app.add_template_global(member_labels)

@@ -6,17 +6,40 @@ import email
 from email import policy
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 
-from pledgebank.accounts.forms import LoginForm
+from pledgebank.accounts.web.forms import LoginForm
+from pledgebank.errors import InvalidInput
+from pledgebank.pledges import local
+from pledgebank.web.session import db_session, now
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def home():
-    """Landing page with a sign-in form and a neighbourhood search."""
-    return render_template("home.html", form=LoginForm(formdata=None))
+    """Landing page: live pledges near a postcode district (or anywhere, without one), a neighbourhood search
+    and a sign-in form."""
+    session, moment = db_session(), now()
+    asked = (request.args.get("district") or "").strip()[:20]
+    district, error, status = None, None, 200
+    if asked:
+        try:
+            district, pledges = local.near_district(session, asked, now=moment)
+        except InvalidInput as refused:
+            error, status = refused.fields["district"][0], 422
+            pledges = local.everywhere(session, now=moment)
+    else:
+        pledges = local.everywhere(session, now=moment)
+    return render_template(
+        "home.html",
+        form=LoginForm(formdata=None),
+        pledges=pledges,
+        district=district,
+        asked=asked,
+        district_error=error,
+        now=moment,
+    ), status
 
 
 def _outbox() -> Path:

@@ -8,19 +8,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_check import assert_accessible
-from tests.functional.exports.exports_web_support import place_with_money
-from tests.support import PASSWORD
+from tests.helpers.app import PASSWORD
+from tests.helpers.axe import assert_accessible
+from tests.helpers.browser import _no_sideways_scroll
+from tests.helpers.export_pages import place_with_money
 
 pytestmark = pytest.mark.browser
-
-
-def _no_sideways_scroll(page, what: str) -> None:
-    page.set_viewport_size({"width": 375, "height": 740})
-    widths = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{what} scrolls sideways at 375px: {widths}"
-    assert_accessible(page, f"{what} at phone width")
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_the_chart_and_the_treasurers_pages_are_accessible(page, sessions):

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_check import assert_accessible
-from tests.support import PASSWORD
+from tests.helpers.app import PASSWORD
+from tests.helpers.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 

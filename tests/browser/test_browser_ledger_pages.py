@@ -13,8 +13,8 @@ from pledgebank.books import services as books
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
-from tests.browser.axe_check import assert_accessible
-from tests.support import PASSWORD, WHEN, add_member, make_neighbourhood, make_user, neighbourhood
+from tests.helpers.app import PASSWORD, WHEN, add_member, make_neighbourhood, make_user, neighbourhood
+from tests.helpers.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 

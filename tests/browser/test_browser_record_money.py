@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_check import assert_accessible
-from tests.pledge_support import assert_books_ok, balance
-from tests.support import PASSWORD, add_member, make_neighbourhood, make_user
+from tests.factories.pledges import assert_books_ok, balance
+from tests.helpers.app import PASSWORD, add_member, make_neighbourhood, make_user
+from tests.helpers.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_check import assert_accessible
-from tests.browser.test_browser_year_close import _sign_in
-from tests.integration.pledges.test_refunds_disputes import paid_pledge
-from tests.pledge_support import assert_books_ok, balance
-from tests.support import with_stripe
+from tests.factories.pledges import assert_books_ok, balance
+from tests.helpers.app import with_stripe
+from tests.helpers.axe import assert_accessible
+from tests.helpers.browser import _sign_in
+from tests.helpers.refunds import paid_pledge
 
 pytestmark = pytest.mark.browser
 

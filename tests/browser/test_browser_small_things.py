@@ -9,10 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_check import assert_accessible
-from tests.integration.levies.levy_support import active_levy, join, levy_world
-from tests.pledge_support import due
-from tests.support import PASSWORD
+from tests.factories.levies import active_levy, join, levy_world
+from tests.factories.pledges import due
+from tests.helpers.app import PASSWORD
+from tests.helpers.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 

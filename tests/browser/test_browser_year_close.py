@@ -9,21 +9,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_check import assert_accessible
-from tests.browser.test_browser_exports import _no_sideways_scroll
-from tests.functional.exports.exports_web_support import place_with_money
-from tests.pledge_support import assert_books_ok
-from tests.support import PASSWORD
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.axe import assert_accessible
+from tests.helpers.browser import _no_sideways_scroll, _sign_in
+from tests.helpers.export_pages import place_with_money
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, address: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(address)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/neighbourhoods$"))
 
 
 def test_the_treasurer_closes_a_year_and_the_committee_adds_a_restricted_fund(page, app, sessions):

@@ -9,10 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_check import assert_accessible
-from tests.grant_support import give_fund, reviewed, status, world
-from tests.pledge_support import assert_books_ok
-from tests.support import PASSWORD
+from tests.factories.grants import give_fund, reviewed, status, world
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.app import PASSWORD
+from tests.helpers.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 

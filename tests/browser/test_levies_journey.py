@@ -10,10 +10,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_check import assert_accessible
-from tests.integration.levies.levy_support import active_levy, levy_world
-from tests.pledge_support import assert_books_ok
-from tests.support import PASSWORD, with_stripe
+from tests.factories.levies import active_levy, levy_world
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.app import PASSWORD, with_stripe
+from tests.helpers.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_check import assert_accessible
-from tests.pledge_support import make_pledge, neighbourhood_with, pledge_state
-from tests.support import PASSWORD, with_stripe
+from tests.factories.pledges import make_pledge, neighbourhood_with, pledge_state
+from tests.helpers.app import with_stripe
+from tests.helpers.axe import assert_accessible
+from tests.helpers.browser import _sign_in, _sign_out, _skip_ahead_as_chair
 
 pytestmark = pytest.mark.browser
 
@@ -22,33 +23,6 @@ RECEIPT = "Receipt: your pledge is paid: Mend the playground fence"
 def app_config(app_config: dict, stripe_api: str) -> dict:
     """The live server's settings, pointed at the emulator in test mode, with the demo clock buttons."""
     return {**with_stripe(app_config, stripe_api), "DEMO": True}
-
-
-def _sign_in(page, address: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(address)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/neighbourhoods$"))
-
-
-def _sign_out(page) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
-    expect(page.get_by_text("You are signed out.")).to_be_visible()
-
-
-def _skip_ahead_as_chair(page, label: str, resident: str) -> None:
-    """Only officers move the demo's clock: the chair presses the button on this page, then the resident
-    comes back to it."""
-    here = page.url
-    _sign_out(page)
-    _sign_in(page, "chair@example.org")
-    page.goto(here)
-    page.get_by_role("button", name=label).click()
-    expect(page.get_by_role("status").first).to_contain_text("The clock moved forward")
-    _sign_out(page)
-    _sign_in(page, resident)
-    page.goto(here)
 
 
 def _choose_card_and_pledge(page, pledge_id: int) -> None:
@@ -90,7 +64,7 @@ def test_residents_pledge_by_card_and_the_pledge_collects(page, app, sessions, o
     page.get_by_role("link", name="Mend the playground fence").click()
     expect(page.get_by_text("Nobody pays unless 2 people pledge by 12 March")).to_be_visible()
     bar = page.get_by_role("progressbar", name="Progress")
-    expect(bar).to_have_attribute("aria-valuetext", "0 of 2 people, £0 pledged")
+    expect(bar).to_have_attribute("aria-valuetext", "0%: 0 of 2 people, £0 pledged")
     assert_accessible(page, "the pledge page")
     _choose_card_and_pledge(page, pledge)
     assert_accessible(page, "the card page")
@@ -98,7 +72,7 @@ def test_residents_pledge_by_card_and_the_pledge_collects(page, app, sessions, o
     page.get_by_role("button", name="Save card").click()
     expect(page).to_have_url(re.compile(rf"/p/{pledge}$"))
     expect(page.get_by_role("status").first).to_contain_text("Card saved: your card ending 4242")
-    expect(bar).to_have_attribute("aria-valuetext", "1 of 2 people, £10 pledged")
+    expect(bar).to_have_attribute("aria-valuetext", "50%: 1 of 2 people, £10 pledged")
     _sign_out(page)
 
     _sign_in(page, "resident1@example.org")
@@ -123,7 +97,7 @@ def test_residents_pledge_by_card_and_the_pledge_collects(page, app, sessions, o
     expect(page).to_have_url(re.compile(rf"/p/{pledge}$"))
     expect(page.get_by_text("Succeeded: it is going ahead")).to_be_visible()
     expect(page.get_by_text("Paid: £10 was taken from your card ending 3155. Thank you.")).to_be_visible()
-    expect(bar).to_have_attribute("aria-valuetext", "2 of 2 people, £20 pledged")
+    expect(bar).to_have_attribute("aria-valuetext", "100%: 2 of 2 people, £20 pledged")
     assert_accessible(page, "the pledge page after success")
     assert pledge_state(app, pledge) == "succeeded"
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Your account").click()

@@ -23,11 +23,11 @@ from playwright.sync_api import expect
 
 from pledgebank.clock import Clock, local_date
 from pledgebank.exports.statements import year_of, year_starting
-from tests.browser.axe_check import assert_accessible
-from tests.browser.conftest import AXE, TIMEOUT_MS
-from tests.integration.pledges.test_refunds_disputes import paid_pledge
-from tests.pledge_support import assert_books_ok, balance, quick_user
-from tests.support import PASSWORD, add_member, with_stripe
+from tests.factories.pledges import assert_books_ok, balance, quick_user
+from tests.helpers.app import PASSWORD, add_member, with_stripe
+from tests.helpers.axe import assert_accessible
+from tests.helpers.browser import AXE, TIMEOUT_MS
+from tests.helpers.refunds import paid_pledge
 
 pytestmark = pytest.mark.browser
 

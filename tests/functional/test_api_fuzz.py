@@ -13,7 +13,7 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from tests.seeded import READ_WRITE_SECRET, Seeded, openapi_document, seeded_app
+from tests.factories.seeded import READ_WRITE_SECRET, Seeded, openapi_document, seeded_app
 
 pytestmark = pytest.mark.fuzz
 

@@ -16,9 +16,9 @@ import jsonschema
 import pytest
 from jsonschema.validators import validator_for
 
-from tests.bad_input import DEPTH, changed_tables, database_state, deep_json
-from tests.conftest import START
-from tests.seeded import Seeded, openapi_document, seeded_app
+from tests.factories.seeded import Seeded, openapi_document, seeded_app
+from tests.helpers.bad_input import DEPTH, changed_tables, database_state, deep_json
+from tests.helpers.environment import START
 
 pytestmark = pytest.mark.fuzz
 

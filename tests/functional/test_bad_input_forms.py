@@ -21,14 +21,14 @@ import pytest
 from pledgebank import demo
 from pledgebank.accounts.models import User
 from pledgebank.accounts.tokens import RESET_PURPOSE, password_fingerprint
-from tests.bad_forms import FILE_NAME_NUL, Form, Place, bad_values
-from tests.bad_forms_grants import grant_forms
-from tests.bad_forms_money import money_forms
-from tests.bad_forms_people import people_forms
-from tests.bad_forms_treasurer import treasurer_forms
-from tests.bad_input import FORM_SURROGATE, changed_tables, database_state
-from tests.html_forms import forms_on
-from tests.seeded import SeededCopies, seeded_copies
+from tests.factories.seeded import SeededCopies, seeded_copies
+from tests.helpers.bad_forms import FILE_NAME_NUL, Form, Place, bad_values
+from tests.helpers.bad_forms_grants import grant_forms
+from tests.helpers.bad_forms_money import money_forms
+from tests.helpers.bad_forms_people import people_forms
+from tests.helpers.bad_forms_treasurer import treasurer_forms
+from tests.helpers.bad_input import FORM_SURROGATE, changed_tables, database_state
+from tests.helpers.html_forms import forms_on
 
 pytestmark = pytest.mark.fuzz
 
@@ -63,6 +63,8 @@ BUTTONS = {
     "levies.card_check",
     "levies.pay_with_card",
     "levies.pay_authenticate",
+    "levies.use_card",
+    "levies.take_charges",
     "stripe.webhook",
 }
 RESET_FOR = "sofia@example.org"

@@ -9,59 +9,44 @@ from __future__ import annotations
 import secrets
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from pledgebank.books import treasurer
-from pledgebank.books.models import LedgerAccount, LedgerTransaction
+from pledgebank.books.models import LedgerTransaction
 from pledgebank.books.services import InsufficientFunds, book_by_slug
 from pledgebank.books.treasurer_checks import EntryTerms
 from pledgebank.cli import main
 from pledgebank.db import unit_of_work
 from pledgebank.errors import InvalidInput
 from pledgebank.exports.cash_flows import cash_flows
-from pledgebank.ledger import chart, disputes, held, legs, rules, transfers
+from pledgebank.ledger import chart
 from pledgebank.ledger.kinds import LEGACY_ATTRIBUTED
-from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.grant_support import apply, clock_now, decide, give_fund, make_round, pay, reviewed, today, world
-from tests.integration.test_migration_fund_accounting import add_fund
-from tests.pledge_support import assert_books_ok, make_pledge, record_cash, sign
+from tests.factories.grants import (
+    apply,
+    clock_now,
+    decide,
+    give_fund,
+    make_round,
+    pay,
+    reviewed,
+    today,
+    world,
+)
+from tests.factories.pledges import assert_books_ok, make_pledge, record_cash, sign
+from tests.helpers.legacy import (
+    add_fund,
+    attribute,
+    balances,
+    fund_totals,
+    posting_as_before_fund_attribution,
+)
 
 TREES = "street-trees"
 BEAN_CHECK = str(Path(sys.executable).parent / "bean-check")
-
-
-@contextmanager
-def posting_as_before_fund_attribution(monkeypatch):
-    """The real services, with the rules posting to the book-level accounts as they did before 0010."""
-    with monkeypatch.context() as patch:
-        for module in (rules, held, transfers, legs, disputes):
-            patch.setattr(module, "held_in", lambda place, _fund: chart.held_in(place, None))
-        yield
-
-
-def balances(sessions) -> dict[str, int]:
-    """Every account's balance that is not zero."""
-    with unit_of_work(sessions) as session:
-        rows = session.execute(
-            select(LedgerAccount.code, LedgerAccount.balance).where(LedgerAccount.balance != 0)
-        )
-        return dict(rows.all())
-
-
-def fund_totals(sessions) -> dict[str, int]:
-    """Per fund, the sum of its own accounts' balances (zero when the fund balances on its own)."""
-    with unit_of_work(sessions) as session:
-        rows = session.execute(
-            select(Fund.slug, func.sum(LedgerAccount.balance))
-            .join(Fund, Fund.id == LedgerAccount.fund_id)
-            .group_by(Fund.slug)
-        )
-        return {slug: int(total) for slug, total in rows}
 
 
 def count(sessions) -> int:
@@ -92,11 +77,6 @@ def cash_flows_now(app, slug: str) -> list:
     with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
         book = book_by_slug(session, slug)
         return list(cash_flows(session, book, until=today(app)))
-
-
-def attribute(app, *args: str):
-    """Run `pledgebank ledger attribute-legacy`."""
-    return app.test_cli_runner().invoke(main, ["ledger", "attribute-legacy", *args])
 
 
 def test_legacy_balances_move_into_fund_shares_and_then_pay(

@@ -13,10 +13,9 @@ from pledgebank.exports.cash_flows import PAYMENTS, RECEIPTS, cash_flows
 from pledgebank.exports.receipts_payments import receipts_and_payments
 from pledgebank.ledger import chart
 from pledgebank.neighbourhoods.models import FundType
-from tests.grant_support import apply, decide, give_fund, make_round, pay, reviewed, today
-from tests.integration.test_legacy_attribution import attribute, balances, fund_totals
-from tests.integration.test_legacy_payouts import TREES, legacy_book
-from tests.pledge_support import assert_books_ok, make_pledge, record_cash, sign
+from tests.factories.grants import apply, decide, give_fund, make_round, pay, reviewed, today
+from tests.factories.pledges import assert_books_ok, make_pledge, record_cash, sign
+from tests.helpers.legacy import TREES, attribute, balances, fund_totals, legacy_book
 
 RESTRICTED, UNRESTRICTED = FundType.RESTRICTED.value, FundType.UNRESTRICTED.value
 

@@ -15,48 +15,19 @@ from pledgebank.db import unit_of_work
 from pledgebank.exports.reconcile import Status, StripeActivity, reconcile_stripe
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
-from pledgebank.neighbourhoods import funds as fund_services
-from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.payments.gateway import Payout
-from tests.grant_support import World, clock_now, today, world
-from tests.integration.exports.test_exports_reconcile_funds import payout_legs
-from tests.integration.exports.test_exports_reconcile_synthetic import CREATED, ZONE, charge, refund
-from tests.integration.test_legacy_attribution import (
+from tests.factories.grants import World, clock_now, today
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.legacy import (
+    TREES,
     attribute,
     balances,
     fund_totals,
-    posting_as_before_fund_attribution,
+    legacy_book,
 )
-from tests.pledge_support import assert_books_ok
+from tests.helpers.reconcile import CREATED, ZONE, charge, payout_legs, refund
 
-TREES = "street-trees"
 SINCE = date(2026, 3, 1)
-
-
-def add_trees(app, w: World) -> None:
-    """A restricted fund, given for planting street trees and for grants towards it."""
-    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        fund_services.add_fund(
-            session,
-            actor_id=w.chair,
-            neighbourhood=get_neighbourhood(session, w.slug),
-            name="Street trees",
-            description="",
-            now=clock_now(app),
-            fund_type="restricted",
-            purpose="Planting street trees on Victoria Road",
-            may_fund_grants=True,
-        )
-
-
-def legacy_book(app, sessions, database_url, monkeypatch, arrange) -> World:
-    """A neighbourhood with a street-trees fund where `arrange(app, w)` ran as before money was attributed
-    to funds (migration 0010): the real services, with the rules posting to the book-level accounts."""
-    w = world(sessions)
-    add_trees(app, w)
-    with posting_as_before_fund_attribution(monkeypatch):
-        arrange(app, w)
-    return w
 
 
 def posted(*entries):

@@ -10,10 +10,10 @@ from pledgebank.books.treasurer_models import ExpenseCategory
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart
 from pledgebank.migrate import downgrade, upgrade
-from tests.grant_support import give_fund, world
-from tests.integration.treasurer.category_support import accounts_ending, add
-from tests.integration.treasurer.treasurer_support import record, terms
-from tests.pledge_support import assert_books_ok, balance
+from tests.factories.categories import accounts_ending, add
+from tests.factories.grants import give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
+from tests.factories.treasurer import record, terms
 
 
 def _categories(sessions) -> list[tuple[int, str, str, bool]]:

@@ -8,24 +8,10 @@ from sqlalchemy import select
 from pledgebank.books.models import LedgerAccount
 from pledgebank.db import unit_of_work
 from pledgebank.migrate import downgrade, upgrade
-from pledgebank.neighbourhoods import funds as fund_services
 from pledgebank.neighbourhoods.models import Fund
-from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.grant_support import give_fund, make_round, world
-from tests.pledge_support import assert_books_ok, make_pledge
-
-
-def add_fund(app, w, name: str) -> None:
-    """Add a fund as the chair, as any fund was added before funds had types."""
-    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        fund_services.add_fund(
-            session,
-            actor_id=w.chair,
-            neighbourhood=get_neighbourhood(session, w.slug),
-            name=name,
-            description="",
-            now=app.extensions["pledgebank.clock"].now(),
-        )
+from tests.factories.grants import give_fund, make_round, world
+from tests.factories.pledges import assert_books_ok, make_pledge
+from tests.helpers.legacy import add_fund
 
 
 def test_existing_funds_are_typed_by_their_use_and_get_fund_balance_accounts(app, sessions, database_url):

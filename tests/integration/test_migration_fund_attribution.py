@@ -10,9 +10,9 @@ from pledgebank.books.models import LedgerAccount
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart
 from pledgebank.migrate import downgrade, upgrade
-from tests.grant_support import give_fund, world
-from tests.integration.test_migration_fund_accounting import add_fund
-from tests.pledge_support import assert_books_ok
+from tests.factories.grants import give_fund, world
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.legacy import add_fund
 
 
 def shares(sessions) -> dict[str, bool]:

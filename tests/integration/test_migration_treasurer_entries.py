@@ -9,10 +9,10 @@ from pledgebank.books.models import LedgerAccount
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart
 from pledgebank.migrate import downgrade, upgrade
-from tests.grant_support import give_fund, world
-from tests.integration.test_migration_fund_accounting import add_fund
-from tests.integration.treasurer.treasurer_support import record, terms
-from tests.pledge_support import assert_books_ok
+from tests.factories.grants import give_fund, world
+from tests.factories.pledges import assert_books_ok
+from tests.factories.treasurer import record, terms
+from tests.helpers.legacy import add_fund
 
 
 def treasurer_accounts(sessions) -> dict[str, str]:

@@ -16,7 +16,7 @@ from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
 from pledgebank.migrate import alembic_config, downgrade, upgrade
 from pledgebank.models import metadata
-from tests.support import WHEN, make_neighbourhood, make_user
+from tests.helpers.app import WHEN, make_neighbourhood, make_user
 
 
 def _tables(engine: Engine) -> set[str]:

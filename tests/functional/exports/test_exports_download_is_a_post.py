@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from pledgebank.db import unit_of_work
 from pledgebank.exports.models import LedgerExport
-from tests.grant_support import give_fund, world
+from tests.factories.grants import give_fund, world
 
 
 def _exports(sessions) -> int:

@@ -8,7 +8,7 @@ import io
 import json
 
 from pledgebank.exports.giving360 import problems
-from tests.grant_support import apply, decide, declare, give_fund, make_round, reviewed, world
+from tests.factories.grants import apply, decide, declare, give_fund, make_round, reviewed, world
 
 
 def _awarded_world(app, sessions):

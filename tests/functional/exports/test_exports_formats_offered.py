@@ -7,7 +7,7 @@ import html
 import re
 
 from pledgebank.exports import formats
-from tests.grant_support import apply, decide, declare, give_fund, make_round, reviewed, world
+from tests.factories.grants import apply, decide, declare, give_fund, make_round, reviewed, world
 
 _CHOICE = re.compile(r'<input[^>]* name="format"[^>]* value="([^"]+)"[^>]*>\s*<label[^>]*>([^<]+)</label>')
 

@@ -21,9 +21,9 @@ from pledgebank.exports.chart import fund_flows
 from pledgebank.ledger import chart
 from pledgebank.ledger.legs import build_entry
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.functional.exports.cash_basis_support import gbp, place_across_a_year_end
-from tests.pledge_support import assert_books_ok
-from tests.support import WHEN
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.app import WHEN
+from tests.helpers.cash_basis import gbp, place_across_a_year_end
 
 CASH_PLACES = (chart.BANK, chart.CASH, chart.STRIPE_CLEARING)
 

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from tests.functional.exports.exports_web_support import place_with_money
+from tests.helpers.export_pages import place_with_money
 
 
 def _csv(response) -> list[list[str]]:

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from pledgebank.books.models import ClosedPeriod
 from pledgebank.db import unit_of_work
-from tests.functional.exports.exports_web_support import place_with_money
-from tests.functional.foundation.foundation_support import field_error, signed_in_client, visible_text
-from tests.grant_support import apply, decide, declare, give_fund, make_round, reviewed, world
-from tests.pledge_support import assert_books_ok
+from tests.factories.grants import apply, decide, declare, give_fund, make_round, reviewed, world
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.export_pages import place_with_money
+from tests.helpers.foundation import field_error, signed_in_client, visible_text
 
 
 def text(response) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pledgebank.accounts.models import User
 from pledgebank.db import unit_of_work
-from tests.functional.foundation.foundation_support import comparable, new_client, user_row
-from tests.support import PASSWORD, make_user
+from tests.helpers.app import PASSWORD, make_user
+from tests.helpers.foundation import comparable, new_client, user_row
 
 KNOWN = "known@example.org"
 UNKNOWN = "unknown@example.org"

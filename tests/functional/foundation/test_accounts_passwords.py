@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.functional.foundation.foundation_support import (
+from tests.helpers.app import PASSWORD, make_user
+from tests.helpers.foundation import (
     field_error,
     field_tag,
     new_client,
     user_row,
     visible_text,
 )
-from tests.support import PASSWORD, make_user
 
 ADDRESS = "forgetful@example.org"
 NEW_PASSWORD = "a brand new passphrase"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.functional.foundation.foundation_support import new_client, visible_text
-from tests.support import PASSWORD, make_user
+from tests.helpers.app import PASSWORD, make_user
+from tests.helpers.foundation import new_client, visible_text
 
 # Posts that fail form validation cost no password hashing, so the limit is reached quickly.
 INVALID_LOGIN = {"email": "not-an-address", "password": ""}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.functional.foundation.foundation_support import user_row, visible_text
-from tests.support import PASSWORD, make_user
+from tests.helpers.app import PASSWORD, make_user
+from tests.helpers.foundation import user_row, visible_text
 
 ADDRESS = "newcomer@example.org"
 

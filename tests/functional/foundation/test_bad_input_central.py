@@ -12,9 +12,9 @@ from pledgebank.accounts.api_tokens import create_api_token
 from pledgebank.db import unit_of_work
 from pledgebank.levies.models import Household
 from pledgebank.neighbourhoods.models import Neighbourhood
-from tests.functional.foundation.foundation_support import signed_in_client
-from tests.integration.levies.levy_support import active_levy, levy_world
-from tests.support import WHEN, WebClient, make_user
+from tests.factories.levies import active_levy, levy_world
+from tests.helpers.app import WHEN, WebClient, make_user
+from tests.helpers.foundation import signed_in_client
 
 URL = "/api/v1/neighbourhoods"
 VALID = '"name": "Elm Park", "postcode_district": "SE15"'

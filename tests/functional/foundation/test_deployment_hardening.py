@@ -16,9 +16,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from pledgebank import PROJECT_ROOT, create_app
-from tests.conftest import free_port
-from tests.functional.foundation.foundation_support import new_client, signed_in_client
-from tests.support import PASSWORD, make_neighbourhood, make_user
+from tests.helpers.app import PASSWORD, make_neighbourhood, make_user
+from tests.helpers.environment import free_port
+from tests.helpers.foundation import new_client, signed_in_client
 
 INVALID_LOGIN = {"email": "not-an-address", "password": ""}
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -170,7 +170,7 @@ def _require_redis() -> None:
 _POSTER = """
 import json, sys
 from pledgebank import create_app
-from tests.support import WebClient
+from tests.helpers.app import WebClient
 config = json.loads(sys.argv[1])
 app = create_app(config)
 web = WebClient(app.test_client())

@@ -21,8 +21,8 @@ from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.web.form_base import Form
 from pledgebank.web.session import now
 from pledgebank.web.submit import go_to, submit
-from tests.functional.foundation.foundation_support import field_error, signed_in_client, visible_text
-from tests.support import WHEN, WebClient, make_user
+from tests.helpers.app import WHEN, WebClient, make_user
+from tests.helpers.foundation import field_error, signed_in_client, visible_text
 
 OUTCOMES = {
     "clash": Conflict("That name was taken a moment ago."),

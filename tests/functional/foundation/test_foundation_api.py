@@ -10,8 +10,8 @@ from sqlalchemy import select
 from pledgebank.accounts.api_tokens import create_api_token
 from pledgebank.accounts.models import ApiToken
 from pledgebank.db import unit_of_work
-from tests.functional.foundation.foundation_support import signed_in_client
-from tests.support import WHEN, add_member, make_neighbourhood, make_user
+from tests.helpers.app import WHEN, add_member, make_neighbourhood, make_user
+from tests.helpers.foundation import signed_in_client
 
 _NEW_TOKEN = re.compile(r'<code class="token" id="new-token">([^<]+)</code>')
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from pledgebank.accounts.api_tokens import create_api_token
 from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.models import Neighbourhood
-from tests.support import WHEN, make_user
+from tests.helpers.app import WHEN, make_user
 
 URL = "/api/v1/neighbourhoods"
 

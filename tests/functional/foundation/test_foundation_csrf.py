@@ -9,8 +9,8 @@ from pledgebank.accounts.models import ApiToken, User
 from pledgebank.books.models import AuditEvent
 from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.models import Fund, Membership, MembershipRole, Neighbourhood
-from tests.functional.foundation.foundation_support import new_client, signed_in_client, visible_text
-from tests.support import PASSWORD, WHEN, add_member, make_neighbourhood, make_user
+from tests.helpers.app import PASSWORD, WHEN, add_member, make_neighbourhood, make_user
+from tests.helpers.foundation import new_client, signed_in_client, visible_text
 
 
 def _counts(sessions) -> dict[str, int]:

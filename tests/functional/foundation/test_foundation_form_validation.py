@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.functional.foundation.foundation_support import (
+from tests.helpers.app import PASSWORD, make_neighbourhood, make_user
+from tests.helpers.foundation import (
     field_error,
     field_tag,
     new_client,
     signed_in_client,
     user_row,
 )
-from tests.support import PASSWORD, make_neighbourhood, make_user
 
 SIGNED_OUT_FORMS = {
     "/register": ("email", "display_name", "password", "confirm"),

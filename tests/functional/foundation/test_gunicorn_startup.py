@@ -4,22 +4,12 @@ production settings serve pages with HSTS and without naming the server software
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
-from pledgebank import PROJECT_ROOT
-from tests.conftest import free_port
-
-DEADLINE = 20  # seconds for gunicorn to stop on its own, or to answer
-GUNICORN = (sys.executable, "-m", "gunicorn")
+from tests.helpers.gunicorn import DEADLINE, _get, gunicorn
 
 
 def _redis_running() -> bool:
@@ -48,35 +38,6 @@ def production_env(database_url: str) -> dict[str, str]:
         }
     )
     return env
-
-
-@contextmanager
-def gunicorn(
-    env: dict[str, str], workers: int, extra: tuple[str, ...] = ()
-) -> Iterator[tuple[subprocess.Popen, int]]:
-    """`gunicorn -w N app:app` from the project folder, as the README runs it; stopped afterwards."""
-    port = free_port()
-    process = subprocess.Popen(
-        # No control socket: it lives at one path per user, which servers started side by side would share.
-        [*GUNICORN, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--no-control-socket", *extra, "app:app"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        yield process, port
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=DEADLINE)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        process.stdout.close()
-        process.stderr.close()
 
 
 def _exit_status(process: subprocess.Popen) -> int:
@@ -135,20 +96,6 @@ def test_single_process_rate_limits_with_several_workers_stop_gunicorn(productio
     reasons = _reasons(stderr)
     assert len(reasons) == 1, stderr
     assert "PLEDGEBANK_RATELIMIT_SINGLE_PROCESS" in reasons[0] and "2" in reasons[0], reasons[0]
-
-
-def _get(port: int, path: str, process: subprocess.Popen):
-    """GET a page once gunicorn answers, within the deadline."""
-    deadline = time.monotonic() + DEADLINE
-    while True:
-        try:
-            return urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=DEADLINE)
-        except OSError:  # not listening yet (URLError), or the connection dropped while workers boot
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited: {process.stderr.read()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer within {DEADLINE} s")
-            time.sleep(0.1)
 
 
 def test_good_production_settings_serve_pages_under_gunicorn(production_env):

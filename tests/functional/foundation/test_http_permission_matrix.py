@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import count
 
-from tests.functional.foundation.foundation_support import (
+from tests.helpers.foundation import (
     ROLES,
     World,
     build_world,

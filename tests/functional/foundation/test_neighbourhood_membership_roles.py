@@ -10,8 +10,8 @@ from pledgebank.books.models import AuditEvent
 from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.policy import roles_of
-from tests.functional.foundation.foundation_support import signed_in_client, visible_text
-from tests.support import add_member, make_neighbourhood, make_user
+from tests.helpers.app import add_member, make_neighbourhood, make_user
+from tests.helpers.foundation import signed_in_client, visible_text
 
 
 def _roles(sessions, slug: str, user_id: int) -> set[str] | None:
@@ -260,10 +260,8 @@ def test_the_audit_page_shows_role_changes_to_officers_only(app, sessions, clock
         assert page.status_code == 200, role
         rows = [visible_text(row) for row in page.get_data(as_text=True).split("<tr>")[2:]]
         newest = rows[0]
-        assert newest.startswith("5 Mar 2026, 10:00 Chair Person role.granted Committee Person"), newest
-        assert '"roles": ["committee", "resident"]' in newest.replace("&#34;", '"')
-        assert '"roles": ["committee", "resident", "treasurer"]' in newest.replace("&#34;", '"')
-        assert any("neighbourhood.created" in row for row in rows)
+        assert newest.startswith("5 Mar 2026, 10:00 Chair Person made Committee Person treasurer"), newest
+        assert any("Chair Person started the neighbourhood" in row for row in rows)
     for who, user in (("resident", people["resident"]), ("outsider", outsider)):
         assert signed_in_client(app, sessions, user).get("/n/elm-park/audit").status_code == 403, who
     signed_out = app.test_client().get("/n/elm-park/audit")

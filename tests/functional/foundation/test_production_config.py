@@ -11,7 +11,7 @@ import pytest
 
 from pledgebank import PROJECT_ROOT, create_app
 from pledgebank.config import DEV_SECRET, ConfigError
-from tests.support import PASSWORD, make_user
+from tests.helpers.app import PASSWORD, make_user
 
 _SETTING = re.compile(r"PLEDGEBANK_[A-Z_]+")
 REQUIRED = (

@@ -8,8 +8,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from pledgebank.accounts import services
-from tests.functional.foundation.foundation_support import new_client, user_row
-from tests.support import PASSWORD, make_user
+from tests.helpers.app import PASSWORD, make_user
+from tests.helpers.foundation import new_client, user_row
 
 KNOWN = "known@example.org"
 NOTICE = "Someone tried to register with your address"

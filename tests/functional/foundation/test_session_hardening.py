@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from pledgebank.accounts.models import SignedOutSession
 from pledgebank.db import unit_of_work
-from tests.functional.foundation.foundation_support import new_client, user_row, visible_text
-from tests.support import PASSWORD, make_user
+from tests.helpers.app import PASSWORD, make_user
+from tests.helpers.foundation import new_client, user_row, visible_text
 
 ADDRESS = "careful@example.org"
 NEW_PASSWORD = "a brand new passphrase"

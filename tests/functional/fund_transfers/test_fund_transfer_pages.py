@@ -7,10 +7,10 @@ import re
 
 from pledgebank.cli import main
 from pledgebank.neighbourhoods.models import FundType
-from tests.functional.grants.test_grant_api_endpoints import token
-from tests.grant_support import give_fund, world
-from tests.integration.fund_transfers.transfer_support import add_fund, counts
-from tests.pledge_support import assert_books_ok, balance
+from tests.factories.fund_transfers import add_fund, counts
+from tests.factories.grants import give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
+from tests.helpers.grant_api import token
 
 _KEY = re.compile(r'name="form_key" type="hidden" value="([^"]+)"')
 _APPROVE = re.compile(r'action="(/n/[^"]+/ledger/transfers/\d+/approve)"')

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from pledgebank.db import unit_of_work
 from pledgebank.grants.models import GrantApplication, GrantRound
-from tests.functional.foundation.foundation_support import field_error, signed_in_client, visible_text
-from tests.grant_support import apply, decide, declare, give_fund, make_round, reviewed, score, world
-from tests.pledge_support import assert_books_ok
+from tests.factories.grants import apply, decide, declare, give_fund, make_round, reviewed, score, world
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.foundation import field_error, signed_in_client, visible_text
 
 
 def text(response) -> str:

@@ -11,11 +11,11 @@ from pledgebank.db import unit_of_work
 from pledgebank.grants.models import GrantApplication, GrantRound
 from pledgebank.levies.models import Levy
 from pledgebank.pledges.models import Pledge, PledgeSignup
-from tests.functional.pledges.pledge_web_support import people
-from tests.functional.pledges.test_pledge_api_endpoints import token
-from tests.grant_support import give_fund, make_round, world
-from tests.integration.levies.levy_support import levy_world
-from tests.pledge_support import make_pledge
+from tests.factories.grants import give_fund, make_round, world
+from tests.factories.levies import levy_world
+from tests.factories.pledges import make_pledge
+from tests.helpers.pledge_api import token
+from tests.helpers.pledge_pages import people
 
 TOO_BIG = 2**63
 FAR_FUTURE = "9999-12-31T23:59:59-01:00"

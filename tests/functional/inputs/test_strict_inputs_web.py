@@ -13,11 +13,11 @@ from pledgebank.db import unit_of_work
 from pledgebank.grants.models import GrantApplication, GrantRound
 from pledgebank.levies.models import Levy
 from pledgebank.pledges.models import Pledge, PledgeSignup
-from tests.functional.foundation.foundation_support import signed_in_client
-from tests.functional.pledges.pledge_web_support import error_beside, people
-from tests.grant_support import give_fund, make_round, world
-from tests.integration.levies.levy_support import levy_world
-from tests.pledge_support import make_pledge
+from tests.factories.grants import give_fund, make_round, world
+from tests.factories.levies import levy_world
+from tests.factories.pledges import make_pledge
+from tests.helpers.foundation import signed_in_client
+from tests.helpers.pledge_pages import error_beside, people
 
 ARABIC_TEN = "\u0661\u0660"
 BOLD_TEN = "\U0001d7cf\U0001d7ce"

@@ -3,9 +3,9 @@ committee only, and a resident's own household's charges."""
 
 from __future__ import annotations
 
-from tests.functional.pledges.test_pledge_api_endpoints import token
-from tests.integration.levies.levy_support import active_levy, join, join_with_card, levy_world, make_levy
-from tests.pledge_support import assert_books_ok, due
+from tests.factories.levies import active_levy, join, join_with_card, levy_world, make_levy
+from tests.factories.pledges import assert_books_ok, due
+from tests.helpers.pledge_api import token
 
 NEW = {
     "fund": "general",

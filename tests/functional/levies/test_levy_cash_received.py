@@ -5,10 +5,10 @@ and days are refused beside their fields with nothing written."""
 from __future__ import annotations
 
 from pledgebank.ledger import chart
-from tests.functional.foundation.foundation_support import signed_in_client
-from tests.functional.pledges.pledge_web_support import error_beside, text_of
-from tests.integration.levies.levy_support import active_levy, charge_of, join, levy_world
-from tests.pledge_support import assert_books_ok, balance, due
+from tests.factories.levies import active_levy, charge_of, join, levy_world
+from tests.factories.pledges import assert_books_ok, balance, due
+from tests.helpers.foundation import signed_in_client
+from tests.helpers.pledge_pages import error_beside, text_of
 
 
 def _form(owed: int, amount: str, on: str = "2026-03-02", into: str = "cash") -> dict[str, str]:

@@ -8,9 +8,7 @@ import io
 from pledgebank.db import unit_of_work
 from pledgebank.levies.models import HardshipRequest, HouseholdResident
 from pledgebank.payments.gateway import TestCard
-from tests.functional.foundation.foundation_support import signed_in_client
-from tests.functional.pledges.pledge_web_support import error_beside, text_of
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     charge_of,
     join,
@@ -18,7 +16,9 @@ from tests.integration.levies.levy_support import (
     levy_world,
     make_levy,
 )
-from tests.pledge_support import assert_books_ok, due
+from tests.factories.pledges import assert_books_ok, due
+from tests.helpers.foundation import signed_in_client
+from tests.helpers.pledge_pages import error_beside, text_of
 
 NEW = {
     "fund": "general",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -19,9 +20,9 @@ from pledgebank.books.services import book_of
 from pledgebank.books.treasurer_checks import DONATION, SUPPLIER_PAYMENT
 from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.integration.treasurer.treasurer_support import record, terms
-from tests.pledge_support import assert_books_ok
-from tests.seeded import TREASURER, seeded_copies
+from tests.factories.pledges import assert_books_ok
+from tests.factories.seeded import TREASURER, seeded_copies
+from tests.factories.treasurer import record, terms
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CODES = re.compile(r"\b[a-z]+_[a-z_]+\b|\w+=\w+")
@@ -250,3 +251,27 @@ def test_hostile_descriptions_render_safely_wrap_and_never_start_a_formula(copie
     assert "Paid =HYPERLINK(" in "".join(cells)
     assert not [value for value in cells if value.startswith(FORMULA_STARTS)]
     assert_books_ok(app)
+
+
+def test_transactions_are_listed_by_date_newest_first_with_back_dated_ones_in_their_place(copies):
+    app, seeded = copies.app(), copies.seeded
+    rows = _csv(app.test_client(), f"/n/{seeded.slug}/money.csv")
+    dates = sorted({date.fromisoformat(row["date"]) for row in rows})
+    back_dated = dates[len(dates) // 2]  # a day in the middle of the book's history
+    record(
+        app,
+        seeded.people[TREASURER],
+        seeded.slug,
+        terms(app, DONATION, amount=321, place="cash", donor="Back Dated", donor_public=True, on=back_dated),
+    )
+    client = app.test_client()
+    rows = _csv(client, f"/n/{seeded.slug}/money.csv")
+    order = [(date.fromisoformat(row["date"]), int(row["transactions"].split()[0][1:])) for row in rows]
+    assert order == sorted(order, reverse=True)
+    late = next(row for row in rows if row["description"] == "Donation from Back Dated")
+    assert late["date"] == back_dated.isoformat()
+    pages = _pages(client, f"/n/{seeded.slug}/money")
+    listed = [int(n) for html in pages for n in re.findall(r'aria-label="Transaction (\d+)"', html)]
+    in_csv = [int(n[1:]) for row in rows for n in row["transactions"].split()]
+    assert listed == in_csv
+    assert len(listed) == len(set(listed))

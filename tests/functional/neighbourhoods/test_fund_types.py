@@ -15,10 +15,10 @@ from pledgebank.grants import rounds
 from pledgebank.neighbourhoods import funds
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.functional.foundation.foundation_support import field_error, signed_in_client, visible_text
-from tests.functional.grants.test_grant_api_endpoints import NEW_ROUND, token
-from tests.grant_support import clock_now, give_fund, round_terms, world
-from tests.pledge_support import assert_books_ok
+from tests.factories.grants import clock_now, give_fund, round_terms, world
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.foundation import field_error, signed_in_client, visible_text
+from tests.helpers.grant_api import NEW_ROUND, token
 
 TREES = "To plant twenty street trees on Elm Road, as the donors asked."
 

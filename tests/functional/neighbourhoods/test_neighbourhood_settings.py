@@ -7,7 +7,7 @@ from sqlalchemy import select
 from pledgebank.books.models import AuditEvent
 from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.models import Neighbourhood
-from tests.support import add_member, make_neighbourhood, make_user
+from tests.helpers.app import add_member, make_neighbourhood, make_user
 
 SETTINGS = {
     "description": "Around the park.",

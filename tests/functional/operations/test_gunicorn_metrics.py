@@ -10,7 +10,7 @@ import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.functional.foundation.test_gunicorn_startup import DEADLINE, _get, gunicorn
+from tests.helpers.gunicorn import DEADLINE, _get, gunicorn
 
 TOKEN = "Mx8vQ2rTw9LpZ4sNc7bYd3kHf6gJa1eU"
 REQUESTS = 12

@@ -11,7 +11,7 @@ from pledgebank import create_app
 from pledgebank.extensions import limiter
 from pledgebank.migrate import downgrade, upgrade
 from pledgebank.readiness import checks
-from tests.conftest import PG_ADMIN_URL, free_port
+from tests.helpers.environment import PG_ADMIN_URL, free_port
 
 
 def _get(app, path: str):

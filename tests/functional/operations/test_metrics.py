@@ -10,10 +10,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from pledgebank import create_app
 from pledgebank.cli import main
 from pledgebank.payments.stripe_gateway import StripeGateway
-from tests.functional.pledges.pledge_web_support import make_pledge, people
-from tests.integration.pledges.test_pledge_webhooks import deliver, event, intent_of
-from tests.pledge_support import assert_books_ok, due, signup_state, stripe_client
-from tests.support import STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, with_stripe
+from tests.factories.pledges import assert_books_ok, due, signup_state, stripe_client
+from tests.helpers.app import STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, with_stripe
+from tests.helpers.pledge_pages import make_pledge, people
+from tests.helpers.webhooks import deliver, event, intent_of
 
 TOKEN = "metrics-token-long-and-random-0123456789abcdef"
 

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from pledgebank.logs import JsonFormatter
-from tests.functional.foundation.foundation_support import signed_in_client
-from tests.support import make_neighbourhood, make_user
+from tests.helpers.app import make_neighbourhood, make_user
+from tests.helpers.foundation import signed_in_client
 
 GENERATED = re.compile(r"[0-9a-f]{32}")
 

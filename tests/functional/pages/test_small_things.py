@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.functional.foundation.foundation_support import new_client, signed_in_client
-from tests.functional.pledges.pledge_web_support import text_of
-from tests.grant_support import apply, make_round, reviewed, world
-from tests.pledge_support import make_pledge, quick_user
-from tests.support import add_member
+from tests.factories.grants import apply, make_round, reviewed, world
+from tests.factories.pledges import make_pledge, quick_user
+from tests.helpers.app import add_member
+from tests.helpers.foundation import new_client, signed_in_client
+from tests.helpers.pledge_pages import text_of
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -123,6 +123,6 @@ def _broken():
 
 
 def _place(sessions, chair: int) -> str:
-    from tests.support import make_neighbourhood
+    from tests.helpers.app import make_neighbourhood
 
     return make_neighbourhood(sessions, chair)

@@ -3,27 +3,9 @@ secret for Stripe.js) or cash, withdraw; read-only tokens may not change anythin
 
 from __future__ import annotations
 
-from pledgebank.accounts.api_tokens import create_api_token
-from pledgebank.db import unit_of_work
-from tests.functional.pledges.pledge_web_support import make_pledge, people, signup_of
-from tests.pledge_support import pledge_with_card
-from tests.support import WHEN
-
-NEW = {
-    "title": "Plant twenty street trees",
-    "description": "Twenty young limes and rowans along Victoria Road.",
-    "amount_kind": "minimum",
-    "amount": 500,
-    "target_amount": 30_000,
-    "deadline": "2026-04-01T17:00:00+01:00",
-}
-
-
-def token(sessions, user_id: int, scope: str = "read-write") -> dict[str, str]:
-    """The Authorization header of a new personal token, made through the real service."""
-    with unit_of_work(sessions) as session:
-        secret = create_api_token(session, user_id=user_id, name=f"{scope} token", scope=scope, now=WHEN)[1]
-    return {"Authorization": f"Bearer {secret}"}
+from tests.factories.pledges import pledge_with_card
+from tests.helpers.pledge_api import NEW, token
+from tests.helpers.pledge_pages import make_pledge, people, signup_of
 
 
 def test_list_and_read_pledges_with_progress_in_minor_units(app, sessions):

@@ -9,7 +9,7 @@ import re
 import pytest
 import stripe
 
-from tests.functional.pledges.pledge_web_support import make_pledge, people, signup_of, text_of
+from tests.helpers.pledge_pages import make_pledge, people, signup_of, text_of
 
 LIVE_KEY = "sk_live_pledgebank_local"
 

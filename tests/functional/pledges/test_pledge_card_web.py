@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from tests.functional.pledges.pledge_web_support import error_beside, make_pledge, people, signup_of, text_of
-from tests.pledge_support import due, pledge_state, pledge_with_card
+from tests.factories.pledges import due, pledge_state, pledge_with_card
+from tests.helpers.pledge_pages import error_beside, make_pledge, people, signup_of, text_of
 
 CONFIRM = {"confirm": "yes"}
 

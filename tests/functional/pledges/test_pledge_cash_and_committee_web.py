@@ -6,9 +6,9 @@ from __future__ import annotations
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart
 from pledgebank.pledges.models import MatchOffer
-from tests.functional.foundation.foundation_support import new_client
-from tests.functional.pledges.pledge_web_support import error_beside, make_pledge, people, signup_of, text_of
-from tests.pledge_support import assert_books_ok, balance, due, pledge_state, pledge_with_card, sign
+from tests.factories.pledges import assert_books_ok, balance, due, pledge_state, pledge_with_card, sign
+from tests.helpers.foundation import new_client
+from tests.helpers.pledge_pages import error_beside, make_pledge, people, signup_of, text_of
 
 
 def cash(into: str, amount: str = "10") -> dict[str, str]:

@@ -4,8 +4,8 @@ nothing changes until the second press."""
 from __future__ import annotations
 
 from pledgebank.ledger import chart
-from tests.functional.pledges.pledge_web_support import error_beside, make_pledge, people, signup_of, text_of
-from tests.pledge_support import assert_books_ok, balance, pledge_state, pledge_with_card
+from tests.factories.pledges import assert_books_ok, balance, pledge_state, pledge_with_card
+from tests.helpers.pledge_pages import error_beside, make_pledge, people, signup_of, text_of
 
 
 def test_withdrawing_asks_first_and_says_nothing_is_taken_from_the_card(app, sessions):

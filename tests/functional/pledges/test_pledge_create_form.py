@@ -9,27 +9,14 @@ from sqlalchemy import func, select
 
 from pledgebank.db import unit_of_work
 from pledgebank.pledges.models import Pledge
-from tests.functional.pledges.pledge_web_support import (
+from tests.helpers.pledge_forms import VALID
+from tests.helpers.pledge_pages import (
     error_beside,
     people,
     pledge_row,
     set_neighbourhood,
     text_of,
 )
-
-VALID = {
-    "fund": "+own",
-    "title": "Mend the playground fence",
-    "description": "New posts and panels along the north side of the playground.",
-    "amount_kind": "fixed",
-    "amount": "10",
-    "target_pledgers": "40",
-    "target_amount": "",
-    "deadline": "2026-03-14",
-    "deadline_time": "18:00",
-    "cap": "",
-    "allow_cash": "y",
-}
 
 
 def test_a_valid_pledge_opens_with_its_deadline_in_uk_time(app, sessions):
@@ -116,8 +103,8 @@ def test_with_approval_required_a_residents_pledge_waits_for_the_committee(app, 
 def test_only_members_may_start_a_pledge(app, sessions, web):
     world = people(sessions)
     assert web.get(f"/n/{world.slug}/pledges/new").status_code == 302  # to sign in
-    from tests.functional.foundation.foundation_support import signed_in_client
-    from tests.support import make_user
+    from tests.helpers.app import make_user
+    from tests.helpers.foundation import signed_in_client
 
     outsider = signed_in_client(app, sessions, make_user(sessions, "outsider@example.org"))
     assert outsider.get(f"/n/{world.slug}/pledges/new").status_code == 403

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pledgebank.db import unit_of_work
 from pledgebank.pledges.models import Pledge
-from tests.functional.pledges.pledge_web_support import error_beside, people, text_of
-from tests.pledge_support import make_pledge, sign
+from tests.factories.pledges import make_pledge, sign
+from tests.helpers.pledge_pages import error_beside, people, text_of
 
 CHANGED = {
     "fund": "+own",

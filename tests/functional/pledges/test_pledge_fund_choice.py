@@ -12,10 +12,10 @@ from pledgebank.neighbourhoods import funds
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.pledges.models import Pledge
-from tests.functional.pledges.pledge_web_support import error_beside, people, pledge_row, text_of
-from tests.functional.pledges.test_pledge_api_endpoints import NEW, token
-from tests.functional.pledges.test_pledge_create_form import VALID
-from tests.support import WHEN
+from tests.helpers.app import WHEN
+from tests.helpers.pledge_api import NEW, token
+from tests.helpers.pledge_forms import VALID
+from tests.helpers.pledge_pages import error_beside, people, pledge_row, text_of
 
 TREES = "Planting and watering street trees along Victoria Road."
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.functional.pledges.test_pledge_api_endpoints import token
-from tests.integration.pledges.test_pledge_webhooks import deliver, event
-from tests.integration.pledges.test_refund_failed import fail
-from tests.integration.pledges.test_refunds_disputes import counts, paid_pledge
-from tests.pledge_support import assert_books_ok, balance, stripe_client
-from tests.support import with_stripe
+from tests.factories.pledges import assert_books_ok, balance, stripe_client
+from tests.helpers.app import with_stripe
+from tests.helpers.pledge_api import token
+from tests.helpers.refunds import counts, fail, paid_pledge
+from tests.helpers.webhooks import deliver, event
 
 KEY = "api-refund-key-0001"
 

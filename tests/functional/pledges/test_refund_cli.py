@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from pledgebank.cli import main
-from tests.integration.pledges.test_refunds_disputes import counts, paid_pledge
-from tests.pledge_support import assert_books_ok, balance, stripe_client
-from tests.support import with_stripe
+from tests.factories.pledges import assert_books_ok, balance, stripe_client
+from tests.helpers.app import with_stripe
+from tests.helpers.refunds import counts, paid_pledge
 
 
 @pytest.fixture

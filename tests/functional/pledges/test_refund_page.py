@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from tests.integration.pledges.test_refunds_disputes import counts, paid_pledge
-from tests.pledge_support import assert_books_ok, balance
-from tests.support import WebClient, with_stripe
+from tests.factories.pledges import assert_books_ok, balance
+from tests.helpers.app import WebClient, with_stripe
+from tests.helpers.refunds import counts, paid_pledge
 
 
 @pytest.fixture

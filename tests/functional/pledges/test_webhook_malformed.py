@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from pledgebank.db import unit_of_work
 from pledgebank.payments.models import RejectedWebhook, StripeEvent
 from pledgebank.payments.webhooks import KEPT_BYTES
-from tests.integration.pledges.test_pledge_webhooks import deliver, event, signature
+from tests.helpers.webhooks import deliver, event, signature
 
 
 def _event(**changes) -> dict:

@@ -14,8 +14,8 @@ from pledgebank.books.models import AuditEvent
 from pledgebank.db import unit_of_work
 from pledgebank.jobs import run_due
 from pledgebank.neighbourhoods.models import Neighbourhood
-from tests.functional.foundation.foundation_support import new_client, visible_text
-from tests.support import PASSWORD, add_member, make_neighbourhood, make_user
+from tests.helpers.app import PASSWORD, add_member, make_neighbourhood, make_user
+from tests.helpers.foundation import new_client, visible_text
 
 SETTINGS = {
     "description": "Around the park.",

@@ -14,9 +14,9 @@ from pledgebank.alerts.models import AlertSubscription
 from pledgebank.jobs import run_due
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.pledges.services import approve_pledge, get_pledge
-from tests.functional.social.social_support import headers_of_last, in_session, text_of
-from tests.pledge_support import make_pledge, neighbourhood_with, quick_user
-from tests.support import WHEN, make_neighbourhood
+from tests.factories.pledges import make_pledge, neighbourhood_with, quick_user
+from tests.helpers.app import WHEN, make_neighbourhood
+from tests.helpers.social import headers_of_last, in_session, text_of
 
 VISITOR = "visitor@example.org"
 

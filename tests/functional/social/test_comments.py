@@ -10,9 +10,9 @@ from sqlalchemy import select
 from pledgebank.accounts.erasure import pseudonymise_user
 from pledgebank.books.models import AuditEvent
 from pledgebank.pledges.comment_models import PledgeComment
-from tests.functional.social.social_support import in_session, place_with_pledge, text_of
-from tests.pledge_support import make_pledge, quick_user
-from tests.support import WHEN
+from tests.factories.pledges import make_pledge, quick_user
+from tests.helpers.app import WHEN
+from tests.helpers.social import in_session, place_with_pledge, text_of
 
 HOSTILE = '<script>alert("x")</script><b>bold</b> ' + "W" * 400 + " مرحبا بالجيران"
 

@@ -7,8 +7,8 @@ import re
 
 from pledgebank.accounts.erasure import pseudonymise_user
 from pledgebank.pledges.models import PledgeSignup
-from tests.functional.social.social_support import in_session, place_with_pledge, text_of
-from tests.support import WHEN
+from tests.helpers.app import WHEN
+from tests.helpers.social import in_session, place_with_pledge, text_of
 
 
 def _pledge_as(web, address: str, pledge_id: int, shown_as: str | None):

@@ -5,10 +5,10 @@ holds the money; the books still verify."""
 from __future__ import annotations
 
 from pledgebank.cli import main
-from tests.functional.grants.test_grant_api_endpoints import token
-from tests.grant_support import THRESHOLD, give_fund, world
-from tests.integration.treasurer.treasurer_support import record, terms, transaction_count
-from tests.pledge_support import assert_books_ok, balance
+from tests.factories.grants import THRESHOLD, give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
+from tests.factories.treasurer import record, terms, transaction_count
+from tests.helpers.grant_api import token
 
 
 def _waiting(app, w, amount: int = THRESHOLD + 1) -> int:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from tests.functional.grants.test_grant_api_endpoints import token
-from tests.functional.treasurer.test_record_money import _form
-from tests.grant_support import give_fund, world
-from tests.integration.treasurer.category_support import accounts_ending, listed
-from tests.integration.treasurer.treasurer_support import transaction_count
-from tests.pledge_support import assert_books_ok, balance
+from tests.factories.categories import accounts_ending, listed
+from tests.factories.grants import give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
+from tests.factories.treasurer import transaction_count
+from tests.helpers.grant_api import token
+from tests.helpers.treasurer_pages import _form
 
 _OPTIONS = re.compile(r'<select id="category" name="category">(.*?)</select>', re.S)
 

@@ -3,12 +3,12 @@ beside the amount on the web form, naming `amount` in the API's JSON, and on app
 
 from __future__ import annotations
 
-from tests.functional.grants.test_grant_api_endpoints import token
-from tests.functional.treasurer.test_record_money import _form
-from tests.grant_support import give_fund, world
-from tests.integration.treasurer.test_supplier_payment_money import award
-from tests.integration.treasurer.treasurer_support import record, terms, transaction_count
-from tests.pledge_support import assert_books_ok, balance
+from tests.factories.grants import give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
+from tests.factories.treasurer import record, terms, transaction_count
+from tests.helpers.grant_api import token
+from tests.helpers.treasurer_books import award
+from tests.helpers.treasurer_pages import _form
 
 PAYMENT = {
     "kind": "supplier_payment",

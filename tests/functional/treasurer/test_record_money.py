@@ -6,20 +6,11 @@ from __future__ import annotations
 import re
 
 from pledgebank.cli import main
-from tests.functional.grants.test_grant_api_endpoints import token
-from tests.grant_support import THRESHOLD, give_fund, world
-from tests.integration.treasurer.treasurer_support import transaction_count
-from tests.pledge_support import assert_books_ok, balance
-
-_KEY = re.compile(r'name="form_key" type="hidden" value="([^"]+)"')
-
-
-def _form(web, slug: str) -> dict[str, str]:
-    page = web.get(f"/n/{slug}/ledger/record")
-    assert page.status_code == 200, page.get_data(as_text=True)[:500]
-    key = _KEY.search(page.get_data(as_text=True))
-    assert key, "the form carries a one-time key"
-    return {"form_key": key.group(1), "on": "2026-03-02", "fund": "general"}
+from tests.factories.grants import THRESHOLD, give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
+from tests.factories.treasurer import transaction_count
+from tests.helpers.grant_api import token
+from tests.helpers.treasurer_pages import _form
 
 
 def test_the_treasurer_records_a_donation_once_however_often_the_form_is_sent(app, sessions, web):

@@ -11,8 +11,8 @@ import pytest
 from pledgebank.alerts import jobs
 from pledgebank.alerts.models import AlertSubscription
 from pledgebank.db import unit_of_work
-from tests.concurrency import concurrent_engine, run_together
-from tests.pledge_support import make_pledge, neighbourhood_with
+from tests.factories.pledges import make_pledge, neighbourhood_with
+from tests.helpers.concurrency import concurrent_engine, run_together
 
 pytestmark = pytest.mark.postgres
 

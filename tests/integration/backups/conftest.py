@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.ledger.ledger_sql import PG_ADMIN_URL, admin, pg_url
+from tests.helpers.ledger_sql import PG_ADMIN_URL, admin, pg_url
 
 _targets = itertools.count(1)
 

@@ -10,7 +10,8 @@ import pytest
 
 from pledgebank import demo
 from pledgebank.backups.manifest import file_sha256
-from tests.integration.backups.backup_support import (
+from tests.helpers.app import with_stripe
+from tests.helpers.backups import (
     app_on,
     cli,
     heads_of,
@@ -19,7 +20,6 @@ from tests.integration.backups.backup_support import (
     only_backup,
     row_counts,
 )
-from tests.support import with_stripe
 
 POSTED_MEANWHILE = ("ledger_transactions", "ledger_postings", "ledger_seals")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pledgebank.backups.manifest import describe_files
-from tests.integration.backups.backup_support import (
+from tests.helpers.backups import (
     alter_backed_up_books,
     app_on,
     books_with_money,
@@ -19,8 +19,8 @@ from tests.integration.backups.backup_support import (
     only_backup,
     table_names,
 )
-from tests.integration.ledger.ledger_sql import PG_ADMIN_URL, pg_url
-from tests.integration.ledger.ledger_tampering import run, tampering
+from tests.helpers.ledger_sql import PG_ADMIN_URL, pg_url
+from tests.helpers.ledger_tampering import run, tampering
 
 DATABASE_FILE = "database.pgdump" if PG_ADMIN_URL else "database.sqlite3"
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from pledgebank.backups.manifest import file_sha256
 from pledgebank.migrate import head_revision
-from tests.integration.backups.backup_support import (
+from tests.helpers.backups import (
     app_on,
     books_with_money,
     cli,
@@ -18,7 +18,7 @@ from tests.integration.backups.backup_support import (
     only_backup,
     row_counts,
 )
-from tests.integration.ledger.ledger_sql import PG_ADMIN_URL
+from tests.helpers.ledger_sql import PG_ADMIN_URL
 
 
 def test_a_backup_restored_into_an_empty_database_has_the_same_books_and_documents(

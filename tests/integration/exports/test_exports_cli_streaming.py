@@ -18,8 +18,8 @@ from pledgebank.exports.models import LedgerExport
 from pledgebank.exports.reader import Filters
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
-from tests.pledge_support import quick_user
-from tests.support import WHEN, make_neighbourhood
+from tests.factories.pledges import quick_user
+from tests.helpers.app import WHEN, make_neighbourhood
 
 
 def _receive(sessions, slug: str, count: int, start: int = 0) -> None:

@@ -22,7 +22,7 @@ from pledgebank.exports.format_base import ExportFormat, ExportRequest
 from pledgebank.exports.reader import Filters
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
-from tests.grant_support import apply, clock_now, decide, declare, give_fund, make_round, reviewed, world
+from tests.factories.grants import apply, clock_now, decide, declare, give_fund, make_round, reviewed, world
 
 
 def _book_with_a_grant(app, sessions) -> str:

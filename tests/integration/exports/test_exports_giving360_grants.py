@@ -14,7 +14,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.errors import InvalidInput
 from pledgebank.exports import giving360
 from pledgebank.exports.reader import Filters
-from tests.grant_support import apply, decide, declare, give_fund, make_round, reviewed, world
+from tests.factories.grants import apply, decide, declare, give_fund, make_round, reviewed, world
 
 PREFIX = "360G-pledgebank"
 

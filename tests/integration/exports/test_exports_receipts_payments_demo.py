@@ -12,8 +12,8 @@ from pledgebank.exports import receipts_payments, statements
 from pledgebank.exports.cash_flows import is_cash
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.pledge_support import assert_books_ok
-from tests.seeded import seeded_app
+from tests.factories.pledges import assert_books_ok
+from tests.factories.seeded import seeded_app
 
 
 def test_the_demo_accounts_cash_funds_equal_the_money_held_every_year(

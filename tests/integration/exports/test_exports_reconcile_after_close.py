@@ -17,8 +17,8 @@ from pledgebank.books.services import book_by_slug
 from pledgebank.cli import main
 from pledgebank.db import unit_of_work
 from pledgebank.payments.gateway import BalanceTransaction, Payout
-from tests.pledge_support import assert_books_ok, due, make_pledge, neighbourhood_with, pledge_with_card
-from tests.support import with_stripe
+from tests.factories.pledges import assert_books_ok, due, make_pledge, neighbourhood_with, pledge_with_card
+from tests.helpers.app import with_stripe
 
 ARRIVED = date(2026, 3, 6)
 THROUGH = date(2026, 3, 7)

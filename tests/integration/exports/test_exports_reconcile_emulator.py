@@ -9,8 +9,8 @@ from pledgebank import create_app
 from pledgebank.cli import main
 from pledgebank.exports.naming import major
 from pledgebank.payments.emulator import stripe_fee
-from tests.pledge_support import assert_books_ok, due, make_pledge, neighbourhood_with, pledge_with_card
-from tests.support import with_stripe
+from tests.factories.pledges import assert_books_ok, due, make_pledge, neighbourhood_with, pledge_with_card
+from tests.helpers.app import with_stripe
 
 
 @pytest.fixture

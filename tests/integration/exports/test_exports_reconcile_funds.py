@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from pledgebank.books.models import LedgerAccount, LedgerPosting, LedgerTransaction
+from pledgebank.books.models import LedgerAccount
 from pledgebank.books.services import book_by_slug, post
 from pledgebank.db import unit_of_work
 from pledgebank.exports.reconcile import Status, StripeActivity
@@ -14,17 +14,8 @@ from pledgebank.ledger import chart, rules
 from pledgebank.neighbourhoods import funds as fund_services
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.payments.gateway import Payout
-from tests.integration.exports.test_exports_reconcile_synthetic import (
-    CREATED,
-    DAY,
-    NOW,
-    charge,
-    gbp,
-    reconcile,
-    refund,
-    two_books,
-)
-from tests.pledge_support import assert_books_ok
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.reconcile import CREATED, DAY, NOW, charge, gbp, payout_legs, reconcile, refund, two_books
 
 TREES = "street-trees"
 
@@ -87,20 +78,6 @@ def balances(app, slug: str) -> dict[str, int]:
             )
         )
         return dict(rows.all())
-
-
-def payout_legs(app, slug: str) -> list[tuple[str, int]]:
-    """The postings of the book's payout transaction, in order."""
-    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        book = book_by_slug(session, slug)
-        rows = session.execute(
-            select(LedgerAccount.code, LedgerPosting.amount)
-            .join(LedgerPosting, LedgerPosting.account_id == LedgerAccount.id)
-            .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
-            .where(LedgerTransaction.book_id == book.id, LedgerTransaction.kind == "payout")
-            .order_by(LedgerPosting.line)
-        )
-        return [tuple(row) for row in rows]
 
 
 def test_a_payout_of_two_funds_money_is_split_between_their_bank_and_clearing_shares(app, sessions):

@@ -4,41 +4,17 @@ book and the clearing accounts come back to what Stripe still holds; whatever do
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 from sqlalchemy import select
 
 from pledgebank.books.models import LedgerTransaction
 from pledgebank.books.services import book_by_slug, post
 from pledgebank.db import unit_of_work
-from pledgebank.exports.reconcile import Status, StripeActivity, reconcile_stripe
+from pledgebank.exports.reconcile import Status, StripeActivity
 from pledgebank.ledger import chart, rules
-from pledgebank.ledger.money import Money
 from pledgebank.payments.emulator import stripe_fee
-from pledgebank.payments.gateway import BalanceTransaction, Payout
-from tests.pledge_support import assert_books_ok, quick_user
-from tests.support import make_neighbourhood
-
-NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
-DAY = date(2026, 3, 10)
-CREATED = int(datetime(2026, 3, 10, 12, 0, tzinfo=UTC).timestamp())
-ZONE = "Europe/London"
-
-
-def gbp(pence: int) -> Money:
-    """Pounds sterling in pence."""
-    return Money(pence, "GBP")
-
-
-def charge(n: int, amount: int, fee: int | None = None) -> BalanceTransaction:
-    """A card charge's balance transaction, with Stripe's standard fee unless told otherwise."""
-    fee = stripe_fee(amount) if fee is None else fee
-    return BalanceTransaction(f"txn_c{n}", "charge", f"ch_{n}", amount, fee, amount - fee, "GBP", CREATED)
-
-
-def refund(n: int, amount: int) -> BalanceTransaction:
-    """A refund's balance transaction (Stripe keeps the fee of the charge)."""
-    return BalanceTransaction(f"txn_r{n}", "refund", f"re_{n}", -amount, 0, -amount, "GBP", CREATED)
+from pledgebank.payments.gateway import Payout
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.reconcile import CREATED, DAY, NOW, charge, gbp, reconcile, refund, two_books
 
 
 def post_card(sessions, slug: str, n: int, amount: int, fee: int | None = None) -> None:
@@ -68,20 +44,6 @@ def post_refund(sessions, slug: str, n: int, amount: int) -> None:
             source={"refund": f"re_{n}", "charge": f"ch_{n}"},
         )
         post(session, book=book_by_slug(session, slug), entry=entry, now=NOW)
-
-
-def two_books(sessions) -> tuple[str, str]:
-    """Two neighbourhoods, each with its own book (one Stripe account pays out for both)."""
-    chair = quick_user(sessions, "chair@example.org", "Chair Person")
-    return make_neighbourhood(sessions, chair, name="Elm Park"), make_neighbourhood(
-        sessions, chair, name="Oak Hill"
-    )
-
-
-def reconcile(app, activity: StripeActivity, since: date = date(2026, 3, 1)):
-    """Run the reconciliation in one unit of work."""
-    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        return reconcile_stripe(session, activity, since=since, zone=ZONE, now=NOW)
 
 
 def payouts(app) -> list[tuple[str, int, dict]]:

@@ -27,10 +27,10 @@ from pledgebank.db import unit_of_work
 from pledgebank.exports.naming import tool_account
 from pledgebank.exports.statements import trial_balance
 from pledgebank.ledger.money import Money
-from tests.grant_support import apply, decide, declare, give_fund, make_round, pay, reviewed, world
-from tests.integration.levies.levy_support import active_levy, charges_of, join, record_cash, sources
-from tests.pledge_support import assert_books_ok, due, make_pledge, pledge_with_card
-from tests.support import with_stripe
+from tests.factories.grants import apply, decide, declare, give_fund, make_round, pay, reviewed, world
+from tests.factories.levies import active_levy, charges_of, join, record_cash, sources
+from tests.factories.pledges import assert_books_ok, due, make_pledge, pledge_with_card
+from tests.helpers.app import with_stripe
 
 BEAN_CHECK = str(Path(sys.executable).parent / "bean-check")
 YEAR_END = date(2026, 3, 31)

@@ -10,7 +10,7 @@ from pledgebank.books.audit import list_events, record_event
 from pledgebank.books.models import AuditEvent
 from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods import roles, services
-from tests.support import WHEN, add_member, make_neighbourhood, make_user
+from tests.helpers.app import WHEN, add_member, make_neighbourhood, make_user
 
 
 def _snapshot(sessions) -> list[tuple]:

@@ -15,7 +15,7 @@ from pledgebank.errors import EmailNotVerified, Forbidden, NotAuthenticated
 from pledgebank.neighbourhoods import services
 from pledgebank.neighbourhoods.models import Role
 from pledgebank.policy import Action, allows, can, require
-from tests.support import add_member, make_neighbourhood, make_user
+from tests.helpers.app import add_member, make_neighbourhood, make_user
 
 COLUMNS = ("resident", "committee", "treasurer", "chair", "non_member", "unverified", "signed_out", "closed")
 

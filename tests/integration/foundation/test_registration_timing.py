@@ -8,7 +8,7 @@ import time
 from pledgebank.accounts import services
 from pledgebank.accounts.tokens import LinkSigner
 from pledgebank.db import unit_of_work
-from tests.support import PASSWORD, WHEN, make_user
+from tests.helpers.app import PASSWORD, WHEN, make_user
 
 TRIES = 7
 # Costlier than the suite's default so the hash dominates each try, as it does in production;

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from pledgebank.accounts import sessions as sign_ins
 from pledgebank.accounts.models import SignedOutSession, User
 from pledgebank.db import unit_of_work
-from tests.concurrency import concurrent_engine, run_together
-from tests.support import make_user
+from tests.helpers.app import make_user
+from tests.helpers.concurrency import concurrent_engine, run_together
 
 pytestmark = pytest.mark.postgres
 

@@ -15,9 +15,9 @@ from pledgebank.exports.cash_flows import is_cash
 from pledgebank.exports.receipts_payments import receipts_and_payments
 from pledgebank.neighbourhoods.models import Fund, FundType
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.grant_support import give_fund, world
-from tests.integration.fund_transfers.transfer_support import add_fund, approve, propose, terms
-from tests.pledge_support import assert_books_ok
+from tests.factories.fund_transfers import add_fund, approve, propose, terms
+from tests.factories.grants import give_fund, world
+from tests.factories.pledges import assert_books_ok
 
 
 def test_the_transfer_is_on_its_own_line_and_the_cash_funds_still_add_up(app, sessions):

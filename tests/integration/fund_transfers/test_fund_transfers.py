@@ -18,8 +18,7 @@ from pledgebank.ledger import chart, rules, treasurer
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import FundType
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.grant_support import clock_now, give_fund, world
-from tests.integration.fund_transfers.transfer_support import (
+from tests.factories.fund_transfers import (
     add_fund,
     approve,
     counts,
@@ -27,7 +26,8 @@ from tests.integration.fund_transfers.transfer_support import (
     propose,
     terms,
 )
-from tests.pledge_support import assert_books_ok, balance
+from tests.factories.grants import clock_now, give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
 
 
 @pytest.fixture

@@ -17,12 +17,12 @@ from pledgebank.errors import InvalidInput
 from pledgebank.grants import applications, funds, reviews, rounds
 from pledgebank.grants.models import GrantApplication
 from pledgebank.neighbourhoods.models import Fund, FundType
-from tests.grant_support import application_terms, clock_now, decide, give_fund, make_round, pay, world
-from tests.grant_support import approve as approve_grant_payment
-from tests.integration.fund_transfers.transfer_support import add_fund, propose, terms
-from tests.integration.fund_transfers.transfer_support import approve as approve_transfer
-from tests.integration.treasurer import treasurer_support
-from tests.pledge_support import assert_books_ok, balance
+from tests.factories import treasurer as treasurer_support
+from tests.factories.fund_transfers import add_fund, propose, terms
+from tests.factories.fund_transfers import approve as approve_transfer
+from tests.factories.grants import application_terms, clock_now, decide, give_fund, make_round, pay, world
+from tests.factories.grants import approve as approve_grant_payment
+from tests.factories.pledges import assert_books_ok, balance
 
 pytestmark = pytest.mark.postgres
 

@@ -15,10 +15,10 @@ from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import FundType
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.grant_support import clock_now, give_fund, world
-from tests.integration.fund_transfers.transfer_support import add_fund, approve, propose, terms
-from tests.integration.treasurer import treasurer_support
-from tests.pledge_support import assert_books_ok, balance
+from tests.factories import treasurer as treasurer_support
+from tests.factories.fund_transfers import add_fund, approve, propose, terms
+from tests.factories.grants import clock_now, give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
 
 pytestmark = pytest.mark.postgres
 

@@ -12,7 +12,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.errors import Forbidden, NotAuthenticated, NotFound
 from pledgebank.grants import access, amendments, applications, decisions, payments, reports, reviews, rounds
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.grant_support import (
+from tests.factories.grants import (
     ZONE,
     application_terms,
     apply,
@@ -24,7 +24,7 @@ from tests.grant_support import (
     score,
     world,
 )
-from tests.pledge_support import assert_books_ok
+from tests.factories.pledges import assert_books_ok
 
 
 @pytest.fixture

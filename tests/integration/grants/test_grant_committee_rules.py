@@ -12,7 +12,7 @@ from pledgebank.grants import applications, decisions, reviews
 from pledgebank.grants.decisions import AwardTooLarge, QuorumNotMet
 from pledgebank.neighbourhoods.roles import grant_role
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.grant_support import (
+from tests.factories.grants import (
     apply,
     approve,
     decide,
@@ -26,7 +26,7 @@ from tests.grant_support import (
     transactions,
     world,
 )
-from tests.pledge_support import assert_books_ok
+from tests.factories.pledges import assert_books_ok
 
 
 def quorum(app, application_id):

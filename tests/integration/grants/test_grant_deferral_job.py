@@ -11,7 +11,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.grants import amendments, applications, reviews
 from pledgebank.grants.decisions import QuorumNotMet
 from pledgebank.jobs import run_due
-from tests.grant_support import (
+from tests.factories.grants import (
     apply,
     clock_now,
     decide,
@@ -23,7 +23,7 @@ from tests.grant_support import (
     status,
     world,
 )
-from tests.pledge_support import assert_books_ok
+from tests.factories.pledges import assert_books_ok
 
 
 def test_a_deferral_to_a_date_ends_on_that_date(app, sessions, clock, outbox):

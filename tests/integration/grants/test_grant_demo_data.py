@@ -10,8 +10,8 @@ from pledgebank.demo import seed
 from pledgebank.grants.demo import seed_grants
 from pledgebank.grants.models import GrantApplication, GrantRound
 from pledgebank.grants.queries import awarded_applications
-from tests.grant_support import decide, declare, score, status
-from tests.pledge_support import assert_books_ok
+from tests.factories.grants import decide, declare, score, status
+from tests.factories.pledges import assert_books_ok
 
 
 def test_the_demo_round_has_applications_at_every_stage_and_the_walk_through_works(app, sessions, clock):

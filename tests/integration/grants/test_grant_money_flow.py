@@ -9,7 +9,7 @@ from pledgebank.books.models import AuditEvent, LedgerAccount
 from pledgebank.db import unit_of_work
 from pledgebank.grants import funds
 from pledgebank.grants.models import GrantDecision, GrantPayment, GrantReport
-from tests.grant_support import (
+from tests.factories.grants import (
     apply,
     decide,
     declare,
@@ -24,7 +24,7 @@ from tests.grant_support import (
     transactions,
     world,
 )
-from tests.pledge_support import assert_books_ok
+from tests.factories.pledges import assert_books_ok
 
 
 def money(app, w, fund: str = "general"):

@@ -13,7 +13,7 @@ from pledgebank.books.models import ClosedPeriod
 from pledgebank.books.services import book_of
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict
-from tests.grant_support import (
+from tests.factories.grants import (
     apply,
     approve,
     clock_now,
@@ -26,7 +26,7 @@ from tests.grant_support import (
     transactions,
     world,
 )
-from tests.pledge_support import assert_books_ok
+from tests.factories.pledges import assert_books_ok
 
 
 def _close(app, w, through: date):

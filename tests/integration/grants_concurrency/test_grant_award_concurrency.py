@@ -13,8 +13,8 @@ from pledgebank.db import unit_of_work
 from pledgebank.grants import applications, funds, reviews, rounds
 from pledgebank.grants.decisions import AwardTooLarge
 from pledgebank.grants.models import GrantApplication
-from tests.grant_support import application_terms, decide, give_fund, make_round, transactions, world
-from tests.pledge_support import assert_books_ok
+from tests.factories.grants import application_terms, decide, give_fund, make_round, transactions, world
+from tests.factories.pledges import assert_books_ok
 
 pytestmark = pytest.mark.postgres
 

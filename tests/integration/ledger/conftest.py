@@ -19,7 +19,8 @@ from sqlalchemy.engine import Engine
 
 from pledgebank.books.services import book_by_slug, post, reverse
 from pledgebank.db import make_engine, make_session_factory, unit_of_work
-from tests.integration.ledger.ledger_sql import (
+from tests.helpers.app import WHEN, add_member, make_neighbourhood, make_user
+from tests.helpers.ledger_sql import (
     CHAIR,
     DAY,
     PEOPLE,
@@ -31,7 +32,6 @@ from tests.integration.ledger.ledger_sql import (
     pg_url,
     standard_entries,
 )
-from tests.support import WHEN, add_member, make_neighbourhood, make_user
 
 
 def _post_the_book(url: str) -> None:

@@ -11,7 +11,7 @@ from pledgebank.accounts.api_tokens import create_api_token
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart
 from pledgebank.ledger.canonical import to_hex
-from tests.integration.ledger.ledger_sql import BANK, PEOPLE, LedgerBook
+from tests.helpers.ledger_sql import BANK, PEOPLE, LedgerBook
 
 OFFICERS = ("chair", "treasurer", "committee")
 

@@ -24,8 +24,8 @@ from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.canonical import GENESIS_HASH, chain_hash
 from pledgebank.neighbourhoods import funds, services
-from tests.integration.ledger.ledger_sql import BANK, CASH, DAY, DONATIONS, gbp, snapshot, standard_entries
-from tests.support import make_neighbourhood
+from tests.helpers.app import make_neighbourhood
+from tests.helpers.ledger_sql import BANK, CASH, DAY, DONATIONS, gbp, snapshot, standard_entries
 
 
 def cash(pence: int, key: str, fund: str = "general"):

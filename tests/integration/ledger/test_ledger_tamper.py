@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from pledgebank.books.services import book_by_slug
 from pledgebank.books.verify import check_book
-from tests.integration.ledger.ledger_sql import (
+from tests.helpers.ledger_sql import (
     BANK,
     CASH,
     DEFERRED,
@@ -28,7 +28,7 @@ from tests.integration.ledger.ledger_sql import (
     insert_transaction,
     seal,
 )
-from tests.integration.ledger.ledger_tampering import guards_off, run
+from tests.helpers.ledger_tampering import guards_off, run
 
 
 def _hash_of(conn: Connection, transaction_id: int) -> bytes:

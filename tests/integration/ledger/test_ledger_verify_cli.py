@@ -10,9 +10,9 @@ from pledgebank.books.services import book_by_slug, post
 from pledgebank.cli import main
 from pledgebank.db import unit_of_work
 from pledgebank.demo import seed
-from tests.integration.ledger.ledger_sql import RECEIVABLES, standard_entries
-from tests.integration.ledger.ledger_tampering import run, tampering
-from tests.support import make_neighbourhood
+from tests.helpers.app import make_neighbourhood
+from tests.helpers.ledger_sql import RECEIVABLES, standard_entries
+from tests.helpers.ledger_tampering import run, tampering
 
 
 def unseal(conn, book) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from pledgebank.books.services import book_by_slug
 from pledgebank.books.verify import check_book
 from pledgebank.db import make_session_factory, unit_of_work
-from tests.integration.ledger.ledger_sql import (
+from tests.helpers.ledger_sql import (
     BANK,
     DEFERRED,
     RECEIVABLES,

@@ -19,7 +19,8 @@ from pledgebank.errors import Forbidden, InvalidInput
 from pledgebank.exports import statements
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
-from tests.integration.ledger.ledger_sql import (
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.ledger_sql import (
     BANK,
     DAY,
     DONATIONS,
@@ -30,7 +31,6 @@ from tests.integration.ledger.ledger_sql import (
     seal,
     snapshot,
 )
-from tests.pledge_support import assert_books_ok
 
 THROUGH = date(2026, 2, 28)  # after seven of the book's entries; its last (a reversal) is dated 2 March
 CLOSED = "ledger: the period is closed"

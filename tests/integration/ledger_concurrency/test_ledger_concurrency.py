@@ -21,7 +21,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.money import Money
-from tests.support import make_neighbourhood, make_user
+from tests.helpers.app import make_neighbourhood, make_user
 
 pytestmark = pytest.mark.postgres
 

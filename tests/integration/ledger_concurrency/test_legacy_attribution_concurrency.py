@@ -13,8 +13,8 @@ from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart
 from pledgebank.ledger.entries import JournalEntry, Posting
 from pledgebank.ledger.money import Money
-from tests.grant_support import clock_now, today, world
-from tests.pledge_support import assert_books_ok
+from tests.factories.grants import clock_now, today, world
+from tests.factories.pledges import assert_books_ok
 
 pytestmark = pytest.mark.postgres
 

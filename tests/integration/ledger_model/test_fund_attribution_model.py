@@ -38,7 +38,7 @@ from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import funds as fund_services
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.support import WHEN, make_neighbourhood, make_user
+from tests.helpers.app import WHEN, make_neighbourhood, make_user
 
 FUNDS = ("general", "street-trees")
 DAY = date(2026, 3, 2)

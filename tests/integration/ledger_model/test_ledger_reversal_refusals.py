@@ -13,7 +13,7 @@ from pledgebank.books.verify import check_book
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
-from tests.support import make_neighbourhood, make_user
+from tests.helpers.app import make_neighbourhood, make_user
 
 DAY = date(2026, 3, 2)
 

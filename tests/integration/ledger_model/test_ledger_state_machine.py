@@ -37,8 +37,8 @@ from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.money import Money
-from tests.integration.ledger_model.ledger_reference import FUND, GUARDED, Model, Record
-from tests.support import make_neighbourhood, make_user
+from tests.helpers.app import make_neighbourhood, make_user
+from tests.helpers.ledger_model.ledger_reference import FUND, GUARDED, Model, Record
 
 FIRST_DAY = date(2026, 3, 2)
 

@@ -31,11 +31,11 @@ from sqlalchemy import select
 
 from pledgebank.books.models import LedgerTransaction
 from pledgebank.ledger import kinds
-from tests.integration.ledger_model.whole_book_income import CardRules, LevyRules, PledgeRules
-from tests.integration.ledger_model.whole_book_machine import BookMachine
-from tests.integration.ledger_model.whole_book_rules import GrantRules, TreasurerRules
-from tests.integration.ledger_model.whole_book_transfers import TransferRules
-from tests.support import with_stripe
+from tests.helpers.app import with_stripe
+from tests.helpers.ledger_model.whole_book_income import CardRules, LevyRules, PledgeRules
+from tests.helpers.ledger_model.whole_book_machine import BookMachine
+from tests.helpers.ledger_model.whole_book_rules import GrantRules, TreasurerRules
+from tests.helpers.ledger_model.whole_book_transfers import TransferRules
 
 SHOWN_AT_LEAST = {
     kinds.CARD_PAYMENT_RECEIVED,

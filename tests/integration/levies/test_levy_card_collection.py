@@ -8,24 +8,26 @@ from datetime import timedelta
 from pledgebank.ledger import chart
 from pledgebank.levies.payments import AUTHENTICATION_CODES
 from pledgebank.payments.gateway import PaymentStatus, TestCard
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     authenticate,
     charge_of,
     charges_of,
     check_card,
+    confirm_owed,
     household,
     intents_for,
     join,
     join_with_card,
     levy_world,
+    owed_now,
     pay_now,
     raised_in_ledger,
     record_cash,
     save_card,
     sources,
 )
-from tests.pledge_support import assert_books_ok, balance, captured_in_stripe, due, subjects
+from tests.factories.pledges import assert_books_ok, balance, captured_in_stripe, due, subjects
 
 RECEIPT = "Receipt: Street lighting paid"
 DECLINED = "Payment declined: Street lighting"
@@ -91,8 +93,11 @@ def test_a_decline_is_retried_on_schedule_and_paid_with_a_new_card(app, sessions
     assert subjects(outbox, "resident0@example.org").count(DECLINED) == 2
 
     clock.advance(timedelta(days=1))
-    setup = save_card(app, levy, ann, TestCard.SUCCEEDS)  # the new card pays what is owed at once
+    setup = save_card(app, levy, ann, TestCard.SUCCEEDS)  # saving the card takes nothing yet
     assert setup.status == "saved"
+    assert charge_of(app, home).status == "retrying"
+    assert [(c.levy_name, c.amount) for c in owed_now(app, home).charges] == [("Street lighting", 1000)]
+    assert confirm_owed(app, home, ann).paid == 1  # the resident confirms the list: it is taken
     charge = charge_of(app, home)
     assert (charge.status, charge.paid_via, charge.attempts) == ("paid", "card", 3)
     assert household(app, home).card_last4 == "4242"

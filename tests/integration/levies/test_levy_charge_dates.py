@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from pledgebank.books.models import LedgerTransaction
 from pledgebank.db import unit_of_work
-from tests.integration.levies.levy_support import active_levy, charges_of, join, levy_world
-from tests.pledge_support import assert_books_ok, due
+from tests.factories.levies import active_levy, charges_of, join, levy_world
+from tests.factories.pledges import assert_books_ok, due
 
 
 def raised_on(sessions) -> dict[int, tuple[date, str]]:

@@ -11,8 +11,8 @@ from pledgebank.demo import seed
 from pledgebank.levies import queries
 from pledgebank.levies.demo import seed_levies
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.integration.levies.levy_support import charges_of, raised_in_ledger, today_of
-from tests.pledge_support import assert_books_ok
+from tests.factories.levies import charges_of, raised_in_ledger, today_of
+from tests.factories.pledges import assert_books_ok
 
 
 def test_the_demo_levy_has_charges_at_every_stage(app, sessions, clock):

@@ -15,7 +15,7 @@ from pledgebank.ledger import chart
 from pledgebank.levies import households, queries
 from pledgebank.levies.models import Levy, LevyHousehold
 from pledgebank.payments.gateway import TestCard
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     approve,
     ask_hardship,
@@ -32,7 +32,7 @@ from tests.integration.levies.levy_support import (
     sources,
     today_of,
 )
-from tests.pledge_support import assert_books_ok, balance, due, subjects
+from tests.factories.pledges import assert_books_ok, balance, due, subjects
 
 
 def levy_row(app, levy_id: int) -> Levy:

@@ -10,7 +10,7 @@ import pytest
 
 from pledgebank.errors import Conflict
 from pledgebank.payments.gateway import TestCard
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     ask_hardship,
     authenticate,
@@ -23,8 +23,8 @@ from tests.integration.levies.levy_support import (
     record_cash,
     save_card,
 )
-from tests.integration.pledges.test_pledge_attempts_booked_by_webhook import deliver_intent
-from tests.pledge_support import assert_books_ok, captured_in_stripe, due, stripe_client
+from tests.factories.pledges import assert_books_ok, captured_in_stripe, due, stripe_client
+from tests.helpers.attempts import deliver_intent
 
 
 def test_an_old_payment_cannot_be_completed_after_the_charge_is_paused_or_reduced(app, sessions, stripe_api):

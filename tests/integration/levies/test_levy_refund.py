@@ -7,9 +7,9 @@ import pytest
 
 from pledgebank.errors import InvalidInput
 from pledgebank.payments.emulator import stripe_fee
-from tests.integration.levies.levy_support import active_levy, charges_of, join_with_card, levy_world
-from tests.integration.pledges.test_refunds_disputes import counts, refund
-from tests.pledge_support import assert_books_ok, balance, due
+from tests.factories.levies import active_levy, charges_of, join_with_card, levy_world
+from tests.factories.pledges import assert_books_ok, balance, due
+from tests.helpers.refunds import counts, refund
 
 
 def test_a_levy_card_payment_is_refunded_in_part_then_refused_beyond_what_is_left(app, sessions):

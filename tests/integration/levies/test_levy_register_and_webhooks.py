@@ -12,11 +12,12 @@ from pledgebank.jobs import payments_context
 from pledgebank.levies import cards, households
 from pledgebank.levies.models import Household, LevyHousehold
 from pledgebank.payments.gateway import TestCard
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     charge_of,
     charges_of,
     check_card,
+    confirm_owed,
     household,
     join,
     join_with_card,
@@ -24,8 +25,8 @@ from tests.integration.levies.levy_support import (
     now_of,
     raised_in_ledger,
 )
-from tests.integration.pledges.test_pledge_webhooks import deliver, event
-from tests.pledge_support import assert_books_ok, balance, captured_in_stripe, due, stripe_client
+from tests.factories.pledges import assert_books_ok, balance, captured_in_stripe, due, stripe_client
+from tests.helpers.webhooks import deliver, event
 
 GOOD = 'address,band\n1 Elm Road,A\n2 Elm Road,C\n"Flat 1, 3 Elm Road",H\n'
 
@@ -124,7 +125,7 @@ def test_a_payment_confirmed_behind_our_back_is_applied_once_by_webhook(app, ses
     assert_books_ok(app)
 
 
-def test_a_household_card_saved_in_the_browser_is_learnt_from_its_webhook_and_pays_what_is_owed(
+def test_a_household_card_saved_in_the_browser_is_learnt_from_its_webhook_and_pays_what_is_confirmed(
     app, sessions, stripe_api
 ):
     slug, chair, member, (ann, _, _) = levy_world(sessions)
@@ -144,8 +145,11 @@ def test_a_household_card_saved_in_the_browser_is_learnt_from_its_webhook_and_pa
     payload = event("setup_intent.succeeded", setup)
     assert deliver(app, payload).get_json()["effect"] == "applied"
     assert household(app, home).card_last4 == "4242" and household(app, home).payer_id == ann
-    charge = charge_of(app, home)
-    assert (charge.status, charge.paid_via) == ("paid", "card")  # what was owed is taken with the new card
+    assert charge_of(app, home).status == "due"  # saved for this levy; nothing is taken unconfirmed
     assert deliver(app, payload).get_json()["effect"] == "duplicate"
+    assert captured_in_stripe(app)[0] == 0
+    assert confirm_owed(app, home, ann).paid == 1
+    charge = charge_of(app, home)
+    assert (charge.status, charge.paid_via) == ("paid", "card")  # what was owed, taken once confirmed
     assert captured_in_stripe(app)[0] == 1000
     assert_books_ok(app)

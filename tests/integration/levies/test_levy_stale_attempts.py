@@ -12,7 +12,7 @@ from pledgebank.levies.models import Household, LevyCharge
 from pledgebank.levies.payments import attempt_key
 from pledgebank.payments.gateway import GatewayUnavailable, TestCard
 from pledgebank.payments.stripe_gateway import StripeGateway
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     ask_hardship,
     charge_of,
@@ -24,10 +24,9 @@ from tests.integration.levies.levy_support import (
     pay_now,
     record_cash,
 )
-from tests.integration.levies.test_levy_attempts_booked_by_webhook import charge_dies_after_stripe
-from tests.integration.pledges.test_pledge_attempts_booked_by_webhook import attempt
-from tests.pledge_support import assert_books_ok, balance, due
-from tests.support import STRIPE_TEST_KEY
+from tests.factories.pledges import assert_books_ok, balance, due
+from tests.helpers.app import STRIPE_TEST_KEY
+from tests.helpers.attempts import attempt, charge_dies_after_stripe
 
 
 def _stripe(app, api_base: str) -> None:

@@ -7,8 +7,8 @@ from functools import partial
 
 import pytest
 
-from tests.concurrency import Outcome, concurrent_engine, run_together
-from tests.support import with_stripe
+from tests.helpers.app import with_stripe
+from tests.helpers.concurrency import Outcome, concurrent_engine, run_together
 
 THREAD_TIMEOUT_S = 180
 

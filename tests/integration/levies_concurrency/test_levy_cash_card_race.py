@@ -12,7 +12,7 @@ from pledgebank.jobs import payments_context
 from pledgebank.levies import charges
 from pledgebank.levies.payments import collect
 from pledgebank.payments.gateway import TestCard
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     charge_of,
     intents_for,
@@ -20,7 +20,7 @@ from tests.integration.levies.levy_support import (
     levy_world,
     now_of,
 )
-from tests.pledge_support import assert_books_ok, due
+from tests.factories.pledges import assert_books_ok, due
 
 pytestmark = pytest.mark.postgres
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from pledgebank.jobs import run_due
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     charges_of,
     intents_for,
@@ -19,7 +19,7 @@ from tests.integration.levies.levy_support import (
     save_card,
     sources,
 )
-from tests.pledge_support import assert_books_ok, balance, captured_in_stripe, many_residents
+from tests.factories.pledges import assert_books_ok, balance, captured_in_stripe, many_residents
 
 pytestmark = pytest.mark.postgres
 

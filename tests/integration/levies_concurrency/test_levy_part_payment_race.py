@@ -9,8 +9,8 @@ from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict
 from pledgebank.ledger import chart
 from pledgebank.levies import charges
-from tests.integration.levies.levy_support import active_levy, charge_of, join, levy_world, now_of, today_of
-from tests.pledge_support import assert_books_ok, balance, due
+from tests.factories.levies import active_levy, charge_of, join, levy_world, now_of, today_of
+from tests.factories.pledges import assert_books_ok, balance, due
 
 pytestmark = pytest.mark.postgres
 

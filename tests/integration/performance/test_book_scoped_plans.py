@@ -17,9 +17,9 @@ from sqlalchemy import event, text
 from pledgebank.accounts.api_tokens import create_api_token
 from pledgebank.books.services import book_of
 from pledgebank.db import unit_of_work
-from tests.big_book import fill, open_book
-from tests.conftest import START
-from tests.support import WHEN, make_neighbourhood, make_user, neighbourhood
+from tests.factories.big_book import fill, open_book
+from tests.helpers.app import WHEN, make_neighbourhood, make_user, neighbourhood
+from tests.helpers.environment import START
 
 pytestmark = pytest.mark.postgres
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.pledges.test_pledge_webhooks import deliver, event, fingerprint, intent_of
-from tests.integration.pledges.test_refunds_disputes import _emulator
-from tests.pledge_support import (
+from tests.factories.pledges import (
     assert_books_ok,
     card_payments_by_signup,
     due,
@@ -18,7 +16,9 @@ from tests.pledge_support import (
     signup_state,
     stripe_client,
 )
-from tests.support import with_stripe
+from tests.helpers.app import with_stripe
+from tests.helpers.refunds import _emulator
+from tests.helpers.webhooks import deliver, event, fingerprint, intent_of
 
 
 @pytest.fixture

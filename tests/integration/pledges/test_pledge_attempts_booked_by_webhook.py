@@ -9,10 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from pledgebank.db import unit_of_work
-from pledgebank.payments.models import AttemptStatus, PaymentAttempt, PaymentCustomer
+from pledgebank.payments.models import PaymentAttempt, PaymentCustomer
 from pledgebank.pledges.models import PledgeSignup
-from tests.integration.pledges.test_pledge_webhooks import deliver, event
-from tests.pledge_support import (
+from tests.factories.pledges import (
     assert_books_ok,
     assert_ledger_matches_stripe,
     card_payments_by_signup,
@@ -23,35 +22,8 @@ from tests.pledge_support import (
     pledge_state,
     pledge_with_card,
     signup_state,
-    stripe_client,
 )
-
-
-def start_attempt(app, key: str, operation: str, subject: str) -> None:
-    """What a run-due making the call (and dying before recording it) has committed: the attempt."""
-    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        session.add(
-            PaymentAttempt(
-                key=key,
-                operation=operation,
-                subject=subject,
-                status=AttemptStatus.STARTED.value,
-                started_at=app.extensions["pledgebank.clock"].now(),
-            )
-        )
-
-
-def attempt(app, key: str) -> tuple[str, str | None, str | None]:
-    """(status, Stripe id, outcome) of the attempt under this key."""
-    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        row = session.scalar(select(PaymentAttempt).where(PaymentAttempt.key == key))
-        return row.status, row.stripe_id, row.outcome
-
-
-def deliver_intent(app, kind: str, payment_intent_id: str):
-    """Stripe's webhook about a PaymentIntent as it stands now, signed and posted."""
-    intent = stripe_client(app).v1.payment_intents.retrieve(payment_intent_id).to_dict()
-    return deliver(app, event(kind, intent)).get_json()["effect"]
+from tests.helpers.attempts import attempt, deliver_intent, start_attempt
 
 
 def test_a_capture_whose_run_due_died_is_finished_by_its_webhook(app, sessions):

@@ -4,7 +4,7 @@ import stripe
 
 from pledgebank.ledger import chart
 from pledgebank.payments.emulator import stripe_fee
-from tests.pledge_support import (
+from tests.factories.pledges import (
     FUND,
     assert_books_ok,
     balance,
@@ -15,7 +15,7 @@ from tests.pledge_support import (
     pledge_with_card,
     signup_state,
 )
-from tests.support import STRIPE_TEST_KEY
+from tests.helpers.app import STRIPE_TEST_KEY
 
 
 def test_threshold_met_holds_then_captures_everyone(app, sessions, outbox, stripe_api):

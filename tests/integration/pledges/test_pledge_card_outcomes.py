@@ -13,7 +13,7 @@ from pledgebank.payments.gateway import PaymentStatus, TestCard
 from pledgebank.payments.models import PaymentCustomer
 from pledgebank.pledges.models import PledgeSignup
 from pledgebank.pledges.services import get_pledge, progress
-from tests.pledge_support import (
+from tests.factories.pledges import (
     FUND,
     assert_books_ok,
     assert_ledger_matches_stripe,

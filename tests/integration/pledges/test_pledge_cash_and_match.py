@@ -12,7 +12,7 @@ from pledgebank.payments.gateway import TestCard
 from pledgebank.pledges.extras import add_match_offer, record_match_received
 from pledgebank.pledges.models import MatchOffer
 from pledgebank.pledges.services import get_pledge
-from tests.pledge_support import (
+from tests.factories.pledges import (
     FUND,
     assert_books_ok,
     assert_ledger_matches_stripe,

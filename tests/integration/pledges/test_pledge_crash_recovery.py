@@ -20,8 +20,7 @@ from sqlalchemy import select
 from pledgebank.clock import Clock
 from pledgebank.db import unit_of_work
 from pledgebank.payments.models import PaymentAttempt
-from tests.integration.pledges.stripe_proxy import StripeProxy
-from tests.pledge_support import (
+from tests.factories.pledges import (
     assert_books_ok,
     assert_ledger_matches_stripe,
     card_payments_by_signup,
@@ -33,7 +32,8 @@ from tests.pledge_support import (
     signup_state,
     stripe_client,
 )
-from tests.support import STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET
+from tests.helpers.app import STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET
+from tests.helpers.stripe_proxy import StripeProxy
 
 RUN_DUE = "import sys; from pledgebank.cli import main; sys.argv[0] = 'pledgebank'; main()"
 CRASHES = {

@@ -20,9 +20,8 @@ from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.services import edit_pledge, get_pledge
-from tests.grant_support import clock_now, give_fund, round_terms, world
-from tests.integration.treasurer.treasurer_support import record, terms, transaction_count
-from tests.pledge_support import (
+from tests.factories.grants import clock_now, give_fund, round_terms, world
+from tests.factories.pledges import (
     FUND,
     assert_books_ok,
     balance,
@@ -32,7 +31,8 @@ from tests.pledge_support import (
     record_cash,
     sign,
 )
-from tests.pledge_support import terms as pledge_terms
+from tests.factories.pledges import terms as pledge_terms
+from tests.factories.treasurer import record, terms, transaction_count
 
 PURPOSE = (
     "Pledged for “Mend the playground fence”: New posts and panels along the north side of the playground."

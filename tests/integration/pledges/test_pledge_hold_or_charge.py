@@ -16,18 +16,16 @@ from pledgebank.payments.models import PaymentAttempt
 from pledgebank.payments.stripe_gateway import StripeGateway
 from pledgebank.pledges.jobs import _end_collections
 from pledgebank.pledges.payments import place_hold
-from tests.pledge_support import (
+from tests.factories.pledges import (
     assert_books_ok,
     card_payments_by_signup,
     due,
     intent_statuses,
-    make_pledge,
-    neighbourhood_with,
     pledge_state,
-    pledge_with_card,
     signup_state,
 )
-from tests.support import STRIPE_TEST_KEY
+from tests.helpers.app import STRIPE_TEST_KEY
+from tests.helpers.attempts import saved_not_held
 
 
 def _stripe(app, api_base: str) -> None:
@@ -40,19 +38,6 @@ def attempt_status(app, key: str) -> str | None:
     """The status of the attempt under this key; None when there is none."""
     with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
         return session.scalar(select(PaymentAttempt.status).where(PaymentAttempt.key == key))
-
-
-def saved_not_held(app, sessions) -> tuple[int, int, int]:
-    """A collecting pledge: Ben's card saved before activation and not held yet (run-due has listed it for
-    a hold), Ann's and Cat's held, enough to succeed. (pledge, Ann's signup, Ben's signup)."""
-    slug, chair, (ann, ben, cat) = neighbourhood_with(sessions)
-    pledge = make_pledge(app, slug, chair, target_pledgers=2)
-    second = pledge_with_card(app, pledge, ben)  # open: saved, nothing held
-    pledge_with_card(app, pledge, cat)  # activates; Cat's card is held at once
-    first = pledge_with_card(app, pledge, ann)  # collecting: held at once
-    assert pledge_state(app, pledge) == "collecting"
-    assert (signup_state(app, first), signup_state(app, second)) == ("held", "card_saved")
-    return pledge, first, second
 
 
 def test_a_hold_listed_while_collecting_is_not_placed_once_the_card_is_being_charged(

@@ -12,8 +12,7 @@ from collections import Counter
 import pytest
 
 from pledgebank.payments.gateway import TestCard
-from tests.integration.pledges.stripe_proxy import StripeProxy
-from tests.pledge_support import (
+from tests.factories.pledges import (
     authenticate_card,
     due,
     make_pledge,
@@ -25,7 +24,8 @@ from tests.pledge_support import (
     signup_state,
     use_card,
 )
-from tests.support import with_stripe
+from tests.helpers.app import with_stripe
+from tests.helpers.stripe_proxy import StripeProxy
 
 CREATING = ("/v1/customers", "/v1/setup_intents", "/v1/payment_intents")
 

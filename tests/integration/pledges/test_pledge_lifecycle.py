@@ -11,7 +11,7 @@ from pledgebank.payments.gateway import TestCard
 from pledgebank.pledges.models import PledgeSignup
 from pledgebank.pledges.services import cancel_pledge, get_pledge
 from pledgebank.pledges.states import InvalidTransition
-from tests.pledge_support import (
+from tests.factories.pledges import (
     FUND,
     assert_books_ok,
     assert_ledger_matches_stripe,

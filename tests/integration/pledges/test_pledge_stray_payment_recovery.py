@@ -12,8 +12,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.payments.gateway import TestCard
 from pledgebank.payments.models import PaymentAttempt, PaymentCustomer
 from pledgebank.pledges.models import PledgeSignup
-from tests.integration.pledges.test_pledge_attempts_booked_by_webhook import attempt, start_attempt
-from tests.pledge_support import (
+from tests.factories.pledges import (
     assert_books_ok,
     card_payments_by_signup,
     due,
@@ -25,6 +24,7 @@ from tests.pledge_support import (
     replace_card,
     signup_state,
 )
+from tests.helpers.attempts import attempt, start_attempt
 
 
 def test_a_stray_payment_from_an_old_round_is_flagged_once_not_booked_over_the_hold(app, sessions, caplog):

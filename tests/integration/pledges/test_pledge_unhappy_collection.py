@@ -13,7 +13,7 @@ from pledgebank.payments.models import AttemptStatus, PaymentAttempt, PaymentCus
 from pledgebank.payments.stripe_gateway import StripeGateway
 from pledgebank.pledges.models import PledgeSignup
 from pledgebank.pledges.services import cancel_pledge, get_pledge
-from tests.pledge_support import (
+from tests.factories.pledges import (
     assert_books_ok,
     card_payments_by_signup,
     due,
@@ -29,7 +29,7 @@ from tests.pledge_support import (
     subjects,
     use_card,
 )
-from tests.support import STRIPE_TEST_KEY
+from tests.helpers.app import STRIPE_TEST_KEY
 
 
 def _intent_of(app, signup_id: int) -> str:

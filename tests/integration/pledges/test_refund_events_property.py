@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.integration.pledges.test_pledge_webhooks import deliver, fingerprint
-from tests.integration.pledges.test_refunds_disputes import paid_pledge, story_events
-from tests.pledge_support import assert_books_ok
-from tests.support import with_stripe
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.app import with_stripe
+from tests.helpers.refunds import paid_pledge, story_events
+from tests.helpers.webhooks import deliver, fingerprint
 
 STORY_LENGTH = 6
 

@@ -12,11 +12,11 @@ from pledgebank.cli import main
 from pledgebank.db import unit_of_work
 from pledgebank.payments.emulator import stripe_fee
 from pledgebank.payments.models import PaymentAttempt
-from tests.integration.pledges.test_pledge_attempts_booked_by_webhook import start_attempt
-from tests.integration.pledges.test_pledge_webhooks import deliver, event, fingerprint
-from tests.integration.pledges.test_refunds_disputes import _charge_of, _emulator, paid_pledge, refund
-from tests.pledge_support import assert_books_ok, balance, due, stripe_client
-from tests.support import with_stripe
+from tests.factories.pledges import assert_books_ok, balance, due, stripe_client
+from tests.helpers.app import with_stripe
+from tests.helpers.attempts import start_attempt
+from tests.helpers.refunds import _charge_of, _emulator, fail, paid_pledge, refund
+from tests.helpers.webhooks import deliver, event, fingerprint
 
 FEE = stripe_fee(1000)
 
@@ -25,18 +25,6 @@ FEE = stripe_fee(1000)
 def app_config(app_config: dict, stripe_api: str) -> dict:
     """The test app, pointed at a freshly emptied emulator."""
     return with_stripe(app_config, stripe_api)
-
-
-def fail(app, refund_id: str) -> list[str]:
-    """The card turns out closed: Stripe fails the refund; the events it sends about that."""
-    failed = _emulator(app, "post", f"/v1/_test/refunds/{refund_id}/fail")
-    assert failed["status"] == "failed" and failed["failure_balance_transaction"]
-    about = {"object": "refund", "id": refund_id}
-    return [
-        event("charge.refund.updated", about),
-        event("refund.failed", about),
-        event("charge.refunded", {"object": "charge", "id": failed["charge"]}),
-    ]
 
 
 def _kinds(app, slug: str) -> list[str]:

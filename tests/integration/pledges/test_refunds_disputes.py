@@ -6,13 +6,9 @@ and `reconcile stripe` then matches everything."""
 
 from __future__ import annotations
 
-import json
-import secrets
-
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from pledgebank.books.models import LedgerTransaction
 from pledgebank.cli import main
 from pledgebank.db import unit_of_work
 from pledgebank.errors import InvalidInput
@@ -23,18 +19,15 @@ from pledgebank.payments.gateway import GatewayUnavailable
 from pledgebank.payments.models import PaymentAttempt
 from pledgebank.payments.refunds import refund_payment
 from pledgebank.payments.stripe_gateway import StripeGateway
-from pledgebank.pledges.models import PledgeSignup
-from tests.integration.pledges.test_pledge_webhooks import deliver, event, fingerprint
-from tests.pledge_support import (
+from tests.factories.pledges import (
     assert_books_ok,
     balance,
     due,
-    make_pledge,
-    neighbourhood_with,
-    pledge_with_card,
     stripe_client,
 )
-from tests.support import STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, with_stripe
+from tests.helpers.app import STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, with_stripe
+from tests.helpers.refunds import _charge_of, _emulator, counts, paid_pledge, refund, story_events
+from tests.helpers.webhooks import deliver, event, fingerprint
 
 FEE = stripe_fee(1000)
 
@@ -43,40 +36,6 @@ FEE = stripe_fee(1000)
 def app_config(app_config: dict, stripe_api: str) -> dict:
     """The test app, pointed at a freshly emptied emulator."""
     return with_stripe(app_config, stripe_api)
-
-
-def paid_pledge(app, sessions, amount: int = 1000, **names) -> tuple[str, int, list[str]]:
-    """Two card payments (£10 each unless told), captured: (slug, chair, the PaymentIntent ids)."""
-    slug, chair, (ann, ben, _) = neighbourhood_with(sessions, **names)
-    pledge = make_pledge(app, slug, chair, target_pledgers=2, amount=amount)
-    signups = [pledge_with_card(app, pledge, ann), pledge_with_card(app, pledge, ben)]
-    due(app)
-    assert due(app, hours=73)["payments captured"] == 2
-    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        intents = [session.get(PledgeSignup, s).payment_intent_id for s in signups]
-    return slug, chair, intents
-
-
-def refund(app, chair: int, intent: str, amount: object, request_key: str | None = None):
-    """The treasurer refunds part of a payment, now, from a new filling-in of the form unless request_key."""
-    now = app.extensions["pledgebank.clock"].now()
-    return refund_payment(
-        payments_context(app),
-        actor_id=chair,
-        payment_intent_id=intent,
-        amount=amount,
-        request_key=request_key or secrets.token_urlsafe(24),
-        now=now,
-    )
-
-
-def counts(app) -> tuple[int, int]:
-    """How many ledger transactions and payment attempts there are."""
-    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        return (
-            session.scalar(select(func.count()).select_from(LedgerTransaction)),
-            session.scalar(select(func.count()).select_from(PaymentAttempt)),
-        )
 
 
 def test_a_part_then_the_rest_refunded_reverse_income_and_leave_the_fee_spent(app, sessions):
@@ -147,39 +106,6 @@ def test_a_refund_whose_stripe_call_fails_is_finished_by_run_due(app, sessions):
         250
     ]
     assert_books_ok(app)
-
-
-def _emulator(app, method: str, path: str, **params) -> dict:
-    """Ask the emulator directly (a test route, or what Stripe's dashboard would do)."""
-    client = stripe_client(app)
-    response = client.raw_request(method, path, **params)
-    return json.loads(response.body if hasattr(response, "body") else response.http_body)
-
-
-def _charge_of(client, intent: str) -> str:
-    charge = client.v1.payment_intents.retrieve(intent).latest_charge
-    return charge if isinstance(charge, str) else charge.id
-
-
-def story_events(app, intents: list[str]) -> list[str]:
-    """Behind the app's back: a part refund in the dashboard, a dispute lost and a dispute won; the events."""
-    client = stripe_client(app)
-    first, _ = intents
-    charge_one, charge_two = (_charge_of(client, intent) for intent in intents)
-    client.v1.refunds.create(params={"payment_intent": first, "amount": 400})
-    lost = _emulator(app, "post", "/v1/_test/disputes", charge=charge_one, amount=600)
-    won = _emulator(app, "post", "/v1/_test/disputes", charge=charge_two)
-    _emulator(app, "post", f"/v1/disputes/{lost['id']}/close")
-    _emulator(app, "post", f"/v1/_test/disputes/{won['id']}/decide", outcome="won")
-    charge = {"object": "charge", "id": charge_one}
-    return [
-        event("charge.refunded", charge),
-        event("charge.dispute.created", {"object": "dispute", "id": lost["id"]}),
-        event("charge.dispute.funds_withdrawn", {"object": "dispute", "id": lost["id"]}),
-        event("charge.dispute.closed", {"object": "dispute", "id": lost["id"]}),
-        event("charge.dispute.created", {"object": "dispute", "id": won["id"]}),
-        event("charge.dispute.closed", {"object": "dispute", "id": won["id"]}),
-    ]
 
 
 def test_refund_and_dispute_events_in_any_order_converge_and_reconcile(app, sessions):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from pledgebank.db import unit_of_work
 from pledgebank.jobs import run_due
 from pledgebank.pledges.models import Pledge, PledgeSignup
-from tests.pledge_support import (
+from tests.factories.pledges import (
     assert_books_ok,
     assert_ledger_matches_stripe,
     card_payments_by_signup,

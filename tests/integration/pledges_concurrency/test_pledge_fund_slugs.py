@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.pledges.models import Pledge
-from tests.pledge_support import assert_books_ok, make_pledge, neighbourhood_with
+from tests.factories.pledges import assert_books_ok, make_pledge, neighbourhood_with
 
 pytestmark = pytest.mark.postgres
 

@@ -19,8 +19,7 @@ from pledgebank.pledges.models import PledgeSignup
 from pledgebank.pledges.outcomes import apply_payment
 from pledgebank.pledges.payments import place_hold
 from pledgebank.pledges.signups import lock_signup
-from tests.integration.pledges.test_pledge_hold_or_charge import saved_not_held
-from tests.pledge_support import (
+from tests.factories.pledges import (
     assert_books_ok,
     card_payments_by_signup,
     due,
@@ -28,6 +27,7 @@ from tests.pledge_support import (
     pledge_state,
     signup_state,
 )
+from tests.helpers.attempts import saved_not_held
 
 pytestmark = pytest.mark.postgres
 

@@ -13,9 +13,9 @@ from pledgebank.accounts import privacy
 from pledgebank.accounts.privacy_export import json_chunks
 from pledgebank.books.models import AuditEvent
 from pledgebank.db import unit_of_work
-from tests.pledge_support import assert_books_ok, quick_user
-from tests.privacy_support import ADDRESS, EMAIL, NAME, TOKEN_NAME, UPDATE, everything
-from tests.support import PASSWORD
+from tests.factories.pledges import assert_books_ok, quick_user
+from tests.factories.privacy import ADDRESS, EMAIL, NAME, TOKEN_NAME, UPDATE, everything
+from tests.helpers.app import PASSWORD
 
 SUMMARY = "Two hundred crocus bulbs planted along the verges of Victoria Road by volunteers."
 

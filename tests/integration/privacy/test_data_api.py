@@ -8,8 +8,8 @@ import json
 
 from pledgebank.accounts.api_tokens import create_api_token
 from pledgebank.db import unit_of_work
-from tests.privacy_support import EMAIL, TOKEN_NAME, everything
-from tests.support import PASSWORD, WebClient
+from tests.factories.privacy import EMAIL, TOKEN_NAME, everything
+from tests.helpers.app import PASSWORD, WebClient
 
 
 def _read_token(app, sessions, user_id: int) -> str:

@@ -22,10 +22,10 @@ from pledgebank.levies.models import Household, HouseholdResident
 from pledgebank.neighbourhoods.models import Membership
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges.models import PledgeSignup
-from tests.integration.levies.levy_support import active_levy, join
-from tests.pledge_support import assert_books_ok, due, make_pledge, quick_user, sign
-from tests.privacy_support import ADDRESS, EMAIL, NAME, TOKEN_NAME, everything
-from tests.support import PASSWORD, WebClient, add_member
+from tests.factories.levies import active_levy, join
+from tests.factories.pledges import assert_books_ok, due, make_pledge, quick_user, sign
+from tests.factories.privacy import ADDRESS, EMAIL, NAME, TOKEN_NAME, everything
+from tests.helpers.app import PASSWORD, WebClient, add_member
 
 CLOSE = {"password": PASSWORD, "confirm": "y"}
 
@@ -166,7 +166,7 @@ def test_closing_erases_the_person_everywhere_and_leaves_the_books_verified(
 
 def test_money_owed_or_held_stops_the_closing_and_says_what_must_happen_first(app, sessions, web):
     chair = quick_user(sessions, "chair@example.org", "Chair Person")
-    from tests.support import make_neighbourhood
+    from tests.helpers.app import make_neighbourhood
 
     slug = make_neighbourhood(sessions, chair)
     member = quick_user(sessions, "member@example.org", "Member Person")

@@ -17,8 +17,8 @@ from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.privacy.enforce import ACTION
 from pledgebank.privacy.financial import people_past_keeping
 from pledgebank.privacy.retention import RetentionPolicy
-from tests.grant_support import ZONE, apply, decide, declare, give_fund, make_round, pay, reviewed, world
-from tests.pledge_support import assert_books_ok
+from tests.factories.grants import ZONE, apply, decide, declare, give_fund, make_round, pay, reviewed, world
+from tests.factories.pledges import assert_books_ok
 
 
 def _award_and_pay(app, w, applicant: int, title: str) -> None:

@@ -13,7 +13,7 @@ from pledgebank.books.models import AuditEvent
 from pledgebank.db import unit_of_work
 from pledgebank.levies.models import HouseholdResident
 from pledgebank.privacy.enforce import ACTION
-from tests.integration.levies.levy_support import (
+from tests.factories.levies import (
     active_levy,
     charge_of,
     household,
@@ -22,8 +22,8 @@ from tests.integration.levies.levy_support import (
     record_cash,
     today_of,
 )
-from tests.pledge_support import assert_books_ok, due
-from tests.support import PASSWORD
+from tests.factories.pledges import assert_books_ok, due
+from tests.helpers.app import PASSWORD
 
 KEPT = "retention: household addresses replaced"
 

@@ -20,9 +20,19 @@ from pledgebank.jobs import run_due
 from pledgebank.payments.models import RejectedWebhook
 from pledgebank.payments.webhooks import record_rejected_webhook
 from pledgebank.privacy.enforce import ACTION
-from tests.grant_support import apply, clock_now, decide, declare, give_fund, make_round, pay, reviewed, world
-from tests.pledge_support import assert_books_ok, quick_user
-from tests.support import PASSWORD
+from tests.factories.grants import (
+    apply,
+    clock_now,
+    decide,
+    declare,
+    give_fund,
+    make_round,
+    pay,
+    reviewed,
+    world,
+)
+from tests.factories.pledges import assert_books_ok, quick_user
+from tests.helpers.app import PASSWORD
 
 
 def _unconfirmed(app, address: str) -> int:

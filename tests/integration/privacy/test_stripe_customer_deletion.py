@@ -17,9 +17,9 @@ from pledgebank.db import unit_of_work
 from pledgebank.payments.customers import customer_id_for
 from pledgebank.payments.models import PaymentAttempt, PaymentCustomer
 from pledgebank.payments.stripe_gateway import StripeGateway
-from tests.integration.pledges.stripe_proxy import StripeProxy
-from tests.pledge_support import due, quick_user
-from tests.support import PASSWORD, STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, with_stripe
+from tests.factories.pledges import due, quick_user
+from tests.helpers.app import PASSWORD, STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, with_stripe
+from tests.helpers.stripe_proxy import StripeProxy
 
 CLOSE = {"password": PASSWORD, "confirm": "y"}
 EMAIL = "ada.finch@example.org"

@@ -10,8 +10,8 @@ from pledgebank.accounts import erasure
 from pledgebank.books.models import AuditEvent
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict
-from tests.concurrency import concurrent_engine, run_together
-from tests.support import PASSWORD, WHEN, make_user
+from tests.helpers.app import PASSWORD, WHEN, make_user
+from tests.helpers.concurrency import concurrent_engine, run_together
 
 pytestmark = pytest.mark.postgres
 

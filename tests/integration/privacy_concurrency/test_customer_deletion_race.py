@@ -15,9 +15,9 @@ from pledgebank.jobs import payments_context
 from pledgebank.payments.customer_deletion import delete_customers
 from pledgebank.payments.customers import customer_id_for
 from pledgebank.payments.models import PaymentAttempt
-from tests.concurrency import concurrent_engine, run_together
-from tests.integration.pledges.stripe_proxy import StripeProxy
-from tests.support import WHEN, make_user, with_stripe
+from tests.helpers.app import WHEN, make_user, with_stripe
+from tests.helpers.concurrency import concurrent_engine, run_together
+from tests.helpers.stripe_proxy import StripeProxy
 
 pytestmark = pytest.mark.postgres
 

@@ -13,8 +13,8 @@ from pledgebank.books.models import AuditEvent
 from pledgebank.db import unit_of_work
 from pledgebank.privacy import enforce
 from pledgebank.privacy.retention import RetentionPolicy
-from tests.concurrency import concurrent_engine, run_together
-from tests.support import PASSWORD
+from tests.helpers.app import PASSWORD
+from tests.helpers.concurrency import concurrent_engine, run_together
 
 pytestmark = pytest.mark.postgres
 

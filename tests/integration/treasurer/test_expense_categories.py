@@ -11,10 +11,10 @@ import pytest
 from pledgebank.books.treasurer_checks import SUPPLIER_PAYMENT
 from pledgebank.errors import Conflict, Forbidden, InvalidInput
 from pledgebank.ledger import chart
-from tests.grant_support import THRESHOLD, give_fund, world
-from tests.integration.test_migration_fund_accounting import add_fund
-from tests.integration.treasurer.category_support import accounts_ending, add, listed, rename, retire
-from tests.integration.treasurer.treasurer_support import (
+from tests.factories.categories import accounts_ending, add, listed, rename, retire
+from tests.factories.grants import THRESHOLD, give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
+from tests.factories.treasurer import (
     approve,
     close_year_before_today,
     record,
@@ -22,7 +22,7 @@ from tests.integration.treasurer.treasurer_support import (
     today,
     transaction_count,
 )
-from tests.pledge_support import assert_books_ok, balance
+from tests.helpers.legacy import add_fund
 
 
 def _pay(app, w, category: str, amount: int = 2_500, **values):

@@ -12,15 +12,16 @@ from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.db import unit_of_work
 from pledgebank.errors import InvalidInput
 from pledgebank.neighbourhoods.models import FundType
-from tests.grant_support import apply, decide, declare, give_fund, make_round, reviewed, world
-from tests.integration.treasurer.treasurer_support import (
+from tests.factories.grants import give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
+from tests.factories.treasurer import (
     approve,
     record,
     restricted_fund,
     terms,
     transaction_count,
 )
-from tests.pledge_support import assert_books_ok, balance
+from tests.helpers.treasurer_books import award
 
 
 def _payment(app, amount: int, **values):
@@ -32,14 +33,6 @@ def _payment(app, amount: int, **values):
         **values,
     }
     return terms(app, SUPPLIER_PAYMENT, amount=amount, **values)
-
-
-def award(app, w, amount: int) -> None:
-    """A grant of `amount` awarded from the general fund and not yet paid."""
-    grant = apply(app, make_round(app, w), w.residents[0], amount)
-    reviewed(app, grant, w.members)
-    declare(app, grant, w.chair)
-    decide(app, grant, w.chair, "award")
 
 
 def _entries(app) -> list[tuple[int, str]]:

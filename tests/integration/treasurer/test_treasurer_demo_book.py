@@ -33,9 +33,9 @@ from pledgebank.ledger import kinds
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.pledges.models import Pledge
-from tests.integration.ledger.ledger_sql import PG_ADMIN_URL, admin, pg_url
-from tests.pledge_support import assert_books_ok
-from tests.support import with_stripe
+from tests.factories.pledges import assert_books_ok
+from tests.helpers.app import with_stripe
+from tests.helpers.ledger_sql import PG_ADMIN_URL, admin, pg_url
 
 BEAN_CHECK = str(Path(sys.executable).parent / "bean-check")
 YEAR_START = "04-01"

@@ -18,8 +18,9 @@ from pledgebank.books.treasurer_checks import (
 )
 from pledgebank.errors import Conflict, DomainError, Forbidden, InvalidInput
 from pledgebank.neighbourhoods.models import FundType
-from tests.grant_support import THRESHOLD, give_fund, world
-from tests.integration.treasurer.treasurer_support import (
+from tests.factories.grants import THRESHOLD, give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
+from tests.factories.treasurer import (
     approve,
     close_year_before_today,
     record,
@@ -27,7 +28,6 @@ from tests.integration.treasurer.treasurer_support import (
     terms,
     transaction_count,
 )
-from tests.pledge_support import assert_books_ok, balance
 
 
 def _paid(app, w, amount=12_000, **values):

@@ -7,7 +7,7 @@ from functools import partial
 
 import pytest
 
-from tests.concurrency import Outcome, concurrent_engine, run_together
+from tests.helpers.concurrency import Outcome, concurrent_engine, run_together
 
 # A wait on a lock that outlives these is a deadlock or a regression: fail, do not hang.
 THREAD_TIMEOUT_S = 120

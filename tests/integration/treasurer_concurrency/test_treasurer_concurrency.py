@@ -8,9 +8,9 @@ import pytest
 
 from pledgebank.books.treasurer_checks import DONATION, SUPPLIER_PAYMENT
 from pledgebank.errors import Conflict, InvalidInput
-from tests.grant_support import THRESHOLD, give_fund, world
-from tests.integration.treasurer.treasurer_support import approve, record, terms, transaction_count
-from tests.pledge_support import assert_books_ok, balance
+from tests.factories.grants import THRESHOLD, give_fund, world
+from tests.factories.pledges import assert_books_ok, balance
+from tests.factories.treasurer import approve, record, terms, transaction_count
 
 pytestmark = pytest.mark.postgres
 

@@ -14,7 +14,7 @@ from pledgebank.exports.header import MonthEndBalances, Tally
 from pledgebank.exports.job import ExportJob
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
-from tests.unit.exports.exports_units import day, scope_for, sealed
+from tests.helpers.exports_units import day, scope_for, sealed
 
 
 def gbp(pence: int) -> Money:

@@ -6,7 +6,7 @@ import json
 import logging
 import uuid
 
-from tests.log_scan import ACTIVE, leaks
+from tests.helpers.log_scan import ACTIVE, leaks
 
 
 def test_the_check_finds_emails_demo_names_and_stripe_keys():

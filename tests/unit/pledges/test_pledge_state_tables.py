@@ -15,6 +15,7 @@ from pledgebank.pledges.states import (
     PAID,
     InvalidTransition,
     PledgeAction,
+    PledgeKind,
     PledgeStatus,
     SignupAction,
     SignupStatus,
@@ -76,6 +77,20 @@ EXPECTED_SIGNUP = {
     (S.RELEASED, A.PLEDGE_AGAIN): S.CARD_PENDING,
     (S.CASH_RETURNED, A.PLEDGE_AGAIN): S.CARD_PENDING,
     (S.LAPSED, A.PLEDGE_AGAIN): S.CARD_PENDING,
+    # A pledge of time: counts at once; withdrawn before success, or released when the pledge ends unmet.
+    (S.SIGNED, A.WITHDRAW): S.WITHDRAWN,
+    (S.SIGNED, A.RELEASE): S.RELEASED,
+}
+
+# A pledge of time: draft -> open -> succeeded (the moment the target is met: nothing to collect) | failed
+# at the deadline; cancelled only while open. It never collects.
+EXPECTED_TIME_PLEDGE = {
+    (P.DRAFT, PA.APPROVE): P.OPEN,
+    (P.DRAFT, PA.CANCEL): P.CANCELLED,
+    (P.DRAFT, PA.FAIL): P.FAILED,
+    (P.OPEN, PA.SUCCEED): P.SUCCEEDED,
+    (P.OPEN, PA.FAIL): P.FAILED,
+    (P.OPEN, PA.CANCEL): P.CANCELLED,
 }
 
 PLEDGE_PAIRS = list(itertools.product(PledgeStatus, PledgeAction))
@@ -96,6 +111,22 @@ def test_every_pledge_pair(state, action):
         assert state.value in str(refused.value) and action.value in str(refused.value)
     else:
         assert next_pledge_status(state, action) is expected
+
+
+@pytest.mark.parametrize(("state", "action"), PLEDGE_PAIRS, ids=lambda v: v.value)
+def test_every_pledge_of_time_pair(state, action):
+    expected = EXPECTED_TIME_PLEDGE.get((state, action))
+    if expected is None:
+        with pytest.raises(InvalidTransition):
+            next_pledge_status(state, action, PledgeKind.TIME)
+    else:
+        assert next_pledge_status(state, action, PledgeKind.TIME) is expected
+
+
+def test_a_pledge_of_time_never_collects():
+    assert P.COLLECTING not in {*EXPECTED_TIME_PLEDGE.values(), *(s for s, _ in EXPECTED_TIME_PLEDGE)}
+    with pytest.raises(InvalidTransition):
+        next_pledge_status(P.OPEN, PA.ACTIVATE, PledgeKind.TIME)
 
 
 @pytest.mark.parametrize(("state", "action"), SIGNUP_PAIRS, ids=lambda v: v.value)
@@ -129,7 +160,7 @@ def test_paid_signups_accept_nothing(state):
 
 
 def test_what_counts_and_what_is_active():
-    assert {S.CARD_SAVED, S.CASH_RECEIVED} == COUNTS_BEFORE_ACTIVATION
+    assert {S.CARD_SAVED, S.CASH_RECEIVED, S.SIGNED} == COUNTS_BEFORE_ACTIVATION
     assert {S.HELD, S.CASH_RECEIVED, S.CAPTURED, S.CASH_KEPT} == COUNTS_AT_COLLECTION_END
     assert {S.CAPTURED, S.CASH_KEPT} == PAID
     ended = {S.RELEASED, S.CASH_RETURNED, S.LAPSED, S.WITHDRAWN}

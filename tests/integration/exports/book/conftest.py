@@ -17,9 +17,9 @@ import pytest
 from pledgebank import create_app
 from pledgebank.clock import Clock
 from pledgebank.db import make_engine, make_session_factory
-from tests.conftest import START
-from tests.integration.exports.book.exports_book import generate_book
-from tests.integration.ledger.ledger_sql import PG_ADMIN_URL, admin, database_copy, pg_url
+from tests.factories.exports_book import generate_book
+from tests.helpers.environment import START
+from tests.helpers.ledger_sql import PG_ADMIN_URL, admin, database_copy, pg_url
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,6 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,11 +23,11 @@ from pledgebank.db import unit_of_work
 from pledgebank.exports.naming import tool_account
 from pledgebank.ledger.kinds import KINDS
 from pledgebank.ledger.money import Money
-from tests.grant_support import give_fund
-from tests.integration.treasurer.category_support import add, rename, retire
-from tests.integration.treasurer.treasurer_support import record, terms
+from tests.factories.categories import add, rename, retire
+from tests.factories.grants import give_fund
+from tests.factories.treasurer import record, terms
+from tests.helpers.accounting_tools import _bean_check, _hledger
 
-BEAN_CHECK = str(Path(sys.executable).parent / "bean-check")
 FILES = {"jsonl": "book.jsonl", "beancount": "book.beancount", "hledger": "book.journal", "csv": "book.csv"}
 
 
@@ -56,14 +54,6 @@ def ledger_balances(shared_app) -> dict[str, int]:
             code: balance
             for code, balance in session.execute(select(LedgerAccount.code, LedgerAccount.balance))
         }
-
-
-def _bean_check(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([BEAN_CHECK, str(path)], capture_output=True, text=True, check=False)
-
-
-def _hledger(hledger: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([hledger, *args], capture_output=True, text=True, check=False)
 
 
 def test_the_export_holds_every_kind_of_transaction_and_more_than_a_thousand(exported):

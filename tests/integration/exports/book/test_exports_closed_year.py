@@ -9,7 +9,7 @@ import re
 import pytest
 
 from pledgebank.cli import main
-from tests.integration.exports.book.test_exports_accounting_tools import _bean_check, _hledger
+from tests.helpers.accounting_tools import _bean_check, _hledger
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from pledgebank.exports.naming import tool_account
 from pledgebank.ledger import chart
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund
-from tests.integration.exports.book.test_exports_accounting_tools import _bean_check, _hledger
+from tests.helpers.accounting_tools import _bean_check, _hledger
 
 FUNDS = ("general", "playground-fund", "tree-planting")
 

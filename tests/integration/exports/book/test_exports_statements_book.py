@@ -19,7 +19,7 @@ from pledgebank.exports.cash_flows import is_cash
 from pledgebank.exports.format_base import ExportRequest
 from pledgebank.exports.formats import open_export
 from pledgebank.exports.reader import Filters
-from tests.conftest import START
+from tests.helpers.environment import START
 
 
 @pytest.fixture(scope="module")

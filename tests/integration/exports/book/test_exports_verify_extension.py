@@ -15,7 +15,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.canonical import GENESIS_HASH, chain_hash
 from pledgebank.ledger.money import Money
-from tests.pledge_support import assert_books_ok
+from tests.factories.pledges import assert_books_ok
 
 NOW = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 

@@ -1,0 +1,117 @@
+"""Each audit event as one sentence: "Priya Shah approved Tom Okafor's hardship request: £9.00 off the
+November 2026 charge of Street lighting".
+
+`ACTIONS` is the registry of every action the code writes to the audit log, each with its kind (the family a
+reader filters by) and the function that words it; an action not in it (one from an older version) still
+reads, as "Priya Shah: levy hardship decided" and what changed. No function here raises on a missing name or
+an odd value: the log must always show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pledgebank.books import audit_engine_words as engines
+from pledgebank.books.audit_sentences import (
+    TRANSFER_VERBS,
+    Sentence,
+    funds,
+    generic,
+    members,
+    neighbourhood,
+    privacy,
+    treasurer,
+    year_end,
+)
+from pledgebank.books.audit_values import Event, Facts, person, words
+
+Words = Callable[[Event, Facts], Sentence]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A family of audit actions, as a reader chooses it."""
+
+    key: str
+    label: str
+
+
+NEIGHBOURHOOD = Kind("neighbourhood", "The neighbourhood and its settings")
+MEMBERS = Kind("members", "Members and roles")
+FUNDS = Kind("funds", "Funds and moves between them")
+PLEDGES = Kind("pledges", "Pledges and match offers")
+LEVIES = Kind("levies", "Levies")
+HARDSHIP = Kind("hardship", "Hardship requests")
+GRANTS = Kind("grants", "Grant rounds and applications")
+GRANT_PAYMENTS = Kind("grant-payments", "Grant payments")
+TREASURER = Kind("treasurer", "The treasurer's entries and categories")
+YEAR_END = Kind("year-end", "Closing the year")
+PRIVACY = Kind("privacy", "Accounts closed and data retention")
+KINDS = (
+    NEIGHBOURHOOD,
+    MEMBERS,
+    FUNDS,
+    PLEDGES,
+    LEVIES,
+    HARDSHIP,
+    GRANTS,
+    GRANT_PAYMENTS,
+    TREASURER,
+    YEAR_END,
+    PRIVACY,
+)
+
+
+def _all(kind: Kind, build: Words, *actions: str) -> dict[str, tuple[Kind, Words]]:
+    return dict.fromkeys(actions, (kind, build))
+
+
+ACTIONS: dict[str, tuple[Kind, Words]] = {
+    **_all(NEIGHBOURHOOD, neighbourhood, "neighbourhood.created", "settings.changed"),
+    **_all(
+        MEMBERS, members, "member.joined", "member.left", "member.removed", "role.granted", "role.revoked"
+    ),
+    **_all(FUNDS, funds, "fund.created", "fund.reworded", *TRANSFER_VERBS),
+    **_all(
+        PLEDGES, engines.pledges, "pledge.created", "pledge.edited", "pledge.approved", "pledge.cancelled"
+    ),
+    **_all(PLEDGES, engines.pledges, "match_offer.added", "match_offer.received", "comment.hidden"),
+    **_all(LEVIES, engines.levies, "levy.created", "levy.approved", "levy.decided", "levy.started"),
+    **_all(LEVIES, engines.levies, "levy.register_imported"),
+    **_all(HARDSHIP, engines.hardship, "levy.hardship_decided"),
+    **_all(
+        GRANTS,
+        engines.grants,
+        "grant_round.opened",
+        "grant_application.submitted",
+        "grant_application.withdrawn",
+    ),
+    **_all(GRANTS, engines.grants, "grant.interest_declared", "grant.reviewed", "grant.decider_named"),
+    **_all(GRANTS, engines.grants, "grant.decided", "grant.reconsidered"),
+    **_all(GRANT_PAYMENTS, engines.grant_payments, "grant.payment_recorded", "grant.payment_approved"),
+    **_all(GRANT_PAYMENTS, engines.grant_payments, "grant.reported", "grant.unspent_returned"),
+    **_all(TREASURER, treasurer, "treasurer.entry_recorded", "treasurer.payment_approved"),
+    **_all(TREASURER, treasurer, "treasurer.correction_recorded"),
+    **_all(TREASURER, treasurer, "expense_category.added", "expense_category.renamed"),
+    **_all(TREASURER, treasurer, "expense_category.retired"),
+    **_all(YEAR_END, year_end, "year.closed"),
+    **_all(PRIVACY, privacy, "account.erased", "retention.enforced"),
+}
+
+
+def actions_of(kind_key: str) -> list[str]:
+    """The actions of a kind (none for an unknown key)."""
+    return [action for action, (kind, _) in ACTIONS.items() if kind.key == kind_key]
+
+
+def sentence(event: Event, facts: Facts) -> Sentence:
+    """The event in words; whatever it recorded, never an exception."""
+    build = ACTIONS.get(event.action, (None, generic))[1]
+    try:
+        return build(event, facts)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        try:
+            return generic(event, facts)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return [person(facts, event.actor_id), f": {words(event.action)}"]

@@ -1,0 +1,1 @@
+"""The books feature's HTTP layer: its blueprint, pages, forms, API and schemas."""

@@ -1,0 +1,63 @@
+"""The form proposing a transfer between funds. The amount is read by the one strict money parser; which
+funds may send and receive, and the basis restricted money needs, are checked by the service beside the same
+fields."""
+
+from __future__ import annotations
+
+from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from pledgebank.books.fund_transfer_checks import BASIS_LABELS, TransferTerms
+from pledgebank.web.fields import form_money
+from pledgebank.web.form_base import Form
+
+
+class FundTransferForm(Form):
+    """Propose moving money from one fund to another."""
+
+    form_key = HiddenField()
+    from_fund = SelectField("From fund", choices=[], validate_choice=False)
+    to_fund = SelectField("To fund", choices=[], validate_choice=False)
+    amount = StringField(
+        "Amount", description="In pounds and pence, like 120.00.", render_kw={"inputmode": "decimal"}
+    )
+    place = RadioField(
+        "Where the money is held",
+        choices=[SelectChoice("bank", "In the bank"), SelectChoice("cash", "In cash")],
+        default="bank",
+        validate_choice=False,
+    )
+    reason = TextAreaField(
+        "Reason", description="Why the money moves, as the minutes will record it. Required."
+    )
+    basis = RadioField(
+        "Basis for moving restricted money (restricted funds only)",
+        description="Money given for a purpose moves only once the purpose is met or the donors agreed.",
+        choices=[SelectChoice(value, label) for value, label in BASIS_LABELS.items()],
+        validate_choice=False,
+    )
+    basis_note = StringField(
+        "How you know (restricted funds only)",
+        description="What was done, or which donors agreed and when.",
+    )
+
+    def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.parsed_amount: int | None = None
+
+    def validate_amount(self, field: Field) -> None:
+        """Pounds and pence, more than zero."""
+        self.parsed_amount = form_money(field.data, self.currency, what="the amount")
+
+    def terms(self) -> TransferTerms:
+        """What was typed, for the service (call after validate())."""
+        return TransferTerms(
+            from_fund=self.from_fund.data or "",
+            to_fund=self.to_fund.data or "",
+            amount=self.parsed_amount,
+            place=self.place.data or "",
+            reason=self.reason.data or "",
+            basis=self.basis.data or "",
+            basis_note=self.basis_note.data or "",
+        )

@@ -1,0 +1,109 @@
+"""The "Record money" form: one form with a choice of entry kind; each kind uses the fields it needs.
+
+Amounts are read by the one strict money parser; what a kind requires (a payee, a fund, bank or cash) is
+checked by the service, whose errors are placed beside the same fields.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from wtforms import BooleanField, Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from pledgebank.books.treasurer_checks import ENTRY_KINDS, EntryTerms
+from pledgebank.web.fields import form_count, form_date, form_money
+from pledgebank.web.form_base import Form
+
+
+def new_form_key() -> str:
+    """A one-time key for one filling-in of the form: sending it twice records the entry once."""
+    return secrets.token_urlsafe(24)
+
+
+class RecordMoneyForm(Form):
+    """Record a donation, cash banked, a supplier payment, bank charges or interest, opening balances or a
+    correction."""
+
+    form_key = HiddenField()
+    kind = RadioField(
+        "What happened",
+        choices=[SelectChoice(kind, label) for kind, label in ENTRY_KINDS.items()],
+        validate_choice=False,
+    )
+    on = StringField(
+        "Date", description="The day the money moved, like 2026-03-14.", render_kw={"type": "date"}
+    )
+    fund = SelectField("Fund", choices=[], validate_choice=False)
+    amount = StringField(
+        "Amount",
+        description="In pounds and pence, like 12.50. For opening balances: what the bank held.",
+        render_kw={"inputmode": "decimal"},
+    )
+    cash_amount = StringField(
+        "Cash held (opening balances only)",
+        description="What the treasurer held in cash when the books started; 0 if none.",
+        render_kw={"inputmode": "decimal"},
+    )
+    place = RadioField(
+        "Bank or cash (donations and supplier payments)",
+        choices=[SelectChoice("bank", "Bank"), SelectChoice("cash", "Cash")],
+        validate_choice=False,
+    )
+    description = TextAreaField("Description", description="What this was, in a few words. Required.")
+    donor = StringField(
+        "Donor (donations, optional)", description="Not shown on public pages unless they agree."
+    )
+    donor_public = BooleanField("The donor agreed to be named on public pages")
+    payee = StringField("Paid to (supplier payments)")
+    purpose = StringField("What the payment was for (supplier payments)")
+    # The neighbourhood's categories not retired (set by the page); the service refuses any other.
+    category = SelectField("Expense category (supplier payments)", choices=[], validate_choice=False)
+    for_fund_purpose = BooleanField("This payment is for the fund's stated purpose (restricted funds)")
+    transaction = StringField(
+        "Transaction number to reverse (corrections)",
+        description="The number shown beside it on the ledger page.",
+        render_kw={"inputmode": "numeric"},
+    )
+
+    def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.parsed: dict[str, int | None] = {}
+
+    def validate_on(self, field: Field) -> None:
+        """A calendar date."""
+        self.parsed_on = form_date(field.data, what="the date")
+
+    def validate_amount(self, field: Field) -> None:
+        """Pounds and pence (zero only as an opening balance, which the service checks)."""
+        self.parsed["amount"] = form_money(field.data, self.currency, what="the amount", allow_zero=True)
+
+    def validate_cash_amount(self, field: Field) -> None:
+        """Pounds and pence, or blank."""
+        self.parsed["cash_amount"] = form_money(
+            field.data, self.currency, what="the cash held", allow_zero=True
+        )
+
+    def validate_transaction(self, field: Field) -> None:
+        """A transaction number, or blank."""
+        self.parsed["transaction"] = form_count(field.data, what="the transaction number")
+
+    def terms(self) -> EntryTerms:
+        """What was typed, for the service (call after validate())."""
+        return EntryTerms(
+            kind=self.kind.data or "",
+            on=getattr(self, "parsed_on", None),
+            description=self.description.data or "",
+            amount=self.parsed.get("amount"),
+            fund=self.fund.data or "",
+            place=self.place.data or "",
+            cash_amount=self.parsed.get("cash_amount"),
+            donor=self.donor.data or "",
+            donor_public=bool(self.donor_public.data),
+            payee=self.payee.data or "",
+            category=self.category.data or "",
+            purpose=self.purpose.data or "",
+            for_fund_purpose=bool(self.for_fund_purpose.data),
+            transaction=self.parsed.get("transaction"),
+        )

@@ -1,0 +1,136 @@
+"""The ledger pages for a neighbourhood's officers, and closing a financial year (chair or treasurer)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from pledgebank.books import queries, treasurer
+from pledgebank.books.closing import close_year as close_books
+from pledgebank.books.closing import closed_periods, preview_close
+from pledgebank.books.services import book_of
+from pledgebank.books.verify import check_book
+from pledgebank.books.web.forms import CloseYearChoiceForm, CloseYearForm
+from pledgebank.clock import local_date
+from pledgebank.inputs import parse_page
+from pledgebank.neighbourhoods.services import get_neighbourhood
+from pledgebank.policy import Action, require
+from pledgebank.web.auth import current_user_id
+from pledgebank.web.forms import allowed_actions
+from pledgebank.web.session import db_session, now
+from pledgebank.web.submit import submit
+
+bp = Blueprint("books", __name__)
+
+PER_PAGE = 50
+
+
+def _context(slug: str, action: Action = Action.VIEW_LEDGER) -> dict:
+    session = db_session()
+    neighbourhood = get_neighbourhood(session, slug)
+    require(session, current_user_id(), neighbourhood.id, action)
+    allowed = allowed_actions(neighbourhood.id)
+    return {"neighbourhood": neighbourhood, "book": book_of(session, neighbourhood.id), "allowed": allowed}
+
+
+@bp.get("/n/<slug>/ledger")
+def ledger(slug: str):
+    """Balances per fund and account, and the transactions with their postings, newest first."""
+    context = _context(slug)
+    session, book = db_session(), context["book"]
+    page = parse_page(request.args.get("page"))
+    if page is None:
+        abort(404)
+    transactions, total = queries.transactions_page(session, book, page=page, per_page=PER_PAGE)
+    return render_template(
+        "books/ledger.html",
+        **context,
+        transactions=transactions,
+        total=total,
+        page=page,
+        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        accounts=queries.account_balances(session, book),
+        funds=queries.fund_balances(session, book),
+        waiting=len(treasurer.waiting(session, book)),
+    )
+
+
+@bp.get("/n/<slug>/ledger/check")
+def check(slug: str):
+    """Recompute the book's sums, balances and hash chain, and say whether it is intact."""
+    context = _context(slug)
+    return render_template("books/check.html", **context, result=check_book(db_session(), context["book"]))
+
+
+def _today() -> date:
+    return local_date(now(), current_app.config["TIMEZONE"])
+
+
+def last_year_end(today: date, start: str) -> date:
+    """The last day of the latest financial year (starting each year on `start`, MM-DD) ended before today."""
+    month, day = (int(part) for part in start.split("-"))
+    this_start = date(today.year, month, day)
+    if this_start > today:
+        this_start = date(today.year - 1, month, day)
+    return this_start - timedelta(days=1)
+
+
+def _close_page(context: dict, choice: CloseYearChoiceForm, form: CloseYearForm, status: int = 200):
+    session, book = db_session(), context["book"]
+    through = form.through.data or choice.through.data
+    preview = preview_close(session, book=book, through=through) if through else None
+    page = render_template(
+        "books/close_year.html",
+        **context,
+        choice=choice,
+        form=form,
+        preview=preview,
+        closed=closed_periods(session, book),
+    )
+    return page, status
+
+
+@bp.get("/n/<slug>/ledger/close-year")
+@login_required
+def close_year(slug: str):
+    """What closing the books through a date would move into each fund's balance, and the button to do it."""
+    context = _context(slug, Action.CLOSE_YEAR)
+    choice = CloseYearChoiceForm(formdata=request.args if "through" in request.args else None)
+    if "through" in request.args:
+        choice.validate()
+    else:
+        choice.through.data = last_year_end(_today(), current_app.config["FINANCIAL_YEAR_START"])
+    form = CloseYearForm(formdata=None, through=choice.through.data if not choice.errors else None)
+    return _close_page(context, choice, form, 422 if choice.errors else 200)
+
+
+@bp.post("/n/<slug>/ledger/close-year")
+@login_required
+def close_year_confirmed(slug: str):
+    """Close the books through the confirmed date: the closing transaction, then the lock."""
+    context = _context(slug, Action.CLOSE_YEAR)
+    form = CloseYearForm()
+
+    def work(session):
+        close_books(
+            session,
+            actor_id=current_user_id(),
+            book=book_of(session, context["neighbourhood"].id),
+            through=form.through.data,
+            now=now(),
+            today=_today(),
+        )
+
+    def page(status: int):
+        # The refusal is shown beside the date field the officer chose the date with.
+        choice = CloseYearChoiceForm(formdata=None, through=form.through.data)
+        choice.through.errors, form.through.errors = list(form.through.errors), []
+        return _close_page(context, choice, form, status)
+
+    def done(_):
+        flash(f"The books are closed through {form.through.data:%-d %B %Y}.", "success")
+        return redirect(url_for("exports.statements_index", slug=slug))
+
+    return submit(form, work, done=done, page=page)

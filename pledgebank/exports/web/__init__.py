@@ -1,0 +1,1 @@
+"""The exports feature's HTTP layer: its blueprint, pages, forms, API and schemas."""

@@ -1,0 +1,1 @@
+"""The grants feature's HTTP layer: its blueprint, pages, forms, API and schemas."""

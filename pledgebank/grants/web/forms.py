@@ -1,0 +1,189 @@
+"""Forms for grants: opening a round and applying (the application page's tools are in tool_forms).
+
+The app-wide CSRF protection checks every POST before a view runs, so the forms do not check it again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from pledgebank.inputs import MAX_LINES
+from pledgebank.web.fields import form_count, form_date, form_money
+from pledgebank.web.form_base import Form
+
+MONEY_INPUT = {"inputmode": "decimal", "spellcheck": "false"}
+
+
+class GrantForm(Form):
+    """A form that parses money and dates into `parsed`, by field name (without any prefix)."""
+
+    class Meta:
+        csrf = False
+
+    def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.parsed: dict[str, Any] = {}  # each field's parsed value, of that field's type
+
+    def _money(self, field: Field, what: str) -> None:
+        self.parsed[field.short_name] = form_money(field.data, self.currency, what=what)
+
+    def _date(self, field: Field) -> None:
+        self.parsed[field.short_name] = form_date(field.data)
+
+
+def _lines(text: str | None) -> list[tuple[int, str]]:
+    """The non-blank lines with their numbers; refuses more than MAX_LINES."""
+    lines = [(number, raw.strip()) for number, raw in enumerate((text or "").splitlines(), start=1)]
+    lines = [(number, line) for number, line in lines if line]
+    if len(lines) > MAX_LINES:
+        raise ValidationError(f"Give at most {MAX_LINES} lines.")
+    return lines
+
+
+def parse_lines(text: str | None, currency: str) -> list[tuple[str, int]]:
+    """Budget or criteria lines, one per line: "what: number". Raises ValidationError naming the bad line."""
+    lines = []
+    for number, line in _lines(text):
+        what, colon, cost = line.rpartition(":")
+        if not colon or not what.strip() or not cost.strip():
+            raise ValidationError(f"Line {number}: end it with a colon and a number, like 'Paint: 45'.")
+        amount = form_money(cost, currency, what=f"the amount on line {number}")
+        assert amount is not None  # the cost is not blank
+        lines.append((what.strip(), amount))
+    return lines
+
+
+def parse_criteria(text: str | None) -> list[tuple[str, int]]:
+    """Criteria, one per line: "name: weight" (the weight 1 to 10; 1 when left out)."""
+    criteria = []
+    for number, line in _lines(text):
+        name, colon, weight = line.rpartition(":")
+        if not colon:
+            name, weight = line, "1"
+        try:
+            value = form_count(weight, what=f"the weight on line {number}", maximum=10, example=3)
+        except ValidationError:
+            raise ValidationError(f"Line {number}: end it with a colon and a weight from 1 to 10.") from None
+        if value is None:
+            raise ValidationError(f"Line {number}: end it with a colon and a weight from 1 to 10.")
+        criteria.append((name.strip(), value))
+    return criteria
+
+
+class RoundForm(GrantForm):
+    """Open a grant round."""
+
+    fund = SelectField("Fund", validators=[DataRequired("Choose a fund.")], validate_choice=False)
+    title = StringField("Title", validators=[DataRequired("Give the round a title."), Length(max=120)])
+    description = TextAreaField(
+        "What the round is for",
+        validators=[DataRequired("Describe the round."), Length(max=4000)],
+    )
+    eligibility = TextAreaField(
+        "Who can apply", validators=[Optional(), Length(max=4000)], description="Shown to applicants."
+    )
+    budget = StringField(
+        "Budget, in pounds", validators=[DataRequired("Give the budget.")], render_kw=MONEY_INPUT
+    )
+    max_award = StringField(
+        "Largest award, in pounds",
+        validators=[DataRequired("Give the largest award.")],
+        render_kw=MONEY_INPUT,
+    )
+    opens_on = StringField(
+        "Opens on", validators=[DataRequired("Give the opening date.")], render_kw={"type": "date"}
+    )
+    closes_on = StringField(
+        "Closes at the end of",
+        validators=[DataRequired("Give the closing date.")],
+        render_kw={"type": "date"},
+        description="UK time: applications can be submitted until midnight.",
+    )
+    criteria = TextAreaField(
+        "Scoring criteria",
+        validators=[DataRequired("Give at least one criterion.")],
+        description="One per line with its weight from 1 to 10, like 'Benefit to the neighbourhood: 3'.",
+    )
+    quorum_rule = RadioField(
+        "Quorum",
+        choices=[
+            SelectChoice("majority", "A majority of the committee members without a conflict"),
+            SelectChoice("all", "Every committee member without a conflict"),
+            SelectChoice("fixed", "A fixed number of members"),
+        ],
+        default="majority",
+        validators=[DataRequired("Choose a quorum.")],
+    )
+    quorum_minimum = StringField(
+        "At least this many reviews",
+        default="2",
+        validators=[DataRequired("Give the smallest number of reviews.")],
+        render_kw={"inputmode": "numeric"},
+        description="Never fewer than 2.",
+    )
+
+    def validate_budget(self, field: Field) -> None:
+        """Pounds and pence, above zero."""
+        self._money(field, "the budget")
+
+    def validate_max_award(self, field: Field) -> None:
+        """Pounds and pence, above zero."""
+        self._money(field, "the largest award")
+
+    def validate_opens_on(self, field: Field) -> None:
+        """A calendar date."""
+        self._date(field)
+
+    def validate_closes_on(self, field: Field) -> None:
+        """A calendar date."""
+        self._date(field)
+
+    def validate_criteria(self, field: Field) -> None:
+        """Lines of "name: weight"."""
+        self.parsed["criteria"] = parse_criteria(field.data)
+
+    def validate_quorum_minimum(self, field: Field) -> None:
+        """A whole number."""
+        self.parsed["quorum_minimum"] = form_count(
+            field.data, what="the number of reviews", maximum=1000, example=2
+        )
+
+
+class ApplicationForm(GrantForm):
+    """Apply for a grant (or change a draft)."""
+
+    title = StringField("Title", validators=[DataRequired("Give your application a title."), Length(max=120)])
+    summary = TextAreaField(
+        "What the money is for",
+        validators=[DataRequired("Say what the money is for."), Length(max=4000)],
+        description="What you will do, who it helps, and when.",
+    )
+    amount_requested = StringField(
+        "Amount requested, in pounds",
+        validators=[DataRequired("Give the amount you are asking for.")],
+        render_kw=MONEY_INPUT,
+    )
+    budget_lines = TextAreaField(
+        "Budget",
+        validators=[DataRequired("Give your budget.")],
+        description="One item per line with its cost, like 'Paint and brushes: 45'. They must add up to "
+        "the amount requested.",
+    )
+    group_name = StringField(
+        "Group's name",
+        validators=[Optional(), Length(max=120)],
+        description="If you apply for a group. Only groups are named on the public list of grants.",
+    )
+
+    def validate_amount_requested(self, field: Field) -> None:
+        """Pounds and pence, above zero."""
+        self._money(field, "the amount")
+
+    def validate_budget_lines(self, field: Field) -> None:
+        """Lines of "item: cost"."""
+        self.parsed["budget_lines"] = parse_lines(field.data, self.currency)

@@ -1,0 +1,1 @@
+"""The levies feature's HTTP layer: its blueprint, pages, forms, API and schemas."""

@@ -1,0 +1,1 @@
+"""The neighbourhoods feature's HTTP layer: its blueprint, pages, forms, API and schemas."""

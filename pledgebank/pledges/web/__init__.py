@@ -1,0 +1,1 @@
+"""The pledges feature's HTTP layer: its blueprint, pages, forms, API and schemas."""

@@ -1,0 +1,252 @@
+"""Forms for pledges: starting one, pledging, saving a test card, and the committee's and treasurer's tools.
+
+The app-wide CSRF protection checks every POST before a view runs, so these forms carry the token as a
+plain hidden input and do not check it again (several of them share one page).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from wtforms import BooleanField, Field, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from pledgebank import inputs
+from pledgebank.inputs import InputError
+from pledgebank.neighbourhoods.funds import fund_label
+from pledgebank.neighbourhoods.models import Fund
+from pledgebank.pledges.models import Pledge
+from pledgebank.pledges.web.social_forms import shown_as_field
+from pledgebank.web.fields import form_count, form_date, form_money
+from pledgebank.web.form_base import Form
+
+OWN_FUND = "+own"  # not a fund slug (slugs are letters, digits and hyphens)
+_CLOCK_TIME = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
+
+
+class _Form(Form):
+    class Meta:
+        csrf = False
+
+
+class PledgeForm(_Form):
+    """Start a pledge. Amounts are parsed into `parsed` (minor units), the deadline into `deadline_utc`.
+
+    A pledge of time leaves the money fields blank (the service refuses any it is given)."""
+
+    kind = RadioField(
+        "What each person gives",
+        choices=[
+            SelectChoice("money", "Money: each person pays if the target is met"),
+            SelectChoice("time", "Time (or anything else but money): no payment, nothing in the books"),
+        ],
+        validators=[DataRequired("Choose a pledge of money or of time.")],
+        default="money",
+    )
+    fund = RadioField(
+        "Fund the money goes to",
+        description="Money pledged for something may be spent only on it: grant rounds cannot spend it.",
+        validate_choice=False,
+        default=OWN_FUND,
+    )
+    title = StringField(
+        "Title",
+        validators=[DataRequired("Give the pledge a title."), Length(max=120)],
+        description="Short and concrete, for example 'Mend the playground fence'.",
+    )
+    description = TextAreaField(
+        "What will happen",
+        validators=[DataRequired("Say what will happen if the pledge succeeds."), Length(max=4000)],
+        description="What the money pays for, who does it and when.",
+    )
+    next_steps = TextAreaField(
+        "What happens next (pledges of time)",
+        validators=[Length(max=2000)],
+        description="Sent to everyone who signed up once the target is met: where and when to meet, what to "
+        "bring. Leave blank for a pledge of money.",
+    )
+    amount_kind = RadioField(
+        "How much each person pledges",
+        choices=[
+            SelectChoice("fixed", "Everyone pledges the same amount"),
+            SelectChoice("minimum", "Everyone pledges at least an amount, and may give more"),
+        ],
+        validators=[DataRequired("Choose a fixed amount or a minimum.")],
+        default="fixed",
+    )
+    amount = StringField(
+        "Amount per person, in pounds",
+        description="The fixed amount, or the minimum. For example 10 or 7.50. Blank for a pledge of time.",
+        render_kw={"inputmode": "decimal", "spellcheck": "false"},
+    )
+    target_pledgers = StringField(
+        "Number of people needed",
+        validators=[Optional()],
+        description="Set this, a money target, or both (then both must be met).",
+        render_kw={"inputmode": "numeric"},
+    )
+    target_amount = StringField(
+        "Money needed, in pounds",
+        validators=[Optional()],
+        render_kw={"inputmode": "decimal", "spellcheck": "false"},
+    )
+    deadline = StringField(
+        "Deadline date",
+        validators=[DataRequired("Enter the date of the deadline.")],
+        description="UK time. If the target is not met by then, nobody pays.",
+        render_kw={"type": "date"},
+    )
+    deadline_time = StringField(
+        "Deadline time",
+        validators=[DataRequired("Enter the time of the deadline.")],
+        render_kw={"type": "time"},
+    )
+    cap = StringField(
+        "Most people who can pledge",
+        validators=[Optional()],
+        description="Leave blank for no limit.",
+        render_kw={"inputmode": "numeric"},
+    )
+    allow_cash = BooleanField("Let people pay in cash or by bank transfer to the treasurer", default=True)
+
+    def __init__(self, *args, currency: str = "GBP", zone: str = "Europe/London", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency, self.zone = currency, zone
+        self.parsed: dict[str, int | None] = {}
+        self.deadline_utc: datetime | None = None
+
+    def validate_fund(self, field: Field) -> None:
+        """The pledge's own fund, or one of the funds offered."""
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose one of the funds offered.")
+
+    @property
+    def fund_slug(self) -> str | None:
+        """The existing fund chosen, or None for the pledge's own restricted fund."""
+        return None if self.fund.data in (OWN_FUND, None, "") else self.fund.data
+
+    def offer_funds(self, offered: list[Fund], *, pledge: Pledge | None = None, current: Fund | None = None):
+        """The choices: the pledge's own fund first, then the fund it pays into now, then those offered."""
+        if pledge is not None and pledge.own_fund and current is not None:
+            own = f"Its own restricted fund, “{current.name}”: the money may be spent only on what it says"
+        else:
+            own = "A new restricted fund for this pledge: the money may be spent only on what it says"
+        others = [fund for fund in offered if current is None or fund.id != current.id]
+        if current is not None and not (pledge is not None and pledge.own_fund):
+            others.insert(0, current)
+        self.fund.choices = [SelectChoice(OWN_FUND, own)]
+        self.fund.choices += [SelectChoice(fund.slug, fund_label(fund)) for fund in others]
+
+    def _money(self, field: Field, what: str) -> None:
+        self.parsed[field.name] = form_money(field.data, self.currency, what=what)
+
+    def validate_amount(self, field: Field) -> None:
+        """Pounds and pence, above zero (needed for a pledge of money)."""
+        if self.kind.data != "time" and not (field.data or "").strip():
+            raise ValidationError("Enter the amount each person pledges.")
+        self._money(field, "the amount")
+
+    def validate_target_amount(self, field: Field) -> None:
+        """Pounds and pence, above zero, or blank."""
+        self._money(field, "the money needed")
+
+    def validate_target_pledgers(self, field: Field) -> None:
+        """A whole number, or blank."""
+        self.parsed[field.name] = form_count(field.data, what="the number of people")
+
+    def validate_cap(self, field: Field) -> None:
+        """A whole number, or blank."""
+        self.parsed[field.name] = form_count(field.data, what="the most people")
+
+    def validate_deadline(self, field: Field) -> None:
+        """A real calendar date."""
+        form_date(field.data)
+
+    def validate_deadline_time(self, field: Field) -> None:
+        """A time of day; with the date, it becomes an instant in UTC."""
+        text = (field.data or "").strip()
+        try:
+            if not _CLOCK_TIME.fullmatch(text):
+                raise ValueError(text)
+            moment = time.fromisoformat(text)
+        except ValueError:
+            raise ValidationError("Enter the time like 18:00.") from None
+        try:
+            day = inputs.parse_date(self.deadline.data, what="the date")
+        except InputError:
+            return  # reported beside the date
+        if day is None:
+            return
+        local = datetime.combine(day, moment.replace(tzinfo=None), tzinfo=ZoneInfo(self.zone))
+        self.deadline_utc = local.astimezone(UTC)
+
+
+class SignForm(_Form):
+    """Pledge: an amount when the pledge sets a minimum, and card or cash when both are possible."""
+
+    amount = StringField(
+        "Your amount, in pounds",
+        render_kw={"inputmode": "decimal", "spellcheck": "false"},
+    )
+    method = RadioField(
+        "How you will pay",
+        choices=[
+            SelectChoice("card", "By card: we save it now and take the money only if the pledge succeeds"),
+            SelectChoice("cash", "In cash or by bank transfer to the treasurer"),
+        ],
+        validators=[DataRequired("Choose card or cash.")],
+    )
+    shown_as = shown_as_field()
+
+
+class CancelForm(_Form):
+    """Cancel a pledge, with the reason pledgers are told."""
+
+    reason = TextAreaField(
+        "Reason for cancelling",
+        validators=[
+            DataRequired("Say why the pledge is cancelled; pledgers will be told."),
+            Length(max=2000),
+        ],
+    )
+
+
+class UpdateForm(_Form):
+    """News for the pledgers."""
+
+    body = TextAreaField(
+        "Update",
+        validators=[DataRequired("Write the update."), Length(max=4000)],
+        description="Emailed to everyone who has pledged, and shown here to everyone.",
+    )
+
+
+class OfferForm(_Form):
+    """A sponsor's match offer."""
+
+    sponsor_name = StringField(
+        "Sponsor's name", validators=[DataRequired("Give the sponsor's name."), Length(max=120)]
+    )
+    ratio = StringField(
+        "Ratio",
+        validators=[DataRequired("Give the ratio, like 1:1.")],
+        description="The sponsor's pounds for every pound pledged: 1:1 matches pound for pound, 1:2 gives £1 "
+        "for every £2.",
+    )
+    cap = StringField(
+        "Most the sponsor will give, in pounds",
+        validators=[DataRequired("Give the most the sponsor will give.")],
+        render_kw={"inputmode": "decimal", "spellcheck": "false"},
+    )
+
+    def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.cap_amount: int | None = None
+
+    def validate_cap(self, field: Field) -> None:
+        """Pounds and pence, above zero."""
+        self.cap_amount = form_money(field.data, self.currency, what="the most the sponsor will give")

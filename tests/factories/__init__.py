@@ -1,0 +1,1 @@
+"""Test data makers: neighbourhoods, people, pledges, levies, grants, books."""

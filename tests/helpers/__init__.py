@@ -1,0 +1,1 @@
+"""Test helpers: the app and its settings, pages, browsers, Stripe events, ledger SQL, concurrency."""
