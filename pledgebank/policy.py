@@ -5,6 +5,7 @@ Views, the API and services all ask here; nothing else decides who may do what.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -129,11 +130,19 @@ def roles_of(session: Session, user_id: int | None, neighbourhood_id: int) -> fr
 
 def can(session: Session, user_id: int | None, neighbourhood_id: int, action: Action) -> bool:
     """May this user (None when signed out) take the action in this neighbourhood?"""
+    return permissions(session, user_id, neighbourhood_id, (action,))[action]
+
+
+def permissions(
+    session: Session, user_id: int | None, neighbourhood_id: int, actions: Iterable[Action] = tuple(Action)
+) -> dict[Action, bool]:
+    """May this user take each action in this neighbourhood? The user and their roles are read once."""
     user = session.get(User, user_id) if user_id is not None else None
     if user is not None and not user.is_active:
         user = None
     roles = roles_of(session, user.id, neighbourhood_id) if user else None
-    return allows(action, roles=roles, signed_in=user is not None, verified=bool(user and user.is_verified))
+    signed_in, verified = user is not None, bool(user and user.is_verified)
+    return {action: allows(action, roles=roles, signed_in=signed_in, verified=verified) for action in actions}
 
 
 def is_officer_anywhere(session: Session, user_id: int | None) -> bool:

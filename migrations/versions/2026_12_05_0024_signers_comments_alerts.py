@@ -2,7 +2,7 @@
 pledges in a neighbourhood or postcode district.
 
 Revision ID: 0024
-Revises: 0019
+Revises: 0026
 Create Date: 2026-12-05
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0024"
-down_revision: str | None = "0019"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

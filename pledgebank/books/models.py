@@ -2,8 +2,9 @@
 
 The database keeps these honest by itself (see books/ddl.py): transactions, postings, seals and audit events
 are append-only; a seal is refused unless the postings balance per currency and the transaction follows the
-book's chain head; account balances are maintained by a trigger and guarded by a CHECK constraint; every
-transaction must be sealed by the time its database transaction commits (a deferred foreign key).
+book's chain head; account balances are maintained by a trigger and guarded by a CHECK constraint, monthly
+totals per account by a trigger on the seal; every transaction must be sealed by the time its database
+transaction commits (a deferred foreign key).
 """
 
 from __future__ import annotations
@@ -152,6 +153,27 @@ class LedgerSeal(Base):
     __tablename__ = "ledger_seals"
 
     transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"), primary_key=True)
+
+
+class LedgerMonthlyTotal(Base):
+    """An account's postings in one month, kept by the database as each transaction is sealed.
+
+    `amount` is their net (the months of an account add up to its balance); `closed` the part year-end
+    closes posted; `cash_debits` and `cash_credits` (negative) its legs in transactions that move money
+    through the bank, the cash box or Stripe clearing, but for year-end closes and the legacy move into fund
+    shares: what the public chart of money in and out reads. `ledger verify` recomputes every row.
+    """
+
+    __tablename__ = "ledger_monthly_totals"
+    __table_args__ = (Index("ix_ledger_monthly_totals_book_id_month", "book_id", "month"),)
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("books.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    closed: Mapped[int] = mapped_column(BigInteger)
+    cash_debits: Mapped[int] = mapped_column(BigInteger)
+    cash_credits: Mapped[int] = mapped_column(BigInteger)
 
 
 class AuditEvent(Base):

@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgebank.books.describe import describe, item_of
-from pledgebank.books.models import Book, ClosedPeriod, LedgerAccount, LedgerPosting, LedgerTransaction
+from pledgebank.books.models import (
+    Book,
+    ChainHead,
+    LedgerAccount,
+    LedgerMonthlyTotal,
+    LedgerPosting,
+    LedgerTransaction,
+)
 from pledgebank.ledger.canonical import to_hex
 from pledgebank.ledger.chart import place_of
 from pledgebank.neighbourhoods.models import Fund
@@ -61,20 +68,40 @@ class FundBalance:
         return self.income - self.expenses
 
 
+def transaction_count(session: Session, book: Book) -> int:
+    """How many transactions the book holds: its chain head's sequence (gapless from 1), not a count."""
+    return session.scalar(select(ChainHead.sequence).where(ChainHead.book_id == book.id)) or 0
+
+
+def transactions_before(
+    session: Session, book: Book, *, before: int | None, per_page: int
+) -> list[TransactionView]:
+    """The `per_page` transactions just older than sequence `before` (the newest when None), newest first.
+
+    Read by the book's (book, sequence) key, so any page costs the same however deep in the ledger it is.
+    """
+    statement = select(LedgerTransaction).where(LedgerTransaction.book_id == book.id)
+    if before is not None:
+        statement = statement.where(LedgerTransaction.sequence < before)
+    rows = session.scalars(statement.order_by(LedgerTransaction.sequence.desc()).limit(per_page)).all()
+    return _views(session, book, list(rows))
+
+
 def transactions_page(
     session: Session, book: Book, *, page: int, per_page: int
 ) -> tuple[list[TransactionView], int]:
-    """A page of transactions, newest first, and the total count."""
-    total = session.scalar(
-        select(func.count()).select_from(LedgerTransaction).where(LedgerTransaction.book_id == book.id)
-    )
-    rows = session.scalars(
-        select(LedgerTransaction)
-        .where(LedgerTransaction.book_id == book.id)
-        .order_by(LedgerTransaction.sequence.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
+    """A numbered page of transactions, newest first, and the total count (for the JSON API).
+
+    Sequences are gapless, so page `page` is the sequences just below head - (page - 1) * per_page.
+    """
+    total = transaction_count(session, book)
+    before = total + 1 - (page - 1) * per_page
+    if before <= 1:
+        return [], total
+    return transactions_before(session, book, before=before, per_page=per_page), total
+
+
+def _views(session: Session, book: Book, rows: list[LedgerTransaction]) -> list[TransactionView]:
     ids = [row.id for row in rows]
     reversed_seq: dict[int, int] = {
         row.id: row.sequence
@@ -105,7 +132,7 @@ def transactions_page(
     words = describe(
         session, book, [item_of(r, reversed_seq.get(r.reverses_id) if r.reverses_id else None) for r in rows]
     )
-    views = [
+    return [
         TransactionView(
             sequence=r.sequence,
             effective_date=r.effective_date,
@@ -122,7 +149,6 @@ def transactions_page(
         )
         for r in rows
     ]
-    return views, total or 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,11 +223,11 @@ def closing_amounts(session: Session, account_ids: list[int]) -> dict[int, int]:
     """Per account, the sum of what year-end closes posted to it (to tell a fund's lifetime figures)."""
     if not account_ids:
         return {}
-    # From the few closed periods to their transactions' postings: no scan of the whole ledger.
+    # The monthly totals keep what closes posted: a few rows per account, however long the ledger.
+    m = LedgerMonthlyTotal
     rows = session.execute(
-        select(LedgerPosting.account_id, func.sum(LedgerPosting.amount))
-        .join(ClosedPeriod, ClosedPeriod.transaction_id == LedgerPosting.transaction_id)
-        .where(LedgerPosting.account_id.in_(account_ids))
-        .group_by(LedgerPosting.account_id)
+        select(m.account_id, func.sum(m.closed))
+        .where(m.account_id.in_(account_ids), m.closed != 0)
+        .group_by(m.account_id)
     )
     return {account_id: int(total or 0) for account_id, total in rows}

@@ -13,6 +13,7 @@ from pledgebank.books.models import (
     Book,
     ChainHead,
     LedgerAccount,
+    LedgerMonthlyTotal,
     LedgerPosting,
     LedgerSeal,
     LedgerTransaction,
@@ -118,7 +119,7 @@ def _records(
 
 
 def check_book(session: Session, book: Book) -> BookCheck:
-    """Recompute the book's sums, balances and hash chain and compare them with what is stored."""
+    """Recompute the book's sums, balances, monthly totals and hash chain; compare with what is stored."""
     accounts = session.execute(
         select(LedgerAccount.id, LedgerAccount.code, LedgerAccount.currency, LedgerAccount.balance).where(
             LedgerAccount.book_id == book.id
@@ -127,13 +128,29 @@ def check_book(session: Session, book: Book) -> BookCheck:
     head = session.execute(
         select(ChainHead.sequence, ChainHead.hash).where(ChainHead.book_id == book.id)
     ).first()
+    codes = {row.id: row.code for row in accounts}
+    m = LedgerMonthlyTotal
+    monthly = {
+        (codes.get(row.account_id, f"account {row.account_id}"), row.month): (
+            row.amount,
+            row.closed,
+            row.cash_debits,
+            row.cash_credits,
+        )
+        for row in session.execute(
+            select(m.account_id, m.month, m.amount, m.closed, m.cash_debits, m.cash_credits).where(
+                m.book_id == book.id
+            )
+        )
+    }
     unsealed: list[int] = []
     report = verify_book(
         book_id=book.id,
-        transactions=_records(session, book, {row.id: row.code for row in accounts}, unsealed),
+        transactions=_records(session, book, codes, unsealed),
         account_currencies={row.code: row.currency for row in accounts},
         maintained_balances={row.code: row.balance for row in accounts},
         chain_head=(head.sequence, bytes(head.hash)) if head else None,
+        monthly_totals=monthly,
     )
     problems = [
         *report.problems,

@@ -69,7 +69,7 @@ def general_fund(session: Session, book: Book) -> str:
     ).scalar_one()
 
 
-def _line(code: str, kind: str, effect: int) -> tuple[str, str, int]:
+def line_of(code: str, kind: str, effect: int) -> tuple[str, str, int]:
     """The side, line key and line amount of a non-cash leg whose cash effect is `effect`."""
     place = chart.place_of(code)
     last = code.rsplit(":", 1)[-1]
@@ -89,7 +89,7 @@ def _line(code: str, kind: str, effect: int) -> tuple[str, str, int]:
     return (RECEIPTS, "other", effect) if effect > 0 else (PAYMENTS, "other", -effect)
 
 
-def _fund(code: str, fund: str | None, funds: frozenset[str], general: str) -> str:
+def fund_of_leg(code: str, fund: str | None, funds: frozenset[str], general: str) -> str:
     """The fund a leg belongs to: its account's, else the one its code names, else the general fund."""
     if fund is not None:
         return fund
@@ -109,12 +109,12 @@ def classify(on: date, legs: list[Leg], funds: frozenset[str], general: str) -> 
     totals: dict[tuple[str, str, str], int] = {}
     if others:
         for code, kind, fund, amount in others:
-            side, key, value = (OPENING, OPENING, -amount) if opening else _line(code, kind, -amount)
-            slot = (_fund(code, fund, funds, general), side, key)
+            side, key, value = (OPENING, OPENING, -amount) if opening else line_of(code, kind, -amount)
+            slot = (fund_of_leg(code, fund, funds, general), side, key)
             totals[slot] = totals.get(slot, 0) + value
     else:
         for code, _kind, fund, amount in cash:
-            slot = (_fund(code, fund, funds, general), TRANSFERS, TRANSFER_KEY)
+            slot = (fund_of_leg(code, fund, funds, general), TRANSFERS, TRANSFER_KEY)
             totals[slot] = totals.get(slot, 0) + amount
     for (fund, side, key), value in totals.items():
         if value:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from pledgebank.books.models import Book
 from pledgebank.exports.cash_flows import PAYMENTS, RECEIPTS, cash_flows
+from pledgebank.exports.monthly_flows import Flows, monthly_flows
 from pledgebank.neighbourhoods.models import Fund
 
 WIDTH = 720
@@ -111,23 +112,38 @@ def nice_ceiling(value: int) -> int:
 
 
 def fund_flows(session: Session, book: Book, *, today: date, months: int = 12) -> FlowChart:
-    """Each fund's money in and out per month over the last `months` months, laid out for drawing."""
+    """Each fund's money in and out per month over the last `months` months, laid out for drawing.
+
+    Read from the per-account monthly totals (the cost does not grow with the book), or from the postings
+    in the rare books the totals cannot stand in for (see exports/monthly_flows.py).
+    """
     starts = month_starts(today, months)
-    index = {(start.year, start.month): n for n, start in enumerate(starts)}
-    flows: dict[str, dict[str, list[int]]] = defaultdict(lambda: {"in": [0] * months, "out": [0] * months})
-    for flow in cash_flows(session, book, since=starts[0], until=today):
-        if flow.side in (RECEIPTS, PAYMENTS):
-            slot = index[(flow.on.year, flow.on.month)]
-            flows[flow.fund]["in" if flow.side == RECEIPTS else "out"][slot] += flow.amount
+    totals = monthly_flows(session, book, since=starts[0], until=today)
+    if totals is None:
+        totals = flows_from_postings(session, book, since=starts[0], until=today)
     funds = session.execute(
         select(Fund.id, Fund.slug, Fund.name)
         .where(Fund.neighbourhood_id == book.neighbourhood_id)
         .order_by(Fund.is_general.desc(), Fund.name)
     )
-    panels = [FundPanel(slug, name, flows[slug]["in"], flows[slug]["out"]) for _fund_id, slug, name in funds]
+    panels = []
+    for _fund_id, slug, name in funds:
+        sides = totals.get(slug, {})
+        money_in = [sides.get(RECEIPTS, {}).get(start, 0) for start in starts]
+        money_out = [sides.get(PAYMENTS, {}).get(start, 0) for start in starts]
+        panels.append(FundPanel(slug, name, money_in, money_out))
     chart = FlowChart(book.currency, starts, panels)
     _lay_out(chart)
     return chart
+
+
+def flows_from_postings(session: Session, book: Book, *, since: date, until: date) -> Flows:
+    """Receipts and payments per fund and month, read from the postings (exports/cash_flows.py)."""
+    flows: Flows = defaultdict(lambda: {RECEIPTS: defaultdict(int), PAYMENTS: defaultdict(int)})
+    for flow in cash_flows(session, book, since=since, until=until):
+        if flow.side in (RECEIPTS, PAYMENTS):
+            flows[flow.fund][flow.side][flow.on.replace(day=1)] += flow.amount
+    return flows
 
 
 def _lay_out(chart: FlowChart) -> None:

@@ -18,6 +18,7 @@ from pledgebank.ledger.canonical import (
 )
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.errors import LedgerError
+from pledgebank.ledger.monthly import Key, MonthlyTotals, Totals, first_wrong_month
 
 Row = tuple[str, int, str]
 
@@ -120,6 +121,7 @@ class _Verifier:
         self.balances: dict[str, int] = {}
         self.last_touched: dict[str, int] = {}
         self.keys: dict[str, bool] = {}
+        self.monthly = MonthlyTotals()
 
     def report(self, check: str, sequence: int | None, message: str, *, every: bool = False) -> None:
         """Record a problem; only the first one of each stream check is kept."""
@@ -146,6 +148,10 @@ class _Verifier:
         self.check_canonical(seq, rec)
         if _valid_rows(rec.postings):
             self.check_postings(seq, rec.postings)
+            if isinstance(rec.effective_date, datetime.date):
+                self.monthly.add(
+                    rec.effective_date, rec.kind, ((code, amount) for code, amount, _ in rec.postings)
+                )
         else:
             self.report("postings", seq, "posting rows are malformed")
         self.check_keys(seq, rec)
@@ -237,9 +243,12 @@ class _Verifier:
         self.keys.setdefault(key, False)
 
     def finish(
-        self, maintained_balances: Mapping[str, int], chain_head: tuple[int, bytes] | None
+        self,
+        maintained_balances: Mapping[str, int],
+        chain_head: tuple[int, bytes] | None,
+        monthly_totals: Mapping[Key, Totals] | None = None,
     ) -> VerifyReport:
-        """Compare balances and the chain head with what the stream produced, and build the report."""
+        """Compare balances, monthly totals and the chain head with what the stream produced; the report."""
         for account in sorted(set(self.balances) | set(maintained_balances)):
             recomputed = self.balances.get(account, 0)
             maintained = maintained_balances.get(account, 0)
@@ -252,6 +261,10 @@ class _Verifier:
                     f"{account}: maintained balance {maintained} but postings sum to {recomputed}{where}",
                     every=True,
                 )
+        if monthly_totals is not None:
+            wrong = first_wrong_month(monthly_totals, self.monthly.result())
+            if wrong is not None:
+                self.report("monthly", None, wrong.message)
         head_hash = self.prev_hash if self.transactions else GENESIS_HASH
         if chain_head is None:
             if self.transactions:
@@ -284,14 +297,16 @@ def verify_book(
     account_currencies: Mapping[str, str],
     maintained_balances: Mapping[str, int],
     chain_head: tuple[int, bytes] | None,
+    monthly_totals: Mapping[Key, Totals] | None = None,
 ) -> VerifyReport:
     """Verify a book's records, given in ascending sequence order, in one streaming pass.
 
     Reports the first failure of each check (sequence, link, hash, canonical, postings, entry,
     currency, key, reversal) so the earliest bad sequence is named, then every account whose
-    maintained balance differs from its postings, then any disagreement with the chain head.
+    maintained balance differs from its postings, then the first month whose stored totals (when given,
+    keyed by account code and month) differ from the postings, then any disagreement with the chain head.
     """
     verifier = _Verifier(book_id, account_currencies)
     for record in transactions:
         verifier.feed(record)
-    return verifier.finish(maintained_balances, chain_head)
+    return verifier.finish(maintained_balances, chain_head, monthly_totals)

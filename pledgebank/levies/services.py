@@ -287,7 +287,10 @@ def household_facts(session: Session, household_id: int, levy_id: int | None) ->
     """What an email to a household may say about it, read when the email is asked for: the card that pays
     this levy's charges, and how to reach the neighbourhood and pay its treasurer."""
     household = session.get_one(Household, household_id)
+    paying = card_paying(session, household, levy_id)
     return {
-        "card_last4": card_paying(session, household, levy_id),
+        "card_last4": paying,
+        # a card saved for another levy, not (yet) allowed to pay this one: the levy's page asks
+        "other_card_last4": household.card_last4 if household.payment_method_id and paying is None else None,
         "reach": reach(session, household.neighbourhood_id),
     }

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask_wtf import FlaskForm
 
 from pledgebank.errors import DomainError
-from pledgebank.policy import Action, can
+from pledgebank.policy import permissions
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.session import db_session
 
@@ -31,8 +31,8 @@ def refused(error: DomainError) -> bool:
 
 def allowed_actions(neighbourhood_id: int) -> dict[str, bool]:
     """What the signed-in user may do in the neighbourhood, by action name (for templates)."""
-    session, user_id = db_session(), current_user_id()
-    return {action.value: can(session, user_id, neighbourhood_id, action) for action in Action}
+    allowed = permissions(db_session(), current_user_id(), neighbourhood_id)  # one read of the user's roles
+    return {action.value: may for action, may in allowed.items()}
 
 
 def safe_next(target: str | None, default: str) -> str:

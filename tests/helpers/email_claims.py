@@ -50,12 +50,14 @@ class State:
     `card`: the last four digits of the saved card that pays what the email is about (None: no card);
     `cash`: 'promised' or 'received' for a cash pledger; `bank`: the bank details the neighbourhood gave
     ('' when none); `slug`: the neighbourhood the email is about (None: an account email); `label`: the
-    name of the state, for the coverage list.
+    name of the state, for the coverage list; `other_card`: a card saved for another levy that has not been
+    agreed to pay this one.
     """
 
     label: str
     slug: str | None = None
     card: str | None = None
+    other_card: str | None = None
     cash: str | None = None
     bank: str = ""
     contact: bool = False
@@ -158,7 +160,11 @@ def check(app, sent: Sent) -> None:
     if "your card" in lower or "reserving" in lower:
         assert state.card, "speaks of the reader's card, but they have none saved"
     for digits in _ENDING.findall(body):
-        assert digits == state.card, f"names the card ending {digits}; theirs is {state.card}"
+        assert digits in (state.card, state.other_card), (
+            f"names the card ending {digits}; theirs is {state.card}"
+        )
+    if state.other_card and not state.card:
+        assert "is taken from your household's card" not in lower, "says a card pays a levy it may not pay"
     if "save a card" in lower:
         assert not state.card, "asks the reader to save a card, but one is saved already"
     # Cash: received or not, as it is.

@@ -14,7 +14,7 @@ from pledgebank.books.services import book_of
 from pledgebank.books.verify import check_book
 from pledgebank.books.web.forms import CloseYearChoiceForm, CloseYearForm
 from pledgebank.clock import local_date
-from pledgebank.inputs import parse_page
+from pledgebank.inputs import parse_id, parse_page
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
@@ -37,24 +37,44 @@ def _context(slug: str, action: Action = Action.VIEW_LEDGER) -> dict:
 
 @bp.get("/n/<slug>/ledger")
 def ledger(slug: str):
-    """Balances per fund and account, and the transactions with their postings, newest first."""
+    """Balances per fund and account, and the transactions with their postings, newest first.
+
+    Paged by sequence (?before=N shows the transactions older than #N), so a page deep in a long ledger
+    costs what the first does and stays put while new transactions are posted; ?page=N still works.
+    """
     context = _context(slug)
     session, book = db_session(), context["book"]
-    page = parse_page(request.args.get("page"))
-    if page is None:
-        abort(404)
-    transactions, total = queries.transactions_page(session, book, page=page, per_page=PER_PAGE)
+    total = queries.transaction_count(session, book)
+    before = _before(total)
+    transactions = queries.transactions_before(session, book, before=before, per_page=PER_PAGE)
+    newer = None
+    if before is not None and before <= total:
+        newer = before + PER_PAGE if before + PER_PAGE <= total else 0  # 0: the newest page
+    oldest = transactions[-1].sequence if transactions else None
     return render_template(
         "books/ledger.html",
         **context,
         transactions=transactions,
         total=total,
-        page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        newer=newer,
+        older=oldest if oldest is not None and oldest > 1 else None,
         accounts=queries.account_balances(session, book),
         funds=queries.fund_balances(session, book),
         waiting=len(treasurer.waiting(session, book)),
     )
+
+
+def _before(total: int) -> int | None:
+    """The sequence the page starts below, from ?before= (or an old ?page= link); None for the newest."""
+    if "before" in request.args:
+        before = parse_id(request.args["before"])
+        if before is None:
+            abort(404)
+        return before
+    page = parse_page(request.args.get("page"))
+    if page is None:
+        abort(404)
+    return None if page == 1 else max(total + 1 - (page - 1) * PER_PAGE, 1)
 
 
 @bp.get("/n/<slug>/ledger/check")

@@ -1,30 +1,26 @@
 """The email-claims tests cover every email template there is: a new template fails this until a test sends
-it to each kind of recipient it can reach and its claims are checked (see claims.py); and the checker itself
-refuses each kind of wrong claim."""
+it to each kind of recipient it can reach and its claims are checked (see tests/helpers/email_claims.py);
+and the checker itself refuses each kind of wrong claim."""
 
 from __future__ import annotations
 
 import pytest
 
 from pledgebank.outbox import Email
-from tests.functional.emails import (
-    test_email_claims_grants_accounts,
-    test_email_claims_levies,
-    test_email_claims_pledges,
-    test_email_claims_social,
-)
 from tests.helpers.email_claims import BANK, Sent, State, check, every_template
-
-MODULES = (
-    test_email_claims_pledges,
-    test_email_claims_levies,
-    test_email_claims_grants_accounts,
-    test_email_claims_social,
+from tests.helpers.email_covers import (
+    GRANT_ACCOUNT_COVERS,
+    LEVY_COVERS,
+    PLEDGE_COVERS,
+    SOCIAL_COVERS,
+    TIME_PLEDGE_COVERS,
 )
+
+EVERY_COVER = (PLEDGE_COVERS, LEVY_COVERS, GRANT_ACCOUNT_COVERS, TIME_PLEDGE_COVERS, SOCIAL_COVERS)
 
 
 def test_every_email_template_is_sent_in_a_claims_test():
-    covered = {template for module in MODULES for template, _state in module.COVERS}
+    covered = {template for covers in EVERY_COVER for template, _state in covers}
     assert covered == every_template(), (
         f"templates no claims test sends: {sorted(every_template() - covered)}; "
         f"covered but gone: {sorted(covered - every_template())}"

@@ -14,19 +14,8 @@ from pledgebank.neighbourhoods.services import get_neighbourhood
 from tests.factories.grants import apply, decide, declare, give_fund, make_round, pay, reduce, reviewed, world
 from tests.helpers.app import PASSWORD, WebClient
 from tests.helpers.email_claims import BANK, Recorder, check_all, give_contact
+from tests.helpers.email_covers import ACCOUNTS, GRANTS
 
-GRANTS = {
-    ("grants/submitted", "applied"),
-    *(("grants/decision", outcome) for outcome in ("award", "part_award", "reduce", "defer", "reject")),
-    *(("grants/paid", f"paid {method}") for method in ("bank_transfer", "cheque", "cash")),
-}
-ACCOUNTS = {
-    ("accounts/verify", "registering"),
-    ("accounts/already_registered", "registered"),
-    ("accounts/reset", "registered"),
-    ("accounts/password_changed", "registered"),
-}
-COVERS = GRANTS | ACCOUNTS
 AMOUNTS = {"award": "£100.00", "part_award": "£80.00", "reduce": "£60.00", "paid": "£100.00"}
 
 

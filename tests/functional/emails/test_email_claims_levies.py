@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pledgebank.db import unit_of_work
-from pledgebank.levies import households
+from pledgebank.levies import consents, households
 from pledgebank.payments.gateway import TestCard
 from tests.factories.levies import (
     active_levy,
@@ -24,29 +24,21 @@ from tests.factories.levies import (
 from tests.factories.pledges import due
 from tests.helpers.app import WebClient
 from tests.helpers.email_claims import BANK, Recorder, check_all, give_contact
+from tests.helpers.email_covers import LEVY_COVERS as COVERS
 
-COVERS = {
-    ("levies/joined", "no card"),
-    ("levies/joined", "card on file"),
-    ("levies/started", "no card"),
-    ("levies/started", "card on file"),
-    ("levies/paid", "card on file"),
-    ("levies/paid", "paid in cash"),
-    ("levies/due", "no card"),
-    ("levies/declined", "card declining"),
-    ("levies/authenticate", "card needing the bank's check"),
-    ("levies/arrears", "no card"),
-    ("levies/arrears", "card declining"),
-    ("levies/arrears", "card needing the bank's check"),
-    ("levies/hardship_decided", "hardship approved in part"),
-    ("levies/hardship_decided", "hardship refused"),
-    ("levies/left", "card on file"),
-}
 ANN, BEN, CAT, DAN, EVE = (f"resident{n}@example.org" for n in range(5))
 
 
 def _pounds(pence: int) -> str:
     return f"£{pence // 100}.{pence % 100:02d}"
+
+
+def use_card(app, levy_id: int, user_id: int) -> None:
+    """The resident lets the household's card, saved for another levy, pay this one."""
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        consents.use_card_for_levy(
+            session, levy_id=levy_id, user_id=user_id, now=app.extensions["pledgebank.clock"].now()
+        )
 
 
 def _charge(app, levy_id: int, user_household: int) -> int:
@@ -69,7 +61,12 @@ def test_each_household_is_told_what_is_true_of_it(app, sessions, recorder: Reco
     join(app, lighting, ben, "2 Elm Road")  # the second household: it starts
 
     bins = active_levy(app, slug, chair, member, name="Bin store", amount=1200)
-    join(app, bins, ann, "1 Elm Road")  # a second levy, with the household's card already on file
+    mail(ANN, "card for another levy", card=None, other_card="4242")
+    join(app, bins, ann, "1 Elm Road")  # a second levy: the household's card pays it only once Ann agrees
+    second = [s for s in recorder.of("levies/joined") if s.email.to == ANN and "Bin store" in s.body]
+    assert len(second) == 1 and "card ending 4242 pays another levy" in second[0].body
+    use_card(app, bins, ann)
+    mail(ANN, "card on file", card="4242", other_card=None)
     join(app, bins, cat, "3 Elm Road")
     save_card(app, bins, cat, TestCard.DECLINES_AT_CHARGE)
     dan_home = join(app, bins, dan, "4 Elm Road")
@@ -82,9 +79,7 @@ def test_each_household_is_told_what_is_true_of_it(app, sessions, recorder: Reco
     web = WebClient(app.test_client())
     web.login(ANN)
     page = web.get(f"/levies/{bins}").get_data(as_text=True)
-    second = [s for s in recorder.of("levies/joined") if s.email.to == ANN and "Bin store" in s.body]
-    assert len(second) == 1 and "card ending 4242" in second[0].body
-    assert "Charges are taken from the card ending 4242" in page  # the email says what the page says
+    assert "Charges are taken from the card ending 4242" in page  # once agreed, the page says so too
 
     due(app)  # the first charges: Ann's cards pay, Cat's declines, Eve's asks for the check, Dan is told
     mail(DAN, "hardship approved in part")

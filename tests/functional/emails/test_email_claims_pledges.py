@@ -26,48 +26,9 @@ from tests.factories.pledges import (
 )
 from tests.helpers.app import WebClient
 from tests.helpers.email_claims import BANK, Recorder, check_all, give_contact
+from tests.helpers.email_covers import CLOSES, DECLINING, FAILS, GOES_AHEAD, LAPSES, STATES
 
 TEN = "£10.00"
-DECLINING = "card saved, declines when held"  # saved, activates the pledge, and its hold is declined at once
-GOES_AHEAD = {
-    ("pledges/cash_promised", "cash promised"),
-    ("pledges/cash_received", "cash received"),
-    ("pledges/card_saved", DECLINING),
-    ("pledges/card_saved", "card saved, pledge collecting"),
-    ("pledges/card_saved", "card saved, pledge succeeded"),
-    *(
-        ("pledges/activated", label)
-        for label in ("no card saved", DECLINING, "cash promised", "cash received")
-    ),
-    ("pledges/action_needed", DECLINING),
-    *(
-        ("pledges/update", label)
-        for label in ("no card saved", "hold declined", "cash promised", "cash received")
-    ),
-    *(
-        ("pledges/succeeded", label)
-        for label in ("no card saved", "card held", "cash promised", "cash received")
-    ),
-    ("pledges/succeeded", "hold declined"),
-    ("pledges/paid", "card held"),
-    ("pledges/paid", "card saved, pledge succeeded"),
-    ("pledges/cash_promised", "cash promised, pledge succeeded"),
-    ("pledges/cash_received", "cash received, pledge succeeded"),
-}
-STATES = ("no card saved", "card saved", "cash promised", "cash received")
-CLOSES = {(template, label) for template in ("pledges/withdrawn", "pledges/cancelled") for label in STATES}
-FAILS = {
-    *(("pledges/failed", label) for label in STATES),
-    ("pledges/cash_promised", "cash promised"),
-    ("pledges/cash_received", "cash received"),
-    ("pledges/card_saved", "card saved, pledge open"),
-}
-LAPSES = {
-    ("pledges/card_saved", "card saved, pledge collecting"),
-    ("pledges/action_needed", "card needing the bank's check"),
-    ("pledges/lapsed", "hold released at Stripe"),
-}
-COVERS = GOES_AHEAD | CLOSES | FAILS | LAPSES
 CONTACTS = pytest.mark.parametrize(
     ("bank", "contact"), [(BANK, True), ("", False)], ids=["bank details and contact", "neither"]
 )

@@ -8,14 +8,8 @@ from pledgebank.alerts import jobs as alert_jobs
 from tests.factories.pledges import make_pledge, neighbourhood_with
 from tests.helpers.app import PASSWORD, WebClient
 from tests.helpers.email_claims import Recorder, check_all, give_contact
+from tests.helpers.email_covers import SOCIAL_COVERS as COVERS
 
-COVERS = {
-    ("alerts/confirm", "asking"),
-    ("alerts/new_pledge", "subscribed"),
-    ("alerts/digest", "subscribed"),
-    ("pledges/comment", "creator"),
-    ("pledges/comment_hidden", "author"),
-}
 NOW, WEEKLY = "now@example.org", "weekly@example.org"
 
 
