@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.accounts.web import api as accounts_api
     from pledgebank.accounts.web import privacy_views as your_data_views
     from pledgebank.accounts.web import views as accounts_views
+    from pledgebank.alerts.web import views as alerts_views
     from pledgebank.api.base import Api
     from pledgebank.books.web import api as books_api
     from pledgebank.books.web import (
@@ -173,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.pledges.web import fix_views as pledge_fix_pages
     from pledgebank.pledges.web import manage_views as pledge_manage_pages
     from pledgebank.pledges.web import share_views as pledge_share_pages
+    from pledgebank.pledges.web import social_views as pledge_social_pages
     from pledgebank.pledges.web import views as pledges_views
     from pledgebank.privacy.web import views as privacy_views
     from pledgebank.web import health, main
@@ -194,6 +196,7 @@ def _register_blueprints(app: Flask) -> None:
     del levy_pay_pages
     del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
     del pledge_share_pages
+    del pledge_social_pages
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(your_data_views.bp)
@@ -211,6 +214,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(levies_views.bp)
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(privacy_views.bp)
+    app.register_blueprint(alerts_views.bp)
+    # The one-click unsubscribe POST comes from mail programs (RFC 8058); its unguessable key is the check.
+    csrf.exempt(alerts_views.unsubscribe)
     api = Api(
         app,
         spec_kwargs={

@@ -90,6 +90,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "EMAIL_VERIFY_MAX_AGE": (60 * 60 * 48, _int),
     "PASSWORD_RESET_MAX_AGE": (60 * 60, _int),
     "RATELIMIT_AUTH": ("10 per minute", str),
+    "RATELIMIT_COMMENTS": ("5 per 10 minutes", str),
+    "RATELIMIT_ALERTS": ("5 per hour", str),
     "STRIPE_SECRET_KEY": ("", str),
     "STRIPE_PUBLISHABLE_KEY": ("", str),
     "STRIPE_WEBHOOK_SECRET": ("", str),

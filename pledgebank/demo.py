@@ -170,11 +170,12 @@ def _seed_ledger(
 
 
 def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
-    """Three demo pledges: three residents have already pledged to the first with a test card; the third is
-    a pledge of time that two committee members have signed up to."""
+    """Three demo pledges: three residents have already pledged to the first with a test card (one listed by
+    name, one as a neighbour), and a resident's question on it has the creator's answer; the third is a pledge
+    of time that two committee members have signed up to."""
     from pledgebank.jobs import payments_context
     from pledgebank.payments.gateway import TestCard
-    from pledgebank.pledges import cards, extras, signups
+    from pledgebank.pledges import cards, comments, extras, signers, signups
     from pledgebank.pledges.services import PledgeTerms, create_pledge, get_pledge
 
     now = app.extensions["pledgebank.clock"].now()
@@ -226,11 +227,27 @@ def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
             now=now,
         )
         fence_id = fence.id
+        question = comments.add_comment(
+            session,
+            actor_id=ids[PEOPLE[-1].email],
+            pledge=fence,
+            body="Will the new posts be treated against rot?",
+            parent_id=None,
+            now=now,
+        )
+        comments.add_comment(
+            session,
+            actor_id=chair,
+            pledge=fence,
+            body="Yes: pressure-treated timber, guaranteed for 15 years.",
+            parent_id=question.id,
+            now=now,
+        )
         _seed_time_pledge(session, place, [ids[p.email] for p in PEOPLE], now)
     if not app.extensions["pledgebank.gateway"].available:
         return
     ctx = payments_context(app)
-    for person in PEOPLE[4:]:
+    for shown_as, person in zip(("name", "neighbour", "hidden"), PEOPLE[4:], strict=False):
         with unit_of_work(sessions) as session:
             signup_id = signups.sign(
                 session,
@@ -241,6 +258,7 @@ def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
                 card_payments=True,
                 now=now,
             ).id
+            signers.change(session, actor_id=ids[person.email], pledge_id=fence_id, shown_as=shown_as)
         cards.use_test_card(
             ctx,
             signup_id=signup_id,

@@ -24,6 +24,8 @@ class Email:
     subject: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    # An endpoint and its values for a one-click unsubscribe link, sent as the List-Unsubscribe header.
+    unsubscribe: tuple[str, dict[str, Any]] | None = None
 
 
 class EmailSender(Protocol):

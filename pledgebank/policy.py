@@ -32,6 +32,7 @@ class Action(StrEnum):
     RECORD_PAYMENT = "record_payment"
     CREATE_PLEDGE = "create_pledge"
     PLEDGE = "pledge"
+    COMMENT = "comment"
     MANAGE_PLEDGES = "manage_pledges"
     JOIN_LEVY = "join_levy"
     MANAGE_LEVIES = "manage_levies"
@@ -69,6 +70,8 @@ RULES: dict[Action, frozenset[str]] = {
     Action.RECORD_PAYMENT: frozenset({Role.TREASURER}),
     Action.CREATE_PLEDGE: frozenset({Role.RESIDENT}),
     Action.PLEDGE: frozenset({Role.RESIDENT}),
+    # Comments and questions on a pledge, and replies to them.
+    Action.COMMENT: frozenset({Role.RESIDENT}),
     Action.MANAGE_PLEDGES: frozenset({Role.COMMITTEE, Role.CHAIR}),
     Action.JOIN_LEVY: frozenset({Role.RESIDENT}),
     Action.MANAGE_LEVIES: frozenset({Role.COMMITTEE, Role.CHAIR}),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import ApiToken, SignedOutSession, User
 from pledgebank.accounts.services import password_matches
+from pledgebank.alerts.services import forget_address
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.grants.models import GrantApplication, GrantBudgetLine
@@ -33,6 +34,7 @@ from pledgebank.levies.states import UNPAID
 from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbourhood, Role
 from pledgebank.outbox import ERASED_DOMAIN
 from pledgebank.payments.customers import forget_customers
+from pledgebank.pledges.comments import forget_comments
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import PledgeStatus, SignupStatus
 
@@ -176,6 +178,10 @@ def pseudonymise_user(session: Session, user_id: int, *, now: datetime) -> None:
 
     No checks: callers decide whether erasing is allowed (closing an account; a retention job).
     """
+    address = session.scalar(select(User.email).where(User.id == user_id))
+    if address:
+        forget_address(session, address)  # alerts are personal data with nothing else to keep them
+    forget_comments(session, user_id, now=now)
     session.execute(
         update(User)
         .where(User.id == user_id)

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, String, and_, cast, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import ApiToken, SignedOutSession, User
+from pledgebank.alerts.models import AlertSubscription
 from pledgebank.books.fund_transfer_models import FundTransfer
 from pledgebank.books.models import AuditEvent, ClosedPeriod, LedgerTransaction
 from pledgebank.books.treasurer_models import TreasurerEntry
@@ -49,6 +50,7 @@ from pledgebank.levies.models import (
 )
 from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbourhood
 from pledgebank.payments.models import PaymentCustomer
+from pledgebank.pledges.comment_models import PledgeComment
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup, PledgeUpdate
 
 PAGE = 500
@@ -127,6 +129,10 @@ def _own_grant_reports(user_id: int) -> ColumnElement[bool]:
     return GrantReport.application_id.in_(owned)
 
 
+def _own_alerts(user_id: int) -> ColumnElement[bool]:
+    return AlertSubscription.email.in_(select(User.email).where(User.id == user_id))
+
+
 def _about(user_id: int) -> ColumnElement[bool]:
     return and_(AuditEvent.subject_type == "user", AuditEvent.subject_id == cast(str(user_id), String))
 
@@ -158,6 +164,19 @@ SECTIONS: tuple[Section, ...] = (
     Section("pledges_signed", "Your pledges", PledgeSignup, ("user_id", "cash_recorded_by_id")),
     Section("pledges_created", "Pledges you created or approved", Pledge, ("creator_id", "approved_by_id")),
     Section("pledge_updates", "Updates you posted on pledges", PledgeUpdate, ("author_id",)),
+    Section(
+        "pledge_comments",
+        "Your comments and questions on pledges, and comments you hid",
+        PledgeComment,
+        ("author_id", "hidden_by_id"),
+    ),
+    Section(
+        "alerts",
+        "Alerts about new pledges sent to your address",
+        AlertSubscription,
+        related=_own_alerts,
+        hidden=frozenset({"key"}),
+    ),
     Section("match_offers", "Sponsors' match offers you recorded", MatchOffer, ("recorded_by_id",)),
     Section(
         "grant_applications", "Your grant applications", GrantApplication, ("applicant_id", "decider_id")

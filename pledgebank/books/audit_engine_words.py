@@ -31,8 +31,11 @@ _OUTCOMES = {"award": "awarded", "part_award": "awarded in part", "defer": "defe
 
 
 def pledges(e: Event, f: Facts) -> Sentence:
-    """Pledges started, edited, approved and cancelled; match offers added and received."""
+    """Pledges started, edited, approved and cancelled; match offers added and received; comments hidden
+    (the reason shows in its own column; the comment's words never do)."""
     actor, a = person(f, e.actor_id), after_of(e)
+    if e.action == "comment.hidden":
+        return [actor, " hid a comment on ", pledge_ref(f, a.get("pledge"))]
     if e.action.startswith("match_offer."):
         sponsor, pledge_id = f.offers.get(subject_of(e), ("a sponsor", a.get("pledge")))
         pledge = pledge_ref(f, pledge_id)

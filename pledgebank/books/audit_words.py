@@ -76,7 +76,7 @@ ACTIONS: dict[str, tuple[Kind, Words]] = {
     **_all(
         PLEDGES, engines.pledges, "pledge.created", "pledge.edited", "pledge.approved", "pledge.cancelled"
     ),
-    **_all(PLEDGES, engines.pledges, "match_offer.added", "match_offer.received"),
+    **_all(PLEDGES, engines.pledges, "match_offer.added", "match_offer.received", "comment.hidden"),
     **_all(LEVIES, engines.levies, "levy.created", "levy.approved", "levy.decided", "levy.started"),
     **_all(LEVIES, engines.levies, "levy.register_imported"),
     **_all(HARDSHIP, engines.hardship, "levy.hardship_decided"),

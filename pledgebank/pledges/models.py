@@ -107,6 +107,8 @@ class PledgeSignup(Base):
     decline_code: Mapped[str | None] = mapped_column(String(60))
     cash_into: Mapped[str | None] = mapped_column(String(40))
     cash_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # How the signer appears in the pledge's public list: "hidden" (counted only), "name" or "neighbour".
+    shown_as: Mapped[str] = mapped_column(String(10), default="hidden", server_default="hidden")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

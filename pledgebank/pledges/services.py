@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pledgebank.alerts import services as alerts
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Neighbourhood
@@ -134,6 +135,7 @@ def create_pledge(
     )
     if pledge.status == PledgeStatus.OPEN:
         record_milestone(session, pledge, Milestone.OPENED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
+        alerts.pledge_opened(session, pledge, now=now)
     return pledge
 
 
@@ -288,6 +290,7 @@ def approve_pledge(session: Session, *, actor_id: int, pledge: Pledge, now: date
         after={"status": "open"},
     )
     record_milestone(session, pledge, Milestone.OPENED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
+    alerts.pledge_opened(session, pledge, now=now)
     return pledge
 
 

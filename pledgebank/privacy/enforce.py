@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pledgebank.accounts.models import ApiToken, SignedOutSession, User
 from pledgebank.accounts.sessions import forget_old_sign_outs
+from pledgebank.alerts.services import delete_unconfirmed
 from pledgebank.books.audit import record_event
 from pledgebank.books.models import AuditEvent
 from pledgebank.clock import local_date
@@ -101,6 +102,7 @@ def enforce_retention(
     done["revoked API tokens deleted"] = _delete_older(
         session, ApiToken.revoked_at, now - policy.period("revoked_tokens")
     )
+    done["unconfirmed alert sign-ups deleted"] = delete_unconfirmed(session, now=now)
     cutoff = policy.financial_cutoff(local_date(now, zone))
     due, pseudonymised = pseudonymise_past_keeping(
         session,

@@ -26,11 +26,20 @@ def absolute_url(endpoint: str, **values: object) -> str:
 def render_email(email: Email) -> Message:
     """Render the email's text template into a Flask-Mail message."""
     body = render_template(f"email/{email.template}.txt", **email.context)
+    headers = {}
+    if email.unsubscribe is not None:
+        endpoint, values = email.unsubscribe
+        # RFC 8058: a mail program may unsubscribe with one POST to the link, no page in between.
+        headers = {
+            "List-Unsubscribe": f"<{absolute_url(endpoint, **values)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     return Message(
         subject=email.subject,
         recipients=[email.to],
         body=body,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        extra_headers=headers or None,
     )
 
 

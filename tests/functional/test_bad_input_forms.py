@@ -52,6 +52,8 @@ BUTTONS = {
     "pledges.fix_authenticate",
     "pledges.fix_new_card",
     "pledges.demo_advance",
+    "alerts.confirm",
+    "alerts.unsubscribe",
     "grants.submit",
     "grants.withdraw",
     "grants.approve",

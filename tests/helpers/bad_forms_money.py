@@ -47,6 +47,7 @@ def pledge_forms(place: Place) -> list[Form]:
     edited, cancelled = place.id("pledge to edit"), place.id("pledge to cancel")
     cash, signup = place.id("cash pledge"), place.id("cash signup")
     sponsored, offer = place.id("sponsored pledge"), place.id("owed offer")
+    hidden = place.id("comment to hide")
     into = {"into": "choice"}
     return [
         Form(
@@ -80,8 +81,33 @@ def pledge_forms(place: Place) -> list[Form]:
             CHAIR,
             f"/p/{trees}",
             f"/p/{trees}/pledge",
-            {"amount": "money", "method": "choice"},
-            {"amount": "8.50", "method": "cash"},
+            {"amount": "money", "method": "choice", "shown_as": "choice"},
+            {"amount": "8.50", "method": "cash", "shown_as": "name"},
+        ),
+        Form(
+            "how a signer appears",
+            "gareth@example.org",
+            f"/p/{cash}",
+            f"/p/{cash}/signer",
+            {"shown_as": "choice"},
+            {"shown_as": "neighbour"},
+        ),
+        Form(
+            "pledge comment",
+            CHAIR,
+            f"/p/{trees}",
+            f"/p/{trees}/comments",
+            {"comment": "text"},
+            {"comment": "Could one go outside the library?"},
+        ),
+        Form(
+            "hide a comment",
+            CHAIR,
+            f"/p/{trees}",
+            f"/p/{trees}/comments/{hidden}/hide",
+            {"reason": "text"},
+            {"reason": "It names a neighbour who asked not to be named."},
+            suffix=f"-{hidden}",
         ),
         Form(
             "match offer",

@@ -27,6 +27,14 @@ def account_forms(place: Place) -> list[Form]:
             },
         ),
         Form(
+            "alerts about new pledges",
+            None,
+            "/alerts",
+            "/alerts",
+            {"email": "text", "district": "text", "frequency": "choice"},
+            {"email": "new.neighbour@example.org", "district": "SE15", "frequency": "weekly"},
+        ),
+        Form(
             "sign in",
             None,
             "/login",

@@ -85,3 +85,12 @@ TIME_PLEDGE_COVERS = {
     ("pledges/time_signed", "signed up to a pledge of time"),
     ("pledges/time_succeeded", "signed up to a pledge of time"),
 }
+
+# test_email_claims_social
+SOCIAL_COVERS = {
+    ("alerts/confirm", "asking"),
+    ("alerts/new_pledge", "subscribed"),
+    ("alerts/digest", "subscribed"),
+    ("pledges/comment", "creator"),
+    ("pledges/comment_hidden", "author"),
+}

@@ -23,7 +23,7 @@ from pledgebank.levies.models import HouseholdResident, LevyCharge
 from pledgebank.levies.states import UNPAID
 from pledgebank.neighbourhoods.services import get_neighbourhood, join_neighbourhood
 from pledgebank.payments.gateway import TestCard
-from pledgebank.pledges import cards, extras, signups
+from pledgebank.pledges import cards, comments, extras, signups
 from pledgebank.pledges import jobs as pledge_jobs
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
 from pledgebank.pledges.services import PledgeTerms, create_pledge, get_pledge
@@ -69,6 +69,14 @@ def _seed_pledges(app: Flask, people: dict[str, int], slug: str, now) -> dict[st
             amount=600,
             method="cash",
             card_payments=False,
+            now=now,
+        ).id
+        ids["comment to hide"] = comments.add_comment(
+            session,
+            actor_id=people["gareth@example.org"],
+            pledge=trees,
+            body="Which streets will the trees go on?",
+            parent_id=None,
             now=now,
         ).id
         won = _pledge(session, place, chair, "Buy a defibrillator", before, target_pledgers=1)

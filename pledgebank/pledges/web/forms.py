@@ -19,6 +19,7 @@ from pledgebank.inputs import InputError
 from pledgebank.neighbourhoods.funds import fund_label
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.pledges.models import Pledge
+from pledgebank.pledges.web.social_forms import shown_as_field
 from pledgebank.web.fields import form_count, form_date, form_money
 from pledgebank.web.form_base import Form
 
@@ -204,6 +205,7 @@ class SignForm(_Form):
         ],
         validators=[DataRequired("Choose card or cash.")],
     )
+    shown_as = shown_as_field()
 
 
 class CancelForm(_Form):

@@ -19,7 +19,7 @@ from pledgebank.errors import Forbidden, InvalidInput, NotAuthenticated, NotFoun
 from pledgebank.jobs import run_due
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
-from pledgebank.pledges import funding, queries, services, signups, standing
+from pledgebank.pledges import funding, queries, services, signers, signups, standing
 from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
 from pledgebank.pledges.web.blueprint import bp
@@ -200,6 +200,7 @@ def sign(pledge_id: int):
             card_payments=gateway().available,
             now=now(),
         )
+        signers.choose(signup, form.shown_as.data or "hidden")
         return signup.method, signup.amount
 
     def done(signed):

@@ -28,7 +28,12 @@ def test_list_and_read_pledges_with_progress_in_minor_units(app, sessions):
         "waiting": 0,
         "paid": none,
         "reserved": none,
-        "attention": {"bank_check": none, "declined": none, "card_not_saved": none, "cash_not_received": none},
+        "attention": {
+            "bank_check": none,
+            "declined": none,
+            "card_not_saved": none,
+            "cash_not_received": none,
+        },
         "released": none,
         "target_pledgers": 40,
         "target_amount": None,

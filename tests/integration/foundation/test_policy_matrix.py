@@ -35,6 +35,7 @@ export_ledger        .        .         Y         Y     .          .          . 
 record_payment       .        .         Y         .     .          .          .          .
 create_pledge        Y        Y         Y         Y     .          .          .          .
 pledge               Y        Y         Y         Y     .          .          .          .
+comment              Y        Y         Y         Y     .          .          .          .
 manage_pledges       .        Y         .         Y     .          .          .          .
 join_levy            Y        Y         Y         Y     .          .          .          .
 manage_levies        .        Y         .         Y     .          .          .          .
@@ -68,6 +69,7 @@ export_ledger        .        .         .         .     .          .          . 
 record_payment       .        .         .         .     .          .          .          .
 create_pledge        .        .         .         .     .          .          .          .
 pledge               .        .         .         .     .          .          .          .
+comment              .        .         .         .     .          .          .          .
 manage_pledges       .        .         .         .     .          .          .          .
 join_levy            .        .         .         .     .          .          .          .
 manage_levies        .        .         .         .     .          .          .          .

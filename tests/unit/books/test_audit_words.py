@@ -187,6 +187,7 @@ SAMPLES: dict[str, tuple[str, int, dict | None, dict | None, tuple[str, ...]]] =
         ("approved the pledge Mend the fence", "draft → open"),
     ),
     "pledge.cancelled": ("pledge", 7, {"status": "open"}, {"status": "cancelled"}, ("cancelled the pledge",)),
+    "comment.hidden": ("pledge_comment", 12, None, {"pledge": 7}, ("hid a comment on Mend the fence",)),
     "match_offer.added": (
         "match_offer",
         51,

@@ -1,0 +1,36 @@
+"""The form asking for alerts about new pledges."""
+
+from __future__ import annotations
+
+from wtforms import EmailField, HiddenField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from pledgebank.alerts.services import FREQUENCIES
+from pledgebank.web.form_base import Form
+
+
+class AlertForm(Form):
+    """An address, an area (a neighbourhood given by the page, or a postcode district), and how often."""
+
+    class Meta:
+        csrf = False  # the app-wide CSRF protection has checked the POST already
+
+    email = EmailField(
+        "Your email address",
+        validators=[DataRequired("Enter your email address."), Length(max=254)],
+        description="We email a link to confirm it first; nothing is sent until you click it.",
+    )
+    district = StringField(
+        "Postcode district",
+        validators=[Length(max=8)],
+        description="The first half of a postcode, like SE15.",
+        render_kw={"autocapitalize": "characters", "spellcheck": "false"},
+    )
+    neighbourhood = HiddenField()
+    frequency = RadioField(
+        "How often",
+        choices=[SelectChoice(value, label) for value, label in FREQUENCIES.items()],
+        default="immediate",
+        validators=[DataRequired("Choose how often to hear.")],
+    )

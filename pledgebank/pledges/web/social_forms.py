@@ -1,0 +1,53 @@
+"""Forms for the social side of a pledge: how a signer appears, comments and replies, hiding a comment."""
+
+from __future__ import annotations
+
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from pledgebank.pledges.comments import MAX_LENGTH
+from pledgebank.pledges.signers import SHOWN_AS
+from pledgebank.web.form_base import Form
+
+
+class _Form(Form):
+    class Meta:
+        csrf = False  # the app-wide CSRF protection has checked the POST already
+
+
+def shown_as_field() -> RadioField:
+    """The signer's choice of how they appear in the public list."""
+    return RadioField(
+        "In the list of signers",
+        choices=[SelectChoice(value, label) for value, label in SHOWN_AS.items()],
+        default="hidden",
+        validators=[DataRequired("Choose how you appear in the list of signers.")],
+        description="The number of people who have pledged is always shown; your name only if you choose.",
+    )
+
+
+class SignerForm(_Form):
+    """A signer changes how they appear."""
+
+    shown_as = shown_as_field()
+
+
+class CommentForm(_Form):
+    """A comment or question, or a reply to one."""
+
+    comment = TextAreaField(
+        "Your comment or question",
+        validators=[DataRequired("Write your comment or question."), Length(max=MAX_LENGTH)],
+        description="Shown to everyone with your name; the pledge's creator is emailed.",
+    )
+    parent_id = HiddenField()
+
+
+class HideCommentForm(_Form):
+    """The committee hides a comment, saying why."""
+
+    reason = TextAreaField(
+        "Why hide it",
+        validators=[DataRequired("Say why the comment is hidden."), Length(max=500)],
+    )
