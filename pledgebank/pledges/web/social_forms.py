@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from pledgebank.pledges.comments import MAX_LENGTH
 from pledgebank.pledges.signers import SHOWN_AS
@@ -22,7 +22,11 @@ def shown_as_field() -> RadioField:
         "In the list of signers",
         choices=[SelectChoice(value, label) for value, label in SHOWN_AS.items()],
         default="hidden",
-        validators=[DataRequired("Choose how you appear in the list of signers.")],
+        validate_choice=False,  # AnyOf says what is wrong in words, not WTForms' "Not a valid choice"
+        validators=[
+            DataRequired("Choose how you appear in the list of signers."),
+            AnyOf(list(SHOWN_AS), message="Choose how you appear in the list of signers."),
+        ],
         description="The number of people who have pledged is always shown; your name only if you choose.",
     )
 

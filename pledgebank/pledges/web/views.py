@@ -24,6 +24,7 @@ from pledgebank.pledges.services import PledgeTerms
 from pledgebank.pledges.states import ACTIVE, PledgeStatus, SignupStatus
 from pledgebank.pledges.web.blueprint import bp
 from pledgebank.pledges.web.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm
+from pledgebank.pledges.web.social_forms import SignerForm
 from pledgebank.policy import Action, is_officer_anywhere, require
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.confirm import ConfirmForm, confirm_page
@@ -218,9 +219,11 @@ def sign(pledge_id: int):
 
 
 def _sign_time(pledge_id: int):
-    """Sign up to a pledge of time: one button, no money."""
-    with transaction() as session:
-        signups.sign(
+    """Sign up to a pledge of time: one button (and how to appear among the signers), no money."""
+    form = SignerForm(request.form)
+
+    def work(session):
+        signup = signups.sign(
             session,
             actor_id=signed_in_user_id(),
             pledge=services.get_pledge(session, pledge_id),
@@ -229,7 +232,18 @@ def _sign_time(pledge_id: int):
             card_payments=False,
             now=now(),
         )
-        succeeded = services.get_pledge(session, pledge_id).status == PledgeStatus.SUCCEEDED
+        signers.choose(signup, form.shown_as.data or "hidden")
+        return services.get_pledge(session, pledge_id).status == PledgeStatus.SUCCEEDED
+
+    return submit(
+        form,
+        work,
+        done=lambda succeeded: _signed_up(pledge_id, succeeded),
+        page=lambda status: pledge_page(pledge_id, status, sign_form=form),
+    )
+
+
+def _signed_up(pledge_id: int, succeeded: bool):
     flash(
         "Thank you: you have signed up. "
         + ("It is going ahead: what happens next is below, and in your email." if succeeded else "")

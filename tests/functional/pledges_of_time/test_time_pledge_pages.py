@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from pledgebank import demo
+from pledgebank.accounts.models import User
 from pledgebank.db import unit_of_work
 from pledgebank.pledges.extras import post_update
 from pledgebank.pledges.models import Pledge
@@ -168,3 +169,26 @@ def test_a_pledge_of_time_is_changed_before_anyone_signs_but_never_into_money(ap
             None,
             "Meet at the library at 9:30 instead.",
         )
+
+
+def test_a_signer_of_a_pledge_of_time_chooses_how_they_appear_in_the_list(app, sessions):
+    slug, chair, (ann, ben) = neighbourhood_with(sessions, residents=2)
+    with unit_of_work(sessions) as session:
+        session.get_one(User, ann).display_name = "Ann Lee"
+        session.get_one(User, ben).display_name = "Ben Cole"
+    pledge = time_pledge(app, slug, chair, target_pledgers=3)
+    ann_web = signed_in_client(app, sessions, ann)
+    form = ann_web.get(f"/p/{pledge}").get_data(as_text=True)
+    assert 'name="shown_as"' in form  # the choice is offered with the one button
+    assert ann_web.post(f"/p/{pledge}/pledge", {"shown_as": "name"}).status_code == 302
+    assert signed_in_client(app, sessions, ben).post(f"/p/{pledge}/pledge", {}).status_code == 302
+
+    listed = app.test_client().get(f"/p/{pledge}").get_data(as_text=True)
+    signers = listed.split('id="signer-list"')[1].split("</ul>")[0]
+    assert "Ann L." in signers and "Ann Lee" not in signers  # first name and initial, as she chose
+    assert "Ben" not in signers  # counted, not named: he chose nothing
+    assert "2 people" in text_of(app.test_client().get(f"/p/{pledge}"))
+
+    refused = signed_in_client(app, sessions, chair).post(f"/p/{pledge}/pledge", {"shown_as": "everyone"})
+    assert refused.status_code == 422
+    assert "Choose how you appear" in error_beside(refused.get_data(as_text=True), "shown_as")
