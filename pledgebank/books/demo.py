@@ -1,7 +1,10 @@
-"""Demo data for the treasurer's books: a year and a bit of everyday money, and last year closed.
+"""Demo data for the treasurer's books: opening entries, a year and a bit of everyday money, last year closed.
 
-Spread over the previous financial year and the current one, recorded through the same services as Ledger →
-Record money, the card payments page and the year-close page:
+When the neighbourhood is made, its book opens with four entries of recent days: a cash donation received,
+most of it banked, and a grant awarded and paid from the bank.
+
+The treasurer's entries are spread over the previous financial year and the current one, recorded through the
+same services as Ledger → Record money, the card payments page and the year-close page:
 
 - last year: the general fund's opening balances (what the residents' group held when its books moved
   here), an anonymous cash donation from a collection tin, the tin's cash paid into the bank, a named
@@ -11,7 +14,7 @@ Record money, the card payments page and the year-close page:
   bank's fee, and a third of a levy card payment refunded to the card through Stripe (when the demo runs
   with a gateway; without one no card payments are seeded, so there is nothing to refund).
 
-It runs after the other demo data, whose history reaches back two months: once the year is closed, nothing
+They come after the other demo data, whose history reaches back two months: once the year is closed, nothing
 dated in it can be posted.
 """
 
@@ -21,21 +24,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from pledgebank.books import treasurer
 from pledgebank.books import treasurer_checks as checks
 from pledgebank.books.closing import close_year
-from pledgebank.books.services import book_of
+from pledgebank.books.services import book_of, post
 from pledgebank.books.treasurer_checks import EntryTerms
 from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
 from pledgebank.exports.statements import year_of, year_starting
 from pledgebank.jobs import payments_context
+from pledgebank.ledger import chart, rules
+from pledgebank.ledger.money import Money
+from pledgebank.neighbourhoods.demo import DEMO_SLUG
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.payments.refund_books import card_payments
 from pledgebank.payments.refunds import refund_payment
 
-DEMO_SLUG = "elm-park"
 FENCE_PAYEE = "Peckham Fencing Ltd"
 
 
@@ -128,6 +134,57 @@ def _this_year(on: Dates) -> list[EntryTerms]:
         ),
         EntryTerms(checks.BANK_CHARGES, on.this(0.8), "Bank account fee", amount=600, fund="general"),
     ]
+
+
+def seed_opening_entries(
+    session: Session, place_id: int, *, treasurer_id: int, at: datetime, currency: str
+) -> None:
+    """The book's first entries, posted when the neighbourhood is made: cash received and mostly banked, and a
+    grant awarded and paid from the bank."""
+    book = book_of(session, place_id)
+    day = at.date()
+
+    def gbp(pence: int) -> Money:
+        return Money(pence, currency)
+
+    entries = [
+        rules.cash_received(
+            amount=gbp(12_000),
+            fund="general",
+            income_source="donations",
+            key="demo:cash:1",
+            on=day - timedelta(days=20),
+            source={"demo": 1},
+            actor_id=treasurer_id,
+        ),
+        rules.cash_banked(
+            amount=gbp(10_000),
+            fund="general",
+            key="demo:banked:1",
+            on=day - timedelta(days=4),
+            source={"demo": 2},
+            actor_id=treasurer_id,
+        ),
+        rules.grant_awarded(
+            amount=gbp(7_500),
+            fund="general",
+            key="demo:award:1",
+            on=day - timedelta(days=3),
+            source={"demo": 3},
+            actor_id=treasurer_id,
+        ),
+        rules.grant_paid(
+            amount=gbp(7_500),
+            fund="general",
+            from_account=chart.BANK,
+            key="demo:paid:1",
+            on=day - timedelta(days=1),
+            source={"demo": 4},
+            actor_id=treasurer_id,
+        ),
+    ]
+    for entry in entries:
+        post(session, book=book, entry=entry, now=at)
 
 
 def seed_books(app: Flask, ids: dict[str, int]) -> None:

@@ -24,13 +24,12 @@ from pledgebank.grants.applications import ApplicationTerms
 from pledgebank.grants.rounds import RoundTerms
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
+from pledgebank.neighbourhoods.demo import DEMO_SLUG
 from pledgebank.neighbourhoods.services import get_neighbourhood
-
-DEMO_SLUG = "elm-park"
 
 
 def seed_grants(app: Flask, ids: dict[str, int]) -> None:
-    """Load the demo round and its applications (people by email, as pledgebank.demo made them)."""
+    """Load the demo round and its applications (people by email, as accounts.demo made them)."""
     now = app.extensions["pledgebank.clock"].now()
     zone = app.config["TIMEZONE"]
     threshold = app.config["GRANT_SECOND_APPROVAL_ABOVE"]
