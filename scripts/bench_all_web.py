@@ -17,10 +17,8 @@ from pathlib import Path
 from bench_all import Line, quiet, summary
 from bench_book_scoped import app_for, build, fetch_ms
 from flask import Flask, render_template_string
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
-
-from pledgebank.db import make_engine
 
 BARE_PAGE = "<!doctype html><html lang=en><title>{{ name }}</title><h1>{{ name }}</h1><p>{{ district }}</p>"
 
@@ -28,7 +26,7 @@ BARE_PAGE = "<!doctype html><html lang=en><title>{{ name }}</title><h1>{{ name }
 def bare_app(url: str, slug: str) -> Flask:
     """A bare Flask app whose one page runs one SELECT and renders it through Jinja: the floor."""
     app = Flask("bench_bare")
-    engine = make_engine(url, pool_size=20, max_overflow=40)
+    engine = create_engine(url)  # SQLAlchemy's default pool, as the app's; no pre-ping
     app.extensions["bench.engine"] = engine
 
     @app.get("/n/<slug>")
