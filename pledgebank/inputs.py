@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_currency, get_currency_name, get_currency_symbol
+from babel.numbers import get_currency_symbol
 
+from pledgebank import money_words
 from pledgebank.ledger.money import CURRENCY_EXPONENTS
 
-# The most any single amount may be, in minor units (£10,000,000.00 for GBP). Far inside a signed 64-bit
+# The most any single amount may be, in minor units (10,000,000.00 in major units). Far inside a signed 64-bit
 # column, so sums of many such amounts cannot overflow either.
 MAX_MONEY = 1_000_000_000
 
@@ -44,7 +44,6 @@ _ASCII_NUMBER = re.compile(r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.(?P
 _ASCII_COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
 _DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]{1,2}")  # "10,50": a comma where a point belongs
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_WORDS = {"GBP": "pounds", "EUR": "euros", "USD": "dollars"}
 
 
 class InputError(ValueError):
@@ -53,17 +52,6 @@ class InputError(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def currency_words(currency: str, locale: str = "en_GB") -> str:
-    """The currency's name as people say it in a sentence ("pounds")."""
-    return _WORDS.get(currency) or get_currency_name(currency, count=2, locale=locale)
-
-
-def format_money(amount: int, currency: str, locale: str = "en_GB") -> str:
-    """Minor units as the app shows them, e.g. £1,234.50."""
-    value = Decimal(amount).scaleb(-CURRENCY_EXPONENTS[currency])
-    return format_currency(value, currency, locale=locale)
 
 
 def _foreign(text: str, currency: str, symbol: str) -> bool:
@@ -78,7 +66,7 @@ def _foreign(text: str, currency: str, symbol: str) -> bool:
 def parse_money(
     text: str | None, currency: str, *, what: str, locale: str = "en_GB", allow_zero: bool = False
 ) -> int | None:
-    """Money as typed ("10", "7.50", "£1,200.50") in minor units; None when blank.
+    """Money as typed ("10", "7.50", "1,200.50", the currency sign or not) in minor units; None if blank.
 
     Accepts ASCII digits, commas only between groups of three, at most the currency's minor digits after
     one point, and the currency's own symbol in front. Raises InputError naming `what` for anything else.
@@ -86,7 +74,7 @@ def parse_money(
     cleaned = (text or "").strip()
     if not cleaned:
         return None
-    words = currency_words(currency, locale)
+    words = money_words.name(currency, locale)
     symbol = get_currency_symbol(currency, locale=locale)
     shape = InputError(f"Enter {what} as a number of {words}, like 10 or 7.50.")
     if len(cleaned) > _MAX_TEXT:
@@ -113,7 +101,7 @@ def parse_money(
     if units == 0 and not allow_zero:
         raise InputError(f"Enter {what} above zero.")
     if units > MAX_MONEY:
-        raise InputError(f"Enter {what} of at most {format_money(MAX_MONEY, currency, locale)}.")
+        raise InputError(f"Enter {what} of at most {money_words.full(MAX_MONEY, currency, locale)}.")
     return units
 
 

@@ -1,4 +1,4 @@
-"""How the audit log shows the values an event recorded: pounds not pence, names not ids, words not codes.
+"""How the audit log shows the values an event recorded: money as money, names not ids, words not codes.
 
 No database and no Flask here: the names come in a `Facts` the caller has loaded (`audit_facts`), and a
 sentence is a list of parts, plain text or a `Ref` a page may turn into a link.
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from pledgebank import money_words
 from pledgebank.books.wording import Link
-from pledgebank.inputs import format_money
 
 SYSTEM = "PledgeBank"
 # Values recorded in minor units.
@@ -168,9 +168,9 @@ def words(code: object) -> str:
 
 
 def money(facts: Facts, value: object) -> str:
-    """Minor units as pounds (a value that is not a whole number is shown as no amount)."""
+    """Minor units as money for people (a value that is not a whole number is shown as no amount)."""
     amount = as_id(value)
-    return "no amount" if amount is None else format_money(amount, facts.currency)
+    return "no amount" if amount is None else money_words.full(amount, facts.currency)
 
 
 def day(value: object) -> str:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.books.audit import record_event
 from pledgebank.books.models import (
     Book,
@@ -27,7 +28,6 @@ from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.errors import Conflict, InvalidInput
 from pledgebank.grants.models import GrantApplication, GrantPayment
 from pledgebank.grants.states import PaymentStatus
-from pledgebank.inputs import format_money
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund
@@ -161,7 +161,7 @@ def _check_nothing_waiting(session: Session, book: Book, through: date) -> None:
     if not waiting:
         return
     listed = "; ".join(
-        f'"{title}", {format_money(amount, currency)} paid {paid_on:%-d %B %Y}'
+        f'"{title}", {money_words.full(amount, currency)} paid {paid_on:%-d %B %Y}'
         for title, amount, currency, paid_on in waiting
     )
     message = (

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.books.fund_transfer_models import BASES, DONORS_AGREED, PURPOSE_MET
 from pledgebank.books.models import Book, LedgerAccount
 from pledgebank.errors import InvalidInput
 from pledgebank.grants.funds import money_of
-from pledgebank.inputs import MAX_MONEY, format_money
+from pledgebank.inputs import MAX_MONEY
 from pledgebank.ledger import chart
 from pledgebank.neighbourhoods.models import Fund, FundType
 
@@ -139,11 +140,13 @@ def check_money(session: Session, book: Book, fund: Fund, place: str, amount: in
     """
     available = money_of(session, fund.id)
     if amount > available:
-        shown = format_money(max(available, 0), book.currency)
+        shown = money_words.full(max(available, 0), book.currency)
         message = f"{fund.name} has only {shown} available to transfer; the amount is more."
         raise InvalidInput(message, fields={"amount": [message]})
     held = share_of(session, book, fund, place)
     if amount > held:
         where = "in cash" if place == "cash" else "in the bank"
-        message = f"{fund.name} holds only {format_money(held, book.currency)} {where}; the amount is more."
+        message = (
+            f"{fund.name} holds only {money_words.full(held, book.currency)} {where}; the amount is more."
+        )
         raise InvalidInput(message, fields={"amount": [message]})

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.books import fund_transfer_checks as checks
 from pledgebank.books.audit import record_event
 from pledgebank.books.fund_transfer_checks import TransferTerms
@@ -23,7 +24,6 @@ from pledgebank.books.models import Book
 from pledgebank.books.services import InsufficientFunds, book_of, check_open, post
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.grants.funds import lock_fund, money_of
-from pledgebank.inputs import format_money
 from pledgebank.ledger.fund_transfers import fund_transfer, fund_transfer_key
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Role
@@ -115,7 +115,7 @@ def approve_transfer(
         raise InvalidInput(error.message, fields={"amount": [error.message]}) from error
     # Read again under the chain-head lock posting holds until commit: nothing can have slipped in between.
     if money_of(session, source.id) < 0:
-        message = f"{source.name} no longer has {format_money(transfer.amount, book.currency)} available."
+        message = f"{source.name} no longer has {money_words.full(transfer.amount, book.currency)} available."
         raise InvalidInput(message, fields={"amount": [message]})
     transfer.status, transfer.decided_by_id, transfer.decided_at = POSTED, actor_id, now
     transfer.posted_on, transfer.transaction_id = today, posted.transaction.id

@@ -9,12 +9,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.books.models import Book, LedgerAccount
 from pledgebank.errors import InvalidInput
 from pledgebank.grants.funds import money_of
-from pledgebank.inputs import MAX_MONEY, format_money
+from pledgebank.inputs import MAX_MONEY
 from pledgebank.ledger import chart
-from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund, FundType
 
 DONATION = "donation"
@@ -187,8 +187,8 @@ def check_money(session: Session, book: Book, fund: Fund, amount: int) -> None:
 def over_money(fund: Fund, own: int, currency: str) -> str:
     """The message for a payment larger than a fund's own money (grants awarded count as spent)."""
     return (
-        f"{fund.name} has only {format_money(max(own, 0), currency)} to spend once the grants it has awarded "
-        "are set aside; the amount is more."
+        f"{fund.name} has only {money_words.full(max(own, 0), currency)} to spend once the grants it has "
+        "awarded are set aside; the amount is more."
     )
 
 
@@ -196,5 +196,5 @@ def short_of(fund: Fund, place: str, held: int, currency: str) -> str:
     """The message for a payment larger than a fund's share of the bank or cash."""
     where = "in cash" if place == chart.CASH else "in the bank"
     return (
-        f"{fund.name} holds only {Money(held, currency).major_str()} {currency} {where}; the amount is more."
+        f"{fund.name} holds only {money_words.plain(held, currency)} {currency} {where}; the amount is more."
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pledgebank.inputs import format_money
+from pledgebank import money_words
 from pledgebank.ledger import kinds
 
 A_RESIDENT = "a resident"
@@ -121,7 +121,7 @@ def pledge_words(kind: str, pledge: PledgeFacts) -> Described:
     amount = pledge.amount
     if kind in (kinds.CARD_PAYMENT_RECEIVED, kinds.PLEDGE_CASH_RECOGNISED) and amount:
         tail = " in cash" if kind == kinds.PLEDGE_CASH_RECOGNISED else ""
-        money = format_money(amount, pledge.currency)
+        money = money_words.full(amount, pledge.currency)
         group = Group(("pledge", pledge.id, kind), subject, "person", "people", amount, tail)
         return Described(f"{subject} — 1 person {TIMES} {money}{tail}", link, group)
     title = pledge.title
@@ -249,6 +249,8 @@ def group_text(group: Group, count: int, units: set[int], currency: str) -> str:
     if not group.unit:
         return f"{group.subject} — {count} {nouns}{group.tail}"
     if len(units) == 1:
-        return f"{group.subject} — {count} {nouns} {TIMES} {format_money(group.unit, currency)}{group.tail}"
-    low, high = format_money(min(units), currency), format_money(max(units), currency)
+        return (
+            f"{group.subject} — {count} {nouns} {TIMES} {money_words.full(group.unit, currency)}{group.tail}"
+        )
+    low, high = money_words.full(min(units), currency), money_words.full(max(units), currency)
     return f"{group.subject} — {count} {nouns}, {low} to {high} each{group.tail}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pledgebank.ledger.money import CURRENCY_EXPONENTS
+from pledgebank import money_words
 
 _ROOTS = {
     "assets": "Assets",
@@ -45,10 +45,5 @@ def code_of(name: str) -> str:
 
 
 def major(amount: int, currency: str) -> str:
-    """Minor units as a plain decimal string in major units; the same text as Money.major_str()."""
-    exponent = CURRENCY_EXPONENTS[currency]
-    if exponent == 0:
-        return str(amount)
-    whole, fraction = divmod(-amount if amount < 0 else amount, 10**exponent)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{whole}.{fraction:0{exponent}d}"
+    """Minor units as a plain decimal string in major units (money_words.plain)."""
+    return money_words.plain(amount, currency)

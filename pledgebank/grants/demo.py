@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.books.services import book_of, post
 from pledgebank.db import unit_of_work
 from pledgebank.grants import applications, decisions, payments, reports, reviews, rounds
@@ -46,8 +47,9 @@ def seed_grants(app: Flask, ids: dict[str, int]) -> None:
             terms=RoundTerms(
                 fund_slug="general",
                 title="Spring small grants",
-                description="Up to £300 for something that makes Elm Park a better place to live: planting, "
-                "play, repairs, events that bring neighbours together.",
+                description=f"Up to {money_words.whole(300, place.currency)} for something that makes "
+                "Elm Park a better place to live: planting, play, repairs, events that bring neighbours "
+                "together.",
                 eligibility="Anyone who lives in Elm Park, alone or for a local group.",
                 budget=100_000,
                 max_award=30_000,

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.books.audit import record_event
 from pledgebank.errors import InvalidInput, NotFound
 from pledgebank.grants.models import GrantApplication, GrantCriterion, GrantRound
@@ -16,7 +17,7 @@ from pledgebank.neighbourhoods.models import Fund, FundType, Neighbourhood
 from pledgebank.policy import Action, require
 
 QUORUM_RULES = ("majority", "all", "fixed")
-MAX_BUDGET = 100_000_000  # minor units: £1,000,000
+MAX_BUDGET = 100_000_000  # minor units: 1,000,000 in major units
 MAX_CRITERIA = 10
 
 
@@ -37,7 +38,7 @@ class RoundTerms:
     quorum_minimum: int = 2
 
 
-def _check(terms: RoundTerms, now: datetime) -> dict[str, list[str]]:
+def _check(terms: RoundTerms, now: datetime, currency: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not 3 <= len(terms.title.strip()) <= 120:
         errors["title"] = ["Give the round a title of 3 to 120 characters."]
@@ -46,7 +47,9 @@ def _check(terms: RoundTerms, now: datetime) -> dict[str, list[str]]:
     if len(terms.eligibility) > 4000:
         errors["eligibility"] = ["Use at most 4000 characters."]
     if not 0 < terms.budget <= MAX_BUDGET:
-        errors["budget"] = ["Give a budget above zero and at most £1,000,000."]
+        errors["budget"] = [
+            f"Give a budget above zero and at most {money_words.short(MAX_BUDGET, currency)}."
+        ]
     if not 0 < terms.max_award <= max(terms.budget, 1):
         errors["max_award"] = ["The largest award must be above zero and within the budget."]
     if terms.closes_at <= terms.opens_at:
@@ -82,7 +85,7 @@ def create_round(
 ) -> GrantRound:
     """Open a grant round (committee or chair)."""
     require(session, actor_id, neighbourhood.id, Action.MANAGE_GRANT_ROUNDS)
-    errors = _check(terms, now)
+    errors = _check(terms, now, neighbourhood.currency)
     fund = session.scalar(
         select(Fund).where(Fund.neighbourhood_id == neighbourhood.id, Fund.slug == terms.fund_slug)
     )

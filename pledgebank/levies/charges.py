@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.books.models import Book, ChainHead
 from pledgebank.books.services import book_of, check_open, closed_through, post
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
-from pledgebank.inputs import format_money
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.legs import make_memo
@@ -270,14 +270,15 @@ def record_payment(
         raise Conflict("A card payment for this charge is going through; wait a minute and look again.")
     due = charge.amount_due
     if owed is not None and owed != due:
-        now_owed = format_money(due, charge.currency)
+        now_owed = money_words.full(due, charge.currency)
         raise Conflict(
             f"This charge changed after the form was opened: {now_owed} is owed now. Nothing was recorded."
         )
     amount = due if amount is None else amount
     if not 0 < amount <= due:
         raise InvalidInput.field(
-            "amount", f"Enter an amount above zero and at most the {format_money(due, charge.currency)} owed."
+            "amount",
+            f"Enter an amount above zero and at most the {money_words.full(due, charge.currency)} owed.",
         )
     today = local_date(now, zone)
     on = on or today

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.errors import Conflict
-from pledgebank.inputs import format_money
 from pledgebank.levies.bands import full_amount
 from pledgebank.levies.households import household_of, liability_of
 from pledgebank.levies.models import Household, Levy, LevyCardConsent, LevyCharge
@@ -29,7 +29,7 @@ PERIOD_WORDS = {"monthly": "each month", "quarterly": "each quarter", "annual": 
 
 def wording(levy: Levy, household: Household) -> str:
     """The words a resident agrees to: which card pays which levy, how much and how often, until when."""
-    amount = format_money(full_amount(levy.basis, levy.amount, household.band), levy.currency)
+    amount = money_words.full(full_amount(levy.basis, levy.amount, household.band), levy.currency)
     card = f"the card ending {household.card_last4}" if household.card_last4 else "the household's saved card"
     return (
         f"I authorise {levy.name} to take {amount} {PERIOD_WORDS.get(levy.period, levy.period)} from {card} "

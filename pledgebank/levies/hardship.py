@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.books.audit import record_event
 from pledgebank.books.services import book_of, post
 from pledgebank.clock import local_date
@@ -51,7 +52,8 @@ def request_hardship(
     if not 10 <= len(clean) <= 2000:
         raise InvalidInput.field("reason", "Tell the committee why, in 10 to 2000 characters.")
     if amount is not None and not 0 < amount <= charge.amount_due:
-        raise InvalidInput.field("amount", "Ask for a reduction between £0.01 and what is due.")
+        least = money_words.short(1, charge.currency)
+        raise InvalidInput.field("amount", f"Ask for a reduction between {least} and what is due.")
     request = HardshipRequest(
         charge_id=charge.id,
         requested_by_id=actor_id,
@@ -100,7 +102,8 @@ def decide_hardship(
     if approve:
         amount = amount if amount is not None else (request.requested_amount or charge.amount_due)
         if not 0 < amount <= charge.amount_due:
-            raise InvalidInput.field("amount", "Write off between £0.01 and what is due.")
+            least = money_words.short(1, charge.currency)
+            raise InvalidInput.field("amount", f"Write off between {least} and what is due.")
         _write_off(session, levy, charge, request, amount, actor_id, now, zone)
     elif not clean:
         raise InvalidInput.field("note", "Say why the request is refused; the household is told.")

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.accounts.models import User
 from pledgebank.books.audit import record_event
 from pledgebank.clock import local_date
@@ -33,7 +34,7 @@ from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, can, require, roles_of
 
-MAX_AMOUNT = 1_000_000  # minor units: £10,000 per household per period
+MAX_AMOUNT = 1_000_000  # minor units: 10,000 in major units per household per period
 MAX_THRESHOLD = 100_000
 
 
@@ -54,7 +55,7 @@ class LevyTerms:
     prorate: bool = True
 
 
-def _check_terms(terms: LevyTerms, today: date) -> None:
+def _check_terms(terms: LevyTerms, today: date, currency: str) -> None:
     errors: dict[str, list[str]] = {}
     if not 3 <= len(terms.name.strip()) <= 120:
         errors["name"] = ["Give the levy a name of 3 to 120 characters."]
@@ -65,7 +66,8 @@ def _check_terms(terms: LevyTerms, today: date) -> None:
     if terms.period not in Period.__members__.values():
         errors["period"] = ["Choose monthly, quarterly or annual."]
     if not 0 < terms.amount <= MAX_AMOUNT:
-        errors["amount"] = ["Charge between £0.01 and £10,000 a period."]
+        least, most = money_words.short(1, currency), money_words.short(MAX_AMOUNT, currency)
+        errors["amount"] = [f"Charge between {least} and {most} a period."]
     elif terms.basis == Basis.BANDED and band_amount(terms.amount, Band.A) < 1:
         errors["amount"] = ["Band D's amount is too small to share out between the bands."]
     if terms.starts_on < today:
@@ -94,7 +96,7 @@ def create_levy(
 ) -> Levy:
     """Define a levy (committee); it charges nobody until the chair and a committee member approve it."""
     require(session, actor_id, neighbourhood.id, Action.MANAGE_LEVIES)
-    _check_terms(terms, local_date(now, zone))
+    _check_terms(terms, local_date(now, zone), neighbourhood.currency)
     fund = session.scalar(
         select(Fund).where(Fund.neighbourhood_id == neighbourhood.id, Fund.slug == terms.fund_slug)
     )

@@ -18,6 +18,7 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.payments.attempts import attempt_once, finish_attempt, stale_attempts
@@ -58,8 +59,7 @@ def _in_flight(session: Session, payment_intent_id: str) -> bool:
 
 
 def _shown(amount: int, currency: str) -> str:
-    pounds, pence = divmod(amount, 100)
-    return f"{pounds}.{pence:02d} {currency}"
+    return f"{money_words.plain(amount, currency)} {currency}"
 
 
 def check_refund(session: Session, payment: CardPayment, amount: object) -> int:

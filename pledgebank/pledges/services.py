@@ -74,7 +74,7 @@ def create_pledge(
 ) -> Pledge:
     """Create a pledge; it opens at once unless the neighbourhood wants committee approval first."""
     require(session, actor_id, neighbourhood.id, Action.CREATE_PLEDGE)
-    check_terms(terms, now)
+    check_terms(terms, now, neighbourhood.currency)
     fund = None
     if terms.kind == PledgeKind.TIME:
         pass  # nothing to hold: no fund
@@ -152,7 +152,7 @@ def edit_pledge(
         raise Conflict("Only a pledge that is waiting or open can be changed.")
     if terms.kind != pledge.kind:
         raise InvalidInput.field("kind", "A pledge's kind (money or time) cannot change once it is made.")
-    check_terms(terms, now)
+    check_terms(terms, now, pledge.currency)
     before = {"title": pledge.title, "amount": pledge.amount, "deadline": pledge.deadline.isoformat()}
     neighbourhood = session.get_one(Neighbourhood, pledge.neighbourhood_id)
     pledge.title, pledge.description = terms.title.strip(), terms.description.strip()

@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.books.services import book_of, check_open, post
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, InvalidInput, NotFound
-from pledgebank.inputs import format_money
 from pledgebank.ledger import chart, held
 from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import CardSetup
@@ -70,7 +70,9 @@ def _amount_for(pledge: Pledge, amount: int | None) -> int:
     if amount is None or amount < pledge.amount:
         raise InvalidInput.field("amount", "Pledge at least the minimum amount.")
     if amount > MAX_AMOUNT:
-        raise InvalidInput.field("amount", "Pledge at most £10,000.")
+        raise InvalidInput.field(
+            "amount", f"Pledge at most {money_words.short(MAX_AMOUNT, pledge.currency)}."
+        )
     return amount
 
 
@@ -217,7 +219,7 @@ def record_cash(
     if into not in (chart.CASH, chart.BANK):
         raise InvalidInput.field("into", "Choose cash or bank transfer.")
     if amount is not None and amount != signup.amount:
-        pledged = format_money(signup.amount, pledge.currency)
+        pledged = money_words.full(signup.amount, pledge.currency)
         raise InvalidInput.field(
             "amount",
             f"The pledge is for {pledged} and counts once paid in full: record it when all of it is in.",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pledgebank import money_words
 from pledgebank.errors import InvalidInput
 from pledgebank.pledges.states import PledgeKind
 
-MAX_AMOUNT = 1_000_000  # minor units: £10,000 per pledger
+MAX_AMOUNT = 1_000_000  # minor units: 10,000 in major units per pledger
 MAX_TARGET_PLEDGERS = 100_000
 MAX_WINDOW_HOURS = 144  # card holds last about seven days; collection must end well inside that
 
@@ -57,8 +58,8 @@ def _check_time_terms(terms: PledgeTerms, errors: dict[str, list[str]]) -> None:
         ]
 
 
-def check_terms(terms: PledgeTerms, now: datetime) -> None:
-    """Refuse terms that do not hold together, every field at once."""
+def check_terms(terms: PledgeTerms, now: datetime, currency: str) -> None:
+    """Refuse terms that do not hold together, every field at once (amounts named in `currency`)."""
     errors: dict[str, list[str]] = {}
     if terms.kind not in (PledgeKind.MONEY, PledgeKind.TIME):
         errors["kind"] = ["Choose a pledge of money or of time."]
@@ -74,7 +75,8 @@ def check_terms(terms: PledgeTerms, now: datetime) -> None:
         if terms.amount_kind not in ("fixed", "minimum"):
             errors["amount_kind"] = ["Choose a fixed amount or a minimum."]
         if not 0 < terms.amount <= MAX_AMOUNT:
-            errors["amount"] = ["Ask for between £0.01 and £10,000 per person."]
+            least, most = money_words.short(1, currency), money_words.short(MAX_AMOUNT, currency)
+            errors["amount"] = [f"Ask for between {least} and {most} per person."]
         if terms.next_steps:
             errors["next_steps"] = ["Only a pledge of time says what happens next here."]
     if terms.target_pledgers is None and terms.target_amount is None:

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from pledgebank.web.fields import form_date, form_money
-from pledgebank.web.form_base import Form
+from pledgebank.web.form_base import Form, MoneyText
 
 
 class CashReceivedForm(Form):
@@ -24,7 +24,7 @@ class CashReceivedForm(Form):
         validators=[DataRequired("Choose cash or bank transfer.")],
     )
     amount = StringField(
-        "Amount received, in pounds",
+        MoneyText("Amount received, in {name}"),
         validators=[DataRequired("Enter the amount received.")],
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
 from flask import Flask, current_app
 
+from pledgebank import money_words
 from pledgebank.accounts.names import distinct_names
 from pledgebank.grants.states import LABELS
 from pledgebank.ledger.money import Money
@@ -17,18 +17,22 @@ from pledgebank.web.links import link_label, link_url
 from pledgebank.web.mailer import absolute_url
 
 
+def _currency(currency: str | None) -> str:
+    return currency or current_app.config["CURRENCY"]
+
+
 def money(value: Money | None) -> str:
-    """Format money for people, e.g. £1,234.50."""
+    """Money for people, every minor digit shown (money_words.full)."""
     if value is None:
         return ""
-    return format_currency(value.to_decimal(), value.currency, locale=current_app.config["LOCALE"])
+    return money_words.full(value.amount, value.currency, current_app.config["LOCALE"])
 
 
 def minor(amount: int | None, currency: str | None = None) -> str:
-    """Format an integer count of minor units in the given (or default) currency."""
+    """Minor units for people in the given (or configured) currency (money_words.full)."""
     if amount is None:
         return ""
-    return money(Money(amount, currency or current_app.config["CURRENCY"]))
+    return money_words.full(amount, _currency(currency), current_app.config["LOCALE"])
 
 
 def when(value: datetime | None, fmt: str = "d MMM yyyy, HH:mm") -> str:
@@ -66,24 +70,15 @@ def member_labels(members, officer: bool) -> dict[int, str]:
 
 
 def short_money(amount: int | None, currency: str | None = None) -> str:
-    """Money for sentences: £10 for whole pounds, £7.50 otherwise."""
+    """Money for sentences, whole amounts without minor digits (money_words.short)."""
     if amount is None:
         return ""
-    value = Money(amount, currency or current_app.config["CURRENCY"])
-    whole = value.amount % 10**value.exponent == 0
-    return format_currency(
-        value.to_decimal(),
-        value.currency,
-        format="¤#,##0" if whole else None,
-        currency_digits=not whole,
-        locale=current_app.config["LOCALE"],
-    )
+    return money_words.short(amount, _currency(currency), current_app.config["LOCALE"])
 
 
 def major_money(units: int, currency: str | None = None) -> str:
-    """Whole major units (a sponsor's ratio, say) for sentences: 1 -> £1."""
-    currency = currency or current_app.config["CURRENCY"]
-    return short_money(Money.from_decimal(units, currency).amount, currency)
+    """Whole major units (a sponsor's ratio, say) for sentences (money_words.whole)."""
+    return money_words.whole(units, _currency(currency), current_app.config["LOCALE"])
 
 
 def time_until(moment: datetime | None, start: datetime) -> str:

@@ -5,14 +5,35 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
 
+from pledgebank import money_words
 from pledgebank.web.input_guard import refused_fields
+
+
+class MoneyText(str):
+    """A label or description that names the currency ("Budget, in {name}"; see money_words.phrase), filled
+    in with the configured CURRENCY and LOCALE when the form is made."""
+
+    __slots__ = ()
+
+    def filled(self) -> str:
+        """The text in the configured currency and locale."""
+        return money_words.phrase(self, current_app.config["CURRENCY"], current_app.config["LOCALE"])
 
 
 class Form(FlaskForm):
     """A Flask-WTF form whose fields also refuse text no field accepts (a NUL, bytes that are not UTF-8),
-    with the reason beside the field."""
+    with the reason beside the field, and whose labels and descriptions name the configured currency."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field.label.text, MoneyText):
+                field.label.text = field.label.text.filled()
+            if isinstance(field.description, MoneyText):
+                field.description = field.description.filled()
 
     def validate(self, extra_validators: dict[str, Sequence[Callable[..., Any]]] | None = None) -> bool:
         """Validate as usual, then mark every field the request guard found bad text in."""

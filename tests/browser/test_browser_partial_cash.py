@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from pledgebank import money_words
 from pledgebank.books.models import LedgerTransaction
 from pledgebank.db import unit_of_work
-from pledgebank.inputs import format_money
 from pledgebank.levies.models import LevyCharge
 from tests.factories.grants import clock_now
 from tests.factories.levies import active_levy, join, levy_world
@@ -62,7 +62,7 @@ def test_the_treasurer_records_part_of_a_charge_received_in_cash(app, page, sess
     expect(page.get_by_role("heading", level=1)).to_have_text("Record money received")
     expect(page.locator("#consequences")).to_contain_text("1 Elm Road: Street lighting")
     expect(
-        page.get_by_text(f"{format_money(owed, 'GBP')} is owed. Enter less for a part payment")
+        page.get_by_text(f"{money_words.full(owed, 'GBP')} is owed. Enter less for a part payment")
     ).to_be_visible()
     assert_accessible(page, f"recording money received at {viewport['width']}px")
     _fits(page, "recording money received")
@@ -80,7 +80,7 @@ def test_the_treasurer_records_part_of_a_charge_received_in_cash(app, page, sess
     page.get_by_role("button", name="Record the money received").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Levy accounts")
     expect(
-        page.get_by_text(f"Recorded: {format_money(part, 'GBP')} received. £3.00 is still owed.")
+        page.get_by_text(f"Recorded: {money_words.full(part, 'GBP')} received. £3.00 is still owed.")
     ).to_be_visible()
     waiting = page.get_by_role("listitem").filter(has_text="1 Elm Road: Street lighting")
     expect(waiting).to_be_visible()

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from pledgebank import money_words
 from pledgebank.accounts.models import User
 from pledgebank.books.closing import close_year, preview_close
 from pledgebank.books.legacy import LegacyPlan, attribute_legacy, plan_attribution
@@ -20,7 +21,6 @@ from pledgebank.clock import local_date
 from pledgebank.errors import DomainError
 from pledgebank.ledger import chart
 from pledgebank.ledger.canonical import to_hex
-from pledgebank.ledger.money import Money
 from pledgebank.web.session import db_session, now, transaction
 
 
@@ -91,7 +91,7 @@ def close_year_command(slug: str, through, email: str) -> None:
         click.echo(f"not closed: {error.message}", err=True)
         sys.exit(1)
     for line in preview.funds:
-        surplus = Money(line.surplus, preview.currency).major_str()
+        surplus = money_words.plain(line.surplus, preview.currency)
         click.echo(f"{line.slug}: {surplus} {preview.currency} moved to its fund balance")
     posted = (
         "no closing transaction (nothing to move)" if period.transaction_id is None else "closing transaction"
@@ -138,7 +138,7 @@ def _show_plan(plan: LegacyPlan, outcome: str) -> None:
         f"{ways['general']} to the general fund by default"
     )
     for (place, fund), amount in plan.moves.items():
-        money = f"{Money(amount, plan.currency).major_str()} {plan.currency}"
+        money = f"{money_words.plain(amount, plan.currency)} {plan.currency}"
         click.echo(f"  {place} -> {chart.held_in(place, fund)}  {money}")
     if plan.defaulted:
         listed = ", ".join(f"#{sequence}" for sequence in plan.defaulted)

@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.accounts.models import User
 from pledgebank.books import fund_transfers
 from pledgebank.books.fund_transfer_checks import BASIS_LABELS, PLACES, TransferTerms
@@ -20,7 +21,7 @@ from pledgebank.books.models import LedgerTransaction
 from pledgebank.books.services import book_of
 from pledgebank.clock import local_date
 from pledgebank.errors import DomainError
-from pledgebank.inputs import InputError, format_money, parse_money
+from pledgebank.inputs import InputError, parse_money
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.session import now, transaction
@@ -159,7 +160,7 @@ def list_transfers(slug: str, email: str) -> None:
         return (
             "\n".join(
                 f"{t.id}\t{t.status}\t{t.from_fund.slug} -> {t.to_fund.slug}\t"
-                f"{format_money(t.amount, neighbourhood.currency)}\t{t.reason}"
+                f"{money_words.full(t.amount, neighbourhood.currency)}\t{t.reason}"
                 for t in rows
             )
             or "no transfers"

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books.fund_transfer_checks import BASIS_LABELS, TransferTerms
 from pledgebank.web.fields import form_money
-from pledgebank.web.form_base import Form
+from pledgebank.web.form_base import Form, MoneyText
 
 
 class FundTransferForm(Form):
@@ -19,7 +19,7 @@ class FundTransferForm(Form):
     from_fund = SelectField("From fund", choices=[], validate_choice=False)
     to_fund = SelectField("To fund", choices=[], validate_choice=False)
     amount = StringField(
-        "Amount", description="In pounds and pence, like 120.00.", render_kw={"inputmode": "decimal"}
+        "Amount", description=MoneyText("In {units}, like 120.00."), render_kw={"inputmode": "decimal"}
     )
     place = RadioField(
         "Where the money is held",

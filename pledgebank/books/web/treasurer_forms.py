@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books.treasurer_checks import ENTRY_KINDS, EntryTerms
 from pledgebank.web.fields import form_count, form_date, form_money
-from pledgebank.web.form_base import Form
+from pledgebank.web.form_base import Form, MoneyText
 
 
 def new_form_key() -> str:
@@ -37,7 +37,7 @@ class RecordMoneyForm(Form):
     fund = SelectField("Fund", choices=[], validate_choice=False)
     amount = StringField(
         "Amount",
-        description="In pounds and pence, like 12.50. For opening balances: what the bank held.",
+        description=MoneyText("In {units}, like 12.50. For opening balances: what the bank held."),
         render_kw={"inputmode": "decimal"},
     )
     cash_amount = StringField(

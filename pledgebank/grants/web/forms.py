@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from pledgebank.inputs import MAX_LINES
 from pledgebank.web.fields import form_count, form_date, form_money
-from pledgebank.web.form_base import Form
+from pledgebank.web.form_base import Form, MoneyText
 
 MONEY_INPUT = {"inputmode": "decimal", "spellcheck": "false"}
 
@@ -88,10 +88,10 @@ class RoundForm(GrantForm):
         "Who can apply", validators=[Optional(), Length(max=4000)], description="Shown to applicants."
     )
     budget = StringField(
-        "Budget, in pounds", validators=[DataRequired("Give the budget.")], render_kw=MONEY_INPUT
+        MoneyText("Budget, in {name}"), validators=[DataRequired("Give the budget.")], render_kw=MONEY_INPUT
     )
     max_award = StringField(
-        "Largest award, in pounds",
+        MoneyText("Largest award, in {name}"),
         validators=[DataRequired("Give the largest award.")],
         render_kw=MONEY_INPUT,
     )
@@ -164,7 +164,7 @@ class ApplicationForm(GrantForm):
         description="What you will do, who it helps, and when.",
     )
     amount_requested = StringField(
-        "Amount requested, in pounds",
+        MoneyText("Amount requested, in {name}"),
         validators=[DataRequired("Give the amount you are asking for.")],
         render_kw=MONEY_INPUT,
     )

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, render_template
 from wtforms.fields.choices import SelectChoice
 
+from pledgebank import money_words
 from pledgebank.accounts.names import names_of
 from pledgebank.books.services import book_of
 from pledgebank.grants import access, applications, decisions, payments, queries, reports, reviews, rounds
@@ -22,7 +23,6 @@ from pledgebank.grants.web.tool_forms import (
     ReportForm,
     review_form,
 )
-from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.forms import allowed_actions
@@ -39,11 +39,6 @@ PREFIXES = {
     "report_form": "report",
 }
 S = ApplicationStatus
-
-
-def plain_money(amount: int, currency: str) -> str:
-    """An amount as typed into a form: 12.50."""
-    return str(Money(amount, currency).to_decimal())
 
 
 def new_form(name: str, application, formdata=None):
@@ -174,7 +169,7 @@ def _fill_review(form, own: reviews.ReviewLine, currency: str) -> None:
             field.data = str(value)
     form.recommendation.data = own.recommendation
     if own.recommended_amount:
-        form.recommended_amount.data = plain_money(own.recommended_amount, currency)
+        form.recommended_amount.data = money_words.plain(own.recommended_amount, currency)
     form.comment.data = own.comment
 
 

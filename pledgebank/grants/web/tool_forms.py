@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from pledgebank.grants.web.forms import MONEY_INPUT, GrantForm
 from pledgebank.web.fields import form_money
+from pledgebank.web.form_base import MoneyText
 
 
 class DeclareForm(GrantForm):
@@ -46,7 +47,7 @@ class ReviewForm(GrantForm):
         validators=[DataRequired("Recommend an outcome.")],
     )
     recommended_amount = StringField(
-        "Amount you recommend, in pounds",
+        MoneyText("Amount you recommend, in {name}"),
         validators=[Optional()],
         description="Only for an award in part.",
         render_kw=MONEY_INPUT,
@@ -98,7 +99,7 @@ class DecisionForm(GrantForm):
         validators=[DataRequired("Choose the decision.")],
     )
     amount = StringField(
-        "Amount awarded, in pounds",
+        MoneyText("Amount awarded, in {name}"),
         validators=[Optional()],
         description="For an award in part.",
         render_kw=MONEY_INPUT,
@@ -126,7 +127,9 @@ class ReduceForm(GrantForm):
     """Lower an award before it is paid."""
 
     amount = StringField(
-        "New amount, in pounds", validators=[DataRequired("Give the new amount.")], render_kw=MONEY_INPUT
+        MoneyText("New amount, in {name}"),
+        validators=[DataRequired("Give the new amount.")],
+        render_kw=MONEY_INPUT,
     )
     reason = TextAreaField(
         "Reason",
@@ -174,7 +177,9 @@ class ReportForm(GrantForm):
     """The grantee's report."""
 
     amount_spent = StringField(
-        "Amount spent, in pounds", validators=[DataRequired("Give the amount spent.")], render_kw=MONEY_INPUT
+        MoneyText("Amount spent, in {name}"),
+        validators=[DataRequired("Give the amount spent.")],
+        render_kw=MONEY_INPUT,
     )
     what_happened = TextAreaField(
         "What happened", validators=[DataRequired("Say what happened."), Length(max=4000)]

@@ -14,13 +14,14 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
+from pledgebank import money_words
 from pledgebank.accounts.names import names_of
 from pledgebank.grants import access, applications, funds, queries, rounds
 from pledgebank.grants.applications import ApplicationTerms
 from pledgebank.grants.rounds import RoundTerms
 from pledgebank.grants.web.blueprint import bp
 from pledgebank.grants.web.forms import ApplicationForm, RoundForm
-from pledgebank.grants.web.pages import application_page, plain_money
+from pledgebank.grants.web.pages import application_page
 from pledgebank.neighbourhoods import funds as neighbourhood_funds
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
@@ -201,9 +202,9 @@ def edit_application(application_id: int):
     form = ApplicationForm(currency=application.currency)
     if request.method == "GET":
         form.title.data, form.summary.data = application.title, application.summary
-        form.amount_requested.data = plain_money(application.amount_requested, application.currency)
+        form.amount_requested.data = money_words.plain(application.amount_requested, application.currency)
         form.budget_lines.data = "\n".join(
-            f"{line.description}: {plain_money(line.amount, application.currency)}"
+            f"{line.description}: {money_words.plain(line.amount, application.currency)}"
             for line in application.budget_lines
         )
         form.group_name.data = application.group_name or ""

@@ -6,10 +6,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from pledgebank import money_words
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict
-from pledgebank.inputs import format_money
-from pledgebank.ledger.money import Money
 from pledgebank.levies import charges
 from pledgebank.levies.states import UNPAID, ChargeStatus
 from pledgebank.levies.web.blueprint import bp
@@ -27,7 +26,7 @@ def _page(charge_id: int, form: CashReceivedForm, status: int = 200):
     charge = charges.get_charge(session, charge_id)
     require(session, current_user_id(), charge.levy.neighbourhood_id, Action.RECORD_PAYMENT)
     slug = session.get_one(Neighbourhood, charge.levy.neighbourhood_id).slug
-    owed = format_money(charge.amount_due, charge.currency)
+    owed = money_words.full(charge.amount_due, charge.currency)
     form.amount.description = f"{owed} is owed. Enter less for a part payment: the rest stays owed."
     period = f"{charge.period_start:%-d %B %Y}"
     return render_template(
@@ -66,7 +65,7 @@ def _prefilled(charge_id: int, form: CashReceivedForm):
         raise Conflict("This charge is not waiting for payment.")
     if charge.paused:
         raise Conflict("A hardship request on this charge is waiting for the committee; decide it first.")
-    form.amount.data = Money(charge.amount_due, charge.currency).major_str()
+    form.amount.data = money_words.plain(charge.amount_due, charge.currency)
     form.received_on.data = local_date(now(), zone()).isoformat()
     return _page(charge_id, form)
 
@@ -97,8 +96,10 @@ def record_payment(charge_id: int):
             zone=zone(),
         )
         slug = session.get_one(Neighbourhood, charge.levy.neighbourhood_id).slug
-        still = "" if charge.status == ChargeStatus.PAID else format_money(charge.amount_due, charge.currency)
-        return slug, format_money(form.parsed_amount, charge.currency), still
+        still = (
+            "" if charge.status == ChargeStatus.PAID else money_words.full(charge.amount_due, charge.currency)
+        )
+        return slug, money_words.full(form.parsed_amount, charge.currency), still
 
     def done(result):
         slug, received, still = result

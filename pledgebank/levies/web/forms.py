@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from pledgebank.levies.bands import Band
 from pledgebank.web.fields import form_count, form_date, form_money
-from pledgebank.web.form_base import Form
+from pledgebank.web.form_base import Form, MoneyText
 
 BAND_CHOICES = [SelectChoice(band.value, f"Band {band.value}") for band in Band]
 
@@ -59,7 +59,7 @@ class LevyForm(_Form):
         default="flat",
     )
     amount = StringField(
-        "Amount each period, in pounds",
+        MoneyText("Amount each period, in {name}"),
         validators=[DataRequired("Enter the amount.")],
         description="Per household, or band D's amount for a banded levy. For example 5 or 7.50.",
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
@@ -144,7 +144,7 @@ class HardshipForm(_Form):
         description="Only the committee reads this.",
     )
     amount = StringField(
-        "Reduce it by, in pounds",
+        MoneyText("Reduce it by, in {name}"),
         validators=[Optional()],
         description="Leave blank to ask for the whole charge to be waived.",
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
@@ -169,7 +169,7 @@ class DecisionForm(_Form):
         validators=[DataRequired("Choose approve or refuse.")],
     )
     amount = StringField(
-        "Amount to write off, in pounds",
+        MoneyText("Amount to write off, in {name}"),
         validators=[Optional()],
         description="Leave blank for what was asked.",
         render_kw={"inputmode": "decimal", "spellcheck": "false"},

@@ -9,7 +9,7 @@ from wtforms import Field, HiddenField, StringField, ValidationError
 
 from pledgebank import inputs
 from pledgebank.inputs import InputError
-from pledgebank.web.form_base import Form
+from pledgebank.web.form_base import Form, MoneyText
 
 
 class RefundForm(Form):
@@ -19,7 +19,7 @@ class RefundForm(Form):
     request_key = HiddenField()
     amount = StringField(
         "Amount to refund",
-        description="Pounds and pence, up to what is left of the payment.",
+        description=MoneyText("{Units}, up to what is left of the payment."),
         # Phones offer their number pad with a decimal point, as for every other amount of money.
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )

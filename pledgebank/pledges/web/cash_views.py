@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from pledgebank import money_words
 from pledgebank.accounts.names import names_of
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, InvalidInput
 from pledgebank.ledger import chart
-from pledgebank.ledger.money import Money
 from pledgebank.pledges import services, signups
 from pledgebank.pledges.states import SignupStatus
 from pledgebank.pledges.web.blueprint import bp
@@ -70,7 +70,7 @@ def record_cash(pledge_id: int, signup_id: int):
         form = CashReceivedForm(formdata=None)
         chosen = (request.form if request.method == "POST" else request.args).get("into")
         form.into.data = chosen if chosen in INTO else None
-        form.amount.data = Money(signup.amount, pledge.currency).major_str()
+        form.amount.data = money_words.plain(signup.amount, pledge.currency)
         form.received_on.data = local_date(now(), current_app.config["TIMEZONE"]).isoformat()
         return _page(pledge_id, signup_id, form)
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, render_template, request, url_for
 from flask_login import login_required
 
-from pledgebank.ledger.money import Money
+from pledgebank import money_words
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.pledges import funding, services
 from pledgebank.pledges.web.blueprint import bp
@@ -24,17 +24,17 @@ def _fill(form: PledgeForm, pledge, fund_slug: str | None, zone: str) -> None:
     if pledge.own_fund or fund_slug is None:
         fund_slug = OWN_FUND
 
-    def pounds(amount: int | None) -> str:
-        return "" if amount is None else Money(amount, pledge.currency).major_str()
+    def typed(amount: int | None) -> str:
+        return "" if amount is None else money_words.plain(amount, pledge.currency)
 
     local = pledge.deadline.astimezone(ZoneInfo(zone))
     form.fund.data, form.title.data, form.description.data = fund_slug, pledge.title, pledge.description
     form.kind.data, form.next_steps.data = pledge.kind, pledge.next_steps
     form.action.data = pledge.action
     form.amount_kind.data = pledge.amount_kind
-    form.amount.data = "" if pledge.of_time else pounds(pledge.amount)
+    form.amount.data = "" if pledge.of_time else typed(pledge.amount)
     form.target_pledgers.data = "" if pledge.target_pledgers is None else str(pledge.target_pledgers)
-    form.target_amount.data = pounds(pledge.target_amount)
+    form.target_amount.data = typed(pledge.target_amount)
     form.cap.data = "" if pledge.cap is None else str(pledge.cap)
     form.deadline.data, form.deadline_time.data = local.date().isoformat(), local.strftime("%H:%M")
     form.allow_cash.data = pledge.allow_cash

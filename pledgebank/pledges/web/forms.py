@@ -21,7 +21,7 @@ from pledgebank.neighbourhoods.models import Fund
 from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.web.social_forms import shown_as_field
 from pledgebank.web.fields import form_count, form_date, form_money
-from pledgebank.web.form_base import Form
+from pledgebank.web.form_base import Form, MoneyText
 
 OWN_FUND = "+own"  # not a fund slug (slugs are letters, digits and hyphens)
 _CLOCK_TIME = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
@@ -60,8 +60,10 @@ class PledgeForm(_Form):
     action = StringField(
         "Your pledge in one sentence (optional)",
         validators=[Optional(), Length(max=200, message="Finish the sentence in at most 200 characters.")],
-        description="Finish the sentence “I will …”, for example 'mend the playground fence'. It is shown "
-        "as “Your Name will mend the playground fence with £10 a person, but only if 5 people will too.”",
+        description=MoneyText(
+            "Finish the sentence “I will …”, for example 'mend the playground fence'. It is shown as “Your "
+            "Name will mend the playground fence with {whole_10} a person, but only if 5 people will too.”"
+        ),
     )
     description = TextAreaField(
         "What will happen",
@@ -84,7 +86,7 @@ class PledgeForm(_Form):
         default="fixed",
     )
     amount = StringField(
-        "Amount per person, in pounds",
+        MoneyText("Amount per person, in {name}"),
         description="The fixed amount, or the minimum. For example 10 or 7.50. Blank for a pledge of time.",
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
@@ -95,7 +97,7 @@ class PledgeForm(_Form):
         render_kw={"inputmode": "numeric"},
     )
     target_amount = StringField(
-        "Money needed, in pounds",
+        MoneyText("Money needed, in {name}"),
         validators=[Optional()],
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
@@ -194,7 +196,7 @@ class SignForm(_Form):
     """Pledge: an amount when the pledge sets a minimum, and card or cash when both are possible."""
 
     amount = StringField(
-        "Your amount, in pounds",
+        MoneyText("Your amount, in {name}"),
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
     method = RadioField(
@@ -239,11 +241,13 @@ class OfferForm(_Form):
     ratio = StringField(
         "Ratio",
         validators=[DataRequired("Give the ratio, like 1:1.")],
-        description="The sponsor's pounds for every pound pledged: 1:1 matches pound for pound, 1:2 gives £1 "
-        "for every £2.",
+        description=MoneyText(
+            "The sponsor's {name} for every {name_one} pledged: 1:1 matches {name_one} for {name_one}, "
+            "1:2 gives {whole_1} for every {whole_2}."
+        ),
     )
     cap = StringField(
-        "Most the sponsor will give, in pounds",
+        MoneyText("Most the sponsor will give, in {name}"),
         validators=[DataRequired("Give the most the sponsor will give.")],
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
