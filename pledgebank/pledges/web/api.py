@@ -26,6 +26,7 @@ from pledgebank.pledges.web.schemas import (
     SignupCreateSchema,
     SignupSchema,
 )
+from pledgebank.pledges.web.share_views import pledge_sentence, short_url
 from pledgebank.web.errors import json_error
 from pledgebank.web.session import db_session, now, this_app, transaction
 
@@ -78,6 +79,8 @@ def _summary(session, pledge: Pledge) -> dict[str, Any]:
         "fund_purpose": fund and fund.purpose,
         "progress": _progress(session, pledge),
         "url": url_for("pledges.show", pledge_id=pledge.id, _external=True),
+        "sentence": pledge_sentence(pledge),
+        "short_url": short_url(pledge),
     }
 
 

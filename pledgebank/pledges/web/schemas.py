@@ -172,6 +172,11 @@ class PledgeSchema(ma.Schema):
     close_reason = ma.fields.String(dump_only=True)
     progress = ma.fields.Nested(ProgressSchema, dump_only=True)
     url = ma.fields.String(dump_only=True, metadata={"description": "The pledge's page"})
+    sentence = ma.fields.String(
+        dump_only=True,
+        metadata={"description": "The pledge in one sentence, its creator named, as its page reads"},
+    )
+    short_url = ma.fields.String(dump_only=True, metadata={"description": "The short link to share"})
 
 
 class PledgeDetailSchema(PledgeSchema):

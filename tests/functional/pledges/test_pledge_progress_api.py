@@ -54,3 +54,18 @@ def test_a_failed_pledge_keeps_the_figures_it_reached_in_the_api(app, sessions, 
     assert (progress["pledgers"], progress["amount"], progress["percent"]) == (1, 10_000, 33)
     assert progress["met"] is False
     assert progress["released"] == {"people": 3, "amount": 30_000}
+
+
+def test_the_api_gives_the_pledge_sentence_and_its_short_link(app, sessions, web):
+    world = people(sessions, "ann")
+    pledge = make_pledge(app, world.slug, world.ids["chair"], target_pledgers=5, action="mend the fence")
+    found = web.get(f"/api/v1/pledges/{pledge}").get_json()
+    assert (
+        found["sentence"]
+        == "Chair Person will mend the fence with £10 a person, but only if 5 people will too."
+    )
+    code = found["short_url"].rsplit("/", 1)[1]
+    assert found["short_url"] == f"{app.config['BASE_URL']}/p/{code}" and len(code) == 7
+    assert web.get(f"/p/{code}").headers["Location"].endswith(f"/p/{pledge}")
+    listed = web.get(f"/api/v1/neighbourhoods/{world.slug}/pledges").get_json()
+    assert [item["sentence"] for item in listed] == [found["sentence"]]
