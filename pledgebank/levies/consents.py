@@ -18,7 +18,7 @@ from pledgebank.errors import Conflict
 from pledgebank.levies.bands import full_amount
 from pledgebank.levies.households import household_of, liability_of
 from pledgebank.levies.models import Household, Levy, LevyCardConsent, LevyCharge
-from pledgebank.levies.services import get_levy
+from pledgebank.levies.services import active_consent, get_levy
 
 NOT_YOURS = (
     "The household's card was saved by someone else in your household: only they can agree that it pays this "
@@ -36,23 +36,6 @@ def wording(levy: Levy, household: Household) -> str:
         f"for {household.address}, on the day each charge falls due and on the levy's retry days if it is "
         "declined. Anything already owed is listed for me to confirm before it is taken. I can stop this by "
         "saving another card, leaving the levy (if it is voluntary) or leaving the neighbourhood."
-    )
-
-
-def active_consent(session: Session, *, levy_id: int, household: Household) -> LevyCardConsent | None:
-    """The standing consent for the household's current card to pay this levy, if any."""
-    if household.payment_method_id is None:
-        return None
-    return session.scalar(
-        select(LevyCardConsent)
-        .where(
-            LevyCardConsent.levy_id == levy_id,
-            LevyCardConsent.household_id == household.id,
-            LevyCardConsent.payment_method_id == household.payment_method_id,
-            LevyCardConsent.ended_at.is_(None),
-        )
-        .order_by(LevyCardConsent.id.desc())
-        .limit(1)
     )
 
 

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict
 from pledgebank.levies.charges import charge_key, get_charge, own_charge, settle
-from pledgebank.levies.consents import active_consent, standing_consent
+from pledgebank.levies.consents import standing_consent
 from pledgebank.levies.models import Household, LevyCharge
-from pledgebank.levies.services import about, tell_household
+from pledgebank.levies.services import about, active_consent, tell_household
 from pledgebank.levies.states import (
     UNPAID,
     ChargeAction,

@@ -269,20 +269,29 @@ def tell_household(
         )
 
 
-def card_paying(session: Session, household: Household, levy_id: int | None) -> str | None:
-    """The last four digits of the saved card that pays the household's charges of this levy (None when
-    none does): a card pays a levy only while its payer's consent for that levy stands (levies.consents)."""
-    if household.payment_method_id is None or levy_id is None:
+def active_consent(session: Session, *, levy_id: int, household: Household) -> LevyCardConsent | None:
+    """The standing consent for the household's current card to pay this levy, if any."""
+    if household.payment_method_id is None:
         return None
-    consented = session.scalar(
-        select(LevyCardConsent.id).where(
+    return session.scalar(
+        select(LevyCardConsent)
+        .where(
             LevyCardConsent.levy_id == levy_id,
             LevyCardConsent.household_id == household.id,
             LevyCardConsent.payment_method_id == household.payment_method_id,
             LevyCardConsent.ended_at.is_(None),
         )
+        .order_by(LevyCardConsent.id.desc())
+        .limit(1)
     )
-    return household.card_last4 if consented is not None else None
+
+
+def card_paying(session: Session, household: Household, levy_id: int | None) -> str | None:
+    """The last four digits of the saved card that pays the household's charges of this levy (None when
+    none does): a card pays a levy only while its payer's consent for that levy stands."""
+    if levy_id is None or active_consent(session, levy_id=levy_id, household=household) is None:
+        return None
+    return household.card_last4
 
 
 def household_facts(session: Session, household_id: int, levy_id: int | None) -> dict:
