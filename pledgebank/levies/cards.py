@@ -9,7 +9,6 @@ import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pledgebank.db import unit_of_work
@@ -17,22 +16,13 @@ from pledgebank.errors import Conflict
 from pledgebank.levies import consents
 from pledgebank.levies.households import household_of, liability_of
 from pledgebank.levies.models import Household, Levy
-from pledgebank.levies.services import get_levy
+from pledgebank.levies.services import get_levy, lock_household
 from pledgebank.payments.context import Payments
 from pledgebank.payments.customers import customer_id_for
 from pledgebank.payments.gateway import CardSetup, GatewayUnavailable, TestCard
 from pledgebank.payments.sandbox import sandbox
 
 USED_UP = ("saved", "declined")
-
-
-def _lock(session: Session, household_id: int) -> Household:
-    return session.scalars(
-        select(Household)
-        .where(Household.id == household_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
 
 
 def own_household(session: Session, *, levy_id: int, user_id: int) -> Household:
@@ -53,7 +43,7 @@ def start_card(ctx: Payments, *, levy_id: int, user_id: int, now: datetime) -> C
         setup = ctx.gateway.card_setup(existing)
         if setup.status not in USED_UP and started_by == user_id:
             with unit_of_work(ctx.sessions) as session:
-                household = _lock(session, household_id)
+                household = lock_household(session, household_id)
                 if household.setup_intent_id == existing:
                     household.setup_levy_id = levy_id  # the card in progress is now for this levy
             return setup
@@ -61,7 +51,7 @@ def start_card(ctx: Payments, *, levy_id: int, user_id: int, now: datetime) -> C
             _apply_setup(ctx, household_id, setup, now, notify=False)
     customer_id = customer_id_for(ctx.sessions, ctx.gateway, user_id=user_id, now=now)
     with unit_of_work(ctx.sessions) as session:
-        household = _lock(session, household_id)
+        household = lock_household(session, household_id)
         if household.setup_intent_id is not None:
             household.card_round += 1  # leave the other resident's unfinished card behind
         round_ = household.card_round
@@ -71,7 +61,7 @@ def start_card(ctx: Payments, *, levy_id: int, user_id: int, now: datetime) -> C
         idempotency_key=f"household:{household_id}:{round_}:setup",
     )
     with unit_of_work(ctx.sessions) as session:
-        household = _lock(session, household_id)
+        household = lock_household(session, household_id)
         if household.card_round == round_:
             household.setup_intent_id, household.setup_by_id = setup.setup_intent_id, user_id
             household.setup_levy_id = levy_id
@@ -134,7 +124,7 @@ def _apply_setup(
     with unit_of_work(ctx.sessions) as session:
         if also is not None:
             also(session)
-        household = _lock(session, household_id)
+        household = lock_household(session, household_id)
         if household.setup_intent_id != setup.setup_intent_id or setup.status not in USED_UP:
             return setup  # an earlier card, or one still waiting for the bank's check
         household.setup_intent_id = None  # a SetupIntent saves one card once

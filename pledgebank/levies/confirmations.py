@@ -23,6 +23,7 @@ from pledgebank.errors import Conflict
 from pledgebank.levies.consents import consented_levies
 from pledgebank.levies.models import ChargeConfirmation, Household, Levy, LevyCharge
 from pledgebank.levies.payments import collect
+from pledgebank.levies.services import lock_household
 from pledgebank.levies.states import UNPAID, ChargeStatus
 from pledgebank.payments.context import Payments
 
@@ -103,21 +104,12 @@ def listing_key(household_id: int, charges: list[Listed]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _lock(session: Session, household_id: int) -> Household:
-    return session.scalars(
-        select(Household)
-        .where(Household.id == household_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-
-
 def confirm(
     session: Session, *, household_id: int, user_id: int, key: str, now: datetime
 ) -> list[int] | None:
     """Record the confirmation of the listed charges; their ids, or None when this list was confirmed
     already. Conflict when the list has changed since it was shown (or there is nothing to take)."""
-    household = _lock(session, household_id)
+    household = lock_household(session, household_id)
     if session.scalar(select(ChargeConfirmation.id).where(ChargeConfirmation.key == key)) is not None:
         return None
     listing = owed_now(session, household)

@@ -18,7 +18,7 @@ from pledgebank.errors import Conflict
 from pledgebank.levies.bands import full_amount
 from pledgebank.levies.households import household_of, liability_of
 from pledgebank.levies.models import Household, Levy, LevyCardConsent, LevyCharge
-from pledgebank.levies.services import active_consent, get_levy
+from pledgebank.levies.services import active_consent, get_levy, lock_household
 
 NOT_YOURS = (
     "The household's card was saved by someone else in your household: only they can agree that it pays this "
@@ -137,15 +137,6 @@ def consents_of_user(
     ]
 
 
-def _lock(session: Session, household_id: int) -> Household:
-    return session.scalars(
-        select(Household)
-        .where(Household.id == household_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-
-
 def use_card_for_levy(session: Session, *, levy_id: int, user_id: int, now: datetime) -> LevyCardConsent:
     """The resident agrees that the household's saved card pays this levy too (it was saved for another)."""
     levy = get_levy(session, levy_id)
@@ -153,7 +144,7 @@ def use_card_for_levy(session: Session, *, levy_id: int, user_id: int, now: date
     liability = None if found is None else liability_of(session, levy_id=levy.id, household_id=found.id)
     if found is None or liability is None or liability.left_on is not None:
         raise Conflict("Join the levy first: the card pays your household's charges.")
-    household = _lock(session, found.id)
+    household = lock_household(session, found.id)
     if household.payment_method_id is None:
         raise Conflict("Your household has no saved card: save one for this levy instead.")
     if household.payer_id != user_id:

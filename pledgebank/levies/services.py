@@ -135,6 +135,16 @@ def create_levy(
     return levy
 
 
+def lock_household(session: Session, household_id: int) -> Household:
+    """The household, locked for update and read afresh: one card, one consent, one confirmation at a time."""
+    return session.scalars(
+        select(Household)
+        .where(Household.id == household_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def get_levy(session: Session, levy_id: int, *, lock: bool = False) -> Levy:
     """The levy, optionally locked for update; NotFound otherwise."""
     statement = select(Levy).where(Levy.id == levy_id)
