@@ -19,13 +19,9 @@ def restricted_funds(e: Examination) -> Answer:
     """No restricted or endowment fund ends the year with less than nothing (cash, or cash and what it is owed
     less what it owes)."""
     statement = receipts_and_payments(e.session, e.book, start=e.start, end=e.end)
-    slugs = dict(
-        e.session.execute(
-            select(Fund.name, Fund.slug).where(Fund.neighbourhood_id == e.book.neighbourhood_id)
-        )
-        .tuples()
-        .all()
-    )
+    place = e.book.neighbourhood_id
+    found = e.session.execute(select(Fund.name, Fund.slug).where(Fund.neighbourhood_id == place))
+    slugs = {name: slug for name, slug in found}
     values = {"slug": e.slug, "year": e.year}
     evidence = [Evidence("Receipts and payments account, section B", "exports.receipts_and_payments", values)]
     missing = []

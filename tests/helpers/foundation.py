@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from pledgebank.accounts.models import User
 from pledgebank.db import unit_of_work
-from pledgebank.web.auth import SignedIn
 from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.web.auth import SignedIn
 from tests.factories.examiners import appoint
 from tests.helpers.app import WebClient, add_member, make_neighbourhood, make_user
 

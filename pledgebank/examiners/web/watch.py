@@ -66,7 +66,8 @@ def record_examiners_pages(response: Response) -> Response:
         return response
     user_id, appointments = examining
     place_id = _place_id()
-    refused = response.status_code == 403 or request.method not in READS
+    # Their own account's pages (signing in and out, say) are theirs; a refusal anywhere is the examination's.
+    refused = response.status_code == 403
     chosen = [a for a in appointments if a.neighbourhood_id == place_id or refused]
     if not chosen:
         return response
