@@ -12,20 +12,19 @@ from sqlalchemy import select
 from pledgebank.books.closing import close_year
 from pledgebank.books.models import LedgerPosting, LedgerTransaction
 from pledgebank.books.services import book_of
-from pledgebank.books.treasurer_checks import DONATION, OPENING_BALANCE, SUPPLIER_PAYMENT
+from pledgebank.books.treasurer_checks import DONATION, SUPPLIER_PAYMENT
 from pledgebank.db import unit_of_work
 from pledgebank.examiners.examination import examine
 from pledgebank.examiners.models import ExaminerAppointment
-from tests.factories.examiners import YEAR, appoint
+from tests.factories.examiners import PAYMENT, YEAR, appoint, kept_year
 from tests.factories.grants import THRESHOLD, clock_now, world
 from tests.factories.pledges import assert_books_ok
-from tests.factories.treasurer import approve, record, restricted_fund, terms
+from tests.factories.treasurer import record, terms
 from tests.helpers.app import WebClient, make_user
 from tests.helpers.foundation import field_error
 from tests.helpers.ledger_tampering import run, tampering
 
 FIRST, LAST = YEAR
-PAYMENT = {"place": "bank", "payee": "Oak Fencing Ltd", "purpose": "Mend the fence", "category": "repairs"}
 
 
 def _answers(app, appointment_id: int, threshold: int = THRESHOLD) -> dict[str, tuple[str, str, tuple]]:
@@ -46,29 +45,8 @@ def _close(app, w) -> None:
 
 
 def _kept_year(app, sessions):
-    """A year kept well: opening balances, a gift to a restricted fund, payments approved as they should."""
-    w = world(sessions, members=2, residents=0)
-    restricted_fund(app, w.slug)
+    w = kept_year(app, sessions)
     examiner = make_user(sessions, "examiner@example.org", "Helen Marsh")
-    record(app, w.treasurer, w.slug, terms(app, OPENING_BALANCE, on=FIRST, amount=200_000, cash_amount=0))
-    gift = terms(
-        app, DONATION, on=date(2024, 6, 1), amount=50_000, fund="trees", place="bank", donor="A Donor"
-    )
-    record(app, w.treasurer, w.slug, gift)
-    small = terms(
-        app,
-        SUPPLIER_PAYMENT,
-        on=date(2024, 9, 1),
-        amount=20_000,
-        fund="trees",
-        for_fund_purpose=True,
-        **PAYMENT,
-    )
-    assert record(app, w.treasurer, w.slug, small)[1] == "posted"
-    big = terms(app, SUPPLIER_PAYMENT, on=date(2024, 10, 1), amount=60_000, **PAYMENT)
-    entry_id, status, _legs = record(app, w.treasurer, w.slug, big)
-    assert status == "awaiting_approval"
-    approve(app, w.members[0], entry_id)
     return w, appoint(app, w.chair, w.neighbourhood_id, examiner)
 
 
