@@ -187,7 +187,10 @@ def examination(e: Event, f: Facts) -> Sentence:
         case "examiner.ended":
             return [actor, f" ended {possessive(examiner)} appointment as examiner of {year}"]
         case "examiner.lapsed":
-            return [f"{possessive(examiner)} appointment as examiner of {year} lapsed"]
+            return [
+                actor,
+                f" ended {possessive(examiner)} appointment as examiner of {year}, its period over",
+            ]
         case "examiner.viewed":
             return [actor, f" (examiner) opened {a.get('path', 'a page')}"]
         case "examiner.refused":

@@ -102,7 +102,7 @@ def appoint(
     )
     session.add(appointment)
     session.flush()
-    _record(session, appointment, actor_id, "examiner.appointed", now)
+    _audit(session, appointment, actor_id, "examiner.appointed", now)
     _invite(session, appointment, now=now, signer=signer)
     return appointment
 
@@ -156,12 +156,13 @@ def accept(
             f"This invitation was sent to {appointment.email}; sign in with that address to accept it."
         )
     if appointment.status is AppointmentStatus.INVITED and appointment.lapses_on < today:
-        _step(session, appointment, AppointmentAction.LAPSE, None, now)
+        _step(appointment, AppointmentAction.LAPSE, now)
+        _audit(session, appointment, None, "examiner.lapsed", now)
     appointment.status = APPOINTMENTS.next(appointment.status, AppointmentAction.ACCEPT)
     appointment.user_id, appointment.accepted_at = user.id, now
     if user.email_verified_at is None:
         user.email_verified_at = now
-    _record(session, appointment, user.id, "examiner.accepted", now)
+    _audit(session, appointment, user.id, "examiner.accepted", now)
     return appointment
 
 
@@ -172,7 +173,8 @@ def end(session: Session, *, actor_id: int, appointment_id: int, now: datetime) 
         raise NotFound()
     require(session, actor_id, appointment.neighbourhood_id, Action.APPOINT_EXAMINER)
     appointment.ended_by_id = actor_id
-    _step(session, appointment, AppointmentAction.END, actor_id, now)
+    _step(appointment, AppointmentAction.END, now)
+    _audit(session, appointment, actor_id, "examiner.ended", now)
     return appointment
 
 
@@ -185,23 +187,17 @@ def lapse_due(session: Session, *, now: datetime, today: date) -> int:
         .with_for_update(skip_locked=True)
     ).all()
     for appointment in due:
-        _step(session, appointment, AppointmentAction.LAPSE, None, now)
+        _step(appointment, AppointmentAction.LAPSE, now)
+        _audit(session, appointment, None, "examiner.lapsed", now)
     return len(due)
 
 
-def _step(
-    session: Session,
-    appointment: ExaminerAppointment,
-    action: AppointmentAction,
-    actor_id: int | None,
-    now: datetime,
-) -> None:
+def _step(appointment: ExaminerAppointment, action: AppointmentAction, now: datetime) -> None:
     appointment.status = APPOINTMENTS.next(appointment.status, action)
     appointment.ended_at = now
-    _record(session, appointment, actor_id, f"examiner.{appointment.status.value}", now)
 
 
-def _record(
+def _audit(
     session: Session, appointment: ExaminerAppointment, actor_id: int | None, action: str, now: datetime
 ) -> None:
     record_event(
