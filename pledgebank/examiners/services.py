@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import User
@@ -21,7 +21,7 @@ from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.examiners.models import ExaminerAppointment
 from pledgebank.examiners.states import APPOINTMENTS, AppointmentAction, AppointmentStatus
-from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.neighbourhoods.models import Membership, Neighbourhood
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, require
@@ -61,6 +61,18 @@ def _check_terms(terms: Terms, *, today: date) -> tuple[str, str]:
     return address, name
 
 
+def _check_independent(session: Session, address: str, neighbourhood_id: int) -> None:
+    """An examiner has no conflict of interest (CC32, Direction 2): they cannot be a member of the group."""
+    member = session.scalar(
+        select(Membership.id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.neighbourhood_id == neighbourhood_id, func.lower(User.email) == address)
+    )
+    if member is not None:
+        message = "An independent examiner cannot be a member of the group: choose someone from outside it."
+        raise InvalidInput.field("email", message)
+
+
 def appoint(
     session: Session,
     *,
@@ -79,6 +91,7 @@ def appoint(
     if lapses_on < today:
         message = f"The examination period of that year ended on {lapses_on:%-d %B %Y}."
         raise InvalidInput.field("year", message)
+    _check_independent(session, address, neighbourhood_id)
     clash = session.scalar(
         select(ExaminerAppointment.id).where(
             ExaminerAppointment.neighbourhood_id == neighbourhood_id,

@@ -9,9 +9,10 @@ ledger, say) is recorded as refused in the log of each neighbourhood they examin
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, g, request
 from sqlalchemy import select
 
+from pledgebank.api.auth import api_user_id
 from pledgebank.errors import Forbidden
 from pledgebank.examiners import services
 from pledgebank.examiners.models import ExaminerAppointment
@@ -19,16 +20,18 @@ from pledgebank.examiners.web.blueprint import bp
 from pledgebank.neighbourhoods.models import Neighbourhood, Role
 from pledgebank.policy import roles_of
 from pledgebank.web.auth import current_user_id
+from pledgebank.web.observability import note_actor
 from pledgebank.web.session import db_session, now
 
 READS = ("GET", "HEAD", "OPTIONS")
 
 
 def _examining() -> tuple[int, list[ExaminerAppointment]] | None:
-    """The signed-in user and their appointments in force, or None for everyone who examines nothing."""
+    """The signed-in user (or the API token's) and their appointments in force, or None for everyone who
+    examines nothing."""
     if request.endpoint in (None, "static", "health.live", "health.ready"):
         return None
-    user_id = current_user_id()
+    user_id = current_user_id() or g.get("actor_id")
     if user_id is None:
         return None
     found = services.examining(db_session(), user_id=user_id)
@@ -45,9 +48,12 @@ def _place_id() -> int | None:
 
 @bp.before_app_request
 def refuse_examiners_writes() -> None:
-    """An examiner who is not a member writes nothing in the neighbourhood they examine."""
+    """An examiner who is not a member writes nothing in the neighbourhood they examine (with an API token
+    too: the token is read first, so that even a request the API would refuse as malformed answers 403)."""
     if request.method in READS:
         return
+    if request.headers.get("Authorization") and (request.view_args or {}).get("slug"):
+        note_actor(api_user_id(required=False))
     examining = _examining()
     place_id = _place_id() if examining else None
     if examining is None or place_id is None:

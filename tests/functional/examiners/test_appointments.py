@@ -154,6 +154,8 @@ def test_bad_appointments_are_refused_beside_their_fields_and_nothing_is_stored(
         ({**good, "year": "next"}, "year", ""),
         # The year before last ended long enough ago that its examination period is over.
         ({**good, "year": "2023"}, "year", "examination period of that year ended"),
+        # Independent: not a member of the group (CC32, Direction 2).
+        ({**good, "email": "Member0@example.org"}, "email", "cannot be a member of the group"),
     ]
     for form, field, message in cases:
         answer = chair.post(url, form)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from pledgebank.accounts.models import User
 from pledgebank.books.models import AuditEvent
 from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.db import unit_of_work
@@ -13,6 +14,7 @@ from tests.factories.examiners import appoint
 from tests.factories.grants import world
 from tests.helpers.app import WebClient, make_user
 from tests.helpers.foundation import visible_text
+from tests.helpers.grant_api import token
 
 
 def _events(sessions, neighbourhood_id: int) -> list[tuple[str, dict]]:
@@ -118,3 +120,29 @@ def test_another_neighbourhoods_pages_are_refused_and_recorded_where_they_examin
     before = len(_events(sessions, own.neighbourhood_id))
     assert examiner.get(f"/n/{other.slug}").status_code == 200
     assert len(_events(sessions, own.neighbourhood_id)) == before
+
+
+def test_reads_and_writes_through_the_api_with_a_token_are_recorded_too(app, sessions):
+    own, other, _examiner = _examining(app, sessions)
+    with unit_of_work(sessions) as session:
+        examiner_id = session.scalar(select(User.id).where(User.email == "examiner@example.org"))
+    client = app.test_client()
+    headers = token(sessions, examiner_id)
+    read = client.get(f"/api/v1/neighbourhoods/{own.slug}/ledger/balances", headers=headers)
+    assert read.status_code == 200
+    assert (
+        client.get(f"/api/v1/neighbourhoods/{other.slug}/ledger/balances", headers=headers).status_code == 403
+    )
+    funds = _count(sessions, Fund)
+    write = client.post(f"/api/v1/neighbourhoods/{own.slug}/funds", json={"name": "Mine"}, headers=headers)
+    assert write.status_code == 403 and _count(sessions, Fund) == funds
+    recorded = [
+        (action, after["method"], after["path"])
+        for action, after in _events(sessions, own.neighbourhood_id)
+        if "path" in after
+    ]
+    assert recorded == [
+        ("examiner.viewed", "GET", f"/api/v1/neighbourhoods/{own.slug}/ledger/balances"),
+        ("examiner.refused", "GET", f"/api/v1/neighbourhoods/{other.slug}/ledger/balances"),
+        ("examiner.refused", "POST", f"/api/v1/neighbourhoods/{own.slug}/funds"),
+    ]
