@@ -67,6 +67,8 @@ def refuse_examiners_writes() -> None:
 @bp.after_app_request
 def record_examiners_pages(response: Response) -> Response:
     """Record what an examiner opened, or was refused, in the log of the neighbourhood they examine."""
+    if response.status_code != 403 and not (request.view_args or {}).get("slug"):
+        return response  # not a neighbourhood's page, and not refused: nobody's examination (and no query)
     examining = _examining()
     if examining is None:
         return response
