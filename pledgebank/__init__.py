@@ -149,6 +149,9 @@ def _register_blueprints(app: Flask) -> None:
         treasurer_views,
     )
     from pledgebank.books.web import views as books_views
+    from pledgebank.examiners.web import views as examiners_views
+    from pledgebank.examiners.web import watch as examiner_watch
+    from pledgebank.examiners.web.blueprint import bp as examiners_bp
     from pledgebank.exports.web import views as exports_views
     from pledgebank.extensions import csrf, limiter
     from pledgebank.grants.web import api as grants_api
@@ -197,6 +200,8 @@ def _register_blueprints(app: Flask) -> None:
     del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
     del pledge_share_pages
     del pledge_social_pages
+    # The examiners' pages and the record of every page an examiner opens, on the one blueprint.
+    del examiners_views, examiner_watch
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(your_data_views.bp)
@@ -213,6 +218,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(grants_views.bp)
     app.register_blueprint(levies_views.bp)
     app.register_blueprint(exports_views.bp)
+    app.register_blueprint(examiners_bp)
     app.register_blueprint(privacy_views.bp)
     app.register_blueprint(alerts_views.bp)
     # The one-click unsubscribe POST comes from mail programs (RFC 8058); its unguessable key is the check.

@@ -104,6 +104,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LEVY_RETRY_DAYS": ("1,3,7", _days),
     "GRANT_SECOND_APPROVAL_ABOVE": (50_000, _int),
     "FINANCIAL_YEAR_START": ("04-01", _month_day),
+    # How long after its year ends an examiner's appointment lasts (the accounts are due in ten months).
+    "EXAMINATION_PERIOD_DAYS": (304, _positive),
     "GRANTS_360_PREFIX": ("360G-pledgebank", str),
     # Retention (see pledgebank/privacy/retention.py): days, except financial records (years).
     "RETAIN_UNVERIFIED_ACCOUNTS_DAYS": (30, _positive),

@@ -32,6 +32,7 @@ from pledgebank import PROJECT_ROOT, create_app, migrate
 from pledgebank.accounts.demo import DEMO_PASSWORD, PEOPLE, DemoPerson, seed_people
 from pledgebank.books.demo import seed_books, seed_opening_entries
 from pledgebank.db import unit_of_work
+from pledgebank.examiners.demo import EXAMINER, seed_examiner
 from pledgebank.grants.demo import seed_grants
 from pledgebank.levies.demo import seed_levies
 from pledgebank.neighbourhoods.demo import DEMO_SLUG, is_seeded, seed_neighbourhood
@@ -165,6 +166,7 @@ def load(app: Flask) -> dict[str, int] | None:
             seed_levies(app, ids)
             seed_grants(app, ids)
             seed_books(app, ids)
+            seed_examiner(app, ids)
     return ids
 
 
@@ -180,6 +182,7 @@ def _demo(app: Flask, host: str, port: int, serve: bool, emulated: bool) -> None
     click.echo(f"Every demo account's password is: {DEMO_PASSWORD}")
     for person in PEOPLE:
         click.echo(f"  {person.email:<22} {person.name:<14} {', '.join(('resident', *person.roles))}")
+    click.echo(f"  {EXAMINER.email:<22} {EXAMINER.name:<14} {', '.join(EXAMINER.roles)}")
     if app.config.get("MAIL_OUTBOX"):
         click.echo(
             f"Emails are written to {app.config['MAIL_OUTBOX']} and listed at http://{host}:{port}/dev/outbox"

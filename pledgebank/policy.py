@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from pledgebank.accounts.models import User
 from pledgebank.errors import EmailNotVerified, Forbidden, NotAuthenticated
+from pledgebank.examiners.models import ExaminerAppointment
+from pledgebank.examiners.states import AppointmentStatus
 from pledgebank.neighbourhoods.models import Membership, MembershipRole, Role
 
 
@@ -48,11 +50,15 @@ class Action(StrEnum):
     APPROVE_PAYMENT = "approve_payment"
     MANAGE_EXPENSE_CATEGORIES = "manage_expense_categories"
     TRANSFER_FUNDS = "transfer_funds"
+    APPOINT_EXAMINER = "appoint_examiner"
+    EXAMINE_BOOKS = "examine_books"
 
 
 EVERYONE = "everyone"
 NON_MEMBER = "non_member"
 _OFFICERS = frozenset({Role.COMMITTEE, Role.TREASURER, Role.CHAIR})
+# Reading the books, the statements and the audit log: the officers, and an examiner while appointed.
+_READERS = _OFFICERS | {Role.EXAMINER}
 
 # Action -> who may take it. EVERYONE includes signed-out visitors; NON_MEMBER is a signed-in, verified
 # user who is not yet a member; roles are the member's roles (every member is a resident).
@@ -63,9 +69,9 @@ RULES: dict[Action, frozenset[str]] = {
     Action.LEAVE: frozenset({Role.RESIDENT}),
     Action.EDIT_NEIGHBOURHOOD: frozenset({Role.CHAIR}),
     Action.MANAGE_ROLES: frozenset({Role.CHAIR}),
-    Action.VIEW_AUDIT_LOG: _OFFICERS,
+    Action.VIEW_AUDIT_LOG: _READERS,
     Action.MANAGE_FUNDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
-    Action.VIEW_LEDGER: _OFFICERS,
+    Action.VIEW_LEDGER: _READERS,
     Action.EXPORT_LEDGER: frozenset({Role.TREASURER, Role.CHAIR}),
     Action.RECORD_PAYMENT: frozenset({Role.TREASURER}),
     Action.CREATE_PLEDGE: frozenset({Role.RESIDENT}),
@@ -94,6 +100,10 @@ RULES: dict[Action, frozenset[str]] = {
     # Proposing, approving or declining a transfer between funds; a transfer posts only when the chair and a
     # second committee member have both agreed to it (checked by the transfer service).
     Action.TRANSFER_FUNDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    # Inviting an independent examiner for a financial year, and ending the appointment.
+    Action.APPOINT_EXAMINER: frozenset({Role.CHAIR}),
+    # The examiner's checklist (CC32): the examiner works through it; the officers see what they will find.
+    Action.EXAMINE_BOOKS: _READERS,
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the
@@ -117,7 +127,10 @@ def allows(action: Action, *, roles: frozenset[Role] | None, signed_in: bool, ve
 
 
 def roles_of(session: Session, user_id: int | None, neighbourhood_id: int) -> frozenset[Role] | None:
-    """The user's roles in the neighbourhood, or None when they are not a member."""
+    """The user's roles in the neighbourhood, or None when they are neither a member nor its examiner.
+
+    An accepted examiner's appointment that has not ended or lapsed adds the examiner role.
+    """
     if user_id is None:
         return None
     membership = session.scalar(
@@ -125,7 +138,19 @@ def roles_of(session: Session, user_id: int | None, neighbourhood_id: int) -> fr
         .options(selectinload(Membership.role_rows))
         .where(Membership.user_id == user_id, Membership.neighbourhood_id == neighbourhood_id)
     )
-    return None if membership is None else membership.roles
+    examining = session.scalar(
+        select(ExaminerAppointment.id)
+        .where(
+            ExaminerAppointment.user_id == user_id,
+            ExaminerAppointment.neighbourhood_id == neighbourhood_id,
+            ExaminerAppointment.status == AppointmentStatus.ACTIVE,
+        )
+        .limit(1)
+    )
+    roles = None if membership is None else membership.roles
+    if examining is None:
+        return roles
+    return frozenset({*(roles or ()), Role.EXAMINER})
 
 
 def can(session: Session, user_id: int | None, neighbourhood_id: int, action: Action) -> bool:

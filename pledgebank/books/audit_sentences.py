@@ -172,3 +172,28 @@ def privacy(e: Event, f: Facts) -> Sentence:
         return members(e, f)
     done = [f"{count} {words(kind)}" for kind, count in after_of(e).items() if count]
     return [f"The retention rules ran: {joined(done) or 'nothing was due'}"]
+
+
+def examination(e: Event, f: Facts) -> Sentence:
+    """An examiner appointed, accepting, ended or lapsed; the pages they opened or were refused."""
+    actor, a = person(f, e.actor_id), after_of(e)
+    year = f"the year {day(a.get('year_start'))} to {day(a.get('year_end'))}"
+    examiner = str(a.get("examiner") or "an examiner")
+    match e.action:
+        case "examiner.appointed":
+            return [actor, f" invited {examiner} to examine the accounts of {year}"]
+        case "examiner.accepted":
+            return [actor, f" accepted the invitation to examine the accounts of {year}"]
+        case "examiner.ended":
+            return [actor, f" ended {possessive(examiner)} appointment as examiner of {year}"]
+        case "examiner.lapsed":
+            return [
+                actor,
+                f" ended {possessive(examiner)} appointment as examiner of {year}, its period over",
+            ]
+        case "examiner.viewed":
+            return [actor, f" (examiner) opened {a.get('path', 'a page')}"]
+        case "examiner.refused":
+            attempt = f"{a.get('method', 'GET')} {a.get('path', 'a page')}"
+            return [actor, f" (examiner) was refused {attempt} (status {a.get('status', 403)})"]
+    return generic(e, f)

@@ -16,6 +16,7 @@ from pledgebank.books import audit_engine_words as engines
 from pledgebank.books.audit_sentences import (
     TRANSFER_VERBS,
     Sentence,
+    examination,
     funds,
     generic,
     members,
@@ -48,6 +49,7 @@ GRANT_PAYMENTS = Kind("grant-payments", "Grant payments")
 TREASURER = Kind("treasurer", "The treasurer's entries and categories")
 YEAR_END = Kind("year-end", "Closing the year")
 PRIVACY = Kind("privacy", "Accounts closed and data retention")
+EXAMINATION = Kind("examination", "The independent examiner and the pages they opened")
 KINDS = (
     NEIGHBOURHOOD,
     MEMBERS,
@@ -60,6 +62,7 @@ KINDS = (
     TREASURER,
     YEAR_END,
     PRIVACY,
+    EXAMINATION,
 )
 
 
@@ -97,6 +100,8 @@ ACTIONS: dict[str, tuple[Kind, Words]] = {
     **_all(TREASURER, treasurer, "expense_category.retired"),
     **_all(YEAR_END, year_end, "year.closed"),
     **_all(PRIVACY, privacy, "account.erased", "retention.enforced"),
+    **_all(EXAMINATION, examination, "examiner.appointed", "examiner.accepted", "examiner.ended"),
+    **_all(EXAMINATION, examination, "examiner.lapsed", "examiner.viewed", "examiner.refused"),
 }
 
 

@@ -13,12 +13,17 @@ from pledgebank.db import Base, BigId, UTCDateTime
 
 
 class Role(StrEnum):
-    """Roles a member can hold; every member is a resident, the others are granted by a chair."""
+    """Roles a member can hold; every member is a resident, the others are granted by a chair.
+
+    An examiner is not a member: the role comes from an accepted examiner's appointment (see
+    `pledgebank.examiners`), read-only and for as long as the appointment lasts.
+    """
 
     RESIDENT = "resident"
     COMMITTEE = "committee"
     TREASURER = "treasurer"
     CHAIR = "chair"
+    EXAMINER = "examiner"
 
 
 class Neighbourhood(Base):

@@ -94,3 +94,9 @@ SOCIAL_COVERS = {
     ("pledges/comment", "creator"),
     ("pledges/comment_hidden", "author"),
 }
+
+# test_email_claims_examiners
+EXAMINER_COVERS = {
+    ("examiners/invited", "invited, no account"),
+    ("examiners/invited", "invited, with an account"),
+}

@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from pledgebank.accounts.models import User
 from pledgebank.db import unit_of_work
+from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.web.auth import SignedIn
+from tests.factories.examiners import appoint
 from tests.helpers.app import WebClient, add_member, make_neighbourhood, make_user
 
 _CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+(")')
@@ -64,7 +66,7 @@ def user_row(sessions, address: str) -> User | None:
         return session.scalar(select(User).where(User.email == address))
 
 
-ROLES = ("resident", "committee", "treasurer", "chair", "non_member", "unverified", "signed_out")
+ROLES = ("resident", "committee", "treasurer", "chair", "non_member", "unverified", "signed_out", "examiner")
 MEMBER_ROLES = ("resident", "committee", "treasurer", "chair")
 
 
@@ -85,8 +87,9 @@ class World:
         return self.own if place == "own" else self.other
 
 
-def build_world(sessions) -> World:
-    """Create the people and neighbourhoods of a permission matrix through the real services."""
+def build_world(app, sessions) -> World:
+    """Create the people and neighbourhoods of a permission matrix through the real services; the examiner
+    is appointed for the first neighbourhood and is a member of neither."""
     chair = make_user(sessions, "chair@example.org", "Chair Own")
     other_chair = make_user(sessions, "other-chair@example.org", "Chair Other")
     own = make_neighbourhood(sessions, chair, "Elm Park", "SE15")
@@ -97,6 +100,10 @@ def build_world(sessions) -> World:
         add_member(sessions, own, users[role], *(() if role == "resident" else (role,)))
     users["non_member"] = make_user(sessions, "outsider@example.org", "Outsider")
     users["unverified"] = make_user(sessions, "unverified@example.org", "Unverified", verified=False)
+    users["examiner"] = make_user(sessions, "examiner@example.org", "Examiner")
+    with unit_of_work(sessions) as session:
+        own_id = session.scalar(select(Neighbourhood.id).where(Neighbourhood.slug == own))
+    appoint(app, chair, own_id, users["examiner"])
     # The resident of each place is the target of member-directed actions; the other chair stands in
     # for the other neighbourhood's resident, so nobody extra needs creating.
     return World(own=own, other=other, users=users, target={"own": users["resident"], "other": other_chair})

@@ -36,18 +36,23 @@ class Endpoint:
 
 
 OFFICERS = frozenset({"committee", "treasurer", "chair"})
+# The officers, and the independent examiner appointed there (who reads, and writes nothing).
+READERS = OFFICERS | {"examiner"}
 ENDPOINTS = [
     Endpoint(
         "members page", "GET", "/n/{slug}/members", frozenset({"resident", "committee", "treasurer", "chair"})
     ),
-    Endpoint("audit page", "GET", "/n/{slug}/audit", OFFICERS),
+    Endpoint("audit page", "GET", "/n/{slug}/audit", READERS),
     Endpoint("add a fund", "POST", "/n/{slug}/funds", frozenset({"committee", "chair"})),
-    Endpoint("ledger page", "GET", "/n/{slug}/ledger", OFFICERS),
-    Endpoint("ledger API", "GET", "/api/v1/neighbourhoods/{slug}/ledger/balances", OFFICERS),
+    Endpoint("ledger page", "GET", "/n/{slug}/ledger", READERS),
+    Endpoint("ledger API", "GET", "/api/v1/neighbourhoods/{slug}/ledger/balances", READERS),
     Endpoint("exports page", "GET", "/n/{slug}/exports", frozenset({"treasurer", "chair"})),
     Endpoint("export download", "POST", "/n/{slug}/exports/download", frozenset({"treasurer", "chair"})),
-    Endpoint("statements page", "GET", "/n/{slug}/statements", OFFICERS),
-    Endpoint("trial balance", "GET", "/n/{slug}/statements/trial-balance?on=2026-03-02&as=csv", OFFICERS),
+    Endpoint("statements page", "GET", "/n/{slug}/statements", READERS),
+    Endpoint("trial balance", "GET", "/n/{slug}/statements/trial-balance?on=2026-03-02&as=csv", READERS),
+    Endpoint("examiners page", "GET", "/n/{slug}/examiners", frozenset({"chair"})),
+    Endpoint("appoint an examiner", "POST", "/n/{slug}/examiners", frozenset({"chair"})),
+    Endpoint("examination", "GET", "/n/{slug}/examination", READERS),
     # Last: the chair's allowed change makes the target a committee member, which no check after it reads.
     Endpoint("role change", "POST", "/n/{slug}/members/{target}/roles", frozenset({"chair"})),
 ]
@@ -59,6 +64,12 @@ def _request(client, endpoint: Endpoint, url: str):
         return client.get(url)
     if "roles" in url:
         form = {"role": "committee", "change": "grant"}
+    elif "examiners" in url:
+        form = {
+            "name": "Another Examiner",
+            "email": f"examiner{next(_fund_names)}@example.org",
+            "year": "2025",
+        }
     elif "exports" in url:
         form = {"format": "jsonl"}
     else:
@@ -79,7 +90,7 @@ def _outcome(response) -> str:
 
 
 def test_each_endpoint_allows_exactly_its_roles_and_only_at_home(app, sessions):
-    world = build_world(sessions)
+    world = build_world(app, sessions)
     clients = {
         role: new_client(app) if user is None else signed_in_client(app, sessions, user)
         for role, user in world.users.items()

@@ -15,76 +15,91 @@ from pledgebank.errors import EmailNotVerified, Forbidden, NotAuthenticated
 from pledgebank.neighbourhoods import services
 from pledgebank.neighbourhoods.models import Role
 from pledgebank.policy import Action, allows, can, require
+from tests.factories.examiners import appoint
 from tests.helpers.app import add_member, make_neighbourhood, make_user
 
-COLUMNS = ("resident", "committee", "treasurer", "chair", "non_member", "unverified", "signed_out", "closed")
+COLUMNS = (
+    "resident",
+    "committee",
+    "treasurer",
+    "chair",
+    "non_member",
+    "unverified",
+    "signed_out",
+    "closed",
+    "examiner",
+)
 
 # Y = allowed. "closed" is a chair whose account has been deactivated: they count as signed out.
 OWN = """
-                     resident committee treasurer chair non_member unverified signed_out closed
-view_neighbourhood   Y        Y         Y         Y     Y          Y          Y          Y
-join                 .        .         .         .     Y          .          .          .
-view_members         Y        Y         Y         Y     .          .          .          .
-leave                Y        Y         Y         Y     .          .          .          .
-edit_neighbourhood   .        .         .         Y     .          .          .          .
-manage_roles         .        .         .         Y     .          .          .          .
-view_audit_log       .        Y         Y         Y     .          .          .          .
-manage_funds         .        Y         .         Y     .          .          .          .
-view_ledger          .        Y         Y         Y     .          .          .          .
-export_ledger        .        .         Y         Y     .          .          .          .
-record_payment       .        .         Y         .     .          .          .          .
-create_pledge        Y        Y         Y         Y     .          .          .          .
-pledge               Y        Y         Y         Y     .          .          .          .
-comment              Y        Y         Y         Y     .          .          .          .
-manage_pledges       .        Y         .         Y     .          .          .          .
-join_levy            Y        Y         Y         Y     .          .          .          .
-manage_levies        .        Y         .         Y     .          .          .          .
-apply_for_grant      Y        Y         Y         Y     .          .          .          .
-manage_grant_rounds  .        Y         .         Y     .          .          .          .
-view_grant_applications .     Y         Y         Y     .          .          .          .
-review_grants        .        Y         .         Y     .          .          .          .
-decide_grants        .        .         .         Y     .          .          .          .
-approve_grant_payment .       Y         .         Y     .          .          .          .
-create_endowment_fund .       .         .         Y     .          .          .          .
-close_year           .        .         Y         Y     .          .          .          .
-record_money         .        .         Y         Y     .          .          .          .
-approve_payment      .        Y         .         Y     .          .          .          .
-manage_expense_categories . .       Y         Y     .          .          .          .
-transfer_funds       .        Y         .         Y     .          .          .          .
+                     resident committee treasurer chair non_member unverified signed_out closed examiner
+view_neighbourhood   Y        Y         Y         Y     Y          Y          Y          Y      Y
+join                 .        .         .         .     Y          .          .          .      .
+view_members         Y        Y         Y         Y     .          .          .          .      .
+leave                Y        Y         Y         Y     .          .          .          .      .
+edit_neighbourhood   .        .         .         Y     .          .          .          .      .
+manage_roles         .        .         .         Y     .          .          .          .      .
+view_audit_log       .        Y         Y         Y     .          .          .          .      Y
+manage_funds         .        Y         .         Y     .          .          .          .      .
+view_ledger          .        Y         Y         Y     .          .          .          .      Y
+export_ledger        .        .         Y         Y     .          .          .          .      .
+record_payment       .        .         Y         .     .          .          .          .      .
+create_pledge        Y        Y         Y         Y     .          .          .          .      .
+pledge               Y        Y         Y         Y     .          .          .          .      .
+comment              Y        Y         Y         Y     .          .          .          .      .
+manage_pledges       .        Y         .         Y     .          .          .          .      .
+join_levy            Y        Y         Y         Y     .          .          .          .      .
+manage_levies        .        Y         .         Y     .          .          .          .      .
+apply_for_grant      Y        Y         Y         Y     .          .          .          .      .
+manage_grant_rounds  .        Y         .         Y     .          .          .          .      .
+view_grant_applications .     Y         Y         Y     .          .          .          .      .
+review_grants        .        Y         .         Y     .          .          .          .      .
+decide_grants        .        .         .         Y     .          .          .          .      .
+approve_grant_payment .       Y         .         Y     .          .          .          .      .
+create_endowment_fund .       .         .         Y     .          .          .          .      .
+close_year           .        .         Y         Y     .          .          .          .      .
+record_money         .        .         Y         Y     .          .          .          .      .
+approve_payment      .        Y         .         Y     .          .          .          .      .
+manage_expense_categories . .       Y         Y     .          .          .          .      .
+transfer_funds       .        Y         .         Y     .          .          .          .      .
+appoint_examiner  . . . Y . . . . .
+examine_books  . Y Y Y . . . . Y
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
 OTHER = """
-                     resident committee treasurer chair non_member unverified signed_out closed
-view_neighbourhood   Y        Y         Y         Y     Y          Y          Y          Y
-join                 Y        Y         Y         Y     Y          .          .          .
-view_members         .        .         .         .     .          .          .          .
-leave                .        .         .         .     .          .          .          .
-edit_neighbourhood   .        .         .         .     .          .          .          .
-manage_roles         .        .         .         .     .          .          .          .
-view_audit_log       .        .         .         .     .          .          .          .
-manage_funds         .        .         .         .     .          .          .          .
-view_ledger          .        .         .         .     .          .          .          .
-export_ledger        .        .         .         .     .          .          .          .
-record_payment       .        .         .         .     .          .          .          .
-create_pledge        .        .         .         .     .          .          .          .
-pledge               .        .         .         .     .          .          .          .
-comment              .        .         .         .     .          .          .          .
-manage_pledges       .        .         .         .     .          .          .          .
-join_levy            .        .         .         .     .          .          .          .
-manage_levies        .        .         .         .     .          .          .          .
-apply_for_grant      .        .         .         .     .          .          .          .
-manage_grant_rounds  .        .         .         .     .          .          .          .
-view_grant_applications .     .         .         .     .          .          .          .
-review_grants        .        .         .         .     .          .          .          .
-decide_grants        .        .         .         .     .          .          .          .
-approve_grant_payment .       .         .         .     .          .          .          .
-create_endowment_fund .       .         .         .     .          .          .          .
-close_year           .        .         .         .     .          .          .          .
-record_money         .        .         .         .     .          .          .          .
-approve_payment      .        .         .         .     .          .          .          .
-manage_expense_categories . .       .         .     .          .          .          .
-transfer_funds       .        .         .         .     .          .          .          .
+                     resident committee treasurer chair non_member unverified signed_out closed examiner
+view_neighbourhood   Y        Y         Y         Y     Y          Y          Y          Y      Y
+join                 Y        Y         Y         Y     Y          .          .          .      Y
+view_members         .        .         .         .     .          .          .          .      .
+leave                .        .         .         .     .          .          .          .      .
+edit_neighbourhood   .        .         .         .     .          .          .          .      .
+manage_roles         .        .         .         .     .          .          .          .      .
+view_audit_log       .        .         .         .     .          .          .          .      .
+manage_funds         .        .         .         .     .          .          .          .      .
+view_ledger          .        .         .         .     .          .          .          .      .
+export_ledger        .        .         .         .     .          .          .          .      .
+record_payment       .        .         .         .     .          .          .          .      .
+create_pledge        .        .         .         .     .          .          .          .      .
+pledge               .        .         .         .     .          .          .          .      .
+comment              .        .         .         .     .          .          .          .      .
+manage_pledges       .        .         .         .     .          .          .          .      .
+join_levy            .        .         .         .     .          .          .          .      .
+manage_levies        .        .         .         .     .          .          .          .      .
+apply_for_grant      .        .         .         .     .          .          .          .      .
+manage_grant_rounds  .        .         .         .     .          .          .          .      .
+view_grant_applications .     .         .         .     .          .          .          .      .
+review_grants        .        .         .         .     .          .          .          .      .
+decide_grants        .        .         .         .     .          .          .          .      .
+approve_grant_payment .       .         .         .     .          .          .          .      .
+create_endowment_fund .       .         .         .     .          .          .          .      .
+close_year           .        .         .         .     .          .          .          .      .
+record_money         .        .         .         .     .          .          .          .      .
+approve_payment      .        .         .         .     .          .          .          .      .
+manage_expense_categories . .       .         .     .          .          .          .      .
+transfer_funds       .        .         .         .     .          .          .          .      .
+appoint_examiner  . . . . . . . . .
+examine_books  . . . . . . . . .
 """
 
 
@@ -113,6 +128,7 @@ _PURE_CALLS = {
     "non_member": {"roles": None, "signed_in": True, "verified": True},
     "unverified": {"roles": None, "signed_in": True, "verified": False},
     "signed_out": {"roles": None, "signed_in": False, "verified": False},
+    "examiner": {"roles": frozenset({Role.EXAMINER}), "signed_in": True, "verified": True},
 }
 
 
@@ -126,8 +142,9 @@ def test_pure_decision_for_each_action(action):
     assert not wrong, f"{action}: " + "; ".join(wrong)
 
 
-def _world(sessions) -> tuple[dict[str, int | None], dict[str, int]]:
-    """One person per column, members (where they are members) of 'own' and of nothing else."""
+def _world(app, sessions) -> tuple[dict[str, int | None], dict[str, int]]:
+    """One person per column, members (where they are members) of 'own' and of nothing else; the examiner
+    appointed for 'own' only, and a member of nothing."""
     chair = make_user(sessions, "chair@example.org")
     other_chair = make_user(sessions, "other-chair@example.org")
     own = make_neighbourhood(sessions, chair, "Elm Park", "SE15")
@@ -146,11 +163,13 @@ def _world(sessions) -> tuple[dict[str, int | None], dict[str, int]]:
             place: services.get_neighbourhood(session, slug).id
             for place, slug in (("own", own), ("other", other))
         }
+    people["examiner"] = make_user(sessions, "examiner@example.org")
+    appoint(app, chair, ids["own"], people["examiner"])
     return people, ids
 
 
-def test_every_action_for_every_role_in_own_and_other_neighbourhood(sessions):
-    people, neighbourhood_ids = _world(sessions)
+def test_every_action_for_every_role_in_own_and_other_neighbourhood(app, sessions):
+    people, neighbourhood_ids = _world(app, sessions)
     wrong = []
     with unit_of_work(sessions) as session:
         for place, neighbourhood_id in neighbourhood_ids.items():
@@ -173,6 +192,8 @@ def test_every_action_for_every_role_in_own_and_other_neighbourhood(sessions):
         (people["committee"], "own", Action.MANAGE_ROLES, Forbidden),
         (people["chair"], "other", Action.VIEW_LEDGER, Forbidden),
         (people["treasurer"], "other", Action.RECORD_PAYMENT, Forbidden),
+        (people["examiner"], "own", Action.RECORD_MONEY, Forbidden),
+        (people["examiner"], "other", Action.VIEW_LEDGER, Forbidden),
     ]
     with unit_of_work(sessions) as session:
         for user_id, place, action, error in refusals:

@@ -374,6 +374,35 @@ SAMPLES: dict[str, tuple[str, int, dict | None, dict | None, tuple[str, ...]]] =
         {"closed_through": "2026-03-31", "transaction_id": 40},
         ("closed the books through 31 March 2026",),
     ),
+    **{
+        f"examiner.{step}": (
+            "examiner_appointment",
+            81,
+            None,
+            {"examiner": "Helen Marsh", "year_start": "2025-04-01", "year_end": "2026-03-31"},
+            (said, "the year 1 April 2025 to 31 March 2026"),
+        )
+        for step, said in (
+            ("appointed", "invited Helen Marsh to examine the accounts of"),
+            ("accepted", "accepted the invitation to examine the accounts of"),
+            ("ended", "ended Helen Marsh's appointment as examiner of"),
+            ("lapsed", "ended Helen Marsh's appointment as examiner of"),
+        )
+    },
+    "examiner.viewed": (
+        "examiner_appointment",
+        81,
+        None,
+        {"path": "/n/elm-park/ledger", "method": "GET", "status": 200},
+        ("(examiner) opened /n/elm-park/ledger",),
+    ),
+    "examiner.refused": (
+        "examiner_appointment",
+        81,
+        None,
+        {"path": "/n/elm-park/funds", "method": "POST", "status": 403},
+        ("(examiner) was refused POST /n/elm-park/funds (status 403)",),
+    ),
 }
 
 

@@ -1,0 +1,1 @@
+"""Independent examiners: the chair's appointment of an examiner for a financial year, and the checklist."""
