@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from pledgebank import registers
 from pledgebank.accounts.models import User
 from pledgebank.books.audit import record_event
 from pledgebank.books.services import open_book
@@ -201,6 +202,36 @@ def _controller(neighbourhood: Neighbourhood, name: str | None, contact: str | N
     return name, contact
 
 
+def _checked(errors: dict[str, list[str]], field: str, value: str, check) -> str:
+    try:
+        return check(value) if value else ""
+    except ValueError as error:
+        errors[field] = [str(error)]
+        return value
+
+
+def _grants_data(
+    neighbourhood: Neighbourhood, area_code: str | None, area_name: str | None, charity_number: str | None
+) -> tuple[str, str, str]:
+    """The area's ONS code and name and the group's charity number, checked and tidied (None keeps a value);
+    raise InvalidInput naming each wrong field."""
+    errors: dict[str, list[str]] = {}
+    code = neighbourhood.area_code if area_code is None else area_code.strip()
+    code = _checked(errors, "area_code", code, registers.area_code)
+    name = neighbourhood.area_name if area_name is None else " ".join(area_name.split())
+    charity = neighbourhood.charity_number if charity_number is None else charity_number.strip()
+    charity = _checked(errors, "charity_number", charity, registers.charity_number)
+    if len(name) > 120:
+        errors["area_name"] = ["Use at most 120 characters."]
+    elif code and not name:
+        errors["area_name"] = ["Name the area as well, like 'Peckham ward'."]
+    elif name and not code:
+        errors["area_code"] = ["Give the area's ONS code as well."]
+    if errors:
+        raise InvalidInput(fields=errors)
+    return code, name, charity
+
+
 def update_settings(
     session: Session,
     *,
@@ -214,11 +245,14 @@ def update_settings(
     controller_name: str | None = None,
     controller_contact: str | None = None,
     bank_details: str | None = None,
+    area_code: str | None = None,
+    area_name: str | None = None,
+    charity_number: str | None = None,
 ) -> Neighbourhood:
-    """Change the neighbourhood's description, pledge settings, bank details and data controller (chair);
-    audited.
+    """Change the neighbourhood's description, pledge settings, bank details, data controller and what
+    published grants data says of it (its area and charity number) (chair); audited.
 
-    A controller field or bank details left as None keep their value.
+    A controller field, bank details or grants data field left as None keep their value.
     """
     require(session, actor_id, neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
     text = (description or "").strip()
@@ -229,6 +263,7 @@ def update_settings(
             "collection_window_hours", "Choose between 24 and 144 hours: card holds last about a week."
         )
     controller = _controller(neighbourhood, controller_name, controller_contact)
+    published = _grants_data(neighbourhood, area_code, area_name, charity_number)
     bank = neighbourhood.bank_details if bank_details is None else bank_details.strip()
     if len(bank) > 300:
         raise InvalidInput.field("bank_details", "Use at most 300 characters.")
@@ -240,6 +275,9 @@ def update_settings(
         "controller_name",
         "controller_contact",
         "bank_details",
+        "area_code",
+        "area_name",
+        "charity_number",
     )
     before = {name: getattr(neighbourhood, name) for name in names}
     neighbourhood.description = text
@@ -248,6 +286,7 @@ def update_settings(
     neighbourhood.collection_window_hours = collection_window_hours
     neighbourhood.controller_name, neighbourhood.controller_contact = controller
     neighbourhood.bank_details = bank
+    neighbourhood.area_code, neighbourhood.area_name, neighbourhood.charity_number = published
     after = {name: getattr(neighbourhood, name) for name in names}
     if after != before:
         record_event(
