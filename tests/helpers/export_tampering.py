@@ -73,6 +73,12 @@ def _csv_change(path: Path, sequence: int, column: str, change: Change, first_on
     return old, mine[0][column]
 
 
+def add_csv_column(path: Path, name: str, value: str) -> None:
+    """Add a column to a CSV export (as a later version of the export might), the same value on every row."""
+    columns, rows = _csv_rows(path)
+    _csv_write(path, [*columns, name], [{**row, name: value} for row in rows])
+
+
 # --- JSON Lines --------------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from pledgebank.exports.verify_export import verify_extension
 from tests.helpers.export_tampering import (
     LEDGER_FORMATS,
     SEALED_FORMATS,
+    add_csv_column,
     change_amount,
     change_date,
     change_description,
@@ -112,3 +113,16 @@ def test_a_rewrite_with_its_hashes_recomputed_is_refused(made, tmp_path, old_fmt
     old = _copy(made, old_fmt, tmp_path, "old")
     before, after = rehash_rewrite(old, old_fmt, TARGET, made["jsonl"])
     _refused(old, made[new_fmt], "amount", before, after)
+
+
+def test_columns_and_directives_it_does_not_know_are_passed_over(made, tmp_path):
+    old = _copy(made, "csv", tmp_path, "old")
+    add_csv_column(old, "document", "receipt-1.pdf")
+    new = _copy(made, "beancount", tmp_path, "new")
+    text = new.read_text(encoding="utf-8")
+    marker = "  seq: 30\n"
+    at = text.index("\n\n", text.index(marker)) + 2
+    new.write_text(text[:at] + '2025-03-01 document Assets:Bank "receipts/receipt-1.pdf"\n\n' + text[at:])
+    assert _problem(old, new) is None
+    before, after = change_amount(old, "csv", TARGET)
+    assert f"is {after} GBP in OLD, {before} GBP in NEW" in (_problem(old, new) or "")
