@@ -9,12 +9,12 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from pledgebank import registers
 from pledgebank.accounts.models import User
 from pledgebank.books.audit import record_event
 from pledgebank.books.services import open_book
 from pledgebank.errors import Conflict, EmailNotVerified, InvalidInput, NotAuthenticated, NotFound
 from pledgebank.neighbourhoods.funds import create_fund
+from pledgebank.neighbourhoods.grants_data import grants_data
 from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbourhood, Role
 from pledgebank.policy import Action, require
 
@@ -202,34 +202,19 @@ def _controller(neighbourhood: Neighbourhood, name: str | None, contact: str | N
     return name, contact
 
 
-def _checked(errors: dict[str, list[str]], field: str, value: str, check) -> str:
-    try:
-        return check(value) if value else ""
-    except ValueError as error:
-        errors[field] = [str(error)]
-        return value
-
-
-def _grants_data(
-    neighbourhood: Neighbourhood, area_code: str | None, area_name: str | None, charity_number: str | None
-) -> tuple[str, str, str]:
-    """The area's ONS code and name and the group's charity number, checked and tidied (None keeps a value);
-    raise InvalidInput naming each wrong field."""
-    errors: dict[str, list[str]] = {}
-    code = neighbourhood.area_code if area_code is None else area_code.strip()
-    code = _checked(errors, "area_code", code, registers.area_code)
-    name = neighbourhood.area_name if area_name is None else " ".join(area_name.split())
-    charity = neighbourhood.charity_number if charity_number is None else charity_number.strip()
-    charity = _checked(errors, "charity_number", charity, registers.charity_number)
-    if len(name) > 120:
-        errors["area_name"] = ["Use at most 120 characters."]
-    elif code and not name:
-        errors["area_name"] = ["Name the area as well, like 'Peckham ward'."]
-    elif name and not code:
-        errors["area_code"] = ["Give the area's ONS code as well."]
-    if errors:
-        raise InvalidInput(fields=errors)
-    return code, name, charity
+# What the settings page changes (and its audit event shows before and after).
+_SETTINGS = (
+    "description",
+    "allow_cash_pledges",
+    "pledges_need_approval",
+    "collection_window_hours",
+    "controller_name",
+    "controller_contact",
+    "bank_details",
+    "area_code",
+    "area_name",
+    "charity_number",
+)
 
 
 def update_settings(
@@ -263,23 +248,11 @@ def update_settings(
             "collection_window_hours", "Choose between 24 and 144 hours: card holds last about a week."
         )
     controller = _controller(neighbourhood, controller_name, controller_contact)
-    published = _grants_data(neighbourhood, area_code, area_name, charity_number)
+    published = grants_data(neighbourhood, area_code, area_name, charity_number)
     bank = neighbourhood.bank_details if bank_details is None else bank_details.strip()
     if len(bank) > 300:
         raise InvalidInput.field("bank_details", "Use at most 300 characters.")
-    names = (
-        "description",
-        "allow_cash_pledges",
-        "pledges_need_approval",
-        "collection_window_hours",
-        "controller_name",
-        "controller_contact",
-        "bank_details",
-        "area_code",
-        "area_name",
-        "charity_number",
-    )
-    before = {name: getattr(neighbourhood, name) for name in names}
+    before = {name: getattr(neighbourhood, name) for name in _SETTINGS}
     neighbourhood.description = text
     neighbourhood.allow_cash_pledges = allow_cash_pledges
     neighbourhood.pledges_need_approval = pledges_need_approval
@@ -287,7 +260,7 @@ def update_settings(
     neighbourhood.controller_name, neighbourhood.controller_contact = controller
     neighbourhood.bank_details = bank
     neighbourhood.area_code, neighbourhood.area_name, neighbourhood.charity_number = published
-    after = {name: getattr(neighbourhood, name) for name in names}
+    after = {name: getattr(neighbourhood, name) for name in _SETTINGS}
     if after != before:
         record_event(
             session,
