@@ -135,8 +135,15 @@ def write(job: ExportJob) -> Iterator[str]:
     yield f"; {TRAILER_MARK} {compact(trailer_statement(job.tally))}\n"
 
 
+def unescape(literal: str) -> str:
+    """The text of a beancount string literal's inside (the inverse of `text`, but for its quotes)."""
+    return re.sub(r"\\(.)", r"\1", literal)
+
+
 SYNTAX = JournalSyntax(
     start=re.compile(r"^\d{4}-\d{2}-\d{2} (?:\*|balance|commodity)"),
+    heading=re.compile(r'^(?P<date>\d{4}-\d{2}-\d{2}) \* "(?P<description>(?:[^"\\]|\\.)*)"'),
+    unescape=unescape,
     account=re.compile(r"^\d{4}-\d{2}-\d{2} open (?P<name>\S+)(?P<code>)"),
     account_code=re.compile(r'^  code: "(?P<code>[^"]*)"$'),
     posting=re.compile(rf"^  (?P<account>[A-Z][^\s]*)\s+{AMOUNT_PATTERN}$"),

@@ -93,6 +93,7 @@ def export(
                 now,
                 zone=current_app.config["TIMEZONE"],
                 grants_prefix=current_app.config["GRANTS_360_PREFIX"],
+                base_url=current_app.config["BASE_URL"],
             )
             download = formats.open_export(session, fmt, request)
             with ExitStack() as stack:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pledgebank.exports.exportfiles import ExportFile, Peek, Record, UnreadableExport, amount_of, hash_of
 from pledgebank.exports.job import ExportJob
-from pledgebank.exports.naming import major
+from pledgebank.exports.naming import major, one_line
 from pledgebank.exports.service import LedgerFormat
 
 COLUMNS = (
@@ -34,6 +34,11 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def cell(text: str) -> str:
     """A text cell a spreadsheet shows as text: a leading formula character gets an apostrophe before it."""
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def uncell(text: str) -> str:
+    """The text a cell was written from (the inverse of `cell`)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
 
 
 def field(text: str) -> str:
@@ -76,7 +81,8 @@ def sniff(peek: Peek) -> bool:
 
 
 def read(export: ExportFile) -> Iterator[Record]:
-    """Each transaction from its rows (which follow one another), in file order; no sealed bytes."""
+    """Each transaction from its rows (which follow one another), in file order; no sealed bytes. Columns
+    this reader does not know are passed over."""
     with export.path.open(encoding="utf-8-sig", newline="") as file:
         current: list[dict[str, str]] = []
         for row in csv.DictReader(file):
@@ -93,9 +99,19 @@ def _record(export: ExportFile, rows: list[dict[str, str]]) -> Record:
     shown = tuple(
         (row["account"], amount_of(row["amount"], row["currency"], where), row["currency"]) for row in rows
     )
-    if len({row["hash"] for row in rows}) != 1:
-        raise UnreadableExport(f"{where}: its rows disagree about its hash")
-    return Record(int(rows[0]["sequence"]), hash_of(rows[0]["hash"], where), None, shown)
+    for column in ("hash", "date", "description"):
+        if len({row.get(column) for row in rows}) != 1:
+            raise UnreadableExport(f"{where}: its rows disagree about its {column}")
+    words = rows[0].get("description")
+    return Record(
+        int(rows[0]["sequence"]),
+        hash_of(rows[0]["hash"], where),
+        None,
+        shown,
+        date=rows[0]["date"],
+        description=one_line(uncell(words)) if words is not None else None,
+        funds=tuple(uncell(row["fund"]) or None for row in rows),
+    )
 
 
 FORMAT = LedgerFormat(

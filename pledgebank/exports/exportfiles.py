@@ -1,5 +1,6 @@
 """Reading exports back: a first look at a file (to recognise its format), then each transaction's sequence,
-hash, sealed bytes and postings as shown, read by its format's reader.
+hash, sealed bytes, and what a reader of the file sees (date, description, postings with their funds), read
+by its format's reader.
 
 The journal formats are read line by line with the patterns their writers produce (`JournalSyntax`, given by
 each journal format). They list transactions by date, so their records are put back into sequence (the
@@ -20,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from pledgebank.exports.header import HEADER_MARK, TRAILER_MARK
-from pledgebank.exports.naming import code_of
+from pledgebank.exports.naming import code_of, one_line
+from pledgebank.ledger.chart import fund_of
 from pledgebank.ledger.errors import LedgerError
 from pledgebank.ledger.money import Money
 
@@ -33,12 +35,17 @@ class UnreadableExport(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One transaction of an export: sequence, hash, sealed bytes (when the format carries them), postings."""
+    """One transaction of an export: sequence, hash, sealed bytes (when the format carries them), postings
+    (account, amount, currency) as shown, and what else a reader sees: the date (ISO), the description (on
+    one line, see naming.one_line) and each posting's fund (None for a book-level account), where shown."""
 
     sequence: int
     hash: bytes
     canonical: bytes | None
     shown: Shown
+    date: str | None = None
+    description: str | None = None
+    funds: tuple[str | None, ...] | None = None
 
 
 def amount_of(text: str, currency: str, where: str) -> int:
@@ -151,6 +158,9 @@ class JournalSyntax:
     posting: re.Pattern[str]
     fields: dict[str, re.Pattern[str]]
     account_code: re.Pattern[str] | None = None
+    # A transaction's first line, with its `date` and `description` (as written: `unescape` reads it back).
+    heading: re.Pattern[str] | None = None
+    unescape: Callable[[str], str] = str
 
 
 AMOUNT_PATTERN = r"(?P<amount>-?\d+(?:\.\d+)?) (?P<currency>[A-Z]{3})"
@@ -184,6 +194,9 @@ def _journal(export: ExportFile, syntax: JournalSyntax) -> Iterator[Record]:
                 if current is not None and current.get("sequence") is not None:
                     yield _journal_record(current, where)
                 current = {"postings": []} if line.strip() else None
+                if current is not None and syntax.heading and (heading := syntax.heading.match(line)):
+                    current["date"] = heading["date"]
+                    current["description"] = one_line(syntax.unescape(heading["description"]))
                 last_account = None
                 continue
             if current is None:
@@ -209,4 +222,7 @@ def _journal_record(current: dict[str, Any], where: str) -> Record:
         hash_of(current.get("hash", ""), where),
         canonical,
         tuple(current["postings"]),
+        date=current.get("date"),
+        description=current.get("description"),
+        funds=tuple(fund_of(account) for account, _amount, _currency in current["postings"]),
     )

@@ -20,8 +20,9 @@ from pledgebank.exports.reader import Filters
 
 @dataclass(frozen=True, slots=True)
 class ExportRequest:
-    """What to export, for whom and when; `zone` and `grants_prefix` matter only to the formats that use them
-    (360Giving names award days in the local zone and starts its identifiers with the prefix)."""
+    """What to export, for whom and when; `zone`, `grants_prefix` and `base_url` matter only to the formats
+    that use them (360Giving names award days in the local zone, starts its identifiers with the prefix and
+    links the neighbourhood's pages at the site's address)."""
 
     book: Book
     filters: Filters
@@ -29,6 +30,7 @@ class ExportRequest:
     actor_id: int | None = None
     zone: str = "UTC"
     grants_prefix: str = "360G-pledgebank"
+    base_url: str = ""
 
 
 class Download(Protocol):

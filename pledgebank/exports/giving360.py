@@ -1,8 +1,9 @@
 """360Giving: a neighbourhood's awarded grants as a 360Giving data package, checked against the schema.
 
 The schema (360Giving Data Standard 1.4.3, CC BY 4.0, see schema/360giving/README.md) is vendored and its
-remote references resolved locally. Individuals are never named: a grant to a person carries
-recipientIndividual with the generic name "Individual recipient" and an identifier made from the grant's.
+remote references resolved locally. What each grant says is read by giving360_grants (stable recipient
+identifiers; individuals never named); this module writes it, with the area the grants benefit, the data
+source, and the package's licence and publisher, so that it passes 360Giving's data-quality checks.
 """
 
 from __future__ import annotations
@@ -11,15 +12,10 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,41 +23,46 @@ from pledgebank.books.models import Book
 from pledgebank.errors import InvalidInput
 from pledgebank.exports.exportfiles import Peek
 from pledgebank.exports.format_base import ExportRequest
+from pledgebank.exports.giving360_grants import (
+    INDIVIDUAL_PURPOSE,
+    INDIVIDUAL_REASON,
+    AwardedGrant,
+    awarded_grants,
+    conditions,
+    funder_id,
+)
+from pledgebank.exports.giving360_schema import problems
 from pledgebank.exports.naming import major
 from pledgebank.exports.reader import Filters
-from pledgebank.grants.models import INDIVIDUAL_RECIPIENT, GrantApplication, GrantRound
-from pledgebank.grants.states import WITH_AWARD
+from pledgebank.grants.models import GrantApplication, GrantRound
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 
-SCHEMA_DIR = Path(__file__).parent / "schema" / "360giving"
-PACKAGE_SCHEMA = "360-giving-package-schema.json"
-GRANT_SCHEMA = "360-giving-schema.json"
 STANDARD_VERSION = "1.4"
 NAME = "360giving"
 MEDIA_TYPE = "application/json; charset=utf-8"
 EXTENSION = "json"
-_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
-
-
-@dataclass(frozen=True, slots=True)
-class AwardedGrant:
-    """One awarded grant, as 360Giving describes it (the amount in minor units)."""
-
-    identifier: str
-    title: str
-    description: str
-    currency: str
-    amount_awarded: int
-    award_date: date
-    recipient_id: str
-    recipient_name: str
-    recipient_is_individual: bool
-    funder_id: str
-    funder_name: str
-    fund_slug: str
-    fund_name: str
-    round_code: str
-    round_title: str
+# The package's licence: Creative Commons Attribution 4.0, which 360Giving recommends for grants data.
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+# 360Giving's geoCodeType codes for the kinds of ONS area a neighbourhood is likely to name, by GSS prefix.
+GEO_CODE_TYPES = {
+    "E04": "PAR",
+    "E05": "WD",
+    "W05": "WD",
+    "S13": "WD",
+    "E06": "UA",
+    "W06": "UA",
+    "E07": "NMD",
+    "E08": "MD",
+    "E09": "LONB",
+    "E01": "LSOA",
+    "W01": "LSOA",
+    "E02": "MSOA",
+    "W02": "MSOA",
+    "S12": "CA",
+    "W04": "COM",
+}
+_NUMBER = "\u0000number:"
+_PLACEHOLDER = re.compile(r'"\\u0000number:(-?\d+(?:\.\d+)?)"')
 
 
 @dataclass(slots=True)
@@ -89,140 +90,139 @@ class Package:
         return f"{self.book_slug}: {self.grants} awarded grant(s) in 360Giving JSON"
 
 
-def _date_time(value: object) -> bool:
-    if not isinstance(value, str) or not _DATE_TIME.fullmatch(value):
-        return False
-    try:
-        datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
-        return False
-    return True
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What every grant of a package says besides its own facts: where the data comes from (a web page) and
+    the area the grants benefit (its ONS code and name; none until the chair enters them)."""
+
+    data_source: str = ""
+    area_code: str = ""
+    area_name: str = ""
 
 
-@cache
-def validators() -> tuple[Draft202012Validator, Draft202012Validator]:
-    """Validators for the package and for one grant, with the remote references resolved to local files."""
-    package = json.loads((SCHEMA_DIR / PACKAGE_SCHEMA).read_text(encoding="utf-8"))
-    grant = json.loads((SCHEMA_DIR / GRANT_SCHEMA).read_text(encoding="utf-8"))
-    resource = DRAFT202012.create_resource(grant)
-    # The package refers to the grant schema of release 1.4.2 by URL; the vendored file is 1.4.3's.
-    referenced = package["properties"]["grants"]["items"]["$ref"]
-    registry = Registry().with_resources([(grant["$id"], resource), (referenced, resource)])
-    checker = FormatChecker(formats=())
-    checker.checks("date-time")(_date_time)
-    return (
-        Draft202012Validator(package, registry=registry, format_checker=checker),
-        Draft202012Validator(grant, registry=registry, format_checker=checker),
-    )
+def _number(amount: int, currency: str) -> str:
+    """A placeholder for an exact decimal number, written in place of a JSON string by `_numbers`."""
+    return _NUMBER + major(amount, currency)
 
 
-def problems(document: dict[str, Any], *, whole_package: bool = True) -> list[str]:
-    """Every way a package (or, with whole_package=False, one grant) breaks the schema, as messages."""
-    package, grant = validators()
-    validator = package if whole_package else grant
-    return [
-        f"{'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
-        for error in sorted(validator.iter_errors(document), key=lambda error: list(error.absolute_path))
-    ]
+def _numbers(text: str) -> str:
+    return _PLACEHOLDER.sub(r"\1", text)
 
 
-def grant_json(grant: AwardedGrant, *, modified: datetime) -> str:
-    """One grant as 360Giving JSON (amountAwarded written as an exact decimal number)."""
-    recipient: dict[str, Any] = (
-        {"recipientIndividual": {"id": grant.recipient_id, "name": grant.recipient_name}}
-        if grant.recipient_is_individual
-        else {"recipientOrganization": [{"id": grant.recipient_id, "name": grant.recipient_name}]}
-    )
+def _recipient(grant: AwardedGrant) -> dict[str, Any]:
+    person = grant.recipient
+    if person.is_individual:
+        return {
+            "recipientIndividual": {"id": person.id, "name": person.name},
+            "toIndividualsDetails": {
+                "primaryGrantReason": INDIVIDUAL_REASON,
+                "grantPurpose": [INDIVIDUAL_PURPOSE],
+            },
+        }
+    organisation = {"id": person.id, "name": person.name}
+    for key, value in (
+        ("charityNumber", person.charity_number),
+        ("companyNumber", person.company_number),
+        ("postalCode", person.postcode),
+    ):
+        if value:
+            organisation[key] = value
+    return {"recipientOrganization": [organisation]}
+
+
+def _location(publication: Publication) -> dict[str, Any]:
+    if not publication.area_code:
+        return {}
+    place = {"geoCode": publication.area_code, "name": publication.area_name, "countryCode": "GB"}
+    kind = GEO_CODE_TYPES.get(publication.area_code[:3])
+    return {"beneficiaryLocation": [place | ({"geoCodeType": kind} if kind else {})]}
+
+
+def _money(grant: AwardedGrant) -> dict[str, Any]:
+    money: dict[str, Any] = {
+        "amountAwarded": _number(grant.amount_awarded, grant.currency),
+        "amountAppliedFor": _number(grant.amount_applied_for, grant.currency),
+    }
+    if grant.disbursements:
+        money["amountDisbursed"] = _number(grant.amount_disbursed, grant.currency)
+        money["disbursementTransaction"] = [
+            {
+                "id": f"{grant.identifier}-payment-{payment}",
+                "value": _number(amount, grant.currency),
+                "currency": grant.currency,
+                "transactionDate": day.isoformat(),
+            }
+            for payment, amount, day in grant.disbursements
+        ]
+    return money
+
+
+def grant_json(grant: AwardedGrant, publication: Publication) -> str:
+    """One grant as 360Giving JSON (amounts written as exact decimal numbers)."""
     document = {
+        **_money(grant),
         "id": grant.identifier,
         "title": grant.title,
         "description": grant.description,
         "currency": grant.currency,
         "awardDate": grant.award_date.isoformat(),
-        **recipient,
+        "plannedDates": [
+            {
+                "startDate": grant.award_date.isoformat(),
+                "endDate": grant.planned_end.isoformat(),
+                "duration": grant.project_months,
+            }
+        ],
+        **_recipient(grant),
+        **_location(publication),
         "fundingOrganization": [{"id": grant.funder_id, "name": grant.funder_name}],
         "grantProgramme": [{"code": grant.round_code, "title": grant.round_title}],
+        "fromOpenCall": "Yes",
         "classifications": [
             {"vocabulary": "pledgebank-fund", "code": grant.fund_slug, "title": grant.fund_name}
         ],
-        "dateModified": modified.isoformat(),
+        "dateModified": grant.modified.isoformat(),
     }
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    return '{"amountAwarded":' + major(grant.amount_awarded, grant.currency) + "," + text[1:]
+    if publication.data_source:
+        document["dataSource"] = publication.data_source
+    return _numbers(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
 
 
-def awarded_grants(
-    session: Session, *, book: Book, filters: Filters, prefix: str, zone: str
-) -> Iterator[AwardedGrant]:
-    """Map the book's awarded grant applications (optionally one fund's, awarded between two dates)."""
-    neighbourhood = session.get_one(Neighbourhood, book.neighbourhood_id)
-    application, round_ = GrantApplication, GrantRound
-    statement = (
-        select(application, round_.title, round_.id, Fund.slug, Fund.name)
-        .join(round_, round_.id == application.round_id)
-        .join(Fund, Fund.id == round_.fund_id)
-        .where(*_conditions(neighbourhood, filters, zone))
-        .order_by(application.awarded_at, application.id)
-    )
-    base = f"{prefix}-{neighbourhood.slug}"
-    for row, round_title, round_id, fund_slug, fund_name in session.execute(statement):
-        assert row.awarded_at is not None and row.awarded_amount is not None  # chosen by their award
-        award_day = row.awarded_at.astimezone(ZoneInfo(zone)).date()
-        yield AwardedGrant(
-            identifier=f"{base}-grant-{row.id}",
-            title=row.title,
-            description=row.summary,
-            currency=row.currency,
-            amount_awarded=row.awarded_amount,
-            award_date=award_day,
-            recipient_id=f"{base}-recipient-{row.id}",
-            recipient_name=INDIVIDUAL_RECIPIENT if row.is_individual else row.recipient_name,
-            recipient_is_individual=row.is_individual,
-            funder_id=base,
-            funder_name=neighbourhood.name,
-            fund_slug=fund_slug,
-            fund_name=fund_name,
-            round_code=f"{base}-round-{round_id}",
-            round_title=round_title,
+def _count(session: Session, neighbourhood: Neighbourhood, filters: Filters, zone: str) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(GrantApplication)
+            .join(GrantRound, GrantRound.id == GrantApplication.round_id)
+            .join(Fund, Fund.id == GrantRound.fund_id)
+            .where(*conditions(neighbourhood, filters, zone))
         )
-
-
-def _conditions(neighbourhood: Neighbourhood, filters: Filters, zone: str) -> list:
-    conditions = [
-        GrantApplication.neighbourhood_id == neighbourhood.id,
-        GrantApplication.status.in_([status.value for status in WITH_AWARD]),
-        GrantApplication.awarded_amount.is_not(None),
-        GrantApplication.awarded_at.is_not(None),
-    ]
-    if filters.fund is not None:
-        conditions.append(Fund.slug == filters.fund)
-    local = ZoneInfo(zone)
-    if filters.date_from is not None:
-        start = datetime.combine(filters.date_from, time(), tzinfo=local).astimezone(UTC)
-        conditions.append(GrantApplication.awarded_at >= start)
-    if filters.date_to is not None:
-        end = datetime.combine(filters.date_to + timedelta(days=1), time(), tzinfo=local).astimezone(UTC)
-        conditions.append(GrantApplication.awarded_at < end)
-    return conditions
+        or 0
+    )
 
 
 def open_package(
-    session: Session, *, book: Book, filters: Filters, now: datetime, prefix: str, zone: str
+    session: Session,
+    *,
+    book: Book,
+    filters: Filters,
+    now: datetime,
+    prefix: str,
+    zone: str,
+    base_url: str = "",
 ) -> Package:
     """Prepare the package of awarded grants; raises InvalidInput when there is none to publish.
 
     Each grant is checked against the schema as it is written, and the package's own fields with the first.
+    The package carries its licence and its publisher (the neighbourhood, with its web page when `base_url`
+    is given); every grant names that page of grants as its data source.
     """
     neighbourhood = session.get_one(Neighbourhood, book.neighbourhood_id)
-    count = session.scalar(
-        select(func.count())
-        .select_from(GrantApplication)
-        .join(GrantRound, GrantRound.id == GrantApplication.round_id)
-        .join(Fund, Fund.id == GrantRound.fund_id)
-        .where(*_conditions(neighbourhood, filters, zone))
-    )
+    count = _count(session, neighbourhood, filters, zone)
     if not count:
         raise InvalidInput("There are no awarded grants to publish for that choice.")
+    page = f"{base_url.rstrip('/')}/n/{neighbourhood.slug}" if base_url else ""
+    publisher = {"identifier": funder_id(neighbourhood, prefix), "name": neighbourhood.name}
     meta = {
         "version": STANDARD_VERSION,
         "title": f"Grants awarded by {neighbourhood.name}",
@@ -230,15 +230,21 @@ def open_package(
         "issued": now.astimezone(ZoneInfo(zone)).date().isoformat(),
         "modified": now.isoformat(),
         "identifier": f"{prefix}-{neighbourhood.slug}-grants",
-        "publisher": {"identifier": f"{prefix}-{neighbourhood.slug}", "name": neighbourhood.name},
+        "license": LICENSE,
+        "publisher": publisher | ({"website": page} if page else {}),
     }
-    grants = awarded_grants(session, book=book, filters=filters, prefix=prefix, zone=zone)
+    publication = Publication(
+        data_source=f"{page}/grants" if page else "",
+        area_code=neighbourhood.area_code,
+        area_name=neighbourhood.area_name,
+    )
+    grants = awarded_grants(session, neighbourhood=neighbourhood, filters=filters, prefix=prefix, zone=zone)
     package = Package(book.slug, count, f"{book.slug}-grants-{NAME}.{EXTENSION}", iter(()))
 
     def chunks() -> Iterator[str]:
         yield json.dumps(meta, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"grants":[\n'
         for number, grant in enumerate(grants):
-            text = grant_json(grant, modified=now)
+            text = grant_json(grant, publication)
             document = json.loads(text)
             found = (
                 problems({**meta, "grants": [document]})
@@ -280,6 +286,7 @@ class Giving360Format:
             now=request.now,
             prefix=request.grants_prefix,
             zone=request.zone,
+            base_url=request.base_url,
         )
 
 

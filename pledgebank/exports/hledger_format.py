@@ -26,7 +26,7 @@ from pledgebank.exports.header import HEADER_MARK, TRAILER_MARK, MonthEndBalance
 from pledgebank.exports.header import statement as header_statement
 from pledgebank.exports.header import trailer as trailer_statement
 from pledgebank.exports.job import ExportJob
-from pledgebank.exports.naming import major, tool_account
+from pledgebank.exports.naming import major, one_line, tool_account
 from pledgebank.exports.reader import AccountInfo, ExportTransaction
 from pledgebank.exports.service import LedgerFormat
 from pledgebank.ledger.money import CURRENCY_EXPONENTS
@@ -39,7 +39,7 @@ _TYPES = {"asset": "A", "liability": "L", "equity": "E", "income": "R", "expense
 
 def description(memo: str) -> str:
     """A memo as a transaction description: on one line, with no comment or note separators."""
-    return " ".join(memo.replace(";", ",").replace("|", "/").split())
+    return one_line(memo)
 
 
 def commodity_directive(currency: str) -> str:
@@ -114,6 +114,7 @@ def write(job: ExportJob) -> Iterator[str]:
 
 SYNTAX = JournalSyntax(
     start=re.compile(r"^\d{4}-\d{2}-\d{2} "),
+    heading=re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2}) \* \(\d+\) (?P<description>.*)$"),
     account=re.compile(r"^account (?P<name>\S+)\s+; code:(?P<code>[^,\s]+)"),
     posting=re.compile(rf"^    (?P<account>[A-Z]\S*)\s+{AMOUNT_PATTERN}$"),
     fields={

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pledgebank.exports.exportfiles import ExportFile, Peek, Record, UnreadableExport, amount_of, hash_of
 from pledgebank.exports.header import compact, statement, trailer
 from pledgebank.exports.job import ExportJob
-from pledgebank.exports.naming import major
+from pledgebank.exports.naming import major, one_line
 from pledgebank.exports.service import LedgerFormat
 
 MEDIA_TYPE = "application/x-ndjson; charset=utf-8"
@@ -68,17 +68,22 @@ def read(export: ExportFile) -> Iterator[Record]:
             if document.get("type") == "trailer":
                 export.trailer = document
             elif document.get("type") == "transaction":
-                shown = []
+                shown, funds = [], []
                 for posting in document["postings"]:
                     amount = amount_of(posting["amount"], posting["currency"], where)
                     if amount != posting["minor"]:
                         raise UnreadableExport(f"{where}: amount and minor units disagree")
                     shown.append((posting["account"], amount, posting["currency"]))
+                    funds.append(posting.get("fund"))
+                words = document.get("description")
                 yield Record(
                     document["sequence"],
                     hash_of(document["hash"], where),
                     str(document["canonical"]).encode("ascii"),
                     tuple(shown),
+                    date=document.get("date"),
+                    description=one_line(words) if isinstance(words, str) else None,
+                    funds=tuple(funds),
                 )
 
 

@@ -44,6 +44,14 @@ def code_of(name: str) -> str:
     return ":".join([root.lower(), *(part[0].lower() + part[1:] for part in rest)])
 
 
+def one_line(text: str) -> str:
+    """Text as a journal's description: on one line, with no comment or note separators (`;`, `|`).
+
+    Every format's description is compared in this form, so a description reads the same in all of them.
+    """
+    return " ".join(text.replace(";", ",").replace("|", "/").split())
+
+
 def major(amount: int, currency: str) -> str:
     """Minor units as a plain decimal string in major units (money_words.plain)."""
     return money_words.plain(amount, currency)

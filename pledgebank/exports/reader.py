@@ -234,7 +234,7 @@ def read_transactions(
     session: Session, scope: Scope, *, full: bool = True, by_date: bool = False
 ) -> Iterator[ExportTransaction]:
     """Stream the scope's transactions in sequence order, or with `by_date` by (effective date, sequence);
-    `full` adds sealed bytes, keys and reversals.
+    `full` adds sealed bytes and keys.
 
     Date order is what accounting tools expect of a journal (`hledger check ordereddates`): an entry
     backdated, or dated to the period it belongs to, is posted after entries dated later than it.
@@ -254,14 +254,16 @@ def read_transactions(
         p.amount,
         p.currency,
     ]
+    # Every format names the transaction a reversal reverses (its description says so), sealed or not.
+    reversed_t = aliased(LedgerTransaction)
     statement = (
-        select(*columns).select_from(t).join(p, (p.transaction_id == t.id) & (p.book_id == scope.book_id))
+        select(*columns, reversed_t.sequence)
+        .select_from(t)
+        .join(p, (p.transaction_id == t.id) & (p.book_id == scope.book_id))
+        .outerjoin(reversed_t, reversed_t.id == t.reverses_id)
     )
     if full:
-        reversed_t = aliased(LedgerTransaction)
-        statement = statement.add_columns(
-            t.prev_hash, t.idempotency_key, t.actor_id, reversed_t.sequence, t.canonical
-        ).outerjoin(reversed_t, reversed_t.id == t.reverses_id)
+        statement = statement.add_columns(t.prev_hash, t.idempotency_key, t.actor_id, t.canonical)
     conditions = _conditions(scope.book_id, scope.book_head, scope.filters, scope.fund_id)
     statement = (
         statement.where(*conditions, t.sequence >= scope.first_sequence, t.sequence <= scope.last_sequence)
@@ -276,9 +278,10 @@ def read_transactions(
             if current is not None:
                 yield current
             current = ExportTransaction(row[0], row[1], row[2], row[3], row[4], bytes(row[5]))
+            current.reverses_sequence = row[10]
             if full:
-                current.prev_hash = bytes(row[10])
-                current.key, current.actor_id, current.reverses_sequence = row[11], row[12], row[13]
+                current.prev_hash = bytes(row[11])
+                current.key, current.actor_id = row[12], row[13]
                 current.canonical = bytes(row[14])
         current.postings.append((row[6], row[7], row[8], row[9]))
     if current is not None:

@@ -1,10 +1,13 @@
 """Proving that one export extends another: NEW re-hashes from its own content and passes through OLD's head.
 
 NEW must be a whole chain (no fund filter, no gaps) in a format that carries each transaction's canonical
-bytes (JSON Lines, beancount, hledger). Each of its transactions must follow the one before, its postings as
-shown must be the ones sealed, and its hash must be SHA-256(previous hash || canonical bytes). OLD (any
-format, CSV included) is read alongside: every transaction of OLD inside NEW's range must have the same hash
-in NEW, and NEW must reach at least as far as OLD. A rewritten, truncated or reordered history fails.
+bytes (JSON Lines, beancount, hledger). Each of its transactions must follow the one before, its date and
+postings as shown must be the ones sealed, and its hash must be SHA-256(previous hash || canonical bytes).
+OLD (any format, CSV included) is read alongside: every transaction of OLD inside NEW's range must show the
+same date, description and postings (account, amount, currency, fund) in NEW and have the same hash, and NEW
+must reach at least as far as OLD. A rewritten, truncated or reordered history fails, and so does a file whose
+hashes were recomputed after a change: the first difference is named (sequence, what, OLD's, NEW's).
+Columns or directives a reader does not know are passed over.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pledgebank.exports.exportfiles import ExportFile, Record, UnreadableExport
+from pledgebank.exports.exportfiles import ExportFile, Record, Shown, UnreadableExport
+from pledgebank.exports.naming import major
 from pledgebank.ledger.canonical import GENESIS_HASH, chain_hash, decode
 from pledgebank.ledger.errors import LedgerError
 
@@ -48,8 +52,41 @@ class Verdict:
         return not self.problems
 
 
-def _postings(doc: dict[str, Any]) -> tuple[tuple[str, int, str], ...]:
+def _postings(doc: dict[str, Any]) -> Shown:
     return tuple((account, amount, currency) for account, amount, currency in doc["postings"])
+
+
+def _money(posting: tuple[str, int, str]) -> str:
+    return f"{major(posting[1], posting[2])} {posting[2]}"
+
+
+def _posting_difference(old: Shown, new: Shown) -> tuple[str, str, str] | None:
+    """The first posting that differs: (what, old, new)."""
+    if len(old) != len(new):
+        return "number of postings", str(len(old)), str(len(new))
+    for line, (before, after) in enumerate(zip(old, new, strict=True), start=1):
+        if before[0] != after[0]:
+            return f"account of posting {line}", before[0], after[0]
+        if before[1:] != after[1:]:
+            return f"amount of posting {line} ({before[0]})", _money(before), _money(after)
+    return None
+
+
+def difference(old: Record, new: Record) -> tuple[str, str, str] | None:
+    """The first thing a reader sees differently in two records of one transaction: (what, old, new).
+
+    Only what both files show is compared (an old CSV without descriptions has none to compare).
+    """
+    if old.date is not None and new.date is not None and old.date != new.date:
+        return "date", old.date, new.date
+    if old.description is not None and new.description is not None and old.description != new.description:
+        return "description", f'"{old.description}"', f'"{new.description}"'
+    found = _posting_difference(old.shown, new.shown)
+    if found is None and old.funds is not None and new.funds is not None:
+        for line, (before, after) in enumerate(zip(old.funds, new.funds, strict=True), start=1):
+            if before != after:
+                return f"fund of posting {line} ({old.shown[line - 1][0]})", before or "none", after or "none"
+    return found
 
 
 def _rehash(chain: Chain, record: Record, previous: bytes | None) -> None:
@@ -63,8 +100,14 @@ def _rehash(chain: Chain, record: Record, previous: bytes | None) -> None:
         raise NotExtended(f"{where}: its sealed bytes are for sequence {doc['seq']}")
     if chain.book is not None and doc["book"] != chain.book:
         raise NotExtended(f"{where}: its sealed bytes belong to book {doc['book']}, not {chain.book}")
-    if _postings(doc) != record.shown:
-        raise NotExtended(f"{where}: the postings shown differ from the postings sealed")
+    if record.date is not None and record.date != doc["date"]:
+        raise NotExtended(f"{where}: the date shown is {record.date} but the date sealed is {doc['date']}")
+    if (found := _posting_difference(_postings(doc), record.shown)) is not None:
+        what, sealed, shown = found
+        raise NotExtended(
+            f"{where}: the postings shown differ from the postings sealed: "
+            f"the {what} is shown as {shown} but sealed as {sealed}"
+        )
     if previous is None:
         raise NotExtended(f"{where}: the hash before it is not stated, so it cannot be re-hashed")
     if chain_hash(previous, record.canonical or b"") != record.hash:
@@ -158,6 +201,12 @@ def _verify(old: ExportFile, new: ExportFile, verdict: Verdict) -> None:
                     f"NEW does not follow OLD's sequence {pending.sequence}: history was rewritten"
                 )
             if pending.sequence >= new_chain.first:
+                if pending.sequence == record.sequence and (found := difference(pending, record)):
+                    what, before, after = found
+                    raise NotExtended(
+                        f"NEW differs from OLD at sequence {record.sequence}: "
+                        f"the {what} is {before} in OLD, {after} in NEW"
+                    )
                 if pending.hash != (record.hash if pending.sequence == record.sequence else None):
                     raise NotExtended(
                         f"NEW differs from OLD at sequence {pending.sequence}: history was rewritten"

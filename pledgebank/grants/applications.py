@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pledgebank import registers
 from pledgebank.accounts.models import User
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
@@ -30,6 +31,10 @@ class ApplicationTerms:
     amount_requested: int
     budget_lines: list[tuple[str, int]] = field(default_factory=list)
     group_name: str | None = None
+    # A group's registered charity or company number and its postcode, if it has them.
+    charity_number: str | None = None
+    company_number: str | None = None
+    postcode: str | None = None
 
 
 class RoundClosed(Conflict):
@@ -57,8 +62,37 @@ def check_terms(terms: ApplicationTerms, grant_round: GrantRound) -> None:
         errors["budget_lines"] = ["Each budget line needs what it is for (up to 200 characters) and a cost."]
     elif sum(amount for _, amount in lines) != terms.amount_requested:
         errors["budget_lines"] = ["The budget lines must add up to the amount requested."]
+    errors.update(_group_numbers(terms))
     if errors:
         raise InvalidInput(fields=errors)
+
+
+_REGISTERS = {
+    "charity_number": registers.charity_number,
+    "company_number": registers.company_number,
+    "postcode": registers.postcode,
+}
+
+
+def _group_numbers(terms: ApplicationTerms) -> dict[str, list[str]]:
+    """Errors in a group's numbers and postcode (an individual gives none: they would identify them)."""
+    errors: dict[str, list[str]] = {}
+    for name, check in _REGISTERS.items():
+        text = (getattr(terms, name) or "").strip()
+        if not text:
+            continue
+        if not (terms.group_name or "").strip():
+            errors[name] = ["Only a group gives this: leave it blank when you apply for yourself."]
+            continue
+        try:
+            check(text)
+        except ValueError as error:
+            errors[name] = [str(error)]
+    return errors
+
+
+def _registered(text: str | None, check) -> str | None:
+    return check(text.strip()) if text and text.strip() else None
 
 
 def _fill(application: GrantApplication, terms: ApplicationTerms) -> None:
@@ -66,6 +100,8 @@ def _fill(application: GrantApplication, terms: ApplicationTerms) -> None:
     application.summary = terms.summary.strip()
     application.amount_requested = terms.amount_requested
     application.group_name = (terms.group_name or "").strip() or None
+    for name, check in _REGISTERS.items():
+        setattr(application, name, _registered(getattr(terms, name), check))
     application.budget_lines = [
         GrantBudgetLine(position=n, description=text.strip(), amount=amount)
         for n, (text, amount) in enumerate(terms.budget_lines, start=1)

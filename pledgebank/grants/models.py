@@ -51,6 +51,7 @@ class GrantRound(Base):
         CheckConstraint("max_award > 0 AND max_award <= budget", name="max_award_in_budget"),
         CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
         CheckConstraint("quorum_minimum >= 2", name="quorum_at_least_two"),
+        CheckConstraint("project_months BETWEEN 1 AND 60", name="project_months_range"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -67,6 +68,8 @@ class GrantRound(Base):
     # "majority" of the members without a conflict, "all" of them, or a "fixed" number; never below minimum.
     quorum_rule: Mapped[str] = mapped_column(String(10), default="majority")
     quorum_minimum: Mapped[int] = mapped_column(default=2)
+    # How long a funded project is planned to run from its award (published as its planned dates).
+    project_months: Mapped[int] = mapped_column(SmallInteger, default=12, server_default="12")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -119,6 +122,11 @@ class GrantApplication(Base):
     amount_requested: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     group_name: Mapped[str | None] = mapped_column(String(120))
+    # A group's registered numbers and postcode, when it gives them (never asked of an individual): they
+    # identify the recipient organisation in published grants data (registers.org_id).
+    charity_number: Mapped[str | None] = mapped_column(String(8))
+    company_number: Mapped[str | None] = mapped_column(String(8))
+    postcode: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[ApplicationStatus] = mapped_column(
         status_type(ApplicationStatus, 16), default=ApplicationStatus.DRAFT, index=True
     )

@@ -36,6 +36,7 @@ class RoundTerms:
     criteria: list[tuple[str, int]] = field(default_factory=list)
     quorum_rule: str = "majority"
     quorum_minimum: int = 2
+    project_months: int = 12
 
 
 def _check(terms: RoundTerms, now: datetime, currency: str) -> dict[str, list[str]]:
@@ -68,6 +69,8 @@ def _check(terms: RoundTerms, now: datetime, currency: str) -> dict[str, list[st
         errors["quorum_rule"] = ["Choose a majority, everyone, or a fixed number."]
     if not 2 <= terms.quorum_minimum <= 50:
         errors["quorum_minimum"] = ["At least 2 members must review each application (at most 50)."]
+    if not 1 <= terms.project_months <= 60:
+        errors["project_months"] = ["Give a project length from 1 to 60 months."]
     return errors
 
 
@@ -109,6 +112,7 @@ def create_round(
         closes_at=terms.closes_at,
         quorum_rule=terms.quorum_rule,
         quorum_minimum=terms.quorum_minimum,
+        project_months=terms.project_months,
         created_by_id=actor_id,
         created_at=now,
         criteria=[

@@ -12,6 +12,8 @@ from pledgebank.neighbourhoods import funds, roles, services
 from pledgebank.neighbourhoods.models import Neighbourhood
 
 DEMO_SLUG = "elm-park"
+# An ONS ward code's shape (E05 and eight digits) and a charity number's (7 digits), made up for the demo.
+DEMO_AREA = ("E05099001", "Elm Park ward", "1190001")
 
 
 def is_seeded(session: Session) -> bool:
@@ -33,6 +35,8 @@ def seed_neighbourhood(
         now=at,
         description="The streets around Elm Park: mending the playground, planting trees, helping out.",
     )
+    # What its published grants data says of it: the ward the grants benefit and its charity number.
+    place.area_code, place.area_name, place.charity_number = DEMO_AREA
     for person in PEOPLE[1:]:
         services.join_neighbourhood(session, actor_id=ids[person.email], neighbourhood=place, now=at)
         for role in person.roles:

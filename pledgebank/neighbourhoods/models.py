@@ -50,6 +50,11 @@ class Neighbourhood(Base):
     controller_contact: Mapped[str] = mapped_column(String(254), default="", server_default="")
     # Where residents may pay the treasurer by bank transfer; blank when the group takes no transfers.
     bank_details: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # Where the grants made here benefit people, for published grants data: the ONS (GSS) code and name of
+    # the area (a ward, say), and the group's own registered charity number; set by the chair, empty until.
+    area_code: Mapped[str] = mapped_column(String(9), default="", server_default="")
+    area_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    charity_number: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="neighbourhood", order_by="Membership.id"

@@ -14,6 +14,7 @@ from pledgebank.books.audit import record_event
 from pledgebank.books.services import open_book
 from pledgebank.errors import Conflict, EmailNotVerified, InvalidInput, NotAuthenticated, NotFound
 from pledgebank.neighbourhoods.funds import create_fund
+from pledgebank.neighbourhoods.grants_data import grants_data
 from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbourhood, Role
 from pledgebank.policy import Action, require
 
@@ -201,6 +202,21 @@ def _controller(neighbourhood: Neighbourhood, name: str | None, contact: str | N
     return name, contact
 
 
+# What the settings page changes (and its audit event shows before and after).
+_SETTINGS = (
+    "description",
+    "allow_cash_pledges",
+    "pledges_need_approval",
+    "collection_window_hours",
+    "controller_name",
+    "controller_contact",
+    "bank_details",
+    "area_code",
+    "area_name",
+    "charity_number",
+)
+
+
 def update_settings(
     session: Session,
     *,
@@ -214,11 +230,14 @@ def update_settings(
     controller_name: str | None = None,
     controller_contact: str | None = None,
     bank_details: str | None = None,
+    area_code: str | None = None,
+    area_name: str | None = None,
+    charity_number: str | None = None,
 ) -> Neighbourhood:
-    """Change the neighbourhood's description, pledge settings, bank details and data controller (chair);
-    audited.
+    """Change the neighbourhood's description, pledge settings, bank details, data controller and what
+    published grants data says of it (its area and charity number) (chair); audited.
 
-    A controller field or bank details left as None keep their value.
+    A controller field, bank details or grants data field left as None keep their value.
     """
     require(session, actor_id, neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
     text = (description or "").strip()
@@ -229,26 +248,19 @@ def update_settings(
             "collection_window_hours", "Choose between 24 and 144 hours: card holds last about a week."
         )
     controller = _controller(neighbourhood, controller_name, controller_contact)
+    published = grants_data(neighbourhood, area_code, area_name, charity_number)
     bank = neighbourhood.bank_details if bank_details is None else bank_details.strip()
     if len(bank) > 300:
         raise InvalidInput.field("bank_details", "Use at most 300 characters.")
-    names = (
-        "description",
-        "allow_cash_pledges",
-        "pledges_need_approval",
-        "collection_window_hours",
-        "controller_name",
-        "controller_contact",
-        "bank_details",
-    )
-    before = {name: getattr(neighbourhood, name) for name in names}
+    before = {name: getattr(neighbourhood, name) for name in _SETTINGS}
     neighbourhood.description = text
     neighbourhood.allow_cash_pledges = allow_cash_pledges
     neighbourhood.pledges_need_approval = pledges_need_approval
     neighbourhood.collection_window_hours = collection_window_hours
     neighbourhood.controller_name, neighbourhood.controller_contact = controller
     neighbourhood.bank_details = bank
-    after = {name: getattr(neighbourhood, name) for name in names}
+    neighbourhood.area_code, neighbourhood.area_name, neighbourhood.charity_number = published
+    after = {name: getattr(neighbourhood, name) for name in _SETTINGS}
     if after != before:
         record_event(
             session,

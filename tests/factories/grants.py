@@ -113,14 +113,18 @@ def make_round(app, w: World, **changes) -> int:
         ).id
 
 
-def application_terms(amount: int = 20_000, *, group: str | None = None, title: str = "Bulbs for the verges"):
-    """An application asking for amount, in two budget lines that add up to it."""
+def application_terms(
+    amount: int = 20_000, *, group: str | None = None, title: str = "Bulbs for the verges", **numbers
+):
+    """An application asking for amount, in two budget lines that add up to it (`numbers`: a group's
+    charity_number, company_number and postcode)."""
     return ApplicationTerms(
         title=title,
         summary="Two hundred crocus bulbs planted along the verges of Victoria Road by volunteers.",
         amount_requested=amount,
         budget_lines=[("Bulbs", amount - amount // 4), ("Tools and compost", amount // 4)],
         group_name=group,
+        **numbers,
     )
 
 

@@ -12,14 +12,21 @@ APPLICATION_KINDS = {
     "amount_requested": "money",
     "budget_lines": "lines",
     "group_name": "text",
+    "charity_number": "text",
+    "company_number": "text",
+    "postcode": "text",
 }
 APPLICATION_VALID = {
     "title": "Bird boxes",
     "summary": "Ten bird boxes for the trees along the park's edge.",
     "amount_requested": "50",
     "budget_lines": "Ten boxes: 50",
-    "group_name": "",
+    "group_name": "Park Road Gardeners",
+    "charity_number": "1100123",
+    "company_number": "09876543",
+    "postcode": "SE15 4QL",
 }
+APPLICATION_OPTIONAL = frozenset({"group_name", "charity_number", "company_number", "postcode"})
 
 
 def _tool(name: str, who: str, application: int, path: str, kinds, valid, optional=()) -> Form:
@@ -49,6 +56,7 @@ def application_forms(place: Place) -> list[Form]:
                 "criteria": "lines",
                 "quorum_rule": "choice",
                 "quorum_minimum": "count",
+                "project_months": "count",
             },
             {
                 "fund": "general",
@@ -62,6 +70,7 @@ def application_forms(place: Place) -> list[Form]:
                 "criteria": "Benefit to the neighbourhood: 3",
                 "quorum_rule": "majority",
                 "quorum_minimum": "2",
+                "project_months": "12",
             },
             frozenset({"eligibility"}),
         ),
@@ -72,7 +81,7 @@ def application_forms(place: Place) -> list[Form]:
             f"/grants/rounds/{round_id}/apply",
             APPLICATION_KINDS,
             APPLICATION_VALID,
-            frozenset({"group_name"}),
+            APPLICATION_OPTIONAL,
         ),
         Form(
             "edit grant application",
@@ -81,7 +90,7 @@ def application_forms(place: Place) -> list[Form]:
             f"/grants/applications/{draft}/edit",
             APPLICATION_KINDS,
             {**APPLICATION_VALID, "title": "Hanging baskets for the whole road"},
-            frozenset({"group_name"}),
+            APPLICATION_OPTIONAL,
         ),
     ]
 

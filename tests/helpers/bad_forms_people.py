@@ -113,6 +113,9 @@ def neighbourhood_forms(place: Place) -> list[Form]:
                 "controller_name": "text",
                 "controller_contact": "text",
                 "bank_details": "text",
+                "area_code": "text",
+                "area_name": "text",
+                "charity_number": "text",
             },
             {
                 "description": "The streets around Elm Park.",
@@ -120,8 +123,21 @@ def neighbourhood_forms(place: Place) -> list[Form]:
                 "controller_name": "Elm Park Residents' Association",
                 "controller_contact": "privacy@elmpark.example.org",
                 "bank_details": "Elm Park RA, sort code 12-34-56, account 12345678, reference: your address",
+                "area_code": "E05013806",
+                "area_name": "Peckham ward",
+                "charity_number": "1190001",
             },
-            frozenset({"description", "controller_name", "controller_contact", "bank_details"}),
+            frozenset(
+                {
+                    "description",
+                    "controller_name",
+                    "controller_contact",
+                    "bank_details",
+                    "area_code",
+                    "area_name",
+                    "charity_number",
+                }
+            ),
         ),
         Form(
             "member removal",

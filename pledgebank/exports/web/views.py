@@ -90,6 +90,7 @@ def download(slug: str):
         actor_id=current_user_id(),
         zone=current_app.config["TIMEZONE"],
         grants_prefix=current_app.config["GRANTS_360_PREFIX"],
+        base_url=current_app.config["BASE_URL"],
     )
     try:
         export = formats.open_export(session, form.format.data, wanted)

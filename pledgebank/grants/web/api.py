@@ -102,6 +102,7 @@ def create_round(data: dict[str, Any], slug: str):
                 criteria=[(c["name"], c["weight"]) for c in data["criteria"]],
                 quorum_rule=data["quorum_rule"],
                 quorum_minimum=data["quorum_minimum"],
+                project_months=data["project_months"],
             ),
             now=now(),
         )
@@ -145,6 +146,9 @@ def create_application(data: dict[str, Any], round_id: int):
                 amount_requested=data["amount_requested"],
                 budget_lines=[(b["description"], b["amount"]) for b in data["budget_lines"]],
                 group_name=data["group_name"],
+                charity_number=data["charity_number"],
+                company_number=data["company_number"],
+                postcode=data["postcode"],
             ),
             now=now(),
         )

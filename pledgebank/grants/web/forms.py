@@ -126,6 +126,13 @@ class RoundForm(GrantForm):
         render_kw={"inputmode": "numeric"},
         description="Never fewer than 2.",
     )
+    project_months = StringField(
+        "How long funded projects run, in months",
+        default="12",
+        validators=[DataRequired("Give how many months projects run.")],
+        render_kw={"inputmode": "numeric"},
+        description="From the award; published with each grant as its planned dates.",
+    )
 
     def validate_budget(self, field: Field) -> None:
         """Pounds and pence, above zero."""
@@ -153,6 +160,10 @@ class RoundForm(GrantForm):
             field.data, what="the number of reviews", maximum=1000, example=2
         )
 
+    def validate_project_months(self, field: Field) -> None:
+        """A whole number of months."""
+        self.parsed["project_months"] = form_count(field.data, what="the months", maximum=60, example=12)
+
 
 class ApplicationForm(GrantForm):
     """Apply for a grant (or change a draft)."""
@@ -178,6 +189,22 @@ class ApplicationForm(GrantForm):
         "Group's name",
         validators=[Optional(), Length(max=120)],
         description="If you apply for a group. Only groups are named on the public list of grants.",
+    )
+    charity_number = StringField(
+        "Group's registered charity number",
+        validators=[Optional(), Length(max=20)],
+        description="If the group is a registered charity: it identifies the group in published grants data.",
+    )
+    company_number = StringField(
+        "Group's company number",
+        validators=[Optional(), Length(max=20)],
+        description="If the group is a registered company (Companies House).",
+    )
+    postcode = StringField(
+        "Group's postcode",
+        validators=[Optional(), Length(max=10)],
+        description="Where the group is based; published with the grant. Leave blank when you apply for "
+        "yourself.",
     )
 
     def validate_amount_requested(self, field: Field) -> None:

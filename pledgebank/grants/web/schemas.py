@@ -58,6 +58,9 @@ class RoundCreateSchema(ma.Schema):
         load_default="majority", validate=ma.validate.OneOf(["majority", "all", "fixed"])
     )
     quorum_minimum = fields.count(minimum=2, maximum=1000, load_default=2)
+    project_months = fields.count(
+        minimum=1, maximum=60, load_default=12, metadata={"description": "How long funded projects run"}
+    )
 
 
 class BudgetLineSchema(ma.Schema):
@@ -81,6 +84,15 @@ class ApplicationCreateSchema(ma.Schema):
         allow_none=True,
         validate=ma.validate.Length(max=120),
         metadata={"description": "For an application on behalf of a group"},
+    )
+    charity_number = ma.fields.String(
+        load_default=None, allow_none=True, metadata={"description": "A group's registered charity number"}
+    )
+    company_number = ma.fields.String(
+        load_default=None, allow_none=True, metadata={"description": "A group's Companies House number"}
+    )
+    postcode = ma.fields.String(
+        load_default=None, allow_none=True, metadata={"description": "A group's postcode"}
     )
 
 

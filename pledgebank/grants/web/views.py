@@ -121,6 +121,7 @@ def _round_terms(form: RoundForm) -> RoundTerms:
         criteria=form.parsed["criteria"],
         quorum_rule=form.quorum_rule.data,
         quorum_minimum=form.parsed["quorum_minimum"],
+        project_months=form.parsed["project_months"],
     )
 
 
@@ -152,6 +153,9 @@ def _terms(form: ApplicationForm) -> ApplicationTerms:
         amount_requested=form.parsed["amount_requested"],
         budget_lines=form.parsed["budget_lines"],
         group_name=form.group_name.data,
+        charity_number=form.charity_number.data,
+        company_number=form.company_number.data,
+        postcode=form.postcode.data,
     )
 
 

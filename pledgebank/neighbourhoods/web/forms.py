@@ -125,6 +125,20 @@ class SettingsForm(Form):
         validators=[Optional(), Length(max=254)],
         description="An email or postal address that reaches the group.",
     )
+    area_code = StringField(
+        "ONS code of the area",
+        validators=[Optional(), Length(max=12)],
+        description="The Office for National Statistics (GSS) code of the ward or area the grants benefit: a "
+        "letter and eight digits, like E05013806.",
+    )
+    area_name = StringField(
+        "Name of the area", validators=[Optional(), Length(max=120)], description="Like 'Peckham ward'."
+    )
+    charity_number = StringField(
+        "The group's registered charity number",
+        validators=[Optional(), Length(max=20)],
+        description="If the group is a registered charity: it identifies the group as the grant-maker.",
+    )
 
 
 class AuditFilterForm(Form):

@@ -252,6 +252,9 @@ def settings(slug: str):
             controller_name=form.controller_name.data or "",
             controller_contact=form.controller_contact.data or "",
             bank_details=form.bank_details.data or "",
+            area_code=form.area_code.data or "",
+            area_name=form.area_name.data or "",
+            charity_number=form.charity_number.data or "",
             now=now(),
         )
 

@@ -62,7 +62,7 @@ def test_awarded_grants_make_a_valid_package_without_naming_individuals_and_brea
         "GBP",
     )
     assert first["recipientOrganization"] == [
-        {"id": f"{PREFIX}-{w.slug}-recipient-{group}", "name": "Friends of Elm Park"}
+        {"id": f"{PREFIX}-{w.slug}-org-friends-of-elm-park", "name": "Friends of Elm Park"}
     ]
     assert first["fundingOrganization"] == [{"id": f"{PREFIX}-{w.slug}", "name": "Elm Park"}]
     assert first["grantProgramme"][0]["title"] == "Spring small grants"
@@ -71,7 +71,7 @@ def test_awarded_grants_make_a_valid_package_without_naming_individuals_and_brea
     ]
     assert first["awardDate"] == "2026-03-02"
     assert second["recipientIndividual"] == {
-        "id": f"{PREFIX}-{w.slug}-recipient-{person}",
+        "id": f"{PREFIX}-{w.slug}-individual-{person}",
         "name": "Individual recipient",
     }
     assert second["amountAwarded"] == 125.5
