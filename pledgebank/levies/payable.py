@@ -6,7 +6,6 @@ resident to confirm (confirmations.py). One charge's payment is the payable (`pa
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +20,7 @@ from pledgebank.levies.services import get_levy, lock_household
 from pledgebank.payments.card_saving import new_setup
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import CardSetup, GatewayUnavailable
+from pledgebank.payments.payable import Also
 
 USED_UP = ("saved", "declined")
 
@@ -94,13 +94,7 @@ class HouseholdCard:
                 household.setup_levy_id = levy_id
         return setup
 
-    def apply_setup(
-        self,
-        ctx: Payments,
-        setup: CardSetup,
-        now: datetime,
-        also: Callable[[Session], None] | None = None,
-    ) -> CardSetup:
+    def apply_setup(self, ctx: Payments, setup: CardSetup, now: datetime, also: Also = None) -> CardSetup:
         """Store the saved card (ending other levies' consents to an older one) and give the consent for the
         levy it was saved from; a decline is kept to be shown."""
         replaced = None

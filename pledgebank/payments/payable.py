@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import CardSetup, Payment
 
+Also = Callable[[Session], None] | None  # work for the same unit of work (a webhook records its event)
+
 
 @dataclass(frozen=True, slots=True)
 class WaitingPayment:
@@ -43,13 +45,7 @@ class CardOwner(Protocol):
         with its Stripe customer, metadata and idempotency key)."""
         ...
 
-    def apply_setup(
-        self,
-        ctx: Payments,
-        setup: CardSetup,
-        now: datetime,
-        also: Callable[[Session], None] | None = None,
-    ) -> CardSetup:
+    def apply_setup(self, ctx: Payments, setup: CardSetup, now: datetime, also: Also = None) -> CardSetup:
         """Mark the card saved (or declined) on it, and do what follows (a hold, a consent); `also` runs in
         the same unit of work (a webhook records its event there)."""
         ...

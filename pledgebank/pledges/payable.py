@@ -3,7 +3,6 @@ hold starts the next), held when the pledge activates, charged at once when it h
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -15,7 +14,7 @@ from pledgebank.errors import Conflict, Forbidden
 from pledgebank.payments.card_saving import new_setup
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import CardSetup, Payment
-from pledgebank.payments.payable import WaitingPayment
+from pledgebank.payments.payable import Also, WaitingPayment
 from pledgebank.pledges.models import PledgeSignup
 from pledgebank.pledges.outcomes import apply_payment
 from pledgebank.pledges.payments import place_hold
@@ -73,13 +72,7 @@ class SignupCard:
                 return ctx.gateway.card_setup(cast(str, signup.setup_intent_id))
         return setup
 
-    def apply_setup(
-        self,
-        ctx: Payments,
-        setup: CardSetup,
-        now: datetime,
-        also: Callable[[Session], None] | None = None,
-    ) -> CardSetup:
+    def apply_setup(self, ctx: Payments, setup: CardSetup, now: datetime, also: Also = None) -> CardSetup:
         """Store the saved card; once the pledge is collecting, hold it, once it has succeeded, charge it."""
         with unit_of_work(ctx.sessions) as session:
             if also is not None:

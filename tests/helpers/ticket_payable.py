@@ -9,7 +9,6 @@ attempt row, and the pages come from `payments/`. A ticket is kept in a plain re
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +26,7 @@ from pledgebank.payments.card_saving import new_setup
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import CardSetup, Payment, PaymentStatus
 from pledgebank.payments.models import PaymentCustomer
-from pledgebank.payments.payable import WaitingPayment
+from pledgebank.payments.payable import Also, WaitingPayment
 from pledgebank.payments.web import card_flow, fix_flow
 from pledgebank.payments.web.card_flow import CardPage
 from pledgebank.payments.web.fix_flow import FixPage
@@ -76,9 +75,7 @@ class Ticket:
         ticket.setup_intent_id = setup.setup_intent_id
         return setup
 
-    def apply_setup(
-        self, ctx: Payments, setup: CardSetup, now: datetime, also: Callable[[Session], None] | None = None
-    ) -> CardSetup:
+    def apply_setup(self, ctx: Payments, setup: CardSetup, now: datetime, also: Also = None) -> CardSetup:
         ticket = self.record
         if also is not None:
             with unit_of_work(ctx.sessions) as session:
