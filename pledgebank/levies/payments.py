@@ -30,15 +30,15 @@ from pledgebank.levies.states import (
     next_charge_status,
     parse_retry_days,
 )
-from pledgebank.payments.attempts import attempt_once, finish_attempt, started_subject
+from pledgebank.payments import card_charges, card_saving
+from pledgebank.payments.attempts import finish_attempt, started_subject
+from pledgebank.payments.card_charges import AUTHENTICATION_CODES, CardCharge
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import Payment, PaymentStatus
 from pledgebank.payments.models import PaymentCustomer
-from pledgebank.payments.sandbox import sandbox
+from pledgebank.payments.payable import WaitingPayment
 
 log = logging.getLogger(__name__)
-
-AUTHENTICATION_CODES = frozenset({"authentication_required", PaymentStatus.NEEDS_AUTHENTICATION.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,34 +104,30 @@ def collect(
         return None
     attempt = charge.attempts + 1
     key = attempt_key(charge.id, attempt)
+    previous = charge.payment_intent_id
 
-    def call() -> Payment:
-        if charge.payment_intent_id:
-            # One live payment per charge: an earlier one waiting for the bank's check could still be paid.
-            previous = ctx.gateway.cancel(
-                payment_intent_id=charge.payment_intent_id, idempotency_key=f"{key}:cancel-previous"
-            )
-            if previous.status == PaymentStatus.SUCCEEDED:
-                return previous
-        return ctx.gateway.charge(
-            customer_id=customer_id,
-            payment_method_id=method,
-            amount=charge.amount_due,
-            currency=charge.currency,
-            metadata={"attempt": key, "levy": str(charge.levy_id), "levy_charge": str(charge.id)},
-            idempotency_key=key,
-        )
+    def cancel_previous() -> Payment | None:
+        if not previous:
+            return None
+        # One live payment per charge: an earlier one waiting for the bank's check could still be paid.
+        payment = ctx.gateway.cancel(payment_intent_id=previous, idempotency_key=f"{key}:cancel-previous")
+        return payment if payment.status == PaymentStatus.SUCCEEDED else None
 
-    payment = attempt_once(
-        ctx.sessions,
+    card_charge = CardCharge(
         key=key,
-        operation="charge",
         subject=f"levy-charge:{charge.id}",
+        customer_id=customer_id,
+        payment_method_id=method,
+        amount=charge.amount_due,
+        currency=charge.currency,
+        metadata={"attempt": key, "levy": str(charge.levy_id), "levy_charge": str(charge.id)},
+    )
+    payment = card_charges.take(
+        ctx,
+        card_charge,
         now=now,
-        lease=ctx.lease,
-        call=call,
-        recover=lambda: ctx.gateway.find_payment(customer_id=customer_id, attempt_key=key),
         guard=lambda session: _collectable(get_charge(session, charge.id, lock=True)),
+        before=cancel_previous,
     )
     if payment is None:
         return None
@@ -290,28 +286,33 @@ def pay_now(ctx: Payments, *, charge_id: int, user_id: int, now: datetime) -> Ch
     return outcome
 
 
+@dataclass(frozen=True, slots=True)
+class ChargePayment:
+    """One charge as the card flow's payable (`payments/payable.py`); `user_id`: the resident paying it."""
+
+    charge_id: int
+    user_id: int
+
+    def waiting_payment(self, session: Session) -> WaitingPayment:
+        charge = own_charge(session, self.charge_id, self.user_id)
+        intent, state, code = charge.payment_intent_id, charge.status, charge.decline_code
+        if intent is None or state not in UNPAID or code not in AUTHENTICATION_CODES:
+            raise Conflict("This charge has no payment waiting for the bank's check.")
+        if charge.paused:
+            raise Conflict(
+                "A hardship request on this charge is waiting for the committee; pay once it is decided."
+            )
+        return WaitingPayment(intent, amount=charge.amount_due)
+
+    def apply_payment(self, ctx: Payments, payment: Payment, now: datetime) -> ChargeStatus:
+        return apply_payment(ctx, self.charge_id, payment, now=now)
+
+
 def authenticate_payment(
     ctx: Payments, *, charge_id: int, user_id: int, succeed: bool, now: datetime
 ) -> PaymentStatus:
     """Test mode (emulator): pass or fail the bank's check that a charge's payment asked for."""
-    with unit_of_work(ctx.sessions) as session:
-        charge = own_charge(session, charge_id, user_id)
-        intent, state, code = charge.payment_intent_id, charge.status, charge.decline_code
-        paused, due = charge.paused, charge.amount_due
-    if intent is None or state not in UNPAID or code not in AUTHENTICATION_CODES:
-        raise Conflict("This charge has no payment waiting for the bank's check.")
-    if paused:
-        raise Conflict(
-            "A hardship request on this charge is waiting for the committee; pay once it is decided."
-        )
-    current = ctx.gateway.payment(intent)
-    if current.amount != due:
-        raise Conflict("The amount due has changed since this payment was made; pay the new amount instead.")
-    payment = sandbox(ctx.gateway).finish_test_payment_authentication(
-        payment_intent_id=intent, client_secret=current.client_secret or "", succeed=succeed
-    )
-    apply_payment(ctx, charge_id, payment, now=now)
-    return payment.status
+    return card_saving.authenticate_payment(ctx, ChargePayment(charge_id, user_id), succeed=succeed, now=now)
 
 
 def refresh_payment(

@@ -1,4 +1,5 @@
-"""Saving a pledger's card (Stripe.js in live mode, Stripe's test cards in test mode) and fixing a payment."""
+"""Saving a pledger's card (Stripe.js in live mode, Stripe's test cards in test mode) and fixing a payment:
+the card flow of `payments/` (`card_saving.py`) driven by the signup as its payable (`payable.py`)."""
 
 from __future__ import annotations
 
@@ -8,109 +9,49 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from pledgebank.db import unit_of_work
-from pledgebank.errors import Conflict, Forbidden
-from pledgebank.payments.customers import customer_id_for
+from pledgebank.payments import card_saving
+from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import CardSetup, PaymentStatus, TestCard
-from pledgebank.payments.sandbox import sandbox
 from pledgebank.pledges.outcomes import apply_payment
-from pledgebank.pledges.payments import Payments, place_hold
-from pledgebank.pledges.signups import apply_card_setup, get_signup
-from pledgebank.pledges.states import PledgeStatus, SignupAction, SignupStatus, next_signup_status
-
-
-def _own(session, signup_id: int, user_id: int):
-    signup = get_signup(session, signup_id, lock=True)
-    if signup.user_id != user_id:
-        raise Forbidden("That is not your pledge.")
-    return signup
+from pledgebank.pledges.payable import SignupCard, own_signup
+from pledgebank.pledges.signups import get_signup
+from pledgebank.pledges.states import SignupAction, SignupStatus, next_signup_status
 
 
 def start_card(ctx: Payments, *, signup_id: int, user_id: int, now: datetime) -> CardSetup:
     """The SetupIntent for this round of the signup, created on first use."""
-    with unit_of_work(ctx.sessions) as session:
-        signup = _own(session, signup_id, user_id)
-        if signup.status != SignupStatus.CARD_PENDING:
-            raise Conflict("This pledge does not need a card now.")
-        existing, round_, pledge_id = signup.setup_intent_id, signup.round, signup.pledge_id
-    if existing:
-        setup = ctx.gateway.card_setup(existing)
-        if setup.status != "declined":
-            return setup
-    customer_id = customer_id_for(ctx.sessions, ctx.gateway, user_id=user_id, now=now)
-    setup = ctx.gateway.start_card_setup(
-        customer_id=customer_id,
-        metadata={"pledge": str(pledge_id), "signup": str(signup_id), "round": str(round_)},
-        idempotency_key=f"pledge-signup:{signup_id}:{round_}:setup:{existing or 'first'}",
-    )
-    with unit_of_work(ctx.sessions) as session:
-        signup = _own(session, signup_id, user_id)
-        if signup.round == round_ and signup.setup_intent_id in (None, existing):
-            signup.setup_intent_id = setup.setup_intent_id
-        else:
-            return ctx.gateway.card_setup(signup.setup_intent_id)
-    return setup
+    return SignupCard(signup_id, user_id).start_setup(ctx, now)
 
 
 def use_test_card(
     ctx: Payments, *, signup_id: int, user_id: int, card: TestCard, return_url: str, now: datetime
 ) -> CardSetup:
     """Test mode: save one of Stripe's test cards for this signup."""
-    setup = start_card(ctx, signup_id=signup_id, user_id=user_id, now=now)
-    if setup.status == "pending":
-        setup = sandbox(ctx.gateway).setup_with_test_card(
-            setup_intent_id=setup.setup_intent_id, card=card, return_url=return_url
-        )
-    return _apply_setup(ctx, signup_id, setup, now)
+    return card_saving.use_test_card(
+        ctx, SignupCard(signup_id, user_id), card=card, return_url=return_url, now=now
+    )
 
 
 def finish_test_authentication(
     ctx: Payments, *, signup_id: int, user_id: int, succeed: bool, now: datetime
 ) -> CardSetup:
     """Test mode (emulator): pass or fail the simulated bank check while saving a card."""
-    with unit_of_work(ctx.sessions) as session:
-        setup_intent_id = _own(session, signup_id, user_id).setup_intent_id
-    if setup_intent_id is None:
-        raise Conflict("There is no card waiting to be checked.")
-    setup = sandbox(ctx.gateway).finish_test_authentication(setup_intent_id=setup_intent_id, succeed=succeed)
-    return _apply_setup(ctx, signup_id, setup, now)
+    return card_saving.finish_test_authentication(
+        ctx, SignupCard(signup_id, user_id), succeed=succeed, now=now
+    )
 
 
 def refresh_card(
     ctx: Payments, *, signup_id: int, now: datetime, also: Callable[[Session], None] | None = None
 ) -> CardSetup | None:
     """Read the signup's SetupIntent again (after Stripe.js, a redirect back, or a webhook) and apply it."""
-    with unit_of_work(ctx.sessions) as session:
-        setup_intent_id = get_signup(session, signup_id).setup_intent_id
-    if setup_intent_id is None:
-        return None
-    return _apply_setup(ctx, signup_id, ctx.gateway.card_setup(setup_intent_id), now, also)
-
-
-def _apply_setup(
-    ctx: Payments,
-    signup_id: int,
-    setup: CardSetup,
-    now: datetime,
-    also: Callable[[Session], None] | None = None,
-) -> CardSetup:
-    with unit_of_work(ctx.sessions) as session:
-        if also is not None:
-            also(session)
-        signup = apply_card_setup(session, signup_id=signup_id, setup=setup, now=now)
-        state, pledge_state = signup.status, signup.pledge.status
-    if setup.status == "saved" and state == SignupStatus.CARD_SAVED:
-        # Activated already: hold the card like everyone else's; succeeded already: charge it now.
-        if pledge_state == PledgeStatus.COLLECTING:
-            place_hold(ctx, signup_id, now=now)
-        elif pledge_state == PledgeStatus.SUCCEEDED:
-            place_hold(ctx, signup_id, now=now, charge_now=True)
-    return setup
+    return card_saving.refresh_card(ctx, SignupCard(signup_id), now=now, also=also)
 
 
 def replace_card(ctx: Payments, *, signup_id: int, user_id: int, now: datetime) -> CardSetup:
     """A declined hold: start again with another card (the old payment is abandoned)."""
     with unit_of_work(ctx.sessions) as session:
-        signup = _own(session, signup_id, user_id)
+        signup = own_signup(session, signup_id, user_id)
         old_intent = signup.payment_intent_id
         old_key = f"pledge-signup:{signup.id}:{signup.round}:abandon"
         signup.status = next_signup_status(signup.status, SignupAction.NEW_CARD)
@@ -126,17 +67,7 @@ def authenticate_payment(
     ctx: Payments, *, signup_id: int, user_id: int, succeed: bool, now: datetime
 ) -> PaymentStatus:
     """Test mode (emulator): pass or fail the bank check a held payment asked for."""
-    with unit_of_work(ctx.sessions) as session:
-        signup = _own(session, signup_id, user_id)
-        intent = signup.payment_intent_id
-    if intent is None or signup.status != SignupStatus.ACTION_NEEDED:
-        raise Conflict("This pledge has no payment waiting for a check.")
-    current = ctx.gateway.payment(intent)
-    payment = sandbox(ctx.gateway).finish_test_payment_authentication(
-        payment_intent_id=intent, client_secret=current.client_secret or "", succeed=succeed
-    )
-    apply_payment(ctx, signup_id, payment, now=now)
-    return payment.status
+    return card_saving.authenticate_payment(ctx, SignupCard(signup_id, user_id), succeed=succeed, now=now)
 
 
 def refresh_payment(

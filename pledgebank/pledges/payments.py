@@ -13,9 +13,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from pledgebank.db import unit_of_work
-from pledgebank.payments.attempts import attempt_once, finish_attempt, started_subject
+from pledgebank.payments import card_charges
+from pledgebank.payments.attempts import finish_attempt, started_subject
+from pledgebank.payments.card_charges import CardCharge
 from pledgebank.payments.context import Payments
-from pledgebank.payments.gateway import Payment, PaymentStatus
+from pledgebank.payments.gateway import PaymentStatus
 from pledgebank.payments.models import PaymentCustomer
 from pledgebank.pledges.outcomes import apply_payment, signup_key
 from pledgebank.pledges.signups import get_signup, lock_signup
@@ -96,32 +98,19 @@ def _pay(
 ) -> SignupStatus | None:
     """One hold or charge of the signup's saved card, through its attempt row."""
     key = signup_key(signup, step)
-    method = ctx.gateway.charge if step == "charge" else ctx.gateway.hold
     customer_id, payment_method_id = signup.customer_id, signup.payment_method_id
     if customer_id is None or payment_method_id is None:  # no saved card to use (place_hold checks first)
         return None
-
-    def call() -> Payment:
-        return method(
-            customer_id=customer_id,
-            payment_method_id=payment_method_id,
-            amount=signup.amount,
-            currency=signup.currency,
-            metadata=_metadata(signup, key),
-            idempotency_key=key,
-        )
-
-    payment = attempt_once(
-        ctx.sessions,
+    charge = CardCharge(
         key=key,
-        operation=step,
         subject=f"signup:{signup.id}",
-        now=now,
-        lease=ctx.lease,
-        call=call,
-        recover=lambda: ctx.gateway.find_payment(customer_id=customer_id, attempt_key=key),
-        guard=guard,
+        customer_id=customer_id,
+        payment_method_id=payment_method_id,
+        amount=signup.amount,
+        currency=signup.currency,
+        metadata=_metadata(signup, key),
     )
+    payment = card_charges.take(ctx, charge, now=now, guard=guard, hold=step == "hold")
     if payment is None:
         return None
     return apply_payment(ctx, signup.id, payment, now=now, attempt_key=key)
@@ -148,21 +137,12 @@ def capture(ctx: Payments, signup_id: int, *, now: datetime) -> SignupStatus | N
     if signup.status != SignupStatus.HELD or not signup.payment_intent_id:
         return None
     key = signup_key(signup, "capture")
-    intent = signup.payment_intent_id
-
-    def recover() -> Payment | None:
-        payment = ctx.gateway.payment(intent)
-        return payment if payment.status != PaymentStatus.AUTHORISED else None
-
-    payment = attempt_once(
-        ctx.sessions,
+    payment = card_charges.capture(
+        ctx,
         key=key,
-        operation="capture",
         subject=f"signup:{signup.id}",
+        payment_intent_id=signup.payment_intent_id,
         now=now,
-        lease=ctx.lease,
-        call=lambda: ctx.gateway.capture(payment_intent_id=intent, idempotency_key=key),
-        recover=recover,
         guard=_still(signup, (PledgeStatus.SUCCEEDED,)),
     )
     if payment is None:
@@ -177,21 +157,8 @@ def cancel(ctx: Payments, signup_id: int, *, now: datetime, then: SignupAction) 
         return None
     if signup.payment_intent_id and signup.status in (SignupStatus.HELD, SignupStatus.ACTION_NEEDED):
         key = signup_key(signup, "cancel")
-        intent = signup.payment_intent_id
-
-        def recover() -> Payment | None:
-            payment = ctx.gateway.payment(intent)
-            return payment if payment.status == PaymentStatus.CANCELED else None
-
-        payment = attempt_once(
-            ctx.sessions,
-            key=key,
-            operation="cancel",
-            subject=f"signup:{signup.id}",
-            now=now,
-            lease=ctx.lease,
-            call=lambda: ctx.gateway.cancel(payment_intent_id=intent, idempotency_key=key),
-            recover=recover,
+        payment = card_charges.release(
+            ctx, key=key, subject=f"signup:{signup.id}", payment_intent_id=signup.payment_intent_id, now=now
         )
         if payment is None:
             return None

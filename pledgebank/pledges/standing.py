@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pledgebank.payments.card_charges import AUTHENTICATION_CODES
 from pledgebank.pledges.jobs import match_amount
 from pledgebank.pledges.milestones import Milestone, milestones_of
 from pledgebank.pledges.models import Pledge, PledgeSignup
@@ -23,8 +24,6 @@ from pledgebank.pledges.services import Progress
 from pledgebank.pledges.states import PledgeStatus
 from pledgebank.pledges.states import SignupStatus as S
 
-# Decline codes of a payment the bank wants to check (3-D Secure), rather than one it refused.
-AUTHENTICATION_CODES = frozenset({"authentication_required", "needs_authentication"})
 ENDED = (PledgeStatus.SUCCEEDED, PledgeStatus.FAILED, PledgeStatus.CANCELLED)
 
 

@@ -12,7 +12,7 @@ from flask_login import login_required
 
 from pledgebank.errors import DomainError
 from pledgebank.levies import confirmations, consents
-from pledgebank.levies.cards import own_household
+from pledgebank.levies.payable import own_household
 from pledgebank.levies.services import get_levy
 from pledgebank.levies.web.blueprint import bp
 from pledgebank.levies.web.card_views import confirm_url, ctx, end_reads, owes_now

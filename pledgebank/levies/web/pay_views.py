@@ -14,13 +14,12 @@ from pledgebank.errors import Conflict, DomainError, NotFound
 from pledgebank.levies import consents, hardship, payments
 from pledgebank.levies.charges import own_charge
 from pledgebank.levies.models import Household
-from pledgebank.levies.payments import AUTHENTICATION_CODES
 from pledgebank.levies.states import UNPAID, ChargeStatus
 from pledgebank.levies.web.blueprint import bp
 from pledgebank.levies.web.card_views import ctx, end_reads
 from pledgebank.levies.web.forms import HardshipForm
 from pledgebank.payments.gateway import GatewayUnavailable, PaymentStatus
-from pledgebank.payments.web.pages import UNAVAILABLE, emulated, gateway
+from pledgebank.payments.web.pages import UNAVAILABLE, can_check, emulated, gateway
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.forms import refused
 from pledgebank.web.session import db_session, now
@@ -38,14 +37,11 @@ def pay_page(charge_id: int, status: int = 200, error: str | None = None, **form
     levy = charge.levy
     amount_due = charge.amount_due
     unpaid = charge.status in UNPAID and not charge.paused
-    can_check = False
-    if unpaid and charge.decline_code in AUTHENTICATION_CODES and charge.payment_intent_id and emulated():
-        try:
-            can_check = (
-                gateway().payment(charge.payment_intent_id).status == PaymentStatus.NEEDS_AUTHENTICATION
-            )
-        except GatewayUnavailable:
-            error, status = error or UNAVAILABLE, 503
+    checkable = False
+    try:
+        checkable = unpaid and can_check(charge.decline_code, charge.payment_intent_id)
+    except GatewayUnavailable:
+        error, status = error or UNAVAILABLE, 503
     return render_template(
         "levies/pay.html",
         charge=charge,
@@ -53,7 +49,7 @@ def pay_page(charge_id: int, status: int = 200, error: str | None = None, **form
         household=household,
         amount_due=amount_due,
         unpaid=unpaid,
-        can_check=can_check,
+        can_check=checkable,
         cards=gateway().available,
         request_pending=request_pending,
         consent=consents.active_consent(session, levy_id=levy.id, household=household) if household else None,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from pledgebank.payments.gateway import PaymentGateway
+from pledgebank.payments.card_charges import AUTHENTICATION_CODES
+from pledgebank.payments.gateway import PaymentGateway, PaymentStatus
 from pledgebank.payments.sandbox import SandboxGateway
 from pledgebank.web.security import CSP
 
@@ -43,3 +44,11 @@ def emulated() -> bool:
 def declined_message(code: str | None) -> str:
     """Why a card was not saved, in words, and what to do."""
     return f"{DECLINES.get(code or '', 'The card was not saved.')} Choose another card."
+
+
+def can_check(decline_code: str | None, payment_intent_id: str | None) -> bool:
+    """Whether a payment waits for the bank's check that the emulator's page can stand in for (asks Stripe;
+    GatewayUnavailable when it cannot be reached)."""
+    if decline_code not in AUTHENTICATION_CODES or not payment_intent_id or not emulated():
+        return False
+    return gateway().payment(payment_intent_id).status == PaymentStatus.NEEDS_AUTHENTICATION
