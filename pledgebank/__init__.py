@@ -149,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
         treasurer_views,
     )
     from pledgebank.books.web import views as books_views
+    from pledgebank.documents.web import views as documents_views
     from pledgebank.exports.web import views as exports_views
     from pledgebank.extensions import csrf, limiter
     from pledgebank.grants.web import api as grants_api
@@ -214,6 +215,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(levies_views.bp)
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(privacy_views.bp)
+    app.register_blueprint(documents_views.bp)
     app.register_blueprint(alerts_views.bp)
     # The one-click unsubscribe POST comes from mail programs (RFC 8058); its unguessable key is the check.
     csrf.exempt(alerts_views.unsubscribe)
