@@ -106,6 +106,8 @@ class S3Store:
     @classmethod
     def connect(cls, *, bucket: str, endpoint_url: str = "", region: str = "", prefix: str = "") -> S3Store:
         """A store on a bucket, with a boto3 client made from the usual AWS settings."""
+        if not bucket:
+            raise StoreError("PLEDGEBANK_DOCUMENT_S3_BUCKET must name the bucket when the document store is s3")
         import boto3
 
         client = boto3.client("s3", endpoint_url=endpoint_url or None, region_name=region or None)
@@ -115,16 +117,18 @@ class S3Store:
         return self.prefix + checked_key(key)
 
     def put(self, key: str, data: bytes) -> None:
-        """Upload the object (S3 makes it visible whole or not at all), with its SHA-256 checked by S3."""
+        """Upload the object (S3 makes it visible whole or not at all)."""
+        name = self._name(key)
         try:
-            self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
+            self.client.put_object(Bucket=self.bucket, Key=name, Body=data)
         except Exception as error:  # botocore's errors share no base class with the network's
             raise StoreError(f"could not store document {key[:12]}: {error}") from error
 
     def get(self, key: str) -> bytes | None:
         """The object's bytes, or None when there is no such object."""
+        name = self._name(key)
         try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=self._name(key))
+            answer = self.client.get_object(Bucket=self.bucket, Key=name)
         except self.client.exceptions.NoSuchKey:
             return None
         except Exception as error:
@@ -134,8 +138,9 @@ class S3Store:
 
     def exists(self, key: str) -> bool:
         """Whether the object is there."""
+        name = self._name(key)
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self._name(key))
+            self.client.head_object(Bucket=self.bucket, Key=name)
         except Exception as error:
             if _status(error) == 404:
                 return False
