@@ -58,6 +58,7 @@ def demo_app(request, database_template, stripe_emulator, tmp_path_factory):
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "MAIL_OUTBOX": str(folder / "outbox"),
+        "DOCUMENT_DIR": str(folder / "documents"),
         "BASE_URL": "http://localhost",
         "CLOCK": clock,
         "DEMO": True,
