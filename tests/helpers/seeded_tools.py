@@ -15,7 +15,7 @@ from pledgebank.accounts.services import create_user
 from pledgebank.db import unit_of_work
 from pledgebank.grants import applications, decisions, reviews
 from pledgebank.grants.applications import ApplicationTerms
-from pledgebank.grants.models import GrantApplication, GrantRound
+from pledgebank.grants.models import GrantApplication, GrantPayment, GrantRound
 from pledgebank.jobs import payments_context
 from pledgebank.ledger import chart
 from pledgebank.levies import hardship
@@ -205,6 +205,9 @@ def _seed_grants(app: Flask, people: dict[str, int], now) -> dict[str, int]:
             ids[f"criterion {number}"] = criterion.id
         for key, title in titles.items():
             ids[key] = session.scalar(select(GrantApplication.id).where(GrantApplication.title == title))
+        ids["paid grant payment"] = session.scalar(
+            select(GrantPayment.id).where(GrantPayment.application_id == ids["paid award"])
+        )
     return ids
 
 

@@ -30,6 +30,8 @@ def _room_for_uploads(endpoint: str | None, _values: dict | None) -> None:
     smaller limit); set before the request guard reads the body. A larger body is the app's 413 page."""
     if endpoint == "documents.attach":
         request.max_content_length = current_app.config["DOCUMENT_MAX_BYTES"] + _FRAMING
+        # A text field as long as any urlencoded form may send, so it is refused beside its field, not 413.
+        request.max_form_memory_size = current_app.config["MAX_CONTENT_LENGTH"]
 
 
 def _subject(slug: str, subject_name: str, subject_id: int) -> tuple[SubjectInfo, object]:
