@@ -107,7 +107,7 @@ class S3Store:
     def connect(cls, *, bucket: str, endpoint_url: str = "", region: str = "", prefix: str = "") -> S3Store:
         """A store on a bucket, with a boto3 client made from the usual AWS settings."""
         if not bucket:
-            raise StoreError("PLEDGEBANK_DOCUMENT_S3_BUCKET must name the bucket when the document store is s3")
+            raise StoreError("set PLEDGEBANK_DOCUMENT_S3_BUCKET: the s3 document store needs a bucket")
         import boto3
 
         client = boto3.client("s3", endpoint_url=endpoint_url or None, region_name=region or None)
