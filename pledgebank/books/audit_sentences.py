@@ -196,8 +196,14 @@ def _attached_to(f: Facts, on: object, on_id: object) -> Sentence:
 
 
 def documents(e: Event, f: Facts) -> Sentence:
-    """A supporting document attached: what, how big, its fingerprint, and to what."""
+    """A supporting document attached (what, how big, its fingerprint, and to what) or withdrawn (and why)."""
     a = after_of(e)
+    if e.action == "document.withdrawn":
+        kind = _DOCUMENT_KINDS.get(str(a.get("kind")), "a document").removeprefix("an ").removeprefix("a ")
+        fingerprint = str(a.get("sha256", ""))[:16] or "unknown"
+        lead = f" withdrew the {kind} (fingerprint {fingerprint}) from "
+        reason = str(a.get("reason", "")).strip()
+        return [person(f, e.actor_id), lead, *_attached_to(f, a.get("on"), a.get("on_id")), f": {reason}"]
     size = as_id(a.get("size"))
     shown = f"{size / 1024:.1f} KB" if size is not None else "unknown size"
     media = _MEDIA.get(str(a.get("media_type")), "a file")

@@ -98,7 +98,7 @@ ACTIONS: dict[str, tuple[Kind, Words]] = {
     **_all(TREASURER, treasurer, "treasurer.correction_recorded"),
     **_all(TREASURER, treasurer, "expense_category.added", "expense_category.renamed"),
     **_all(TREASURER, treasurer, "expense_category.retired"),
-    **_all(DOCUMENTS, documents, "document.attached"),
+    **_all(DOCUMENTS, documents, "document.attached", "document.withdrawn"),
     **_all(YEAR_END, year_end, "year.closed"),
     **_all(PRIVACY, privacy, "account.erased", "retention.enforced"),
 }

@@ -14,6 +14,7 @@ from pledgebank.books.models import Book, LedgerTransaction
 from pledgebank.books.treasurer_checks import SUPPLIER_PAYMENT
 from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.documents.models import Document, Subject
+from pledgebank.documents.withdrawals import not_withdrawn
 from pledgebank.errors import NotFound
 from pledgebank.grants.models import GrantApplication, GrantPayment, GrantReport
 from pledgebank.grants.states import PaymentStatus
@@ -114,15 +115,16 @@ def payments_without_documents(
 ) -> list[UnsupportedPayment]:
     """Supplier payments and grant payments dated from start to end (inclusive) with no document attached.
 
-    A grant payment counts as supported by a document on it or on its grantee's report. Payments still
+    A grant payment counts as supported by a document on it or on its grantee's report; a withdrawn document
+    supports nothing. Payments still
     waiting for a second approver are included: they are payments all the same. In date order.
     """
     book = session.get_one(Book, book_id)
     d = Document
-    entry_docs = select(d.subject_id).where(d.subject_type == Subject.TREASURER_ENTRY)
-    payment_docs = select(d.subject_id).where(d.subject_type == Subject.GRANT_PAYMENT)
+    entry_docs = select(d.subject_id).where(d.subject_type == Subject.TREASURER_ENTRY, not_withdrawn(d))
+    payment_docs = select(d.subject_id).where(d.subject_type == Subject.GRANT_PAYMENT, not_withdrawn(d))
     report_docs = select(GrantReport.application_id).join(
-        d, (d.subject_type == Subject.GRANT_REPORT) & (d.subject_id == GrantReport.id)
+        d, (d.subject_type == Subject.GRANT_REPORT) & (d.subject_id == GrantReport.id) & not_withdrawn(d)
     )
     entries = session.scalars(
         select(TreasurerEntry).where(

@@ -203,8 +203,9 @@ def money_tools(place: Place) -> list[Form]:
 
 
 def document_forms(place: Place) -> list[Form]:
-    """Attaching a document to a grant payment (the same form serves every payment and report). The upload's
-    name is the suite's own (register.csv): the type is decided from the content, never the name."""
+    """Attaching a document to a grant payment (the same form serves every payment and report), and
+    withdrawing one. The upload's name is the suite's own (register.csv): the type is decided from the
+    content, never the name."""
     payment = place.id("paid grant payment")
     page = f"/n/{place.slug}/documents/grant-payment/{payment}"
     return [
@@ -219,7 +220,15 @@ def document_forms(place: Place) -> list[Form]:
                 "kind": "grant_evidence",
                 "file": samples.pdf(["Award"]),
             },
-        )
+        ),
+        Form(
+            "withdraw a document",
+            TREASURER,
+            f"/n/{place.slug}/documents/{place.id('document to withdraw')}/withdraw",
+            f"/n/{place.slug}/documents/{place.id('document to withdraw')}/withdraw",
+            {"reason": "text"},
+            {"reason": "The wrong invoice: this one is for the hall."},
+        ),
     ]
 
 

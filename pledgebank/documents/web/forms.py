@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from pledgebank.documents.models import KIND_NAMES, DocumentKind, Subject
@@ -38,3 +38,12 @@ class AttachForm(Form):
     def __init__(self, subject: Subject, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.kind.choices = [SelectChoice(kind.value, KIND_NAMES[kind]) for kind in KINDS_FOR[subject]]
+
+
+class WithdrawForm(Form):
+    """Why the document is withdrawn."""
+
+    reason = TextAreaField(
+        "Why it is withdrawn",
+        description="For example: the wrong invoice, or a clearer scan is attached instead.",
+    )

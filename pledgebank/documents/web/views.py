@@ -10,9 +10,10 @@ from flask_login import login_required
 from pledgebank.documents import queries, services
 from pledgebank.documents.models import KIND_NAMES, Subject
 from pledgebank.documents.storage import app_store
-from pledgebank.documents.subjects import SubjectInfo, may_attach, require_view, subject_info
+from pledgebank.documents.subjects import SubjectInfo, may_attach, require_attach, require_view, subject_info
 from pledgebank.documents.web.blueprint import bp
-from pledgebank.documents.web.forms import AttachForm, new_form_key
+from pledgebank.documents.web.forms import AttachForm, WithdrawForm, new_form_key
+from pledgebank.documents.withdrawals import withdraw_document, withdrawals_of
 from pledgebank.errors import NotFound
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.web.auth import current_user_id, signed_in_user_id
@@ -55,12 +56,14 @@ def _back(info: SubjectInfo, slug: str) -> str:
 
 def _page(info: SubjectInfo, neighbourhood, form: AttachForm, status: int = 200):
     session = db_session()
+    documents = queries.documents_of(session, info.subject, info.subject_id)
     return render_template(
         "documents/page.html",
         info=info,
         neighbourhood=neighbourhood,
         form=form,
-        documents=queries.documents_of(session, info.subject, info.subject_id),
+        documents=documents,
+        withdrawals=withdrawals_of(session, [document.id for document in documents]),
         kind_names=KIND_NAMES,
         may_attach=may_attach(session, info, current_user_id()),
         back=_back(info, neighbourhood.slug),
@@ -131,3 +134,52 @@ def download(slug: str, document_id: int):
 def _disposition(filename: str) -> str:
     plain = "".join(char if char.isascii() and char not in '"\\;' else "_" for char in filename)
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _withdraw_page(document, info: SubjectInfo, neighbourhood, form: WithdrawForm, status: int = 200):
+    return render_template(
+        "documents/withdraw.html",
+        document=document,
+        info=info,
+        neighbourhood=neighbourhood,
+        form=form,
+        kind_names=KIND_NAMES,
+        back=url_for(
+            "documents.page",
+            slug=neighbourhood.slug,
+            subject_name=info.subject.slug,
+            subject_id=info.subject_id,
+        ),
+    ), status
+
+
+@bp.route("/n/<slug>/documents/<int:document_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(slug: str, document_id: int):
+    """Withdraw a document, saying why: a new event in the audit log; the document and its file stay."""
+    document = queries.get_document(db_session(), document_id)
+    info, neighbourhood = _subject(slug, document.subject_type.slug, document.subject_id)
+    form = WithdrawForm()
+
+    def work(session):
+        return withdraw_document(
+            session,
+            actor_id=signed_in_user_id(),
+            document_id=document_id,
+            reason=form.reason.data or "",
+            now=now(),
+        )
+
+    def guard() -> None:
+        require_attach(db_session(), info, current_user_id())
+
+    if not form.is_submitted():
+        guard()
+    back = url_for("documents.page", slug=slug, subject_name=info.subject.slug, subject_id=info.subject_id)
+    return submit(
+        form,
+        work,
+        done=go_to(back, "Withdrawn. The document stays listed, marked withdrawn, and its file is kept."),
+        page=lambda status: _withdraw_page(document, info, neighbourhood, form, status),
+        guard=guard,
+    )

@@ -143,3 +143,26 @@ def test_who_may_see_and_attach(app, sessions):
     assert treasurer.get(documents_url(w.slug, "levy", 1)).status_code == 404
     assert treasurer.get(documents_url(w.slug, "treasurer-entry", 99999)).status_code == 404
     assert _stored(app) == (1, 1)
+
+
+def test_the_treasurer_withdraws_a_document_with_a_reason(app, sessions):
+    paid = paid_world(app, sessions)
+    treasurer = signed_in_client(app, sessions, paid.w.treasurer)
+    url = documents_url(paid.w.slug, "treasurer-entry", paid.entry_id)
+    assert upload(treasurer, url, pdf(), "wrong invoice.pdf").status_code == 302
+    with unit_of_work(sessions) as session:
+        document_id = session.scalars(select(Document.id)).one()
+    withdraw_url = f"/n/{paid.w.slug}/documents/{document_id}/withdraw"
+    assert f'href="{withdraw_url}"' in treasurer.get(url).get_data(as_text=True)
+    committee = signed_in_client(app, sessions, paid.w.members[0])
+    assert committee.get(withdraw_url).status_code == 403
+    assert committee.post(withdraw_url, {"reason": "Not mine to withdraw."}).status_code == 403
+    assert treasurer.get(withdraw_url).status_code == 200
+    refused = treasurer.post(withdraw_url, {"reason": ""})
+    assert refused.status_code == 422 and "3 to 500" in error_beside(refused.get_data(as_text=True), "reason")
+    assert treasurer.post(withdraw_url, {"reason": "This invoice is for the hall."}).status_code == 302
+    shown = text_of(treasurer.get(url))
+    assert "wrong invoice.pdf" in shown and "This invoice is for the hall." in shown and "Withdrawn" in shown
+    again = treasurer.post(withdraw_url, {"reason": "Twice."})
+    assert again.status_code == 409
+    assert _stored(app) == (1, 1)

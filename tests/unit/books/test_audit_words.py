@@ -386,6 +386,24 @@ SAMPLES: dict[str, tuple[str, int, dict | None, dict | None, tuple[str, ...]]] =
             "Acme Fencing",
         ),
     ),
+    "document.withdrawn": (
+        "document",
+        81,
+        None,
+        {
+            "document_id": 81,
+            "filename": "fence-invoice.pdf",
+            "sha256": "3f2a9c1e0b7d4a55" + "0" * 48,
+            "kind": "invoice",
+            "on": "grant_payment",
+            "on_id": 21,
+            "reason": "The wrong invoice: this one is for the hall.",
+        },
+        (
+            "withdrew the invoice (fingerprint 3f2a9c1e0b7d4a55) from the payment for “Youth football kit”: "
+            "The wrong invoice: this one is for the hall.",
+        ),
+    ),
     "year.closed": (
         "closed_period",
         1,
