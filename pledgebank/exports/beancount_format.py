@@ -82,7 +82,8 @@ def document_path(sha256: str, media_type: str) -> str:
 
 def _documents(tx: ExportTransaction, names: dict[int, str]) -> str:
     """A `document` directive per supporting document, on the transaction's first account and date, linked
-    to it (^seq-N); its id, name, size and hash as metadata (no `seq`, so readers of the export skip it)."""
+    to it (^seq-N); its id, name, size and hash as metadata (no `seq`, so readers of the export skip it; not
+    `filename`, which beancount keeps for the source file's name)."""
     if not tx.documents or not tx.postings:
         return ""
     account = names[tx.postings[0][1]]
@@ -90,7 +91,7 @@ def _documents(tx: ExportTransaction, names: dict[int, str]) -> str:
         f"{tx.effective_date.isoformat()} document {account} "
         f"{text(document_path(ref.sha256, ref.media_type))} ^seq-{tx.sequence}\n"
         f"  document_id: {ref.id}\n"
-        f"  filename: {text(ref.filename)}\n"
+        f"  document_name: {text(ref.filename)}\n"
         f"  kind: {text(ref.kind)}\n"
         f"  size: {ref.size}\n"
         f"  sha256: {text(ref.sha256)}\n\n"

@@ -39,7 +39,7 @@ def test_beancount_export_has_document_directives_and_bean_check_passes(app, ses
         (award[1], "png"),
         (receipt[1], "jpg"),
     }
-    assert f'  document_id: {invoice[0]}\n  filename: "Oak invoice.pdf"' in text
+    assert f'  document_id: {invoice[0]}\n  document_name: "Oak invoice.pdf"' in text
     # The grant's payment carries the award and the grantee's receipt, on the same transaction.
     by_hash = {sha: seq for _day, _account, sha, _ext, seq in directives}
     assert by_hash[award[1]] == by_hash[receipt[1]] != by_hash[invoice[1]]
