@@ -51,7 +51,7 @@ def test_the_treasurer_attaches_a_receipt(page, app, sessions):
     assert_accessible(page, "a payment's documents page with a document")
 
     with page.expect_download() as waiting:
-        page.get_by_role("link", name="Oak Fencing receipt.jpg").click()
+        page.get_by_role("link", name="Oak Fencing receipt.jpg", exact=True).click()
     download = waiting.value
     assert download.suggested_filename == "Oak Fencing receipt.jpg"
     with open(download.path(), "rb") as file:
