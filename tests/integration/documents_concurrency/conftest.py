@@ -17,7 +17,7 @@ THREAD_TIMEOUT_S = 120
 def app_config(app_config: dict, database_url: str) -> dict:
     """The usual test settings, with an engine that gives every thread its own connection."""
     engine = concurrent_engine(
-        database_url, pool_size=55, lock_timeout_ms=20_000, statement_timeout_ms=40_000, pool_timeout=60
+        database_url, pool_size=24, lock_timeout_ms=20_000, statement_timeout_ms=40_000, pool_timeout=60
     )
     return {**app_config, "ENGINE": engine}
 
