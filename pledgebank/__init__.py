@@ -149,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
         treasurer_views,
     )
     from pledgebank.books.web import views as books_views
+    from pledgebank.documents.web import views as documents_views
     from pledgebank.examiners.web import views as examiners_views
     from pledgebank.examiners.web import watch as examiner_watch
     from pledgebank.examiners.web.blueprint import bp as examiners_bp
@@ -220,6 +221,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(examiners_bp)
     app.register_blueprint(privacy_views.bp)
+    app.register_blueprint(documents_views.bp)
     app.register_blueprint(alerts_views.bp)
     # The one-click unsubscribe POST comes from mail programs (RFC 8058); its unguessable key is the check.
     csrf.exempt(alerts_views.unsubscribe)

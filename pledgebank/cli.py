@@ -99,6 +99,7 @@ def register_commands() -> None:
     from pledgebank.books.cli.fund_transfers import transfer
     from pledgebank.books.cli.treasurer import approve, record
     from pledgebank.demo import demo
+    from pledgebank.documents.cli import documents
     from pledgebank.exports.cli import export, reconcile, verify_export
     from pledgebank.payments.cli import payments
 
@@ -113,6 +114,7 @@ def register_commands() -> None:
     main.add_command(payments)
     main.add_command(backup)
     main.add_command(restore)
+    main.add_command(documents)
 
 
 register_commands()

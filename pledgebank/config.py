@@ -67,6 +67,14 @@ def _month_day(value: str) -> str:
     return f"{month:02d}-{day:02d}"
 
 
+def _store(value: str) -> str:
+    """Where documents are kept: local or s3; ValueError otherwise."""
+    store = value.strip().lower()
+    if store not in ("local", "s3"):
+        raise ValueError(value)
+    return store
+
+
 # name -> (default, parser). Every name here is documented in .env.example.
 SETTINGS: dict[str, tuple[Any, Any]] = {
     "ENV": ("development", str),
@@ -107,6 +115,14 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     # How long after its year ends an examiner's appointment lasts (the accounts are due in ten months).
     "EXAMINATION_PERIOD_DAYS": (304, _positive),
     "GRANTS_360_PREFIX": ("360G-pledgebank", str),
+    # Supporting documents (see pledgebank/documents/storage.py): the largest file accepted, and the store.
+    "DOCUMENT_MAX_BYTES": (10 * 1024 * 1024, _positive),
+    "DOCUMENT_STORE": ("local", _store),
+    "DOCUMENT_DIR": ("", str),
+    "DOCUMENT_S3_BUCKET": ("", str),
+    "DOCUMENT_S3_ENDPOINT_URL": ("", str),
+    "DOCUMENT_S3_REGION": ("", str),
+    "DOCUMENT_S3_PREFIX": ("", str),
     # Retention (see pledgebank/privacy/retention.py): days, except financial records (years).
     "RETAIN_UNVERIFIED_ACCOUNTS_DAYS": (30, _positive),
     "RETAIN_DECLINED_APPLICATIONS_DAYS": (730, _positive),

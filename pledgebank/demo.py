@@ -32,6 +32,7 @@ from pledgebank import PROJECT_ROOT, create_app, migrate
 from pledgebank.accounts.demo import DEMO_PASSWORD, PEOPLE, DemoPerson, seed_people
 from pledgebank.books.demo import seed_books, seed_opening_entries
 from pledgebank.db import unit_of_work
+from pledgebank.documents.demo import seed_documents
 from pledgebank.examiners.demo import EXAMINER, seed_examiner
 from pledgebank.grants.demo import seed_grants
 from pledgebank.levies.demo import seed_levies
@@ -154,8 +155,8 @@ def demo(host: str, port: int, serve: bool) -> None:
 def load(app: Flask) -> dict[str, int] | None:
     """Load the demo neighbourhood into a migrated database unless it is there; the ids if loaded now.
 
-    The treasurer's books come last: they close the previous financial year, after which nothing dated in it
-    can be posted.
+    The treasurer's books come last but for the documents: they close the previous financial year, after which
+    nothing dated in it can be posted; then every payment and report gets its supporting document.
     """
     with app.app_context():
         now = app.extensions["pledgebank.clock"].now()
@@ -167,6 +168,7 @@ def load(app: Flask) -> dict[str, int] | None:
             seed_grants(app, ids)
             seed_books(app, ids)
             seed_examiner(app, ids)
+            seed_documents(app, ids)
     return ids
 
 

@@ -5,6 +5,7 @@ from pledgebank.alerts import models as alerts_models
 from pledgebank.books import fund_transfer_models, treasurer_models
 from pledgebank.books import models as books_models
 from pledgebank.db import Base
+from pledgebank.documents import models as documents_models
 from pledgebank.examiners import models as examiners_models
 from pledgebank.exports import models as exports_models
 from pledgebank.grants import models as grants_models
@@ -21,6 +22,7 @@ __all__ = [
     "alerts_models",
     "books_models",
     "comment_models",
+    "documents_models",
     "examiners_models",
     "exports_models",
     "fund_transfer_models",

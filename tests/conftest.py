@@ -162,6 +162,7 @@ def app_config(request: pytest.FixtureRequest, database_url: str, tmp_path: Path
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "MAIL_OUTBOX": str(tmp_path / "outbox"),
+        "DOCUMENT_DIR": str(tmp_path / "documents"),
         "BASE_URL": "http://localhost",
         "CLOCK": clock,
         # Real Argon2id at a low cost: the suite creates hundreds of users.

@@ -25,6 +25,7 @@ from pledgebank.books.fund_transfer_models import FundTransfer
 from pledgebank.books.models import AuditEvent, ClosedPeriod, LedgerTransaction
 from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.db import Base
+from pledgebank.documents.models import Document
 from pledgebank.exports.models import LedgerExport
 from pledgebank.grants.models import (
     GrantApplication,
@@ -214,6 +215,7 @@ SECTIONS: tuple[Section, ...] = (
         TreasurerEntry,
         ("recorded_by_id", "approved_by_id"),
     ),
+    Section("documents", "Documents you attached to payments and reports", Document, ("uploaded_by_id",)),
     Section(
         "fund_transfers",
         "Transfers between funds you proposed or decided",

@@ -47,6 +47,10 @@ def load_facts(session: Session, events: Sequence[Event], *, neighbourhood_id: i
         for values in (event.before or {}, event.after or {}):
             for key, found in values.items():
                 recorded[key].append(found)
+        if event.subject_type == "document":  # what a document was attached to
+            on, on_id = (event.after or {}).get("on"), as_id((event.after or {}).get("on_id"))
+            if isinstance(on, str) and on_id is not None:
+                subjects[on].add(on_id)
     facts = Facts(currency=currency)
     _engines(session, facts, subjects, recorded)
     facts.funds = {

@@ -197,3 +197,42 @@ def examination(e: Event, f: Facts) -> Sentence:
             attempt = f"{a.get('method', 'GET')} {a.get('path', 'a page')}"
             return [actor, f" (examiner) was refused {attempt} (status {a.get('status', 403)})"]
     return generic(e, f)
+
+
+_DOCUMENT_KINDS = {
+    "invoice": "an invoice",
+    "receipt": "a receipt",
+    "grant_evidence": "evidence of how a grant was spent",
+    "bank_statement": "a bank statement",
+}
+_MEDIA = {"application/pdf": "a PDF", "image/png": "a PNG image", "image/jpeg": "a JPEG image"}
+
+
+def _attached_to(f: Facts, on: object, on_id: object) -> Sentence:
+    found = as_id(on_id) or 0
+    if on == "grant_payment":
+        return ["the payment for ", grant_ref(f, f.payments.get(found))]
+    if on == "grant_report":
+        return ["the grantee's report on ", grant_ref(f, f.reports.get(found))]
+    entry = f.entries.get(found)
+    if entry is None:
+        return ["an entry of the treasurer's"]
+    return [f"the payment to {entry.payee}" if entry.payee else words(entry.kind)]
+
+
+def documents(e: Event, f: Facts) -> Sentence:
+    """A supporting document attached (what, how big, its fingerprint, and to what) or withdrawn (and why)."""
+    a = after_of(e)
+    if e.action == "document.withdrawn":
+        kind = _DOCUMENT_KINDS.get(str(a.get("kind")), "a document").removeprefix("an ").removeprefix("a ")
+        fingerprint = str(a.get("sha256", ""))[:16] or "unknown"
+        lead = f" withdrew the {kind} (fingerprint {fingerprint}) from "
+        reason = str(a.get("reason", "")).strip()
+        return [person(f, e.actor_id), lead, *_attached_to(f, a.get("on"), a.get("on_id")), f": {reason}"]
+    size = as_id(a.get("size"))
+    shown = f"{size / 1024:.1f} KB" if size is not None else "unknown size"
+    media = _MEDIA.get(str(a.get("media_type")), "a file")
+    kind = _DOCUMENT_KINDS.get(str(a.get("kind")), "a document")
+    fingerprint = str(a.get("sha256", ""))[:16] or "unknown"
+    lead = f" attached {kind} ({media} of {shown}, fingerprint {fingerprint}) to "
+    return [person(f, e.actor_id), lead, *_attached_to(f, a.get("on"), a.get("on_id"))]

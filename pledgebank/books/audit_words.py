@@ -16,6 +16,7 @@ from pledgebank.books import audit_engine_words as engines
 from pledgebank.books.audit_sentences import (
     TRANSFER_VERBS,
     Sentence,
+    documents,
     examination,
     funds,
     generic,
@@ -47,6 +48,7 @@ HARDSHIP = Kind("hardship", "Hardship requests")
 GRANTS = Kind("grants", "Grant rounds and applications")
 GRANT_PAYMENTS = Kind("grant-payments", "Grant payments")
 TREASURER = Kind("treasurer", "The treasurer's entries and categories")
+DOCUMENTS = Kind("documents", "Supporting documents")
 YEAR_END = Kind("year-end", "Closing the year")
 PRIVACY = Kind("privacy", "Accounts closed and data retention")
 EXAMINATION = Kind("examination", "The independent examiner and the pages they opened")
@@ -60,6 +62,7 @@ KINDS = (
     GRANTS,
     GRANT_PAYMENTS,
     TREASURER,
+    DOCUMENTS,
     YEAR_END,
     PRIVACY,
     EXAMINATION,
@@ -98,6 +101,7 @@ ACTIONS: dict[str, tuple[Kind, Words]] = {
     **_all(TREASURER, treasurer, "treasurer.correction_recorded"),
     **_all(TREASURER, treasurer, "expense_category.added", "expense_category.renamed"),
     **_all(TREASURER, treasurer, "expense_category.retired"),
+    **_all(DOCUMENTS, documents, "document.attached", "document.withdrawn"),
     **_all(YEAR_END, year_end, "year.closed"),
     **_all(PRIVACY, privacy, "account.erased", "retention.enforced"),
     **_all(EXAMINATION, examination, "examiner.appointed", "examiner.accepted", "examiner.ended"),

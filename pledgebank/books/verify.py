@@ -18,6 +18,8 @@ from pledgebank.books.models import (
     LedgerSeal,
     LedgerTransaction,
 )
+from pledgebank.documents.checks import check_documents
+from pledgebank.documents.storage import DocumentStore
 from pledgebank.ledger.verify import Problem, StoredTransaction, VerifyReport, verify_book
 
 YIELD_PER = 5000
@@ -118,8 +120,11 @@ def _records(
     postings.close()
 
 
-def check_book(session: Session, book: Book) -> BookCheck:
-    """Recompute the book's sums, balances, monthly totals and hash chain; compare with what is stored."""
+def check_book(session: Session, book: Book, documents: DocumentStore | None = None) -> BookCheck:
+    """Recompute the book's sums, balances, monthly totals and hash chain; compare with what is stored.
+
+    Given the document store, also re-hash every supporting document's file against the hash sealed for it.
+    """
     accounts = session.execute(
         select(LedgerAccount.id, LedgerAccount.code, LedgerAccount.currency, LedgerAccount.balance).where(
             LedgerAccount.book_id == book.id
@@ -155,14 +160,17 @@ def check_book(session: Session, book: Book) -> BookCheck:
     problems = [
         *report.problems,
         *(Problem(seq, f"sequence {seq}: transaction is not sealed", "seal") for seq in unsealed),
+        *(check_documents(session, documents, book) if documents is not None else ()),
     ]
     problems.sort(key=lambda problem: (problem.sequence is None, problem.sequence or 0))
     return BookCheck(book=book, report=report, problems=problems)
 
 
-def check_books(session: Session, slug: str | None = None) -> list[BookCheck]:
-    """Check one book (by slug) or every book."""
+def check_books(
+    session: Session, slug: str | None = None, documents: DocumentStore | None = None
+) -> list[BookCheck]:
+    """Check one book (by slug) or every book (with its documents, given the store)."""
     statement = select(Book).order_by(Book.id)
     if slug is not None:
         statement = statement.where(Book.slug == slug)
-    return [check_book(session, book) for book in session.scalars(statement)]
+    return [check_book(session, book, documents) for book in session.scalars(statement)]

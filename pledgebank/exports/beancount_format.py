@@ -2,8 +2,10 @@
 
 Every transaction carries its sequence, kind, key, source, hash and canonical bytes (base64) as metadata, and
 links: its own (^seq-N), the transaction it reverses, and each source reference (^pledge-12), so beancount
-groups everything about one pledge or one payment. Transactions are in date order (then sequence), and
-balance assertions close every month, including sub-accounts as beancount does.
+groups everything about one pledge or one payment. Each supporting document follows its transaction as a
+`document` directive linked to it (^seq-N), naming documents/<sha256>.<ext> beside the export. Transactions
+are in date order (then sequence), and balance assertions close every month, including sub-accounts as
+beancount does.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from pledgebank.documents.content import EXTENSIONS
 from pledgebank.exports.exportfiles import (
     AMOUNT_PATTERN,
     ExportFile,
@@ -68,7 +71,32 @@ def _transaction(tx: ExportTransaction, names: dict[int, str]) -> str:
         f"  {names[account]}  {major(amount, currency)} {currency}"
         for _line, account, amount, currency in tx.postings
     )
-    return "\n".join(lines) + "\n\n"
+    return "\n".join(lines) + "\n\n" + _documents(tx, names)
+
+
+def document_path(sha256: str, media_type: str) -> str:
+    """Where a beancount export expects a document: documents/<sha256>.<ext> beside the export (written there
+    by `pledgebank documents copy`), never a name the uploader chose."""
+    return f"documents/{sha256}.{EXTENSIONS.get(media_type, 'bin')}"
+
+
+def _documents(tx: ExportTransaction, names: dict[int, str]) -> str:
+    """A `document` directive per supporting document, on the transaction's first account and date, linked
+    to it (^seq-N); its id, name, size and hash as metadata (no `seq`, so readers of the export skip it; not
+    `filename`, which beancount keeps for the source file's name)."""
+    if not tx.documents or not tx.postings:
+        return ""
+    account = names[tx.postings[0][1]]
+    return "".join(
+        f"{tx.effective_date.isoformat()} document {account} "
+        f"{text(document_path(ref.sha256, ref.media_type))} ^seq-{tx.sequence}\n"
+        f"  document_id: {ref.id}\n"
+        f"  document_name: {text(ref.filename)}\n"
+        f"  kind: {text(ref.kind)}\n"
+        f"  size: {ref.size}\n"
+        f"  sha256: {text(ref.sha256)}\n\n"
+        for ref in tx.documents
+    )
 
 
 def _opening(

@@ -1,4 +1,8 @@
-"""CSV: one row per posting, for spreadsheets (UTF-8 with a byte-order mark, a header row, no formulas)."""
+"""CSV: one row per posting, for spreadsheets (UTF-8 with a byte-order mark, a header row, no formulas).
+
+The last column, `documents`, names each transaction's supporting documents (see `document_refs`); a CSV
+made before it existed simply lacks it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Iterator
 from pledgebank.exports.exportfiles import ExportFile, Peek, Record, UnreadableExport, amount_of, hash_of
 from pledgebank.exports.job import ExportJob
 from pledgebank.exports.naming import major, one_line
+from pledgebank.exports.reader import ExportTransaction
 from pledgebank.exports.service import LedgerFormat
 
 COLUMNS = (
@@ -24,6 +29,7 @@ COLUMNS = (
     "currency",
     "source",
     "hash",
+    "documents",
 )
 MEDIA_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
@@ -48,6 +54,12 @@ def field(text: str) -> str:
     return text
 
 
+def document_refs(tx: ExportTransaction) -> str:
+    """The `documents` cell: each supporting document as "#<id> <file name> sha256:<hash>", joined by "; "
+    (empty when there is none; the same on every row of the transaction)."""
+    return "; ".join(f"#{ref.id} {ref.filename} sha256:{ref.sha256}" for ref in tx.documents)
+
+
 def write(job: ExportJob) -> Iterator[str]:
     """The header row, then a row per posting in sequence and line order.
 
@@ -64,7 +76,7 @@ def write(job: ExportJob) -> Iterator[str]:
         words = field(cell(tx.description or tx.memo))
         kind, memo = field(cell(tx.kind)), field(cell(tx.memo))
         head = f"{tx.sequence},{tx.effective_date.isoformat()},{words},{kind},{memo},"
-        tail = f",{field(cell(tx.source))},{tx.hash.hex()}\r\n"
+        tail = f",{field(cell(tx.source))},{tx.hash.hex()},{field(cell(document_refs(tx)))}\r\n"
         for line, account, amount, currency in tx.postings:
             text = f"{head}{line},{accounts[account]},{major(amount, currency)},{currency}{tail}"
             rows.append(text)

@@ -18,6 +18,7 @@ from sqlalchemy import Text, cast, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from pledgebank.books.models import Book, ChainHead, LedgerAccount, LedgerPosting, LedgerTransaction
+from pledgebank.documents.queries import DocumentRef
 from pledgebank.errors import InvalidInput
 from pledgebank.exports.models import LedgerExport
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
@@ -117,6 +118,8 @@ class ExportTransaction:
     postings: list[tuple[int, int, int, str]] = field(default_factory=list)
     # The transaction in words (books.describe), filled in as the export streams; never sealed.
     description: str = ""
+    # The supporting documents (pledgebank.documents), filled in with the description; never sealed.
+    documents: list[DocumentRef] = field(default_factory=list)
 
 
 def _fund(session: Session, book: Book, slug: str | None) -> int | None:

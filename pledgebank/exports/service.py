@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pledgebank.books.describe import Item, describe, source_of
 from pledgebank.books.models import Book, LedgerPosting, LedgerTransaction
+from pledgebank.documents.queries import references_by_sequence
 from pledgebank.exports.exportfiles import ExportFile, Peek, Record
 from pledgebank.exports.format_base import ExportRequest
 from pledgebank.exports.header import Tally
@@ -109,8 +110,10 @@ def _describe(session: Session, book: Book, pending: list[ExportTransaction]) ->
         Item(tx.sequence, tx.kind, tx.memo, source_of(tx.source), tx.reverses_sequence) for tx in pending
     ]
     words = describe(session, book, items) if pending else {}
+    documents = references_by_sequence(session, book, (tx.sequence for tx in pending))
     for tx in pending:
         tx.description = words[tx.sequence].text
+        tx.documents = documents.get(tx.sequence, [])
     return pending
 
 

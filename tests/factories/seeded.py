@@ -151,6 +151,7 @@ class SeededCopies:
                     "DATABASE_URL": url,
                     "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
                     "MAIL_OUTBOX": str(self.folder / "outbox"),
+                    "DOCUMENT_DIR": str(self.folder / "documents"),
                     "BASE_URL": "http://localhost",
                     "CLOCK": Clock(frozen_at=START),
                     "PASSWORD_HASH_TIME_COST": 1,

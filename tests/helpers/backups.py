@@ -98,13 +98,15 @@ def money_coming_in(
     assert not failures, failures
 
 
-def app_on(url: str, outbox: Path, clock):
-    """An app on another database (the restore target) with its own outbox folder."""
+def app_on(url: str, outbox: Path, clock, documents: Path | None = None):
+    """An app on another database (the restore target) with its own outbox folder, and the document store
+    given (a backup holds the database and the emails; documents stay in their own store)."""
     return create_app(
         {
             "DATABASE_URL": url,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
             "MAIL_OUTBOX": str(outbox),
+            "DOCUMENT_DIR": str(documents or outbox.parent / "documents"),
             "BASE_URL": "http://localhost",
             "CLOCK": clock,
         }

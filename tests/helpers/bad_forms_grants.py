@@ -3,6 +3,7 @@ its form's prefix)."""
 
 from __future__ import annotations
 
+from pledgebank.documents import samples
 from tests.factories.seeded import CHAIR, TREASURER
 from tests.helpers.bad_forms import Form, Place
 
@@ -210,6 +211,36 @@ def money_tools(place: Place) -> list[Form]:
     ]
 
 
+def document_forms(place: Place) -> list[Form]:
+    """Attaching a document to a grant payment (the same form serves every payment and report), and
+    withdrawing one. The upload's name is the suite's own (register.csv): the type is decided from the
+    content, never the name."""
+    payment = place.id("paid grant payment")
+    page = f"/n/{place.slug}/documents/grant-payment/{payment}"
+    return [
+        Form(
+            "attach a document",
+            TREASURER,
+            page,
+            page,
+            {"kind": "choice", "file": "file"},
+            {
+                "form_key": "bad-input-suite-document-0001",
+                "kind": "grant_evidence",
+                "file": samples.pdf(["Award"]),
+            },
+        ),
+        Form(
+            "withdraw a document",
+            TREASURER,
+            f"/n/{place.slug}/documents/{place.id('document to withdraw')}/withdraw",
+            f"/n/{place.slug}/documents/{place.id('document to withdraw')}/withdraw",
+            {"reason": "text"},
+            {"reason": "The wrong invoice: this one is for the hall."},
+        ),
+    ]
+
+
 def grant_forms(place: Place) -> list[Form]:
     """The forms of this module."""
-    return [*application_forms(place), *committee_forms(place), *money_tools(place)]
+    return [*application_forms(place), *committee_forms(place), *money_tools(place), *document_forms(place)]

@@ -13,9 +13,13 @@ from sqlalchemy import select
 from pledgebank import demo
 from pledgebank.accounts.services import create_user
 from pledgebank.db import unit_of_work
+from pledgebank.documents import samples
+from pledgebank.documents.models import Subject
+from pledgebank.documents.services import attach_document
+from pledgebank.documents.storage import app_store
 from pledgebank.grants import applications, decisions, reviews
 from pledgebank.grants.applications import ApplicationTerms
-from pledgebank.grants.models import GrantApplication, GrantRound
+from pledgebank.grants.models import GrantApplication, GrantPayment, GrantRound
 from pledgebank.jobs import payments_context
 from pledgebank.ledger import chart
 from pledgebank.levies import hardship
@@ -205,6 +209,22 @@ def _seed_grants(app: Flask, people: dict[str, int], now) -> dict[str, int]:
             ids[f"criterion {number}"] = criterion.id
         for key, title in titles.items():
             ids[key] = session.scalar(select(GrantApplication.id).where(GrantApplication.title == title))
+        ids["paid grant payment"] = session.scalar(
+            select(GrantPayment.id).where(GrantPayment.application_id == ids["paid award"])
+        )
+        ids["document to withdraw"] = attach_document(
+            session,
+            app_store(app),
+            actor_id=people[TREASURER],
+            subject=Subject.GRANT_PAYMENT,
+            subject_id=ids["paid grant payment"],
+            kind="invoice",
+            filename="kit-invoice.pdf",
+            data=samples.pdf(["Invoice: youth football kit"]),
+            form_key="seeded-tools-document-0001",
+            max_bytes=app.config["DOCUMENT_MAX_BYTES"],
+            now=now,
+        ).id
     return ids
 
 

@@ -18,6 +18,7 @@ from pledgebank.books.models import Book
 from pledgebank.books.services import book_by_slug
 from pledgebank.books.verify import check_books
 from pledgebank.clock import local_date
+from pledgebank.documents.storage import app_store
 from pledgebank.errors import DomainError
 from pledgebank.ledger import chart
 from pledgebank.ledger.canonical import to_hex
@@ -33,8 +34,9 @@ def ledger() -> None:
 @click.option("--book", "slug", help="Check only the book with this slug (default: every book).")
 @with_appcontext
 def verify(slug: str | None) -> None:
-    """Recompute sums, balances and hash chains; exit 1 naming the first bad sequence number."""
-    checks = check_books(db_session(), slug)
+    """Recompute sums, balances and hash chains, and re-hash every supporting document's file; exit 1 naming
+    the first bad sequence number (or document)."""
+    checks = check_books(db_session(), slug, documents=app_store(current_app))
     if slug is not None and not checks:
         click.echo(f"no book called {slug!r}", err=True)
         sys.exit(2)

@@ -14,6 +14,7 @@ from pledgebank.books.services import book_of
 from pledgebank.books.verify import check_book
 from pledgebank.books.web.forms import CloseYearChoiceForm, CloseYearForm
 from pledgebank.clock import local_date
+from pledgebank.documents.storage import app_store
 from pledgebank.inputs import parse_id, parse_page
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
@@ -81,7 +82,8 @@ def _before(total: int) -> int | None:
 def check(slug: str):
     """Recompute the book's sums, balances and hash chain, and say whether it is intact."""
     context = _context(slug)
-    return render_template("books/check.html", **context, result=check_book(db_session(), context["book"]))
+    result = check_book(db_session(), context["book"], app_store(current_app))
+    return render_template("books/check.html", **context, result=result)
 
 
 def _today() -> date:

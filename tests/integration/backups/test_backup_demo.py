@@ -41,7 +41,8 @@ def test_a_busy_demo_restored_elsewhere_has_every_chain_head_of_its_manifest(app
     emails = sorted(Path(app.config["MAIL_OUTBOX"]).glob("*.eml"))
     assert emails, "the demo writes receipts and reminders to the outbox"
 
-    target = app_on(empty_url, tmp_path / "restored-outbox", clock)
+    # The demo's documents stay in their store (a backup holds the database and the emails).
+    target = app_on(empty_url, tmp_path / "restored-outbox", clock, Path(app.config["DOCUMENT_DIR"]))
     restored = cli(target, "restore", str(folder))
     assert restored.exit_code == 0, restored.output
     assert f"restored {len(emails)} outbox file(s)" in restored.output

@@ -66,7 +66,8 @@ def test_the_book_is_chosen_or_asked_for(app, sessions):
     chosen = runner.invoke(main, ["export", "--format", "csv", "--book", "oak-hill"])
     assert chosen.exit_code == 0
     assert chosen.stdout.splitlines() == [
-        "\ufeffsequence,date,description,kind,memo,line,account,account_name,fund,amount,currency,source,hash"
+        "\ufeffsequence,date,description,kind,memo,line,account,account_name,fund,amount,currency,source,hash,"
+        "documents"
     ]
     unknown = runner.invoke(main, ["export", "--format", "csv", "--book", "nowhere"])
     assert unknown.exit_code == 2

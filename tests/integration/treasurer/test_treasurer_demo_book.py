@@ -58,6 +58,7 @@ def demo_app(request, database_template, stripe_emulator, tmp_path_factory):
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "MAIL_OUTBOX": str(folder / "outbox"),
+        "DOCUMENT_DIR": str(folder / "documents"),
         "BASE_URL": "http://localhost",
         "CLOCK": clock,
         "DEMO": True,
@@ -198,6 +199,11 @@ def test_the_demo_books_beancount_export_passes_bean_check(demo_app, tmp_path):
         main, ["export", "--format", "beancount", "--output", str(path)]
     )
     assert result.exit_code == 0, result.output
+    # Its `document` directives name the supporting documents beside it, which bean-check opens.
+    copied = demo_app.test_cli_runner().invoke(
+        main, ["documents", "copy", "--book", demo.DEMO_SLUG, "--into", str(tmp_path)]
+    )
+    assert copied.exit_code == 0, copied.output
     checked = subprocess.run([BEAN_CHECK, str(path)], capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "year_closed" in path.read_text() and '"refund"' in path.read_text()

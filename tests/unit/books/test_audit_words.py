@@ -367,6 +367,43 @@ SAMPLES: dict[str, tuple[str, int, dict | None, dict | None, tuple[str, ...]]] =
         {"retired": True},
         ("retired the expense category “Garden supplies”",),
     ),
+    "document.attached": (
+        "document",
+        81,
+        None,
+        {
+            "document_id": 81,
+            "filename": "fence-invoice.pdf",
+            "size": 20480,
+            "sha256": "3f2a9c1e0b7d4a55" + "0" * 48,
+            "media_type": "application/pdf",
+            "kind": "invoice",
+            "on": "treasurer_entry",
+            "on_id": 61,
+        },
+        (
+            "attached an invoice (a PDF of 20.0 KB, fingerprint 3f2a9c1e0b7d4a55) to the payment to "
+            "Acme Fencing",
+        ),
+    ),
+    "document.withdrawn": (
+        "document",
+        81,
+        None,
+        {
+            "document_id": 81,
+            "filename": "fence-invoice.pdf",
+            "sha256": "3f2a9c1e0b7d4a55" + "0" * 48,
+            "kind": "invoice",
+            "on": "grant_payment",
+            "on_id": 21,
+            "reason": "The wrong invoice: this one is for the hall.",
+        },
+        (
+            "withdrew the invoice (fingerprint 3f2a9c1e0b7d4a55) from the payment for “Youth football kit”: "
+            "The wrong invoice: this one is for the hall.",
+        ),
+    ),
     "year.closed": (
         "closed_period",
         1,

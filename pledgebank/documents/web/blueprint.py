@@ -1,0 +1,7 @@
+"""The documents blueprint (its pages are in views.py)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("documents", __name__)
