@@ -149,6 +149,9 @@ def _register_blueprints(app: Flask) -> None:
         treasurer_views,
     )
     from pledgebank.books.web import views as books_views
+    from pledgebank.dividends.web import body_views as dividend_body_pages
+    from pledgebank.dividends.web import manage_views as dividend_manage_pages
+    from pledgebank.dividends.web import views as dividends_views
     from pledgebank.exports.web import views as exports_views
     from pledgebank.extensions import csrf, limiter
     from pledgebank.grants.web import api as grants_api
@@ -197,6 +200,7 @@ def _register_blueprints(app: Flask) -> None:
     del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
     del pledge_share_pages
     del pledge_social_pages
+    del dividend_body_pages, dividend_manage_pages
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(your_data_views.bp)
@@ -211,6 +215,7 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(payments_views.bp)
     app.register_blueprint(pledges_views.bp)
     app.register_blueprint(grants_views.bp)
+    app.register_blueprint(dividends_views.bp)
     app.register_blueprint(levies_views.bp)
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(privacy_views.bp)

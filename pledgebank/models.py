@@ -5,6 +5,7 @@ from pledgebank.alerts import models as alerts_models
 from pledgebank.books import fund_transfer_models, treasurer_models
 from pledgebank.books import models as books_models
 from pledgebank.db import Base
+from pledgebank.dividends import models as dividends_models
 from pledgebank.exports import models as exports_models
 from pledgebank.grants import models as grants_models
 from pledgebank.levies import models as levies_models
@@ -20,6 +21,7 @@ __all__ = [
     "alerts_models",
     "books_models",
     "comment_models",
+    "dividends_models",
     "exports_models",
     "fund_transfer_models",
     "grants_models",

@@ -48,6 +48,8 @@ class Action(StrEnum):
     APPROVE_PAYMENT = "approve_payment"
     MANAGE_EXPENSE_CATEGORIES = "manage_expense_categories"
     TRANSFER_FUNDS = "transfer_funds"
+    MANAGE_DIVIDENDS = "manage_dividends"
+    SIGN_DIVIDEND = "sign_dividend"
 
 
 EVERYONE = "everyone"
@@ -94,6 +96,10 @@ RULES: dict[Action, frozenset[str]] = {
     # Proposing, approving or declining a transfer between funds; a transfer posts only when the chair and a
     # second committee member have both agreed to it (checked by the transfer service).
     Action.TRANSFER_FUNDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    # Community dividends: the committee drafts agreements, submits the evidence and answers disputes; the
+    # chair signs for the neighbourhood (the body signs and verifies through its emailed links, with no role).
+    Action.MANAGE_DIVIDENDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    Action.SIGN_DIVIDEND: frozenset({Role.CHAIR}),
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the
