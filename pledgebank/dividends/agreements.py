@@ -24,6 +24,8 @@ from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.policy import Action, require
 
+# The terms' checks name the terms' parts; the form names them as the agreement's columns.
+_FORM_FIELDS = {"target": "target_value", "floor": "floor_value"}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -122,7 +124,8 @@ def _check(session: Session, neighbourhood: Neighbourhood, draft: Draft, today: 
         if not _EMAIL.fullmatch(getattr(draft, f"{who}_email")):
             errors[f"{who}_email"] = ["Give an email address, like name@example.org."]
     if "direction" not in errors and "terms_kind" not in errors:
-        errors.update(problems(_terms_of(draft)))
+        for name, messages in problems(_terms_of(draft)).items():
+            errors[_FORM_FIELDS.get(name, name)] = messages
     fund = session.scalar(
         select(Fund).where(Fund.neighbourhood_id == neighbourhood.id, Fund.slug == draft.fund_slug)
     )

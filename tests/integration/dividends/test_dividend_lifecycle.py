@@ -35,7 +35,9 @@ from tests.factories.pledges import assert_books_ok
 
 def events(app, action: str) -> list[AuditEvent]:
     with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
+        return list(
+            session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+        )
 
 
 def test_drafted_signed_disputed_answered_verified_paid_and_closed(app, sessions, outbox):
