@@ -1,5 +1,5 @@
 """The dividend pages through the test client: the committee drafts an agreement (and is told beside each
-field what is wrong with bad terms, with nothing stored), the body signs and verifies through its emailed link,
+field what is wrong with bad terms, with nothing stored), the body signs and verifies through its link,
 the chair signs, the evidence and the payment; the public pages, the body's page and the exports; and the
 clashes: a second signature by one person, a link of another agreement, evidence after the deadline."""
 
