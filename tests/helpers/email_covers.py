@@ -94,3 +94,10 @@ SOCIAL_COVERS = {
     ("pledges/comment", "creator"),
     ("pledges/comment_hidden", "author"),
 }
+
+# test_email_claims_dividends
+DIVIDEND_COVERS = {
+    ("dividends/invitation", "signatory"),
+    ("dividends/invitation", "verifier"),
+    ("dividends/invitation", "signs and verifies"),
+}

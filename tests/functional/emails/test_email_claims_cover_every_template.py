@@ -9,6 +9,7 @@ import pytest
 from pledgebank.outbox import Email
 from tests.helpers.email_claims import BANK, Sent, State, check, every_template
 from tests.helpers.email_covers import (
+    DIVIDEND_COVERS,
     GRANT_ACCOUNT_COVERS,
     LEVY_COVERS,
     PLEDGE_COVERS,
@@ -16,7 +17,14 @@ from tests.helpers.email_covers import (
     TIME_PLEDGE_COVERS,
 )
 
-EVERY_COVER = (PLEDGE_COVERS, LEVY_COVERS, GRANT_ACCOUNT_COVERS, TIME_PLEDGE_COVERS, SOCIAL_COVERS)
+EVERY_COVER = (
+    PLEDGE_COVERS,
+    LEVY_COVERS,
+    GRANT_ACCOUNT_COVERS,
+    TIME_PLEDGE_COVERS,
+    SOCIAL_COVERS,
+    DIVIDEND_COVERS,
+)
 
 
 def test_every_email_template_is_sent_in_a_claims_test():

@@ -51,6 +51,8 @@ record_money         .        .         Y         Y     .          .          . 
 approve_payment      .        Y         .         Y     .          .          .          .
 manage_expense_categories . .       Y         Y     .          .          .          .
 transfer_funds       .        Y         .         Y     .          .          .          .
+manage_dividends     .        Y         .         Y     .          .          .          .
+sign_dividend        .        .         .         Y     .          .          .          .
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -85,6 +87,8 @@ record_money         .        .         .         .     .          .          . 
 approve_payment      .        .         .         .     .          .          .          .
 manage_expense_categories . .       .         .     .          .          .          .
 transfer_funds       .        .         .         .     .          .          .          .
+manage_dividends     .        .         .         .     .          .          .          .
+sign_dividend        .        .         .         .     .          .          .          .
 """
 
 
