@@ -47,6 +47,7 @@ from pledgebank.ledger.kinds import (
     REVERSAL,
 )
 from pledgebank.ledger.kinds import CASH_BANKED as CASH_BANKED
+from pledgebank.ledger.kinds import DIVIDEND_KINDS as DIVIDEND_KINDS
 from pledgebank.ledger.kinds import KINDS as KINDS
 from pledgebank.ledger.kinds import PAYOUT as PAYOUT
 from pledgebank.ledger.legs import (
