@@ -32,6 +32,7 @@ from pledgebank import PROJECT_ROOT, create_app, migrate
 from pledgebank.accounts.demo import DEMO_PASSWORD, PEOPLE, DemoPerson, seed_people
 from pledgebank.books.demo import seed_books, seed_opening_entries
 from pledgebank.db import unit_of_work
+from pledgebank.dividends.demo import seed_dividends
 from pledgebank.grants.demo import seed_grants
 from pledgebank.levies.demo import seed_levies
 from pledgebank.neighbourhoods.demo import DEMO_SLUG, is_seeded, seed_neighbourhood
@@ -46,6 +47,7 @@ __all__ = [
     "demo",
     "load",
     "seed",
+    "seed_dividends",
     "seed_grants",
     "seed_levies",
     "seed_pledges",
@@ -164,6 +166,7 @@ def load(app: Flask) -> dict[str, int] | None:
             seed_pledges(app, ids)
             seed_levies(app, ids)
             seed_grants(app, ids)
+            seed_dividends(app, ids)
             seed_books(app, ids)
     return ids
 
