@@ -33,7 +33,7 @@ BODY_KINDS: dict[str, str] = {
     "fire_service": "Fire and rescue service",
     "housing_association": "Housing association",
     "business": "Business",
-    "other": "Other public body",
+    "public_body": "Another public body",
 }
 
 

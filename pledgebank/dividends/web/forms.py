@@ -85,7 +85,9 @@ class AgreementForm(DividendForm):
     baseline_value = StringField(
         "Baseline", validators=_required("Give the baseline."), render_kw=NUMBER_INPUT
     )
-    baseline_source = StringField("Source of the baseline", validators=[*_required("Give the source.")])
+    baseline_source = StringField(
+        "Source of the baseline", validators=[*_required("Give the source."), Length(max=4000)]
+    )
     baseline_period = StringField(
         "Period of the baseline", validators=[*_required("Give the period."), Length(max=60)]
     )
