@@ -161,25 +161,18 @@ def body_for(session: Session, name: str, kind: str, now: datetime) -> DividendB
     return found
 
 
-def draft_agreement(
-    session: Session,
-    *,
-    actor_id: int,
-    neighbourhood: Neighbourhood,
+def _row(
     draft: Draft,
-    signer: LinkSigner,
-    now: datetime,
-    today: date,
-    previous: DividendAgreement | None = None,
+    neighbourhood: Neighbourhood,
+    fund: Fund,
+    body: DividendBody,
+    previous: DividendAgreement | None,
 ) -> DividendAgreement:
-    """The committee drafts an agreement (or, with `previous`, a new version of one in force); the body's
-    signatory and verifier are emailed their links."""
-    require(session, actor_id, neighbourhood.id, Action.MANAGE_DIVIDENDS)
-    fund = _check(session, neighbourhood, draft, today)
+    """The agreement's row, as drafted (its terms' hash is set once its relations are loaded)."""
     terms = _terms_of(draft)
-    agreement = DividendAgreement(
+    return DividendAgreement(
         neighbourhood_id=neighbourhood.id,
-        body_id=body_for(session, draft.body_name, draft.body_kind, now).id,
+        body_id=body.id,
         fund_id=fund.id,
         previous_id=previous.id if previous else None,
         version=previous.version + 1 if previous else 1,
@@ -206,10 +199,28 @@ def draft_agreement(
         verifier_name=draft.verifier_name,
         verifier_email=draft.verifier_email.lower(),
         terms_hash="",
-        drafted_by_id=actor_id,
-        created_at=now,
-        updated_at=now,
     )
+
+
+def draft_agreement(
+    session: Session,
+    *,
+    actor_id: int,
+    neighbourhood: Neighbourhood,
+    draft: Draft,
+    signer: LinkSigner,
+    now: datetime,
+    today: date,
+    previous: DividendAgreement | None = None,
+) -> DividendAgreement:
+    """The committee drafts an agreement (or, with `previous`, a new version of one in force); the body's
+    signatory and verifier are emailed their links."""
+    require(session, actor_id, neighbourhood.id, Action.MANAGE_DIVIDENDS)
+    fund = _check(session, neighbourhood, draft, today)
+    agreement = _row(
+        draft, neighbourhood, fund, body_for(session, draft.body_name, draft.body_kind, now), previous
+    )
+    agreement.drafted_by_id, agreement.created_at, agreement.updated_at = actor_id, now, now
     session.add(agreement)
     session.flush()
     session.refresh(agreement)  # the body, fund and neighbourhood, for the signed terms

@@ -75,45 +75,51 @@ def _drafts(today) -> list[Draft]:
     return [fires, repairs]
 
 
+def _agreed(app: Flask, draft: Draft, drafter: int, chair: int, now, today) -> int:
+    """An agreement drafted by a committee member and signed by the body and the chair."""
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        place = get_neighbourhood(session, DEMO_SLUG)
+        signer = app.extensions["pledgebank.signer"]
+        agreement = agreements.draft_agreement(
+            session, actor_id=drafter, neighbourhood=place, draft=draft, signer=signer, now=now, today=today
+        )
+        signing.sign(
+            session,
+            agreement_id=agreement.id,
+            party="body",
+            email=draft.signatory_email,
+            name=draft.signatory_name,
+            user_id=None,
+            signed_hash=agreement.terms_hash,
+            now=now,
+        )
+        signing.sign_for_neighbourhood(
+            session, actor_id=chair, agreement_id=agreement.id, signed_hash=agreement.terms_hash, now=now
+        )
+        return agreement.id
+
+
 def seed_dividends(app: Flask, ids: dict[str, int]) -> None:
     """Load the two demo agreements (people by email, as accounts.demo made them)."""
     now = app.extensions["pledgebank.clock"].now()
     today = now.astimezone(ZoneInfo(app.config["TIMEZONE"])).date()
     chair, tom, aisha = (ids[f"{who}@example.org"] for who in ("priya", "tom", "aisha"))
-    signer = app.extensions["pledgebank.signer"]
-    made = []
-    for draft in _drafts(today):
-        with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-            place = get_neighbourhood(session, DEMO_SLUG)
-            agreement = agreements.draft_agreement(
-                session, actor_id=aisha, neighbourhood=place, draft=draft, signer=signer, now=now, today=today
-            )
-            signing.sign(
-                session,
-                agreement_id=agreement.id,
-                party="body",
-                email=draft.signatory_email,
-                name=draft.signatory_name,
-                user_id=None,
-                signed_hash=agreement.terms_hash,
-                now=now,
-            )
-            signing.sign_for_neighbourhood(
-                session, actor_id=chair, agreement_id=agreement.id, signed_hash=agreement.terms_hash, now=now
-            )
-            made.append(agreement.id)
-    fires, repairs = made
+    fires, repairs = (_agreed(app, draft, aisha, chair, now, today) for draft in _drafts(today))
     with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        outcomes.submit_evidence(
-            session,
-            actor_id=aisha,
-            agreement_id=fires,
-            period="April 2025 to March 2026",
-            value=27,
-            notes="From the fire service's published ward figures.",
-            now=now,
-            today=today,
-        )
+        for agreement_id, period, value in (
+            (fires, "April 2025 to March 2026", 27),
+            (repairs, "First quarter", 58),
+        ):
+            outcomes.submit_evidence(
+                session,
+                actor_id=aisha,
+                agreement_id=agreement_id,
+                period=period,
+                value=value,
+                notes="From the body's own published figures.",
+                now=now,
+                today=today,
+            )
         outcomes.verify(
             session, agreement_id=fires, email=FIRE_VERIFIES[1], name=FIRE_VERIFIES[0], now=now, today=today
         )
@@ -123,16 +129,6 @@ def seed_dividends(app: Flask, ids: dict[str, int]) -> None:
             agreement_id=fires,
             paid_on=today,
             reference="SLFS DIVIDEND",
-            now=now,
-            today=today,
-        )
-        outcomes.submit_evidence(
-            session,
-            actor_id=aisha,
-            agreement_id=repairs,
-            period="First quarter",
-            value=58,
-            notes="From the association's repairs log.",
             now=now,
             today=today,
         )

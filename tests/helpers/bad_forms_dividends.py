@@ -64,24 +64,19 @@ def dividend_forms(place: Place) -> list[Form]:
     earned, to_verify = place.id("dividend earned"), place.id("dividend to verify")
     token = place.key("dividend verifier token")
     body_page = f"/dividends/{to_verify}/body/{token}"
+    drafts = (("new dividend agreement", "new"), ("new version of a dividend agreement", f"{in_force}/amend"))
     return [
-        Form(
-            "new dividend agreement",
-            CHAIR,
-            f"/n/{slug}/dividends/new",
-            f"/n/{slug}/dividends/new",
-            AGREEMENT_KINDS,
-            AGREEMENT_VALID,
-            OPTIONAL,
-        ),
-        Form(
-            "new version of a dividend agreement",
-            CHAIR,
-            f"/n/{slug}/dividends/{in_force}/amend",
-            f"/n/{slug}/dividends/{in_force}/amend",
-            AGREEMENT_KINDS,
-            AGREEMENT_VALID,
-            OPTIONAL,
+        *(
+            Form(
+                name,
+                CHAIR,
+                f"/n/{slug}/dividends/{path}",
+                f"/n/{slug}/dividends/{path}",
+                AGREEMENT_KINDS,
+                AGREEMENT_VALID,
+                OPTIONAL,
+            )
+            for name, path in drafts
         ),
         Form(
             "dividend evidence",

@@ -52,12 +52,58 @@ _STAGES = {
 }
 
 
+def _advance(session, agreement, stage: tuple, people: dict[str, int], now) -> None:
+    signed, figure, verdict, paid = stage
+    chair, today = people["priya@example.org"], now.date()
+    if signed:
+        body = ("Dana Whitfield", "dana.whitfield@fire.example")
+        signing.sign(
+            session,
+            agreement_id=agreement.id,
+            party="body",
+            email=body[1],
+            name=body[0],
+            user_id=None,
+            signed_hash=agreement.terms_hash,
+            now=now,
+        )
+        signing.sign_for_neighbourhood(
+            session, actor_id=chair, agreement_id=agreement.id, signed_hash=agreement.terms_hash, now=now
+        )
+    if figure is not None:
+        outcomes.submit_evidence(
+            session,
+            actor_id=chair,
+            agreement_id=agreement.id,
+            period="2026",
+            value=figure,
+            notes="",
+            now=now,
+            today=today,
+        )
+    who = {"agreement_id": agreement.id, "email": VERIFIER[1], "name": VERIFIER[0], "now": now}
+    if verdict == "dispute":
+        outcomes.dispute(session, reasons="Missing March.", **who)
+    elif verdict == "verify":
+        outcomes.verify(session, today=today, **who)
+    if paid:
+        treasurer = people["tom@example.org"]
+        outcomes.record_payment(
+            session,
+            actor_id=treasurer,
+            agreement_id=agreement.id,
+            paid_on=today,
+            reference="SLFS",
+            now=now,
+            today=today,
+        )
+
+
 def seed_dividend_tools(app: Flask, people: dict[str, int], slug: str, now) -> dict[str, int | str]:
     """The agreements, by tool name, and the verifier's token for the one to verify."""
-    chair, treasurer = people["priya@example.org"], people["tom@example.org"]
-    today, signer = now.date(), app.extensions["pledgebank.signer"]
+    chair, today, signer = people["priya@example.org"], now.date(), app.extensions["pledgebank.signer"]
     ids: dict[str, int | str] = {}
-    for name, (signed, figure, verdict, paid) in _STAGES.items():
+    for name, stage in _STAGES.items():
         with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
             place = get_neighbourhood(session, slug)
             made = agreements.draft_agreement(
@@ -70,55 +116,7 @@ def seed_dividend_tools(app: Flask, people: dict[str, int], slug: str, now) -> d
                 today=today,
             )
             ids[name] = made.id
-            if signed:
-                body = ("Dana Whitfield", "dana.whitfield@fire.example")
-                signing.sign(
-                    session,
-                    agreement_id=made.id,
-                    party="body",
-                    email=body[1],
-                    name=body[0],
-                    user_id=None,
-                    signed_hash=made.terms_hash,
-                    now=now,
-                )
-                signing.sign_for_neighbourhood(
-                    session, actor_id=chair, agreement_id=made.id, signed_hash=made.terms_hash, now=now
-                )
-            if figure is not None:
-                outcomes.submit_evidence(
-                    session,
-                    actor_id=chair,
-                    agreement_id=made.id,
-                    period="2026",
-                    value=figure,
-                    notes="",
-                    now=now,
-                    today=today,
-                )
-            if verdict == "dispute":
-                outcomes.dispute(
-                    session,
-                    agreement_id=made.id,
-                    email=VERIFIER[1],
-                    name=VERIFIER[0],
-                    reasons="Missing March.",
-                    now=now,
-                )
-            elif verdict == "verify":
-                outcomes.verify(
-                    session, agreement_id=made.id, email=VERIFIER[1], name=VERIFIER[0], now=now, today=today
-                )
-            if paid:
-                outcomes.record_payment(
-                    session,
-                    actor_id=treasurer,
-                    agreement_id=made.id,
-                    paid_on=today,
-                    reference="SLFS",
-                    now=now,
-                    today=today,
-                )
+            _advance(session, made, stage, people, now)
             if name == "dividend to verify":
                 ids["dividend verifier token"] = links.link_token(signer, made, VERIFIER[1], now)
     return ids
