@@ -134,6 +134,10 @@ def test_drafted_on_the_page_signed_through_the_emailed_link_and_verified(app, s
     )
     assert paid.status_code == 302
     assert "Received: £5,000.00" in text(member.get(f"/n/{w.slug}/dividends/{agreement_id}"))
+    money = WebClient(app.test_client()).get(f"/n/{w.slug}/money")
+    title = "South London Fire Service: Fewer deliberate fires on the estates"
+    assert f"Community dividend received from {title}" in text(money)
+    assert f'href="/n/{w.slug}/dividends/{agreement_id}"' in page(money)
     assert_books_ok(app)
 
 
