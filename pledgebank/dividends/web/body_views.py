@@ -1,19 +1,24 @@
 """The body's page for one agreement, reached by the signed link its signatory and verifier are emailed: read
-the terms and sign them; later verify the evidence or dispute it. No account and no role is needed."""
+the terms and sign them; later verify the evidence or dispute it. No account and no role is needed; someone
+with an account under that address reaches the same page from the agreement's page."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
+from flask_login import login_required
 
+from pledgebank.accounts.models import User
 from pledgebank.dividends import outcomes, signing
 from pledgebank.dividends.agreements import get_agreement
-from pledgebank.dividends.links import person_of_link
+from pledgebank.dividends.links import link_token, person_of_link
 from pledgebank.dividends.progress import lay_out
 from pledgebank.dividends.terms import payment
 from pledgebank.dividends.web.blueprint import bp
 from pledgebank.dividends.web.forms import DisputeForm, EmptyForm, SignForm
+from pledgebank.errors import Forbidden
+from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.session import db_session, now
 from pledgebank.web.submit import go_to, submit
 
@@ -48,6 +53,19 @@ def _page(agreement_id: int, token: str, status: int = 200, **forms):
 def body_page(agreement_id: int, token: str):
     """The agreement as the body's signatory or verifier sees it, with their tools."""
     return _page(agreement_id, token)
+
+
+@bp.get("/dividends/<int:agreement_id>/as-body")
+@login_required
+def as_body(agreement_id: int):
+    """The body's signatory or verifier with an account of their own: to their page, without the email."""
+    session = db_session()
+    agreement = get_agreement(session, agreement_id)
+    email = session.get_one(User, signed_in_user_id()).email.lower()
+    if email not in (agreement.signatory_email, agreement.verifier_email):
+        raise Forbidden("Only the body's signatory or verifier named in this agreement can act for the body.")
+    token = link_token(current_app.extensions["pledgebank.signer"], agreement, email, now())
+    return redirect(url_for("dividends.body_page", agreement_id=agreement_id, token=token))
 
 
 @bp.post("/dividends/<int:agreement_id>/body/<token>/<step>")

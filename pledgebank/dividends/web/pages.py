@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import render_template
 
+from pledgebank.accounts.models import User
 from pledgebank.dividends.agreements import get_agreement
 from pledgebank.dividends.progress import lay_out
 from pledgebank.dividends.queries import received
 from pledgebank.dividends.states import AGREEMENTS, AgreementAction
 from pledgebank.dividends.terms import payment
 from pledgebank.dividends.web.forms import AnswerForm, EmptyForm, EvidenceForm, PaymentForm, SignForm
+from pledgebank.web.auth import current_user_id
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session
 
@@ -36,6 +38,8 @@ def agreement_page(agreement_id: int, status: int = 200, **forms):
     figures = [(e.period, e.value) for e in agreement.evidence]
     latest = agreement.latest_value
     signed = {s.party: s for s in agreement.signatures}
+    user = session.get(User, current_user_id()) if current_user_id() is not None else None
+    email = user.email.lower() if user is not None else None
     return render_template(
         "dividends/show.html",
         agreement=agreement,
@@ -45,6 +49,7 @@ def agreement_page(agreement_id: int, status: int = 200, **forms):
         due_now=payment(agreement.terms, latest) if latest is not None else 0,
         received=received(agreement),
         signed=signed,
+        for_body=email in (agreement.signatory_email, agreement.verifier_email),
         can=lambda action: can(agreement, AgreementAction(action)),
         **forms,
     ), status

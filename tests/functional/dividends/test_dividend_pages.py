@@ -17,7 +17,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.dividends.models import DividendAgreement
 from tests.factories.dividends import SIGNATORY, VERIFIER, agreed, body_link, draft, evidence, fire_draft
 from tests.factories.grants import today, world
-from tests.factories.pledges import assert_books_ok
+from tests.factories.pledges import assert_books_ok, quick_user
 from tests.helpers.app import WebClient
 from tests.helpers.foundation import field_error, signed_in_client, visible_text
 
@@ -191,3 +191,17 @@ def test_the_public_pages_the_body_page_and_the_exports(app, sessions):
     data = visitor.get(f"/n/{w.slug}/dividends.json").get_json()
     assert data["agreements"][0]["outcomes"] == [{"period": "April 2026 to March 2027", "figure": 33}]
     assert data["agreements"][0]["outcome_source"] == "figures"
+
+
+def test_the_verifier_with_an_account_reaches_the_body_page_from_the_agreement(app, sessions):
+    w = world(sessions)
+    agreement_id = agreed(app, w)
+    verifier = signed_in_client(app, sessions, quick_user(sessions, VERIFIER[1], VERIFIER[0]))
+    shown = verifier.get(f"/n/{w.slug}/dividends/{agreement_id}")
+    assert "Act for South London Fire Service" in text(shown)
+    found = verifier.get(f"/dividends/{agreement_id}/as-body")
+    assert found.status_code == 302 and f"/dividends/{agreement_id}/body/" in found.headers["Location"]
+    assert verifier.get(found.headers["Location"]).status_code == 200
+    resident = signed_in_client(app, sessions, w.residents[0])
+    assert "Act for" not in text(resident.get(f"/n/{w.slug}/dividends/{agreement_id}"))
+    assert resident.get(f"/dividends/{agreement_id}/as-body").status_code == 403
