@@ -149,6 +149,9 @@ def _register_blueprints(app: Flask) -> None:
         treasurer_views,
     )
     from pledgebank.books.web import views as books_views
+    from pledgebank.dividends.web import body_views as dividend_body_pages
+    from pledgebank.dividends.web import manage_views as dividend_manage_pages
+    from pledgebank.dividends.web import views as dividends_views
     from pledgebank.documents.web import views as documents_views
     from pledgebank.examiners.web import views as examiners_views
     from pledgebank.examiners.web import watch as examiner_watch
@@ -203,6 +206,7 @@ def _register_blueprints(app: Flask) -> None:
     del pledge_social_pages
     # The examiners' pages and the record of every page an examiner opens, on the one blueprint.
     del examiners_views, examiner_watch
+    del dividend_body_pages, dividend_manage_pages
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(your_data_views.bp)
@@ -217,6 +221,7 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(payments_views.bp)
     app.register_blueprint(pledges_views.bp)
     app.register_blueprint(grants_views.bp)
+    app.register_blueprint(dividends_views.bp)
     app.register_blueprint(levies_views.bp)
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(examiners_bp)

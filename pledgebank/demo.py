@@ -32,6 +32,7 @@ from pledgebank import PROJECT_ROOT, create_app, migrate
 from pledgebank.accounts.demo import DEMO_PASSWORD, PEOPLE, DemoPerson, seed_people
 from pledgebank.books.demo import seed_books, seed_opening_entries
 from pledgebank.db import unit_of_work
+from pledgebank.dividends.demo import seed_dividends
 from pledgebank.documents.demo import seed_documents
 from pledgebank.examiners.demo import EXAMINER, seed_examiner
 from pledgebank.grants.demo import seed_grants
@@ -48,6 +49,7 @@ __all__ = [
     "demo",
     "load",
     "seed",
+    "seed_dividends",
     "seed_grants",
     "seed_levies",
     "seed_pledges",
@@ -166,6 +168,7 @@ def load(app: Flask) -> dict[str, int] | None:
             seed_pledges(app, ids)
             seed_levies(app, ids)
             seed_grants(app, ids)
+            seed_dividends(app, ids)
             seed_books(app, ids)
             seed_examiner(app, ids)
             seed_documents(app, ids)

@@ -12,6 +12,7 @@ from flask import Flask
 from pledgebank import logs, metrics
 from pledgebank.accounts.erasure import pseudonymise_if_gone
 from pledgebank.alerts import jobs as alert_jobs
+from pledgebank.dividends import jobs as dividend_jobs
 from pledgebank.examiners import jobs as examiner_jobs
 from pledgebank.grants import jobs as grant_jobs
 from pledgebank.levies import jobs as levy_jobs
@@ -51,6 +52,7 @@ def _run_due(app: Flask, ctx: Payments, now: datetime) -> Counter[str]:
         done.update(grant_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
         done.update(alert_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
         done.update(examiner_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
+        done.update(dividend_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
         done.update(
             retention.run_due(
                 ctx.sessions,

@@ -5,6 +5,7 @@ from pledgebank.alerts import models as alerts_models
 from pledgebank.books import fund_transfer_models, treasurer_models
 from pledgebank.books import models as books_models
 from pledgebank.db import Base
+from pledgebank.dividends import models as dividends_models
 from pledgebank.documents import models as documents_models
 from pledgebank.examiners import models as examiners_models
 from pledgebank.exports import models as exports_models
@@ -22,6 +23,7 @@ __all__ = [
     "alerts_models",
     "books_models",
     "comment_models",
+    "dividends_models",
     "documents_models",
     "examiners_models",
     "exports_models",

@@ -52,6 +52,8 @@ class Action(StrEnum):
     TRANSFER_FUNDS = "transfer_funds"
     APPOINT_EXAMINER = "appoint_examiner"
     EXAMINE_BOOKS = "examine_books"
+    MANAGE_DIVIDENDS = "manage_dividends"
+    SIGN_DIVIDEND = "sign_dividend"
 
 
 EVERYONE = "everyone"
@@ -104,6 +106,10 @@ RULES: dict[Action, frozenset[str]] = {
     Action.APPOINT_EXAMINER: frozenset({Role.CHAIR}),
     # The examiner's checklist (CC32): the examiner works through it; the officers see what they will find.
     Action.EXAMINE_BOOKS: _READERS,
+    # Community dividends: the committee drafts agreements, submits the evidence and answers disputes; the
+    # chair signs for the neighbourhood (the body signs and verifies through its emailed links, with no role).
+    Action.MANAGE_DIVIDENDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    Action.SIGN_DIVIDEND: frozenset({Role.CHAIR}),
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the

@@ -175,3 +175,38 @@ def grant_payments(e: Event, f: Facts) -> Sentence:
         how = f" by {words(a.get('method'))}, {words(a.get('status'))}"
         return [actor, f" recorded paying {money(f, a.get('amount'))} for ", grant, how]
     return [actor, " approved the payment for ", grant, f", recorded by {person(f, a.get('recorded_by'))}"]
+
+
+_DIVIDEND_VERBS = {
+    "dividend.drafted": "drafted",
+    "dividend.amended": "drafted a new version of",
+    "dividend.evidence_submitted": "gave evidence for",
+    "dividend.verified": "verified the outcome of",
+    "dividend.disputed": "disputed the evidence for",
+    "dividend.answered": "answered the dispute about",
+    "dividend.paid": "recorded the body's payment of",
+    "dividend.closed": "closed",
+}
+
+
+def dividends(e: Event, f: Facts) -> Sentence:
+    """Community dividend agreements drafted, signed, evidenced, verified or disputed, paid, closed."""
+    a = after_of(e)
+    named = a.get("by") or a.get("signer")
+    who = person(f, e.actor_id) if e.actor_id is not None or not named else str(named)
+    number = subject_of(e)
+    agreement = f"community dividend agreement #{number}" if number else "a community dividend agreement"
+    if e.action == "dividend.signed":
+        party = "the body" if a.get("party") == "body" else "the neighbourhood"
+        return [who, f" signed {agreement} for {party} (terms {str(a.get('terms_hash', ''))[:12]})"]
+    if e.action == "dividend.lapsed":
+        return [who, f" marked {agreement} lapsed: its deadline passed without verification"]
+    verb = _DIVIDEND_VERBS.get(e.action, words(e.action))
+    tail = ""
+    if e.action == "dividend.evidence_submitted":
+        tail = f": {value(f, 'figure', a.get('value'))} for {value(f, 'period', a.get('period'))}"
+    elif e.action in ("dividend.verified", "dividend.paid"):
+        tail = f": {money(f, a.get('amount'))}"
+    elif e.action in ("dividend.drafted", "dividend.amended") and a.get("title"):
+        tail = f": {value(f, 'title', a.get('title'))}"
+    return [who, f" {verb} {agreement}{tail}"]

@@ -47,6 +47,7 @@ LEVIES = Kind("levies", "Levies")
 HARDSHIP = Kind("hardship", "Hardship requests")
 GRANTS = Kind("grants", "Grant rounds and applications")
 GRANT_PAYMENTS = Kind("grant-payments", "Grant payments")
+DIVIDENDS = Kind("dividends", "Community dividends")
 TREASURER = Kind("treasurer", "The treasurer's entries and categories")
 DOCUMENTS = Kind("documents", "Supporting documents")
 YEAR_END = Kind("year-end", "Closing the year")
@@ -61,6 +62,7 @@ KINDS = (
     HARDSHIP,
     GRANTS,
     GRANT_PAYMENTS,
+    DIVIDENDS,
     TREASURER,
     DOCUMENTS,
     YEAR_END,
@@ -97,6 +99,10 @@ ACTIONS: dict[str, tuple[Kind, Words]] = {
     **_all(GRANTS, engines.grants, "grant.decided", "grant.reconsidered"),
     **_all(GRANT_PAYMENTS, engines.grant_payments, "grant.payment_recorded", "grant.payment_approved"),
     **_all(GRANT_PAYMENTS, engines.grant_payments, "grant.reported", "grant.unspent_returned"),
+    **_all(DIVIDENDS, engines.dividends, "dividend.drafted", "dividend.amended", "dividend.signed"),
+    **_all(DIVIDENDS, engines.dividends, "dividend.evidence_submitted", "dividend.verified"),
+    **_all(DIVIDENDS, engines.dividends, "dividend.disputed", "dividend.answered", "dividend.paid"),
+    **_all(DIVIDENDS, engines.dividends, "dividend.closed", "dividend.lapsed"),
     **_all(TREASURER, treasurer, "treasurer.entry_recorded", "treasurer.payment_approved"),
     **_all(TREASURER, treasurer, "treasurer.correction_recorded"),
     **_all(TREASURER, treasurer, "expense_category.added", "expense_category.renamed"),

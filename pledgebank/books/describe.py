@@ -24,11 +24,13 @@ from pledgebank.books.wording import (
     A_RESIDENT,
     ChargeFacts,
     Described,
+    DividendFacts,
     EntryFacts,
     GrantFacts,
     PledgeFacts,
     TransferFacts,
     charge_words,
+    dividend_words,
     entry_words,
     grant_words,
     kind_words,
@@ -36,6 +38,7 @@ from pledgebank.books.wording import (
     pledge_words,
     transfer_words,
 )
+from pledgebank.dividends.models import DividendAgreement, DividendBody
 from pledgebank.grants.models import GrantApplication
 from pledgebank.ledger import kinds
 from pledgebank.levies.models import Levy, LevyCharge
@@ -74,6 +77,7 @@ class _Facts:
     grants: dict[int, GrantFacts] = field(default_factory=dict)
     entries: dict[int, tuple[str, str, str, str | None]] = field(default_factory=dict)
     transfers: dict[int, TransferFacts] = field(default_factory=dict)
+    dividends: dict[int, DividendFacts] = field(default_factory=dict)
 
 
 def describe(session: Session, book: Book, items: Sequence[Item]) -> dict[int, Described]:
@@ -125,6 +129,9 @@ def _one(item: Item, facts: _Facts) -> Described:
     transfer = facts.transfers.get(_id(src.get("fund_transfer")) or 0)
     if transfer is not None:
         return transfer_words(transfer, details.get("from"))
+    dividend = facts.dividends.get(_id(src.get("dividend_agreement")) or 0)
+    if dividend is not None:
+        return dividend_words(kind, dividend)
     grant = facts.grants.get(_id(src.get("grant_application")) or 0)
     if grant is not None:
         return grant_words(kind, grant)
@@ -201,6 +208,14 @@ def _load(session: Session, book: Book, items: Sequence[Item]) -> _Facts:
         ):
             # A donor is named only when they agreed to be; otherwise the donation is anonymous.
             facts.entries[entry_id] = (payee, purpose, donor if public else "", fund)
+    dividend_ids = _ids(items, "dividend_agreement")
+    if dividend_ids:
+        for agreement_id, title, body in session.execute(
+            select(DividendAgreement.id, DividendAgreement.title, DividendBody.name)
+            .join(DividendBody, DividendBody.id == DividendAgreement.body_id)
+            .where(DividendAgreement.id.in_(dividend_ids), DividendAgreement.neighbourhood_id == place)
+        ):
+            facts.dividends[agreement_id] = DividendFacts(agreement_id, title, body)
     transfer_ids = _ids(items, "fund_transfer")
     if transfer_ids:
         source, target = aliased(Fund), aliased(Fund)

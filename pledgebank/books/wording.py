@@ -97,6 +97,15 @@ class TransferFacts:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class DividendFacts:
+    """What a description says of a community dividend agreement: its title and the body that pays."""
+
+    id: int
+    title: str
+    body: str
+
+
 def memo_details(memo: str) -> dict[str, str]:
     """The `name=value` codes of a memo ("refund fund=roof income=pledges" gives fund and income)."""
     return dict(part.split("=", 1) for part in memo.split()[1:] if "=" in part)
@@ -169,6 +178,14 @@ def grant_words(kind: str, grant: GrantFacts) -> Described:
     return Described(f"Grant to {grant.recipient}: {grant.title}", link)
 
 
+def dividend_words(kind: str, agreement: DividendFacts) -> Described:
+    """A community dividend earned from a body (owed), or its payment received."""
+    link = Link("dividend", agreement.id)
+    if kind == kinds.DIVIDEND_RECEIVED:
+        return Described(f"Community dividend received from {agreement.body}: {agreement.title}", link)
+    return Described(f"Community dividend earned from {agreement.body}: {agreement.title}", link)
+
+
 def entry_words(entry: EntryFacts, fund: str | None) -> Described:
     """A treasurer's entry: a donation, a payment to a supplier, bank charges or interest, and so on."""
     link = Link("fund", fund) if fund else None
@@ -229,6 +246,8 @@ def kind_words(kind: str, details: dict[str, str], fund_names: dict[str, str] | 
         kinds.BANK_INTEREST: "Bank interest",
         kinds.OPENING_BALANCE: "Opening balance",
         kinds.LEGACY_ATTRIBUTED: "Money held before funds were kept apart, shared out between the funds",
+        kinds.DIVIDEND_EARNED: "Community dividend earned, owed by the body that agreed it",
+        kinds.DIVIDEND_RECEIVED: f"Community dividend received {by}",
         kinds.FUND_TRANSFER: (
             f"Transfer from {names.get(details.get('from', ''), 'one fund')} "
             f"to {names.get(details.get('to', ''), 'another')}"

@@ -30,6 +30,9 @@ OPENING_BALANCE = "opening_balance"
 # shares (an upgrade step, not an everyday movement, so not in KINDS).
 LEGACY_ATTRIBUTED = "legacy_attributed"
 FUND_TRANSFER = "fund_transfer"
+# A community dividend: money a body owes a fund for an outcome it agreed to pay for, and its arrival.
+DIVIDEND_EARNED = "dividend_earned"
+DIVIDEND_RECEIVED = "dividend_received"
 
 KINDS: tuple[str, ...] = (
     CARD_PAYMENT_RECEIVED,
@@ -63,3 +66,5 @@ TREASURER_KINDS: tuple[str, ...] = (
     BANK_INTEREST,
     OPENING_BALANCE,
 )
+# The community dividends' entries, apart like the treasurer's: a receivable raised, then settled.
+DIVIDEND_KINDS: tuple[str, ...] = (DIVIDEND_EARNED, DIVIDEND_RECEIVED)

@@ -33,6 +33,8 @@ from pledgebank.ledger.errors import InvalidEntry
 from pledgebank.ledger.kinds import (
     CARD_PAYMENT_RECEIVED,
     CASH_RECEIVED,
+    DIVIDEND_EARNED,
+    DIVIDEND_RECEIVED,
     GRANT_AWARDED,
     GRANT_PAID,
     GRANT_RETURNED,
@@ -45,6 +47,7 @@ from pledgebank.ledger.kinds import (
     REVERSAL,
 )
 from pledgebank.ledger.kinds import CASH_BANKED as CASH_BANKED
+from pledgebank.ledger.kinds import DIVIDEND_KINDS as DIVIDEND_KINDS
 from pledgebank.ledger.kinds import KINDS as KINDS
 from pledgebank.ledger.kinds import PAYOUT as PAYOUT
 from pledgebank.ledger.legs import (
@@ -266,6 +269,40 @@ def match_received(
     legs = settlement_legs(amount, fee, fund, "sponsorship", into)
     memo = make_memo(MATCH_RECEIVED, fund=fund, into=into)
     return build_entry(MATCH_RECEIVED, legs, key=key, on=on, source=source, actor_id=actor_id, memo=memo)
+
+
+def dividend_earned(
+    *,
+    amount: Money,
+    fund: str,
+    key: str,
+    on: datetime.date,
+    source: SourceRefs,
+    actor_id: int | None = None,
+) -> JournalEntry:
+    """Record a community dividend a body owes a fund once the outcome is verified: Dr receivables, Cr
+    deferred income (income is recognised when the money arrives)."""
+    amount = positive(amount)
+    legs = [(held_in(RECEIVABLES, fund), amount), (held_in(DEFERRED_INCOME, fund), -amount)]
+    memo = make_memo(DIVIDEND_EARNED, fund=fund)
+    return build_entry(DIVIDEND_EARNED, legs, key=key, on=on, source=source, actor_id=actor_id, memo=memo)
+
+
+def dividend_received(
+    *,
+    amount: Money,
+    fund: str,
+    key: str,
+    on: datetime.date,
+    source: SourceRefs,
+    actor_id: int | None = None,
+) -> JournalEntry:
+    """Record the body's bank transfer of an earned dividend: the receivable settled into the fund's bank
+    share, and the deferred income recognised as sponsorship income."""
+    amount = positive(amount)
+    legs = settlement_legs(amount, None, fund, "sponsorship", BANK)
+    memo = make_memo(DIVIDEND_RECEIVED, fund=fund, into=BANK)
+    return build_entry(DIVIDEND_RECEIVED, legs, key=key, on=on, source=source, actor_id=actor_id, memo=memo)
 
 
 def reversal(

@@ -1,4 +1,5 @@
-"""Where a line of the books leads: its pledge, levy, grant or fund page (money page and audit log)."""
+"""Where a line of the books leads: its pledge, levy, grant, dividend agreement or fund page (money page and
+audit log)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ def link_url(link: Link | None, slug: str, sequence: int) -> str:
         return url_for("levies.show", levy_id=link.ref)
     if link.kind == "grant":
         return url_for("grants.index", slug=slug, _anchor=f"grant-{link.ref}")
+    if link.kind == "dividend":
+        return url_for("dividends.show", slug=slug, agreement_id=link.ref)
     return url_for("money.fund_page", slug=slug, fund=link.ref)
 
 
 def link_label(link: Link | None) -> str:
     """The words of a line's link."""
-    return {"pledge": "The pledge", "levy": "The levy", "grant": "The grant", "fund": "The fund"}.get(
-        link.kind if link else "", "The transaction"
-    )
+    labels = {"pledge": "The pledge", "levy": "The levy", "grant": "The grant", "fund": "The fund"}
+    labels["dividend"] = "The agreement"  # a community dividend agreement
+    return labels.get(link.kind if link else "", "The transaction")

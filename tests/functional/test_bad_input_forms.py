@@ -23,6 +23,7 @@ from pledgebank.accounts.models import User
 from pledgebank.accounts.tokens import RESET_PURPOSE, password_fingerprint
 from tests.factories.seeded import SeededCopies, seeded_copies
 from tests.helpers.bad_forms import FILE_NAME_NUL, Form, Place, bad_values
+from tests.helpers.bad_forms_dividends import dividend_forms
 from tests.helpers.bad_forms_grants import grant_forms
 from tests.helpers.bad_forms_money import money_forms
 from tests.helpers.bad_forms_people import people_forms
@@ -65,6 +66,8 @@ BUTTONS = {
     "levies.pay_authenticate",
     "levies.use_card",
     "levies.take_charges",
+    "dividends.sign",
+    "dividends.close",
     "stripe.webhook",
 }
 RESET_FOR = "sofia@example.org"
@@ -72,7 +75,13 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _forms(place: Place) -> list[Form]:
-    return [*people_forms(place), *money_forms(place), *grant_forms(place), *treasurer_forms(place)]
+    return [
+        *people_forms(place),
+        *money_forms(place),
+        *grant_forms(place),
+        *treasurer_forms(place),
+        *dividend_forms(place),
+    ]
 
 
 FORMS = {form.name: form for form in _forms(Place(None))}

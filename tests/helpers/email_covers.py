@@ -100,3 +100,10 @@ EXAMINER_COVERS = {
     ("examiners/invited", "invited, no account"),
     ("examiners/invited", "invited, with an account"),
 }
+
+# test_email_claims_dividends
+DIVIDEND_COVERS = {
+    ("dividends/invitation", "signatory"),
+    ("dividends/invitation", "verifier"),
+    ("dividends/invitation", "signs and verifies"),
+}

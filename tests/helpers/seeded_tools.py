@@ -31,6 +31,7 @@ from pledgebank.pledges import cards, comments, extras, signups
 from pledgebank.pledges import jobs as pledge_jobs
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
 from pledgebank.pledges.services import PledgeTerms, create_pledge, get_pledge
+from tests.helpers.seeded_dividends import seed_dividend_tools
 
 CHAIR, TREASURER = "priya@example.org", "tom@example.org"
 COMMITTEE = ("priya@example.org", "tom@example.org", "aisha@example.org")
@@ -282,4 +283,5 @@ def seed_tools(app: Flask, people: dict[str, int], slug: str) -> dict[str, int |
             | _seed_grants(app, people, now)
             | _seed_levies(app, people, now)
             | _seed_leaver(app, slug, now)
+            | seed_dividend_tools(app, people, slug, now)
         )

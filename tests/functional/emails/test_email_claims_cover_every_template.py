@@ -9,6 +9,7 @@ import pytest
 from pledgebank.outbox import Email
 from tests.helpers.email_claims import BANK, Sent, State, check, every_template
 from tests.helpers.email_covers import (
+    DIVIDEND_COVERS,
     EXAMINER_COVERS,
     GRANT_ACCOUNT_COVERS,
     LEVY_COVERS,
@@ -24,6 +25,7 @@ EVERY_COVER = (
     TIME_PLEDGE_COVERS,
     SOCIAL_COVERS,
     EXAMINER_COVERS,
+    DIVIDEND_COVERS,
 )
 
 

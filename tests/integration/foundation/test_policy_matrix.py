@@ -64,6 +64,8 @@ manage_expense_categories . .       Y         Y     .          .          .     
 transfer_funds       .        Y         .         Y     .          .          .          .      .
 appoint_examiner  . . . Y . . . . .
 examine_books  . Y Y Y . . . . Y
+manage_dividends     .        Y         .         Y     .          .          .          .      .
+sign_dividend        .        .         .         Y     .          .          .          .      .
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -100,6 +102,8 @@ manage_expense_categories . .       .         .     .          .          .     
 transfer_funds       .        .         .         .     .          .          .          .      .
 appoint_examiner  . . . . . . . . .
 examine_books  . . . . . . . . .
+manage_dividends     .        .         .         .     .          .          .          .      .
+sign_dividend        .        .         .         .     .          .          .          .      .
 """
 
 

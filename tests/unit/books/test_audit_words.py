@@ -440,6 +440,40 @@ SAMPLES: dict[str, tuple[str, int, dict | None, dict | None, tuple[str, ...]]] =
         {"path": "/n/elm-park/funds", "method": "POST", "status": 403},
         ("(examiner) was refused POST /n/elm-park/funds (status 403)",),
     ),
+    "dividend.drafted": ("dividend_agreement", 3, None, {"title": "Fewer fires", "version": 1}, ("drafted",)),
+    "dividend.amended": (
+        "dividend_agreement",
+        4,
+        None,
+        {"title": "Fewer fires", "version": 2},
+        ("new version",),
+    ),
+    "dividend.signed": (
+        "dividend_agreement",
+        3,
+        None,
+        {"party": "body", "signer": "Sam Reed", "terms_hash": "ab" * 32},
+        ("signed community dividend agreement #3 for the body",),
+    ),
+    "dividend.evidence_submitted": (
+        "dividend_agreement",
+        3,
+        None,
+        {"period": "Spring 2027", "value": 12},
+        ("gave evidence", "Spring 2027"),
+    ),
+    "dividend.verified": ("dividend_agreement", 3, None, {"by": "Sam Reed", "amount": PENCE}, ("£9.37",)),
+    "dividend.disputed": ("dividend_agreement", 3, None, {"by": "Sam Reed"}, ("disputed the evidence",)),
+    "dividend.answered": ("dividend_agreement", 3, None, {}, ("answered the dispute",)),
+    "dividend.paid": ("dividend_agreement", 3, None, {"amount": PENCE}, ("payment", "£9.37")),
+    "dividend.closed": ("dividend_agreement", 3, None, {}, ("closed community dividend agreement #3",)),
+    "dividend.lapsed": (
+        "dividend_agreement",
+        3,
+        {"status": "agreed"},
+        {"status": "lapsed", "deadline": "2027-03-31"},
+        ("lapsed",),
+    ),
 }
 
 

@@ -265,3 +265,25 @@ def test_rules_work_in_any_currency(rule, currency):
 def test_rules_require_keyword_arguments():
     with pytest.raises(TypeError):
         rules.payout(gbp(1), "k", DAY, {})
+
+
+def test_dividend_earned_raises_a_receivable_against_deferred_income():
+    e = rules.dividend_earned(amount=gbp(500_000), fund="roof", **COMMON)
+    assert e.kind == "dividend_earned" and e.kind in rules.DIVIDEND_KINDS
+    assert e.memo == "dividend_earned fund=roof"
+    assert legs(e) == [(roof(RECEIVABLES), 500_000, "GBP"), (roof(DEFERRED_INCOME), -500_000, "GBP")]
+    with pytest.raises(InvalidAmount):
+        rules.dividend_earned(amount=gbp(0), fund="roof", **COMMON)
+
+
+def test_dividend_received_settles_the_receivable_into_the_bank_as_sponsorship_income():
+    e = rules.dividend_received(amount=gbp(250_000), fund="roof", **COMMON)
+    assert e.kind == "dividend_received" and e.memo == "dividend_received fund=roof into=assets:bank"
+    assert sorted(legs(e)) == sorted(
+        [
+            (roof(BANK), 250_000, "GBP"),
+            (roof(RECEIVABLES), -250_000, "GBP"),
+            (roof(DEFERRED_INCOME), 250_000, "GBP"),
+            ("income:roof:sponsorship", -250_000, "GBP"),
+        ]
+    )
