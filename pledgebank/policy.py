@@ -48,6 +48,7 @@ class Action(StrEnum):
     APPROVE_PAYMENT = "approve_payment"
     MANAGE_EXPENSE_CATEGORIES = "manage_expense_categories"
     TRANSFER_FUNDS = "transfer_funds"
+    RECONCILE_BANK = "reconcile_bank"
 
 
 EVERYONE = "everyone"
@@ -94,6 +95,9 @@ RULES: dict[Action, frozenset[str]] = {
     # Proposing, approving or declining a transfer between funds; a transfer posts only when the chair and a
     # second committee member have both agreed to it (checked by the transfer service).
     Action.TRANSFER_FUNDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    # Bank statements: uploading them, matching their lines to the books, posting the bank's own charges and
+    # interest, reconciling at a date; and the Stripe reconciliation report.
+    Action.RECONCILE_BANK: frozenset({Role.TREASURER, Role.CHAIR}),
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the

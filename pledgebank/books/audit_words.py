@@ -16,6 +16,7 @@ from pledgebank.books import audit_engine_words as engines
 from pledgebank.books.audit_sentences import (
     TRANSFER_VERBS,
     Sentence,
+    bank,
     funds,
     generic,
     members,
@@ -46,6 +47,7 @@ HARDSHIP = Kind("hardship", "Hardship requests")
 GRANTS = Kind("grants", "Grant rounds and applications")
 GRANT_PAYMENTS = Kind("grant-payments", "Grant payments")
 TREASURER = Kind("treasurer", "The treasurer's entries and categories")
+BANK = Kind("bank", "Bank statements and reconciliations")
 YEAR_END = Kind("year-end", "Closing the year")
 PRIVACY = Kind("privacy", "Accounts closed and data retention")
 KINDS = (
@@ -58,6 +60,7 @@ KINDS = (
     GRANTS,
     GRANT_PAYMENTS,
     TREASURER,
+    BANK,
     YEAR_END,
     PRIVACY,
 )
@@ -95,6 +98,8 @@ ACTIONS: dict[str, tuple[Kind, Words]] = {
     **_all(TREASURER, treasurer, "treasurer.correction_recorded"),
     **_all(TREASURER, treasurer, "expense_category.added", "expense_category.renamed"),
     **_all(TREASURER, treasurer, "expense_category.retired"),
+    **_all(BANK, bank, "statement.uploaded", "statement.reconciled", "statement.line_matched"),
+    **_all(BANK, bank, "statement.line_posted", "statement.line_unmatched"),
     **_all(YEAR_END, year_end, "year.closed"),
     **_all(PRIVACY, privacy, "account.erased", "retention.enforced"),
 }

@@ -51,6 +51,7 @@ record_money         .        .         Y         Y     .          .          . 
 approve_payment      .        Y         .         Y     .          .          .          .
 manage_expense_categories . .       Y         Y     .          .          .          .
 transfer_funds       .        Y         .         Y     .          .          .          .
+reconcile_bank       .        .         Y         Y     .          .          .          .
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -85,6 +86,7 @@ record_money         .        .         .         .     .          .          . 
 approve_payment      .        .         .         .     .          .          .          .
 manage_expense_categories . .       .         .     .          .          .          .
 transfer_funds       .        .         .         .     .          .          .          .
+reconcile_bank       .        .         .         .     .          .          .          .
 """
 
 
