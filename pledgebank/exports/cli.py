@@ -155,8 +155,8 @@ def print_report(report: Report) -> None:
         )
     counts = ", ".join(f"{report.count(status)} {status.value}" for status in Status)
     click.echo(f"since {report.since.isoformat()}: {counts}")
-    for line in verdict_lines(report):
-        click.echo(line)
+    for verdict in verdict_lines(report):
+        click.echo(verdict)
 
 
 def terminal_words(error: GatewayUnavailable | PaymentRefused) -> str:
