@@ -177,6 +177,8 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.pledges.web import social_views as pledge_social_pages
     from pledgebank.pledges.web import views as pledges_views
     from pledgebank.privacy.web import views as privacy_views
+    from pledgebank.statements.web import reconcile_views as statement_reconcile_pages
+    from pledgebank.statements.web import views as statements_views
     from pledgebank.web import health, main
     from pledgebank.web.converters import IdConverter
 
@@ -197,6 +199,7 @@ def _register_blueprints(app: Flask) -> None:
     del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
     del pledge_share_pages
     del pledge_social_pages
+    del statement_reconcile_pages
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(your_data_views.bp)
@@ -214,6 +217,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(levies_views.bp)
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(privacy_views.bp)
+    app.register_blueprint(statements_views.bp)
     app.register_blueprint(alerts_views.bp)
     # The one-click unsubscribe POST comes from mail programs (RFC 8058); its unguessable key is the check.
     csrf.exempt(alerts_views.unsubscribe)
