@@ -48,6 +48,8 @@ ENDPOINTS = [
     Endpoint("export download", "POST", "/n/{slug}/exports/download", frozenset({"treasurer", "chair"})),
     Endpoint("statements page", "GET", "/n/{slug}/statements", OFFICERS),
     Endpoint("trial balance", "GET", "/n/{slug}/statements/trial-balance?on=2026-03-02&as=csv", OFFICERS),
+    Endpoint("bank statements page", "GET", "/n/{slug}/bank", frozenset({"treasurer", "chair"})),
+    Endpoint("bank reconciliation", "GET", "/n/{slug}/bank/reconcile", frozenset({"treasurer", "chair"})),
     # Last: the chair's allowed change makes the target a committee member, which no check after it reads.
     Endpoint("role change", "POST", "/n/{slug}/members/{target}/roles", frozenset({"chair"})),
 ]
