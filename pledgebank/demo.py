@@ -36,6 +36,7 @@ from pledgebank.grants.demo import seed_grants
 from pledgebank.levies.demo import seed_levies
 from pledgebank.neighbourhoods.demo import DEMO_SLUG, is_seeded, seed_neighbourhood
 from pledgebank.pledges.demo import seed_pledges
+from pledgebank.statements.demo import seed_statements
 
 # The names tests and commands take from here, wherever their data is seeded.
 __all__ = [
@@ -153,8 +154,8 @@ def demo(host: str, port: int, serve: bool) -> None:
 def load(app: Flask) -> dict[str, int] | None:
     """Load the demo neighbourhood into a migrated database unless it is there; the ids if loaded now.
 
-    The treasurer's books come last: they close the previous financial year, after which nothing dated in it
-    can be posted.
+    The treasurer's books come last but for the bank statements: they close the previous financial year,
+    after which nothing dated in it can be posted; the statements only match and reconcile what is there.
     """
     with app.app_context():
         now = app.extensions["pledgebank.clock"].now()
@@ -165,6 +166,7 @@ def load(app: Flask) -> dict[str, int] | None:
             seed_levies(app, ids)
             seed_grants(app, ids)
             seed_books(app, ids)
+            seed_statements(app, ids)
     return ids
 
 
