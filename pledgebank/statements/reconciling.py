@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pledgebank.books.audit import record_event
@@ -190,8 +191,12 @@ def _save(session: Session, book: Book, found: Position, actor_id: int, now: dat
     saved = Reconciliation(
         book_id=book.id, reconciled_on=found.on, reconciled_by_id=actor_id, reconciled_at=now, **figures
     )
-    session.add(saved)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(saved)
+            session.flush()
+    except IntegrityError as error:  # saved at the same moment by another request
+        raise Conflict("The bank was reconciled at that date a moment ago; reload to see it.") from error
     record_event(
         session,
         actor_id=actor_id,

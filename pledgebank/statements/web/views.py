@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books.services import book_of
 from pledgebank.errors import DomainError, InvalidInput
+from pledgebank.inputs import parse_id
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
@@ -20,7 +21,7 @@ from pledgebank.statements.reconciling import last_reconciliation
 from pledgebank.statements.web.blueprint import bp
 from pledgebank.statements.web.forms import MatchForm, PostLineForm, UploadForm
 from pledgebank.web.auth import current_user_id, signed_in_user_id
-from pledgebank.web.forms import allowed_actions, refused, show_errors
+from pledgebank.web.forms import allowed_actions, refused
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to, submit
 
@@ -132,11 +133,7 @@ def upload(slug: str):
         )
         return redirect(url_for("statements.index", slug=slug))
 
-    try:
-        return submit(form, work, done=done, page=lambda status: page(found, status, upload=form))
-    except InvalidInput as error:  # sniffing refused the file before the unit of work began
-        show_errors(form, error)
-        return page(found, error.status, upload=form)
+    return submit(form, work, done=done, page=lambda status: page(found, status, upload=form))
 
 
 @bp.post("/n/<slug>/bank/lines/<int:line_id>/match")
@@ -147,7 +144,9 @@ def match(slug: str, line_id: int):
     form = MatchForm()
 
     def work(session):
-        transaction_id = int(form.transaction.data or 0)
+        transaction_id = parse_id(form.transaction.data)
+        if transaction_id is None:
+            raise InvalidInput.field("transaction", "Choose the transaction to match.")
         return matching.match_line(
             session,
             actor_id=signed_in_user_id(),

@@ -152,3 +152,42 @@ def test_only_the_treasurer_and_chair_see_the_bank_pages(app, sessions, web, who
     web.logout()
     web.login("chair@example.org")
     assert web.get(f"/n/{w.slug}/bank").status_code == 200
+
+
+def test_a_line_recorded_as_the_wrong_kind_or_matched_to_nonsense_is_refused(app, sessions, web):
+    w = world(sessions)
+    books_of_the_year(app, w.slug)
+    web.login("treasurer@example.org")
+    assert _upload(web, w.slug, statement_of_the_year().data).status_code == 302
+    charge = next(line for line in lines(app, w.slug) if line.description == "SERVICE CHARGE")
+    prefix = f"line{charge.id}-"
+    page = web.post(
+        f"/n/{w.slug}/bank/lines/{charge.id}/post",
+        {f"{prefix}kind": "bank_interest", f"{prefix}fund": "general", "csrf_token": _csrf(web, w.slug)},
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422 and f'id="{prefix}kind-error"' in text and "money out of the bank" in text
+    for nonsense in ("abc", "0", "99999999"):
+        page = web.post(f"/n/{w.slug}/bank/lines/{charge.id}/match", {"transaction": nonsense})
+        assert page.status_code == 422, nonsense
+    assert all(line.state == "unmatched" for line in lines(app, w.slug))
+    assert_books_ok(app)
+
+
+def test_a_reconciliation_with_a_bad_date_or_balance_is_refused_beside_the_field(app, sessions, web):
+    w = world(sessions)
+    books_of_the_year(app, w.slug)
+    web.login("treasurer@example.org")
+    assert _upload(web, w.slug, statement_of_the_year().data).status_code == 302
+    for data, field in (
+        ({"on": "", "statement_balance": ""}, "on"),
+        ({"on": "31/12/2025", "statement_balance": ""}, "on"),
+        ({"on": "2025-12-31", "statement_balance": "lots"}, "statement_balance"),
+        ({"on": "2025-12-31", "statement_balance": ""}, "on"),  # the lines are not settled yet
+        ({"on": "2024-12-31", "statement_balance": ""}, "on"),  # before any statement
+    ):
+        page = web.post(f"/n/{w.slug}/bank/reconcile", data)
+        text = page.get_data(as_text=True)
+        assert page.status_code == 422, (data, text[:2000])
+        assert f'id="{field}-error"' in text, data
+    assert "Reconciliations saved" not in web.get(f"/n/{w.slug}/bank/reconcile").get_data(as_text=True)
