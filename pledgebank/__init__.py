@@ -99,6 +99,9 @@ def _init_extensions(app: Flask) -> None:
         RATELIMIT_HEADERS_ENABLED=True,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # A text field of an upload form may be as long as one of any other form: the request's size bounds
+        # it, and the field refuses it by name (Werkzeug would answer 413 above 500 kB, naming nothing).
+        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
         API_TITLE="pledgebank",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",

@@ -92,13 +92,20 @@ def parse_csv(data: bytes, layout: Layout, currency: str) -> ParsedStatement:
     if problems := layout.problems():
         name, [message] = next(iter(problems.items()))
         raise StatementProblem(message, name)
+    if b"\x00" in data:
+        raise StatementProblem("The file holds a NUL byte: it is not a CSV statement.")
     reader = csv.reader(io.StringIO(_text(data)))
     try:
         header = [cell.strip() for cell in next(reader, [])]
+        shown = ", ".join(repr(cell) for cell in header if cell)[:200]
+        if not set(layout.columns().values()) & set(header):
+            raise StatementProblem(
+                f"The file's first line names none of the mapped columns (it has {shown or 'none'}): "
+                "upload the bank's CSV export, or name its columns below."
+            )
         index = {}
         for name, column in layout.columns().items():
             if column not in header:
-                shown = ", ".join(repr(cell) for cell in header if cell)[:200]
                 raise StatementProblem(f"The file has no column {column!r}; its columns are {shown}.", name)
             index[name] = header.index(column)
         statement = ParsedStatement("csv")

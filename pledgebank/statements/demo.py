@@ -59,7 +59,7 @@ def _csv(rows: list[tuple[date, str, str, int]], opening: int) -> bytes:
     return out.getvalue().encode()
 
 
-def _statement(session, book_id: int, first: date, last: date, extra=()) -> bytes:
+def statement_of_books(session, book_id: int, first: date, last: date, extra=()) -> bytes:
     """The bank's view of the movements after `first` up to `last`, opening with the balance on `first`."""
     moved = bank.movements(session, book_id, since=first + timedelta(days=1), through=last)
     rows = [
@@ -86,10 +86,12 @@ def seed_statements(app: Flask, ids: dict[str, int]) -> None:
         place_id = get_neighbourhood(session, DEMO_SLUG).id
         book_id = book_of(session, place_id).id
         files = [
-            ("statement-last-year.csv", _statement(session, book_id, last_year, last_year_end)),
+            ("statement-last-year.csv", statement_of_books(session, book_id, last_year, last_year_end)),
             (
                 "statement-this-year.csv",
-                _statement(session, book_id, last_year_end, today, [(today, "CREDIT INTEREST", "INT", 42)]),
+                statement_of_books(
+                    session, book_id, last_year_end, today, [(today, "CREDIT INTEREST", "INT", 42)]
+                ),
             ),
         ]
         for name, data in files:

@@ -26,6 +26,7 @@ from tests.helpers.bad_forms import FILE_NAME_NUL, Form, Place, bad_values
 from tests.helpers.bad_forms_grants import grant_forms
 from tests.helpers.bad_forms_money import money_forms
 from tests.helpers.bad_forms_people import people_forms
+from tests.helpers.bad_forms_statements import statement_forms
 from tests.helpers.bad_forms_treasurer import treasurer_forms
 from tests.helpers.bad_input import FORM_SURROGATE, changed_tables, database_state
 from tests.helpers.html_forms import forms_on
@@ -66,13 +67,21 @@ BUTTONS = {
     "levies.use_card",
     "levies.take_charges",
     "stripe.webhook",
+    "statements.match",
+    "statements.unmatch",
 }
 RESET_FOR = "sofia@example.org"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _forms(place: Place) -> list[Form]:
-    return [*people_forms(place), *money_forms(place), *grant_forms(place), *treasurer_forms(place)]
+    return [
+        *people_forms(place),
+        *money_forms(place),
+        *grant_forms(place),
+        *treasurer_forms(place),
+        *statement_forms(place),
+    ]
 
 
 FORMS = {form.name: form for form in _forms(Place(None))}

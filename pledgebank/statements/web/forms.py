@@ -23,6 +23,16 @@ POST_KINDS = {
 }
 
 
+def _sent(_form: Form, field: Field) -> None:
+    """A browser sends every text input, blank or not: one missing was left out by hand."""
+    if field.raw_data == []:
+        raise ValidationError("This field was not sent: reload the page and fill the form in again.")
+
+
+def _text(label: str, description: str = "") -> StringField:
+    return StringField(label, [_sent], description=description)
+
+
 class UploadForm(Form):
     """A statement file; for CSV, the bank's name and which of its columns hold what."""
 
@@ -30,17 +40,17 @@ class UploadForm(Form):
         "Statement file",
         description="CSV, OFX or QFX, or CAMT.053 XML, as online banking exports it (2 MB at most).",
     )
-    bank = StringField("Bank (CSV only)", description="The mapping below is saved under this name.")
-    date_column = StringField("Date column")
+    bank = _text("Bank (CSV only)", "The mapping below is saved under this name.")
+    date_column = _text("Date column")
     date_format = SelectField(
         "Date format", choices=[SelectChoice(fmt, example) for fmt, example in DATE_FORMATS.items()]
     )
-    description_column = StringField("Description column")
-    amount_column = StringField("Amount column", description="Money in positive, money out negative.")
-    paid_in_column = StringField("Paid in column", description="Instead of one amount column.")
-    paid_out_column = StringField("Paid out column")
-    reference_column = StringField("Reference column")
-    balance_column = StringField("Balance column")
+    description_column = _text("Description column")
+    amount_column = _text("Amount column", "Money in positive, money out negative.")
+    paid_in_column = _text("Paid in column", "Instead of one amount column.")
+    paid_out_column = _text("Paid out column")
+    reference_column = _text("Reference column")
+    balance_column = _text("Balance column")
 
     def layout(self) -> Layout:
         """The mapping as typed."""

@@ -19,6 +19,8 @@ MAPPING = {
     "date_format": "%Y-%m-%d",
     "description_column": "Description",
     "amount_column": "Amount",
+    "paid_in_column": "",
+    "paid_out_column": "",
     "reference_column": "Reference",
     "balance_column": "Balance",
 }
