@@ -135,6 +135,29 @@ def _known(session: Session, book_id: int, prints: list[str]) -> set[str]:
     return found
 
 
+def _add_lines(
+    session: Session, statement: Statement, parsed: ParsedStatement, prints: list[str], known: set[str]
+) -> None:
+    """Add the statement's lines the book does not hold yet, each once."""
+    for position, (line, fingerprint) in enumerate(zip(parsed.lines, prints, strict=True), start=1):
+        if fingerprint in known:
+            continue
+        known.add(fingerprint)
+        session.add(
+            StatementLine(
+                book_id=statement.book_id,
+                statement_id=statement.id,
+                fingerprint=fingerprint,
+                position=position,
+                booked_on=line.booked_on,
+                amount=line.amount,
+                description=line.description,
+                reference=line.reference,
+                balance=line.balance,
+            )
+        )
+
+
 def upload(
     session: Session,
     *,
@@ -179,23 +202,7 @@ def upload(
     )
     session.add(statement)
     session.flush()
-    for position, (line, fingerprint) in enumerate(zip(parsed.lines, prints, strict=True), start=1):
-        if fingerprint in known:
-            continue
-        known.add(fingerprint)
-        session.add(
-            StatementLine(
-                book_id=book.id,
-                statement_id=statement.id,
-                fingerprint=fingerprint,
-                position=position,
-                booked_on=line.booked_on,
-                amount=line.amount,
-                description=line.description,
-                reference=line.reference,
-                balance=line.balance,
-            )
-        )
+    _add_lines(session, statement, parsed, prints, known)
     if layout is not None and parsed.format == "csv":
         save_mapping(session, book, bank, layout)
     session.flush()
