@@ -99,6 +99,9 @@ def _init_extensions(app: Flask) -> None:
         RATELIMIT_HEADERS_ENABLED=True,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # A text field of an upload form may be as long as one of any other form: the request's size bounds
+        # it, and the field refuses it by name (Werkzeug would answer 413 above 500 kB, naming nothing).
+        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
         API_TITLE="pledgebank",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -184,6 +187,8 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.pledges.web import social_views as pledge_social_pages
     from pledgebank.pledges.web import views as pledges_views
     from pledgebank.privacy.web import views as privacy_views
+    from pledgebank.statements.web import reconcile_views as statement_reconcile_pages
+    from pledgebank.statements.web import views as statements_views
     from pledgebank.web import health, main
     from pledgebank.web.converters import IdConverter
 
@@ -207,6 +212,7 @@ def _register_blueprints(app: Flask) -> None:
     # The examiners' pages and the record of every page an examiner opens, on the one blueprint.
     del examiners_views, examiner_watch
     del dividend_body_pages, dividend_manage_pages
+    del statement_reconcile_pages
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(your_data_views.bp)
@@ -227,6 +233,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(examiners_bp)
     app.register_blueprint(privacy_views.bp)
     app.register_blueprint(documents_views.bp)
+    app.register_blueprint(statements_views.bp)
     app.register_blueprint(alerts_views.bp)
     # The one-click unsubscribe POST comes from mail programs (RFC 8058); its unguessable key is the check.
     csrf.exempt(alerts_views.unsubscribe)

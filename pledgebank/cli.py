@@ -102,6 +102,7 @@ def register_commands() -> None:
     from pledgebank.documents.cli import documents
     from pledgebank.exports.cli import export, reconcile, verify_export
     from pledgebank.payments.cli import payments
+    from pledgebank.statements.cli import statements
 
     ledger.add_command(record)
     ledger.add_command(approve)
@@ -112,6 +113,7 @@ def register_commands() -> None:
     main.add_command(verify_export)
     main.add_command(reconcile)
     main.add_command(payments)
+    main.add_command(statements)
     main.add_command(backup)
     main.add_command(restore)
     main.add_command(documents)

@@ -39,6 +39,7 @@ from pledgebank.grants.demo import seed_grants
 from pledgebank.levies.demo import seed_levies
 from pledgebank.neighbourhoods.demo import DEMO_SLUG, is_seeded, seed_neighbourhood
 from pledgebank.pledges.demo import seed_pledges
+from pledgebank.statements.demo import seed_statements
 
 # The names tests and commands take from here, wherever their data is seeded.
 __all__ = [
@@ -157,8 +158,9 @@ def demo(host: str, port: int, serve: bool) -> None:
 def load(app: Flask) -> dict[str, int] | None:
     """Load the demo neighbourhood into a migrated database unless it is there; the ids if loaded now.
 
-    The treasurer's books come last but for the documents: they close the previous financial year, after which
-    nothing dated in it can be posted; then every payment and report gets its supporting document.
+    The treasurer's books come last but for the examiner, the documents and the bank statements: they close
+    the previous financial year, after which nothing dated in it can be posted; then every payment and report
+    gets its supporting document, and the statements match and reconcile what is there.
     """
     with app.app_context():
         now = app.extensions["pledgebank.clock"].now()
@@ -172,6 +174,7 @@ def load(app: Flask) -> dict[str, int] | None:
             seed_books(app, ids)
             seed_examiner(app, ids)
             seed_documents(app, ids)
+            seed_statements(app, ids)
     return ids
 
 

@@ -15,6 +15,7 @@ from pledgebank.neighbourhoods import models as neighbourhoods_models
 from pledgebank.payments import models as payments_models
 from pledgebank.pledges import comment_models
 from pledgebank.pledges import models as pledges_models
+from pledgebank.statements import models as statements_models
 
 metadata = Base.metadata
 
@@ -34,5 +35,6 @@ __all__ = [
     "neighbourhoods_models",
     "payments_models",
     "pledges_models",
+    "statements_models",
     "treasurer_models",
 ]

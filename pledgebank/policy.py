@@ -54,6 +54,7 @@ class Action(StrEnum):
     EXAMINE_BOOKS = "examine_books"
     MANAGE_DIVIDENDS = "manage_dividends"
     SIGN_DIVIDEND = "sign_dividend"
+    RECONCILE_BANK = "reconcile_bank"
 
 
 EVERYONE = "everyone"
@@ -110,6 +111,9 @@ RULES: dict[Action, frozenset[str]] = {
     # chair signs for the neighbourhood (the body signs and verifies through its emailed links, with no role).
     Action.MANAGE_DIVIDENDS: frozenset({Role.COMMITTEE, Role.CHAIR}),
     Action.SIGN_DIVIDEND: frozenset({Role.CHAIR}),
+    # Bank statements: uploading them, matching their lines to the books, posting the bank's own charges and
+    # interest, reconciling at a date; and the Stripe reconciliation report.
+    Action.RECONCILE_BANK: frozenset({Role.TREASURER, Role.CHAIR}),
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the

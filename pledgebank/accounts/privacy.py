@@ -53,6 +53,7 @@ from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbo
 from pledgebank.payments.models import PaymentCustomer
 from pledgebank.pledges.comment_models import PledgeComment
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup, PledgeUpdate
+from pledgebank.statements.models import LineRule, Reconciliation, Statement, StatementLine
 
 PAGE = 500
 # Never shown to anyone, the person included: digests that would help an attacker, and the ledger's bytes.
@@ -225,6 +226,16 @@ SECTIONS: tuple[Section, ...] = (
     Section("ledger_transactions", "Book entries you made", LedgerTransaction, ("actor_id",)),
     Section("ledger_exports", "Exports of the books you made", LedgerExport, ("made_by_id",)),
     Section("closed_periods", "Financial years you closed", ClosedPeriod, ("closed_by_id",)),
+    Section("bank_statements", "Bank statements you uploaded", Statement, ("uploaded_by_id",)),
+    Section(
+        "bank_statement_lines",
+        "Bank statement lines you matched or recorded",
+        StatementLine,
+        ("settled_by_id",),
+        hidden=frozenset({"fingerprint"}),
+    ),
+    Section("bank_line_rules", "Rules for bank lines you saved", LineRule, ("created_by_id",)),
+    Section("bank_reconciliations", "Bank reconciliations you saved", Reconciliation, ("reconciled_by_id",)),
     Section("payment_customers", "Your card customer at Stripe", PaymentCustomer, ("user_id",)),
     Section("api_tokens", "Your API tokens (names, never the secrets)", ApiToken, ("user_id",)),
     Section("sessions", "Sign-ins you ended by signing out", SignedOutSession, ("user_id",)),

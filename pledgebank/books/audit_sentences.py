@@ -161,6 +161,33 @@ def treasurer(e: Event, f: Facts) -> Sentence:
     return [actor, f" {verb} {what} of {money(f, a.get('amount'))}{to}{status}"]
 
 
+def bank(e: Event, f: Facts) -> Sentence:
+    """Bank statements uploaded, their lines matched or posted, the bank reconciled."""
+    actor, a = person(f, e.actor_id), after_of(e)
+    if e.action == "statement.uploaded":
+        return [
+            actor,
+            f" uploaded a bank statement from {day(a.get('first_day'))} to {day(a.get('last_day'))}: "
+            f"{as_id(a.get('lines_read')) or 0} lines, {as_id(a.get('lines_added')) or 0} new",
+        ]
+    if e.action == "statement.reconciled":
+        return [
+            actor,
+            f" reconciled the bank at {day(a.get('on'))}: the statement shows "
+            f"{money(f, a.get('statement_balance'))}, the books {money(f, a.get('ledger_balance'))}",
+        ]
+    amount = as_id(a.get("amount"))
+    size = money(f, abs(amount) if amount is not None else None)
+    way = "in" if (amount or 0) > 0 else "out"
+    line = f"the bank line of {day(a.get('booked_on'))} ({size} {way})"
+    if e.action == "statement.line_matched":
+        sequence = as_id(a.get("sequence")) or "(unknown)"
+        return [actor, f" matched {line} to transaction {sequence} in the books"]
+    if e.action == "statement.line_posted":
+        return [actor, f" recorded {line} in the books as {words(a.get('kind') or 'an entry')}"]
+    return [actor, f" unmatched {line}"]
+
+
 def year_end(e: Event, f: Facts) -> Sentence:
     """A financial year closed."""
     return [person(f, e.actor_id), f" closed the books through {day(after_of(e).get('closed_through'))}"]

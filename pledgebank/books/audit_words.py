@@ -16,6 +16,7 @@ from pledgebank.books import audit_engine_words as engines
 from pledgebank.books.audit_sentences import (
     TRANSFER_VERBS,
     Sentence,
+    bank,
     documents,
     examination,
     funds,
@@ -50,6 +51,7 @@ GRANT_PAYMENTS = Kind("grant-payments", "Grant payments")
 DIVIDENDS = Kind("dividends", "Community dividends")
 TREASURER = Kind("treasurer", "The treasurer's entries and categories")
 DOCUMENTS = Kind("documents", "Supporting documents")
+BANK = Kind("bank", "Bank statements and reconciliations")
 YEAR_END = Kind("year-end", "Closing the year")
 PRIVACY = Kind("privacy", "Accounts closed and data retention")
 EXAMINATION = Kind("examination", "The independent examiner and the pages they opened")
@@ -65,6 +67,7 @@ KINDS = (
     DIVIDENDS,
     TREASURER,
     DOCUMENTS,
+    BANK,
     YEAR_END,
     PRIVACY,
     EXAMINATION,
@@ -108,6 +111,8 @@ ACTIONS: dict[str, tuple[Kind, Words]] = {
     **_all(TREASURER, treasurer, "expense_category.added", "expense_category.renamed"),
     **_all(TREASURER, treasurer, "expense_category.retired"),
     **_all(DOCUMENTS, documents, "document.attached", "document.withdrawn"),
+    **_all(BANK, bank, "statement.uploaded", "statement.reconciled", "statement.line_matched"),
+    **_all(BANK, bank, "statement.line_posted", "statement.line_unmatched"),
     **_all(YEAR_END, year_end, "year.closed"),
     **_all(PRIVACY, privacy, "account.erased", "retention.enforced"),
     **_all(EXAMINATION, examination, "examiner.appointed", "examiner.accepted", "examiner.ended"),

@@ -21,7 +21,7 @@ from pledgebank.exports.exportfiles import UnreadableExport
 from pledgebank.exports.format_base import ExportRequest
 from pledgebank.exports.naming import major
 from pledgebank.exports.reader import Filters
-from pledgebank.exports.reconcile import Report, Status, fetch_activity, reconcile_stripe
+from pledgebank.exports.reconcile import Report, Status, fetch_activity, reconcile_stripe, verdict_lines
 from pledgebank.exports.verify_export import verify_extension
 from pledgebank.payments.gateway import GatewayUnavailable, PaymentRefused
 
@@ -156,13 +156,22 @@ def print_report(report: Report) -> None:
         )
     counts = ", ".join(f"{report.count(status)} {status.value}" for status in Status)
     click.echo(f"since {report.since.isoformat()}: {counts}")
-    for book, (balance, currency) in sorted(report.clearing.items()):
-        unpaid = report.unpaid.get(book, 0)
-        verdict = "agrees" if balance == unpaid else "DIFFERS"
-        click.echo(
-            f"{book}: Stripe clearing holds {_money(balance, currency)}; Stripe has "
-            f"{_money(unpaid, currency)} not yet paid out: {verdict}"
+    for verdict in verdict_lines(report):
+        click.echo(verdict)
+
+
+def terminal_words(error: GatewayUnavailable | PaymentRefused) -> str:
+    """A Stripe error as a terminal's user can act on it (the web's words speak of pages)."""
+    if isinstance(error, GatewayUnavailable):
+        return (
+            f"could not reach Stripe ({error.message}); check the network and STRIPE_API_BASE, "
+            "then run the command again"
         )
+    code = f" ({error.stripe_code})" if error.stripe_code else ""
+    return (
+        f"Stripe refused the request{code}; check STRIPE_SECRET_KEY and STRIPE_API_BASE, "
+        "then run the command again"
+    )
 
 
 @reconcile.command("stripe")
@@ -175,7 +184,7 @@ def reconcile_stripe_command(since: datetime, post_payouts: bool) -> None:
     try:
         activity = fetch_activity(current_app.extensions["pledgebank.gateway"], since=since.date(), zone=zone)
     except (GatewayUnavailable, PaymentRefused) as error:
-        click.echo(f"pledgebank reconcile stripe: {error.message}", err=True)
+        click.echo(f"pledgebank reconcile stripe: {terminal_words(error)}", err=True)
         sys.exit(2)
     now = current_app.extensions["pledgebank.clock"].now()
     with unit_of_work(current_app.extensions["pledgebank.sessions"]) as session:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from pledgebank.books.models import Book, LedgerAccount, LedgerTransaction
 from pledgebank.books.services import closed_through, post
 from pledgebank.exports.clearing import Movement, Shares, is_clearing, ledger_movements
+from pledgebank.exports.naming import major
 from pledgebank.ledger import rules
 from pledgebank.ledger.legs import make_memo
 from pledgebank.ledger.money import Money
@@ -97,13 +98,53 @@ class Report:
         """How many lines have this status."""
         return sum(line.status == status for line in self.lines)
 
+    def unmatched(self, book: str | None = None) -> int:
+        """How many lines are not matched: all of them, or those of one book and those found in no book."""
+        return sum(
+            line.status != Status.MATCHED
+            and (book is None or not line.places or any(place.book == book for place in line.places))
+            for line in self.lines
+        )
+
     @property
     def ok(self) -> bool:
         """True when everything is matched and every book's clearing equals what Stripe has not paid out."""
-        matched = all(line.status == Status.MATCHED for line in self.lines)
-        return matched and all(
+        return not self.unmatched() and all(
             balance == self.unpaid.get(book, 0) for book, (balance, _currency) in self.clearing.items()
         )
+
+
+def _items(count: int) -> str:
+    return f"{count} item{'' if count == 1 else 's'} unmatched"
+
+
+def verdict_lines(report: Report) -> list[str]:
+    """Each book's clearing against what Stripe has not paid out, then the whole report's verdict.
+
+    A book agrees only when the amounts are equal and no item that concerns it (or that no book claims) is
+    left unmatched: equal totals with an unmatched refund listed are a coincidence, not agreement.
+    """
+    lines = []
+    for book, (balance, currency) in sorted(report.clearing.items()):
+        unpaid = report.unpaid.get(book, 0)
+        left = report.unmatched(book)
+        verdict = "agrees" if balance == unpaid and not left else "DIFFERS"
+        if left:
+            verdict += f" ({_items(left)})"
+        lines.append(
+            f"{book}: Stripe clearing holds {_money(balance, currency)}; Stripe has "
+            f"{_money(unpaid, currency)} not yet paid out: {verdict}"
+        )
+    left = report.unmatched()
+    if report.ok:
+        lines.append("reconciled: every item matched")
+    else:
+        lines.append(f"NOT reconciled: {_items(left)}" if left else "NOT reconciled: the clearing differs")
+    return lines
+
+
+def _money(amount: int, currency: str) -> str:
+    return f"{major(amount, currency)} {currency}"
 
 
 def start_of(day: date, zone: str) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from pledgebank.ledger import treasurer
 from pledgebank.ledger.chart import (
     BANK,
     CASH,
@@ -31,10 +32,13 @@ from pledgebank.ledger.closing import year_closed as year_closed
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.errors import InvalidEntry
 from pledgebank.ledger.kinds import (
+    BANK_CHARGES,
+    BANK_INTEREST,
     CARD_PAYMENT_RECEIVED,
     CASH_RECEIVED,
     DIVIDEND_EARNED,
     DIVIDEND_RECEIVED,
+    DONATION_RECEIVED,
     GRANT_AWARDED,
     GRANT_PAID,
     GRANT_RETURNED,
@@ -335,4 +339,38 @@ def reversal(
         actor_id=actor_id,
         memo=memo,
         reverses_key=original.idempotency_key,
+    )
+
+
+# What a bank statement line the books do not hold yet may be posted as, and the rule that posts it.
+BANK_LINE_KINDS: tuple[str, ...] = (BANK_CHARGES, BANK_INTEREST, DONATION_RECEIVED)
+
+
+def bank_line(
+    *,
+    kind: str,
+    amount: Money,
+    fund: str,
+    line_id: int,
+    on: datetime.date,
+    actor_id: int | None = None,
+) -> JournalEntry:
+    """Record a line of the bank's statement the books did not have: charges the bank took, interest it
+    paid, or a donation paid straight into the bank, each in one fund's share of the bank.
+
+    `amount` is the line's size (positive). The key names the statement line, so posting it again finds
+    the transaction already made. Raises InvalidEntry for a kind not in BANK_LINE_KINDS.
+    """
+    kind = one_of(kind, BANK_LINE_KINDS, "kind")
+    key, source = f"statement-line:{line_id}", {"statement_line": line_id}
+    if kind == BANK_CHARGES:
+        return treasurer.bank_charges(
+            amount=amount, fund=fund, key=key, on=on, source=source, actor_id=actor_id
+        )
+    if kind == BANK_INTEREST:
+        return treasurer.bank_interest(
+            amount=amount, fund=fund, key=key, on=on, source=source, actor_id=actor_id
+        )
+    return treasurer.donation_received(
+        amount=amount, fund=fund, into=BANK, key=key, on=on, source=source, actor_id=actor_id
     )

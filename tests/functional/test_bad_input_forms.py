@@ -27,6 +27,7 @@ from tests.helpers.bad_forms_dividends import dividend_forms
 from tests.helpers.bad_forms_grants import grant_forms
 from tests.helpers.bad_forms_money import money_forms
 from tests.helpers.bad_forms_people import people_forms
+from tests.helpers.bad_forms_statements import statement_forms
 from tests.helpers.bad_forms_treasurer import treasurer_forms
 from tests.helpers.bad_input import FORM_SURROGATE, changed_tables, database_state
 from tests.helpers.html_forms import forms_on
@@ -69,6 +70,8 @@ BUTTONS = {
     "dividends.sign",
     "dividends.close",
     "stripe.webhook",
+    "statements.match",
+    "statements.unmatch",
 }
 RESET_FOR = "sofia@example.org"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -81,6 +84,7 @@ def _forms(place: Place) -> list[Form]:
         *grant_forms(place),
         *treasurer_forms(place),
         *dividend_forms(place),
+        *statement_forms(place),
     ]
 
 

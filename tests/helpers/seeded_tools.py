@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from pledgebank import demo
 from pledgebank.accounts.services import create_user
+from pledgebank.books.services import book_of
 from pledgebank.db import unit_of_work
 from pledgebank.documents import samples
 from pledgebank.documents.models import Subject
@@ -31,6 +32,10 @@ from pledgebank.pledges import cards, comments, extras, signups
 from pledgebank.pledges import jobs as pledge_jobs
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
 from pledgebank.pledges.services import PledgeTerms, create_pledge, get_pledge
+from pledgebank.statements import imports, matching
+from pledgebank.statements.demo import LAYOUT as DEMO_LAYOUT
+from pledgebank.statements.demo import statement_of_books
+from pledgebank.statements.models import LineState, StatementLine
 from tests.helpers.seeded_dividends import seed_dividend_tools
 
 CHAIR, TREASURER = "priya@example.org", "tom@example.org"
@@ -273,6 +278,45 @@ def _seed_leaver(app: Flask, slug: str, now) -> dict[str, int]:
         return {"leaver": user.id}
 
 
+def _seed_statement(app: Flask, people: dict[str, int], slug: str, now) -> dict[str, int | str]:
+    """A bank statement of the book's last two months, matched but for one line of interest to record; the
+    bank then reconciles at its last day."""
+    today = now.date()
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        place = get_neighbourhood(session, slug)
+        book_id = book_of(session, place.id).id
+        data = statement_of_books(
+            session, book_id, today - timedelta(days=60), today, [(today, "CREDIT INTEREST", "INT", 42)]
+        )
+        treasurer = people[TREASURER]
+        imports.upload(
+            session,
+            actor_id=treasurer,
+            neighbourhood_id=place.id,
+            filename="statement.csv",
+            data=data,
+            now=now,
+            bank="Demo Bank",
+            layout=DEMO_LAYOUT,
+        )
+        found = list(session.scalars(select(StatementLine).where(StatementLine.book_id == book_id)))
+        for line_id, suggestion in matching.suggest(session, book_id, found).items():
+            matching.match_line(
+                session,
+                actor_id=treasurer,
+                neighbourhood_id=place.id,
+                line_id=line_id,
+                transaction_id=suggestion.movement.transaction_id,
+                now=now,
+            )
+        interest = session.scalar(
+            select(StatementLine.id).where(
+                StatementLine.book_id == book_id, StatementLine.state == LineState.UNMATCHED
+            )
+        )
+        return {"statement_line": interest, "statement_day": today.isoformat()}
+
+
 def seed_tools(app: Flask, people: dict[str, int], slug: str) -> dict[str, int | str]:
     """Every extra row the tool forms act on, by name."""
     now = app.extensions["pledgebank.clock"].now()
@@ -284,4 +328,5 @@ def seed_tools(app: Flask, people: dict[str, int], slug: str) -> dict[str, int |
             | _seed_levies(app, people, now)
             | _seed_leaver(app, slug, now)
             | seed_dividend_tools(app, people, slug, now)
+            | _seed_statement(app, people, slug, now)
         )

@@ -53,6 +53,8 @@ ENDPOINTS = [
     Endpoint("examiners page", "GET", "/n/{slug}/examiners", frozenset({"chair"})),
     Endpoint("appoint an examiner", "POST", "/n/{slug}/examiners", frozenset({"chair"})),
     Endpoint("examination", "GET", "/n/{slug}/examination", READERS),
+    Endpoint("bank statements page", "GET", "/n/{slug}/bank", frozenset({"treasurer", "chair"})),
+    Endpoint("bank reconciliation", "GET", "/n/{slug}/bank/reconcile", frozenset({"treasurer", "chair"})),
     # Last: the chair's allowed change makes the target a committee member, which no check after it reads.
     Endpoint("role change", "POST", "/n/{slug}/members/{target}/roles", frozenset({"chair"})),
 ]

@@ -7,9 +7,17 @@ import pytest
 
 from pledgebank import create_app
 from pledgebank.cli import main
+from pledgebank.exports.cli import terminal_words
 from pledgebank.exports.naming import major
 from pledgebank.payments.emulator import stripe_fee
-from tests.factories.pledges import assert_books_ok, due, make_pledge, neighbourhood_with, pledge_with_card
+from pledgebank.payments.gateway import PaymentRefused
+from tests.factories.pledges import (
+    assert_books_ok,
+    due,
+    make_pledge,
+    neighbourhood_with,
+    pledge_with_card,
+)
 from tests.helpers.app import with_stripe
 
 
@@ -43,3 +51,21 @@ def test_without_stripe_keys_reconciliation_says_so(app_config):
     assert result.exit_code == 2
     assert "card payments are not configured" in result.output
     plain.extensions["pledgebank.engine"].dispose()
+
+
+def test_a_stripe_refusal_is_worded_for_a_terminal():
+    # What the web says of a refusal ("reload the page and try again") means nothing in a terminal.
+    refused = PaymentRefused(stripe_code="resource_missing")
+    assert "reload the page" in refused.message
+    words = terminal_words(refused)
+    assert "reload" not in words and "page" not in words
+    assert words.startswith("Stripe refused the request (resource_missing)")
+    assert words.endswith("then run the command again")
+
+
+def test_stripe_out_of_reach_on_the_command_line_is_worded_for_a_terminal(app_config):
+    away = create_app(with_stripe(app_config, "http://127.0.0.1:9"))
+    result = away.test_cli_runner().invoke(main, ["reconcile", "stripe", "--since", "2026-03-01"])
+    assert result.exit_code == 2, result.output
+    assert "could not reach Stripe" in result.output and "run the command again" in result.output
+    away.extensions["pledgebank.engine"].dispose()

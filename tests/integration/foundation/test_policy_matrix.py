@@ -66,6 +66,7 @@ appoint_examiner  . . . Y . . . . .
 examine_books  . Y Y Y . . . . Y
 manage_dividends     .        Y         .         Y     .          .          .          .      .
 sign_dividend        .        .         .         Y     .          .          .          .      .
+reconcile_bank       .        .         Y         Y     .          .          .          .      .
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -104,6 +105,7 @@ appoint_examiner  . . . . . . . . .
 examine_books  . . . . . . . . .
 manage_dividends     .        .         .         .     .          .          .          .      .
 sign_dividend        .        .         .         .     .          .          .          .      .
+reconcile_bank       .        .         .         .     .          .          .          .      .
 """
 
 

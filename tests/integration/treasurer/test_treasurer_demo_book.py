@@ -33,6 +33,9 @@ from pledgebank.ledger import kinds
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.pledges.models import Pledge
+from pledgebank.statements import bank
+from pledgebank.statements.models import LineState, StatementLine
+from pledgebank.statements.reconciling import last_reconciliation, position
 from tests.factories.pledges import assert_books_ok
 from tests.helpers.app import with_stripe
 from tests.helpers.ledger_sql import PG_ADMIN_URL, admin, pg_url
@@ -225,3 +228,20 @@ def test_the_demo_cannot_be_loaded_twice(demo_app):
     assert demo.load(demo_app) is None
     with unit_of_work(demo_app.extensions["pledgebank.sessions"]) as session:
         assert session.scalar(select(func.count(LedgerTransaction.id))) == before
+
+
+def test_the_demo_bank_statement_reconciles_at_the_closed_year_end(demo_app):
+    with unit_of_work(demo_app.extensions["pledgebank.sessions"]) as session:
+        book = _book(session)
+        end = closed_through(session, book.id)
+        saved = last_reconciliation(session, book.id, end)
+        assert saved is not None and saved.reconciled_on == end
+        assert saved.statement_balance == saved.ledger_balance == bank.balance_on(session, book.id, end)
+        at_end = position(session, book, end)
+        assert at_end.agrees and at_end.lines == [] and at_end.movements == []
+        waiting = session.scalars(
+            select(StatementLine.description).where(
+                StatementLine.book_id == book.id, StatementLine.state == LineState.UNMATCHED
+            )
+        ).all()
+        assert waiting == ["CREDIT INTEREST"]

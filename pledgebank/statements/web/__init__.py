@@ -1,0 +1,1 @@
+"""The bank statements' HTTP layer: its blueprint, pages and forms."""

@@ -1,0 +1,5 @@
+"""The bank statements blueprint on its own, so every module of its pages can import it without the others."""
+
+from flask import Blueprint
+
+bp = Blueprint("statements", __name__)
