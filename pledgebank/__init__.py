@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.testing = app.config["ENV"] == "testing"
     _init_converters(app)
     _init_core(app)
+    _init_webhooks(app)
     _init_extensions(app)
     _register_blueprints(app)
     return app
@@ -68,6 +69,18 @@ def _init_core(app: Flask) -> None:
         time_cost=app.config["PASSWORD_HASH_TIME_COST"], memory_kib=app.config["PASSWORD_HASH_MEMORY_KIB"]
     )
     app.extensions["pledgebank.gateway"] = app.config.get("GATEWAY") or _gateway(app.config)
+
+
+def _init_webhooks(app: Flask) -> None:
+    """Each feature that takes card payments or saves cards registers its webhook handlers with payments."""
+    from pledgebank.levies import webhooks as levy_webhooks
+    from pledgebank.payments.webhook_handlers import WebhookHandlers
+    from pledgebank.pledges import webhooks as pledge_webhooks
+
+    handlers = WebhookHandlers()
+    for feature in (pledge_webhooks, levy_webhooks):
+        feature.register(handlers)
+    app.extensions["pledgebank.webhooks"] = handlers
 
 
 def _gateway(config: dict[str, Any]) -> PaymentGateway:

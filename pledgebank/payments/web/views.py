@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, current_app, jsonify, request
 
 from pledgebank import metrics
-from pledgebank.jobs import payments_context
+from pledgebank.payments.context import payments_context
 from pledgebank.payments.gateway import InvalidWebhook, MalformedWebhook
 from pledgebank.payments.webhooks import handle_event, record_rejected_webhook
 from pledgebank.web.errors import json_error
@@ -40,7 +40,8 @@ def webhook():
         _count("unverified", "invalid_signature")
         return json_error(400, "invalid_signature", f"Webhook rejected: {error}")
     try:
-        effect = handle_event(payments_context(this_app()), event, now=now())
+        app = this_app()
+        effect = handle_event(payments_context(app), app.extensions["pledgebank.webhooks"], event, now=now())
     except Exception:
         _count(event.type, "error")
         raise
