@@ -174,11 +174,11 @@ def _register_blueprints(app: Flask) -> None:
         privacy,
         alerts,
     ):
-        for blueprint in feature.pages():
+        for blueprint in feature.page_blueprints():
             app.register_blueprint(blueprint)
     api = _api(app)
     for feature in (accounts, neighbourhoods, books, pledges, grants, levies, payments):
-        for api_blueprint in feature.apis():
+        for api_blueprint in feature.api_blueprints():
             api.register_blueprint(api_blueprint)
             csrf.exempt(api_blueprint)
     app.extensions["pledgebank.api"] = api

@@ -8,14 +8,14 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
 
-def pages() -> list[Blueprint]:
+def page_blueprints() -> list[Blueprint]:
     """Its page blueprints, for create_app to register."""
     from pledgebank.accounts.web import privacy_views, views
 
     return [views.bp, privacy_views.bp]
 
 
-def apis() -> list[Any]:
+def api_blueprints() -> list[Any]:
     """Its API blueprints (flask-smorest), for create_app to register."""
     from pledgebank.accounts.web import api
 

@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
 
-def pages() -> list[Blueprint]:
+def page_blueprints() -> list[Blueprint]:
     """Its page blueprints, for create_app to register."""
     from pledgebank.exports.web import views
 

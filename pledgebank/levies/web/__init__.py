@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
 
-def pages() -> list[Blueprint]:
+def page_blueprints() -> list[Blueprint]:
     """Its page blueprints, for create_app to register; importing every page module adds its routes."""
     from pledgebank.levies.web import card_views, cash_views, consent_views, manage_views, pay_views, views
 
@@ -22,7 +22,7 @@ def pages() -> list[Blueprint]:
     return [views.bp]
 
 
-def apis() -> list[Any]:
+def api_blueprints() -> list[Any]:
     """Its API blueprints (flask-smorest), for create_app to register."""
     from pledgebank.levies.web import api
 

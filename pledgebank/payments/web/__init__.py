@@ -8,14 +8,14 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
 
-def pages() -> list[Blueprint]:
+def page_blueprints() -> list[Blueprint]:
     """Its page blueprints, for create_app to register."""
     from pledgebank.payments.web import refund_views, views
 
     return [views.bp, refund_views.bp]
 
 
-def apis() -> list[Any]:
+def api_blueprints() -> list[Any]:
     """Its API blueprints (flask-smorest), for create_app to register."""
     from pledgebank.payments.web import refund_api
 
