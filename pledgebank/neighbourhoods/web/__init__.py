@@ -9,11 +9,11 @@ if TYPE_CHECKING:
 
 
 def page_blueprints() -> list[Blueprint]:
-    """Its page blueprints, for create_app to register; importing every page module adds its routes."""
-    from pledgebank.neighbourhoods.web import audit_views, leave_views, views
+    """Its one blueprint, for create_app to register, once every page module has added its routes to it."""
+    from pledgebank.neighbourhoods.web import audit_views, leave_views, views  # noqa: F401
+    from pledgebank.neighbourhoods.web.blueprint import bp
 
-    del audit_views, leave_views  # their routes are on the same blueprint
-    return [views.bp]
+    return [bp]
 
 
 def api_blueprints() -> list[Any]:

@@ -9,8 +9,8 @@ if TYPE_CHECKING:
 
 
 def page_blueprints() -> list[Blueprint]:
-    """Its page blueprints, for create_app to register; importing every page module adds its routes."""
-    from pledgebank.pledges.web import (
+    """Its one blueprint, for create_app to register, once every page module has added its routes to it."""
+    from pledgebank.pledges.web import (  # noqa: F401
         card_views,
         cash_views,
         edit_views,
@@ -20,17 +20,9 @@ def page_blueprints() -> list[Blueprint]:
         social_views,
         views,
     )
+    from pledgebank.pledges.web.blueprint import bp
 
-    del (
-        card_views,
-        cash_views,
-        edit_views,
-        fix_views,
-        manage_views,
-        share_views,
-        social_views,
-    )  # their routes are on the same blueprint
-    return [views.bp]
+    return [bp]
 
 
 def api_blueprints() -> list[Any]:
