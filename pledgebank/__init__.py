@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.testing = app.config["ENV"] == "testing"
     _init_converters(app)
     _init_core(app)
+    _init_webhooks(app)
     _init_extensions(app)
     _register_blueprints(app)
     return app
@@ -68,6 +69,18 @@ def _init_core(app: Flask) -> None:
         time_cost=app.config["PASSWORD_HASH_TIME_COST"], memory_kib=app.config["PASSWORD_HASH_MEMORY_KIB"]
     )
     app.extensions["pledgebank.gateway"] = app.config.get("GATEWAY") or _gateway(app.config)
+
+
+def _init_webhooks(app: Flask) -> None:
+    """Each feature that takes card payments or saves cards registers its webhook handlers with payments."""
+    from pledgebank.levies import webhooks as levy_webhooks
+    from pledgebank.payments.webhook_handlers import WebhookHandlers
+    from pledgebank.pledges import webhooks as pledge_webhooks
+
+    handlers = WebhookHandlers()
+    for feature in (pledge_webhooks, levy_webhooks):
+        feature.register(handlers)
+    app.extensions["pledgebank.webhooks"] = handlers
 
 
 def _gateway(config: dict[str, Any]) -> PaymentGateway:
@@ -134,109 +147,61 @@ def _init_error_reports(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from flask_smorest.spec.plugins import integerconverter2paramschema
-
-    from pledgebank.accounts.web import api as accounts_api
-    from pledgebank.accounts.web import privacy_views as your_data_views
-    from pledgebank.accounts.web import views as accounts_views
-    from pledgebank.alerts.web import views as alerts_views
-    from pledgebank.api.base import Api
-    from pledgebank.books.web import api as books_api
-    from pledgebank.books.web import (
-        category_api,
-        category_views,
-        fund_transfer_api,
-        fund_transfer_views,
-        money_views,
-        treasurer_api,
-        treasurer_views,
-    )
-    from pledgebank.books.web import views as books_views
-    from pledgebank.dividends.web import body_views as dividend_body_pages
-    from pledgebank.dividends.web import manage_views as dividend_manage_pages
-    from pledgebank.dividends.web import views as dividends_views
-    from pledgebank.documents.web import views as documents_views
-    from pledgebank.examiners.web import views as examiners_views
-    from pledgebank.examiners.web import watch as examiner_watch
-    from pledgebank.examiners.web.blueprint import bp as examiners_bp
-    from pledgebank.exports.web import views as exports_views
+    """Every feature's pages, then the JSON API of those that have one: each web layer lists its own."""
+    from pledgebank.accounts import web as accounts
+    from pledgebank.alerts import web as alerts
+    from pledgebank.books import web as books
+    from pledgebank.dividends import web as dividends
+    from pledgebank.documents import web as documents
+    from pledgebank.examiners import web as examiners
+    from pledgebank.exports import web as exports
     from pledgebank.extensions import csrf, limiter
-    from pledgebank.grants.web import api as grants_api
-    from pledgebank.grants.web import manage_views as grant_pages
-    from pledgebank.grants.web import views as grants_views
-    from pledgebank.levies.web import api as levies_api
-    from pledgebank.levies.web import card_views as levy_card_pages
-    from pledgebank.levies.web import cash_views as levy_cash_pages
-    from pledgebank.levies.web import consent_views as levy_consent_pages
-    from pledgebank.levies.web import manage_views as levy_manage_pages
-    from pledgebank.levies.web import pay_views as levy_pay_pages
-    from pledgebank.levies.web import views as levies_views
-    from pledgebank.neighbourhoods.web import api as neighbourhoods_api
-    from pledgebank.neighbourhoods.web import audit_views as audit_pages
-    from pledgebank.neighbourhoods.web import leave_views as leave_pages
-    from pledgebank.neighbourhoods.web import views as neighbourhoods_views
-    from pledgebank.payments.web import refund_api, refund_views
-    from pledgebank.payments.web import views as payments_views
-    from pledgebank.pledges.web import api as pledges_api
-    from pledgebank.pledges.web import card_views as pledge_card_pages
-    from pledgebank.pledges.web import cash_views as pledge_cash_pages
-    from pledgebank.pledges.web import edit_views as pledge_edit_pages
-    from pledgebank.pledges.web import fix_views as pledge_fix_pages
-    from pledgebank.pledges.web import manage_views as pledge_manage_pages
-    from pledgebank.pledges.web import share_views as pledge_share_pages
-    from pledgebank.pledges.web import social_views as pledge_social_pages
-    from pledgebank.pledges.web import views as pledges_views
-    from pledgebank.privacy.web import views as privacy_views
-    from pledgebank.statements.web import reconcile_views as statement_reconcile_pages
-    from pledgebank.statements.web import views as statements_views
+    from pledgebank.grants import web as grants
+    from pledgebank.levies import web as levies
+    from pledgebank.neighbourhoods import web as neighbourhoods
+    from pledgebank.payments import web as payments
+    from pledgebank.pledges import web as pledges
+    from pledgebank.privacy import web as privacy
+    from pledgebank.statements import web as statements
     from pledgebank.web import health, main
-    from pledgebank.web.converters import IdConverter
 
     app.register_blueprint(health.bp)
     csrf.exempt(health.bp)
     limiter.exempt(health.bp)
-    # Page modules beyond each feature's views.py: importing them added their routes to its blueprint.
-    del (
-        audit_pages,
-        grant_pages,
-        leave_pages,
-        levy_card_pages,
-        levy_cash_pages,
-        levy_consent_pages,
-        levy_manage_pages,
-    )
-    del levy_pay_pages
-    del pledge_card_pages, pledge_cash_pages, pledge_edit_pages, pledge_fix_pages, pledge_manage_pages
-    del pledge_share_pages
-    del pledge_social_pages
-    # The examiners' pages and the record of every page an examiner opens, on the one blueprint.
-    del examiners_views, examiner_watch
-    del dividend_body_pages, dividend_manage_pages
-    del statement_reconcile_pages
     app.register_blueprint(main.bp)
-    app.register_blueprint(accounts_views.bp)
-    app.register_blueprint(your_data_views.bp)
-    app.register_blueprint(neighbourhoods_views.bp)
-    app.register_blueprint(books_views.bp)
-    app.register_blueprint(money_views.bp)
-    app.register_blueprint(treasurer_views.bp)
-    app.register_blueprint(category_views.bp)
-    app.register_blueprint(fund_transfer_views.bp)
-    app.register_blueprint(payments_views.bp)
-    app.register_blueprint(refund_views.bp)
-    csrf.exempt(payments_views.bp)
-    app.register_blueprint(pledges_views.bp)
-    app.register_blueprint(grants_views.bp)
-    app.register_blueprint(dividends_views.bp)
-    app.register_blueprint(levies_views.bp)
-    app.register_blueprint(exports_views.bp)
-    app.register_blueprint(examiners_bp)
-    app.register_blueprint(privacy_views.bp)
-    app.register_blueprint(documents_views.bp)
-    app.register_blueprint(statements_views.bp)
-    app.register_blueprint(alerts_views.bp)
-    # The one-click unsubscribe POST comes from mail programs (RFC 8058); its unguessable key is the check.
-    csrf.exempt(alerts_views.unsubscribe)
+    for feature in (
+        accounts,
+        neighbourhoods,
+        books,
+        payments,
+        pledges,
+        grants,
+        dividends,
+        levies,
+        exports,
+        examiners,
+        privacy,
+        documents,
+        statements,
+        alerts,
+    ):
+        for blueprint in feature.page_blueprints():
+            app.register_blueprint(blueprint)
+    api = _api(app)
+    for feature in (accounts, neighbourhoods, books, pledges, grants, levies, payments):
+        for api_blueprint in feature.api_blueprints():
+            api.register_blueprint(api_blueprint)
+            csrf.exempt(api_blueprint)
+    app.extensions["pledgebank.api"] = api
+
+
+def _api(app: Flask) -> Any:
+    """The flask-smorest Api: its description, bearer tokens, and ids as the database holds them."""
+    from flask_smorest.spec.plugins import integerconverter2paramschema
+
+    from pledgebank.api.base import Api
+    from pledgebank.web.converters import IdConverter
+
     api = Api(
         app,
         spec_kwargs={
@@ -248,18 +213,4 @@ def _register_blueprints(app: Flask) -> None:
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_converter(IdConverter, integerconverter2paramschema)
-    for blueprint in (
-        accounts_api.blp,
-        neighbourhoods_api.blp,
-        books_api.blp,
-        treasurer_api.blp,
-        category_api.blp,
-        fund_transfer_api.blp,
-        pledges_api.blp,
-        grants_api.blp,
-        levies_api.blp,
-        refund_api.blp,
-    ):
-        api.register_blueprint(blueprint)
-        csrf.exempt(blueprint)
-    app.extensions["pledgebank.api"] = api
+    return api

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Flask
 
@@ -16,24 +16,17 @@ from pledgebank.dividends import jobs as dividend_jobs
 from pledgebank.examiners import jobs as examiner_jobs
 from pledgebank.grants import jobs as grant_jobs
 from pledgebank.levies import jobs as levy_jobs
-from pledgebank.payments.context import Payments
+from pledgebank.payments.context import Payments, payments_context
 from pledgebank.payments.customer_deletion import delete_customers
 from pledgebank.payments.refunds import recover_refunds
 from pledgebank.pledges import jobs as pledge_jobs
 from pledgebank.privacy import enforce as retention
 from pledgebank.privacy.retention import RetentionPolicy
 
+# payments_context is imported from here by the features' pages and demo data.
+__all__ = ["payments_context", "run_due"]
+
 log = logging.getLogger(__name__)
-
-
-def payments_context(app: Flask) -> Payments:
-    """What money work needs, from the app's settings."""
-    return Payments(
-        sessions=app.extensions["pledgebank.sessions"],
-        gateway=app.extensions["pledgebank.gateway"],
-        zone=app.config["TIMEZONE"],
-        lease=timedelta(seconds=app.config["PAYMENT_ATTEMPT_LEASE"]),
-    )
 
 
 def run_due(app: Flask) -> Counter[str]:

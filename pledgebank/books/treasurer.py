@@ -77,6 +77,21 @@ def record_entry(
     check_open(session, book, terms.on, field="on")
     if terms.kind == checks.CORRECTION:
         return _correct(session, book, terms, form_key, actor_id, now)
+    fund = _fund_for(session, book, neighbourhood_id, terms)
+    waits = terms.kind == checks.SUPPLIER_PAYMENT and (terms.amount or 0) > threshold
+    entry = _new_entry(book, fund, terms, form_key, actor_id, now, waits=waits)
+    found = _add(session, book, entry)
+    if found is not entry:
+        return _same(found, terms)
+    _audit(session, entry, actor_id, now, "treasurer.entry_recorded")
+    if not waits:
+        _post(session, book, entry, fund, actor_id, now)
+    return entry
+
+
+def _fund_for(session: Session, book: Book, neighbourhood_id: int, terms: EntryTerms) -> Fund:
+    """The entry's fund, once it may take the entry: one opening balance each; money enough for a payment
+    (under the fund's lock); the place's share."""
     fund = checks.check_fund(
         session.scalar(
             select(Fund).where(Fund.neighbourhood_id == neighbourhood_id, Fund.slug == terms.fund)
@@ -92,8 +107,15 @@ def record_entry(
         lock_fund(session, fund.id)
         checks.check_money(session, book, fund, terms.amount or 0)
     checks.check_share(session, book, fund, terms)
-    waits = terms.kind == checks.SUPPLIER_PAYMENT and (terms.amount or 0) > threshold
-    entry = TreasurerEntry(
+    return fund
+
+
+def _new_entry(
+    book: Book, fund: Fund, terms: EntryTerms, form_key: str, actor_id: int, now: datetime, *, waits: bool
+) -> TreasurerEntry:
+    """The entry's row, with only the fields its kind has; awaiting a second member's approval if `waits`."""
+    assert terms.on is not None  # check_terms refused an entry without a date
+    return TreasurerEntry(
         book_id=book.id,
         form_key=form_key,
         kind=terms.kind,
@@ -112,13 +134,6 @@ def record_entry(
         recorded_by_id=actor_id,
         recorded_at=now,
     )
-    found = _add(session, book, entry)
-    if found is not entry:
-        return _same(found, terms)
-    _audit(session, entry, actor_id, now, "treasurer.entry_recorded")
-    if not waits:
-        _post(session, book, entry, fund, actor_id, now)
-    return entry
 
 
 def approve_entry(

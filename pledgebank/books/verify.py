@@ -20,28 +20,18 @@ from pledgebank.books.models import (
 )
 from pledgebank.documents.checks import check_documents
 from pledgebank.documents.storage import DocumentStore
-from pledgebank.ledger.verify import Problem, StoredTransaction, VerifyReport, verify_book
+from pledgebank.ledger.verify import Problem, StoredTransaction, Verdict, VerifyReport, verify_book
 
 YIELD_PER = 5000
 
 
 @dataclass(frozen=True, slots=True)
-class BookCheck:
+class BookCheck(Verdict):
     """A book's verification: the pure report plus storage checks (every transaction sealed)."""
 
     book: Book
     report: VerifyReport
     problems: list[Problem]
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing is wrong."""
-        return not self.problems
-
-    @property
-    def first_problem(self) -> Problem | None:
-        """The problem at the lowest sequence number (unattributed ones last)."""
-        return self.problems[0] if self.problems else None
 
 
 def _transactions(session: Session, book: Book) -> Result[*tuple[Any, ...]]:

@@ -17,17 +17,16 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from pledgebank.documents.content import EXTENSIONS
+from pledgebank.exports import dated_journal
 from pledgebank.exports.exportfiles import (
     AMOUNT_PATTERN,
     ExportFile,
     JournalSyntax,
-    Peek,
     Record,
     read_journal,
 )
-from pledgebank.exports.header import HEADER_MARK, TRAILER_MARK, MonthEndBalances, comment_lines, compact
+from pledgebank.exports.header import HEADER_MARK, comment_lines, compact
 from pledgebank.exports.header import statement as header_statement
-from pledgebank.exports.header import trailer as trailer_statement
 from pledgebank.exports.job import ExportJob
 from pledgebank.exports.naming import major, tool_account
 from pledgebank.exports.reader import AccountInfo, ExportTransaction
@@ -154,13 +153,7 @@ def write(job: ExportJob) -> Iterator[str]:
     yield "\n".join(head) + "\n\n"
     if scope.filters.date_from is not None:
         yield _opening(scope.filters.date_from, job.opening, accounts, names)
-    balances = MonthEndBalances(job.opening, scope.filters.date_from)
-    for tx in job.transactions:  # in date order: each month's assertions come before the next month
-        yield from _assertions(balances.month_ends(before=tx.effective_date), accounts, names)
-        balances.add(tx.effective_date, tx.postings)
-        yield _transaction(tx, names)
-    yield from _assertions(balances.month_ends(), accounts, names)
-    yield f"; {TRAILER_MARK} {compact(trailer_statement(job.tally))}\n"
+    yield from dated_journal.body(job, names, _transaction, _assertions)
 
 
 def unescape(literal: str) -> str:
@@ -183,9 +176,7 @@ SYNTAX = JournalSyntax(
 )
 
 
-def sniff(peek: Peek) -> bool:
-    """A beancount export names its format in the marked comment among its first lines."""
-    return peek.first_line.startswith(";") and peek.states_format(NAME)
+sniff = dated_journal.sniffer(NAME)
 
 
 def read(export: ExportFile) -> Iterator[Record]:

@@ -14,17 +14,16 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from pledgebank.exports import dated_journal
 from pledgebank.exports.exportfiles import (
     AMOUNT_PATTERN,
     ExportFile,
     JournalSyntax,
-    Peek,
     Record,
     read_journal,
 )
-from pledgebank.exports.header import HEADER_MARK, TRAILER_MARK, MonthEndBalances, comment_lines, compact
+from pledgebank.exports.header import HEADER_MARK, comment_lines, compact
 from pledgebank.exports.header import statement as header_statement
-from pledgebank.exports.header import trailer as trailer_statement
 from pledgebank.exports.job import ExportJob
 from pledgebank.exports.naming import major, one_line, tool_account
 from pledgebank.exports.reader import AccountInfo, ExportTransaction
@@ -103,13 +102,7 @@ def write(job: ExportJob) -> Iterator[str]:
             if amount
         )
         yield "\n".join(lines) + "\n\n"
-    balances = MonthEndBalances(job.opening, scope.filters.date_from)
-    for tx in job.transactions:  # in date order: each month's assertions come before the next month
-        yield from _assertions(balances.month_ends(before=tx.effective_date), accounts, names)
-        balances.add(tx.effective_date, tx.postings)
-        yield _transaction(tx, names)
-    yield from _assertions(balances.month_ends(), accounts, names)
-    yield f"; {TRAILER_MARK} {compact(trailer_statement(job.tally))}\n"
+    yield from dated_journal.body(job, names, _transaction, _assertions)
 
 
 SYNTAX = JournalSyntax(
@@ -125,9 +118,7 @@ SYNTAX = JournalSyntax(
 )
 
 
-def sniff(peek: Peek) -> bool:
-    """An hledger export names its format in the marked comment among its first lines."""
-    return peek.first_line.startswith(";") and peek.states_format(NAME)
+sniff = dated_journal.sniffer(NAME)
 
 
 def read(export: ExportFile) -> Iterator[Record]:

@@ -23,6 +23,7 @@ from pledgebank.exports.cash_flows import (
     PAYMENTS,
     RECEIPTS,
     TRANSFERS,
+    Flow,
     cash_flows,
     general_fund,
 )
@@ -190,67 +191,23 @@ def receipts_and_payments(session: Session, book: Book, *, start: date, end: dat
     """The receipts-and-payments account of the year from `start` through `end`, with last year's totals."""
     funds = _funds(session, book)
     general = general_fund(session, book)
-    previous = date(start.year - 1, start.month, start.day) if (start.month, start.day) != (2, 29) else start
-    lines: dict[tuple[str, str], Line] = {}
-    cash_at_start: dict[str, int] = {}
-    cash_at_end: dict[str, int] = {}
-    last_start = last_end = 0
+    year = _Year(start, funds)
     for flow in cash_flows(session, book, until=end):
-        amount = -flow.amount if flow.side == PAYMENTS else flow.amount
-        # Opening balances are money the group had before: counted at the start of the year they fall in.
-        if flow.on < start or flow.side == OPENING:
-            cash_at_start[flow.fund] = cash_at_start.get(flow.fund, 0) + amount
-        cash_at_end[flow.fund] = cash_at_end.get(flow.fund, 0) + amount
-        if flow.on < previous or (flow.side == OPENING and flow.on < start):
-            last_start += amount
-        if flow.on < start:
-            last_end += amount
-        if flow.on < previous or flow.side == OPENING:
-            continue
-        line = lines.setdefault((flow.side, flow.key), Line(flow.key, _label(flow.side, flow.key)))
-        if flow.on < start:
-            line.last_year += flow.amount
-        else:
-            column = column_of(funds.get(flow.fund))
-            line.amounts[column] = line.amounts.get(column, 0) + flow.amount
-
-    def by_column(per_fund: dict[str, int], key: str, label: str) -> Line:
-        line = Line(key, label)
-        for slug, amount in per_fund.items():
-            column = column_of(funds.get(slug))
-            line.amounts[column] = line.amounts.get(column, 0) + amount
-        return line
-
-    def side(name: str) -> list[Line]:
-        chosen = [line for (line_side, _key), line in lines.items() if line_side == name]
-        return sorted(chosen, key=lambda line: _rank(name, line.key))
-
-    opening = by_column(cash_at_start, "opening", "Cash funds at the start of the year")
-    opening.last_year = last_start
-    closing = by_column(cash_at_end, "closing", "Cash funds at the end of the year")
-    closing.last_year = last_end
-    transfers = lines.get((TRANSFERS, "between-funds"), Line("between-funds", "Transfers between funds"))
+        year.add(flow)
+    opening = _by_column(funds, year.cash_at_start, "opening", "Cash funds at the start of the year")
+    opening.last_year = year.last_start
+    closing = _by_column(funds, year.cash_at_end, "closing", "Cash funds at the end of the year")
+    closing.last_year = year.last_end
+    transfers = year.lines.get((TRANSFERS, "between-funds"), Line("between-funds", "Transfers between funds"))
     transfers.label = "Transfers between funds"
     held = _held(session, book, end, tuple(place for place, _ in (*CASH, *ASSETS, *LIABILITIES)))
-
-    def balances(places, sign: int) -> list[Line]:
-        result = []
-        for place, label in places:
-            line = Line(place, label)
-            for (held_place, slug), amount in held.items():
-                if held_place == place:
-                    column = column_of(funds.get(slug or general))
-                    line.amounts[column] = line.amounts.get(column, 0) + sign * amount
-            result.append(line)
-        return result
-
     restricted = [
         FundLine(
             name=fund.name,
             fund_type=fund.fund_type,
             purpose=fund.purpose,
-            cash_start=cash_at_start.get(slug, 0),
-            cash_end=cash_at_end.get(slug, 0),
+            cash_start=year.cash_at_start.get(slug, 0),
+            cash_end=year.cash_at_end.get(slug, 0),
             owed_to=held.get((chart.RECEIVABLES, slug), 0),
             owes=-sum(held.get((place, slug), 0) for place, _ in LIABILITIES),
         )
@@ -262,13 +219,75 @@ def receipts_and_payments(session: Session, book: Book, *, start: date, end: dat
         end=end,
         currency=book.currency,
         columns=COLUMNS,
-        receipts=side(RECEIPTS),
-        payments=side(PAYMENTS),
+        receipts=year.side(RECEIPTS),
+        payments=year.side(PAYMENTS),
         transfers=transfers,
         opening=opening,
         closing=closing,
-        cash=balances(CASH, 1),
-        assets=balances(ASSETS, 1),
-        liabilities=balances(LIABILITIES, -1),
+        cash=_balances(funds, general, held, CASH, 1),
+        assets=_balances(funds, general, held, ASSETS, 1),
+        liabilities=_balances(funds, general, held, LIABILITIES, -1),
         funds=restricted,
     )
+
+
+class _Year:
+    """The year's lines and cash funds, and last year's totals, as the cash flows are added in turn."""
+
+    def __init__(self, start: date, funds: dict[str, Fund]) -> None:
+        self.start, self.funds = start, funds
+        leap_day = (start.month, start.day) == (2, 29)
+        self.previous = start if leap_day else date(start.year - 1, start.month, start.day)
+        self.lines: dict[tuple[str, str], Line] = {}
+        self.cash_at_start: dict[str, int] = {}
+        self.cash_at_end: dict[str, int] = {}
+        self.last_start = self.last_end = 0
+
+    def add(self, flow: Flow) -> None:
+        """Count one flow in: the cash funds, last year's totals and (this year or last) its line."""
+        start, previous = self.start, self.previous
+        amount = -flow.amount if flow.side == PAYMENTS else flow.amount
+        # Opening balances are money the group had before: counted at the start of the year they fall in.
+        if flow.on < start or flow.side == OPENING:
+            self.cash_at_start[flow.fund] = self.cash_at_start.get(flow.fund, 0) + amount
+        self.cash_at_end[flow.fund] = self.cash_at_end.get(flow.fund, 0) + amount
+        if flow.on < previous or (flow.side == OPENING and flow.on < start):
+            self.last_start += amount
+        if flow.on < start:
+            self.last_end += amount
+        if flow.on < previous or flow.side == OPENING:
+            return
+        line = self.lines.setdefault((flow.side, flow.key), Line(flow.key, _label(flow.side, flow.key)))
+        if flow.on < start:
+            line.last_year += flow.amount
+        else:
+            column = column_of(self.funds.get(flow.fund))
+            line.amounts[column] = line.amounts.get(column, 0) + flow.amount
+
+    def side(self, name: str) -> list[Line]:
+        """The lines of receipts or payments, in the order of the pack."""
+        chosen = [line for (line_side, _key), line in self.lines.items() if line_side == name]
+        return sorted(chosen, key=lambda line: _rank(name, line.key))
+
+
+def _by_column(funds: dict[str, Fund], per_fund: dict[str, int], key: str, label: str) -> Line:
+    line = Line(key, label)
+    for slug, amount in per_fund.items():
+        column = column_of(funds.get(slug))
+        line.amounts[column] = line.amounts.get(column, 0) + amount
+    return line
+
+
+def _balances(
+    funds: dict[str, Fund], general: str, held: Held, places: tuple[tuple[str, str], ...], sign: int
+) -> list[Line]:
+    """A line per place (bank, receivables ...) with its balance per column at the year end."""
+    result = []
+    for place, label in places:
+        line = Line(place, label)
+        for (held_place, slug), amount in held.items():
+            if held_place == place:
+                column = column_of(funds.get(slug or general))
+                line.amounts[column] = line.amounts.get(column, 0) + sign * amount
+        result.append(line)
+    return result

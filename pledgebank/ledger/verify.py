@@ -50,14 +50,10 @@ class Problem:
     check: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class VerifyReport:
-    """The outcome of verifying one book; problems are ordered by sequence, unattributed last."""
+class Verdict:
+    """What a verification with `problems` (ordered by sequence, unattributed last) says about its book."""
 
-    transactions: int
-    postings: int
-    head_sequence: int
-    head_hash: bytes
+    __slots__ = ()
     problems: list[Problem]
 
     @property
@@ -69,6 +65,17 @@ class VerifyReport:
     def first_problem(self) -> Problem | None:
         """Return the problem with the lowest sequence number (unattributed ones last), if any."""
         return self.problems[0] if self.problems else None
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport(Verdict):
+    """The outcome of verifying one book; problems are ordered by sequence, unattributed last."""
+
+    transactions: int
+    postings: int
+    head_sequence: int
+    head_hash: bytes
+    problems: list[Problem]
 
 
 def seal(*, book_id: int, sequence: int, prev_hash: bytes, entry: JournalEntry) -> StoredTransaction:

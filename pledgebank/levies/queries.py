@@ -1,5 +1,5 @@
 """Read-only questions about levies: the treasurer's figures per levy and period, households, a resident's
-own charges and receipts, and which levy object a Stripe event is about."""
+own charges and receipts."""
 
 from __future__ import annotations
 
@@ -16,15 +16,6 @@ from pledgebank.levies.bands import ARREARS_AGES, arrears_age
 from pledgebank.levies.charges import charge_key
 from pledgebank.levies.models import Household, HouseholdResident, Levy, LevyCharge, LevyHousehold
 from pledgebank.levies.states import UNPAID, ChargeStatus
-
-
-def levy_object_for(session: Session, object_type: str, object_id: str) -> int | None:
-    """The levy charge (for a PaymentIntent) or household (for a SetupIntent) a Stripe object belongs to."""
-    if object_type == "payment_intent":
-        return session.scalar(select(LevyCharge.id).where(LevyCharge.payment_intent_id == object_id))
-    if object_type == "setup_intent":
-        return session.scalar(select(Household.id).where(Household.setup_intent_id == object_id))
-    return None
 
 
 @dataclass

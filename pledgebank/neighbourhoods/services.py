@@ -60,18 +60,7 @@ def create_neighbourhood(
     now: datetime,
 ) -> Neighbourhood:
     """Create a neighbourhood with its general fund and book; the verified creator becomes its chair."""
-    user = session.get(User, actor_id)
-    if user is None:
-        raise NotAuthenticated()
-    if not user.is_verified:
-        raise EmailNotVerified("Please verify your email address before creating a neighbourhood.")
-    clean_name = " ".join((name or "").split())
-    if not 3 <= len(clean_name) <= 120:
-        raise InvalidInput.field("name", "Give the neighbourhood a name of 3 to 120 characters.")
-    district = normalise_district(postcode_district)
-    text = (description or "").strip()
-    if len(text) > 2000:
-        raise InvalidInput.field("description", "Use at most 2000 characters.")
+    clean_name, district, text = _founding_terms(session, actor_id, name, postcode_district, description)
     neighbourhood = Neighbourhood(
         slug=_unique_slug(session, clean_name),
         name=clean_name,
@@ -97,6 +86,31 @@ def create_neighbourhood(
         is_general=True,
         now=now,
     )
+    _record_founding(session, neighbourhood, actor_id, now)
+    return neighbourhood
+
+
+def _founding_terms(
+    session: Session, actor_id: int, name: str, postcode_district: str, description: str
+) -> tuple[str, str, str]:
+    """The new neighbourhood's name, district and description, cleaned, once its verified founder is found."""
+    user = session.get(User, actor_id)
+    if user is None:
+        raise NotAuthenticated()
+    if not user.is_verified:
+        raise EmailNotVerified("Please verify your email address before creating a neighbourhood.")
+    clean_name = " ".join((name or "").split())
+    if not 3 <= len(clean_name) <= 120:
+        raise InvalidInput.field("name", "Give the neighbourhood a name of 3 to 120 characters.")
+    district = normalise_district(postcode_district)
+    text = (description or "").strip()
+    if len(text) > 2000:
+        raise InvalidInput.field("description", "Use at most 2000 characters.")
+    return clean_name, district, text
+
+
+def _record_founding(session: Session, neighbourhood: Neighbourhood, actor_id: int, now: datetime) -> None:
+    """The audit log's two events: the neighbourhood created, and its founder made chair."""
     record_event(
         session,
         actor_id=actor_id,
@@ -104,7 +118,7 @@ def create_neighbourhood(
         action="neighbourhood.created",
         subject=("neighbourhood", neighbourhood.id),
         now=now,
-        after={"name": clean_name, "postcode_district": district},
+        after={"name": neighbourhood.name, "postcode_district": neighbourhood.postcode_district},
     )
     record_event(
         session,
@@ -116,7 +130,6 @@ def create_neighbourhood(
         before={"roles": []},
         after={"roles": ["chair"]},
     )
-    return neighbourhood
 
 
 def get_neighbourhood(session: Session, slug: str) -> Neighbourhood:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from pledgebank.accounts.models import User
 from pledgebank.errors import DomainError
 from pledgebank.inputs import InputError, parse_money
-from pledgebank.jobs import payments_context
+from pledgebank.payments.context import payments_context
 from pledgebank.payments.refund_listing import booked_refunds
 from pledgebank.payments.refunds import REASONS, refund_payment, refundable
 from pledgebank.web.session import now, this_app, transaction

@@ -36,29 +36,51 @@ def stripe_fee(amount: int) -> int:
 
 
 def _patch(store: str | None) -> None:
-    import pickle
-
     from localstripe import resources
-    from localstripe.errors import UserError
+
+    _patch_store(resources, store)
+    _patch_payment_intents(resources)
+    _patch_setup_intents(resources)
+    _patch_fees(resources)
+    patch_refunds(resources)
+
+    # The routes are built from this list when the server module is imported: point them at the new methods.
+    replacements = {
+        "/v1/payment_intents/{id}/confirm": resources.PaymentIntent._api_confirm,
+        "/v1/setup_intents/{id}/confirm": resources.SetupIntent._api_confirm,
+    }
+    resources.extra_apis[:] = [
+        (method, url, replacements.get(url, func)) for method, url, func in resources.extra_apis
+    ]
+
+
+def _patch_store(resources: Any, store: str | None) -> None:
+    """In memory, or (the demo keeps its emulator's data between runs, beside its database) in `store`."""
+    import pickle
 
     if store is None:
         resources.Store.dump_to_disk = lambda self: None
         resources.Store.try_load_from_disk = lambda self: None
-    else:
-        # The demo keeps its emulator's data between runs, beside its database.
-        def dump(self: Any) -> None:
-            with open(store, "wb") as file:
-                pickle.dump(dict(self), file, protocol=pickle.HIGHEST_PROTOCOL)
+        return
 
-        def load(self: Any) -> None:
-            try:
-                with open(store, "rb") as file:
-                    self.update(pickle.load(file))  # noqa: S301 - our own file, written by dump above
-            except FileNotFoundError:
-                pass
+    def dump(self: Any) -> None:
+        with open(store, "wb") as file:
+            pickle.dump(dict(self), file, protocol=pickle.HIGHEST_PROTOCOL)
 
-        resources.Store.dump_to_disk = dump
-        resources.Store.try_load_from_disk = load
+    def load(self: Any) -> None:
+        try:
+            with open(store, "rb") as file:
+                self.update(pickle.load(file))  # noqa: S301 - our own file, written by dump above
+        except FileNotFoundError:
+            pass
+
+    resources.Store.dump_to_disk = dump
+    resources.Store.try_load_from_disk = load
+
+
+def _patch_payment_intents(resources: Any) -> None:
+    """Confirm with `off_session` and a payment method, a 402 carrying the PaymentIntent, list by customer."""
+    from localstripe.errors import UserError
 
     payment_intent = resources.PaymentIntent
     original_confirm = payment_intent._api_confirm.__func__
@@ -87,19 +109,6 @@ def _patch(store: str | None) -> None:
 
     payment_intent._report_failure = report_failure
 
-    setup_intent = resources.SetupIntent
-    original_setup_confirm = setup_intent._api_confirm.__func__
-
-    def setup_confirm(cls: Any, /, id: str, **kwargs: Any):
-        kwargs.pop("return_url", None)
-        obj = original_setup_confirm(cls, id, **kwargs)
-        if obj.status == "succeeded" and obj.customer and obj.payment_method:
-            method = resources.PaymentMethod._api_retrieve(obj.payment_method)
-            method.customer = obj.customer
-        return obj
-
-    setup_intent._api_confirm = classmethod(setup_confirm)
-
     original_list = resources.StripeObject._api_list_all.__func__
 
     def list_payment_intents(
@@ -118,6 +127,25 @@ def _patch(store: str | None) -> None:
 
     payment_intent._api_list_all = classmethod(list_payment_intents)
 
+
+def _patch_setup_intents(resources: Any) -> None:
+    """A SetupIntent that succeeds attaches its payment method to its customer."""
+    setup_intent = resources.SetupIntent
+    original_setup_confirm = setup_intent._api_confirm.__func__
+
+    def setup_confirm(cls: Any, /, id: str, **kwargs: Any):
+        kwargs.pop("return_url", None)
+        obj = original_setup_confirm(cls, id, **kwargs)
+        if obj.status == "succeeded" and obj.customer and obj.payment_method:
+            method = resources.PaymentMethod._api_retrieve(obj.payment_method)
+            method.customer = obj.customer
+        return obj
+
+    setup_intent._api_confirm = classmethod(setup_confirm)
+
+
+def _patch_fees(resources: Any) -> None:
+    """Stripe's fee on the balance transaction of every charge."""
     balance_transaction = resources.BalanceTransaction
     original_init = balance_transaction.__init__
 
@@ -136,16 +164,6 @@ def _patch(store: str | None) -> None:
             ]
 
     balance_transaction.__init__ = init_with_fee
-    patch_refunds(resources)
-
-    # The routes are built from this list when the server module is imported: point them at the new methods.
-    replacements = {
-        "/v1/payment_intents/{id}/confirm": payment_intent._api_confirm,
-        "/v1/setup_intents/{id}/confirm": setup_intent._api_confirm,
-    }
-    resources.extra_apis[:] = [
-        (method, url, replacements.get(url, func)) for method, url, func in resources.extra_apis
-    ]
 
 
 def serve(host: str, port: int, store: str | None = None) -> None:

@@ -24,6 +24,15 @@ REASONS = ("duplicate", "fraudulent", "requested_by_customer")
 
 def patch_refunds(resources: Any) -> None:
     """Teach localstripe's resources module the refund and dispute behaviour above."""
+    _patch_refund(resources)
+    dispute = _dispute_class(resources)
+    resources.Dispute = dispute
+    _patch_payouts(resources)
+    resources.extra_apis[:0] = _dispute_routes(resources, dispute)
+
+
+def _patch_refund(resources: Any) -> None:
+    """A refund knows its PaymentIntent and reason, and is no more than what is left of the charge."""
     from localstripe.errors import UserError
 
     refund = resources.Refund
@@ -61,15 +70,24 @@ def patch_refunds(resources: Any) -> None:
         lambda charge: sum(r.amount for r in charge.refunds._list if r.status != "failed")
     )
 
-    def movement(amount: int, fee: int, currency: str, source: str, category: str, kind: str = "adjustment"):
-        # Built past BalanceTransaction's own checks, which know only charges and refunds.
-        bt = object.__new__(resources.BalanceTransaction)
-        resources.StripeObject.__init__(bt)
-        bt.amount, bt.currency, bt.fee, bt.source = amount, currency, fee, source
-        bt.available_on, bt.exchange_rate, bt.status = bt.created, None, "available"
-        bt.description, bt.reporting_category, bt.type = category.replace("_", " "), category, kind
-        bt.fee_details = [{"amount": fee, "currency": currency, "type": "stripe_fee"}] if fee else []
-        return bt
+
+def _movement(
+    resources: Any, amount: int, fee: int, currency: str, source: str, category: str, kind: str = "adjustment"
+) -> Any:
+    """A balance transaction of `kind`, built past BalanceTransaction's own checks (they know only charges
+    and refunds)."""
+    bt = object.__new__(resources.BalanceTransaction)
+    resources.StripeObject.__init__(bt)
+    bt.amount, bt.currency, bt.fee, bt.source = amount, currency, fee, source
+    bt.available_on, bt.exchange_rate, bt.status = bt.created, None, "available"
+    bt.description, bt.reporting_category, bt.type = category.replace("_", " "), category, kind
+    bt.fee_details = [{"amount": fee, "currency": currency, "type": "stripe_fee"}] if fee else []
+    return bt
+
+
+def _dispute_class(resources: Any) -> Any:
+    """Stripe's Dispute: the withdrawal (with its fee) when opened, the reinstatement when won."""
+    from localstripe.errors import UserError
 
     class Dispute(resources.StripeObject):
         object = "dispute"
@@ -85,23 +103,32 @@ def patch_refunds(resources: Any) -> None:
             self.reason = "fraudulent"
             self.status = "needs_response"
             self.metadata: dict[str, str] = {}
-            withdrawal = movement(-self.amount, DISPUTE_FEE, self.currency, self.id, "dispute")
+            withdrawal = _movement(resources, -self.amount, DISPUTE_FEE, self.currency, self.id, "dispute")
             self.balance_transactions = [withdrawal]
 
         def _decide(self, outcome: str) -> Any:
             if self.status in ("won", "lost"):
                 raise UserError(400, "This dispute is already closed")
             if outcome == "won":
-                back = movement(self.amount, 0, self.currency, self.id, "dispute_reversal")
+                back = _movement(resources, self.amount, 0, self.currency, self.id, "dispute_reversal")
                 self.balance_transactions = [*self.balance_transactions, back]
             self.status = outcome
             return self
 
+    return Dispute
+
+
+def _dispute_routes(resources: Any, dispute: Any) -> list[tuple[str, str, Any]]:
+    """Failing a refund, and disputes: Stripe's routes, and the test routes standing in for the bank."""
+    from localstripe.errors import UserError
+
     def fail_refund(id: str, failure_reason: Any = "expired_or_canceled_card", **_: Any) -> Any:
-        found = refund._api_retrieve(id)
+        found = resources.Refund._api_retrieve(id)
         if found.status == "failed":
             raise UserError(400, "This refund has already failed")
-        back = movement(found.amount, 0, found.currency, found.id, "refund_failure", kind="refund_failure")
+        back = _movement(
+            resources, found.amount, 0, found.currency, found.id, "refund_failure", "refund_failure"
+        )
         found.status, found.failure_reason = "failed", failure_reason
         found.failure_balance_transaction = back.id
         return found
@@ -111,21 +138,15 @@ def patch_refunds(resources: Any) -> None:
             charge = resources.PaymentIntent._api_retrieve(payment_intent).latest_charge.id
         if not isinstance(charge, str):
             raise UserError(400, "Expected charge or payment_intent")
-        return Dispute(charge, resources.try_convert_to_int(amount) if amount is not None else None)
-
-    def retrieve(id: str, **_: Any) -> Any:
-        return Dispute._api_retrieve(id)
+        return dispute(charge, resources.try_convert_to_int(amount) if amount is not None else None)
 
     def decide(id: str, outcome: Any = None, **_: Any) -> Any:
         if outcome not in ("won", "lost"):
             raise UserError(400, "outcome must be won or lost")
-        return Dispute._api_retrieve(id)._decide(outcome)
-
-    def accept(id: str, **_: Any) -> Any:
-        return Dispute._api_retrieve(id)._decide("lost")
+        return dispute._api_retrieve(id)._decide(outcome)
 
     def list_all(payment_intent: Any = None, charge: Any = None, limit: Any = None, **_: Any) -> Any:
-        listing = resources.StripeObject._api_list_all.__func__(Dispute, "/v1/disputes", limit=limit)
+        listing = resources.StripeObject._api_list_all.__func__(dispute, "/v1/disputes", limit=limit)
         listing._list = [
             d
             for d in listing._list
@@ -134,14 +155,12 @@ def patch_refunds(resources: Any) -> None:
         ]
         return listing
 
-    resources.Dispute = Dispute
-    _patch_payouts(resources, movement)
-    resources.extra_apis[:0] = [
+    return [
         ("POST", "/v1/_test/refunds/{id}/fail", fail_refund),
         ("POST", "/v1/_test/disputes", open_dispute),
         ("POST", "/v1/_test/disputes/{id}/decide", decide),
-        ("POST", "/v1/disputes/{id}/close", accept),
-        ("GET", "/v1/disputes/{id}", retrieve),
+        ("POST", "/v1/disputes/{id}/close", lambda id, **_: dispute._api_retrieve(id)._decide("lost")),
+        ("GET", "/v1/disputes/{id}", lambda id, **_: dispute._api_retrieve(id)),
         ("GET", "/v1/disputes", list_all),
     ]
 
@@ -155,7 +174,7 @@ def _disputed(resources: Any, charge_id: str) -> int:
     )
 
 
-def _patch_payouts(resources: Any, movement: Any) -> None:
+def _patch_payouts(resources: Any) -> None:
     payout = resources.Payout
     original_init = payout.__init__
 
@@ -167,7 +186,7 @@ def _patch_payouts(resources: Any, movement: Any) -> None:
             for key, bt in resources.store.items()
             if key.startswith("balance_transaction:") and not getattr(bt, "_payout", None)
         ]
-        own = movement(-self.amount, 0, currency, self.id, "payout", kind="payout")
+        own = _movement(resources, -self.amount, 0, currency, self.id, "payout", kind="payout")
         for bt in [*unpaid, own]:
             bt._payout = self.id
         self.balance_transaction = own.id

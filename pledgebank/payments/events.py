@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from enum import StrEnum
 from typing import Any
 
 from pledgebank.inputs import nested_deeper_than
@@ -78,3 +79,14 @@ def parse_event(payload: bytes | str) -> WebhookEvent:
     object_type = _identifier(obj.get("object"), "data.object.object", required=False)
     object_id = _identifier(obj.get("id"), "data.object.id", required=False)
     return WebhookEvent(event_id, kind, object_type, object_id, created)
+
+
+class Concerning(StrEnum):
+    """The objects a feature's webhook handler can be about, named as Stripe names them (data.object.object).
+
+    Refunds, disputes and charges are the books' own (payments/refund_events.py); these two belong to
+    whichever feature made them, and each feature registers the handler that finds and applies its own.
+    """
+
+    PAYMENT = "payment_intent"
+    CARD_SETUP = "setup_intent"

@@ -23,6 +23,7 @@ from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.payments.gateway import TestCard
 from pledgebank.pledges import cards, comments, extras, signers, signups
+from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.services import PledgeTerms, create_pledge, get_pledge
 
 
@@ -50,52 +51,62 @@ def seed_pledges(app: Flask, ids: dict[str, int]) -> None:
                 deadline=now + timedelta(days=14),
             ),
         )
-        trees = create_pledge(
-            session,
-            actor_id=treasurer,
-            neighbourhood=place,
-            now=now,
-            terms=PledgeTerms(
-                fund_slug="street-trees",
-                title="Plant twenty street trees",
-                action="plant twenty street trees on Victoria Road",
-                description="Twenty young limes and rowans along Victoria Road, planted by volunteers.",
-                amount_kind="minimum",
-                amount=500,
-                target_pledgers=None,
-                target_amount=30_000,
-                deadline=now + timedelta(days=30),
-            ),
-        )
-        extras.add_match_offer(
-            session,
-            actor_id=chair,
-            pledge=trees,
-            sponsor_name="Elm Park Bakery",
-            ratio="1:2",
-            cap=10_000,
-            now=now,
-        )
+        _seed_trees(session, place, chair, treasurer, now)
         fence_id = fence.id
-        question = comments.add_comment(
-            session,
-            actor_id=ids[PEOPLE[-1].email],
-            pledge=fence,
-            body="Will the new posts be treated against rot?",
-            parent_id=None,
-            now=now,
-        )
-        comments.add_comment(
-            session,
-            actor_id=chair,
-            pledge=fence,
-            body="Yes: pressure-treated timber, guaranteed for 15 years.",
-            parent_id=question.id,
-            now=now,
-        )
+        _seed_question(session, fence, ids[PEOPLE[-1].email], chair, now)
         _seed_time_pledge(session, place, [ids[p.email] for p in PEOPLE], now)
     if app.extensions["pledgebank.gateway"].available:
         _sign_fence(app, ids, fence_id, now)
+
+
+def _seed_trees(session: Session, place: Neighbourhood, chair: int, treasurer: int, now: datetime) -> None:
+    """The treasurer's street trees, for at least a sum, with the bakery's match offer."""
+    trees = create_pledge(
+        session,
+        actor_id=treasurer,
+        neighbourhood=place,
+        now=now,
+        terms=PledgeTerms(
+            fund_slug="street-trees",
+            title="Plant twenty street trees",
+            action="plant twenty street trees on Victoria Road",
+            description="Twenty young limes and rowans along Victoria Road, planted by volunteers.",
+            amount_kind="minimum",
+            amount=500,
+            target_pledgers=None,
+            target_amount=30_000,
+            deadline=now + timedelta(days=30),
+        ),
+    )
+    extras.add_match_offer(
+        session,
+        actor_id=chair,
+        pledge=trees,
+        sponsor_name="Elm Park Bakery",
+        ratio="1:2",
+        cap=10_000,
+        now=now,
+    )
+
+
+def _seed_question(session: Session, fence: Pledge, resident: int, chair: int, now: datetime) -> None:
+    """A resident's question on the fence, and the chair's answer."""
+    question = comments.add_comment(
+        session,
+        actor_id=resident,
+        pledge=fence,
+        body="Will the new posts be treated against rot?",
+        parent_id=None,
+        now=now,
+    )
+    comments.add_comment(
+        session,
+        actor_id=chair,
+        pledge=fence,
+        body="Yes: pressure-treated timber, guaranteed for 15 years.",
+        parent_id=question.id,
+        now=now,
+    )
 
 
 def _sign_fence(app: Flask, ids: dict[str, int], fence_id: int, now: datetime) -> None:

@@ -11,15 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pledgebank.books.services import book_of, post
-from pledgebank.db import unit_of_work
 from pledgebank.ledger import chart, held, rules
 from pledgebank.ledger.money import Money
-from pledgebank.neighbourhoods import funds, services
 from pledgebank.neighbourhoods.models import FundType
-from tests.factories.pledges import quick_user
-from tests.helpers.app import WHEN, add_member, make_neighbourhood
-from tests.helpers.export_pages import Place
+from tests.helpers.export_pages import Place, elm_park
 
 
 def gbp(pence: int) -> Money:
@@ -87,25 +82,5 @@ def second_year() -> list:
 
 def place_across_a_year_end(sessions) -> Place:
     """Elm Park with a restricted street-trees fund and both years' money posted."""
-    chair = quick_user(sessions, "chair@example.org", "Chair Person")
-    slug = make_neighbourhood(sessions, chair, name="Elm Park")
-    people = {}
-    for role in ("treasurer", "committee", "resident"):
-        people[role] = quick_user(sessions, f"{role}@example.org", role.title())
-        add_member(sessions, slug, people[role], *([] if role == "resident" else [role]))
-    with unit_of_work(sessions) as session:
-        funds.add_fund(
-            session,
-            actor_id=chair,
-            neighbourhood=services.get_neighbourhood(session, slug),
-            name="Street trees",
-            description="",
-            now=WHEN,
-            fund_type=FundType.RESTRICTED.value,
-            purpose="Plant twenty street trees",
-        )
-    with unit_of_work(sessions) as session:
-        book = book_of(session, services.get_neighbourhood(session, slug).id)
-        for entry in first_year() + second_year():
-            post(session, book=book, entry=entry, now=WHEN)
-    return Place(slug, chair, people["treasurer"], people["committee"], people["resident"])
+    street_trees = ("Street trees", FundType.RESTRICTED.value, "Plant twenty street trees")
+    return elm_park(sessions, fund=street_trees, entries=first_year() + second_year())

@@ -7,11 +7,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from pledgebank.db import make_engine
+from tests.helpers.app import with_stripe
 
 
 def concurrent_engine(
@@ -59,3 +62,42 @@ def run_together(count: int, work: Callable[[int], Any], timeout: float) -> list
     stuck = sum(thread.is_alive() for thread in threads)
     assert not stuck, f"{stuck} of {count} threads did not finish within {timeout} s"
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def pooled_app_config(
+    *,
+    pool_size: int,
+    lock_timeout_ms: int = 20_000,
+    statement_timeout_ms: int = 40_000,
+    pool_timeout: int = 60,
+    emulated: bool = False,
+) -> Any:
+    """An `app_config` fixture: the usual settings, with an engine giving every thread its own connection
+    (with `emulated`, pointed at a freshly emptied Stripe emulator). A module or conftest takes it as
+    `app_config = pooled_app_config(...)`."""
+
+    @pytest.fixture
+    def app_config(app_config: dict, database_url: str, request: pytest.FixtureRequest) -> dict:
+        engine = concurrent_engine(
+            database_url,
+            pool_size=pool_size,
+            lock_timeout_ms=lock_timeout_ms,
+            statement_timeout_ms=statement_timeout_ms,
+            pool_timeout=pool_timeout,
+        )
+        config = {**app_config, "ENGINE": engine}
+        return with_stripe(config, request.getfixturevalue("stripe_api")) if emulated else config
+
+    return app_config
+
+
+def folder_fixtures(*, timeout: float, **pool: Any) -> tuple[Any, Any]:
+    """A concurrency folder's `app_config` (pooled_app_config with `pool`) and `together` (run_together with
+    the folder's timeout: a wait on a lock that outlives it is a deadlock or a regression, so it fails instead
+    of hanging). A conftest takes both: `app_config, together = folder_fixtures(...)`."""
+
+    @pytest.fixture
+    def together() -> Callable[..., list[Outcome]]:
+        return partial(run_together, timeout=timeout)
+
+    return pooled_app_config(**pool), together

@@ -10,6 +10,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods import funds, services
+from pledgebank.neighbourhoods.models import FundType
 from tests.factories.pledges import quick_user
 from tests.helpers.app import WHEN, add_member, make_neighbourhood
 
@@ -64,24 +65,32 @@ def entries() -> list:
 
 def place_with_money(sessions) -> Place:
     """Elm Park: a chair, treasurer, committee member and resident, a playground fund, five transactions."""
+    return elm_park(sessions, fund=("Playground fund", FundType.DESIGNATED.value, ""), entries=entries())
+
+
+def elm_park(sessions, *, fund: tuple[str, str, str], entries: list) -> Place:
+    """Elm Park: a chair, treasurer, committee member and resident, a fund (name, type, purpose) beside the
+    general one, and `entries` posted to its book."""
     chair = quick_user(sessions, "chair@example.org", "Chair Person")
     slug = make_neighbourhood(sessions, chair, name="Elm Park")
     people = {}
     for role in ("treasurer", "committee", "resident"):
         people[role] = quick_user(sessions, f"{role}@example.org", role.title())
         add_member(sessions, slug, people[role], *([] if role == "resident" else [role]))
+    name, fund_type, purpose = fund
     with unit_of_work(sessions) as session:
-        neighbourhood = services.get_neighbourhood(session, slug)
         funds.add_fund(
             session,
             actor_id=chair,
-            neighbourhood=neighbourhood,
-            name="Playground fund",
+            neighbourhood=services.get_neighbourhood(session, slug),
+            name=name,
             description="",
             now=WHEN,
+            fund_type=fund_type,
+            purpose=purpose,
         )
     with unit_of_work(sessions) as session:
         book = book_of(session, services.get_neighbourhood(session, slug).id)
-        for entry in entries():
+        for entry in entries:
             post(session, book=book, entry=entry, now=WHEN)
     return Place(slug, chair, people["treasurer"], people["committee"], people["resident"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -19,6 +20,26 @@ DEADLINE = 20  # seconds for gunicorn to stop on its own, or to answer
 
 
 GUNICORN = (sys.executable, "-m", "gunicorn")
+
+
+def production_environment(database_url: str, **settings: str) -> dict[str, str]:
+    """Well-formed production settings for a gunicorn process (fake Stripe keys, a mail server never used),
+    with none of this machine's PLEDGEBANK_* variables; `settings` add PLEDGEBANK_<NAME> variables."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PLEDGEBANK_")}
+    env.update(
+        {
+            "PLEDGEBANK_ENV": "production",
+            "PLEDGEBANK_SECRET_KEY": "Jq7vR2mXw9LpT4sNc8bYd3kHf6gZa1eU",
+            "PLEDGEBANK_DATABASE_URL": database_url,
+            "PLEDGEBANK_BASE_URL": "https://pledgebank.example",
+            "PLEDGEBANK_MAIL_SERVER": "smtp.example.invalid",
+            "PLEDGEBANK_STRIPE_SECRET_KEY": "sk_test_0123456789",
+            "PLEDGEBANK_STRIPE_PUBLISHABLE_KEY": "pk_test_0123456789",
+            "PLEDGEBANK_STRIPE_WEBHOOK_SECRET": "whsec_0123456789",
+        }
+    )
+    env.update({f"PLEDGEBANK_{name}": value for name, value in settings.items()})
+    return env
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from pledgebank.accounts.tokens import LinkSigner
 from pledgebank.alerts import services
 from pledgebank.alerts.web.forms import AlertForm
 from pledgebank.errors import NotFound
-from pledgebank.extensions import limiter
+from pledgebank.extensions import csrf, limiter
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.web.confirm import confirm_page
@@ -100,6 +100,8 @@ def confirm(token: str):
 
 
 @bp.route("/alerts/unsubscribe/<key>", methods=["GET", "POST"])
+# The one-click unsubscribe POST comes from mail programs (RFC 8058); its unguessable key is the check.
+@csrf.exempt
 def unsubscribe(key: str):
     """Stop alerts: a page with one button, and the one-click POST mail programs send (RFC 8058)."""
     if request.method == "GET":

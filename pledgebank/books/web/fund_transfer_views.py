@@ -9,32 +9,19 @@ from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books import fund_transfers
 from pledgebank.books.fund_transfer_checks import BASIS_LABELS
-from pledgebank.books.services import book_of
 from pledgebank.books.web.fund_transfer_forms import FundTransferForm
 from pledgebank.books.web.treasurer_forms import new_form_key
 from pledgebank.clock import local_date
 from pledgebank.errors import DomainError
 from pledgebank.grants.funds import fund_money
 from pledgebank.neighbourhoods.models import Fund
-from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id, signed_in_user_id
-from pledgebank.web.forms import allowed_actions
+from pledgebank.web.book_pages import book_context
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to, submit
 
 bp = Blueprint("fund_transfers", __name__)
-
-
-def _context(slug: str) -> dict:
-    session = db_session()
-    neighbourhood = get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, Action.VIEW_LEDGER)
-    return {
-        "neighbourhood": neighbourhood,
-        "book": book_of(session, neighbourhood.id),
-        "allowed": allowed_actions(neighbourhood.id),
-    }
 
 
 def _form(context: dict, **kwargs) -> FundTransferForm:
@@ -72,7 +59,7 @@ def _page(context: dict, form: FundTransferForm, status: int = 200):
 @login_required
 def page(slug: str):
     """Each fund's money, the transfers waiting for approval, recent ones, and the form to propose one."""
-    context = _context(slug)
+    context = book_context(slug)
     return _page(context, _form(context, formdata=None, form_key=new_form_key()))
 
 
@@ -80,7 +67,7 @@ def page(slug: str):
 @login_required
 def propose(slug: str):
     """Propose a transfer; a second sending of the same form finds the transfer the first one proposed."""
-    context = _context(slug)
+    context = book_context(slug)
     require(db_session(), signed_in_user_id(), context["neighbourhood"].id, Action.TRANSFER_FUNDS)
     form = _form(context)
 
@@ -106,7 +93,7 @@ def propose(slug: str):
 
 
 def _decide(slug: str, transfer_id: int, approving: bool):
-    context = _context(slug)
+    context = book_context(slug)
     try:
         with transaction() as session:
             if approving:

@@ -9,31 +9,19 @@ from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books import treasurer
 from pledgebank.books.categories import list_categories, offered
-from pledgebank.books.services import book_of
 from pledgebank.books.treasurer_checks import ENTRY_KINDS
 from pledgebank.books.web.treasurer_forms import RecordMoneyForm, new_form_key
 from pledgebank.clock import local_date
 from pledgebank.errors import DomainError
 from pledgebank.neighbourhoods.models import Fund
-from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id, signed_in_user_id
-from pledgebank.web.forms import allowed_actions, refused
+from pledgebank.web.book_pages import book_context
+from pledgebank.web.forms import refused
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import submit
 
 bp = Blueprint("treasurer", __name__)
-
-
-def _context(slug: str) -> dict:
-    session = db_session()
-    neighbourhood = get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, Action.VIEW_LEDGER)
-    return {
-        "neighbourhood": neighbourhood,
-        "book": book_of(session, neighbourhood.id),
-        "allowed": allowed_actions(neighbourhood.id),
-    }
 
 
 def _form(context: dict, **kwargs) -> RecordMoneyForm:
@@ -78,7 +66,7 @@ def _page(context: dict, form: RecordMoneyForm, status: int = 200, approval_erro
 @login_required
 def record_money(slug: str):
     """The form to record money coming in or going out, and the payments waiting for a second approver."""
-    context = _context(slug)
+    context = book_context(slug)
     form = _form(context, formdata=None, form_key=new_form_key(), on=local_date(now(), _zone()).isoformat())
     return _page(context, form)
 
@@ -87,7 +75,7 @@ def record_money(slug: str):
 @login_required
 def record_money_sent(slug: str):
     """Record the entry; a second sending of the same form finds the entry the first one recorded."""
-    context = _context(slug)
+    context = book_context(slug)
     require(db_session(), signed_in_user_id(), context["neighbourhood"].id, Action.RECORD_MONEY)
     form = _form(context)
 
@@ -120,7 +108,7 @@ def record_money_sent(slug: str):
 @login_required
 def approve(slug: str, entry_id: int):
     """A second committee member approves a payment above the threshold, and it is posted."""
-    context = _context(slug)
+    context = book_context(slug)
     try:
         with transaction() as session:
             treasurer.approve_entry(

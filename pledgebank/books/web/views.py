@@ -16,24 +16,15 @@ from pledgebank.books.web.forms import CloseYearChoiceForm, CloseYearForm
 from pledgebank.clock import local_date
 from pledgebank.documents.storage import app_store
 from pledgebank.inputs import parse_id, parse_page
-from pledgebank.neighbourhoods.services import get_neighbourhood
-from pledgebank.policy import Action, require
+from pledgebank.policy import Action
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import allowed_actions
+from pledgebank.web.book_pages import book_context
 from pledgebank.web.session import db_session, now
 from pledgebank.web.submit import submit
 
 bp = Blueprint("books", __name__)
 
 PER_PAGE = 50
-
-
-def _context(slug: str, action: Action = Action.VIEW_LEDGER) -> dict:
-    session = db_session()
-    neighbourhood = get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, action)
-    allowed = allowed_actions(neighbourhood.id)
-    return {"neighbourhood": neighbourhood, "book": book_of(session, neighbourhood.id), "allowed": allowed}
 
 
 @bp.get("/n/<slug>/ledger")
@@ -43,7 +34,7 @@ def ledger(slug: str):
     Paged by sequence (?before=N shows the transactions older than #N), so a page deep in a long ledger
     costs what the first does and stays put while new transactions are posted; ?page=N still works.
     """
-    context = _context(slug)
+    context = book_context(slug)
     session, book = db_session(), context["book"]
     total = queries.transaction_count(session, book)
     before = _before(total)
@@ -81,7 +72,7 @@ def _before(total: int) -> int | None:
 @bp.get("/n/<slug>/ledger/check")
 def check(slug: str):
     """Recompute the book's sums, balances and hash chain, and say whether it is intact."""
-    context = _context(slug)
+    context = book_context(slug)
     result = check_book(db_session(), context["book"], app_store(current_app))
     return render_template("books/check.html", **context, result=result)
 
@@ -118,7 +109,7 @@ def _close_page(context: dict, choice: CloseYearChoiceForm, form: CloseYearForm,
 @login_required
 def close_year(slug: str):
     """What closing the books through a date would move into each fund's balance, and the button to do it."""
-    context = _context(slug, Action.CLOSE_YEAR)
+    context = book_context(slug, Action.CLOSE_YEAR)
     choice = CloseYearChoiceForm(formdata=request.args if "through" in request.args else None)
     if "through" in request.args:
         choice.validate()
@@ -132,7 +123,7 @@ def close_year(slug: str):
 @login_required
 def close_year_confirmed(slug: str):
     """Close the books through the confirmed date: the closing transaction, then the lock."""
-    context = _context(slug, Action.CLOSE_YEAR)
+    context = book_context(slug, Action.CLOSE_YEAR)
     form = CloseYearForm()
 
     def work(session):

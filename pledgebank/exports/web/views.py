@@ -18,21 +18,13 @@ from pledgebank.exports.reader import Filters
 from pledgebank.exports.web.forms import ExportForm, TrialBalanceForm, YearForm
 from pledgebank.neighbourhoods.funds import list_funds
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
-from pledgebank.neighbourhoods.services import get_neighbourhood
-from pledgebank.policy import Action, require
+from pledgebank.policy import Action
 from pledgebank.web.auth import current_user_id
-from pledgebank.web.forms import allowed_actions, show_errors
+from pledgebank.web.book_pages import book_context
+from pledgebank.web.forms import show_errors
 from pledgebank.web.session import db_session, now
 
 bp = Blueprint("exports", __name__)
-
-
-def _context(slug: str, action: Action) -> dict:
-    session = db_session()
-    neighbourhood = get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, action)
-    allowed = allowed_actions(neighbourhood.id)
-    return {"neighbourhood": neighbourhood, "book": book_of(session, neighbourhood.id), "allowed": allowed}
 
 
 def _today():
@@ -65,7 +57,7 @@ def _export_form(neighbourhood: Neighbourhood, formdata=None) -> ExportForm:
 @bp.get("/n/<slug>/exports")
 def index(slug: str):
     """Choose a format (and optionally a fund and dates) to download; the exports made so far."""
-    context = _context(slug, Action.EXPORT_LEDGER)
+    context = book_context(slug, Action.EXPORT_LEDGER)
     form = _export_form(context["neighbourhood"])
     form.format.data = form.format.data or "csv"
     return _export_page(context, form)
@@ -77,7 +69,7 @@ def download(slug: str):
 
     A POST, because it writes that record: following a link or a prefetch must never make an export.
     """
-    context = _context(slug, Action.EXPORT_LEDGER)
+    context = book_context(slug, Action.EXPORT_LEDGER)
     form = _export_form(context["neighbourhood"], request.form)
     if not form.validate():
         return _export_page(context, form, 422)
@@ -117,7 +109,7 @@ def _csv_response(text: str, filename: str) -> Response:
 @bp.get("/n/<slug>/statements")
 def statements_index(slug: str):
     """The statements: a trial balance at a date, and receipts and payments for a financial year."""
-    context = _context(slug, Action.VIEW_LEDGER)
+    context = book_context(slug, Action.VIEW_LEDGER)
     start = current_app.config["FINANCIAL_YEAR_START"]
     today = _today()
     balance_form, year_form = TrialBalanceForm(formdata=None), YearForm(formdata=None)
@@ -131,7 +123,7 @@ def statements_index(slug: str):
 def trial_balance(slug: str):
     """Every account's balance at the end of a day (today when none is given), as a page or (with ?as=csv)
     a CSV file."""
-    context = _context(slug, Action.VIEW_LEDGER)
+    context = book_context(slug, Action.VIEW_LEDGER)
     args = request.args.copy()
     args.setdefault("on", _today().isoformat())
     form = TrialBalanceForm(formdata=args)
@@ -152,7 +144,7 @@ def trial_balance(slug: str):
 def receipts_and_payments(slug: str):
     """The receipts-and-payments account of a financial year (this one when none is given): a page, or
     (?as=csv or ?as=ods) a download."""
-    context = _context(slug, Action.VIEW_LEDGER)
+    context = book_context(slug, Action.VIEW_LEDGER)
     args = request.args.copy()
     args.setdefault("year", str(statements.year_of(_today(), current_app.config["FINANCIAL_YEAR_START"])))
     form = YearForm(formdata=args)

@@ -80,22 +80,44 @@ def application_page(application_id: int, status: int = 200, **forms):
     access.require_view(session, application, user_id)
     neighbourhood = session.get_one(Neighbourhood, application.neighbourhood_id)
     allowed = allowed_actions(neighbourhood.id)
-    state = application.status
-    committee = allowed["review_grants"]
-    mine = access.declarations(session, application.id).get(user_id) if user_id is not None else None
     conflicted = access.is_conflicted(session, application, user_id)
-    declared_none = access.has_declared_no_interest(session, application, user_id)
     payment = payments.payment_of(session, application.id)
     report = reports.report_of(session, application.id)
+    tools = _tools(session, application, allowed, user_id, conflicted, payment, report)
+    review_lines = reviews.visible_reviews(session, application, user_id)
+    context = {
+        "application": application,
+        "grant_round": application.round,
+        "neighbourhood": neighbourhood,
+        "allowed": allowed,
+        "labels": LABELS,
+        "is_applicant": user_id == application.applicant_id,
+        "committee": allowed["review_grants"],
+        "declaration": access.declarations(session, application.id).get(user_id)
+        if user_id is not None
+        else None,
+        "conflicted": conflicted,
+        "quorum": reviews.quorum_of(session, application) if allowed["view_grant_applications"] else None,
+        "reviews": review_lines,
+        "sees_scores": access.can_see_scores(session, application, user_id),
+        "caps": decisions.caps_for(session, application) if tools["decide"] else None,
+        "payment": payment,
+        "report": report,
+        "threshold": current_app.config["GRANT_SECOND_APPROVAL_ABOVE"],
+        "last_sequence": queries.last_sequence(session, book_of(session, neighbourhood.id).id),
+        "tools": tools,
+        **_ledger_and_people(session, application, payment, report),
+        **_page_forms(session, application, forms, review_lines, user_id),
+    }
+    return render_template("grants/application.html", **context), status
+
+
+def _tools(session, application, allowed, user_id, conflicted: bool, payment, report) -> dict[str, bool]:
+    """Which of the page's forms and buttons the signed-in person gets, by role, state and conflicts."""
+    state, committee = application.status, allowed["review_grants"]
+    declared_none = access.has_declared_no_interest(session, application, user_id)
     may_decide = decisions.may_decide(session, application, user_id)
-    transaction_ids = [d.transaction_id for d in application.decisions]
-    transaction_ids += [d.reversal_transaction_id for d in application.decisions]
-    transaction_ids += [
-        payment.transaction_id if payment else None,
-        report.return_transaction_id if report else None,
-    ]
-    book = book_of(session, neighbourhood.id)
-    tools = {
+    return {
         "edit": user_id == application.applicant_id and state == S.DRAFT,
         "withdraw": user_id == application.applicant_id and state_allows(state, ApplicationAction.WITHDRAW),
         "report": user_id == application.applicant_id and state == S.PAID,
@@ -117,17 +139,16 @@ def application_page(application_id: int, status: int = 200, **forms):
         and report.unspent > 0
         and report.return_transaction_id is None,
     }
-    page_forms = {}
-    for name in PREFIXES:
-        form = forms.get(name) or new_form(name, application)
-        fill_choices(session, name, form, application)
-        page_forms[name] = form
-    if "payment_form" not in forms:
-        page_forms["payment_form"].paid_on.data = now().astimezone(_zone()).date().isoformat()
-    review_lines = reviews.visible_reviews(session, application, user_id)
-    own = next((line for line in review_lines if line.member_id == user_id), None)
-    if own is not None and "review_form" not in forms:
-        _fill_review(page_forms["review_form"], own, application.currency)
+
+
+def _ledger_and_people(session, application, payment, report) -> dict:
+    """The ledger sequence of each transaction the application made, and the names of who acted on it."""
+    transaction_ids = [d.transaction_id for d in application.decisions]
+    transaction_ids += [d.reversal_transaction_id for d in application.decisions]
+    transaction_ids += [
+        payment.transaction_id if payment else None,
+        report.return_transaction_id if report else None,
+    ]
     people = [
         application.applicant_id,
         application.decider_id,
@@ -135,30 +156,22 @@ def application_page(application_id: int, status: int = 200, **forms):
     ]
     if payment:
         people += [payment.recorded_by_id, payment.approved_by_id]
-    context = {
-        "application": application,
-        "grant_round": application.round,
-        "neighbourhood": neighbourhood,
-        "allowed": allowed,
-        "labels": LABELS,
-        "is_applicant": user_id == application.applicant_id,
-        "committee": committee,
-        "declaration": mine,
-        "conflicted": conflicted,
-        "quorum": reviews.quorum_of(session, application) if allowed["view_grant_applications"] else None,
-        "reviews": review_lines,
-        "sees_scores": access.can_see_scores(session, application, user_id),
-        "caps": decisions.caps_for(session, application) if tools["decide"] else None,
-        "payment": payment,
-        "report": report,
-        "threshold": current_app.config["GRANT_SECOND_APPROVAL_ABOVE"],
-        "sequences": queries.sequences(session, transaction_ids),
-        "last_sequence": queries.last_sequence(session, book.id),
-        "names": names_of(session, people),
-        "tools": tools,
-        **page_forms,
-    }
-    return render_template("grants/application.html", **context), status
+    return {"sequences": queries.sequences(session, transaction_ids), "names": names_of(session, people)}
+
+
+def _page_forms(session, application, forms: dict, review_lines, user_id) -> dict:
+    """Every form of the page: the one submitted (with its errors), the others new or from saved values."""
+    page_forms = {}
+    for name in PREFIXES:
+        form = forms.get(name) or new_form(name, application)
+        fill_choices(session, name, form, application)
+        page_forms[name] = form
+    if "payment_form" not in forms:
+        page_forms["payment_form"].paid_on.data = now().astimezone(_zone()).date().isoformat()
+    own = next((line for line in review_lines if line.member_id == user_id), None)
+    if own is not None and "review_form" not in forms:
+        _fill_review(page_forms["review_form"], own, application.currency)
+    return page_forms
 
 
 def _fill_review(form, own: reviews.ReviewLine, currency: str) -> None:

@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 
 from pledgebank.api.auth import api_user_id
 from pledgebank.errors import InvalidInput, NotFound
-from pledgebank.jobs import payments_context
 from pledgebank.neighbourhoods.services import get_neighbourhood
+from pledgebank.payments.context import payments_context
 from pledgebank.payments.refund_books import CardPayment
 from pledgebank.payments.refund_listing import booked_refunds
 from pledgebank.payments.refunds import made_by, refund_payment, refundable

@@ -8,8 +8,8 @@ from flask_login import login_required
 
 from pledgebank.books.services import book_of
 from pledgebank.errors import DomainError
-from pledgebank.jobs import payments_context
 from pledgebank.neighbourhoods.services import get_neighbourhood
+from pledgebank.payments.context import payments_context
 from pledgebank.payments.refund_books import card_payments
 from pledgebank.payments.refunds import refund_payment
 from pledgebank.payments.web.refund_forms import RefundForm

@@ -3,13 +3,12 @@ production settings serve pages with HSTS and without naming the server software
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 
 import pytest
 
-from tests.helpers.gunicorn import DEADLINE, _get, gunicorn
+from tests.helpers.gunicorn import DEADLINE, _get, gunicorn, production_environment
 
 
 def _redis_running() -> bool:
@@ -23,21 +22,7 @@ def _redis_running() -> bool:
 @pytest.fixture
 def production_env(database_url: str) -> dict[str, str]:
     """Well-formed production settings for a gunicorn process (fake Stripe keys, a mail server never used)."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("PLEDGEBANK_")}
-    env.update(
-        {
-            "PLEDGEBANK_ENV": "production",
-            "PLEDGEBANK_SECRET_KEY": "Jq7vR2mXw9LpT4sNc8bYd3kHf6gZa1eU",
-            "PLEDGEBANK_DATABASE_URL": database_url,
-            "PLEDGEBANK_BASE_URL": "https://pledgebank.example",
-            "PLEDGEBANK_MAIL_SERVER": "smtp.example.invalid",
-            "PLEDGEBANK_STRIPE_SECRET_KEY": "sk_test_0123456789",
-            "PLEDGEBANK_STRIPE_PUBLISHABLE_KEY": "pk_test_0123456789",
-            "PLEDGEBANK_STRIPE_WEBHOOK_SECRET": "whsec_0123456789",
-            "PLEDGEBANK_RATELIMIT_SINGLE_PROCESS": "1",
-        }
-    )
-    return env
+    return production_environment(database_url, RATELIMIT_SINGLE_PROCESS="1")
 
 
 def _exit_status(process: subprocess.Popen) -> int:

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.helpers.gunicorn import DEADLINE, _get, gunicorn
+from tests.helpers.gunicorn import DEADLINE, _get, gunicorn, production_environment
 
 TOKEN = "Mx8vQ2rTw9LpZ4sNc7bYd3kHf6gJa1eU"
 REQUESTS = 12
@@ -20,22 +19,8 @@ def test_workers_counts_are_added_up_and_logs_are_json(database_url, tmp_path):
     folder = tmp_path / "metrics"
     folder.mkdir()
     (folder / "counter_1.db").write_bytes(b"left by an earlier run")
-    env = {name: value for name, value in os.environ.items() if not name.startswith("PLEDGEBANK_")}
-    env.update(
-        {
-            "PLEDGEBANK_ENV": "production",
-            "PLEDGEBANK_SECRET_KEY": "Jq7vR2mXw9LpT4sNc8bYd3kHf6gZa1eU",
-            "PLEDGEBANK_DATABASE_URL": database_url,
-            "PLEDGEBANK_BASE_URL": "https://pledgebank.example",
-            "PLEDGEBANK_MAIL_SERVER": "smtp.example.invalid",
-            "PLEDGEBANK_STRIPE_SECRET_KEY": "sk_test_0123456789",
-            "PLEDGEBANK_STRIPE_PUBLISHABLE_KEY": "pk_test_0123456789",
-            "PLEDGEBANK_STRIPE_WEBHOOK_SECRET": "whsec_0123456789",
-            "PLEDGEBANK_REDIS_URL": "redis://127.0.0.1:6379/0",
-            "PLEDGEBANK_METRICS_TOKEN": TOKEN,
-            "PROMETHEUS_MULTIPROC_DIR": str(folder),
-        }
-    )
+    env = production_environment(database_url, REDIS_URL="redis://127.0.0.1:6379/0", METRICS_TOKEN=TOKEN)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     with gunicorn(env, workers=2) as (process, port):
         with _get(port, "/readyz", process) as response:
             assert json.load(response)["status"] == "ready"

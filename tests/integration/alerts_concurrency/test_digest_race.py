@@ -12,7 +12,7 @@ from pledgebank.alerts import jobs
 from pledgebank.alerts.models import AlertSubscription
 from pledgebank.db import unit_of_work
 from tests.factories.pledges import make_pledge, neighbourhood_with
-from tests.helpers.concurrency import concurrent_engine, run_together
+from tests.helpers.concurrency import pooled_app_config, run_together
 
 pytestmark = pytest.mark.postgres
 
@@ -20,17 +20,7 @@ SUBSCRIBERS = 30
 RUNNERS = 4
 
 
-@pytest.fixture
-def app_config(app_config: dict, database_url: str) -> dict:
-    """The usual settings with a connection for every thread."""
-    engine = concurrent_engine(
-        database_url,
-        pool_size=RUNNERS + 2,
-        lock_timeout_ms=20_000,
-        statement_timeout_ms=40_000,
-        pool_timeout=60,
-    )
-    return {**app_config, "ENGINE": engine}
+app_config = pooled_app_config(pool_size=RUNNERS + 2)
 
 
 def test_digests_run_at_once_are_sent_once_each(app, sessions, outbox, clock):

@@ -12,7 +12,7 @@ from pledgebank.accounts import sessions as sign_ins
 from pledgebank.accounts.models import SignedOutSession, User
 from pledgebank.db import unit_of_work
 from tests.helpers.app import make_user
-from tests.helpers.concurrency import concurrent_engine, run_together
+from tests.helpers.concurrency import pooled_app_config, run_together
 
 pytestmark = pytest.mark.postgres
 
@@ -21,17 +21,7 @@ REQUESTS = 8
 ROUNDS = 10
 
 
-@pytest.fixture
-def app_config(app_config: dict, database_url: str) -> dict:
-    """A pool with a connection for every thread."""
-    engine = concurrent_engine(
-        database_url,
-        pool_size=REQUESTS + 2,
-        lock_timeout_ms=20_000,
-        statement_timeout_ms=40_000,
-        pool_timeout=60,
-    )
-    return {**app_config, "ENGINE": engine}
+app_config = pooled_app_config(pool_size=REQUESTS + 2)
 
 
 def test_signing_out_one_session_from_many_requests_at_once_never_fails(sessions):

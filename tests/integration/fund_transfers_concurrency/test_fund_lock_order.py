@@ -14,14 +14,15 @@ from pledgebank.books.services import InsufficientFunds
 from pledgebank.books.treasurer_checks import SUPPLIER_PAYMENT
 from pledgebank.db import unit_of_work
 from pledgebank.errors import InvalidInput
-from pledgebank.grants import applications, funds, reviews, rounds
+from pledgebank.grants import funds
 from pledgebank.grants.models import GrantApplication
 from pledgebank.neighbourhoods.models import Fund, FundType
 from tests.factories import treasurer as treasurer_support
 from tests.factories.fund_transfers import add_fund, propose, terms
 from tests.factories.fund_transfers import approve as approve_transfer
-from tests.factories.grants import application_terms, clock_now, decide, give_fund, make_round, pay, world
+from tests.factories.grant_batches import reviewed_applications
 from tests.factories.grants import approve as approve_grant_payment
+from tests.factories.grants import decide, give_fund, make_round, pay, world
 from tests.factories.pledges import assert_books_ok, balance
 
 pytestmark = pytest.mark.postgres
@@ -30,48 +31,6 @@ EACH = 1_000
 GIVEN = 30_000
 AWARDED_BEFORE = 15  # grants payable of £150: the fund's own money is £150 though the bank holds £300
 AWARDS, PAID, PAYMENTS_APPROVED, SUPPLIERS, TRANSFERS = 8, 4, 4, 17, 17
-
-
-def reviewed_applications(app, w, round_id: int, count: int) -> list[int]:
-    """`count` submitted applications of £10, each declared on and reviewed to quorum (one unit of work)."""
-    now = clock_now(app)
-    ids = []
-    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        grant_round = rounds.get_round(session, round_id)
-        criteria = [c.id for c in grant_round.criteria]
-        for n in range(count):
-            application = applications.create_application(
-                session,
-                actor_id=w.residents[n % len(w.residents)],
-                grant_round=grant_round,
-                terms=application_terms(EACH, title=f"Small thing {n}"),
-                now=now,
-            )
-            applications.submit_application(
-                session, actor_id=application.applicant_id, application=application, now=now
-            )
-            for member in w.committee:
-                reviews.declare_interest(
-                    session,
-                    actor_id=member,
-                    application_id=application.id,
-                    interest="none",
-                    reason="",
-                    now=now,
-                )
-            for member in w.members:
-                reviews.submit_review(
-                    session,
-                    actor_id=member,
-                    application_id=application.id,
-                    scores=dict.fromkeys(criteria, 3),
-                    recommendation="award",
-                    recommended_amount=None,
-                    comment="",
-                    now=now,
-                )
-            ids.append(application.id)
-    return ids
 
 
 def _clear_refusal(error: BaseException | None) -> bool:
@@ -87,7 +46,7 @@ def test_fifty_awards_grant_payments_and_approvals_at_once_never_deadlock_or_ove
     give_fund(app, w.slug, GIVEN)
     add_fund(app, w.slug, "repairs", FundType.DESIGNATED)
     round_id = make_round(app, w, budget=100 * EACH, max_award=EACH)
-    ids = reviewed_applications(app, w, round_id, AWARDED_BEFORE + AWARDS)
+    ids = reviewed_applications(app, w, round_id, AWARDED_BEFORE + AWARDS, EACH)
     awarded, to_award = ids[:AWARDED_BEFORE], ids[AWARDED_BEFORE:]
     for application_id in awarded:
         decide(app, application_id, w.chair, "award")

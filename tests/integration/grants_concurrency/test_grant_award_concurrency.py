@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from pledgebank.books.services import InsufficientFunds
 from pledgebank.db import unit_of_work
-from pledgebank.grants import applications, funds, reviews, rounds
+from pledgebank.grants import funds, rounds
 from pledgebank.grants.decisions import AwardTooLarge
 from pledgebank.grants.models import GrantApplication
-from tests.factories.grants import application_terms, decide, give_fund, make_round, transactions, world
+from tests.factories.grant_batches import reviewed_applications
+from tests.factories.grants import decide, give_fund, make_round, transactions, world
 from tests.factories.pledges import assert_books_ok
 
 pytestmark = pytest.mark.postgres
@@ -21,48 +22,6 @@ pytestmark = pytest.mark.postgres
 AWARDS = 50
 CAN_PAY = 17
 EACH = 1_000
-
-
-def fifty_reviewed_applications(app, w, round_id: int) -> list[int]:
-    """Fifty submitted applications of £10, each declared on and reviewed to quorum (one unit of work)."""
-    now = app.extensions["pledgebank.clock"].now()
-    ids = []
-    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        grant_round = rounds.get_round(session, round_id)
-        criteria = [c.id for c in grant_round.criteria]
-        for n in range(AWARDS):
-            application = applications.create_application(
-                session,
-                actor_id=w.residents[n % len(w.residents)],
-                grant_round=grant_round,
-                terms=application_terms(EACH, title=f"Small thing {n}"),
-                now=now,
-            )
-            applications.submit_application(
-                session, actor_id=application.applicant_id, application=application, now=now
-            )
-            for member in w.committee:
-                reviews.declare_interest(
-                    session,
-                    actor_id=member,
-                    application_id=application.id,
-                    interest="none",
-                    reason="",
-                    now=now,
-                )
-            for member in w.members:
-                reviews.submit_review(
-                    session,
-                    actor_id=member,
-                    application_id=application.id,
-                    scores=dict.fromkeys(criteria, 3),
-                    recommendation="award",
-                    recommended_amount=None,
-                    comment="",
-                    now=now,
-                )
-            ids.append(application.id)
-    return ids
 
 
 @pytest.mark.parametrize(
@@ -78,7 +37,7 @@ def test_fifty_concurrent_awards_against_room_for_seventeen_award_exactly_sevent
     w = world(sessions, members=2, residents=2)
     give_fund(app, w.slug, fund_money)
     round_id = make_round(app, w, budget=budget, max_award=EACH)
-    ids = fifty_reviewed_applications(app, w, round_id)
+    ids = reviewed_applications(app, w, round_id, AWARDS, EACH)
 
     outcomes = together(AWARDS, lambda i: decide(app, ids[i], w.chair, "award"))
 

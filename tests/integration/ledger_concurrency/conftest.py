@@ -2,27 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from tests.helpers.concurrency import folder_fixtures
 
-import pytest
-
-from tests.helpers.concurrency import Outcome, concurrent_engine, run_together
-
-# A wait on a lock that outlives these is a deadlock or a regression: fail, do not hang.
-THREAD_TIMEOUT_S = 90
-
-
-@pytest.fixture
-def app_config(app_config: dict, database_url: str) -> dict:
-    """The usual test settings, with an engine that gives every thread its own connection."""
-    engine = concurrent_engine(
-        database_url, pool_size=50, lock_timeout_ms=15_000, statement_timeout_ms=30_000, pool_timeout=30
-    )
-    return {**app_config, "ENGINE": engine}
-
-
-@pytest.fixture
-def together() -> Callable[..., list[Outcome]]:
-    """run_together with this folder's timeout."""
-    return partial(run_together, timeout=THREAD_TIMEOUT_S)
+app_config, together = folder_fixtures(
+    timeout=90, pool_size=50, lock_timeout_ms=15_000, statement_timeout_ms=30_000, pool_timeout=30
+)

@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 
 from pledgebank.books import queries
 from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
-from pledgebank.books.services import InsufficientFunds, book_by_slug, post
+from pledgebank.books.services import InsufficientFunds, post
 from pledgebank.books.verify import check_book
 from pledgebank.db import unit_of_work
 from pledgebank.exports.reader import accounts_of
@@ -36,9 +36,8 @@ from pledgebank.exports.statements import _sums, place_totals
 from pledgebank.ledger import chart, held, rules
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.money import Money
-from pledgebank.neighbourhoods import funds as fund_services
-from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.helpers.app import WHEN, make_neighbourhood, make_user
+from tests.factories.funded_books import book_with_funds
+from tests.helpers.app import make_user
 
 FUNDS = ("general", "street-trees")
 DAY = date(2026, 3, 2)
@@ -67,18 +66,9 @@ def test_every_fund_balances_on_its_own_whatever_money_moves(app, sessions, cloc
         def __init__(self) -> None:
             super().__init__()
             self.number = next(numbers)
-            slug = make_neighbourhood(sessions, treasurer, name=f"Fund Street {self.number}")
-            with unit_of_work(sessions) as session:
-                place = get_neighbourhood(session, slug)
-                fund_services.add_fund(
-                    session,
-                    actor_id=treasurer,
-                    neighbourhood=place,
-                    name="Street trees",
-                    description="",
-                    now=WHEN,
-                )
-                self.book_id = book_by_slug(session, slug).id
+            self.book_id = book_with_funds(
+                sessions, treasurer, f"Fund Street {self.number}", (("Street trees", "designated", ""),)
+            )
             self.keys = itertools.count(1)
             self.cash_pledges: list[tuple[str, int, str]] = []  # fund, amount, where the money went
             self.levies: list[tuple[str, int]] = []  # fund, amount still owed

@@ -35,7 +35,6 @@ from pledgebank.books.models import (
 from pledgebank.books.services import (
     AlreadyReversed,
     InsufficientFunds,
-    book_by_slug,
     closed_through,
     post,
     reverse,
@@ -49,9 +48,8 @@ from pledgebank.exports.monthly_flows import monthly_flows
 from pledgebank.ledger import chart, held, rules, treasurer
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.money import Money
-from pledgebank.neighbourhoods import funds as fund_services
-from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.helpers.app import WHEN, make_neighbourhood, make_user
+from tests.factories.funded_books import book_with_funds
+from tests.helpers.app import WHEN, make_user
 
 FUNDS = ("general", "reserve", "street-trees")
 EXTRA = (("Reserve", "designated", ""), ("Street trees", "restricted", "Plant street trees"))
@@ -127,21 +125,7 @@ def test_monthly_totals_follow_every_post_reversal_and_close(app, sessions, cloc
         def __init__(self) -> None:
             super().__init__()
             self.number = next(numbers)
-            slug = make_neighbourhood(sessions, chair, name=f"Totals Street {self.number}")
-            with unit_of_work(sessions) as session:
-                place = get_neighbourhood(session, slug)
-                for name, kind, purpose in EXTRA:
-                    fund_services.add_fund(
-                        session,
-                        actor_id=chair,
-                        neighbourhood=place,
-                        name=name,
-                        description="",
-                        now=WHEN,
-                        fund_type=kind,
-                        purpose=purpose,
-                    )
-                self.book_id = book_by_slug(session, slug).id
+            self.book_id = book_with_funds(sessions, chair, f"Totals Street {self.number}", EXTRA)
             self.keys = itertools.count(1)
             self.day = FIRST_DAY
             self.posted: list[int] = []

@@ -29,17 +29,16 @@ from sqlalchemy import func, select
 
 from pledgebank.books.closing import close_year
 from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
-from pledgebank.books.services import InsufficientFunds, book_by_slug, closed_through, post
+from pledgebank.books.services import InsufficientFunds, closed_through, post
 from pledgebank.books.verify import check_book
 from pledgebank.db import unit_of_work
 from pledgebank.exports import receipts_payments, statements
 from pledgebank.ledger import chart, held, rules
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.money import Money
-from pledgebank.neighbourhoods import funds as fund_services
 from pledgebank.neighbourhoods.models import Fund
-from pledgebank.neighbourhoods.services import get_neighbourhood
-from tests.helpers.app import WHEN, make_neighbourhood, make_user
+from tests.factories.funded_books import book_with_funds
+from tests.helpers.app import WHEN, make_user
 
 FUNDS = {
     "general": "unrestricted",
@@ -79,21 +78,7 @@ def test_cash_funds_equal_bank_cash_and_stripe_at_every_year_end(app, sessions, 
         def __init__(self) -> None:
             super().__init__()
             self.number = next(numbers)
-            slug = make_neighbourhood(sessions, chair, name=f"Cash Street {self.number}")
-            with unit_of_work(sessions) as session:
-                place = get_neighbourhood(session, slug)
-                for name, kind, purpose in EXTRA:
-                    fund_services.add_fund(
-                        session,
-                        actor_id=chair,
-                        neighbourhood=place,
-                        name=name,
-                        description="",
-                        now=WHEN,
-                        fund_type=kind,
-                        purpose=purpose,
-                    )
-                self.book_id = book_by_slug(session, slug).id
+            self.book_id = book_with_funds(sessions, chair, f"Cash Street {self.number}", EXTRA)
             self.keys = itertools.count(1)
             self.day = FIRST_DAY
             self.cards: list[tuple[str, int]] = []

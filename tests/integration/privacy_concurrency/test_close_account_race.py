@@ -11,24 +11,14 @@ from pledgebank.books.models import AuditEvent
 from pledgebank.db import unit_of_work
 from pledgebank.errors import Conflict
 from tests.helpers.app import PASSWORD, WHEN, make_user
-from tests.helpers.concurrency import concurrent_engine, run_together
+from tests.helpers.concurrency import pooled_app_config, run_together
 
 pytestmark = pytest.mark.postgres
 
 REQUESTS = 6
 
 
-@pytest.fixture
-def app_config(app_config: dict, database_url: str) -> dict:
-    """A pool with a connection for every thread."""
-    engine = concurrent_engine(
-        database_url,
-        pool_size=REQUESTS + 2,
-        lock_timeout_ms=20_000,
-        statement_timeout_ms=40_000,
-        pool_timeout=60,
-    )
-    return {**app_config, "ENGINE": engine}
+app_config = pooled_app_config(pool_size=REQUESTS + 2)
 
 
 def test_closing_one_account_from_many_requests_at_once_erases_it_once(sessions):

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import stat
 
 import pytest
 
 from pledgebank import config
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    """Only the variables a test sets are seen."""
-    for name in list(os.environ):
-        if name.startswith(config.PREFIX):
-            monkeypatch.delenv(name)
+from tests.helpers.settings import clean_environment  # noqa: F401 - the fixture, for every test here
 
 
 def test_unset_environment_is_development(tmp_path):

@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from pledgebank import config
-
-GOOD = {
-    "ENV": "production",
-    "SECRET_KEY": "Jq7vR2mXw9LpT4sNc8bYd3kHf6gZa1eU",
-    "DATABASE_URL": "postgresql+psycopg://pledgebank@db.internal/pledgebank",
-    "BASE_URL": "https://pledgebank.example",
-    "MAIL_SERVER": "smtp.example.org",
-    "REDIS_URL": "redis://redis.internal:6379/0",
-    "STRIPE_SECRET_KEY": "sk_live_0123456789",
-    "STRIPE_PUBLISHABLE_KEY": "pk_live_0123456789",
-    "STRIPE_WEBHOOK_SECRET": "whsec_0123456789",
-}
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    """Only the variables a test sets are seen."""
-    for name in list(os.environ):
-        if name.startswith(config.PREFIX):
-            monkeypatch.delenv(name)
-
-
-def _load(monkeypatch, tmp_path, **changes):
-    for name, value in {**GOOD, **changes}.items():
-        if value is None:
-            monkeypatch.delenv(config.PREFIX + name, raising=False)
-        else:
-            monkeypatch.setenv(config.PREFIX + name, value)
-    return config.load(tmp_path, None, None)
+from tests.helpers.settings import clean_environment, load_production  # noqa: F401 - the fixture, for every test here
 
 
 def _refusal(monkeypatch, tmp_path, **changes) -> str:
     with pytest.raises(config.ConfigError) as raised:
-        _load(monkeypatch, tmp_path, **changes)
+        load_production(monkeypatch, tmp_path, **changes)
     message = str(raised.value)
     assert "\n" not in message
     assert message.startswith("refusing to start in production: "), message
@@ -48,7 +18,7 @@ def _refusal(monkeypatch, tmp_path, **changes) -> str:
 
 
 def test_good_production_settings_start(monkeypatch, tmp_path):
-    settings = _load(monkeypatch, tmp_path)
+    settings = load_production(monkeypatch, tmp_path)
     assert settings["ENV"] == "production"
     assert not settings["MAIL_OUTBOX"], "production sends email; it never writes it to a folder"
     assert settings["PROXY_COUNT"] == 0
@@ -82,7 +52,7 @@ def test_a_weak_secret_is_refused(monkeypatch, tmp_path, secret):
     ids=["hex", "urlsafe"],
 )
 def test_generated_secrets_are_accepted(monkeypatch, tmp_path, secret):
-    assert _load(monkeypatch, tmp_path, SECRET_KEY=secret)["SECRET_KEY"] == secret
+    assert load_production(monkeypatch, tmp_path, SECRET_KEY=secret)["SECRET_KEY"] == secret
 
 
 @pytest.mark.parametrize("url", ["http://pledgebank.example", "pledgebank.example", "https://"])
@@ -104,14 +74,14 @@ def test_an_email_folder_is_refused(monkeypatch, tmp_path):
 def test_shared_rate_limits_need_redis_or_the_single_process_setting(monkeypatch, tmp_path):
     message = _refusal(monkeypatch, tmp_path, REDIS_URL=None)
     assert "PLEDGEBANK_REDIS_URL" in message and "PLEDGEBANK_RATELIMIT_SINGLE_PROCESS" in message
-    settings = _load(monkeypatch, tmp_path, REDIS_URL=None, RATELIMIT_SINGLE_PROCESS="1")
+    settings = load_production(monkeypatch, tmp_path, REDIS_URL=None, RATELIMIT_SINGLE_PROCESS="1")
     assert settings["RATELIMIT_SINGLE_PROCESS"] is True
 
 
 @pytest.mark.parametrize("count", ["-1", "two"])
 def test_the_proxy_count_is_a_whole_number(monkeypatch, tmp_path, count):
     with pytest.raises(config.ConfigError, match="PLEDGEBANK_PROXY_COUNT"):
-        _load(monkeypatch, tmp_path, PROXY_COUNT=count)
+        load_production(monkeypatch, tmp_path, PROXY_COUNT=count)
 
 
 def test_several_workers_need_redis_when_rate_limits_are_kept_in_memory():
