@@ -49,25 +49,50 @@ def _init_core(app: Flask) -> None:
     from pledgebank.accounts.tokens import LinkSigner
     from pledgebank.clock import Clock
     from pledgebank.db import make_engine, make_session_factory
-    from pledgebank.outbox import Email
-    from pledgebank.web import mailer
 
     engine = app.config.get("ENGINE") or make_engine(app.config["DATABASE_URL"])
     factory = make_session_factory(engine)
-
-    def send(email: Email) -> None:
-        with app.app_context():
-            mailer.send_email(email)
-
-    factory.configure(info={"send_email": send})
     app.extensions["pledgebank.engine"] = engine
     app.extensions["pledgebank.sessions"] = factory
     app.extensions["pledgebank.clock"] = app.config.get("CLOCK") or Clock()
+    _init_tasks(app)
     app.extensions["pledgebank.signer"] = LinkSigner(app.config["SECRET_KEY"])
     configure_password_hashing(
         time_cost=app.config["PASSWORD_HASH_TIME_COST"], memory_kib=app.config["PASSWORD_HASH_MEMORY_KIB"]
     )
     app.extensions["pledgebank.gateway"] = app.config.get("GATEWAY") or _gateway(app.config)
+
+
+def _init_tasks(app: Flask) -> None:
+    """The queue's worker and its handlers; in-process, it runs what each commit queued right after it."""
+    from datetime import timedelta
+
+    from pledgebank.jobs import job_handlers
+    from pledgebank.tasks.queue import QueueSettings
+    from pledgebank.tasks.worker import Worker
+
+    factory = app.extensions["pledgebank.sessions"]
+    worker = Worker(
+        sessions=factory,
+        clock=app.extensions["pledgebank.clock"],
+        handlers=job_handlers(app),
+        lease=timedelta(seconds=app.config["TASK_LEASE"]),
+    )
+
+    def drain() -> None:
+        worker.run_until_idle()
+
+    in_process = app.config["TASK_WORKER"] == "in-process"
+    factory.configure(
+        info={
+            "tasks": QueueSettings(
+                app.extensions["pledgebank.clock"],
+                run_after_commit=drain if in_process else None,
+                max_attempts=app.config["TASK_ATTEMPTS"],
+            )
+        }
+    )
+    app.extensions["pledgebank.tasks"] = worker
 
 
 def _gateway(config: dict[str, Any]) -> PaymentGateway:
@@ -177,6 +202,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.pledges.web import social_views as pledge_social_pages
     from pledgebank.pledges.web import views as pledges_views
     from pledgebank.privacy.web import views as privacy_views
+    from pledgebank.tasks.web import views as tasks_views
     from pledgebank.web import health, main
     from pledgebank.web.converters import IdConverter
 
@@ -215,6 +241,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(privacy_views.bp)
     app.register_blueprint(alerts_views.bp)
+    app.register_blueprint(tasks_views.bp)
     # The one-click unsubscribe POST comes from mail programs (RFC 8058); its unguessable key is the check.
     csrf.exempt(alerts_views.unsubscribe)
     api = Api(

@@ -101,6 +101,7 @@ def register_commands() -> None:
     from pledgebank.demo import demo
     from pledgebank.exports.cli import export, reconcile, verify_export
     from pledgebank.payments.cli import payments
+    from pledgebank.tasks.cli import jobs, worker
 
     ledger.add_command(record)
     ledger.add_command(approve)
@@ -113,6 +114,8 @@ def register_commands() -> None:
     main.add_command(payments)
     main.add_command(backup)
     main.add_command(restore)
+    main.add_command(worker)
+    main.add_command(jobs)
 
 
 register_commands()

@@ -12,6 +12,7 @@ from pledgebank.neighbourhoods import models as neighbourhoods_models
 from pledgebank.payments import models as payments_models
 from pledgebank.pledges import comment_models
 from pledgebank.pledges import models as pledges_models
+from pledgebank.tasks import models as tasks_models
 
 metadata = Base.metadata
 
@@ -28,5 +29,6 @@ __all__ = [
     "neighbourhoods_models",
     "payments_models",
     "pledges_models",
+    "tasks_models",
     "treasurer_models",
 ]

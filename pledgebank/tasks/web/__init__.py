@@ -1,0 +1,1 @@
+"""The failed-jobs page."""
