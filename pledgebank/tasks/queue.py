@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import Table, event, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,8 @@ from pledgebank.tasks.models import ACTIVE_KEY, Job, JobStatus
 
 log = logging.getLogger(__name__)
 DEFAULT_ATTEMPTS = 5
+JOBS: Table = Job.__table__  # type: ignore[assignment]
+PENDING = "tasks_pending"  # session.info: the jobs this transaction queues, written just before it commits
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,37 +56,56 @@ def enqueue(
     neighbourhood_id: int | None = None,
     max_attempts: int | None = None,
 ) -> None:
-    """Queue a job in the session's transaction (once per active key, when a key is given)."""
+    """Queue a job in the session's transaction (once per active key, when a key is given).
+
+    The rows are written just before the transaction commits, all in one statement (a request that tells
+    2,000 pledgers pays one round trip, not 2,000); a payload that cannot be stored is refused here.
+    """
     settings = settings_of(session)
     now = settings.clock.now()
-    values = {
-        "kind": kind,
-        "payload": payloads.dumps(payload),
-        "key": key,
-        "neighbourhood_id": neighbourhood_id,
-        "status": JobStatus.QUEUED,
-        "attempts": 0,
-        "max_attempts": max_attempts or settings.max_attempts,
-        "run_at": run_at or now,
-        "created_at": now,
-    }
-    if key is None:
-        session.execute(insert(Job).values(**values))
-    else:
-        session.execute(_insert_once(session, values))
+    session.info.setdefault(PENDING, []).append(
+        {
+            "kind": kind,
+            "payload": payloads.dumps(payload),
+            "key": key,
+            "neighbourhood_id": neighbourhood_id,
+            "status": JobStatus.QUEUED.value,
+            "attempts": 0,
+            "max_attempts": max_attempts or settings.max_attempts,
+            "run_at": run_at or now,
+            "created_at": now,
+        }
+    )
     drain = settings.run_after_commit
     if drain is not None and drain not in session.info.get("after_commit", []):
         after_commit(session, drain)
 
 
-def _insert_once(session: Session, values: dict[str, Any]) -> Any:
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the jobs wait for the transaction round it
+    rows = session.info.pop(PENDING, None)
+    if not rows:
+        return
+    plain = [row for row in rows if row["key"] is None]
+    keyed = [row for row in rows if row["key"] is not None]
+    if plain:
+        session.execute(insert(JOBS), plain)
+    if keyed:
+        session.execute(_insert_once(session, keyed))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, previous: Any) -> None:
+    if not previous.nested:
+        session.info.pop(PENDING, None)
+
+
+def _insert_once(session: Session, rows: list[dict[str, Any]]) -> Any:
     # Written out, not bound: PostgreSQL matches the partial unique index only by a literal predicate (a
     # bound one fails once the driver prepares the statement).
     where = text(ACTIVE_KEY)
     dialect = session.get_bind().dialect.name
     maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (
-        maker(Job)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[Job.__table__.c.key], index_where=where)
-    )
+    return maker(JOBS).values(rows).on_conflict_do_nothing(index_elements=[JOBS.c.key], index_where=where)
