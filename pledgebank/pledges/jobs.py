@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Set as AbstractSet
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,6 +43,7 @@ from pledgebank.pledges.states import (
 S = SignupStatus
 CLOSED = (PledgeStatus.FAILED, PledgeStatus.CANCELLED)
 WAITING = (PledgeStatus.DRAFT.value, PledgeStatus.OPEN.value)  # not activated: fail at the deadline
+HOLD_GRACE = timedelta(minutes=15)  # on the queue, how long a pledge's end waits for holds it queued
 FINISHED = (S.CAPTURED, S.CASH_KEPT, S.RELEASED, S.CASH_RETURNED, S.LAPSED, S.WITHDRAWN)
 
 
@@ -156,8 +157,6 @@ def _end_collections(ctx: Payments, now: datetime, *, waiting: AbstractSet[int] 
         )
     decided = 0
     for pledge_id in ids:
-        if pledge_id in waiting:
-            continue
         with unit_of_work(ctx.sessions) as session:
             pledge = _lock_pledge(session, pledge_id)
             if (
@@ -165,6 +164,8 @@ def _end_collections(ctx: Payments, now: datetime, *, waiting: AbstractSet[int] 
                 or pledge.status != PledgeStatus.COLLECTING
                 or pledge.collection_ends_at is None
                 or pledge.collection_ends_at > now
+                # Holds just queued get one grace period to count, as run-due's own holds before the end do.
+                or (pledge_id in waiting and pledge.collection_ends_at > now - HOLD_GRACE)
             ):
                 continue
             counted = [s for s in pledge.signups if s.status in COUNTS_AT_COLLECTION_END]
