@@ -18,7 +18,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pledgebank.clock import Clock
-from pledgebank.db import after_commit
 from pledgebank.tasks import payloads
 from pledgebank.tasks.models import ACTIVE_KEY, Job, JobStatus
 
@@ -26,6 +25,7 @@ log = logging.getLogger(__name__)
 DEFAULT_ATTEMPTS = 5
 JOBS: Table = Job.__table__  # type: ignore[assignment]
 PENDING = "tasks_pending"  # session.info: the jobs this transaction queues, written just before it commits
+DRAIN, DRAIN_NOW = "tasks_drain", "tasks_drain_now"  # in process: run them once the transaction is over
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +76,8 @@ def enqueue(
             "created_at": now,
         }
     )
-    drain = settings.run_after_commit
-    if drain is not None and drain not in session.info.get("after_commit", []):
-        after_commit(session, drain)
+    if settings.run_after_commit is not None:
+        session.info[DRAIN] = settings.run_after_commit
 
 
 @event.listens_for(Session, "before_commit")
@@ -100,6 +99,29 @@ def _write_pending(session: Session) -> None:
 def _forget_pending(session: Session, previous: Any) -> None:
     if not previous.nested:
         session.info.pop(PENDING, None)
+        session.info.pop(DRAIN, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _drain_when_released(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    drain = session.info.pop(DRAIN, None)
+    if drain is not None:
+        session.info[DRAIN_NOW] = drain
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drain(session: Session, transaction: Any) -> None:
+    # After the commit's connection went back to the pool: the jobs run on a connection of their own, so a
+    # thread never holds two at once.
+    if transaction.parent is None:
+        drain = session.info.pop(DRAIN_NOW, None)
+        if drain is not None:
+            try:
+                drain()
+            except Exception:
+                log.exception("running queued jobs after commit failed")  # they stay queued
 
 
 def _insert_once(session: Session, rows: list[dict[str, Any]]) -> Any:
