@@ -75,8 +75,9 @@ def send_email(email: Email, *, message_id: str | None = None, retry: bool = Fal
 def next_number(folder: Path) -> int:
     """The outbox's next number, in order of sending: a counter file under an exclusive lock, so each email
     costs the same however many are there, and two processes never share a number. A folder from before the
-    counter is counted once."""
-    counter = folder / ".counter"
+    counter is counted once. The counter sits beside the folder, which holds only the emails (and so do its
+    backups)."""
+    counter = folder.with_name(folder.name + ".counter")
     with counter.open("a+") as file:
         fcntl.flock(file, fcntl.LOCK_EX)
         file.seek(0)
