@@ -50,20 +50,13 @@ def _init_core(app: Flask) -> None:
     from pledgebank.accounts.tokens import LinkSigner
     from pledgebank.clock import Clock
     from pledgebank.db import make_engine, make_session_factory
-    from pledgebank.outbox import Email
-    from pledgebank.web import mailer
 
     engine = app.config.get("ENGINE") or make_engine(app.config["DATABASE_URL"])
     factory = make_session_factory(engine)
-
-    def send(email: Email) -> None:
-        with app.app_context():
-            mailer.send_email(email)
-
-    factory.configure(info={"send_email": send})
     app.extensions["pledgebank.engine"] = engine
     app.extensions["pledgebank.sessions"] = factory
     app.extensions["pledgebank.clock"] = app.config.get("CLOCK") or Clock()
+    _init_tasks(app)
     app.extensions["pledgebank.signer"] = LinkSigner(app.config["SECRET_KEY"])
     configure_password_hashing(
         time_cost=app.config["PASSWORD_HASH_TIME_COST"], memory_kib=app.config["PASSWORD_HASH_MEMORY_KIB"]
@@ -81,6 +74,38 @@ def _init_webhooks(app: Flask) -> None:
     for feature in (pledge_webhooks, levy_webhooks):
         feature.register(handlers)
     app.extensions["pledgebank.webhooks"] = handlers
+
+
+def _init_tasks(app: Flask) -> None:
+    """The queue's worker and its handlers; in-process, it runs what each commit queued right after it."""
+    from datetime import timedelta
+
+    from pledgebank.jobs import job_handlers
+    from pledgebank.tasks.queue import QueueSettings
+    from pledgebank.tasks.worker import Worker
+
+    factory = app.extensions["pledgebank.sessions"]
+    worker = Worker(
+        sessions=factory,
+        clock=app.extensions["pledgebank.clock"],
+        handlers=job_handlers(app),
+        lease=timedelta(seconds=app.config["TASK_LEASE"]),
+    )
+
+    def drain() -> None:
+        worker.run_until_idle()
+
+    in_process = app.config["TASK_WORKER"] == "in-process"
+    factory.configure(
+        info={
+            "tasks": QueueSettings(
+                app.extensions["pledgebank.clock"],
+                run_after_commit=drain if in_process else None,
+                max_attempts=app.config["TASK_ATTEMPTS"],
+            )
+        }
+    )
+    app.extensions["pledgebank.tasks"] = worker
 
 
 def _gateway(config: dict[str, Any]) -> PaymentGateway:
@@ -163,6 +188,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.pledges import web as pledges
     from pledgebank.privacy import web as privacy
     from pledgebank.statements import web as statements
+    from pledgebank.tasks import web as tasks
     from pledgebank.web import health, main
 
     app.register_blueprint(health.bp)
@@ -184,6 +210,7 @@ def _register_blueprints(app: Flask) -> None:
         documents,
         statements,
         alerts,
+        tasks,
     ):
         for blueprint in feature.page_blueprints():
             app.register_blueprint(blueprint)

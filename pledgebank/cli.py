@@ -103,6 +103,7 @@ def register_commands() -> None:
     from pledgebank.exports.cli import export, reconcile, verify_export
     from pledgebank.payments.cli import payments
     from pledgebank.statements.cli import statements
+    from pledgebank.tasks.cli import jobs, worker
 
     ledger.add_command(record)
     ledger.add_command(approve)
@@ -117,6 +118,8 @@ def register_commands() -> None:
     main.add_command(backup)
     main.add_command(restore)
     main.add_command(documents)
+    main.add_command(worker)
+    main.add_command(jobs)
 
 
 register_commands()

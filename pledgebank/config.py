@@ -44,6 +44,14 @@ def _positive(value: str) -> int:
     return number
 
 
+def _task_worker(value: str) -> str:
+    """Where queued jobs run: "in-process" (right after each commit) or "separate" (`pledgebank worker`)."""
+    value = value.strip()
+    if value not in ("", "in-process", "separate"):
+        raise ValueError(value)
+    return value
+
+
 def _days(value: str) -> str:
     """A list of increasing day counts such as "1,3,7", tidied; ValueError otherwise."""
     days = [int(part) for part in value.replace(" ", "").split(",") if part]
@@ -106,6 +114,9 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "STRIPE_API_BASE": ("", str),
     "RUN_DUE_INTERVAL": (60, _int),
     "PAYMENT_ATTEMPT_LEASE": (300, _int),
+    "TASK_WORKER": ("", _task_worker),
+    "TASK_LEASE": (600, _positive),
+    "TASK_ATTEMPTS": (5, _positive),
     "PASSWORD_HASH_TIME_COST": (3, _int),
     "PASSWORD_HASH_MEMORY_KIB": (65536, _int),
     "DEMO": (False, _flag),
@@ -196,6 +207,9 @@ def load(instance_path: Path, test_config: dict[str, Any] | None, env_file: Path
         config["SECRET_KEY"] = _instance_secret(instance_path)
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'pledgebank.sqlite3'}"
+    if not config["TASK_WORKER"]:
+        # Production runs `pledgebank worker` processes; development, the demo and the tests need none.
+        config["TASK_WORKER"] = "separate" if config["ENV"] == "production" else "in-process"
     if not config["MAIL_SERVER"] and not config["MAIL_OUTBOX"] and config["ENV"] != "production":
         config["MAIL_OUTBOX"] = str(instance_path / "outbox")
     return config

@@ -16,6 +16,7 @@ from pledgebank.payments import models as payments_models
 from pledgebank.pledges import comment_models
 from pledgebank.pledges import models as pledges_models
 from pledgebank.statements import models as statements_models
+from pledgebank.tasks import models as tasks_models
 
 metadata = Base.metadata
 
@@ -36,5 +37,6 @@ __all__ = [
     "payments_models",
     "pledges_models",
     "statements_models",
+    "tasks_models",
     "treasurer_models",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -10,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from pledgebank import metrics
 from pledgebank.db import after_commit
+from pledgebank.tasks.queue import enqueue
 
 log = logging.getLogger(__name__)
+EMAIL_JOB = "email"
 # Closed accounts keep an address under this reserved name, which can never receive mail.
 ERASED_DOMAIN = "erased.invalid"
 
@@ -35,27 +38,50 @@ class EmailSender(Protocol):
 
 
 def send_after_commit(session: Session, email: Email) -> None:
-    """Queue email for delivery once the current transaction commits."""
+    """Queue email in the session's transaction: it is sent (by a worker) only if that transaction commits."""
     if email.to.lower().endswith("@" + ERASED_DOMAIN):
         return  # the person closed their account: nobody is there to read it
-    sender: EmailSender | None = session.info.get("send_email")
-    if sender is None:
+    if "tasks" not in session.info:
         metrics.EMAILS.labels(result="dropped").inc()
-        log.warning("no email sender on this session; dropping an email", extra={"template": email.template})
+        log.warning("no task queue on this session; dropping an email", extra={"template": email.template})
         return
-    after_commit(session, lambda: deliver(sender, email))
+    enqueue(session, EMAIL_JOB, email_payload(email))
+    after_commit(session, metrics.EMAILS.labels(result="queued").inc)
+
+
+def email_payload(email: Email) -> dict[str, Any]:
+    """The job's payload: the email, and the id its message keeps however often delivery is tried."""
+    return {
+        "to": email.to,
+        "subject": email.subject,
+        "template": email.template,
+        "context": email.context,
+        "unsubscribe": list(email.unsubscribe) if email.unsubscribe else None,
+        "message_id": uuid.uuid4().hex,
+    }
+
+
+def email_from(payload: dict[str, Any]) -> Email:
+    """The email a job's payload holds."""
+    unsubscribe = payload.get("unsubscribe")
+    return Email(
+        to=payload["to"],
+        subject=payload["subject"],
+        template=payload["template"],
+        context=payload["context"],
+        unsubscribe=(unsubscribe[0], unsubscribe[1]) if unsubscribe else None,
+    )
 
 
 def deliver(sender: EmailSender, email: Email) -> None:
-    """Hand one committed email to the sender, counting it queued, then sent or failed.
+    """Hand one email to the sender, counting it sent, or failed (and raising, so the job is retried).
 
     A failure is logged by the kind of error only: a mail server's refusal quotes the recipient's address.
     """
-    metrics.EMAILS.labels(result="queued").inc()
     try:
         sender(email)
     except Exception as error:
         metrics.EMAILS.labels(result="failed").inc()
         log.error("email delivery failed", extra={"template": email.template, "error": type(error).__name__})
-        return
+        raise
     metrics.EMAILS.labels(result="sent").inc()

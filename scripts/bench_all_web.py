@@ -145,7 +145,8 @@ def activation_request(made, sizes: dict) -> list[Line]:
     """The work of the request that meets an N-pledger pledge's target: the treasurer records the last
     pledger's cash as received (signups.record_cash in one unit of work, as the "received" form's view does;
     the form and HTTP layers are not included). The N-1 before it are recorded first; one pledge a round.
-    Its status must then be "collecting"."""
+    Its status must then be "collecting". Separate workers, as in production: the request queues its N
+    emails (in its own transaction) and sends none."""
     from pledgebank import create_app
     from pledgebank.clock import Clock
     from pledgebank.migrate import upgrade
@@ -164,6 +165,7 @@ def activation_request(made, sizes: dict) -> list[Line]:
             "MAIL_OUTBOX": folder,
             "BASE_URL": "http://localhost",
             "CLOCK": Clock(frozen_at=START),
+            "TASK_WORKER": "separate",
         }
         app = create_app(config)
         quiet()

@@ -134,7 +134,7 @@ def _invite(session: Session, appointment: ExaminerAppointment, *, now: datetime
                 "token": token,
                 "name": appointment.examiner_name,
                 "chair": chair.display_name,
-                "neighbourhood": neighbourhood,
+                "neighbourhood": {"name": neighbourhood.name, "slug": neighbourhood.slug},
                 "year_start": appointment.year_start,
                 "year_end": appointment.year_end,
                 "lapses_on": appointment.lapses_on,

@@ -8,6 +8,7 @@ attempt is claimed through its numbered attempt row, and reminders are sent unde
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -34,13 +35,17 @@ from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import GatewayUnavailable
 
 
-def run_due(ctx: Payments, *, now: datetime) -> Counter[str]:
-    """Do every piece of levy work that is due; return what was done, by kind."""
+def run_due(ctx: Payments, *, now: datetime, defer: Callable[[int], None] | None = None) -> Counter[str]:
+    """Do every piece of levy work that is due; return what was done, by kind. With `defer`, each charge's
+    card payment is queued as its own job (`collect_job`) instead of made here."""
     done: Counter[str] = Counter()
     done["levy charges raised"] += _raise(ctx, now)
     done["levies ended"] += _end(ctx, now)
     for charge_id, has_card in _due_charges(ctx, now):
-        if has_card:
+        if has_card and defer is not None:
+            defer(charge_id)
+            done["levy card payments queued"] += 1
+        elif has_card:
             try:
                 outcome = collect(ctx, charge_id, now=now)
             except GatewayUnavailable:
@@ -56,6 +61,11 @@ def run_due(ctx: Payments, *, now: datetime) -> Counter[str]:
         done["levy card payments postponed (Stripe unreachable)"] += 1
     done.pop("", None)
     return +done
+
+
+def collect_job(ctx: Payments, charge_id: int, *, now: datetime) -> ChargeStatus | None:
+    """One charge's card payment, as its own job; GatewayUnavailable propagates (the job is retried)."""
+    return collect(ctx, charge_id, now=now)
 
 
 def _lock_levy(session: Session, levy_id: int) -> Levy | None:

@@ -8,7 +8,8 @@ is claimed through its attempt row.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from collections.abc import Set as AbstractSet
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,9 +21,10 @@ from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.payments.gateway import GatewayUnavailable
+from pledgebank.pledges.card_work import Defer, do_step
 from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
-from pledgebank.pledges.payments import Payments, cancel, capture, place_hold
+from pledgebank.pledges.payments import Payments
 from pledgebank.pledges.recovery import recover_abandoned
 from pledgebank.pledges.services import meets_targets, tell_pledgers
 from pledgebank.pledges.signups import keep_cash, return_cash
@@ -41,22 +43,25 @@ from pledgebank.pledges.states import (
 S = SignupStatus
 CLOSED = (PledgeStatus.FAILED, PledgeStatus.CANCELLED)
 WAITING = (PledgeStatus.DRAFT.value, PledgeStatus.OPEN.value)  # not activated: fail at the deadline
+HOLD_GRACE = timedelta(minutes=15)  # on the queue, how long a pledge's end waits for holds it queued
 FINISHED = (S.CAPTURED, S.CASH_KEPT, S.RELEASED, S.CASH_RETURNED, S.LAPSED, S.WITHDRAWN)
 
 
-def run_due(ctx: Payments, *, now: datetime) -> Counter[str]:
+def run_due(ctx: Payments, *, now: datetime, defer: Defer | None = None) -> Counter[str]:
     """Do every piece of pledge work that is due; return what was done, by kind.
 
     When Stripe cannot be reached, the card work of this run waits (its attempts are recovered later) and
-    everything else still happens: deadlines, decisions, cash, and the levies and grants after this.
+    everything else still happens: deadlines, decisions, cash, and the levies and grants after this. With
+    `defer`, each pledger's card step is queued as its own job instead of run here.
     """
     done: Counter[str] = Counter()
+    card = _CardWork(ctx, now, done, defer)
     done["pledges failed at deadline"] += _fail_expired(ctx, now)
-    for signup_id in _signups(ctx, (PledgeStatus.COLLECTING,), (S.CARD_SAVED,)):
-        done["holds placed"] += _or_postpone(done, place_hold, ctx, signup_id, now=now) is not None
-    done["collections ended"] += _end_collections(ctx, now)
-    done.update(_settle_succeeded(ctx, now))
-    done.update(_release_closed(ctx, now))
+    for signup_id, pledge_id in _signups(ctx, (PledgeStatus.COLLECTING,), (S.CARD_SAVED,)):
+        done["holds placed"] += card("hold", signup_id, pledge_id) is not None
+    done["collections ended"] += _end_collections(ctx, now, waiting=card.holds_waiting)
+    _settle_succeeded(ctx, now, card)
+    _release_closed(ctx, now, card)
     done["abandoned payments settled"] += _or_postpone(done, recover_abandoned, ctx, now=now) or 0
     done["cards released"] += _or_postpone(done, _release_cards, ctx) or 0
     return +done
@@ -71,10 +76,27 @@ def _or_postpone(done: Counter[str], work, *args, **kwargs):
         return None
 
 
-def _signups(ctx: Payments, pledge_states, signup_states, *, extra=None) -> list[int]:
+class _CardWork:
+    """Runs one pledger's card step now, or queues it (then counted as queued, and its result unknown)."""
+
+    def __init__(self, ctx: Payments, now: datetime, done: Counter[str], defer: Defer | None) -> None:
+        self.ctx, self.now, self.done, self.defer = ctx, now, done, defer
+        self.holds_waiting: set[int] = set()  # pledges with a hold queued: their collection ends next time
+
+    def __call__(self, step: str, signup_id: int, pledge_id: int) -> S | None:
+        if self.defer is None:
+            return _or_postpone(self.done, do_step, self.ctx, step, signup_id, now=self.now)
+        self.defer(step, signup_id, pledge_id)
+        self.done["card payments queued"] += 1
+        if step == "hold":
+            self.holds_waiting.add(pledge_id)
+        return None
+
+
+def _signups(ctx: Payments, pledge_states, signup_states, *, extra=None) -> list[tuple[int, int]]:
     with unit_of_work(ctx.sessions) as session:
         statement = (
-            select(PledgeSignup.id)
+            select(PledgeSignup.id, PledgeSignup.pledge_id)
             .join(Pledge)
             .where(
                 Pledge.status.in_([s.value for s in pledge_states]),
@@ -84,7 +106,7 @@ def _signups(ctx: Payments, pledge_states, signup_states, *, extra=None) -> list
         )
         if extra is not None:
             statement = statement.where(extra)
-        return list(session.scalars(statement))
+        return [(signup_id, pledge_id) for signup_id, pledge_id in session.execute(statement)]
 
 
 def _lock_pledge(session: Session, pledge_id: int) -> Pledge | None:
@@ -124,7 +146,7 @@ def _fail_expired(ctx: Payments, now: datetime) -> int:
     return failed
 
 
-def _end_collections(ctx: Payments, now: datetime) -> int:
+def _end_collections(ctx: Payments, now: datetime, *, waiting: AbstractSet[int] = frozenset()) -> int:
     with unit_of_work(ctx.sessions) as session:
         ids = list(
             session.scalars(
@@ -142,6 +164,8 @@ def _end_collections(ctx: Payments, now: datetime) -> int:
                 or pledge.status != PledgeStatus.COLLECTING
                 or pledge.collection_ends_at is None
                 or pledge.collection_ends_at > now
+                # Holds just queued get one grace period to count, as run-due's own holds before the end do.
+                or (pledge_id in waiting and pledge.collection_ends_at > now - HOLD_GRACE)
             ):
                 continue
             counted = [s for s in pledge.signups if s.status in COUNTS_AT_COLLECTION_END]
@@ -200,40 +224,35 @@ def _owe_matches(session: Session, pledge: Pledge, total: int, now: datetime, zo
             )
 
 
-def _settle_succeeded(ctx: Payments, now: datetime) -> Counter[str]:
-    done: Counter[str] = Counter()
+def _settle_succeeded(ctx: Payments, now: datetime, card: _CardWork) -> None:
+    done = card.done
     won = (PledgeStatus.SUCCEEDED,)
-    for signup_id in _signups(ctx, won, (S.HELD,)):
-        done["payments captured"] += _or_postpone(done, capture, ctx, signup_id, now=now) == S.CAPTURED
-    for signup_id in _signups(ctx, won, (S.CARD_SAVED,)):
-        done["late pledges charged"] += (
-            _or_postpone(done, place_hold, ctx, signup_id, now=now, charge_now=True) is not None
-        )
-    for signup_id in _signups(ctx, won, (S.ACTION_NEEDED,)):
-        done["payments lapsed"] += (
-            _or_postpone(done, cancel, ctx, signup_id, now=now, then=SignupAction.LAPSE) == S.LAPSED
-        )
-    for signup_id in _signups(ctx, won, (S.CASH_RECEIVED,)):
+    for signup_id, pledge_id in _signups(ctx, won, (S.HELD,)):
+        done["payments captured"] += card("capture", signup_id, pledge_id) == S.CAPTURED
+    for signup_id, pledge_id in _signups(ctx, won, (S.CARD_SAVED,)):
+        done["late pledges charged"] += card("charge", signup_id, pledge_id) is not None
+    for signup_id, pledge_id in _signups(ctx, won, (S.ACTION_NEEDED,)):
+        done["payments lapsed"] += card("lapse", signup_id, pledge_id) == S.LAPSED
+    for signup_id, _pledge in _signups(ctx, won, (S.CASH_RECEIVED,)):
         with unit_of_work(ctx.sessions) as session:
             signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
             if signup.status == S.CASH_RECEIVED:
                 keep_cash(session, signup, now=now, zone=ctx.zone)
                 done["cash kept"] += 1
     after_deadline = Pledge.deadline <= now
-    for signup_id in _signups(ctx, won, (S.CARD_PENDING, S.CASH_PROMISED), extra=after_deadline):
+    for signup_id, _pledge in _signups(ctx, won, (S.CARD_PENDING, S.CASH_PROMISED), extra=after_deadline):
         done["payments lapsed"] += _mark(ctx, signup_id, SignupAction.LAPSE, now)
-    return done
 
 
-def _release_closed(ctx: Payments, now: datetime) -> Counter[str]:
-    done: Counter[str] = Counter()
-    for signup_id in _signups(ctx, CLOSED, (S.HELD, S.ACTION_NEEDED)):
-        done["holds released"] += (
-            _or_postpone(done, cancel, ctx, signup_id, now=now, then=SignupAction.RELEASE) == S.RELEASED
-        )
-    for signup_id in _signups(ctx, CLOSED, (S.CARD_SAVED, S.CARD_PENDING, S.CASH_PROMISED, S.SIGNED)):
+def _release_closed(ctx: Payments, now: datetime, card: _CardWork) -> None:
+    done = card.done
+    for signup_id, pledge_id in _signups(ctx, CLOSED, (S.HELD, S.ACTION_NEEDED)):
+        done["holds released"] += card("release", signup_id, pledge_id) == S.RELEASED
+    for signup_id, _pledge in _signups(
+        ctx, CLOSED, (S.CARD_SAVED, S.CARD_PENDING, S.CASH_PROMISED, S.SIGNED)
+    ):
         done["pledges released"] += _mark(ctx, signup_id, SignupAction.RELEASE, now)
-    for signup_id in _signups(ctx, CLOSED, (S.CASH_RECEIVED,)):
+    for signup_id, _pledge in _signups(ctx, CLOSED, (S.CASH_RECEIVED,)):
         with unit_of_work(ctx.sessions) as session:
             signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
             if signup.status == S.CASH_RECEIVED:
@@ -246,7 +265,6 @@ def _release_closed(ctx: Payments, now: datetime) -> Counter[str]:
             .where(Pledge.status.in_([s.value for s in CLOSED]), MatchOffer.status == "offered")
         ):
             offer.status = "void"
-    return done
 
 
 def _mark(ctx: Payments, signup_id: int, action: SignupAction, now: datetime) -> int:

@@ -110,11 +110,11 @@ def recorder(app, monkeypatch) -> Recorder:
     found = Recorder()
     deliver = mailer.send_email
 
-    def record(email: Email) -> None:
+    def record(email: Email, **options) -> None:
         state = found.states.get(email.to)
         assert state is not None, f"an email to {email.to} whose state the test did not arrange"
         found.sent.append(Sent(email, mailer.render_email(email).body, state))
-        deliver(email)
+        deliver(email, **options)
 
     monkeypatch.setattr(mailer, "send_email", record)
     return found
