@@ -90,5 +90,9 @@ def payments_documented(e: Examination) -> Answer:
     if len(payments) > SHOWN:
         evidence.append(Evidence("The other payments, in the ledger", "books.ledger", {"slug": e.slug}))
     count = len(payments)
-    sentence = f"Each of the {count} supplier and grant payments of the year has a supporting document."
+    sentence = (
+        f"Each of the {count} supplier and grant payments of the year has a supporting document."
+        if count > 1
+        else "The one supplier or grant payment of the year has a supporting document."
+    )
     return Answer(Status.GREEN, sentence, tuple(evidence))
