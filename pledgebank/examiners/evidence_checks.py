@@ -81,8 +81,8 @@ def payments_documented(e: Examination) -> Answer:
             "document."
             for p in lacking
         )
-        evidence = tuple(_documents_of(e, p) for p in lacking)
-        return Answer(Status.RED, "Payments of the year lack a supporting document.", evidence, missing)
+        links = tuple(_documents_of(e, p) for p in lacking)
+        return Answer(Status.RED, "Payments of the year lack a supporting document.", links, missing)
     payments = payments_between(e.session, e.book.id, e.start, e.end)
     if not payments:
         return Answer(Status.GREEN, "The year has no supplier or grant payments.", ())
