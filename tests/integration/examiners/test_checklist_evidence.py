@@ -10,6 +10,7 @@ from datetime import date
 from pledgebank.books.treasurer_checks import DONATION, SUPPLIER_PAYMENT
 from pledgebank.db import unit_of_work
 from pledgebank.documents.models import Subject
+from pledgebank.examiners.evidence_checks import SHOWN
 from pledgebank.examiners.examination import examine
 from pledgebank.examiners.models import ExaminerAppointment
 from tests.factories.documents import attach, pdf
@@ -119,3 +120,14 @@ def test_a_year_without_payments_is_green_for_documents(app, sessions):
     appointment_id = appoint(app, w.chair, w.neighbourhood_id, examiner)
     status, sentence, _missing, links = _answer(app, appointment_id, "documents")
     assert (status, sentence, links) == ("green", "The year has no supplier or grant payments.", [])
+
+
+def test_a_year_of_many_documented_payments_links_the_first_twenty_and_the_ledger(app, sessions):
+    w, appointment_id = _kept_year(app, sessions)
+    for day in range(1, 21):
+        small = terms(app, SUPPLIER_PAYMENT, on=date(2024, 11, day), amount=100, **PAYMENT)
+        assert record(app, w.treasurer, w.slug, small)[1] == "posted"
+    document_payments(app, w)
+    status, sentence, _missing, links = _answer(app, appointment_id, "documents")
+    assert status == "green" and sentence.startswith("Each of the 22 supplier and grant payments")
+    assert [endpoint for endpoint, _values in links] == ["documents.page"] * SHOWN + ["books.ledger"]
