@@ -55,6 +55,7 @@ class Action(StrEnum):
     MANAGE_DIVIDENDS = "manage_dividends"
     SIGN_DIVIDEND = "sign_dividend"
     RECONCILE_BANK = "reconcile_bank"
+    VIEW_BANK = "view_bank"
 
 
 EVERYONE = "everyone"
@@ -114,6 +115,9 @@ RULES: dict[Action, frozenset[str]] = {
     # Bank statements: uploading them, matching their lines to the books, posting the bank's own charges and
     # interest, reconciling at a date; and the Stripe reconciliation report.
     Action.RECONCILE_BANK: frozenset({Role.TREASURER, Role.CHAIR}),
+    # Reading them: the statements, their lines, the reconciliations and the Stripe report. The committee are
+    # trustees answerable for the accounts, and the examiner checks the bank against the books.
+    Action.VIEW_BANK: _READERS,
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the

@@ -7,8 +7,9 @@ The treasurer's entries are spread over the previous financial year and the curr
 same services as Ledger → Record money, the card payments page and the year-close page:
 
 - last year: the general fund's opening balances (what the residents' group held when its books moved
-  here), an anonymous cash donation from a collection tin, the tin's cash paid into the bank, a named
-  donation to the playground fund, the bank's fee and the bank's interest; then the year is closed;
+  here), an anonymous cash donation from a collection tin, the tin's cash paid into the bank, a printer paid
+  for the plant sale's posters, a named donation to the playground fund, the bank's fee and the bank's
+  interest; then the year is closed;
 - this year: a named donation to the restricted "Street trees" fund, a supplier payment from the playground
   fund for the fence (above the second-approval threshold, so a second committee member approves it), the
   bank's fee, and a third of a levy card payment refunded to the card through Stripe (when the demo runs
@@ -43,6 +44,7 @@ from pledgebank.payments.refund_books import card_payments
 from pledgebank.payments.refunds import refund_payment
 
 FENCE_PAYEE = "Peckham Fencing Ltd"
+PRINT_PAYEE = "Rye Lane Print Shop"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,17 @@ def _last_year(on: Dates) -> list[EntryTerms]:
             "Collection tin and cash box paid in at the bank",
             amount=10_000,
             fund="general",
+        ),
+        EntryTerms(
+            checks.SUPPLIER_PAYMENT,
+            on.last(60),
+            "Posters and plant labels for the spring plant sale",
+            amount=3_850,
+            fund="general",
+            place="bank",
+            payee=PRINT_PAYEE,
+            category="events",
+            purpose="Posters and plant labels for the spring plant sale",
         ),
         EntryTerms(
             checks.DONATION,

@@ -34,7 +34,8 @@ class DocumentRef:
 
 @dataclass(frozen=True, slots=True)
 class UnsupportedPayment:
-    """A payment with no document attached (for the examiner's checklist)."""
+    """A supplier or grant payment, as the examiner's checklist names it (with no document attached, when
+    `payments_without_documents` lists it)."""
 
     subject: Subject
     subject_id: int
@@ -119,6 +120,14 @@ def payments_without_documents(
     supports nothing. Payments still
     waiting for a second approver are included: they are payments all the same. In date order.
     """
+    return payments_between(session, book_id, start, end, only_unsupported=True)
+
+
+def payments_between(
+    session: Session, book_id: int, start: date, end: date, *, only_unsupported: bool = False
+) -> list[UnsupportedPayment]:
+    """Supplier payments and grant payments dated from start to end (inclusive), in date order; with
+    `only_unsupported`, those with no document (see `payments_without_documents`)."""
     book = session.get_one(Book, book_id)
     d = Document
     entry_docs = select(d.subject_id).where(d.subject_type == Subject.TREASURER_ENTRY, not_withdrawn(d))
@@ -126,14 +135,25 @@ def payments_without_documents(
     report_docs = select(GrantReport.application_id).join(
         d, (d.subject_type == Subject.GRANT_REPORT) & (d.subject_id == GrantReport.id) & not_withdrawn(d)
     )
-    entries = session.scalars(
-        select(TreasurerEntry).where(
-            TreasurerEntry.book_id == book.id,
-            TreasurerEntry.kind == SUPPLIER_PAYMENT,
-            TreasurerEntry.effective_date.between(start, end),
-            TreasurerEntry.id.not_in(entry_docs),
+    entry_query = select(TreasurerEntry).where(
+        TreasurerEntry.book_id == book.id,
+        TreasurerEntry.kind == SUPPLIER_PAYMENT,
+        TreasurerEntry.effective_date.between(start, end),
+    )
+    grant_query = (
+        select(GrantPayment, GrantApplication)
+        .join(GrantApplication, GrantApplication.id == GrantPayment.application_id)
+        .where(
+            GrantApplication.neighbourhood_id == book.neighbourhood_id,
+            GrantPayment.paid_on.between(start, end),
+            GrantPayment.status.in_([PaymentStatus.PAID, PaymentStatus.AWAITING_APPROVAL]),
         )
     )
+    if only_unsupported:
+        entry_query = entry_query.where(TreasurerEntry.id.not_in(entry_docs))
+        grant_query = grant_query.where(
+            GrantPayment.id.not_in(payment_docs), GrantPayment.application_id.not_in(report_docs)
+        )
     found = [
         UnsupportedPayment(
             Subject.TREASURER_ENTRY,
@@ -144,19 +164,8 @@ def payments_without_documents(
             entry.transaction_id,
             None,
         )
-        for entry in entries
+        for entry in session.scalars(entry_query)
     ]
-    grants = session.execute(
-        select(GrantPayment, GrantApplication)
-        .join(GrantApplication, GrantApplication.id == GrantPayment.application_id)
-        .where(
-            GrantApplication.neighbourhood_id == book.neighbourhood_id,
-            GrantPayment.paid_on.between(start, end),
-            GrantPayment.status.in_([PaymentStatus.PAID, PaymentStatus.AWAITING_APPROVAL]),
-            GrantPayment.id.not_in(payment_docs),
-            GrantPayment.application_id.not_in(report_docs),
-        )
-    )
     found.extend(
         UnsupportedPayment(
             Subject.GRANT_PAYMENT,
@@ -167,6 +176,6 @@ def payments_without_documents(
             payment.transaction_id,
             application.id,
         )
-        for payment, application in grants
+        for payment, application in session.execute(grant_query)
     )
     return sorted(found, key=lambda item: (item.on, item.subject.value, item.subject_id))

@@ -4,12 +4,12 @@ directions and guidance for examiners" (CC32, December 2017).
 Followed here, for receipts-and-payments accounts:
 
 - Direction 5, accounting records kept to the required standard: the ledger verifies (every transaction
-  sealed, the hash chain, balances and monthly totals recomputed), and every payment has a document (not
-  available here yet: a placeholder);
+  sealed, the hash chain, balances and monthly totals recomputed), and every payment has a document
+  (`evidence_checks`);
 - Direction 6, the accounts consistent with the accounting records: the receipts-and-payments account and
   the statement of assets and liabilities exist for the year, section A's cash at the end of the year
   equals section B's cash funds, the trial balance at the year end balances; and the bank reconciles at the
-  year end (not available here yet: a placeholder);
+  year end (`evidence_checks`);
 - Direction 8, the types of fund held: no restricted or endowment fund overspent at the year end;
 - Direction 9, the financial circumstances at the end of the period: the year is closed, so nothing dated in
   it can change;

@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from pledgebank.books.services import book_of
-from pledgebank.examiners import checklist, fund_checks
+from pledgebank.examiners import checklist, evidence_checks, fund_checks
 from pledgebank.examiners.checks import Examination, Item, answer_all
 from pledgebank.examiners.models import ExaminerAppointment
 from pledgebank.neighbourhoods.models import Neighbourhood
 
-# The questions register themselves on import, in this order.
-REGISTERED = (checklist, fund_checks)
+# The questions register themselves on import; the checklist shows them module by module in this order.
+REGISTERED = (checklist, fund_checks, evidence_checks)
+_ORDER = {module.__name__: n for n, module in enumerate(REGISTERED)}
 
 
 def examine(session: Session, *, appointment: ExaminerAppointment, threshold: int) -> list[Item]:
@@ -26,4 +27,5 @@ def examine(session: Session, *, appointment: ExaminerAppointment, threshold: in
         end=appointment.year_end,
         threshold=threshold,
     )
-    return answer_all(examination)
+    items = answer_all(examination)
+    return sorted(items, key=lambda item: _ORDER.get(item.question.check.__module__, len(_ORDER)))

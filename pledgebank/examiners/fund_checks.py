@@ -1,8 +1,4 @@
-"""The checklist's questions about funds and about evidence other features keep (see `checklist` for CC32).
-
-The bank reconciliation and the supporting documents are placeholders: they answer "not available" until
-bank statements and documents can be kept here, when each becomes one function reading them.
-"""
+"""The checklist's question about restricted and endowment funds (see `checklist` for CC32)."""
 
 from __future__ import annotations
 
@@ -41,21 +37,3 @@ def restricted_funds(e: Examination) -> Answer:
     count = len(statement.funds)
     sentence = f"Each of the {count} restricted and endowment funds ends the year with money left or none."
     return Answer(Status.GREEN, sentence, tuple(evidence))
-
-
-@question(
-    "bank",
-    "Does the bank account in the books reconcile with the bank statement at the year end?",
-    "Direction 6",
-)
-def bank_reconciles(e: Examination) -> Answer:
-    """Not available yet: bank statements are not kept here."""
-    missing = ("Not available: bank statements are not kept in PledgeBank yet; ask the treasurer for them.",)
-    return Answer(Status.AMBER, "Not available here yet.", (), missing)
-
-
-@question("documents", "Is every payment supported by an invoice or receipt?", "Direction 5")
-def payments_documented(e: Examination) -> Answer:
-    """Not available yet: documents cannot be attached to payments."""
-    missing = ("Not available: invoices and receipts are not kept in PledgeBank yet; ask the treasurer.",)
-    return Answer(Status.AMBER, "Not available here yet.", (), missing)

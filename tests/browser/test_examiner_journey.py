@@ -1,7 +1,8 @@
 """In a real browser: an invited examiner opens the emailed link, creates an account with the invited address,
 signs in, accepts, and works through the checklist: lowers the threshold and sees a payment with one
-approver flagged, follows the evidence, is refused a write, and finds their visits in the audit log. Each
-page is axe-clean at WCAG 2.2 AA, the checklist also at phone width."""
+approver flagged, follows the evidence (the receipts and payments account, the bank reconciliation at the
+year end, a payment's documents), is refused a write, and finds their visits in the audit log. Each page is
+axe-clean at WCAG 2.2 AA, the checklist also at phone width."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories.examiners import invite, kept_year
+from tests.factories.examiners import document_payments, invite, kept_year, reconcile_bank
 from tests.helpers.app import PASSWORD
 from tests.helpers.axe import assert_accessible
 from tests.helpers.browser import _no_sideways_scroll
@@ -20,6 +21,8 @@ pytestmark = pytest.mark.browser
 
 def test_an_examiner_accepts_the_invitation_and_works_through_the_checklist(page, app, sessions, outbox):
     w = kept_year(app, sessions)
+    document_payments(app, w)
+    reconcile_bank(app, w)
     _appointment_id, token = invite(app, w.chair, w.neighbourhood_id, "helen@example.org")
 
     page.goto(f"/examiner/invitation/{token}")
@@ -67,6 +70,23 @@ def test_an_examiner_accepts_the_invitation_and_works_through_the_checklist(page
     page.locator("#question-agree").get_by_role("link", name="Receipts and payments account").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Receipts and payments")
     assert_accessible(page, "the receipts and payments account, as the examiner")
+
+    page.go_back()
+    bank = page.locator("#question-bank")
+    expect(bank).to_contain_text("agree at 31 March 2025")
+    bank.get_by_role("link", name="The bank reconciliation at 31 March 2025").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reconcile the bank")
+    expect(page.locator("#verdict")).to_have_text("The bank and the books agree.")
+    expect(page.get_by_role("button", name=re.compile("Save the reconciliation"))).to_have_count(0)
+    assert_accessible(page, "the bank reconciliation, as the examiner")
+    page.go_back()
+    documents = page.locator("#question-documents")
+    expect(documents).to_contain_text("Each of the 2 supplier and grant payments")
+    documents.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Documents")
+    expect(page.get_by_role("link", name=re.compile("invoice-0.pdf"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Attach a document")).to_have_count(0)
+    assert_accessible(page, "a payment's documents, as the examiner")
 
     # A write, even one sent as the page's own forms are (with their token), is refused.
     csrf = page.locator("input[name=csrf_token]").first.get_attribute("value")

@@ -1,14 +1,24 @@
-"""Examiners for tests: appointed by the chair and accepted through the real services."""
+"""Examiners for tests: appointed by the chair and accepted through the real services; a year kept well,
+with its payments' documents and its bank reconciled, for the checklist."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
+from pledgebank.books.services import book_of
 from pledgebank.books.treasurer_checks import DONATION, OPENING_BALANCE, SUPPLIER_PAYMENT
 from pledgebank.db import unit_of_work
+from pledgebank.documents.queries import payments_between
 from pledgebank.examiners import services
 from pledgebank.examiners.services import INVITE_PURPOSE
+from pledgebank.statements import matching, reconciling
+from pledgebank.statements.demo import DEMO_BANK, LAYOUT, statement_of_books
+from pledgebank.statements.models import StatementLine
+from tests.factories.documents import attach, pdf
 from tests.factories.grants import World, clock_now, world
+from tests.factories.statements import upload
 from tests.factories.treasurer import approve, record, restricted_fund, terms
 
 # The financial year the tests examine by default: it ended eleven months before the tests' clock.
@@ -95,3 +105,38 @@ def kept_year(app, sessions) -> World:
     assert status == "awaiting_approval"
     approve(app, w.members[0], entry_id)
     return w
+
+
+def document_payments(app, w: World, year: tuple[date, date] = YEAR) -> list[tuple[str, int]]:
+    """Attach an invoice to every supplier and grant payment of the year through the real service; return
+    each payment's (subject slug, id)."""
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        book_id = book_of(session, w.neighbourhood_id).id
+        payments = payments_between(session, book_id, *year)
+    for n, payment in enumerate(payments):
+        attach(app, w.treasurer, payment.subject, payment.subject_id, pdf(f"Invoice {n}"), f"invoice-{n}.pdf")
+    return [(payment.subject.slug, payment.subject_id) for payment in payments]
+
+
+def reconcile_bank(app, w: World, on: date = YEAR[1], first: date = YEAR[0]) -> None:
+    """Upload the bank's statement of the books' own bank movements from `first` to `on`, match every line,
+    and reconcile the bank at `on`, as the treasurer."""
+    now = clock_now(app)
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        book_id = book_of(session, w.neighbourhood_id).id
+        data = statement_of_books(session, book_id, first, on)
+    upload(app, w.treasurer, w.slug, data, layout=LAYOUT, bank=DEMO_BANK)
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        open_lines = list(session.scalars(select(StatementLine).where(StatementLine.book_id == book_id)))
+        for line_id, found in matching.suggest(session, book_id, open_lines).items():
+            matching.match_line(
+                session,
+                actor_id=w.treasurer,
+                neighbourhood_id=w.neighbourhood_id,
+                line_id=line_id,
+                transaction_id=found.movement.transaction_id,
+                now=now,
+            )
+        reconciling.reconcile(
+            session, actor_id=w.treasurer, neighbourhood_id=w.neighbourhood_id, on=on, now=now
+        )

@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from pledgebank.exports.reconcile import Status, fetch_activity, reconcile_stripe
 from pledgebank.inputs import InputError, parse_date
+from pledgebank.policy import Action
 from pledgebank.statements import queries
 from pledgebank.statements.reconciling import position, reconcile
 from pledgebank.statements.web.blueprint import bp
@@ -43,7 +44,7 @@ def _page(found: dict, form: ReconcileForm, status: int = 200):
 @login_required
 def reconcile_page(slug: str):
     """Compare the bank with the books at a date; save the reconciliation once they agree."""
-    found = context(slug)
+    found = context(slug, Action.RECONCILE_BANK if request.method == "POST" else Action.VIEW_BANK)
     currency = found["book"].currency
     if request.method == "GET":
         form = ReconcileForm(formdata=None, currency=currency)

@@ -1,5 +1,6 @@
 """The bank statements page: upload a statement, settle its lines (confirm a suggested match, or record a
-line the books lack), see the statements and the date the bank was last reconciled. Treasurer and chair."""
+line the books lack), see the statements and the date the bank was last reconciled. The treasurer and the
+chair change them; the committee and an appointed examiner read them."""
 
 from __future__ import annotations
 
@@ -26,11 +27,12 @@ from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to, submit
 
 
-def context(slug: str) -> dict:
-    """The neighbourhood and its book, for a treasurer or chair; anyone else is refused."""
+def context(slug: str, action: Action = Action.VIEW_BANK) -> dict:
+    """The neighbourhood and its book, for whoever may take the action (reading, unless told); anyone else is
+    refused."""
     session = db_session()
     neighbourhood = get_neighbourhood(session, slug)
-    require(session, current_user_id(), neighbourhood.id, Action.RECONCILE_BANK)
+    require(session, current_user_id(), neighbourhood.id, action)
     return {
         "neighbourhood": neighbourhood,
         "book": book_of(session, neighbourhood.id),
@@ -104,7 +106,7 @@ def index(slug: str):
 @login_required
 def upload(slug: str):
     """Store a statement's new lines, or say beside the file (or the mapping) what is wrong with it."""
-    found = context(slug)
+    found = context(slug, Action.RECONCILE_BANK)
     form = _upload_form(found)
     sent = request.files.get(form.file.name)
     data = sent.read(MAX_BYTES + 1) if sent else b""
@@ -140,7 +142,7 @@ def upload(slug: str):
 @login_required
 def match(slug: str, line_id: int):
     """Confirm that a line is a posting already in the books."""
-    found = context(slug)
+    found = context(slug, Action.RECONCILE_BANK)
     form = MatchForm()
 
     def work(session):
@@ -174,7 +176,7 @@ def _refused_page(found: dict, status: int, form):
 @login_required
 def post_line(slug: str, line_id: int):
     """Record a line the books lack, under its ledger rule, once."""
-    found = context(slug)
+    found = context(slug, Action.RECONCILE_BANK)
     item = next(
         (item for item in queries.open_lines(db_session(), found["book"].id) if item.line.id == line_id), None
     )
@@ -205,7 +207,7 @@ def post_line(slug: str, line_id: int):
 @login_required
 def unmatch(slug: str, line_id: int):
     """Undo a match made by mistake."""
-    found = context(slug)
+    found = context(slug, Action.RECONCILE_BANK)
     try:
         with transaction() as session:
             matching.unmatch_line(

@@ -9,6 +9,7 @@ redirect to sign in, or 401 from the API. The allowed roles are written out here
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from itertools import count
 
@@ -53,17 +54,34 @@ ENDPOINTS = [
     Endpoint("examiners page", "GET", "/n/{slug}/examiners", frozenset({"chair"})),
     Endpoint("appoint an examiner", "POST", "/n/{slug}/examiners", frozenset({"chair"})),
     Endpoint("examination", "GET", "/n/{slug}/examination", READERS),
-    Endpoint("bank statements page", "GET", "/n/{slug}/bank", frozenset({"treasurer", "chair"})),
-    Endpoint("bank reconciliation", "GET", "/n/{slug}/bank/reconcile", frozenset({"treasurer", "chair"})),
+    Endpoint("bank statements page", "GET", "/n/{slug}/bank", READERS),
+    Endpoint("bank reconciliation", "GET", "/n/{slug}/bank/reconcile?on=2026-03-01", READERS),
+    Endpoint("upload a bank statement", "POST", "/n/{slug}/bank/upload", frozenset({"treasurer", "chair"})),
     # Last: the chair's allowed change makes the target a committee member, which no check after it reads.
     Endpoint("role change", "POST", "/n/{slug}/members/{target}/roles", frozenset({"chair"})),
 ]
 _fund_names = count(1)
+# A one-line statement, uploaded by each who may (the same line again is stored once, and still answers 302).
+STATEMENT = b"Date,Description,Amount,Balance\n2026-02-27,CREDIT INTEREST,0.42,0.42\n"
+BANK_MAPPING = {
+    "bank": "Test Bank",
+    "date_column": "Date",
+    "date_format": "%Y-%m-%d",
+    "description_column": "Description",
+    "amount_column": "Amount",
+    "paid_in_column": "",
+    "paid_out_column": "",
+    "reference_column": "",
+    "balance_column": "Balance",
+}
 
 
 def _request(client, endpoint: Endpoint, url: str):
     if endpoint.method == "GET":
         return client.get(url)
+    if url.endswith("/bank/upload"):
+        statement = (io.BytesIO(STATEMENT), "statement.csv")
+        return client.post(url, {**BANK_MAPPING, "file": statement}, content_type="multipart/form-data")
     if "roles" in url:
         form = {"role": "committee", "change": "grant"}
     elif "examiners" in url:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from pledgebank.db import unit_of_work
+from pledgebank.neighbourhoods.services import get_neighbourhood
+from tests.factories.examiners import appoint
 from tests.factories.pledges import (
     due,
     intents,
@@ -13,7 +16,7 @@ from tests.factories.pledges import (
     pledge_with_card,
     stripe_client,
 )
-from tests.helpers.app import with_stripe
+from tests.helpers.app import WebClient, make_user, with_stripe
 
 
 @pytest.fixture
@@ -44,3 +47,12 @@ def test_the_stripe_report_counts_an_unmatched_refund_against_the_verdict(app, s
     assert "<strong>agrees</strong>" not in text
     assert "does not agree</strong> (1 item unmatched)" in text
     assert "1 Stripe item found in no neighbourhood" in text
+
+    # The examiner appointed there reads the same report (and is recorded opening it).
+    with unit_of_work(sessions) as session:
+        place_id = get_neighbourhood(session, slug).id
+    appoint(app, chair, place_id, make_user(sessions, "examiner@example.org", "Helen Marsh"))
+    examiner = WebClient(app.test_client())
+    examiner.login("examiner@example.org")
+    seen = examiner.get(f"/n/{slug}/bank/stripe?since=2026-03-01")
+    assert seen.status_code == 200 and "does not agree</strong> (1 item unmatched)" in seen.text

@@ -1,6 +1,7 @@
 """Each question of the examiner's checklist, answered green on a year kept well and red (or amber) on a year
 made to fail it: unapproved payments above the threshold, an overspent restricted fund, a year left open, a
-ledger changed behind PledgeBank's back, a year with nothing in it."""
+ledger changed behind PledgeBank's back, a year with nothing in it (the bank and the documents: see
+test_checklist_evidence)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,14 @@ from pledgebank.books.treasurer_checks import DONATION, SUPPLIER_PAYMENT
 from pledgebank.db import unit_of_work
 from pledgebank.examiners.examination import examine
 from pledgebank.examiners.models import ExaminerAppointment
-from tests.factories.examiners import PAYMENT, YEAR, appoint, kept_year
+from tests.factories.examiners import (
+    PAYMENT,
+    YEAR,
+    appoint,
+    document_payments,
+    kept_year,
+    reconcile_bank,
+)
 from tests.factories.grants import THRESHOLD, clock_now, world
 from tests.factories.pledges import assert_books_ok
 from tests.factories.treasurer import record, terms
@@ -50,8 +58,10 @@ def _kept_year(app, sessions):
     return w, appoint(app, w.chair, w.neighbourhood_id, examiner)
 
 
-def test_a_year_kept_well_is_green_but_for_what_is_not_kept_here(app, sessions):
+def test_a_year_kept_well_with_its_evidence_is_all_green(app, sessions):
     w, appointment_id = _kept_year(app, sessions)
+    document_payments(app, w)
+    reconcile_bank(app, w)
     _close(app, w)
     answers = _answers(app, appointment_id)
     assert list(answers) == [
@@ -64,14 +74,13 @@ def test_a_year_kept_well_is_green_but_for_what_is_not_kept_here(app, sessions):
         "bank",
         "documents",
     ]
-    assert {key: status for key, (status, _s, _m) in answers.items()} == {
-        **dict.fromkeys(["records", "agree", "statements", "closed", "approvals", "funds"], "green"),
-        "bank": "amber",
-        "documents": "amber",
-    }
+    assert {key: status for key, (status, _s, _m) in answers.items()} == dict.fromkeys(answers, "green")
     assert answers["closed"][1] == "The books are closed through 31 March 2025."
     assert "above £500.00 was approved by a second person" in answers["approvals"][1]
-    assert answers["bank"][2][0].startswith("Not available")
+    assert "agree at 31 March 2025" in answers["bank"][1]
+    assert answers["documents"][1] == (
+        "Each of the 2 supplier and grant payments of the year has a supporting document."
+    )
     assert_books_ok(app)
 
 

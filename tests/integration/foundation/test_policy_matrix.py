@@ -67,6 +67,7 @@ examine_books  . Y Y Y . . . . Y
 manage_dividends     .        Y         .         Y     .          .          .          .      .
 sign_dividend        .        .         .         Y     .          .          .          .      .
 reconcile_bank       .        .         Y         Y     .          .          .          .      .
+view_bank            .        Y         Y         Y     .          .          .          .      Y
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -106,6 +107,7 @@ examine_books  . . . . . . . . .
 manage_dividends     .        .         .         .     .          .          .          .      .
 sign_dividend        .        .         .         .     .          .          .          .      .
 reconcile_bank       .        .         .         .     .          .          .          .      .
+view_bank            .        .         .         .     .          .          .          .      .
 """
 
 

@@ -1,8 +1,9 @@
 """The demo book, loaded as `pledgebank demo` loads it, is a real set of accounts: a restricted fund for the
-trees pledge, donations (one anonymous, one named), cash banked, a supplier payment for the playground fence
-approved by a second member, a bank charge and interest, a card payment partly refunded through Stripe, and
-a closed previous year. Every year's receipts-and-payments account ends with cash funds equal to the bank,
-the cash box and Stripe clearing, per fund type and in total; the books verify; the exports pass the tools.
+trees pledge, donations (one anonymous, one named), cash banked, last year's posters paid for, a supplier
+payment for the playground fence approved by a second member, a bank charge and interest, a card payment
+partly refunded through Stripe, and a closed previous year. Every year's receipts-and-payments account ends
+with cash funds equal to the bank, the cash box and Stripe clearing, per fund type and in total; the books
+verify; the exports pass the tools.
 
 The demo is loaded twice: on today's clock, as the quick start runs it, and on 2 April, the second day of a
 financial year, when most of the demo's history falls in the year it closes."""
@@ -173,7 +174,13 @@ def test_the_demo_book_holds_the_treasurers_everyday_money(demo_app):
         assert "bank_interest" in by_kind
         donors = sorted(entry.donor for entry in by_kind["donation"])
         assert donors[0] == "" and donors[-1]  # one anonymous, one named
-        (fence,) = by_kind["supplier_payment"]
+        posters, fence = sorted(by_kind["supplier_payment"], key=lambda entry: entry.effective_date)
+        assert posters.effective_date < this_year <= fence.effective_date
+        assert (posters.category, posters.fund.slug, posters.amount <= threshold) == (
+            "events",
+            "general",
+            True,
+        )
         assert (fence.category, fence.fund.slug, fence.place) == ("repairs", "playground-fund", "bank")
         assert fence.amount > threshold and fence.approved_by_id not in (None, fence.recorded_by_id)
         assert {entry.effective_date < this_year for entry in entries} == {True, False}
