@@ -187,6 +187,8 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.pledges.web import social_views as pledge_social_pages
     from pledgebank.pledges.web import views as pledges_views
     from pledgebank.privacy.web import views as privacy_views
+    from pledgebank.pulse.web import manage_views as pulse_manage_pages
+    from pledgebank.pulse.web import views as pulse_views
     from pledgebank.statements.web import reconcile_views as statement_reconcile_pages
     from pledgebank.statements.web import views as statements_views
     from pledgebank.web import health, main
@@ -213,6 +215,7 @@ def _register_blueprints(app: Flask) -> None:
     del examiners_views, examiner_watch
     del dividend_body_pages, dividend_manage_pages
     del statement_reconcile_pages
+    del pulse_manage_pages
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(your_data_views.bp)
@@ -228,6 +231,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pledges_views.bp)
     app.register_blueprint(grants_views.bp)
     app.register_blueprint(dividends_views.bp)
+    app.register_blueprint(pulse_views.bp)
     app.register_blueprint(levies_views.bp)
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(examiners_bp)

@@ -55,6 +55,8 @@ class Action(StrEnum):
     MANAGE_DIVIDENDS = "manage_dividends"
     SIGN_DIVIDEND = "sign_dividend"
     RECONCILE_BANK = "reconcile_bank"
+    MANAGE_PULSE = "manage_pulse"
+    ANSWER_PULSE = "answer_pulse"
 
 
 EVERYONE = "everyone"
@@ -114,6 +116,10 @@ RULES: dict[Action, frozenset[str]] = {
     # Bank statements: uploading them, matching their lines to the books, posting the bank's own charges and
     # interest, reconciling at a date; and the Stripe reconciliation report.
     Action.RECONCILE_BANK: frozenset({Role.TREASURER, Role.CHAIR}),
+    # The neighbourhood pulse: the committee opens survey rounds and reads the free-text answers (never with
+    # a name); every resident answers once a round. The results are public, with small numbers withheld.
+    Action.MANAGE_PULSE: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    Action.ANSWER_PULSE: frozenset({Role.RESIDENT}),
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the

@@ -67,6 +67,8 @@ examine_books  . Y Y Y . . . . Y
 manage_dividends     .        Y         .         Y     .          .          .          .      .
 sign_dividend        .        .         .         Y     .          .          .          .      .
 reconcile_bank       .        .         Y         Y     .          .          .          .      .
+manage_pulse         .        Y         .         Y     .          .          .          .      .
+answer_pulse         Y        Y         Y         Y     .          .          .          .      .
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -106,6 +108,8 @@ examine_books  . . . . . . . . .
 manage_dividends     .        .         .         .     .          .          .          .      .
 sign_dividend        .        .         .         .     .          .          .          .      .
 reconcile_bank       .        .         .         .     .          .          .          .      .
+manage_pulse         .        .         .         .     .          .          .          .      .
+answer_pulse         .        .         .         .     .          .          .          .      .
 """
 
 

@@ -1,0 +1,1 @@
+"""Neighbourhood pulse pages."""
