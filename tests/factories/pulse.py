@@ -19,7 +19,10 @@ from tests.factories.grants import clock_now, today
 def open_round(app, w, *, title: str = "Winter", text_questions: tuple[str, ...] = (), days: int = 30) -> int:
     """A round opened today by the chair, closing in `days` days, with the core measures and any free-text
     questions given; its id."""
-    questions = [*rounds.core_questions(), *(NewQuestion(EXTRA, QuestionKind.TEXT, t) for t in text_questions)]
+    questions = [
+        *rounds.core_questions(),
+        *(NewQuestion(EXTRA, QuestionKind.TEXT, t) for t in text_questions),
+    ]
     with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
         return rounds.open_round(
             session,

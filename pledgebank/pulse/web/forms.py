@@ -77,9 +77,10 @@ def answer_form(found: PulseRound, own: dict[int, Answer], formdata: Any) -> For
         else:
             field = TextAreaField(question.text, validators=[Optional(), Length(max=MAX_TEXT)])
         setattr(AnswerForm, field_name(question.id), field)
-    data = {field_name(qid): str(given) for qid, given in own.items()}
-    form = AnswerForm(formdata=formdata, data=data)
-    return form
+    # Sent answers replace the earlier ones entirely (a browser sends every checked answer again).
+    if formdata is not None:
+        return AnswerForm(formdata=formdata)
+    return AnswerForm(formdata=None, data={field_name(qid): str(given) for qid, given in own.items()})
 
 
 def answers_of_form(found: PulseRound, form: Form) -> dict[int, Answer]:
