@@ -21,7 +21,6 @@ from pledgebank.pulse import rounds
 from pledgebank.pulse.models import PulseResponse, PulseRound
 from pledgebank.pulse.questions import CORE_KEYS
 from tests.factories.grants import clock_now, today, world
-from tests.factories.pledges import many_residents
 from tests.factories.pulse import open_round, question_ids, respond, stored
 from tests.helpers.foundation import field_error, new_client, signed_in_client, visible_text
 
