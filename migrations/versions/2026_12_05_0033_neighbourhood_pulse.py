@@ -1,4 +1,5 @@
-"""The neighbourhood pulse: survey rounds, their questions, one response per resident per round, answers.
+"""The neighbourhood pulse: survey rounds, their questions, one response per resident per round, answers;
+and the pulse measure a community dividend agreement's outcome may be.
 
 Revision ID: 0033
 Revises: 0027
@@ -19,6 +20,8 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("dividend_agreements") as batch:
+        batch.add_column(sa.Column("outcome_measure", sa.String(24), nullable=False, server_default=""))
     op.create_table(
         "pulse_rounds",
         sa.Column("id", BigId, primary_key=True),
@@ -81,3 +84,5 @@ def downgrade() -> None:
     op.drop_table("pulse_questions")
     op.drop_index("ix_pulse_rounds_neighbourhood_id", table_name="pulse_rounds")
     op.drop_table("pulse_rounds")
+    with op.batch_alter_table("dividend_agreements") as batch:
+        batch.drop_column("outcome_measure")

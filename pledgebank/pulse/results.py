@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from pledgebank.pulse.figures import MIN_RESPONSES, Share, share_agreeing
 from pledgebank.pulse.models import PulseAnswer, PulseQuestion, PulseResponse, PulseRound
 from pledgebank.pulse.questions import CORE, QuestionKind, measure_name
+from pledgebank.pulse.rounds import rounds_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +136,12 @@ def export_rows(session: Session, rounds: list[PulseRound]) -> list[dict[str, ob
                 }
             )
     return rows
+
+
+def measure_rounds(
+    session: Session, neighbourhood_id: int, key: str, until: date
+) -> list[tuple[PulseRound, Share | None]]:
+    """A core measure's share agreeing in each round that opened by `until` (a dividend's deadline), oldest
+    first, withheld (None) under MIN_RESPONSES views: what a verifier checks a pulse outcome against."""
+    found = [r for r in rounds_of(session, neighbourhood_id) if r.opens <= until]
+    return [(r, next((m.share for m in measures(session, r) if m.key == key), None)) for r in found]
