@@ -53,6 +53,7 @@ from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbo
 from pledgebank.payments.models import PaymentCustomer
 from pledgebank.pledges.comment_models import PledgeComment
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup, PledgeUpdate
+from pledgebank.pulse.models import PulseAnswer, PulseResponse, PulseRound
 from pledgebank.statements.models import LineRule, Reconciliation, Statement, StatementLine
 
 PAGE = 500
@@ -135,6 +136,10 @@ def _own_alerts(user_id: int) -> ColumnElement[bool]:
     return AlertSubscription.email.in_(select(User.email).where(User.id == user_id))
 
 
+def _own_pulse_answers(user_id: int) -> ColumnElement[bool]:
+    return PulseAnswer.response_id.in_(select(PulseResponse.id).where(PulseResponse.user_id == user_id))
+
+
 def _about(user_id: int) -> ColumnElement[bool]:
     return and_(AuditEvent.subject_type == "user", AuditEvent.subject_id == cast(str(user_id), String))
 
@@ -207,6 +212,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("grant_declarations", "Interests you declared", GrantDeclaration, ("member_id",)),
     Section("grant_decisions", "Grant decisions you recorded", GrantDecision, ("decided_by_id",)),
     Section("grant_rounds", "Grant rounds you opened", GrantRound, ("created_by_id",)),
+    Section("pulse_responses", "Your responses to the neighbourhood pulse", PulseResponse, ("user_id",)),
+    Section("pulse_answers", "Your answers in those responses", PulseAnswer, (), _own_pulse_answers),
+    Section("pulse_rounds", "Pulse rounds you opened", PulseRound, ("opened_by_id",)),
     Section("levies", "Levies you set up", Levy, ("created_by_id",)),
     Section("levy_approvals", "Levies you approved", LevyApproval, ("user_id",)),
     Section("neighbourhoods", "Neighbourhoods you started", Neighbourhood, ("created_by_id",)),
