@@ -187,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.payments import web as payments
     from pledgebank.pledges import web as pledges
     from pledgebank.privacy import web as privacy
+    from pledgebank.pulse import web as pulse
     from pledgebank.statements import web as statements
     from pledgebank.tasks import web as tasks
     from pledgebank.web import health, main
@@ -203,6 +204,7 @@ def _register_blueprints(app: Flask) -> None:
         pledges,
         grants,
         dividends,
+        pulse,
         levies,
         exports,
         examiners,

@@ -39,6 +39,7 @@ from pledgebank.grants.demo import seed_grants
 from pledgebank.levies.demo import seed_levies
 from pledgebank.neighbourhoods.demo import DEMO_SLUG, is_seeded, seed_neighbourhood
 from pledgebank.pledges.demo import seed_pledges
+from pledgebank.pulse.demo import seed_pulse
 from pledgebank.statements.demo import seed_statements
 
 # The names tests and commands take from here, wherever their data is seeded.
@@ -54,6 +55,7 @@ __all__ = [
     "seed_grants",
     "seed_levies",
     "seed_pledges",
+    "seed_pulse",
 ]
 
 log = logging.getLogger(__name__)
@@ -171,6 +173,7 @@ def load(app: Flask) -> dict[str, int] | None:
             seed_levies(app, ids)
             seed_grants(app, ids)
             seed_dividends(app, ids)
+            seed_pulse(app, ids)
             seed_books(app, ids)
             seed_examiner(app, ids)
             seed_documents(app, ids)

@@ -15,6 +15,7 @@ from pledgebank.neighbourhoods import models as neighbourhoods_models
 from pledgebank.payments import models as payments_models
 from pledgebank.pledges import comment_models
 from pledgebank.pledges import models as pledges_models
+from pledgebank.pulse import models as pulse_models
 from pledgebank.statements import models as statements_models
 from pledgebank.tasks import models as tasks_models
 
@@ -36,6 +37,7 @@ __all__ = [
     "neighbourhoods_models",
     "payments_models",
     "pledges_models",
+    "pulse_models",
     "statements_models",
     "tasks_models",
     "treasurer_models",

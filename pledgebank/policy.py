@@ -56,6 +56,8 @@ class Action(StrEnum):
     SIGN_DIVIDEND = "sign_dividend"
     RECONCILE_BANK = "reconcile_bank"
     VIEW_BANK = "view_bank"
+    MANAGE_PULSE = "manage_pulse"
+    ANSWER_PULSE = "answer_pulse"
 
 
 EVERYONE = "everyone"
@@ -118,6 +120,10 @@ RULES: dict[Action, frozenset[str]] = {
     # Reading them: the statements, their lines, the reconciliations and the Stripe report. The committee are
     # trustees answerable for the accounts, and the examiner checks the bank against the books.
     Action.VIEW_BANK: _READERS,
+    # The neighbourhood pulse: the committee opens survey rounds and reads the free-text answers (never with
+    # a name); every resident answers once a round. The results are public, with small numbers withheld.
+    Action.MANAGE_PULSE: frozenset({Role.COMMITTEE, Role.CHAIR}),
+    Action.ANSWER_PULSE: frozenset({Role.RESIDENT}),
 }
 
 # Fund type -> the action that creating such a fund needs. The general fund (unrestricted) comes with the

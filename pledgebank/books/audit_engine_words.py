@@ -210,3 +210,10 @@ def dividends(e: Event, f: Facts) -> Sentence:
     elif e.action in ("dividend.drafted", "dividend.amended") and a.get("title"):
         tail = f": {value(f, 'title', a.get('title'))}"
     return [who, f" {verb} {agreement}{tail}"]
+
+
+def pulse(e: Event, f: Facts) -> Sentence:
+    """A pulse survey round opened (answers are never audited: the survey is anonymous)."""
+    a = after_of(e)
+    dates = f" ({a.get('opens')} to {a.get('closes')})" if a.get("opens") else ""
+    return [person(f, e.actor_id), f" opened the pulse round {value(f, 'title', a.get('title'))}{dates}"]

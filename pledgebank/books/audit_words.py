@@ -49,6 +49,7 @@ HARDSHIP = Kind("hardship", "Hardship requests")
 GRANTS = Kind("grants", "Grant rounds and applications")
 GRANT_PAYMENTS = Kind("grant-payments", "Grant payments")
 DIVIDENDS = Kind("dividends", "Community dividends")
+PULSE = Kind("pulse", "The neighbourhood pulse")
 TREASURER = Kind("treasurer", "The treasurer's entries and categories")
 DOCUMENTS = Kind("documents", "Supporting documents")
 BANK = Kind("bank", "Bank statements and reconciliations")
@@ -65,6 +66,7 @@ KINDS = (
     GRANTS,
     GRANT_PAYMENTS,
     DIVIDENDS,
+    PULSE,
     TREASURER,
     DOCUMENTS,
     BANK,
@@ -106,6 +108,7 @@ ACTIONS: dict[str, tuple[Kind, Words]] = {
     **_all(DIVIDENDS, engines.dividends, "dividend.evidence_submitted", "dividend.verified"),
     **_all(DIVIDENDS, engines.dividends, "dividend.disputed", "dividend.answered", "dividend.paid"),
     **_all(DIVIDENDS, engines.dividends, "dividend.closed", "dividend.lapsed"),
+    **_all(PULSE, engines.pulse, "pulse.round_opened"),
     **_all(TREASURER, treasurer, "treasurer.entry_recorded", "treasurer.payment_approved"),
     **_all(TREASURER, treasurer, "treasurer.correction_recorded"),
     **_all(TREASURER, treasurer, "expense_category.added", "expense_category.renamed"),

@@ -23,6 +23,7 @@ from pledgebank.dividends.terms import Direction, OutcomeSource, Terms, TermsKin
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.policy import Action, require
+from pledgebank.pulse.questions import CORE_KEYS
 
 # The terms' checks name the terms' parts; the form names them as the agreement's columns.
 _FORM_FIELDS = {"target": "target_value", "floor": "floor_value"}
@@ -55,6 +56,7 @@ class Draft:
     signatory_email: str = ""
     verifier_name: str = ""
     verifier_email: str = ""
+    outcome_measure: str = ""  # a pulse core measure's key; "" when the neighbourhood reports the figures
 
 
 def get_agreement(session: Session, agreement_id: int, *, lock: bool = False) -> DividendAgreement:
@@ -80,6 +82,11 @@ def signed_fields(agreement: DividendAgreement) -> dict[str, Any]:
             "unit": agreement.outcome_unit,
             "direction": agreement.direction,
             "source": agreement.outcome_source,
+            **(
+                {"measure": agreement.outcome_measure}
+                if agreement.outcome_source == OutcomeSource.PULSE
+                else {}
+            ),
         },
         "baseline": {
             "value": agreement.baseline_value,
@@ -123,6 +130,7 @@ def _check(session: Session, neighbourhood: Neighbourhood, draft: Draft, today: 
             errors[f"{who}_name"] = ["Give the person's name."]
         if not _EMAIL.fullmatch(getattr(draft, f"{who}_email")):
             errors[f"{who}_email"] = ["Give an email address, like name@example.org."]
+    errors.update(_measure_problems(draft))
     if "direction" not in errors and "terms_kind" not in errors:
         for name, messages in problems(_terms_of(draft)).items():
             errors[_FORM_FIELDS.get(name, name)] = messages
@@ -135,6 +143,16 @@ def _check(session: Session, neighbourhood: Neighbourhood, draft: Draft, today: 
         raise InvalidInput(fields=errors)
     assert fund is not None
     return fund
+
+
+def _measure_problems(draft: Draft) -> dict[str, list[str]]:
+    """A pulse outcome names a core measure, its baseline and target whole percentages."""
+    if not draft.outcome_measure:
+        return {}
+    if draft.outcome_measure not in CORE_KEYS:
+        return {"outcome_measure": ["Choose one of the pulse's core measures, or figures you report."]}
+    percent = "A pulse measure is the share agreeing: give a whole percentage, 0 to 100."
+    return {name: [percent] for name in ("baseline_value", "target_value") if getattr(draft, name) > 100}
 
 
 def _terms_of(draft: Draft) -> Terms:
@@ -181,7 +199,8 @@ def _row(
         outcome_name=draft.outcome_name,
         outcome_unit=draft.outcome_unit,
         direction=draft.direction,
-        outcome_source=OutcomeSource.FIGURES.value,
+        outcome_source=(OutcomeSource.PULSE if draft.outcome_measure else OutcomeSource.FIGURES).value,
+        outcome_measure=draft.outcome_measure,
         baseline_value=draft.baseline_value,
         baseline_source=draft.baseline_source,
         baseline_period=draft.baseline_period,

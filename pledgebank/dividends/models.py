@@ -73,6 +73,8 @@ class DividendAgreement(Base):
     outcome_unit: Mapped[str] = mapped_column(String(40))
     direction: Mapped[str] = mapped_column(String(4))
     outcome_source: Mapped[str] = mapped_column(String(10), default="figures")
+    # For a pulse outcome: the core measure (its key) whose share agreeing is the outcome, in whole percent.
+    outcome_measure: Mapped[str] = mapped_column(String(24), default="", server_default="")
     baseline_value: Mapped[int] = mapped_column(BigInteger)
     baseline_source: Mapped[str] = mapped_column(Text)
     baseline_period: Mapped[str] = mapped_column(String(60))

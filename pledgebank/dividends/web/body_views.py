@@ -17,6 +17,7 @@ from pledgebank.dividends.progress import lay_out
 from pledgebank.dividends.terms import payment
 from pledgebank.dividends.web.blueprint import bp
 from pledgebank.dividends.web.forms import DisputeForm, EmptyForm, SignForm
+from pledgebank.dividends.web.pages import pulse_rounds
 from pledgebank.errors import Forbidden
 from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.session import db_session, now
@@ -45,6 +46,7 @@ def _page(agreement_id: int, token: str, status: int = 200, **forms):
             [(e.period, e.value) for e in agreement.evidence],
         ),
         due_now=payment(agreement.terms, latest) if latest is not None else 0,
+        pulse_rounds=pulse_rounds(session, agreement),
         **forms,
     ), status
 

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from pledgebank.dividends.models import BODY_KINDS
 from pledgebank.dividends.terms import Tier
 from pledgebank.inputs import MAX_LINES
+from pledgebank.pulse.questions import CORE
 from pledgebank.web.fields import form_count, form_date, form_money
 from pledgebank.web.form_base import Form, MoneyText
 
@@ -76,6 +77,15 @@ class AgreementForm(DividendForm):
     outcome_name = StringField("Outcome", validators=[*_required("Name the outcome."), Length(max=120)])
     outcome_unit = StringField(
         "Unit", validators=[*_required("Give its unit."), Length(max=40)], description="Like 'fires a year'."
+    )
+    outcome_measure = SelectField(
+        "Where the outcome's figures come from",
+        choices=[
+            SelectChoice("", "Figures the neighbourhood reports"),
+            *(SelectChoice(q.key, f"The neighbourhood pulse: {q.measure} (percent agreeing)") for q in CORE),
+        ],
+        validate_choice=False,
+        description="A pulse measure is verified from the survey's own results, round by round.",
     )
     direction = RadioField(
         "Better when it goes",

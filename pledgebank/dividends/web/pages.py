@@ -9,8 +9,9 @@ from pledgebank.dividends.agreements import get_agreement
 from pledgebank.dividends.progress import lay_out
 from pledgebank.dividends.queries import received
 from pledgebank.dividends.states import AGREEMENTS, AgreementAction
-from pledgebank.dividends.terms import payment
+from pledgebank.dividends.terms import OutcomeSource, payment
 from pledgebank.dividends.web.forms import AnswerForm, EmptyForm, EvidenceForm, PaymentForm, SignForm
+from pledgebank.pulse.results import measure_rounds
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session
@@ -27,6 +28,13 @@ FORMS = {
 def can(agreement, action: AgreementAction) -> bool:
     """Whether the agreement's state lets the action happen (to show its tool)."""
     return AGREEMENTS.allows(agreement.status, action)
+
+
+def pulse_rounds(session, agreement) -> list:
+    """For a pulse outcome, its measure round by round up to the deadline (nothing for reported figures)."""
+    if agreement.outcome_source != OutcomeSource.PULSE:
+        return []
+    return measure_rounds(session, agreement.neighbourhood_id, agreement.outcome_measure, agreement.deadline)
 
 
 def agreement_page(agreement_id: int, status: int = 200, **forms):
@@ -49,6 +57,7 @@ def agreement_page(agreement_id: int, status: int = 200, **forms):
         due_now=payment(agreement.terms, latest) if latest is not None else 0,
         received=received(agreement),
         signed=signed,
+        pulse_rounds=pulse_rounds(session, agreement),
         for_body=email in (agreement.signatory_email, agreement.verifier_email),
         can=lambda action: can(agreement, AgreementAction(action)),
         **forms,

@@ -68,6 +68,8 @@ manage_dividends     .        Y         .         Y     .          .          . 
 sign_dividend        .        .         .         Y     .          .          .          .      .
 reconcile_bank       .        .         Y         Y     .          .          .          .      .
 view_bank            .        Y         Y         Y     .          .          .          .      Y
+manage_pulse         .        Y         .         Y     .          .          .          .      .
+answer_pulse         Y        Y         Y         Y     .          .          .          .      .
 """
 
 # The same people in a neighbourhood where none of them is a member: they may look, and join if verified.
@@ -108,6 +110,8 @@ manage_dividends     .        .         .         .     .          .          . 
 sign_dividend        .        .         .         .     .          .          .          .      .
 reconcile_bank       .        .         .         .     .          .          .          .      .
 view_bank            .        .         .         .     .          .          .          .      .
+manage_pulse         .        .         .         .     .          .          .          .      .
+answer_pulse         .        .         .         .     .          .          .          .      .
 """
 
 

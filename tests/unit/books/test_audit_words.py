@@ -515,6 +515,13 @@ SAMPLES: dict[str, tuple[str, int, dict | None, dict | None, tuple[str, ...]]] =
         {"status": "lapsed", "deadline": "2027-03-31"},
         ("lapsed",),
     ),
+    "pulse.round_opened": (
+        "pulse_round",
+        4,
+        None,
+        {"title": "Winter 2026", "opens": "2026-12-01", "closes": "2027-01-31"},
+        ("opened the pulse round", "Winter 2026", "2026-12-01 to 2027-01-31"),
+    ),
 }
 
 

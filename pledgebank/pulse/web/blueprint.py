@@ -1,0 +1,5 @@
+"""The pulse blueprint on its own, so every module of its pages can import it without the others."""
+
+from flask import Blueprint
+
+bp = Blueprint("pulse", __name__)
