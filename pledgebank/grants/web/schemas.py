@@ -86,13 +86,22 @@ class ApplicationCreateSchema(ma.Schema):
         metadata={"description": "For an application on behalf of a group"},
     )
     charity_number = ma.fields.String(
-        load_default=None, allow_none=True, metadata={"description": "A group's registered charity number"}
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=20),
+        metadata={"description": "A group's registered charity number"},
     )
     company_number = ma.fields.String(
-        load_default=None, allow_none=True, metadata={"description": "A group's Companies House number"}
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=20),
+        metadata={"description": "A group's Companies House number"},
     )
     postcode = ma.fields.String(
-        load_default=None, allow_none=True, metadata={"description": "A group's postcode"}
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=10),
+        metadata={"description": "A group's postcode"},
     )
 
 
