@@ -25,7 +25,9 @@ from pledgebank.books.fund_transfer_models import FundTransfer
 from pledgebank.books.models import AuditEvent, ClosedPeriod, LedgerTransaction
 from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.db import Base
+from pledgebank.dividends.models import DividendAgreement, DividendEvidence, DividendReview, DividendSignature
 from pledgebank.documents.models import Document
+from pledgebank.examiners.models import ExaminerAppointment
 from pledgebank.exports.models import LedgerExport
 from pledgebank.grants.models import (
     GrantApplication,
@@ -53,6 +55,7 @@ from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbo
 from pledgebank.payments.models import PaymentCustomer
 from pledgebank.pledges.comment_models import PledgeComment
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup, PledgeUpdate
+from pledgebank.pulse.models import PulseAnswer, PulseResponse, PulseRound
 from pledgebank.statements.models import LineRule, Reconciliation, Statement, StatementLine
 
 PAGE = 500
@@ -135,6 +138,30 @@ def _own_alerts(user_id: int) -> ColumnElement[bool]:
     return AlertSubscription.email.in_(select(User.email).where(User.id == user_id))
 
 
+def _own_pulse_answers(user_id: int) -> ColumnElement[bool]:
+    return PulseAnswer.response_id.in_(select(PulseResponse.id).where(PulseResponse.user_id == user_id))
+
+
+def _email_of(user_id: int) -> Any:
+    return select(User.email).where(User.id == user_id)
+
+
+def _invited_examiner(user_id: int) -> ColumnElement[bool]:
+    return ExaminerAppointment.email.in_(_email_of(user_id))
+
+
+def _named_at_body(user_id: int) -> ColumnElement[bool]:
+    """Agreements naming the person (by their address) as the body's signatory or verifier."""
+    return or_(
+        DividendAgreement.signatory_email.in_(_email_of(user_id)),
+        DividendAgreement.verifier_email.in_(_email_of(user_id)),
+    )
+
+
+def _signed_by_email(user_id: int) -> ColumnElement[bool]:
+    return DividendSignature.signer_email.in_(_email_of(user_id))
+
+
 def _about(user_id: int) -> ColumnElement[bool]:
     return and_(AuditEvent.subject_type == "user", AuditEvent.subject_id == cast(str(user_id), String))
 
@@ -207,6 +234,42 @@ SECTIONS: tuple[Section, ...] = (
     Section("grant_declarations", "Interests you declared", GrantDeclaration, ("member_id",)),
     Section("grant_decisions", "Grant decisions you recorded", GrantDecision, ("decided_by_id",)),
     Section("grant_rounds", "Grant rounds you opened", GrantRound, ("created_by_id",)),
+    Section(
+        "examiner_appointments",
+        "Appointments as an independent examiner: yours, and those you made or ended",
+        ExaminerAppointment,
+        ("user_id", "appointed_by_id", "ended_by_id"),
+        _invited_examiner,
+    ),
+    Section(
+        "dividend_agreements",
+        "Community dividend agreements you drafted, or that name you for the body",
+        DividendAgreement,
+        ("drafted_by_id",),
+        _named_at_body,
+    ),
+    Section(
+        "dividend_signatures",
+        "Community dividend terms you signed",
+        DividendSignature,
+        ("user_id",),
+        _signed_by_email,
+    ),
+    Section(
+        "dividend_evidence",
+        "Evidence you gave for community dividends",
+        DividendEvidence,
+        ("submitted_by_id",),
+    ),
+    Section(
+        "dividend_reviews",
+        "Community dividend evidence you verified or disputed",
+        DividendReview,
+        ("user_id",),
+    ),
+    Section("pulse_responses", "Your responses to the neighbourhood pulse", PulseResponse, ("user_id",)),
+    Section("pulse_answers", "Your answers in those responses", PulseAnswer, (), _own_pulse_answers),
+    Section("pulse_rounds", "Pulse rounds you opened", PulseRound, ("opened_by_id",)),
     Section("levies", "Levies you set up", Levy, ("created_by_id",)),
     Section("levy_approvals", "Levies you approved", LevyApproval, ("user_id",)),
     Section("neighbourhoods", "Neighbourhoods you started", Neighbourhood, ("created_by_id",)),
@@ -250,6 +313,9 @@ NOT_PERSONAL: dict[str, str] = {
     "ledger_accounts.name": "an account's name in the chart of accounts",
     "grant_criteria.name": "a scoring criterion of a grant round",
     "match_offers.sponsor_name": "a sponsor (a business or council) the committee records, not a user",
+    "dividend_bodies.name": "a body (a council, a fire service) that pays community dividends",
+    "dividend_agreements.outcome_name": "the outcome an agreement measures (deliberate fires, say)",
+    "task_schedules.name": "the name of a scheduled piece of work (the due work), not a person",
 }
 # Consent is not a lawful basis the service relies on; a card's authority to pay a levy is a payment
 # authorisation, listed with the rest of your data.
