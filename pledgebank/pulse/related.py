@@ -1,5 +1,6 @@
 """Figures beside a round's measures, from the neighbourhood's own records over the round's period: residents
-who pledged, households in levies, grant applications submitted, and money raised by pledges per household.
+who pledged, households in levies, grant applications submitted, grantees' reports and how they rated what the
+grant did, and money raised by pledges per household.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from pledgebank.grants.models import GrantApplication
+from pledgebank.grants.models import GrantApplication, GrantReport
 from pledgebank.levies.models import Household, Levy, LevyHousehold
 from pledgebank.pledges.models import Pledge, PledgeSignup, SignupStatus
 from pledgebank.pulse.models import PulseRound
@@ -29,6 +30,13 @@ class Related:
     raised: int
     households: int
     currency: str
+    reports: int = 0
+    rating_total: int = 0
+
+    @property
+    def rating_tenths(self) -> int | None:
+        """The reports' average rating (1 to 5) in tenths, rounded half up; None without reports."""
+        return (self.rating_total * 20 + self.reports) // (2 * self.reports) if self.reports else None
 
     @property
     def raised_per_household(self) -> int | None:
@@ -71,6 +79,16 @@ def figures(session: Session, found: PulseRound) -> Related:
             GrantApplication.submitted_at < end,
         )
     )
+    reports, rating_total = session.execute(
+        select(func.count(), func.coalesce(func.sum(GrantReport.rating), 0))
+        .select_from(GrantReport)
+        .join(GrantApplication, GrantApplication.id == GrantReport.application_id)
+        .where(
+            GrantApplication.neighbourhood_id == place,
+            GrantReport.submitted_at >= start,
+            GrantReport.submitted_at < end,
+        )
+    ).one()
     households = session.scalar(
         select(func.count()).select_from(Household).where(Household.neighbourhood_id == place)
     )
@@ -81,4 +99,6 @@ def figures(session: Session, found: PulseRound) -> Related:
         raised=int(raised or 0),
         households=households or 0,
         currency=found.neighbourhood.currency,
+        reports=int(reports or 0),
+        rating_total=int(rating_total or 0),
     )

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pledgebank.db import unit_of_work
 from pledgebank.pulse import related
 from pledgebank.pulse.models import PulseRound
+from tests.factories.documents import paid_world
 from tests.factories.grants import world
 from tests.factories.pledges import make_pledge, sign
 from tests.factories.pulse import open_round
@@ -30,3 +31,22 @@ def test_related_figures_count_the_rounds_period_only(app, sessions, clock):
     assert found.raised_per_household is None
     page = visible_text(new_client(app).get(f"/n/{w.slug}/pulse/{round_id}").get_data(as_text=True))
     assert "Residents who pledged 2" in page and "No households recorded" in page
+
+
+def test_related_figures_give_the_grantees_reports_and_their_average_rating(app, sessions):
+    paid = paid_world(app, sessions)  # one grant paid and reported on today, rated 4 of 5
+    round_id = open_round(app, paid.w, days=3)
+    with unit_of_work(sessions) as session:
+        found = related.figures(session, session.get_one(PulseRound, round_id))
+    assert (found.reports, found.rating_tenths) == (1, 40)
+    slug = paid.w.slug
+    page = visible_text(new_client(app).get(f"/n/{slug}/pulse/{round_id}").get_data(as_text=True))
+    assert "Grantees' reports 1, rated 4.0 of 5 on average" in page
+
+
+def test_no_average_rating_without_reports(app, sessions):
+    w = world(sessions)
+    round_id = open_round(app, w, days=3)
+    with unit_of_work(sessions) as session:
+        found = related.figures(session, session.get_one(PulseRound, round_id))
+    assert (found.reports, found.rating_tenths) == (0, None)
