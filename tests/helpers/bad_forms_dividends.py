@@ -13,6 +13,7 @@ AGREEMENT_KINDS = {
     "fund_slug": "choice",
     "outcome_name": "text",
     "outcome_unit": "text",
+    "outcome_measure": "choice",
     "direction": "choice",
     "baseline_value": "count",
     "baseline_source": "text",
@@ -37,6 +38,7 @@ AGREEMENT_VALID = {
     "fund_slug": "general",
     "outcome_name": "Litter reports",
     "outcome_unit": "reports a year",
+    "outcome_measure": "",
     "direction": "down",
     "baseline_value": "120",
     "baseline_source": "The council's street cleaning log",
@@ -54,7 +56,7 @@ AGREEMENT_VALID = {
     "verifier_name": "Lee Grant",
     "verifier_email": "lee.grant@council.example",
 }
-OPTIONAL = frozenset({"amount", "floor_value", "tiers"})
+OPTIONAL = frozenset({"amount", "floor_value", "tiers", "outcome_measure"})
 
 
 def dividend_forms(place: Place) -> list[Form]:
