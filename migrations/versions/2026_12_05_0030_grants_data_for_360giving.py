@@ -9,7 +9,6 @@ Create Date: 2026-12-05
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030"
@@ -20,29 +19,41 @@ depends_on: str | Sequence[str] | None = None
 CHECK = "ck_grant_rounds_project_months_range"
 
 
+NEIGHBOURHOOD_COLUMNS = {
+    "area_code": "VARCHAR(9) NOT NULL DEFAULT ''",
+    "area_name": "VARCHAR(120) NOT NULL DEFAULT ''",
+    "charity_number": "VARCHAR(8) NOT NULL DEFAULT ''",
+}
+APPLICATION_COLUMNS = {
+    "charity_number": "VARCHAR(8)",
+    "company_number": "VARCHAR(8)",
+    "postcode": "VARCHAR(8)",
+}
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("neighbourhoods") as batch:
-        batch.add_column(sa.Column("area_code", sa.String(9), nullable=False, server_default=""))
-        batch.add_column(sa.Column("area_name", sa.String(120), nullable=False, server_default=""))
-        batch.add_column(sa.Column("charity_number", sa.String(8), nullable=False, server_default=""))
-    with op.batch_alter_table("grant_rounds") as batch:
-        batch.add_column(sa.Column("project_months", sa.SmallInteger(), nullable=False, server_default="12"))
-        batch.create_check_constraint(op.f(CHECK), "project_months BETWEEN 1 AND 60")
-    with op.batch_alter_table("grant_applications") as batch:
-        batch.add_column(sa.Column("charity_number", sa.String(8), nullable=True))
-        batch.add_column(sa.Column("company_number", sa.String(8), nullable=True))
-        batch.add_column(sa.Column("postcode", sa.String(8), nullable=True))
+    # Columns are added and dropped in place: rebuilding a table that others refer to (SQLite's batch mode)
+    # would trip their foreign keys once there is data.
+    for column, definition in NEIGHBOURHOOD_COLUMNS.items():
+        op.execute(f"ALTER TABLE neighbourhoods ADD COLUMN {column} {definition}")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE grant_rounds ADD COLUMN project_months SMALLINT NOT NULL DEFAULT 12")
+        op.create_check_constraint(op.f(CHECK), "grant_rounds", "project_months BETWEEN 1 AND 60")
+    else:
+        # SQLite adds a CHECK only with its column, and then drops it with the column.
+        op.execute(
+            "ALTER TABLE grant_rounds ADD COLUMN project_months SMALLINT NOT NULL DEFAULT 12 "
+            f"CONSTRAINT {CHECK} CHECK (project_months BETWEEN 1 AND 60)"
+        )
+    for column, definition in APPLICATION_COLUMNS.items():
+        op.execute(f"ALTER TABLE grant_applications ADD COLUMN {column} {definition}")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("grant_applications") as batch:
-        batch.drop_column("postcode")
-        batch.drop_column("company_number")
-        batch.drop_column("charity_number")
-    with op.batch_alter_table("grant_rounds") as batch:
-        batch.drop_constraint(op.f(CHECK), type_="check")
-        batch.drop_column("project_months")
-    with op.batch_alter_table("neighbourhoods") as batch:
-        batch.drop_column("charity_number")
-        batch.drop_column("area_name")
-        batch.drop_column("area_code")
+    for column in APPLICATION_COLUMNS:
+        op.execute(f"ALTER TABLE grant_applications DROP COLUMN {column}")
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_constraint(op.f(CHECK), "grant_rounds", type_="check")
+    op.execute("ALTER TABLE grant_rounds DROP COLUMN project_months")
+    for column in NEIGHBOURHOOD_COLUMNS:
+        op.execute(f"ALTER TABLE neighbourhoods DROP COLUMN {column}")
