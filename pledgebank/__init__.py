@@ -125,7 +125,17 @@ def _gateway(config: dict[str, Any]) -> PaymentGateway:
 
 def _init_extensions(app: Flask) -> None:
     from pledgebank.extensions import csrf, limiter
-    from pledgebank.web import auth, errors, filters, input_guard, mailer, observability, security, session
+    from pledgebank.web import (
+        auth,
+        errors,
+        filters,
+        i18n,
+        input_guard,
+        mailer,
+        observability,
+        security,
+        session,
+    )
 
     observability.init_app(app)
 
@@ -160,6 +170,7 @@ def _init_extensions(app: Flask) -> None:
     mailer.init_app(app)
     auth.init_app(app)
     filters.init_app(app)
+    i18n.init_app(app)
     errors.register(app)
     input_guard.init_app(app)
     _init_error_reports(app)
