@@ -62,6 +62,9 @@ def _init_core(app: Flask) -> None:
         time_cost=app.config["PASSWORD_HASH_TIME_COST"], memory_kib=app.config["PASSWORD_HASH_MEMORY_KIB"]
     )
     app.extensions["pledgebank.gateway"] = app.config.get("GATEWAY") or _gateway(app.config)
+    app.extensions["pledgebank.sms"] = app.config.get("SMS") or _sms(
+        app.config, app.extensions["pledgebank.clock"]
+    )
 
 
 def _init_webhooks(app: Flask) -> None:
@@ -121,6 +124,19 @@ def _gateway(config: dict[str, Any]) -> PaymentGateway:
         api_base=config["STRIPE_API_BASE"],
         max_retries=0 if config["ENV"] == "testing" else 2,
     )
+
+
+def _sms(config: dict[str, Any], clock: Any) -> Any:
+    """The text provider the settings name, or None when texting is off."""
+    if config["SMS_PROVIDER"] == "twilio":
+        from pledgebank.sms.twilio_provider import TwilioSms
+
+        return TwilioSms(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"])
+    if config["SMS_PROVIDER"] == "fake":
+        from pledgebank.sms.provider import FakeSms
+
+        return FakeSms(Path(config["SMS_OUTBOX"]), clock)
+    return None
 
 
 def _init_extensions(app: Flask) -> None:
@@ -199,6 +215,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.pledges import web as pledges
     from pledgebank.privacy import web as privacy
     from pledgebank.pulse import web as pulse
+    from pledgebank.sms import web as sms
     from pledgebank.statements import web as statements
     from pledgebank.tasks import web as tasks
     from pledgebank.web import health, main
@@ -224,6 +241,7 @@ def _register_blueprints(app: Flask) -> None:
         statements,
         alerts,
         tasks,
+        sms,
     ):
         for blueprint in feature.page_blueprints():
             app.register_blueprint(blueprint)

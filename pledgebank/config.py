@@ -83,6 +83,13 @@ def _store(value: str) -> str:
     return store
 
 
+def _sms_provider(value: str) -> str:
+    provider = value.strip().lower()
+    if provider not in ("", "none", "fake", "twilio"):
+        raise ValueError(value)
+    return provider
+
+
 # name -> (default, parser). Every name here is documented in .env.example.
 SETTINGS: dict[str, tuple[Any, Any]] = {
     "ENV": ("development", str),
@@ -148,6 +155,15 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LOG_LEVEL": ("INFO", _log_level),
     "METRICS_TOKEN": ("", str),
     "SENTRY_DSN": ("", str),
+    # Pledging by text (see pledgebank/sms/): the provider ("fake" writes texts to a file, listed at
+    # /dev/outbox; "twilio" sends them; "none" turns texting off), its keys, the number account codes come
+    # from, and how many texts one number may send in an hour.
+    "SMS_PROVIDER": ("", _sms_provider),
+    "TWILIO_ACCOUNT_SID": ("", str),
+    "TWILIO_AUTH_TOKEN": ("", str),
+    "SMS_FROM_NUMBER": ("+447700900000", str),
+    "SMS_PER_HOUR": (10, _positive),
+    "SMS_OUTBOX": ("", str),
 }
 
 # Published with the source, so anyone could sign sessions with it: refused in production.
@@ -212,6 +228,10 @@ def load(instance_path: Path, test_config: dict[str, Any] | None, env_file: Path
         config["TASK_WORKER"] = "separate" if config["ENV"] == "production" else "in-process"
     if not config["MAIL_SERVER"] and not config["MAIL_OUTBOX"] and config["ENV"] != "production":
         config["MAIL_OUTBOX"] = str(instance_path / "outbox")
+    if not config["SMS_PROVIDER"]:
+        config["SMS_PROVIDER"] = "none" if config["ENV"] == "production" else "fake"
+    if config["SMS_PROVIDER"] == "fake" and not config["SMS_OUTBOX"]:
+        config["SMS_OUTBOX"] = str(instance_path / "texts")
     return config
 
 
@@ -301,6 +321,12 @@ def _production_problem(config: dict[str, Any]) -> str | None:
             f"{PREFIX}METRICS_TOKEN, when set, must be {SECRET_MIN_LENGTH} or more random characters with at "
             f"least {SECRET_MIN_DIFFERENT} different ones"
         )
+    if config["SMS_PROVIDER"] == "fake":
+        return f"{PREFIX}SMS_PROVIDER must not be fake in production: choose twilio, or none"
+    if config["SMS_PROVIDER"] == "twilio" and not (
+        config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]
+    ):
+        return f"{PREFIX}TWILIO_ACCOUNT_SID and {PREFIX}TWILIO_AUTH_TOKEN must be set to text through Twilio"
     if config["MAIL_OUTBOX"]:
         return f"{PREFIX}MAIL_OUTBOX must be empty: production sends email through {PREFIX}MAIL_SERVER"
     if not config["REDIS_URL"] and not config["RATELIMIT_SINGLE_PROCESS"]:

@@ -33,9 +33,11 @@ from pledgebank.pledges.card_work import do_step, job_key
 from pledgebank.pledges.models import Pledge
 from pledgebank.privacy import enforce as retention
 from pledgebank.privacy.retention import RetentionPolicy
+from pledgebank.sms import jobs as sms_jobs
+from pledgebank.sms.outgoing import SMS_JOB
 from pledgebank.tasks.queue import enqueue
 from pledgebank.tasks.worker import Attempt, Handler
-from pledgebank.web import mailer
+from pledgebank.web import mailer, texting
 
 # payments_context is imported from here by the features' pages and demo data.
 __all__ = ["payments_context", "run_due"]
@@ -123,7 +125,17 @@ def job_handlers(app: Flask) -> dict[str, Handler]:
         now = app.extensions["pledgebank.clock"].now()
         levy_jobs.collect_job(payments_context(app), payload["charge"], now=now)
 
-    return {EMAIL_JOB: send_email, DUE_JOB: due, PLEDGE_CARD_JOB: pledge_card, LEVY_CARD_JOB: levy_card}
+    def send_text(payload: dict[str, Any], attempt: Attempt) -> None:
+        with app.app_context():
+            texting.send_text(payload)
+
+    return {
+        EMAIL_JOB: send_email,
+        DUE_JOB: due,
+        PLEDGE_CARD_JOB: pledge_card,
+        LEVY_CARD_JOB: levy_card,
+        SMS_JOB: send_text,
+    }
 
 
 def _run_due(
@@ -145,6 +157,7 @@ def _run_due(
         done.update(alert_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
         done.update(examiner_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
         done.update(dividend_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
+        done.update(sms_jobs.run_due(ctx.sessions, now=now, base_url=app.config["BASE_URL"]))
         done.update(
             retention.run_due(
                 ctx.sessions,

@@ -16,6 +16,7 @@ from pledgebank.payments import models as payments_models
 from pledgebank.pledges import comment_models
 from pledgebank.pledges import models as pledges_models
 from pledgebank.pulse import models as pulse_models
+from pledgebank.sms import models as sms_models
 from pledgebank.statements import models as statements_models
 from pledgebank.tasks import models as tasks_models
 
@@ -38,6 +39,7 @@ __all__ = [
     "payments_models",
     "pledges_models",
     "pulse_models",
+    "sms_models",
     "statements_models",
     "tasks_models",
     "treasurer_models",

@@ -41,6 +41,8 @@ def send_after_commit(session: Session, email: Email) -> None:
     """Queue email in the session's transaction: it is sent (by a worker) only if that transaction commits."""
     if email.to.lower().endswith("@" + ERASED_DOMAIN):
         return  # the person closed their account: nobody is there to read it
+    if email.to.lower().endswith(".invalid"):
+        return  # a reserved name that never receives mail (a person who pledged by text has no address)
     if "tasks" not in session.info:
         metrics.EMAILS.labels(result="dropped").inc()
         log.warning("no task queue on this session; dropping an email", extra={"template": email.template})

@@ -163,6 +163,7 @@ def app_config(request: pytest.FixtureRequest, database_url: str, tmp_path: Path
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "MAIL_OUTBOX": str(tmp_path / "outbox"),
         "DOCUMENT_DIR": str(tmp_path / "documents"),
+        "SMS_OUTBOX": str(tmp_path / "texts"),
         "BASE_URL": "http://localhost",
         "CLOCK": clock,
         # Real Argon2id at a low cost: the suite creates hundreds of users.

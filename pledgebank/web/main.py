@@ -1,4 +1,4 @@
-"""The home page, and the development outbox where emailed links can be read."""
+"""The home page, and the development outbox where emailed links and texts can be read."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from flask import Blueprint, abort, current_app, render_template, request
 from pledgebank.accounts.web.forms import LoginForm
 from pledgebank.errors import InvalidInput
 from pledgebank.pledges import local
+from pledgebank.sms.provider import FakeSms
+from pledgebank.sms.web.forms import DevTextForm
 from pledgebank.web.session import db_session, now
 
 bp = Blueprint("main", __name__)
@@ -57,7 +59,15 @@ def outbox():
     for path in sorted(folder.glob("*.eml"), reverse=True)[:100]:
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
         messages.append({"name": path.stem, "to": message["To"], "subject": message["Subject"]})
-    return render_template("dev/outbox.html", messages=messages, folder=folder)
+    return render_template("dev/outbox.html", messages=messages, folder=folder, **_texts())
+
+
+def _texts() -> dict:
+    """The fake text provider's texts and the form to text the service, when that provider is in use."""
+    provider = current_app.extensions.get("pledgebank.sms")
+    if not isinstance(provider, FakeSms):
+        return {"texts": None}
+    return {"texts": provider.sent(), "text_form": DevTextForm(formdata=None)}
 
 
 @bp.get("/dev/outbox/<name>")

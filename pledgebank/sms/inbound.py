@@ -1,0 +1,146 @@
+"""A text received at a neighbourhood's number: recorded once, limited per number, and answered.
+
+PLEDGE FENCE   pledge to the pledge with keyword FENCE (a new number first gets a code to reply with)
+123456         the code: confirms the number and makes the pledge it was sent for
+STOP (STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT)   no more texts;  START (UNSTOP)   texts again
+HELP (INFO)    how it works
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pledgebank.errors import InvalidInput
+from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.pledges.models import Pledge
+from pledgebank.sms import codes, phones, texts
+from pledgebank.sms.models import SmsInbound, SmsKeyword, SmsNumber, SmsPhone
+from pledgebank.sms.outgoing import reply
+from pledgebank.sms.people import phone_for
+from pledgebank.sms.provider import Inbound
+from pledgebank.sms.signing import ask_to_confirm, pledge_by_text
+from pledgebank.sms.texts import Text
+
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+START_WORDS = frozenset({"START", "UNSTOP"})
+HELP_WORDS = frozenset({"HELP", "INFO"})
+RESERVED = STOP_WORDS | START_WORDS | HELP_WORDS | {"PLEDGE"}
+CODE = re.compile(r"^\d{6}$")
+WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How many texts one number may send in an hour before it is answered once and then not at all."""
+
+    per_hour: int = 10
+
+
+def receive(
+    session: Session, inbound: Inbound, *, now: datetime, base_url: str, limits: Limits = Limits()
+) -> str:
+    """Handle one text, once whatever the provider's retries: what happened, in a word."""
+    number = session.scalar(select(SmsNumber).where(SmsNumber.number == phones.e164(inbound.to, field="to")))
+    if number is None:
+        raise InvalidInput.field("to", "That is not one of our text numbers.")
+    phone = phone_for(session, phones.e164(inbound.sender, field="sender"), now=now, lock=True)
+    if session.scalar(select(SmsInbound.id).where(SmsInbound.provider_message_id == inbound.message_id)):
+        return "duplicate"
+    try:
+        with session.begin_nested():
+            session.add(
+                SmsInbound(
+                    provider_message_id=inbound.message_id,
+                    phone_id=phone.id,
+                    number_id=number.id,
+                    received_at=now,
+                )
+            )
+    except IntegrityError:
+        return "duplicate"  # the same delivery, handled by another request at this moment
+    phone.last_number_id = number.id
+    sent = session.scalar(
+        select(func.count()).where(SmsInbound.phone_id == phone.id, SmsInbound.received_at > now - WINDOW)
+    )
+    if (sent or 0) > limits.per_hour:
+        if sent == limits.per_hour + 1:
+            reply(session, phone, number, Text(texts.TOO_MANY))
+        return "limited"
+    return _answer(session, phone, number, inbound.body, now=now, base_url=base_url)
+
+
+def _answer(
+    session: Session, phone: SmsPhone, number: SmsNumber, body: str, *, now: datetime, base_url: str
+) -> str:
+    words = body.upper().split()
+    first = words[0] if words else ""
+    if len(words) == 1 and first in STOP_WORDS:
+        phone.opted_out_at = now
+        reply(session, phone, number, Text(texts.STOPPED), even_if_stopped=True)
+        return "stopped"
+    if len(words) == 1 and first in START_WORDS:
+        phone.opted_out_at = None
+        reply(session, phone, number, Text(texts.STARTED))
+        return "started"
+    if len(words) == 1 and first in HELP_WORDS:
+        reply(session, phone, number, Text(texts.HELP, _where(session, number, base_url)))
+        return "help"
+    if len(words) == 1 and CODE.match(first):
+        return _confirm(session, phone, number, first, now=now, base_url=base_url)
+    if first == "PLEDGE" and len(words) == 2:
+        return _pledge(session, phone, number, words[1], now=now, base_url=base_url)
+    if len(words) == 1 and _keyword(session, number, first) is not None:
+        return _pledge(session, phone, number, first, now=now, base_url=base_url)
+    reply(session, phone, number, Text(texts.NOT_UNDERSTOOD))
+    return "not-understood"
+
+
+def _where(session: Session, number: SmsNumber, base_url: str) -> dict[str, str | int]:
+    place = session.get_one(Neighbourhood, number.neighbourhood_id)
+    return {"neighbourhood": place.name, "link": f"{base_url.rstrip('/')}/n/{place.slug}"}
+
+
+def _keyword(session: Session, number: SmsNumber, word: str) -> SmsKeyword | None:
+    return session.scalar(
+        select(SmsKeyword).where(
+            SmsKeyword.neighbourhood_id == number.neighbourhood_id, SmsKeyword.keyword == word
+        )
+    )
+
+
+def _pledge(
+    session: Session, phone: SmsPhone, number: SmsNumber, word: str, *, now: datetime, base_url: str
+) -> str:
+    keyword = _keyword(session, number, word)
+    if keyword is None:
+        values = {"keyword": word[:20], **_where(session, number, base_url)}
+        reply(
+            session,
+            phone,
+            number,
+            Text(texts.UNKNOWN_CODE, {"keyword": values["keyword"], "link": values["link"]}),
+        )
+        return "unknown-code"
+    pledge = session.get_one(Pledge, keyword.pledge_id)
+    if phone.verified_at is None:
+        return ask_to_confirm(session, phone, number, pledge, now=now)
+    return pledge_by_text(session, phone, number, pledge, now=now, base_url=base_url)
+
+
+def _confirm(
+    session: Session, phone: SmsPhone, number: SmsNumber, code: str, *, now: datetime, base_url: str
+) -> str:
+    pledge_id = phone.pending_pledge_id
+    if pledge_id is None or not codes.check(phone, code, now=now):
+        reply(session, phone, number, Text(texts.WRONG_CODE))
+        return "wrong-code"
+    codes.clear(phone)
+    phone.verified_at = phone.verified_at or now
+    pledge = session.get_one(Pledge, pledge_id)
+    return pledge_by_text(session, phone, number, pledge, now=now, base_url=base_url)

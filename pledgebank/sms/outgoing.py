@@ -1,0 +1,39 @@
+"""Texts out: queued as jobs in the caller's transaction, sent by a worker through the provider."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pledgebank.sms.models import SmsNumber, SmsPhone
+from pledgebank.sms.texts import Text
+from pledgebank.tasks.queue import enqueue
+
+SMS_JOB = "sms"
+
+
+def text_phone(
+    session: Session, phone: SmsPhone, sender: str, text: Text, *, even_if_stopped: bool = False
+) -> bool:
+    """Queue a text to the phone from our number `sender`; nothing for a phone that texted STOP (except the
+    one text confirming it). Whether a text was queued."""
+    if phone.opted_out_at is not None and not even_if_stopped:
+        return False
+    enqueue(session, SMS_JOB, payload(phone.phone_number, sender, text, phone.language))
+    return True
+
+
+def reply(session: Session, phone: SmsPhone, number: SmsNumber, text: Text, **options: bool) -> bool:
+    """Answer a text, from the number it was sent to."""
+    return text_phone(session, phone, number.number, text, **options)
+
+
+def payload(to: str, sender: str, text: Text, language: str | None) -> dict[str, Any]:
+    """The job's payload: plain values, rendered in the person's language when sent."""
+    return {"to": to, "sender": sender, "message": text.message, "values": text.values, "language": language}
+
+
+def text_of(job: dict[str, Any]) -> Text:
+    """The text a job's payload holds."""
+    return Text(job["message"], dict(job.get("values") or {}))

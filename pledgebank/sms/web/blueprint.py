@@ -1,0 +1,5 @@
+"""The texting blueprint on its own, so every module of its pages can import it without the others."""
+
+from flask import Blueprint
+
+bp = Blueprint("sms", __name__)
