@@ -37,6 +37,7 @@ from pledgebank.payments.customers import forget_customers
 from pledgebank.pledges.comments import forget_comments
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import PledgeStatus, SignupStatus
+from pledgebank.sms.models import SmsInbound, SmsPhone
 
 UNUSABLE_PASSWORD_HASH = "!erased"  # noqa: S105 - not an Argon2 hash, so no password ever matches it
 ERASED_TEXT = "(erased when the applicant closed their account)"
@@ -208,6 +209,7 @@ def pseudonymise_user(session: Session, user_id: int, *, now: datetime) -> None:
     ):
         session.execute(statement.execution_options(synchronize_session=False))
     _forget_cards(session, user_id)
+    _forget_phones(session, user_id)
     # The permissions they gave for a household's card to pay a levy end with the account.
     session.execute(
         update(LevyCardConsent)
@@ -251,6 +253,21 @@ def _forget_unfunded_applications(session: Session, user_id: int) -> None:
         .values(title="Withdrawn application", summary=ERASED_TEXT, group_name=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def _forget_phones(session: Session, user_id: int) -> None:
+    """Their phone numbers go, with the record of when they texted."""
+    phones = select(SmsPhone.id).where(SmsPhone.user_id == user_id)
+    session.execute(
+        delete(SmsInbound).where(SmsInbound.phone_id.in_(phones)).execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(SmsPhone)
+        .where(SmsPhone.pending_user_id == user_id)
+        .values(pending_user_id=None, code_digest=None, code_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(delete(SmsPhone).where(SmsPhone.user_id == user_id).execution_options(synchronize_session=False))
 
 
 def _forget_cards(session: Session, user_id: int) -> None:

@@ -56,6 +56,7 @@ from pledgebank.payments.models import PaymentCustomer
 from pledgebank.pledges.comment_models import PledgeComment
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup, PledgeUpdate
 from pledgebank.pulse.models import PulseAnswer, PulseResponse, PulseRound
+from pledgebank.sms.models import SmsInbound, SmsKeyword, SmsPhone
 from pledgebank.statements.models import LineRule, Reconciliation, Statement, StatementLine
 
 PAGE = 500
@@ -140,6 +141,11 @@ def _own_alerts(user_id: int) -> ColumnElement[bool]:
 
 def _own_pulse_answers(user_id: int) -> ColumnElement[bool]:
     return PulseAnswer.response_id.in_(select(PulseResponse.id).where(PulseResponse.user_id == user_id))
+
+
+def _own_texts(user_id: int) -> ColumnElement[bool]:
+    phones = select(SmsPhone.id).where(SmsPhone.user_id == user_id)
+    return SmsInbound.__table__.c.phone_id.in_(phones)
 
 
 def _email_of(user_id: int) -> Any:
@@ -300,6 +306,15 @@ SECTIONS: tuple[Section, ...] = (
     Section("bank_line_rules", "Rules for bank lines you saved", LineRule, ("created_by_id",)),
     Section("bank_reconciliations", "Bank reconciliations you saved", Reconciliation, ("reconciled_by_id",)),
     Section("payment_customers", "Your card customer at Stripe", PaymentCustomer, ("user_id",)),
+    Section(
+        "phones",
+        "Your phone numbers, and whether you asked for no texts",
+        SmsPhone,
+        ("user_id", "pending_user_id"),
+        hidden=frozenset({"code_digest"}),
+    ),
+    Section("texts_received", "Texts you sent us (when; the words are not kept)", SmsInbound, (), _own_texts),
+    Section("sms_keywords", "Text keywords you gave pledges", SmsKeyword, ("set_by_id",)),
     Section("api_tokens", "Your API tokens (names, never the secrets)", ApiToken, ("user_id",)),
     Section("sessions", "Sign-ins you ended by signing out", SignedOutSession, ("user_id",)),
     Section("audit_events", "Audit events naming you", AuditEvent, ("actor_id",), _about),
