@@ -40,6 +40,7 @@ from pledgebank.levies.demo import seed_levies
 from pledgebank.neighbourhoods.demo import DEMO_SLUG, is_seeded, seed_neighbourhood
 from pledgebank.pledges.demo import seed_pledges
 from pledgebank.pulse.demo import seed_pulse
+from pledgebank.sms.demo import DEMO_KEYWORD, DEMO_NUMBER, seed_texting
 from pledgebank.statements.demo import seed_statements
 
 # The names tests and commands take from here, wherever their data is seeded.
@@ -170,6 +171,7 @@ def load(app: Flask) -> dict[str, int] | None:
             ids = seed(session, at=now, currency=app.config["CURRENCY"])
         if ids is not None:
             seed_pledges(app, ids)
+            seed_texting(app, ids)
             seed_levies(app, ids)
             seed_grants(app, ids)
             seed_dividends(app, ids)
@@ -197,6 +199,11 @@ def _demo(app: Flask, host: str, port: int, serve: bool, emulated: bool) -> None
     if app.config.get("MAIL_OUTBOX"):
         click.echo(
             f"Emails are written to {app.config['MAIL_OUTBOX']} and listed at http://{host}:{port}/dev/outbox"
+        )
+    if app.config["SMS_PROVIDER"] == "fake":
+        click.echo(
+            f"Texts go to the fake provider, listed at http://{host}:{port}/dev/outbox: text PLEDGE "
+            f"{DEMO_KEYWORD} to {DEMO_NUMBER} from its form to pledge by text"
         )
     if not serve:
         return

@@ -76,6 +76,7 @@ BUTTONS = {
     "examiners.end",
     "examiners.invitation",
     "tasks.retry",
+    "sms.remove_phone",
 }
 # Forms whose fields are not fixed (the pulse's answer form has a field per question of its round) or whose
 # valid values need a world of their own; each one's bad input is tested beside its feature, in that file.
@@ -83,6 +84,12 @@ TESTED_BESIDE = {
     "examiners.appointments": "tests/functional/examiners/test_appointments.py",
     "pulse.new": "tests/functional/pulse/test_pulse_pages.py",
     "pulse.answer": "tests/functional/pulse/test_pulse_pages.py",
+    "sms.number": "tests/functional/sms/test_phone_pages.py",
+    "sms.keyword": "tests/functional/sms/test_phone_pages.py",
+    "sms.add_phone": "tests/functional/sms/test_phone_pages.py",
+    "sms.confirm_phone": "tests/functional/sms/test_phone_pages.py",
+    "sms.send_dev_text": "tests/functional/sms/test_phone_pages.py",
+    "sms.inbound_text": "tests/functional/sms/test_twilio_webhook.py",
 }
 RESET_FOR = "sofia@example.org"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
