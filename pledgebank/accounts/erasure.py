@@ -267,7 +267,9 @@ def _forget_phones(session: Session, user_id: int) -> None:
         .values(pending_user_id=None, code_digest=None, code_expires_at=None)
         .execution_options(synchronize_session=False)
     )
-    session.execute(delete(SmsPhone).where(SmsPhone.user_id == user_id).execution_options(synchronize_session=False))
+    session.execute(
+        delete(SmsPhone).where(SmsPhone.user_id == user_id).execution_options(synchronize_session=False)
+    )
 
 
 def _forget_cards(session: Session, user_id: int) -> None:

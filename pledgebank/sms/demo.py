@@ -25,6 +25,8 @@ def seed_texting(app: Flask, ids: dict[str, int]) -> None:
         place = get_neighbourhood(session, DEMO_SLUG)
         settings.set_number(session, actor_id=chair, neighbourhood_id=place.id, number=DEMO_NUMBER, now=now)
         fence = session.scalars(
-            select(Pledge).where(Pledge.neighbourhood_id == place.id, Pledge.title == "Mend the playground fence")
+            select(Pledge).where(
+                Pledge.neighbourhood_id == place.id, Pledge.title == "Mend the playground fence"
+            )
         ).one()
         settings.set_keyword(session, actor_id=chair, pledge=fence, keyword=DEMO_KEYWORD, now=now)

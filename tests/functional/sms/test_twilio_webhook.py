@@ -22,7 +22,13 @@ def app_config(app_config):
 
 
 def _form(message_id: str = "SM" + "1" * 32, body: str = "HELP") -> dict:
-    return {"MessageSid": message_id, "From": PHONE, "To": NUMBER, "Body": body, "AccountSid": "AC" + "0" * 32}
+    return {
+        "MessageSid": message_id,
+        "From": PHONE,
+        "To": NUMBER,
+        "Body": body,
+        "AccountSid": "AC" + "0" * 32,
+    }
 
 
 def _stored(app) -> int:
@@ -68,7 +74,10 @@ def test_a_signed_webhook_missing_fields_names_them(app, web):
     form = {"Body": "HELP"}
     signature = RequestValidator(TOKEN).compute_signature(URL, form)
     response = web.post(
-        "/sms/inbound", form, csrf=False, headers={"X-Twilio-Signature": signature, "Accept": "application/json"}
+        "/sms/inbound",
+        form,
+        csrf=False,
+        headers={"X-Twilio-Signature": signature, "Accept": "application/json"},
     )
     assert response.status_code == 422
     assert set(response.get_json()["fields"]) == {"MessageSid", "From", "To"}

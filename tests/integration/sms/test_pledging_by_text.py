@@ -165,3 +165,13 @@ def test_a_text_to_a_number_we_do_not_have_is_refused(app):
         text(app, "PLEDGE FENCE", sender="not a number")
     assert "sender" in refused.value.fields
     assert texts_to(app) == [] and NUMBER
+
+
+def test_replies_are_in_the_persons_language_when_it_is_known(app):
+    text_world(app)
+    text(app, "HELP")
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        session.scalars(select(SmsPhone)).one().language = "cy"
+    text(app, "PLEDGE GATE")
+    assert texts_to(app)[-1].startswith("Nid ydym yn adnabod y cod GATE.")
+    assert texts_to(app)[0].startswith("PledgeBank Elm Park: text PLEDGE")
