@@ -74,12 +74,13 @@ def join_account(session: Session, phone: SmsPhone, user_id: int, *, now: dateti
     if previous is None or previous == user_id or not is_phone_only(session, previous):
         return 0
     own_pledges = select(PledgeSignup.pledge_id).where(PledgeSignup.user_id == user_id)
-    moved = session.execute(
+    result = session.execute(
         update(PledgeSignup)
         .where(PledgeSignup.user_id == previous, PledgeSignup.pledge_id.not_in(own_pledges))
         .values(user_id=user_id, updated_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    moved = getattr(result, "rowcount", 0)
     own_places = select(Membership.neighbourhood_id).where(Membership.user_id == user_id)
     session.execute(
         update(Membership)

@@ -11,7 +11,13 @@ if TYPE_CHECKING:
 
 def page_blueprints() -> list[Blueprint]:
     """Its one blueprint, once every page module has added its routes to it."""
-    from pledgebank.sms.web import dev_views, phone_views, setting_views, webhook_views  # noqa: F401
+    from pledgebank.sms.web import (  # noqa: F401
+        dev_views,
+        phone_views,
+        setting_views,
+        template_globals,
+        webhook_views,
+    )
     from pledgebank.sms.web.blueprint import bp
 
     return [bp]

@@ -11,15 +11,15 @@ from pledgebank.extensions import limiter
 from pledgebank.sms import account_phone, phones
 from pledgebank.sms.web.blueprint import bp
 from pledgebank.sms.web.forms import CodeForm, PhoneForm
-from pledgebank.web.auth import current_user_id
+from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import submit
 
 
 def _page(status: int = 200, *, phone_form=None, code_form=None):
     session = db_session()
-    verified = account_phone.phone_of_user(session, current_user_id())
-    waiting = account_phone.pending_phone(session, current_user_id())
+    verified = account_phone.phone_of_user(session, signed_in_user_id())
+    waiting = account_phone.pending_phone(session, signed_in_user_id())
     return render_template(
         "sms/phone.html",
         phone_form=phone_form or PhoneForm(formdata=None),
@@ -50,7 +50,7 @@ def add_phone():
     def work(session):
         return account_phone.start(
             session,
-            user_id=current_user_id(),
+            user_id=signed_in_user_id(),
             number=form.phone_number.data,
             sender=current_app.config["SMS_FROM_NUMBER"],
             now=now(),
@@ -71,7 +71,7 @@ def confirm_phone():
     form = CodeForm()
 
     def work(session):
-        return account_phone.confirm(session, user_id=current_user_id(), code=form.code.data, now=now())
+        return account_phone.confirm(session, user_id=signed_in_user_id(), code=form.code.data, now=now())
 
     def done(moved: int | None):
         if moved is None:
@@ -97,6 +97,6 @@ def confirm_phone():
 def remove_phone():
     """Take the phone number off the account."""
     with transaction() as session:
-        account_phone.remove(session, user_id=current_user_id())
+        account_phone.remove(session, user_id=signed_in_user_id())
     flash(_("Your phone number is removed."), "success")
     return redirect(url_for("sms.phone"))

@@ -104,3 +104,13 @@ def test_the_fake_providers_page_lets_a_visitor_pledge_by_text(app, web):
         response = web.post("/dev/texts", data)
         assert response.status_code == 422, field
         assert f'id="{field}-error"' in response.get_data(as_text=True), field
+
+
+def test_the_pledge_page_says_how_to_pledge_by_text_and_links_its_creator_to_the_keyword(app, web):
+    world = text_world(app)
+    page = web.get(f"/p/{world.pledge_id}").get_data(as_text=True)
+    assert "Text PLEDGE FENCE to 07700 900001." in page
+    assert f"/p/{world.pledge_id}/sms" not in page
+    web.login("chair@example.org")
+    assert f"/p/{world.pledge_id}/sms" in web.get(f"/p/{world.pledge_id}").get_data(as_text=True)
+    assert f"/n/{world.slug}/sms" in web.get(f"/n/{world.slug}").get_data(as_text=True)
