@@ -217,3 +217,12 @@ def pulse(e: Event, f: Facts) -> Sentence:
     a = after_of(e)
     dates = f" ({a.get('opens')} to {a.get('closes')})" if a.get("opens") else ""
     return [person(f, e.actor_id), f" opened the pulse round {value(f, 'title', a.get('title'))}{dates}"]
+
+
+def texting(e: Event, f: Facts) -> Sentence:
+    """A neighbourhood's text number set, and a pledge's text keyword."""
+    actor, a = person(f, e.actor_id), after_of(e)
+    if e.action == "sms.keyword_set":
+        keyword = value(f, "keyword", a.get("keyword"))
+        return [actor, " set the text keyword of ", pledge_ref(f, subject_of(e)), f" to {keyword}"]
+    return [actor, f" set the neighbourhood's text number to {value(f, 'number', a.get('number'))}"]

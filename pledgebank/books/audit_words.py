@@ -109,6 +109,8 @@ ACTIONS: dict[str, tuple[Kind, Words]] = {
     **_all(DIVIDENDS, engines.dividends, "dividend.disputed", "dividend.answered", "dividend.paid"),
     **_all(DIVIDENDS, engines.dividends, "dividend.closed", "dividend.lapsed"),
     **_all(PULSE, engines.pulse, "pulse.round_opened"),
+    **_all(NEIGHBOURHOOD, engines.texting, "sms.number_set"),
+    **_all(PLEDGES, engines.texting, "sms.keyword_set"),
     **_all(TREASURER, treasurer, "treasurer.entry_recorded", "treasurer.payment_approved"),
     **_all(TREASURER, treasurer, "treasurer.correction_recorded"),
     **_all(TREASURER, treasurer, "expense_category.added", "expense_category.renamed"),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pledgebank.books.audit import record_event
 from pledgebank.errors import Forbidden, InvalidInput
 from pledgebank.pledges.models import Pledge
 from pledgebank.policy import Action, can, require
@@ -40,11 +41,22 @@ def set_number(
     if taken is not None and taken != neighbourhood_id:
         raise InvalidInput.field("number", "Another neighbourhood uses that number.")
     row = number_of(session, neighbourhood_id)
+    before = {"number": row.number} if row is not None else None
     if row is None:
         row = SmsNumber(neighbourhood_id=neighbourhood_id, number=value, updated_at=now)
         session.add(row)
     row.number, row.updated_at = value, now
     _flush_or(session, "number", "Another neighbourhood uses that number.")
+    record_event(
+        session,
+        actor_id=actor_id,
+        neighbourhood_id=neighbourhood_id,
+        action="sms.number_set",
+        subject=("neighbourhood", neighbourhood_id),
+        now=now,
+        before=before,
+        after={"number": value},
+    )
     return row
 
 
@@ -76,6 +88,7 @@ def set_keyword(
     if clash is not None and clash != pledge.id:
         raise InvalidInput.field("keyword", "Another pledge here has that keyword; choose another.")
     row = keyword_of(session, pledge.id)
+    before = {"keyword": row.keyword} if row is not None else None
     if row is None:
         row = SmsKeyword(
             pledge_id=pledge.id,
@@ -87,6 +100,16 @@ def set_keyword(
         session.add(row)
     row.keyword, row.set_by_id, row.updated_at = word, actor_id, now
     _flush_or(session, "keyword", "Another pledge here has that keyword; choose another.")
+    record_event(
+        session,
+        actor_id=actor_id,
+        neighbourhood_id=pledge.neighbourhood_id,
+        action="sms.keyword_set",
+        subject=("pledge", pledge.id),
+        now=now,
+        before=before,
+        after={"keyword": word},
+    )
     return row
 
 

@@ -522,6 +522,20 @@ SAMPLES: dict[str, tuple[str, int, dict | None, dict | None, tuple[str, ...]]] =
         {"title": "Winter 2026", "opens": "2026-12-01", "closes": "2027-01-31"},
         ("opened the pulse round", "Winter 2026", "2026-12-01 to 2027-01-31"),
     ),
+    "sms.number_set": (
+        "neighbourhood",
+        1,
+        None,
+        {"number": "+447700900001"},
+        ("set the neighbourhood's text number to +447700900001",),
+    ),
+    "sms.keyword_set": (
+        "pledge",
+        5,
+        {"keyword": "GATE"},
+        {"keyword": "FENCE"},
+        ("set the text keyword of", "to FENCE"),
+    ),
 }
 
 
