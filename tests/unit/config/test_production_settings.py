@@ -92,3 +92,13 @@ def test_several_workers_need_redis_when_rate_limits_are_kept_in_memory():
     assert config.worker_refusal(settings, workers=1) is None
     assert config.worker_refusal({**settings, "REDIS_URL": "redis://r:6379/0"}, workers=3) is None
     assert config.worker_refusal({**settings, "ENV": "development"}, workers=3) is None
+
+
+def test_texting_is_off_in_production_unless_a_real_provider_is_set(monkeypatch, tmp_path):
+    assert load_production(monkeypatch, tmp_path)["SMS_PROVIDER"] == "none"
+    assert "PLEDGEBANK_SMS_PROVIDER" in _refusal(monkeypatch, tmp_path, SMS_PROVIDER="fake")
+    assert "PLEDGEBANK_TWILIO_AUTH_TOKEN" in _refusal(monkeypatch, tmp_path, SMS_PROVIDER="twilio")
+    settings = load_production(
+        monkeypatch, tmp_path, SMS_PROVIDER="twilio", TWILIO_ACCOUNT_SID="AC" + "1" * 32, TWILIO_AUTH_TOKEN="t" * 32
+    )
+    assert settings["SMS_PROVIDER"] == "twilio" and not settings["SMS_OUTBOX"]
