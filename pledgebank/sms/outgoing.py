@@ -14,19 +14,36 @@ SMS_JOB = "sms"
 
 
 def text_phone(
-    session: Session, phone: SmsPhone, sender: str, text: Text, *, even_if_stopped: bool = False
+    session: Session,
+    phone: SmsPhone,
+    sender: str,
+    text: Text,
+    *,
+    even_if_stopped: bool = False,
+    neighbourhood_id: int | None = None,
 ) -> bool:
     """Queue a text to the phone from our number `sender`; nothing for a phone that texted STOP (except the
-    one text confirming it). Whether a text was queued."""
+    one text confirming it). Whether a text was queued. A neighbourhood's texts that fail are listed on its
+    failed-jobs page."""
     if phone.opted_out_at is not None and not even_if_stopped:
         return False
-    enqueue(session, SMS_JOB, payload(phone.phone_number, sender, text, phone.language))
+    job = payload(phone.phone_number, sender, text, phone.language)
+    enqueue(session, SMS_JOB, job, neighbourhood_id=neighbourhood_id)
     return True
 
 
-def reply(session: Session, phone: SmsPhone, number: SmsNumber, text: Text, **options: bool) -> bool:
+def reply(
+    session: Session, phone: SmsPhone, number: SmsNumber, text: Text, *, even_if_stopped: bool = False
+) -> bool:
     """Answer a text, from the number it was sent to."""
-    return text_phone(session, phone, number.number, text, **options)
+    return text_phone(
+        session,
+        phone,
+        number.number,
+        text,
+        even_if_stopped=even_if_stopped,
+        neighbourhood_id=number.neighbourhood_id,
+    )
 
 
 def payload(to: str, sender: str, text: Text, language: str | None) -> dict[str, Any]:

@@ -126,4 +126,5 @@ def tell_if_reached(session: Session, pledge: Pledge, *, now: datetime, base_url
         .order_by(SmsPhone.id)
     )
     text = Text(texts.THRESHOLD_REACHED, {"title": pledge.title, "link": pledge_link(base_url, pledge)})
-    return sum(text_phone(session, phone, sender, text) for phone in phones)
+    place = pledge.neighbourhood_id
+    return sum(text_phone(session, phone, sender, text, neighbourhood_id=place) for phone in phones)

@@ -99,6 +99,10 @@ def test_texting_is_off_in_production_unless_a_real_provider_is_set(monkeypatch,
     assert "PLEDGEBANK_SMS_PROVIDER" in _refusal(monkeypatch, tmp_path, SMS_PROVIDER="fake")
     assert "PLEDGEBANK_TWILIO_AUTH_TOKEN" in _refusal(monkeypatch, tmp_path, SMS_PROVIDER="twilio")
     settings = load_production(
-        monkeypatch, tmp_path, SMS_PROVIDER="twilio", TWILIO_ACCOUNT_SID="AC" + "1" * 32, TWILIO_AUTH_TOKEN="t" * 32
+        monkeypatch,
+        tmp_path,
+        SMS_PROVIDER="twilio",
+        TWILIO_ACCOUNT_SID="AC" + "1" * 32,
+        TWILIO_AUTH_TOKEN="t" * 32,
     )
     assert settings["SMS_PROVIDER"] == "twilio" and not settings["SMS_OUTBOX"]
