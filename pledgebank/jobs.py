@@ -157,7 +157,14 @@ def _run_due(
         done.update(alert_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
         done.update(examiner_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
         done.update(dividend_jobs.run_due(ctx.sessions, now=now, zone=app.config["TIMEZONE"]))
-        done.update(sms_jobs.run_due(ctx.sessions, now=now, base_url=app.config["BASE_URL"]))
+        done.update(
+            sms_jobs.run_due(
+                ctx.sessions,
+                now=now,
+                base_url=app.config["BASE_URL"],
+                keep_unconfirmed_days=app.config["RETAIN_UNVERIFIED_ACCOUNTS_DAYS"],
+            )
+        )
         done.update(
             retention.run_due(
                 ctx.sessions,

@@ -38,3 +38,25 @@ def test_the_phone_and_its_texts_are_in_the_export_and_erased_with_the_person(ap
     with unit_of_work(sessions) as session:
         assert session.scalar(select(func.count()).select_from(SmsPhone)) == 0
         assert session.scalar(select(func.count()).select_from(SmsInbound)) == 0
+
+
+def test_a_number_never_confirmed_is_forgotten_after_thirty_quiet_days(app):
+    from datetime import timedelta
+
+    from tests.factories.pledges import due
+    from tests.helpers.sms import text
+
+    text_world(app)
+    text(app, "PLEDGE FENCE")
+    text(app, "HELP", sender="+447700900456")
+    pledge_by_text(app, sender="+447700900789")
+    clock = app.extensions["pledgebank.clock"]
+    clock.advance(timedelta(days=20))
+    text(app, "HELP", sender="+447700900456")
+    clock.advance(timedelta(days=11))
+    due(app)
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        kept = sorted(session.scalars(select(SmsPhone.phone_number)))
+        texts = session.scalar(select(func.count()).select_from(SmsInbound))
+    assert kept == ["+447700900456", "+447700900789"]
+    assert texts == 4
