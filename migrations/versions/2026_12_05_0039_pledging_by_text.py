@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("code_expires_at", sa.DateTime(), nullable=True),
         sa.Column("code_attempts", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("pending_pledge_id", BigId, sa.ForeignKey("pledges.id"), nullable=True),
+        sa.Column("pending_amount", sa.BigInteger(), nullable=True),
         sa.Column("pending_user_id", BigId, sa.ForeignKey("users.id"), nullable=True),
         sa.Column("last_number_id", BigId, sa.ForeignKey("sms_numbers.id"), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),

@@ -18,13 +18,20 @@ def _digest(phone: SmsPhone, code: str) -> str:
     return hashlib.sha256(f"{phone.phone_number}:{code}".encode()).hexdigest()
 
 
-def issue(phone: SmsPhone, *, now: datetime, pledge_id: int | None = None, user_id: int | None = None) -> str:
+def issue(
+    phone: SmsPhone,
+    *,
+    now: datetime,
+    pledge_id: int | None = None,
+    user_id: int | None = None,
+    amount: int | None = None,
+) -> str:
     """A new code for the phone, confirming a texted pledge or the adding of the number to an account."""
     code = f"{secrets.randbelow(1_000_000):06d}"
     phone.code_digest = _digest(phone, code)
     phone.code_expires_at = now + LIFETIME
     phone.code_attempts = 0
-    phone.pending_pledge_id, phone.pending_user_id = pledge_id, user_id
+    phone.pending_pledge_id, phone.pending_user_id, phone.pending_amount = pledge_id, user_id, amount
     return code
 
 
@@ -44,4 +51,4 @@ def clear(phone: SmsPhone) -> None:
     """The code is used: forget it and what it was for."""
     phone.code_digest = phone.code_expires_at = None
     phone.code_attempts = 0
-    phone.pending_pledge_id = phone.pending_user_id = None
+    phone.pending_pledge_id = phone.pending_user_id = phone.pending_amount = None

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pledgebank import money_words
 from pledgebank.errors import InvalidInput
+from pledgebank.inputs import InputError, parse_money
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges.models import Pledge
 from pledgebank.sms import codes, phones, texts
@@ -93,8 +95,9 @@ def _answer(
         return "help"
     if len(words) == 1 and CODE.match(first):
         return _confirm(session, phone, number, first, now=now, base_url=base_url)
-    if first == "PLEDGE" and len(words) == 2:
-        return _pledge(session, phone, number, words[1], now=now, base_url=base_url)
+    if first == "PLEDGE" and len(words) in (2, 3):
+        amount = words[2] if len(words) == 3 else None
+        return _pledge(session, phone, number, words[1], now=now, base_url=base_url, amount_text=amount)
     if len(words) == 1 and _keyword(session, number, first) is not None:
         return _pledge(session, phone, number, first, now=now, base_url=base_url)
     reply(session, phone, number, Text(texts.NOT_UNDERSTOOD))
@@ -115,7 +118,14 @@ def _keyword(session: Session, number: SmsNumber, word: str) -> SmsKeyword | Non
 
 
 def _pledge(
-    session: Session, phone: SmsPhone, number: SmsNumber, word: str, *, now: datetime, base_url: str
+    session: Session,
+    phone: SmsPhone,
+    number: SmsNumber,
+    word: str,
+    *,
+    now: datetime,
+    base_url: str,
+    amount_text: str | None = None,
 ) -> str:
     keyword = _keyword(session, number, word)
     if keyword is None:
@@ -128,19 +138,37 @@ def _pledge(
         )
         return "unknown-code"
     pledge = session.get_one(Pledge, keyword.pledge_id)
+    try:
+        amount = _amount(pledge, keyword.keyword, amount_text)
+    except InputError as refused:
+        reply(session, phone, number, Text(texts.ERROR, {"reason": refused.message}))
+        return "refused"
     if phone.verified_at is None:
-        return ask_to_confirm(session, phone, number, pledge, now=now)
-    return pledge_by_text(session, phone, number, pledge, now=now, base_url=base_url)
+        return ask_to_confirm(session, phone, number, pledge, now=now, amount=amount)
+    return pledge_by_text(session, phone, number, pledge, now=now, base_url=base_url, amount=amount)
+
+
+def _amount(pledge: Pledge, keyword: str, text: str | None) -> int | None:
+    """The amount texted after the keyword, for a pledge with a minimum; the fixed amount may be repeated."""
+    if text is None:
+        return None
+    if pledge.of_time:
+        raise InputError(f"A pledge of time asks for no money: text PLEDGE {keyword}.")
+    amount = parse_money(text, pledge.currency, what="the amount")
+    if pledge.amount_kind == "fixed" and amount != pledge.amount:
+        each = money_words.short(pledge.amount, pledge.currency)
+        raise InputError(f"This pledge is for {each} from each person: text PLEDGE {keyword}.")
+    return amount
 
 
 def _confirm(
     session: Session, phone: SmsPhone, number: SmsNumber, code: str, *, now: datetime, base_url: str
 ) -> str:
-    pledge_id = phone.pending_pledge_id
+    pledge_id, amount = phone.pending_pledge_id, phone.pending_amount
     if pledge_id is None or not codes.check(phone, code, now=now):
         reply(session, phone, number, Text(texts.WRONG_CODE))
         return "wrong-code"
     codes.clear(phone)
     phone.verified_at = phone.verified_at or now
     pledge = session.get_one(Pledge, pledge_id)
-    return pledge_by_text(session, phone, number, pledge, now=now, base_url=base_url)
+    return pledge_by_text(session, phone, number, pledge, now=now, base_url=base_url, amount=amount)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pledgebank.db import Base, BigId, UTCDateTime
@@ -55,6 +55,8 @@ class SmsPhone(Base):
     code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     code_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     pending_pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id"))
+    # The amount texted with the pledge (PLEDGE FENCE 20), for a pledge with a minimum.
+    pending_amount: Mapped[int | None] = mapped_column(BigInteger)
     pending_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Where the person last texted (the number replies come from).
     last_number_id: Mapped[int | None] = mapped_column(ForeignKey("sms_numbers.id"))

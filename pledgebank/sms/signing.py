@@ -31,16 +31,23 @@ def pledge_link(base_url: str, pledge: Pledge) -> str:
 
 
 def ask_to_confirm(
-    session: Session, phone: SmsPhone, number: SmsNumber, pledge: Pledge, *, now: datetime
+    session: Session, phone: SmsPhone, number: SmsNumber, pledge: Pledge, *, now: datetime, amount: int | None
 ) -> str:
     """A number we have not verified: text it a code; its reply confirms the number and makes the pledge."""
-    code = codes.issue(phone, now=now, pledge_id=pledge.id)
+    code = codes.issue(phone, now=now, pledge_id=pledge.id, amount=amount)
     reply(session, phone, number, Text(texts.CONFIRM_CODE, {"code": code, "title": pledge.title}))
     return "code-sent"
 
 
 def pledge_by_text(
-    session: Session, phone: SmsPhone, number: SmsNumber, pledge: Pledge, *, now: datetime, base_url: str
+    session: Session,
+    phone: SmsPhone,
+    number: SmsNumber,
+    pledge: Pledge,
+    *,
+    now: datetime,
+    base_url: str,
+    amount: int | None = None,
 ) -> str:
     """Sign the verified phone's person up to the pledge and tell them how to pay; a refusal is texted back,
     nothing of the attempt kept. What happened, in a word."""
@@ -55,12 +62,11 @@ def pledge_by_text(
                 )
                 return "already"
             method = "time" if pledge.of_time else ("cash" if pledge.allow_cash else "card")
-            amount = None if pledge.of_time else pledge.amount
-            sign(
+            signup = sign(
                 session,
                 actor_id=user_id,
                 pledge=pledge,
-                amount=amount,
+                amount=None if pledge.of_time else (amount or pledge.amount),
                 method=method,
                 card_payments=True,
                 now=now,
@@ -81,7 +87,7 @@ def pledge_by_text(
     if pledge.of_time:
         message = texts.SIGNED_UP_TIME
     else:
-        values["amount"] = money_words.short(pledge.amount, pledge.currency)
+        values["amount"] = money_words.short(signup.amount, pledge.currency)
         message = texts.SIGNED_UP_CASH if method == "cash" else texts.SIGNED_UP_CARD
     reply(session, phone, number, Text(message, values))
     tell_if_reached(session, pledge, now=now, base_url=base_url)

@@ -175,3 +175,25 @@ def test_replies_are_in_the_persons_language_when_it_is_known(app):
     text(app, "PLEDGE GATE")
     assert texts_to(app)[-1].startswith("Nid ydym yn adnabod y cod GATE.")
     assert texts_to(app)[0].startswith("PledgeBank Elm Park: text PLEDGE")
+
+
+def test_an_amount_texted_with_the_keyword_is_pledged_when_the_pledge_has_a_minimum(app):
+    world = text_world(app, amount_kind="minimum", amount=500)
+    text(app, "PLEDGE FENCE 12.50")
+    text(app, code_in(texts_to(app)[-1]))
+    assert "You have pledged £12.50 to Mend the playground fence" in texts_to(app)[-1]
+    assert text(app, "PLEDGE FENCE 2", sender=OTHER) == "code-sent"
+    assert text(app, code_in(texts_to(app, OTHER)[-1]), sender=OTHER) == "refused"
+    assert "Pledge at least the minimum amount" in texts_to(app, OTHER)[-1]
+    assert text(app, "PLEDGE FENCE lots", sender=OTHER) == "refused"
+    assert "Enter the amount as a number of pounds" in texts_to(app, OTHER)[-1]
+    assert sorted(amount for _email, _method, amount in _signups(app, world.pledge_id)) == [1250]
+
+
+def test_a_fixed_pledge_takes_its_own_amount_only(app):
+    world = text_world(app)
+    assert text(app, "PLEDGE FENCE 20") == "refused"
+    assert "This pledge is for £10 from each person: text PLEDGE FENCE." in texts_to(app)[-1]
+    text(app, "PLEDGE FENCE £10")
+    assert text(app, code_in(texts_to(app)[-1])) == "signed"
+    assert [amount for _e, _m, amount in _signups(app, world.pledge_id)] == [1000]
