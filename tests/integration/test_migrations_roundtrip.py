@@ -47,7 +47,8 @@ def _guards(engine: Engine) -> set[str]:
 def _state(engine: Engine) -> tuple[str | None, list]:
     with engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"include_name": lambda name, kind, _parent: not (kind == "table" and is_queue_table(name))}
+            conn,
+            opts={"include_name": lambda name, kind, _parent: not (kind == "table" and is_queue_table(name))},
         )
         return context.get_current_revision(), compare_metadata(context, metadata)
 
@@ -94,7 +95,12 @@ def test_the_migrations_round_trip_agree_with_the_models_and_guard_the_ledger(da
 
     upgrade(database_url)
     assert _tables(engine) == {*metadata.tables, "alembic_version"}
-    queue = {"procrastinate_jobs", "procrastinate_events", "procrastinate_periodic_defers", "procrastinate_workers"}
+    queue = {
+        "procrastinate_jobs",
+        "procrastinate_events",
+        "procrastinate_periodic_defers",
+        "procrastinate_workers",
+    }
     assert _queue_tables(engine) == (queue if engine.dialect.name == "postgresql" else set())
     guards = _guards(engine)
     assert {"ledger_postings_balance", "ledger_seals_check", "ledger_accounts_fixed"} <= guards
