@@ -34,6 +34,7 @@ from pledgebank.tasks.worker import Attempt, Handler, backoff, describe
 log = logging.getLogger(__name__)
 PERIODIC_ID = "pledgebank"
 STOPPED_WORKER = "the worker stopped during its last attempt"
+UNKNOWN = "pledgebank-unknown-kind"
 
 
 class LeaveOutArguments(logging.Filter):
@@ -97,6 +98,21 @@ class Backoff(retry.BaseRetryStrategy):
         return retry.RetryDecision(retry_in={"seconds": int(backoff(made).total_seconds())})
 
 
+class KnownOrNot(dict[str, Any]):
+    """procrastinate's tasks by name, where a job of a kind this worker does not know (one a newer release
+    queued, say) finds the task that fails it: it is retried with backoff, then kept with its error."""
+
+    def __init__(self, tasks: Mapping[str, Any], unknown: Any) -> None:
+        super().__init__(tasks)
+        self.unknown = unknown
+
+    def __missing__(self, name: str) -> Any:
+        return self.unknown
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name]
+
+
 @dataclass
 class QueueWorker:
     """Runs our jobs on procrastinate: `run_until_idle` for a burst, `run` to serve, like our own Worker."""
@@ -129,13 +145,19 @@ class QueueWorker:
             )(self._run(kind, handler))
             if once and scheduling:
                 app.periodic(cron=cron(self.due_every), periodic_id=PERIODIC_ID)(task)
+        unknown = app.task(name=UNKNOWN, pass_context=True, retry=Backoff(self.attempts))(
+            self._run(UNKNOWN, None)
+        )
+        app.tasks = KnownOrNot(app.tasks, unknown)
         return app
 
-    def _run(self, kind: str, handler: Handler) -> Any:
+    def _run(self, kind: str, handler: Handler | None) -> Any:
         def run(context: JobContext, payload: Any = None, **_more: Any) -> None:
             job = context.job
             assert job.id is not None
             try:
+                if handler is None:
+                    raise LookupError(f"no handler for jobs of kind {job.task_name!r}")
                 handler(pg_queue.revive(payload), Attempt(job.id, job.attempts + 1))
             except Exception as error:
                 self._count(failed=1)
@@ -232,14 +254,16 @@ class QueueWorker:
         return moved
 
     def schedule_due(self) -> bool:
-        """Defer the due work for the latest tick of its timer, as every worker's deferrer does; True if this
-        call deferred it (two schedulers at once: one of them)."""
+        """Defer the due work for the latest tick of its timer by the app's clock, as every worker's deferrer
+        does by the wall clock; True if this call deferred it (two schedulers at once: one of them)."""
         return asyncio.run(self._defer_due())
 
     async def _defer_due(self) -> bool:
         app = self.app(scheduling=True)
         (timer,) = app.periodic_registry.periodic_tasks.values()
-        timer.croniter.set_current(start_time=time.time())
+        timer.croniter.set_current(
+            start_time=self.clock.now().timestamp()
+        )  # the app's clock, as tests move it
         tick = round(timer.croniter.get_prev(ret_type=float))
         async with app.open_async():
             job = timer.task.configure(task_kwargs={"timestamp": tick}).job
