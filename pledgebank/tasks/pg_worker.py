@@ -142,6 +142,7 @@ class QueueWorker:
                 name=kind,
                 pass_context=True,
                 retry=False if once else Backoff(self.attempts),
+                queueing_lock=kind if once else None,  # one run of the due work waits at a time
             )(self._run(kind, handler))
             if once and scheduling:
                 app.periodic(cron=cron(self.due_every), periodic_id=PERIODIC_ID)(task)
