@@ -205,7 +205,7 @@ class QueueWorker:
     async def _burst(self) -> None:
         app = self.app(scheduling=False)
         async with app.open_async():
-            await self._put_back_stalled(app)
+            await self.put_back_stalled(app)
             await ProcrastinateWorker(app, **self._options(wait=False, listen_notify=False)).run()
 
     def run(self, stop: threading.Event, *, poll: float = 1.0, scheduling: bool = True) -> None:
@@ -220,7 +220,7 @@ class QueueWorker:
     async def _serve(self, stop: threading.Event, poll: float, scheduling: bool) -> None:
         app = self.app(scheduling=scheduling)
         async with app.open_async():
-            await self._put_back_stalled(app)
+            await self.put_back_stalled(app)
             worker = ProcrastinateWorker(app, **self._options(fetch_job_polling_interval=poll))
             serving = asyncio.create_task(worker.run())
             checked = time.monotonic()
@@ -230,12 +230,12 @@ class QueueWorker:
                     worker.stop()
                 elif time.monotonic() - checked > self.lease.total_seconds() / 2:
                     checked = time.monotonic()
-                    await self._put_back_stalled(app)
+                    await self.put_back_stalled(app)
             serving.result()
             if not stop.is_set():
                 raise RuntimeError("the worker stopped by itself")
 
-    async def _put_back_stalled(self, app: App) -> int:
+    async def put_back_stalled(self, app: App) -> int:
         """Jobs of workers whose heartbeat is older than the lease: again later, or failed after their last
         attempt. Safe in every worker at once (the second to ask finds the job moved on)."""
         stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=self.lease.total_seconds())
