@@ -81,15 +81,16 @@ def _init_tasks(app: Flask) -> None:
     from datetime import timedelta
 
     from pledgebank.jobs import DUE_JOB, job_handlers
-    from pledgebank.tasks.pg_worker import QueueWorker
     from pledgebank.tasks.queue import QueueSettings
     from pledgebank.tasks.worker import Worker
 
     factory = app.extensions["pledgebank.sessions"]
     clock = app.extensions["pledgebank.clock"]
     lease = timedelta(seconds=app.config["TASK_LEASE"])
-    worker: Worker | QueueWorker
+    worker: Any
     if app.config["TASK_QUEUE"] == "procrastinate":
+        from pledgebank.tasks.pg_worker import QueueWorker  # only here: procrastinate takes time to import
+
         worker = QueueWorker(
             sessions=factory,
             clock=clock,

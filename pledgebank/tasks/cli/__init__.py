@@ -17,8 +17,7 @@ from pledgebank.jobs import DUE_JOB
 from pledgebank.tasks import pg_queue, schedule
 from pledgebank.tasks.failed import on_procrastinate
 from pledgebank.tasks.models import Job, JobStatus
-from pledgebank.tasks.pg_worker import QueueWorker
-from pledgebank.tasks.worker import Worker, retry_by_hand
+from pledgebank.tasks.worker import retry_by_hand
 from pledgebank.web.session import this_app
 
 DUE_SCHEDULE = "run-due"
@@ -27,8 +26,8 @@ DUE_SCHEDULE = "run-due"
 def schedule_due(app: Flask) -> bool:
     """Queue the due work if it is due (every RUN_DUE_INTERVAL seconds, once however many schedulers)."""
     runner = app.extensions["pledgebank.tasks"]
-    if isinstance(runner, QueueWorker):
-        return runner.schedule_due()
+    if on_procrastinate_app(app):
+        return bool(runner.schedule_due())
     return schedule.tick(
         app.extensions["pledgebank.sessions"],
         app.extensions["pledgebank.clock"],
@@ -36,6 +35,11 @@ def schedule_due(app: Flask) -> bool:
         kind=DUE_JOB,
         every=timedelta(seconds=app.config["RUN_DUE_INTERVAL"]),
     )
+
+
+def on_procrastinate_app(app: Flask) -> bool:
+    """True when the app's worker is procrastinate's (PostgreSQL with separate workers)."""
+    return bool(app.config["TASK_QUEUE"] == "procrastinate")
 
 
 @click.command("worker")
@@ -52,7 +56,7 @@ def schedule_due(app: Flask) -> bool:
 def worker(burst: bool, scheduling: bool, poll: float) -> None:
     """Run queued jobs (emails, the due work, card payments) until stopped (SIGTERM or Ctrl+C)."""
     app = this_app()
-    runner: Worker | QueueWorker = app.extensions["pledgebank.tasks"]
+    runner = app.extensions["pledgebank.tasks"]
 
     def tick() -> None:
         if scheduling:
@@ -67,7 +71,7 @@ def worker(burst: bool, scheduling: bool, poll: float) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo("worker started (Ctrl+C or SIGTERM stops it after the job in hand)")
     try:
-        if isinstance(runner, QueueWorker):
+        if on_procrastinate_app(app):
             runner.run(stop, poll=poll, scheduling=scheduling)  # procrastinate's deferrer ticks
         else:
             runner.run(stop, poll=poll, tick=tick)
