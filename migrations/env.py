@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 
 from pledgebank.db import make_engine
 from pledgebank.models import metadata
+from pledgebank.tasks.pg_schema import is_queue_table
 
 config = context.config
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,12 +29,18 @@ def _url() -> str:
     return url or f"sqlite:///{ROOT / 'instance' / 'pledgebank.sqlite3'}"
 
 
+def _ours(name, type_, _parent) -> bool:
+    """Everything but procrastinate's tables, which its own schema describes, not our models."""
+    return not (type_ == "table" and is_queue_table(name))
+
+
 def _configure(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=_ours,
         transaction_per_migration=True,
     )
 

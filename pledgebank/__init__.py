@@ -83,17 +83,29 @@ def _init_tasks(app: Flask) -> None:
     """The queue's worker and its handlers; in-process, it runs what each commit queued right after it."""
     from datetime import timedelta
 
-    from pledgebank.jobs import job_handlers
+    from pledgebank.jobs import DUE_JOB, job_handlers
     from pledgebank.tasks.queue import QueueSettings
     from pledgebank.tasks.worker import Worker
 
     factory = app.extensions["pledgebank.sessions"]
-    worker = Worker(
-        sessions=factory,
-        clock=app.extensions["pledgebank.clock"],
-        handlers=job_handlers(app),
-        lease=timedelta(seconds=app.config["TASK_LEASE"]),
-    )
+    clock = app.extensions["pledgebank.clock"]
+    lease = timedelta(seconds=app.config["TASK_LEASE"])
+    worker: Any
+    if app.config["TASK_QUEUE"] == "procrastinate":
+        from pledgebank.tasks.pg_worker import QueueWorker  # only here: procrastinate takes time to import
+
+        worker = QueueWorker(
+            sessions=factory,
+            clock=clock,
+            handlers=job_handlers(app),
+            database_url=app.config["DATABASE_URL"],
+            due_kind=DUE_JOB,
+            due_every=app.config["RUN_DUE_INTERVAL"],
+            lease=lease,
+            attempts=app.config["TASK_ATTEMPTS"],
+        )
+    else:
+        worker = Worker(sessions=factory, clock=clock, handlers=job_handlers(app), lease=lease)
 
     def drain() -> None:
         worker.run_until_idle()
@@ -102,9 +114,10 @@ def _init_tasks(app: Flask) -> None:
     factory.configure(
         info={
             "tasks": QueueSettings(
-                app.extensions["pledgebank.clock"],
+                clock,
                 run_after_commit=drain if in_process else None,
                 max_attempts=app.config["TASK_ATTEMPTS"],
+                backend=app.config["TASK_QUEUE"],
             )
         }
     )

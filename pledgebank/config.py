@@ -52,6 +52,14 @@ def _task_worker(value: str) -> str:
     return value
 
 
+def _task_queue(value: str) -> str:
+    """Which queue holds the jobs: "table" (ours, both databases) or "procrastinate" (PostgreSQL only)."""
+    value = value.strip()
+    if value not in ("", "table", "procrastinate"):
+        raise ValueError(value)
+    return value
+
+
 def _days(value: str) -> str:
     """A list of increasing day counts such as "1,3,7", tidied; ValueError otherwise."""
     days = [int(part) for part in value.replace(" ", "").split(",") if part]
@@ -122,6 +130,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "RUN_DUE_INTERVAL": (60, _int),
     "PAYMENT_ATTEMPT_LEASE": (300, _int),
     "TASK_WORKER": ("", _task_worker),
+    "TASK_QUEUE": ("", _task_queue),
     "TASK_LEASE": (600, _positive),
     "TASK_ATTEMPTS": (5, _positive),
     "PASSWORD_HASH_TIME_COST": (3, _int),
@@ -226,6 +235,7 @@ def load(instance_path: Path, test_config: dict[str, Any] | None, env_file: Path
     if not config["TASK_WORKER"]:
         # Production runs `pledgebank worker` processes; development, the demo and the tests need none.
         config["TASK_WORKER"] = "separate" if config["ENV"] == "production" else "in-process"
+    config["TASK_QUEUE"] = _queue_for(config)
     if not config["MAIL_SERVER"] and not config["MAIL_OUTBOX"] and config["ENV"] != "production":
         config["MAIL_OUTBOX"] = str(instance_path / "outbox")
     if not config["SMS_PROVIDER"]:
@@ -233,6 +243,18 @@ def load(instance_path: Path, test_config: dict[str, Any] | None, env_file: Path
     if config["SMS_PROVIDER"] == "fake" and not config["SMS_OUTBOX"]:
         config["SMS_OUTBOX"] = str(instance_path / "texts")
     return config
+
+
+def _queue_for(config: dict[str, Any]) -> str:
+    """Separate workers on PostgreSQL use procrastinate; everything else (the embedded SQLite default, and
+    jobs run in process) our own table, which needs no other server."""
+    on_postgres = urlsplit(str(config["DATABASE_URL"])).scheme.startswith("postgresql")
+    chosen = config.get("TASK_QUEUE") or ""
+    if chosen == "procrastinate" and not (on_postgres and config["TASK_WORKER"] == "separate"):
+        raise ConfigError("PLEDGEBANK_TASK_QUEUE=procrastinate needs PostgreSQL and TASK_WORKER=separate")
+    if chosen:
+        return str(chosen)
+    return "procrastinate" if on_postgres and config["TASK_WORKER"] == "separate" else "table"
 
 
 def _instance_secret(instance_path: Path) -> str:

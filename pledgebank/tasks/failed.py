@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from pledgebank.errors import NotFound
 from pledgebank.policy import Action, require
+from pledgebank.tasks import pg_queue
 from pledgebank.tasks.models import Job, JobStatus
+from pledgebank.tasks.queue import settings_of
 from pledgebank.tasks.worker import retry_by_hand
 
 WHAT = {
@@ -33,9 +35,22 @@ class FailedJob:
     failed_at: datetime | None
 
 
+def on_procrastinate(session: Session) -> bool:
+    """True when this session's jobs are procrastinate's (PostgreSQL with separate workers)."""
+    return settings_of(session).backend == "procrastinate"
+
+
 def failed_jobs(session: Session, actor_id: int | None, neighbourhood_id: int) -> list[FailedJob]:
     """The neighbourhood's failed jobs, newest first (its treasurer only)."""
     require(session, actor_id, neighbourhood_id, Action.RECORD_PAYMENT)
+    if on_procrastinate(session):
+        found = pg_queue.list_jobs(
+            session, status=JobStatus.DEAD, neighbourhood_id=neighbourhood_id, limit=200
+        )
+        return [
+            FailedJob(job.id, WHAT.get(job.kind, job.kind), job.attempts, job.last_error or "", job.failed_at)
+            for job in found
+        ]
     jobs = session.scalars(
         select(Job)
         .where(Job.neighbourhood_id == neighbourhood_id, Job.status == JobStatus.DEAD)
@@ -51,8 +66,14 @@ def failed_jobs(session: Session, actor_id: int | None, neighbourhood_id: int) -
 def retry_failed(
     session: Session, actor_id: int | None, neighbourhood_id: int, job_id: int, *, now: datetime
 ) -> None:
-    """Queue one of the neighbourhood's failed jobs again, with fresh attempts."""
+    """Queue one of the neighbourhood's failed jobs again (fresh attempts on our table, one more attempt on
+    procrastinate)."""
     require(session, actor_id, neighbourhood_id, Action.RECORD_PAYMENT)
+    if on_procrastinate(session):
+        place = pg_queue.neighbourhood_of(session, job_id)
+        if place != neighbourhood_id or not pg_queue.retry_by_hand(session, job_id):
+            raise NotFound("There is no such failed job.")
+        return
     job = session.get(Job, job_id)
     if (
         job is None

@@ -89,3 +89,14 @@ class Schedule(Base):
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class JobFailure(Base):
+    """The last error of a procrastinate job (PostgreSQL with separate workers), which procrastinate does not
+    keep: the failed-jobs page shows it beside the job. No foreign key: procrastinate's table is its own."""
+
+    __tablename__ = "task_failures"
+
+    job_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    error: Mapped[str] = mapped_column(Text)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pledgebank.clock import Clock
-from pledgebank.tasks import payloads
+from pledgebank.tasks import payloads, pg_queue
 from pledgebank.tasks.models import ACTIVE_KEY, Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ class QueueSettings:
     # Set when jobs run in this process right after each commit that queued some (no worker process).
     run_after_commit: Callable[[], None] | None = None
     max_attempts: int = DEFAULT_ATTEMPTS
+    # "table": our own task_jobs; "procrastinate": procrastinate's jobs (PostgreSQL, separate workers).
+    backend: str = "table"
 
 
 def settings_of(session: Session) -> QueueSettings:
@@ -86,6 +88,10 @@ def _write_pending(session: Session) -> None:
         return  # a savepoint: the jobs wait for the transaction round it
     rows = session.info.pop(PENDING, None)
     if not rows:
+        return
+    settings = settings_of(session)
+    if settings.backend == "procrastinate":
+        pg_queue.defer(session, rows, now=settings.clock.now())
         return
     plain = [row for row in rows if row["key"] is None]
     keyed = [row for row in rows if row["key"] is not None]

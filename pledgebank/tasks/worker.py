@@ -144,7 +144,7 @@ class Worker:
 
     def _failed(self, job_id: int, attempt: int, error: Exception) -> None:
         now = self.clock.now()
-        text = _describe(error)
+        text = describe(error)
         log.warning("job failed", extra={"job_id": job_id, "attempt": attempt, "error": type(error).__name__})
         with unit_of_work(self.sessions) as session:
             job = session.get(Job, job_id, with_for_update=True)
@@ -167,7 +167,7 @@ def _bury(job: Job, error: str, now: datetime) -> None:
     log.error("job gave up after its last attempt", extra={"job_id": job.id, "kind": job.kind})
 
 
-def _describe(error: Exception) -> str:
+def describe(error: Exception) -> str:
     """The error as the dead-letter page shows it: its type and message, and where it was raised."""
     last = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
     where = f" (at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""

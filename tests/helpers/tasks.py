@@ -1,31 +1,50 @@
-"""The task queue as tests see it: the jobs table, the app's worker, and waiting on a bounded deadline."""
+"""The task queue as tests see it: the jobs (our table's, or procrastinate's on PostgreSQL with separate
+workers), the app's worker, and waiting on a bounded deadline."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select, text
 
 from pledgebank.db import unit_of_work
+from pledgebank.tasks import pg_queue
 from pledgebank.tasks.models import Job, JobStatus
 
 
-def jobs(app, *, status: JobStatus | None = None, kind: str | None = None) -> list[Job]:
-    """The jobs in the table, oldest first (optionally only those in one state or of one kind)."""
+def on_procrastinate(app) -> bool:
+    """True when the app's jobs are procrastinate's."""
+    return app.config["TASK_QUEUE"] == "procrastinate"
+
+
+def jobs(app, *, status: JobStatus | None = None, kind: str | None = None) -> list[Any]:
+    """The jobs that wait, run or are dead, oldest first (optionally only those in one state or of one
+    kind): our table's rows and, on PostgreSQL, procrastinate's as `QueuedJob`s with the same names (a test
+    may queue through an app with separate workers and look through one without)."""
     with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
         statement = select(Job).order_by(Job.id)
         if status is not None:
             statement = statement.where(Job.status == status)
         if kind is not None:
             statement = statement.where(Job.kind == kind)
-        return list(session.scalars(statement))
+        found: list[Any] = list(session.scalars(statement))
+        if session.get_bind().dialect.name == "postgresql":
+            queued = pg_queue.list_jobs(session, status=status, kind=kind)
+            found.extend(sorted(queued, key=lambda job: job.id))
+        return found
 
 
 def job_count(app) -> int:
     """How many jobs wait, run or are dead."""
+    return len(jobs(app))
+
+
+def make_due(app) -> None:
+    """procrastinate waits by the database's clock, not the app's: bring every waiting job's time forward."""
     with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        return session.scalar(select(func.count()).select_from(Job)) or 0
+        session.execute(text("UPDATE procrastinate_jobs SET scheduled_at = NULL WHERE status = 'todo'"))
 
 
 def worker(app):

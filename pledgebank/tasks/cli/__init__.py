@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from datetime import timedelta
+from typing import Any
 
 import click
 from flask import Flask
@@ -13,9 +14,10 @@ from sqlalchemy import select
 
 from pledgebank.db import unit_of_work
 from pledgebank.jobs import DUE_JOB
-from pledgebank.tasks import schedule
+from pledgebank.tasks import pg_queue, schedule
+from pledgebank.tasks.failed import on_procrastinate
 from pledgebank.tasks.models import Job, JobStatus
-from pledgebank.tasks.worker import Worker, retry_by_hand
+from pledgebank.tasks.worker import retry_by_hand
 from pledgebank.web.session import this_app
 
 DUE_SCHEDULE = "run-due"
@@ -23,6 +25,9 @@ DUE_SCHEDULE = "run-due"
 
 def schedule_due(app: Flask) -> bool:
     """Queue the due work if it is due (every RUN_DUE_INTERVAL seconds, once however many schedulers)."""
+    runner = app.extensions["pledgebank.tasks"]
+    if on_procrastinate_app(app):
+        return bool(runner.schedule_due())
     return schedule.tick(
         app.extensions["pledgebank.sessions"],
         app.extensions["pledgebank.clock"],
@@ -30,6 +35,11 @@ def schedule_due(app: Flask) -> bool:
         kind=DUE_JOB,
         every=timedelta(seconds=app.config["RUN_DUE_INTERVAL"]),
     )
+
+
+def on_procrastinate_app(app: Flask) -> bool:
+    """True when the app's worker is procrastinate's (PostgreSQL with separate workers)."""
+    return bool(app.config["TASK_QUEUE"] == "procrastinate")
 
 
 @click.command("worker")
@@ -46,7 +56,7 @@ def schedule_due(app: Flask) -> bool:
 def worker(burst: bool, scheduling: bool, poll: float) -> None:
     """Run queued jobs (emails, the due work, card payments) until stopped (SIGTERM or Ctrl+C)."""
     app = this_app()
-    runner: Worker = app.extensions["pledgebank.tasks"]
+    runner = app.extensions["pledgebank.tasks"]
 
     def tick() -> None:
         if scheduling:
@@ -61,7 +71,10 @@ def worker(burst: bool, scheduling: bool, poll: float) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo("worker started (Ctrl+C or SIGTERM stops it after the job in hand)")
     try:
-        runner.run(stop, poll=poll, tick=tick)
+        if on_procrastinate_app(app):
+            runner.run(stop, poll=poll, scheduling=scheduling)  # procrastinate's deferrer ticks
+        else:
+            runner.run(stop, poll=poll, tick=tick)
     except KeyboardInterrupt:
         stop.set()
 
@@ -76,9 +89,16 @@ def jobs() -> None:
 def failed() -> None:
     """List the failed jobs, newest first, with their errors."""
     with unit_of_work(this_app().extensions["pledgebank.sessions"]) as session:
-        rows = session.scalars(
-            select(Job).where(Job.status == JobStatus.DEAD).order_by(Job.failed_at.desc(), Job.id.desc())
-        ).all()
+        if on_procrastinate(session):
+            rows: list[Any] = pg_queue.list_jobs(session, status=JobStatus.DEAD)
+        else:
+            rows = list(
+                session.scalars(
+                    select(Job)
+                    .where(Job.status == JobStatus.DEAD)
+                    .order_by(Job.failed_at.desc(), Job.id.desc())
+                )
+            )
         if not rows:
             click.echo("no failed jobs")
         for job in rows:
@@ -92,7 +112,10 @@ def retry(job_id: int) -> None:
     """Queue a failed job again, with fresh attempts."""
     app = this_app()
     with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
-        job = retry_by_hand(session, job_id, now=app.extensions["pledgebank.clock"].now())
+        if on_procrastinate(session):
+            job: object | None = pg_queue.retry_by_hand(session, job_id) or None
+        else:
+            job = retry_by_hand(session, job_id, now=app.extensions["pledgebank.clock"].now())
     if job is None:
         raise click.ClickException(f"no failed job {job_id}")
     click.echo(f"job {job_id} queued again")

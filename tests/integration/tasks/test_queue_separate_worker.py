@@ -1,20 +1,21 @@
 """With separate workers configured, the transaction that asks for work only queues it: a key queues the same
 work once while it waits; a failing job waits longer each time, then stays dead with its error until
-retried by hand."""
+retried by hand. On PostgreSQL the jobs are procrastinate's."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from pledgebank import create_app
 from pledgebank.db import unit_of_work
 from pledgebank.outbox import EMAIL_JOB, Email, email_payload, send_after_commit
+from pledgebank.tasks import pg_queue
 from pledgebank.tasks.models import JobStatus
 from pledgebank.tasks.queue import enqueue
 from pledgebank.tasks.worker import backoff, retry_by_hand
-from tests.helpers.tasks import jobs, worker
+from tests.helpers.tasks import jobs, make_due, on_procrastinate, worker
 
 HELLO = Email("ann@example.org", "Reset your password", "accounts/reset", {"token": "t0k3n", "name": "Ann"})
 
@@ -70,15 +71,15 @@ def test_a_failing_email_waits_longer_each_time_then_is_dead_with_its_error(
         send_after_commit(session, HELLO)
     assert worker(refused).run_until_idle() == 1
     (job,) = jobs(app)
-    assert (job.status, job.attempts, job.run_at) == (JobStatus.QUEUED, 1, clock.now() + backoff(1))
+    assert (job.status, job.attempts) == (JobStatus.QUEUED, 1)
     assert "ConnectionRefusedError" in (job.last_error or "")
     assert worker(refused).run_until_idle() == 0  # not before its time
-    clock.advance(backoff(1))
+    _wait_out(app, clock, job.run_at, backoff(1))
     assert worker(refused).run_until_idle() == 1
     (job,) = jobs(app)
-    assert (job.status, job.attempts, job.run_at) == (JobStatus.QUEUED, 2, clock.now() + backoff(2))
+    assert (job.status, job.attempts) == (JobStatus.QUEUED, 2)
     assert backoff(2) > backoff(1)
-    clock.advance(backoff(2))
+    _wait_out(app, clock, job.run_at, backoff(2))
     assert worker(refused).run_until_idle() == 1
     (job,) = jobs(app)
     assert (job.status, job.attempts, job.failed_at) == (JobStatus.DEAD, 3, clock.now())
@@ -87,11 +88,26 @@ def test_a_failing_email_waits_longer_each_time_then_is_dead_with_its_error(
     assert worker(refused).run_until_idle() == 0  # a dead job stays dead
 
     with unit_of_work(sessions) as session:
-        assert retry_by_hand(session, job.id + 1, now=clock.now()) is None
-        assert retry_by_hand(session, job.id, now=clock.now()) is not None
+        if on_procrastinate(app):  # one more attempt, as procrastinate retries a failed job
+            assert not pg_queue.retry_by_hand(session, job.id + 1)
+            assert pg_queue.retry_by_hand(session, job.id)
+        else:  # fresh attempts
+            assert retry_by_hand(session, job.id + 1, now=clock.now()) is None
+            assert retry_by_hand(session, job.id, now=clock.now()) is not None
     (job,) = jobs(app)
-    assert (job.status, job.attempts) == (JobStatus.QUEUED, 0)
+    assert job.status == JobStatus.QUEUED
     assert worker(app).run_until_idle() == 1  # a worker that can send
     assert jobs(app) == []
     assert [mail.subject for mail in outbox.all()] == ["Reset your password"]
     refused.extensions["pledgebank.engine"].dispose()
+
+
+def _wait_out(app, clock, run_at, backoff: timedelta) -> None:
+    """Check a failed job waits `backoff` before its next attempt, then let that time pass: the app's clock
+    for our table; procrastinate waits by the database's clock, so its time is brought forward."""
+    if on_procrastinate(app):
+        assert abs(run_at - (datetime.now(UTC) + backoff)) < timedelta(seconds=30)
+        make_due(app)
+    else:
+        assert run_at == clock.now() + backoff
+        clock.advance(backoff)

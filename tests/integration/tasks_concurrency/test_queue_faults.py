@@ -29,7 +29,7 @@ from tests.factories.pledges import (
     signup_state,
 )
 from tests.helpers.app import PASSWORD, WebClient
-from tests.helpers.tasks import jobs, wait_until, worker
+from tests.helpers.tasks import jobs, make_due, wait_until, worker
 
 pytestmark = pytest.mark.postgres
 
@@ -94,16 +94,18 @@ def test_a_card_payment_that_keeps_failing_stops_and_waits_on_the_failed_jobs_pa
     held = [pledge_with_card(app, pledge, ann), pledge_with_card(app, pledge, ben)]
     due(app)
     clock.advance(timedelta(hours=73))
-    # Workers whose Stripe does not answer: a closed port.
-    down = create_app(
-        {**app_config, "TASK_WORKER": "separate", "TASK_ATTEMPTS": 2, "STRIPE_API_BASE": "http://127.0.0.1:9"}
-    )
+    # The service with separate workers (procrastinate's), and workers whose Stripe does not answer.
+    separate = {**app_config, "TASK_WORKER": "separate", "TASK_ATTEMPTS": 2}
+    web = create_app(separate)
+    down = create_app({**separate, "STRIPE_API_BASE": "http://127.0.0.1:9"})
     queue_due(down)
     assert pledge_state(app, pledge) == "succeeded"
     assert len(jobs(app, kind="pledge-card")) == 2
     worker(down).run_until_idle()
-    # After the payment attempt's lease (so the retry takes the attempt over, asking Stripe what it did).
+    # After the payment attempt's lease (so the retry takes the attempt over, asking Stripe what it did),
+    # and the job's backoff (procrastinate's, by the database's clock: brought forward).
     clock.advance(timedelta(seconds=app.config["PAYMENT_ATTEMPT_LEASE"] + 1))
+    make_due(app)
     worker(down).run_until_idle()
     dead = jobs(app, status=JobStatus.DEAD)
     assert len(dead) == 2 and all(job.attempts == 2 for job in dead)
@@ -111,19 +113,20 @@ def test_a_card_payment_that_keeps_failing_stops_and_waits_on_the_failed_jobs_pa
     clock.advance(timedelta(days=1))
     assert worker(down).run_until_idle() == 0  # stopped after its attempts
 
-    web = WebClient(app.test_client())
-    web.login("chair@example.org", PASSWORD)  # the chair is the treasurer here
-    page = web.get(f"/n/{slug}/failed-jobs").get_data(as_text=True)
+    browser = WebClient(web.test_client())
+    browser.login("chair@example.org", PASSWORD)  # the chair is the treasurer here
+    page = browser.get(f"/n/{slug}/failed-jobs").get_data(as_text=True)
     assert all(f'id="job-{job.id}"' in page for job in dead) and "GatewayUnavailable" in page
     for job in dead:
-        assert web.post(f"/n/{slug}/failed-jobs/{job.id}/retry").status_code == 302
-    worker(app).run_until_idle()  # Stripe answers again
+        assert browser.post(f"/n/{slug}/failed-jobs/{job.id}/retry").status_code == 302
+    worker(web).run_until_idle()  # Stripe answers again
     assert [signup_state(app, signup) for signup in held] == ["captured", "captured"]
     assert card_payments_by_signup(app) == {held[0]: 1, held[1]: 1}
     assert assert_ledger_matches_stripe(app) == 2000
     assert jobs(app) == []
     assert_books_ok(app)
     down.extensions["pledgebank.engine"].dispose()
+    web.extensions["pledgebank.engine"].dispose()
 
 
 def test_two_schedulers_at_once_queue_and_do_the_due_work_once(app_config, app, sessions, clock, together):
@@ -135,11 +138,13 @@ def test_two_schedulers_at_once_queue_and_do_the_due_work_once(app_config, app, 
     clock.advance(timedelta(hours=73))
     separate = create_app({**app_config, "TASK_WORKER": "separate"})
 
-    for _ in range(5):  # each due moment: two schedulers tick together, and one of them queues the run
-        ticks = together(2, lambda _i: schedule_due(separate))
-        assert [outcome.error for outcome in ticks] == [None, None]
-        assert sorted(outcome.value for outcome in ticks) == [False, True]
+    ticks = together(2, lambda _i: schedule_due(separate))  # two schedulers tick together: one queues the run
+    assert [outcome.error for outcome in ticks] == [None, None]
+    assert sorted(outcome.value for outcome in ticks) == [False, True]
+    for _ in range(4):  # later due moments, while that run waits: nothing more is queued
         clock.advance(timedelta(seconds=separate.config["RUN_DUE_INTERVAL"]))
+        ticks = together(2, lambda _i: schedule_due(separate))
+        assert [(outcome.error, outcome.value) for outcome in ticks] == [(None, False), (None, False)]
     assert [job.kind for job in jobs(app)] == ["run-due"]  # one waits: its key is taken while it waits
 
     runs = together(2, lambda _i: queue_due(separate))  # and two runs of it at once fan out once

@@ -30,3 +30,38 @@ def test_a_malformed_number_is_a_one_line_refusal(monkeypatch, tmp_path):
     monkeypatch.setenv("PLEDGEBANK_MAIL_PORT", "many")
     with pytest.raises(config.ConfigError, match="PLEDGEBANK_MAIL_PORT"):
         config.load(tmp_path, None, None)
+
+
+PG = "postgresql+psycopg://postgres@127.0.0.1:5432/pledgebank"
+
+
+@pytest.mark.parametrize(
+    ("database", "worker", "asked", "queue"),
+    [
+        ("", "in-process", "", "table"),  # the embedded default: no other server
+        ("", "separate", "", "table"),
+        (PG, "in-process", "", "table"),
+        (PG, "separate", "", "procrastinate"),
+        (PG, "separate", "table", "table"),
+    ],
+)
+def test_separate_workers_on_postgresql_use_procrastinate_unless_told(
+    tmp_path, database, worker, asked, queue
+):
+    settings = config.load(
+        tmp_path, {"DATABASE_URL": database, "TASK_WORKER": worker, "TASK_QUEUE": asked}, None
+    )
+    assert settings["TASK_QUEUE"] == queue
+
+
+@pytest.mark.parametrize(("database", "worker"), [("", "separate"), (PG, "in-process")])
+def test_procrastinate_without_postgresql_and_separate_workers_is_refused(tmp_path, database, worker):
+    asked = {"DATABASE_URL": database, "TASK_WORKER": worker, "TASK_QUEUE": "procrastinate"}
+    with pytest.raises(config.ConfigError, match="TASK_QUEUE=procrastinate needs PostgreSQL"):
+        config.load(tmp_path, asked, None)
+
+
+def test_an_unknown_queue_is_a_one_line_refusal(monkeypatch, tmp_path):
+    monkeypatch.setenv("PLEDGEBANK_TASK_QUEUE", "celery")
+    with pytest.raises(config.ConfigError, match="PLEDGEBANK_TASK_QUEUE"):
+        config.load(tmp_path, None, None)
