@@ -8,7 +8,7 @@ that recorded version and records the new one (a fresh database gets the install
 to apply), never an edit of this one.
 
 Revision ID: 0037
-Revises: 0033
+Revises: 0039
 Create Date: 2026-12-05
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from pledgebank.tasks import pg_schema
 
 revision: str = "0037"
-down_revision: str | None = "0033"
+down_revision: str | None = "0039"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
