@@ -21,7 +21,11 @@ ERASED_DOMAIN = "erased.invalid"
 
 @dataclass(frozen=True, slots=True)
 class Email:
-    """One message: a recipient, a subject, and a template (under templates/email/) with its context."""
+    """One message: a recipient, a subject, and a template (under templates/email/) with its context.
+
+    The subject is a message-catalogue text (marked with `pledgebank.marks.N_`) with `%(name)s` placeholders
+    filled from `subject_values`; it is translated into the reader's language when the email is rendered.
+    """
 
     to: str
     subject: str
@@ -29,6 +33,12 @@ class Email:
     context: dict[str, Any] = field(default_factory=dict)
     # An endpoint and its values for a one-click unsubscribe link, sent as the List-Unsubscribe header.
     unsubscribe: tuple[str, dict[str, Any]] | None = None
+    subject_values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def english_subject(self) -> str:
+        """The subject in English, its placeholders filled."""
+        return self.subject % self.subject_values if self.subject_values else self.subject
 
 
 class EmailSender(Protocol):
@@ -57,6 +67,7 @@ def email_payload(email: Email) -> dict[str, Any]:
         "template": email.template,
         "context": email.context,
         "unsubscribe": list(email.unsubscribe) if email.unsubscribe else None,
+        "subject_values": email.subject_values,
         "message_id": uuid.uuid4().hex,
     }
 
@@ -70,6 +81,7 @@ def email_from(payload: dict[str, Any]) -> Email:
         template=payload["template"],
         context=payload["context"],
         unsubscribe=(unsubscribe[0], unsubscribe[1]) if unsubscribe else None,
+        subject_values=payload.get("subject_values") or {},
     )
 
 

@@ -19,6 +19,7 @@ from pledgebank.accounts.models import User
 from pledgebank.accounts.sessions import forget_signed_out_sessions
 from pledgebank.accounts.tokens import RESET_PURPOSE, VERIFY_PURPOSE, LinkSigner, password_fingerprint
 from pledgebank.errors import InvalidInput, NotFound
+from pledgebank.marks import N_
 from pledgebank.outbox import Email, send_after_commit
 
 MIN_PASSWORD = 10
@@ -98,7 +99,7 @@ def register(
                 session,
                 Email(
                     existing.email,
-                    "Someone tried to register with your address",
+                    N_("Someone tried to register with your address"),
                     "accounts/already_registered",
                 ),
             )
@@ -172,7 +173,7 @@ def send_verification(session: Session, user: User, *, now: datetime, signer: Li
         session,
         Email(
             user.email,
-            "Confirm your email address",
+            N_("Confirm your email address"),
             "accounts/verify",
             {"token": token, "name": user.display_name},
         ),
@@ -233,7 +234,10 @@ def request_password_reset(session: Session, *, email: str, now: datetime, signe
     send_after_commit(
         session,
         Email(
-            user.email, "Reset your password", "accounts/reset", {"token": token, "name": user.display_name}
+            user.email,
+            N_("Reset your password"),
+            "accounts/reset",
+            {"token": token, "name": user.display_name},
         ),
     )
 
@@ -264,7 +268,9 @@ def reset_password(
     if user.email_verified_at is None:
         user.email_verified_at = now
     forget_signed_out_sessions(session, user_id=user.id)  # the new password ends every old session
-    send_after_commit(session, Email(user.email, "Your password was changed", "accounts/password_changed"))
+    send_after_commit(
+        session, Email(user.email, N_("Your password was changed"), "accounts/password_changed")
+    )
     return user
 
 
@@ -278,5 +284,7 @@ def change_password(session: Session, *, user_id: int, current_password: str, ne
     check_password_rules(new_password, field="new_password")
     user.password_hash = _hasher.hash(new_password)
     forget_signed_out_sessions(session, user_id=user.id)  # the new password ends every old session
-    send_after_commit(session, Email(user.email, "Your password was changed", "accounts/password_changed"))
+    send_after_commit(
+        session, Email(user.email, N_("Your password was changed"), "accounts/password_changed")
+    )
     return user

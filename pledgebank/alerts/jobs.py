@@ -19,6 +19,7 @@ from pledgebank.alerts.services import alert_email, area_name
 from pledgebank.books.models import AuditEvent
 from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
+from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.outbox import send_after_commit
 from pledgebank.pledges.models import Pledge
@@ -115,9 +116,10 @@ def run_due(sessions: sessionmaker[Session], *, now: datetime, zone: str) -> Cou
                 session,
                 alert_email(
                     subscription,
-                    f"New pledges in {area} this week",
+                    N_("New pledges in %(area)s this week"),
                     "alerts/digest",
                     {"area": area, "pledges": [(p.id, p.title) for p in pledges]},
+                    {"area": area},
                 ),
             )
             done["alert digests sent"] += 1

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from pledgebank.accounts.tokens import LinkSigner
 from pledgebank.alerts.models import AlertDelivery, AlertSubscription
 from pledgebank.errors import InvalidInput
+from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges.models import Pledge
@@ -102,9 +103,15 @@ def subscribe(
         session,
         Email(
             address,
-            f"Confirm your alerts about new pledges in {area}",
+            N_("Confirm your alerts about new pledges in %(area)s"),
             "alerts/confirm",
-            {"area": area, "token": token, "frequency": FREQUENCIES[existing.frequency].lower()},
+            {
+                "area": area,
+                "token": token,
+                "frequency": FREQUENCIES[existing.frequency].lower(),
+                "weekly": existing.frequency == "weekly",
+            },
+            subject_values={"area": area},
         ),
     )
 
@@ -151,7 +158,9 @@ def area_name(session: Session, subscription: AlertSubscription) -> str:
     return subscription.district or ""
 
 
-def alert_email(subscription: AlertSubscription, subject: str, template: str, context: dict) -> Email:
+def alert_email(
+    subscription: AlertSubscription, subject: str, template: str, context: dict, subject_values: dict
+) -> Email:
     """An alert email with its one-click unsubscribe link, in the body and the List-Unsubscribe header."""
     return Email(
         subscription.email,
@@ -159,6 +168,7 @@ def alert_email(subscription: AlertSubscription, subject: str, template: str, co
         template,
         {**context, "unsubscribe_key": subscription.key},
         unsubscribe=("alerts.unsubscribe", {"key": subscription.key}),
+        subject_values=subject_values,
     )
 
 
@@ -204,9 +214,10 @@ def pledge_opened(session: Session, pledge: Pledge, *, now: datetime) -> int:
             session,
             alert_email(
                 subscription,
-                f"A new pledge in {neighbourhood.name}: {pledge.title}",
+                N_("A new pledge in %(place)s: %(title)s"),
                 "alerts/new_pledge",
                 {"area": area_name(session, subscription), "title": pledge.title, "pledge_id": pledge.id},
+                {"place": neighbourhood.name, "title": pledge.title},
             ),
         )
         told += 1

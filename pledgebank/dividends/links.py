@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from pledgebank.accounts.tokens import LinkSigner
 from pledgebank.dividends.models import DividendAgreement
 from pledgebank.errors import Conflict, Forbidden
+from pledgebank.marks import N_
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 
@@ -31,7 +32,7 @@ def invite(session: Session, agreement: DividendAgreement, signer: LinkSigner, n
             session,
             Email(
                 email,
-                f"Community dividend to sign: {agreement.title}",
+                N_("Community dividend to sign: %(title)s"),
                 "dividends/invitation",
                 {
                     "name": name,
@@ -43,6 +44,7 @@ def invite(session: Session, agreement: DividendAgreement, signer: LinkSigner, n
                     "verifies": email == agreement.verifier_email,
                     "reach": reach(session, agreement.neighbourhood_id),
                 },
+                subject_values={"title": agreement.title},
             ),
         )
 

@@ -21,6 +21,7 @@ from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.examiners.models import ExaminerAppointment
 from pledgebank.examiners.states import APPOINTMENTS, AppointmentAction, AppointmentStatus
+from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Membership, Neighbourhood
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
@@ -128,7 +129,7 @@ def _invite(session: Session, appointment: ExaminerAppointment, *, now: datetime
         session,
         Email(
             appointment.email,
-            f"You are invited to examine the accounts of {neighbourhood.name}",
+            N_("You are invited to examine the accounts of %(place)s"),
             "examiners/invited",
             {
                 "token": token,
@@ -140,6 +141,7 @@ def _invite(session: Session, appointment: ExaminerAppointment, *, now: datetime
                 "lapses_on": appointment.lapses_on,
                 "reach": reach(session, neighbourhood.id),
             },
+            subject_values={"place": neighbourhood.name},
         ),
     )
 

@@ -15,6 +15,7 @@ from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.grants.access import require_applicant
 from pledgebank.grants.models import GrantApplication, GrantBudgetLine, GrantRound
 from pledgebank.grants.states import ApplicationAction, ApplicationStatus, next_status
+from pledgebank.marks import N_
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, can, require
@@ -176,7 +177,7 @@ def submit_application(
         now=now,
         after={"status": application.status, "amount_requested": application.amount_requested},
     )
-    tell_applicant(session, application, "Application received", "grants/submitted")
+    tell_applicant(session, application, N_("Application received: %(title)s"), "grants/submitted")
     return application
 
 
@@ -239,7 +240,7 @@ def tell_applicant(
         session,
         Email(
             user.email,
-            f"{subject}: {application.title}",
+            subject,
             template,
             {
                 "name": user.display_name,
@@ -250,5 +251,6 @@ def tell_applicant(
                 "reach": reach(session, application.neighbourhood_id),
                 **(context or {}),
             },
+            subject_values={"title": application.title},
         ),
     )

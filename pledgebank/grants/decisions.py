@@ -25,6 +25,7 @@ from pledgebank.grants.reviews import quorum_of
 from pledgebank.grants.states import ApplicationAction, next_status
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
+from pledgebank.marks import N_
 from pledgebank.policy import Action, can, require
 
 A = ApplicationAction
@@ -218,7 +219,7 @@ def decide(
     tell_applicant(
         session,
         application,
-        "Decision on your application",
+        N_("Decision on your application: %(title)s"),
         "grants/decision",
         {
             "outcome": outcome,

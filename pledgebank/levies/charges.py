@@ -24,6 +24,7 @@ from pledgebank.levies.households import is_resident
 from pledgebank.levies.models import Household, Levy, LevyCharge, LevyHousehold
 from pledgebank.levies.services import about, tell_household
 from pledgebank.levies.states import UNPAID, ChargeAction, ChargeStatus, LevyStatus, next_charge_status
+from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.payments.models import AttemptStatus, PaymentAttempt
 from pledgebank.policy import Action, require
@@ -228,7 +229,7 @@ def settle(
     tell_household(
         session,
         charge.household_id,
-        f"Receipt: {levy.name} paid",
+        N_("Receipt: %(levy)s paid"),
         "levies/paid",
         {
             **about(levy),

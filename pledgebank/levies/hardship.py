@@ -20,6 +20,7 @@ from pledgebank.levies.households import is_resident
 from pledgebank.levies.models import HardshipRequest, Levy, LevyCharge
 from pledgebank.levies.services import about, tell_household
 from pledgebank.levies.states import UNPAID, ChargeAction, next_charge_status
+from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.policy import Action, require
 
@@ -126,7 +127,7 @@ def decide_hardship(
     tell_household(
         session,
         charge.household_id,
-        f"Your hardship request: {levy.name}",
+        N_("Your hardship request: %(levy)s"),
         "levies/hardship_decided",
         {
             **about(levy),

@@ -31,6 +31,7 @@ from pledgebank.levies.states import (
     next_levy_status,
     parse_retry_days,
 )
+from pledgebank.marks import N_
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import GatewayUnavailable
 
@@ -178,7 +179,7 @@ def _remind(ctx: Payments, charge_id: int, now: datetime) -> str:
         tell_household(
             session,
             household.id,
-            f"{'Due now' if first else 'Reminder'}: {levy.name}",
+            N_("Due now: %(levy)s") if first else N_("Reminder: %(levy)s"),
             "levies/due",
             {
                 **about(levy),

@@ -30,6 +30,7 @@ from pledgebank.levies.states import (
     next_charge_status,
     parse_retry_days,
 )
+from pledgebank.marks import N_
 from pledgebank.payments import card_charges, card_saving
 from pledgebank.payments.attempts import finish_attempt, started_subject
 from pledgebank.payments.card_charges import AUTHENTICATION_CODES, CardCharge
@@ -239,7 +240,7 @@ def _failed(session: Session, charge: LevyCharge, payment: Payment, now: datetim
         tell_household(
             session,
             charge.household_id,
-            f"{'Confirm your payment' if authenticate else 'Payment declined'}: {levy.name}",
+            N_("Confirm your payment: %(levy)s") if authenticate else N_("Payment declined: %(levy)s"),
             "levies/authenticate" if authenticate else "levies/declined",
             {
                 **about(levy),
@@ -258,7 +259,7 @@ def give_up(session: Session, charge: LevyCharge, *, now: datetime) -> None:
     tell_household(
         session,
         charge.household_id,
-        f"In arrears: {levy.name}",
+        N_("In arrears: %(levy)s"),
         "levies/arrears",
         {
             **about(levy),

@@ -29,6 +29,7 @@ from pledgebank.levies.states import (
     parse_retry_days,
     quorum_met,
 )
+from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
@@ -247,7 +248,7 @@ def maybe_start(session: Session, levy: Levy, *, now: datetime, zone: str) -> bo
             LevyHousehold.levy_id == levy.id, LevyHousehold.left_on.is_(None)
         )
     ):
-        tell_household(session, household_id, f"{levy.name} has started", "levies/started", about(levy))
+        tell_household(session, household_id, N_("%(levy)s has started"), "levies/started", about(levy))
     return True
 
 
@@ -275,7 +276,14 @@ def tell_household(
     facts = household_facts(session, household_id, (context or {}).get("levy_id"))
     for email, name in people:
         send_after_commit(
-            session, Email(email, subject, template, {"name": name, **facts, **(context or {})})
+            session,
+            Email(
+                email,
+                subject,
+                template,
+                {"name": name, **facts, **(context or {})},
+                subject_values={"levy": (context or {}).get("levy_name", "")},
+            ),
         )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from pledgebank.accounts.models import User
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
+from pledgebank.marks import N_
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges.comment_models import PledgeComment
@@ -66,7 +67,9 @@ def add_comment(
             session,
             Email(
                 creator.email,
-                f"A new {'reply' if parent_id else 'comment'} on your pledge: {pledge.title}",
+                N_("A new reply on your pledge: %(title)s")
+                if parent_id
+                else N_("A new comment on your pledge: %(title)s"),
                 "pledges/comment",
                 {
                     "name": creator.display_name,
@@ -76,6 +79,7 @@ def add_comment(
                     "pledge_id": pledge.id,
                     "reach": reach(session, pledge.neighbourhood_id),
                 },
+                subject_values={"title": pledge.title},
             ),
         )
     return comment
@@ -113,7 +117,7 @@ def hide_comment(
         session,
         Email(
             author.email,
-            f"Your comment on “{pledge.title}” was hidden",
+            N_("Your comment on “%(title)s” was hidden"),
             "pledges/comment_hidden",
             {
                 "name": author.display_name,
@@ -122,6 +126,7 @@ def hide_comment(
                 "pledge_id": pledge.id,
                 "reach": reach(session, pledge.neighbourhood_id),
             },
+            subject_values={"title": pledge.title},
         ),
     )
     return comment

@@ -15,6 +15,7 @@ from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
+from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeUpdate
 from pledgebank.pledges.services import tell_pledgers
@@ -37,7 +38,7 @@ def post_update(session: Session, *, actor_id: int, pledge: Pledge, body: str, n
     update = PledgeUpdate(pledge_id=pledge.id, author_id=actor_id, body=text, created_at=now)
     session.add(update)
     author = session.get_one(User, actor_id).display_name
-    tell_pledgers(session, pledge, "News", "pledges/update", {"body": text, "author": author})
+    tell_pledgers(session, pledge, N_("News: %(title)s"), "pledges/update", {"body": text, "author": author})
     return update
 
 

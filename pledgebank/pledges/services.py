@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from pledgebank.alerts import services as alerts
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
+from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
@@ -318,7 +319,9 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
     tell_pledgers(
         session,
         pledge,
-        "Pledge cancelled" if pledge.of_time else "Pledge cancelled: nobody will be charged",
+        N_("Pledge cancelled: %(title)s")
+        if pledge.of_time
+        else N_("Pledge cancelled: nobody will be charged: %(title)s"),
         "pledges/cancelled",
         {"reason": pledge.close_reason},
     )
@@ -344,9 +347,10 @@ def tell(
         session,
         Email(
             user.email,
-            f"{subject}: {pledge.title}",
+            subject,
             template,
             {"name": user.display_name, **pledger_facts(session, signup), **(context or {})},
+            subject_values={"title": pledge.title},
         ),
     )
 

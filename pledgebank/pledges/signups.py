@@ -13,6 +13,7 @@ from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.ledger import chart, held
 from pledgebank.ledger.money import Money
+from pledgebank.marks import N_
 from pledgebank.payments.gateway import CardSetup
 from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import Pledge, PledgeSignup
@@ -120,7 +121,7 @@ def sign(
         pledge.wording_frozen_at = now
     session.flush()  # an id for the Stripe keys; also trips the one-signup-per-person constraint
     if method == "cash":
-        tell(session, signup, "Your pledge", "pledges/cash_promised")
+        tell(session, signup, N_("Your pledge: %(title)s"), "pledges/cash_promised")
     return signup
 
 
@@ -151,9 +152,15 @@ def _sign_time(
         pledge.wording_frozen_at = now
     session.flush()
     if pledge.status == PledgeStatus.SUCCEEDED:
-        tell(session, signup, "You're in: what happens next", "pledges/time_succeeded", time_details(pledge))
+        tell(
+            session,
+            signup,
+            N_("You're in: what happens next: %(title)s"),
+            "pledges/time_succeeded",
+            time_details(pledge),
+        )
     else:
-        tell(session, signup, "You've signed up", "pledges/time_signed")
+        tell(session, signup, N_("You've signed up: %(title)s"), "pledges/time_signed")
         maybe_activate(session, pledge, now=now)
     return signup
 
@@ -195,7 +202,7 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
             from_account=signup.cash_into,
         )
     # Told what the pledge was when withdrawn: a card saved or not, cash handed over or not.
-    tell(session, signup, "Pledge withdrawn", "pledges/withdrawn")
+    tell(session, signup, N_("Pledge withdrawn: %(title)s"), "pledges/withdrawn")
     signup.status = next_signup_status(signup.status, SignupAction.WITHDRAW)
     signup.updated_at = now
     return signup
@@ -235,7 +242,7 @@ def record_cash(
     _post_cash(
         session, signup, held.pledge_cash_held, "cash-held", now, zone, actor_id=actor_id, into=into, on=on
     )
-    tell(session, signup, "We have your pledge money", "pledges/cash_received")
+    tell(session, signup, N_("We have your pledge money: %(title)s"), "pledges/cash_received")
     if pledge.status == PledgeStatus.SUCCEEDED:
         keep_cash(session, signup, now=now, zone=zone)
     else:
@@ -317,7 +324,7 @@ def apply_card_setup(session: Session, *, signup_id: int, setup: CardSetup, now:
         card.last4,
     )
     signup.decline_code, signup.updated_at = None, now
-    tell(session, signup, "Your pledge", "pledges/card_saved", {"last4": card.last4})
+    tell(session, signup, N_("Your pledge: %(title)s"), "pledges/card_saved", {"last4": card.last4})
     maybe_activate(session, signup.pledge, now=now)
     return signup
 
@@ -336,7 +343,11 @@ def maybe_activate(session: Session, pledge: Pledge, *, now: datetime) -> bool:
         pledge.status = next_pledge_status(pledge.status, PledgeAction.SUCCEED, pledge.kind)
         pledge.activated_at = pledge.closed_at = now
         tell_pledgers(
-            session, pledge, "It's on: what happens next", "pledges/time_succeeded", time_details(pledge)
+            session,
+            pledge,
+            N_("It's on: what happens next: %(title)s"),
+            "pledges/time_succeeded",
+            time_details(pledge),
         )
         return True
     pledge.status = next_pledge_status(pledge.status, PledgeAction.ACTIVATE)
@@ -346,7 +357,7 @@ def maybe_activate(session: Session, pledge: Pledge, *, now: datetime) -> bool:
     tell_pledgers(
         session,
         pledge,
-        "It's on: the target is met",
+        N_("It's on: the target is met: %(title)s"),
         "pledges/activated",
         {"collection_ends_at": pledge.collection_ends_at},
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
+from flask_babel import gettext
 from flask_mail import Message
 
 from pledgebank.extensions import mail
@@ -38,7 +39,7 @@ def render_email(email: Email, message_id: str | None = None) -> Message:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     message = Message(
-        subject=email.subject,
+        subject=gettext(email.subject, **email.subject_values),
         recipients=[email.to],
         body=body,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
@@ -64,7 +65,7 @@ def send_email(email: Email, *, message_id: str | None = None, retry: bool = Fal
     tag = f"-{message_id[:12]}" if message_id else ""
     if retry and tag and next(folder.glob(f"*{tag}.eml"), None) is not None:
         return  # written before the last attempt stopped
-    slug = re.sub(r"[^a-z0-9]+", "-", email.subject.lower()).strip("-")[:40]
+    slug = re.sub(r"[^a-z0-9]+", "-", email.english_subject.lower()).strip("-")[:40]
     path = folder / f"{next_number(folder):05d}-{slug}{tag}.eml"
     partial = folder / f".{path.name}.part"
     partial.write_bytes(message.as_bytes())
