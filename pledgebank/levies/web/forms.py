@@ -53,7 +53,7 @@ class LevyForm(_Form):
         choices=[
             SelectChoice("flat", _l("Every household pays the same")),
             SelectChoice(
-                "banded", "By council-tax band: the amount is band D's, the other bands pay their share"
+                "banded", _l("By council-tax band: the amount is band D's, the other bands pay their share")
             ),
         ],
         validators=[DataRequired(_l("Choose a flat amount or council-tax bands."))],
