@@ -22,6 +22,7 @@ class SignedIn(UserMixin):
         self.email = user.email
         self.display_name = user.display_name
         self.is_verified = user.is_verified
+        self.language = user.language
         self.session_id = session_id or new_session_id(user)
 
     def get_id(self) -> str:
@@ -35,6 +36,7 @@ class Anonymous(AnonymousUserMixin):
     id = None
     is_verified = False
     display_name = ""
+    language = ""
 
 
 def _load(raw: str) -> SignedIn | None:

@@ -255,6 +255,7 @@ def settings(slug: str):
             area_code=form.area_code.data or "",
             area_name=form.area_name.data or "",
             charity_number=form.charity_number.data or "",
+            default_language=form.default_language.data or "",
             now=now(),
         )
 
