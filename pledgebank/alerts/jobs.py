@@ -19,11 +19,11 @@ from pledgebank.alerts.services import alert_email, area_name
 from pledgebank.books.models import AuditEvent
 from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
-from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.outbox import send_after_commit
 from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.states import PledgeStatus
+from pledgebank.text import _t
 
 OPEN_STATES = (PledgeStatus.OPEN, PledgeStatus.COLLECTING, PledgeStatus.SUCCEEDED)
 
@@ -116,10 +116,9 @@ def run_due(sessions: sessionmaker[Session], *, now: datetime, zone: str) -> Cou
                 session,
                 alert_email(
                     subscription,
-                    N_("New pledges in %(area)s this week"),
+                    _t("New pledges in %(area)s this week", area=area),
                     "alerts/digest",
                     {"area": area, "pledges": [(p.id, p.title) for p in pledges]},
-                    {"area": area},
                 ),
             )
             done["alert digests sent"] += 1

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from pledgebank.accounts.tokens import LinkSigner
 from pledgebank.alerts.models import AlertDelivery, AlertSubscription
 from pledgebank.errors import InvalidInput
-from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges.models import Pledge
+from pledgebank.text import _t
 
 CONFIRM_PURPOSE = "alert-confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # an unconfirmed sign-up is deleted by the retention job after this
@@ -34,7 +34,7 @@ def normalise_district(text: str | None) -> str:
     district = (text or "").strip().upper().replace(" ", "")
     if not _DISTRICT.match(district):
         raise InvalidInput.field(
-            "district", "Enter a postcode district, like SE15 (the first half of a postcode)."
+            "district", _t("Enter a postcode district, like SE15 (the first half of a postcode).")
         )
     return district
 
@@ -42,7 +42,7 @@ def normalise_district(text: str | None) -> str:
 def _address(text: str | None) -> str:
     address = (text or "").strip().lower()
     if len(address) > 254 or not _ADDRESS.match(address):
-        raise InvalidInput.field("email", "Enter an email address, like name@example.org.")
+        raise InvalidInput.field("email", _t("Enter an email address, like name@example.org."))
     return address
 
 
@@ -74,7 +74,7 @@ def subscribe(
             elif check == "area":
                 scope, area = _area(neighbourhood, district)
             elif frequency not in FREQUENCIES:
-                raise InvalidInput.field("frequency", "Choose how often to hear.")
+                raise InvalidInput.field("frequency", _t("Choose how often to hear."))
         except InvalidInput as error:
             errors.update(error.fields or {})
     if errors:
@@ -103,7 +103,7 @@ def subscribe(
         session,
         Email(
             address,
-            N_("Confirm your alerts about new pledges in %(area)s"),
+            _t("Confirm your alerts about new pledges in %(area)s", area=area),
             "alerts/confirm",
             {
                 "area": area,
@@ -111,7 +111,6 @@ def subscribe(
                 "frequency": FREQUENCIES[existing.frequency].lower(),
                 "weekly": existing.frequency == "weekly",
             },
-            subject_values={"area": area},
         ),
     )
 
@@ -158,9 +157,7 @@ def area_name(session: Session, subscription: AlertSubscription) -> str:
     return subscription.district or ""
 
 
-def alert_email(
-    subscription: AlertSubscription, subject: str, template: str, context: dict, subject_values: dict
-) -> Email:
+def alert_email(subscription: AlertSubscription, subject: str, template: str, context: dict) -> Email:
     """An alert email with its one-click unsubscribe link, in the body and the List-Unsubscribe header."""
     return Email(
         subscription.email,
@@ -168,7 +165,6 @@ def alert_email(
         template,
         {**context, "unsubscribe_key": subscription.key},
         unsubscribe=("alerts.unsubscribe", {"key": subscription.key}),
-        subject_values=subject_values,
     )
 
 
@@ -214,10 +210,9 @@ def pledge_opened(session: Session, pledge: Pledge, *, now: datetime) -> int:
             session,
             alert_email(
                 subscription,
-                N_("A new pledge in %(place)s: %(title)s"),
+                _t("A new pledge in %(place)s: %(title)s", place=neighbourhood.name, title=pledge.title),
                 "alerts/new_pledge",
                 {"area": area_name(session, subscription), "title": pledge.title, "pledge_id": pledge.id},
-                {"place": neighbourhood.name, "title": pledge.title},
             ),
         )
         told += 1

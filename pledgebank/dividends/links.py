@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from pledgebank.accounts.tokens import LinkSigner
 from pledgebank.dividends.models import DividendAgreement
 from pledgebank.errors import Conflict, Forbidden
-from pledgebank.marks import N_
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
+from pledgebank.text import _t
 
 LINK_PURPOSE = "dividend-body"
 LINK_MAX_AGE = 3 * 366 * 24 * 3600  # the life of an agreement, with room to spare
@@ -32,7 +32,7 @@ def invite(session: Session, agreement: DividendAgreement, signer: LinkSigner, n
             session,
             Email(
                 email,
-                N_("Community dividend to sign: %(title)s"),
+                _t("Community dividend to sign: %(title)s", title=agreement.title),
                 "dividends/invitation",
                 {
                     "name": name,
@@ -44,7 +44,6 @@ def invite(session: Session, agreement: DividendAgreement, signer: LinkSigner, n
                     "verifies": email == agreement.verifier_email,
                     "reach": reach(session, agreement.neighbourhood_id),
                 },
-                subject_values={"title": agreement.title},
             ),
         )
 

@@ -21,11 +21,11 @@ from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.examiners.models import ExaminerAppointment
 from pledgebank.examiners.states import APPOINTMENTS, AppointmentAction, AppointmentStatus
-from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Membership, Neighbourhood
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 
 INVITE_PURPOSE = "examiner-invitation"
 # The invitation link works for thirty days; the chair can invite again after that.
@@ -129,7 +129,7 @@ def _invite(session: Session, appointment: ExaminerAppointment, *, now: datetime
         session,
         Email(
             appointment.email,
-            N_("You are invited to examine the accounts of %(place)s"),
+            _t("You are invited to examine the accounts of %(place)s", place=neighbourhood.name),
             "examiners/invited",
             {
                 "token": token,
@@ -141,7 +141,6 @@ def _invite(session: Session, appointment: ExaminerAppointment, *, now: datetime
                 "lapses_on": appointment.lapses_on,
                 "reach": reach(session, neighbourhood.id),
             },
-            subject_values={"place": neighbourhood.name},
         ),
     )
 

@@ -15,10 +15,10 @@ from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.grants.access import require_applicant
 from pledgebank.grants.models import GrantApplication, GrantBudgetLine, GrantRound
 from pledgebank.grants.states import ApplicationAction, ApplicationStatus, next_status
-from pledgebank.marks import N_
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, can, require
+from pledgebank.text import _t
 
 MAX_LINES = 20
 
@@ -177,7 +177,12 @@ def submit_application(
         now=now,
         after={"status": application.status, "amount_requested": application.amount_requested},
     )
-    tell_applicant(session, application, N_("Application received: %(title)s"), "grants/submitted")
+    tell_applicant(
+        session,
+        application,
+        _t("Application received: %(title)s", title=application.title),
+        "grants/submitted",
+    )
     return application
 
 
@@ -251,6 +256,5 @@ def tell_applicant(
                 "reach": reach(session, application.neighbourhood_id),
                 **(context or {}),
             },
-            subject_values={"title": application.title},
         ),
     )

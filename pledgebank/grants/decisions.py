@@ -25,8 +25,8 @@ from pledgebank.grants.reviews import quorum_of
 from pledgebank.grants.states import ApplicationAction, next_status
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
-from pledgebank.marks import N_
 from pledgebank.policy import Action, can, require
+from pledgebank.text import _t
 
 A = ApplicationAction
 OUTCOMES: dict[str, ApplicationAction] = {
@@ -219,7 +219,7 @@ def decide(
     tell_applicant(
         session,
         application,
-        N_("Decision on your application: %(title)s"),
+        _t("Decision on your application: %(title)s", title=application.title),
         "grants/decision",
         {
             "outcome": outcome,

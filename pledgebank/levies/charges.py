@@ -24,10 +24,10 @@ from pledgebank.levies.households import is_resident
 from pledgebank.levies.models import Household, Levy, LevyCharge, LevyHousehold
 from pledgebank.levies.services import about, tell_household
 from pledgebank.levies.states import UNPAID, ChargeAction, ChargeStatus, LevyStatus, next_charge_status
-from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.payments.models import AttemptStatus, PaymentAttempt
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 
 PAID_INTO = {"card": chart.STRIPE_CLEARING, "cash": chart.CASH, "bank": chart.BANK}
 
@@ -229,7 +229,7 @@ def settle(
     tell_household(
         session,
         charge.household_id,
-        N_("Receipt: %(levy)s paid"),
+        _t("Receipt: %(levy)s paid", levy=levy.name),
         "levies/paid",
         {
             **about(levy),

@@ -20,9 +20,9 @@ from pledgebank.levies.households import is_resident
 from pledgebank.levies.models import HardshipRequest, Levy, LevyCharge
 from pledgebank.levies.services import about, tell_household
 from pledgebank.levies.states import UNPAID, ChargeAction, next_charge_status
-from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
 
@@ -127,7 +127,7 @@ def decide_hardship(
     tell_household(
         session,
         charge.household_id,
-        N_("Your hardship request: %(levy)s"),
+        _t("Your hardship request: %(levy)s", levy=levy.name),
         "levies/hardship_decided",
         {
             **about(levy),

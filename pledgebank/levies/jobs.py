@@ -31,9 +31,9 @@ from pledgebank.levies.states import (
     next_levy_status,
     parse_retry_days,
 )
-from pledgebank.marks import N_
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import GatewayUnavailable
+from pledgebank.text import _t
 
 
 def run_due(ctx: Payments, *, now: datetime, defer: Callable[[int], None] | None = None) -> Counter[str]:
@@ -179,7 +179,7 @@ def _remind(ctx: Payments, charge_id: int, now: datetime) -> str:
         tell_household(
             session,
             household.id,
-            N_("Due now: %(levy)s") if first else N_("Reminder: %(levy)s"),
+            _t("Due now: %(levy)s", levy=levy.name) if first else _t("Reminder: %(levy)s", levy=levy.name),
             "levies/due",
             {
                 **about(levy),

@@ -30,7 +30,6 @@ from pledgebank.levies.states import (
     next_charge_status,
     parse_retry_days,
 )
-from pledgebank.marks import N_
 from pledgebank.payments import card_charges, card_saving
 from pledgebank.payments.attempts import finish_attempt, started_subject
 from pledgebank.payments.card_charges import AUTHENTICATION_CODES, CardCharge
@@ -38,6 +37,7 @@ from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import Payment, PaymentStatus
 from pledgebank.payments.models import PaymentCustomer
 from pledgebank.payments.payable import WaitingPayment
+from pledgebank.text import _t
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +240,9 @@ def _failed(session: Session, charge: LevyCharge, payment: Payment, now: datetim
         tell_household(
             session,
             charge.household_id,
-            N_("Confirm your payment: %(levy)s") if authenticate else N_("Payment declined: %(levy)s"),
+            _t("Confirm your payment: %(levy)s", levy=levy.name)
+            if authenticate
+            else _t("Payment declined: %(levy)s", levy=levy.name),
             "levies/authenticate" if authenticate else "levies/declined",
             {
                 **about(levy),
@@ -259,7 +261,7 @@ def give_up(session: Session, charge: LevyCharge, *, now: datetime) -> None:
     tell_household(
         session,
         charge.household_id,
-        N_("In arrears: %(levy)s"),
+        _t("In arrears: %(levy)s", levy=levy.name),
         "levies/arrears",
         {
             **about(levy),

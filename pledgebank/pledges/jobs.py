@@ -19,7 +19,6 @@ from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
-from pledgebank.marks import N_
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.payments.gateway import GatewayUnavailable
 from pledgebank.pledges.card_work import Defer, do_step
@@ -40,6 +39,7 @@ from pledgebank.pledges.states import (
     next_pledge_status,
     next_signup_status,
 )
+from pledgebank.text import _t
 
 S = SignupStatus
 CLOSED = (PledgeStatus.FAILED, PledgeStatus.CANCELLED)
@@ -132,14 +132,14 @@ def _fail_expired(ctx: Payments, now: datetime) -> int:
             if pledge is None or pledge.status not in WAITING or pledge.deadline > now:
                 continue
             pledge.status = next_pledge_status(pledge.status, PledgeAction.FAIL, pledge.kind)
-            pledge.closed_at, pledge.close_reason = now, N_("The deadline passed before the target was met.")
+            pledge.closed_at, pledge.close_reason = now, _t("The deadline passed before the target was met.")
             record_milestone(session, pledge, Milestone.FAILED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
             tell_pledgers(
                 session,
                 pledge,
-                N_("Target not reached: it is off: %(title)s")
+                _t("Target not reached: it is off")
                 if pledge.of_time
-                else N_("Target not reached: nobody will be charged: %(title)s"),
+                else _t("Target not reached: nobody will be charged"),
                 "pledges/failed",
                 {"reason": pledge.close_reason},
             )
@@ -179,23 +179,19 @@ def _end_collections(ctx: Payments, now: datetime, *, waiting: AbstractSet[int] 
                 pledge.closed_at = now
                 _owe_matches(session, pledge, total, now, ctx.zone)
                 tell_pledgers(
-                    session,
-                    pledge,
-                    N_("Success: the pledge is going ahead: %(title)s"),
-                    "pledges/succeeded",
-                    {},
+                    session, pledge, _t("Success: the pledge is going ahead"), "pledges/succeeded", {}
                 )
             else:
                 record_milestone(session, pledge, Milestone.FAILED, counting=at_end, now=now)
                 pledge.status = next_pledge_status(pledge.status, PledgeAction.FAIL)
                 pledge.closed_at = now
-                pledge.close_reason = N_(
+                pledge.close_reason = _t(
                     "Not enough payments went through during collection, so nobody is charged."
                 )
                 tell_pledgers(
                     session,
                     pledge,
-                    N_("Target not reached: nobody will be charged: %(title)s"),
+                    _t("Target not reached: nobody will be charged"),
                     "pledges/failed",
                     {"reason": pledge.close_reason},
                 )

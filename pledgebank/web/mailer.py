@@ -10,11 +10,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
-from flask_babel import gettext
 from flask_mail import Message
 
 from pledgebank.extensions import mail
 from pledgebank.outbox import Email
+from pledgebank.web.i18n import in_language
 
 log = logging.getLogger("pledgebank.mail")
 
@@ -28,7 +28,13 @@ def absolute_url(endpoint: str, **values: object) -> str:
 
 def render_email(email: Email, message_id: str | None = None) -> Message:
     """Render the email's text template into a Flask-Mail message (with a fixed Message-ID when given, so a
-    retried delivery is the same message to the mail server and the reader's mail program)."""
+    retried delivery is the same message to the mail server and the reader's mail program), in the email's
+    language."""
+    with in_language(email.language):
+        return _render(email, message_id)
+
+
+def _render(email: Email, message_id: str | None) -> Message:
     body = render_template(f"email/{email.template}.txt", **email.context)
     headers: dict[str, str] = {}
     if email.unsubscribe is not None:
@@ -39,7 +45,7 @@ def render_email(email: Email, message_id: str | None = None) -> Message:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     message = Message(
-        subject=gettext(email.subject, **email.subject_values),
+        subject=str(email.subject),
         recipients=[email.to],
         body=body,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
@@ -65,7 +71,7 @@ def send_email(email: Email, *, message_id: str | None = None, retry: bool = Fal
     tag = f"-{message_id[:12]}" if message_id else ""
     if retry and tag and next(folder.glob(f"*{tag}.eml"), None) is not None:
         return  # written before the last attempt stopped
-    slug = re.sub(r"[^a-z0-9]+", "-", email.english_subject.lower()).strip("-")[:40]
+    slug = re.sub(r"[^a-z0-9]+", "-", email.subject.lower()).strip("-")[:40]
     path = folder / f"{next_number(folder):05d}-{slug}{tag}.eml"
     partial = folder / f".{path.name}.part"
     partial.write_bytes(message.as_bytes())

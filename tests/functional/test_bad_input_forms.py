@@ -83,6 +83,7 @@ TESTED_BESIDE = {
     "examiners.appointments": "tests/functional/examiners/test_appointments.py",
     "pulse.new": "tests/functional/pulse/test_pulse_pages.py",
     "pulse.answer": "tests/functional/pulse/test_pulse_pages.py",
+    "language.switch": "tests/functional/i18n/test_language_choice.py",
 }
 RESET_FOR = "sofia@example.org"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -163,6 +163,20 @@ class SettingsForm(Form):
         validators=[Optional(), Length(max=20)],
         description=_l("If the group is a registered charity: it identifies the group as the grant-maker."),
     )
+    default_language = SelectField(
+        _l("Language of the neighbourhood's pages and emails"),
+        choices=[
+            SelectChoice("", _l("As each visitor's browser asks")),
+            SelectChoice("en", "English"),
+            SelectChoice("cy", "Cymraeg"),
+        ],
+        validators=[AnyOf(["", "en", "cy"], _l("Choose English or Cymraeg."))],
+        default="",
+        description=_l(
+            "Used for visitors who have not chosen a language with the switch at the top of every page, and "
+            "for emails about the neighbourhood to people who have not chosen one."
+        ),
+    )
 
 
 class AuditFilterForm(Form):
