@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 from pledgebank import metrics
 from pledgebank.db import after_commit
+from pledgebank.languages import recipient_language
 from pledgebank.tasks.queue import enqueue
+from pledgebank.text import from_plain, to_plain
 
 log = logging.getLogger(__name__)
 EMAIL_JOB = "email"
@@ -29,6 +31,10 @@ class Email:
     context: dict[str, Any] = field(default_factory=dict)
     # An endpoint and its values for a one-click unsubscribe link, sent as the List-Unsubscribe header.
     unsubscribe: tuple[str, dict[str, Any]] | None = None
+    # The neighbourhood the email is about: its default language is used for a recipient who chose none.
+    neighbourhood_id: int | None = None
+    # The language it is written in ("en", "cy"); found when it is queued (see send_after_commit).
+    language: str | None = None
 
 
 class EmailSender(Protocol):
@@ -38,7 +44,11 @@ class EmailSender(Protocol):
 
 
 def send_after_commit(session: Session, email: Email) -> None:
-    """Queue email in the session's transaction: it is sent (by a worker) only if that transaction commits."""
+    """Queue email in the session's transaction: it is sent (by a worker) only if that transaction commits.
+
+    It is written in the recipient's language: the one they chose, else the default of the neighbourhood it is
+    about, else English; its subject and text are translated when the worker renders it.
+    """
     if email.to.lower().endswith("@" + ERASED_DOMAIN):
         return  # the person closed their account: nobody is there to read it
     if email.to.lower().endswith(".invalid"):
@@ -47,7 +57,8 @@ def send_after_commit(session: Session, email: Email) -> None:
         metrics.EMAILS.labels(result="dropped").inc()
         log.warning("no task queue on this session; dropping an email", extra={"template": email.template})
         return
-    enqueue(session, EMAIL_JOB, email_payload(email))
+    language = email.language or recipient_language(session, email.to, email.neighbourhood_id)
+    enqueue(session, EMAIL_JOB, email_payload(replace(email, language=language)))
     after_commit(session, metrics.EMAILS.labels(result="queued").inc)
 
 
@@ -55,11 +66,12 @@ def email_payload(email: Email) -> dict[str, Any]:
     """The job's payload: the email, and the id its message keeps however often delivery is tried."""
     return {
         "to": email.to,
-        "subject": email.subject,
+        "subject": to_plain(email.subject),
         "template": email.template,
         "context": email.context,
         "unsubscribe": list(email.unsubscribe) if email.unsubscribe else None,
         "message_id": uuid.uuid4().hex,
+        "language": email.language,
     }
 
 
@@ -68,10 +80,11 @@ def email_from(payload: dict[str, Any]) -> Email:
     unsubscribe = payload.get("unsubscribe")
     return Email(
         to=payload["to"],
-        subject=payload["subject"],
+        subject=from_plain(payload["subject"]),
         template=payload["template"],
         context=payload["context"],
         unsubscribe=(unsubscribe[0], unsubscribe[1]) if unsubscribe else None,
+        language=payload.get("language"),
     )
 
 

@@ -37,6 +37,8 @@ class User(Base):
     registration_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the person closed their account and their personal data was erased (see accounts.erasure).
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the person chose for pages and emails ("en", "cy"); empty until they choose.
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
 

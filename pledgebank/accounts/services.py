@@ -20,6 +20,7 @@ from pledgebank.accounts.sessions import forget_signed_out_sessions
 from pledgebank.accounts.tokens import RESET_PURPOSE, VERIFY_PURPOSE, LinkSigner, password_fingerprint
 from pledgebank.errors import InvalidInput, NotFound
 from pledgebank.outbox import Email, send_after_commit
+from pledgebank.text import _t
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 128
@@ -54,23 +55,23 @@ def normalise_email(raw: str) -> str:
     try:
         return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise InvalidInput.field("email", "Enter an email address like name@example.com.") from exc
+        raise InvalidInput.field("email", _t("Enter an email address like name@example.com.")) from exc
 
 
 def check_password_rules(password: str, *, field: str = "password") -> None:
     """Raise InvalidInput unless the password is long enough and not absurdly long."""
     if len(password or "") < MIN_PASSWORD:
-        raise InvalidInput.field(field, f"Use at least {MIN_PASSWORD} characters.")
+        raise InvalidInput.field(field, _t("Use at least %(count)d characters.", count=MIN_PASSWORD))
     if len(password) > MAX_PASSWORD:
-        raise InvalidInput.field(field, f"Use at most {MAX_PASSWORD} characters.")
+        raise InvalidInput.field(field, _t("Use at most %(count)d characters.", count=MAX_PASSWORD))
 
 
 def _clean_name(raw: str) -> str:
     name = " ".join((raw or "").split())
     if not name:
-        raise InvalidInput.field("display_name", "Enter the name neighbours will see.")
+        raise InvalidInput.field("display_name", _t("Enter the name neighbours will see."))
     if len(name) > 80:
-        raise InvalidInput.field("display_name", "Use at most 80 characters.")
+        raise InvalidInput.field("display_name", _t("Use at most %(count)d characters.", count=80))
     return name
 
 
@@ -98,7 +99,7 @@ def register(
                 session,
                 Email(
                     existing.email,
-                    "Someone tried to register with your address",
+                    _t("Someone tried to register with your address"),
                     "accounts/already_registered",
                 ),
             )
@@ -172,7 +173,7 @@ def send_verification(session: Session, user: User, *, now: datetime, signer: Li
         session,
         Email(
             user.email,
-            "Confirm your email address",
+            _t("Confirm your email address"),
             "accounts/verify",
             {"token": token, "name": user.display_name},
         ),
@@ -184,7 +185,7 @@ def verify_email(session: Session, *, token: str, now: datetime, signer: LinkSig
     payload = signer.read(VERIFY_PURPOSE, token, max_age=max_age, now=now)
     user = session.get(User, payload["u"]) if payload and isinstance(payload.get("u"), int) else None
     if payload is None or user is None or user.email != payload.get("e"):
-        raise NotFound("That link is not valid or has expired. Sign in to ask for a new one.")
+        raise NotFound(_t("That link is not valid or has expired. Sign in to ask for a new one."))
     if user.email_verified_at is None:
         user.email_verified_at = now
     return user
@@ -233,7 +234,10 @@ def request_password_reset(session: Session, *, email: str, now: datetime, signe
     send_after_commit(
         session,
         Email(
-            user.email, "Reset your password", "accounts/reset", {"token": token, "name": user.display_name}
+            user.email,
+            _t("Reset your password"),
+            "accounts/reset",
+            {"token": token, "name": user.display_name},
         ),
     )
 
@@ -250,7 +254,7 @@ def user_for_reset_token(
         or not user.is_active
         or payload.get("p") != password_fingerprint(user.password_hash)
     ):
-        raise NotFound("That reset link is not valid, has been used, or has expired. Ask for a new one.")
+        raise NotFound(_t("That reset link is not valid, has been used, or has expired. Ask for a new one."))
     return user
 
 
@@ -264,7 +268,9 @@ def reset_password(
     if user.email_verified_at is None:
         user.email_verified_at = now
     forget_signed_out_sessions(session, user_id=user.id)  # the new password ends every old session
-    send_after_commit(session, Email(user.email, "Your password was changed", "accounts/password_changed"))
+    send_after_commit(
+        session, Email(user.email, _t("Your password was changed"), "accounts/password_changed")
+    )
     return user
 
 
@@ -274,9 +280,17 @@ def change_password(session: Session, *, user_id: int, current_password: str, ne
     if user is None:
         raise NotFound()
     if not _verify(user.password_hash, current_password):
-        raise InvalidInput.field("current_password", "That is not your current password.")
+        raise InvalidInput.field("current_password", _t("That is not your current password."))
     check_password_rules(new_password, field="new_password")
     user.password_hash = _hasher.hash(new_password)
     forget_signed_out_sessions(session, user_id=user.id)  # the new password ends every old session
-    send_after_commit(session, Email(user.email, "Your password was changed", "accounts/password_changed"))
+    send_after_commit(
+        session, Email(user.email, _t("Your password was changed"), "accounts/password_changed")
+    )
     return user
+
+
+def _tell_password_changed(session: Session, user: User) -> None:
+    send_after_commit(
+        session, Email(user.email, _t("Your password was changed"), "accounts/password_changed")
+    )

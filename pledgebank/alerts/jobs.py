@@ -23,6 +23,7 @@ from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.outbox import send_after_commit
 from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.states import PledgeStatus
+from pledgebank.text import _t
 
 OPEN_STATES = (PledgeStatus.OPEN, PledgeStatus.COLLECTING, PledgeStatus.SUCCEEDED)
 
@@ -115,7 +116,7 @@ def run_due(sessions: sessionmaker[Session], *, now: datetime, zone: str) -> Cou
                 session,
                 alert_email(
                     subscription,
-                    f"New pledges in {area} this week",
+                    _t("New pledges in %(area)s this week", area=area),
                     "alerts/digest",
                     {"area": area, "pledges": [(p.id, p.title) for p in pledges]},
                 ),

@@ -12,6 +12,7 @@ from pledgebank.dividends.models import DividendAgreement
 from pledgebank.errors import Conflict, Forbidden
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
+from pledgebank.text import _t
 
 LINK_PURPOSE = "dividend-body"
 LINK_MAX_AGE = 3 * 366 * 24 * 3600  # the life of an agreement, with room to spare
@@ -31,7 +32,7 @@ def invite(session: Session, agreement: DividendAgreement, signer: LinkSigner, n
             session,
             Email(
                 email,
-                f"Community dividend to sign: {agreement.title}",
+                _t("Community dividend to sign: %(title)s", title=agreement.title),
                 "dividends/invitation",
                 {
                     "name": name,

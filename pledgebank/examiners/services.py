@@ -25,6 +25,7 @@ from pledgebank.neighbourhoods.models import Membership, Neighbourhood
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 
 INVITE_PURPOSE = "examiner-invitation"
 # The invitation link works for thirty days; the chair can invite again after that.
@@ -128,7 +129,7 @@ def _invite(session: Session, appointment: ExaminerAppointment, *, now: datetime
         session,
         Email(
             appointment.email,
-            f"You are invited to examine the accounts of {neighbourhood.name}",
+            _t("You are invited to examine the accounts of %(place)s", place=neighbourhood.name),
             "examiners/invited",
             {
                 "token": token,

@@ -22,6 +22,7 @@ from pledgebank.grants.decisions import lock_for_money, post_award, record_decis
 from pledgebank.grants.models import GrantApplication, GrantDecision, GrantPayment, GrantReview, GrantScore
 from pledgebank.grants.states import ApplicationAction, next_status
 from pledgebank.ledger import rules
+from pledgebank.text import _t
 
 A = ApplicationAction
 
@@ -86,7 +87,7 @@ def reduce_award(
     tell_applicant(
         session,
         application,
-        "Your award has changed",
+        _t("Your award has changed: %(title)s", title=application.title),
         "grants/decision",
         {"outcome": "reduce", "amount": amount, "reason": reason, "defer_until": None, "next_round": False},
     )

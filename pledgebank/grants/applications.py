@@ -18,6 +18,7 @@ from pledgebank.grants.states import ApplicationAction, ApplicationStatus, next_
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, can, require
+from pledgebank.text import _t
 
 MAX_LINES = 20
 
@@ -176,7 +177,12 @@ def submit_application(
         now=now,
         after={"status": application.status, "amount_requested": application.amount_requested},
     )
-    tell_applicant(session, application, "Application received", "grants/submitted")
+    tell_applicant(
+        session,
+        application,
+        _t("Application received: %(title)s", title=application.title),
+        "grants/submitted",
+    )
     return application
 
 
@@ -239,7 +245,7 @@ def tell_applicant(
         session,
         Email(
             user.email,
-            f"{subject}: {application.title}",
+            subject,
             template,
             {
                 "name": user.display_name,

@@ -26,6 +26,7 @@ from pledgebank.grants.states import ApplicationAction, next_status
 from pledgebank.ledger import rules
 from pledgebank.ledger.money import Money
 from pledgebank.policy import Action, can, require
+from pledgebank.text import _t
 
 A = ApplicationAction
 OUTCOMES: dict[str, ApplicationAction] = {
@@ -218,7 +219,7 @@ def decide(
     tell_applicant(
         session,
         application,
-        "Decision on your application",
+        _t("Decision on your application: %(title)s", title=application.title),
         "grants/decision",
         {
             "outcome": outcome,

@@ -25,6 +25,7 @@ from pledgebank.grants.states import (
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 
 METHODS: dict[str, str] = {"bank_transfer": chart.BANK, "cheque": chart.BANK, "cash": chart.CASH}
 
@@ -161,7 +162,7 @@ def _settle(
     tell_applicant(
         session,
         application,
-        "Your grant is paid",
+        _t("Your grant is paid: %(title)s", title=application.title),
         "grants/paid",
         {"amount": payment.amount, "method": payment.method},
     )

@@ -27,6 +27,7 @@ from pledgebank.levies.states import UNPAID, ChargeAction, ChargeStatus, LevySta
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.payments.models import AttemptStatus, PaymentAttempt
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 
 PAID_INTO = {"card": chart.STRIPE_CLEARING, "cash": chart.CASH, "bank": chart.BANK}
 
@@ -228,7 +229,7 @@ def settle(
     tell_household(
         session,
         charge.household_id,
-        f"Receipt: {levy.name} paid",
+        _t("Receipt: %(levy)s paid", levy=levy.name),
         "levies/paid",
         {
             **about(levy),

@@ -19,8 +19,9 @@ from pledgebank.levies.bands import full_amount
 from pledgebank.levies.households import household_of, liability_of
 from pledgebank.levies.models import Household, Levy, LevyCardConsent, LevyCharge
 from pledgebank.levies.services import active_consent, get_levy, lock_household
+from pledgebank.text import _t
 
-NOT_YOURS = (
+NOT_YOURS = _t(
     "The household's card was saved by someone else in your household: only they can agree that it pays this "
     "levy. You can save your own card for it instead."
 )

@@ -22,6 +22,7 @@ from pledgebank.levies.services import about, tell_household
 from pledgebank.levies.states import UNPAID, ChargeAction, next_charge_status
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
 
@@ -126,7 +127,7 @@ def decide_hardship(
     tell_household(
         session,
         charge.household_id,
-        f"Your hardship request: {levy.name}",
+        _t("Your hardship request: %(levy)s", levy=levy.name),
         "levies/hardship_decided",
         {
             **about(levy),

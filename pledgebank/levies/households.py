@@ -20,6 +20,7 @@ from pledgebank.levies.register import Problem, parse_register
 from pledgebank.levies.services import about, get_levy, maybe_start, tell_household
 from pledgebank.levies.states import TAKING_HOUSEHOLDS, LevyStatus
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 
 
 class RegisterRejected(InvalidInput):
@@ -162,7 +163,9 @@ def join_levy(
     else:
         liability.joined_on, liability.left_on = today, None  # back again: liable from today
     session.flush()
-    tell_household(session, household.id, f"You have joined {levy.name}", "levies/joined", about(levy))
+    tell_household(
+        session, household.id, _t("You have joined %(levy)s", levy=levy.name), "levies/joined", about(levy)
+    )
     maybe_start(session, levy, now=now, zone=zone)
     return Joined(liability, household, created=True)
 
@@ -179,7 +182,9 @@ def leave_levy(session: Session, *, actor_id: int, levy_id: int, now: datetime, 
     if not levy.voluntary:
         raise Conflict("Every household pays this levy; it cannot be left. Ask the committee about hardship.")
     liability.left_on = max(local_date(now, zone), liability.joined_on)
-    tell_household(session, household.id, f"You have left {levy.name}", "levies/left", about(levy))
+    tell_household(
+        session, household.id, _t("You have left %(levy)s", levy=levy.name), "levies/left", about(levy)
+    )
     return liability
 
 

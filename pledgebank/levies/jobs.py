@@ -33,6 +33,7 @@ from pledgebank.levies.states import (
 )
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import GatewayUnavailable
+from pledgebank.text import _t
 
 
 def run_due(ctx: Payments, *, now: datetime, defer: Callable[[int], None] | None = None) -> Counter[str]:
@@ -178,7 +179,7 @@ def _remind(ctx: Payments, charge_id: int, now: datetime) -> str:
         tell_household(
             session,
             household.id,
-            f"{'Due now' if first else 'Reminder'}: {levy.name}",
+            _t("Due now: %(levy)s", levy=levy.name) if first else _t("Reminder: %(levy)s", levy=levy.name),
             "levies/due",
             {
                 **about(levy),

@@ -37,6 +37,7 @@ from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import Payment, PaymentStatus
 from pledgebank.payments.models import PaymentCustomer
 from pledgebank.payments.payable import WaitingPayment
+from pledgebank.text import _t
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +240,9 @@ def _failed(session: Session, charge: LevyCharge, payment: Payment, now: datetim
         tell_household(
             session,
             charge.household_id,
-            f"{'Confirm your payment' if authenticate else 'Payment declined'}: {levy.name}",
+            _t("Confirm your payment: %(levy)s", levy=levy.name)
+            if authenticate
+            else _t("Payment declined: %(levy)s", levy=levy.name),
             "levies/authenticate" if authenticate else "levies/declined",
             {
                 **about(levy),
@@ -258,7 +261,7 @@ def give_up(session: Session, charge: LevyCharge, *, now: datetime) -> None:
     tell_household(
         session,
         charge.household_id,
-        f"In arrears: {levy.name}",
+        _t("In arrears: %(levy)s", levy=levy.name),
         "levies/arrears",
         {
             **about(levy),

@@ -33,6 +33,7 @@ from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.neighbourhoods.reach import reach
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.policy import Action, can, require, roles_of
+from pledgebank.text import _t
 
 MAX_AMOUNT = 1_000_000  # minor units: 10,000 in major units per household per period
 MAX_THRESHOLD = 100_000
@@ -247,7 +248,9 @@ def maybe_start(session: Session, levy: Levy, *, now: datetime, zone: str) -> bo
             LevyHousehold.levy_id == levy.id, LevyHousehold.left_on.is_(None)
         )
     ):
-        tell_household(session, household_id, f"{levy.name} has started", "levies/started", about(levy))
+        tell_household(
+            session, household_id, _t("%(levy)s has started", levy=levy.name), "levies/started", about(levy)
+        )
     return True
 
 
@@ -275,7 +278,13 @@ def tell_household(
     facts = household_facts(session, household_id, (context or {}).get("levy_id"))
     for email, name in people:
         send_after_commit(
-            session, Email(email, subject, template, {"name": name, **facts, **(context or {})})
+            session,
+            Email(
+                email,
+                subject,
+                template,
+                {"name": name, **facts, **(context or {})},
+            ),
         )
 
 

@@ -55,6 +55,9 @@ class Neighbourhood(Base):
     area_code: Mapped[str] = mapped_column(String(9), default="", server_default="")
     area_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     charity_number: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    # The language of the neighbourhood's pages for visitors who have chosen none, and of its emails to
+    # people who have not chosen ("en", "cy"); empty means the visitor's browser decides, then English.
+    default_language: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="neighbourhood", order_by="Membership.id"

@@ -13,6 +13,7 @@ from pledgebank.accounts.models import User
 from pledgebank.books.audit import record_event
 from pledgebank.books.services import open_book
 from pledgebank.errors import Conflict, EmailNotVerified, InvalidInput, NotAuthenticated, NotFound
+from pledgebank.languages import checked
 from pledgebank.neighbourhoods.funds import create_fund
 from pledgebank.neighbourhoods.grants_data import grants_data
 from pledgebank.neighbourhoods.models import Membership, MembershipRole, Neighbourhood, Role
@@ -227,6 +228,7 @@ _SETTINGS = (
     "area_code",
     "area_name",
     "charity_number",
+    "default_language",
 )
 
 
@@ -246,11 +248,12 @@ def update_settings(
     area_code: str | None = None,
     area_name: str | None = None,
     charity_number: str | None = None,
+    default_language: str | None = None,
 ) -> Neighbourhood:
     """Change the neighbourhood's description, pledge settings, bank details, data controller and what
     published grants data says of it (its area and charity number) (chair); audited.
 
-    A controller field, bank details or grants data field left as None keep their value.
+    A controller field, bank details, grants data field or default language left as None keep their value.
     """
     require(session, actor_id, neighbourhood.id, Action.EDIT_NEIGHBOURHOOD)
     text = (description or "").strip()
@@ -265,7 +268,9 @@ def update_settings(
     bank = neighbourhood.bank_details if bank_details is None else bank_details.strip()
     if len(bank) > 300:
         raise InvalidInput.field("bank_details", "Use at most 300 characters.")
+    language = neighbourhood.default_language if default_language is None else checked(default_language)
     before = {name: getattr(neighbourhood, name) for name in _SETTINGS}
+    neighbourhood.default_language = language
     neighbourhood.description = text
     neighbourhood.allow_cash_pledges = allow_cash_pledges
     neighbourhood.pledges_need_approval = pledges_need_approval

@@ -39,6 +39,7 @@ from pledgebank.pledges.states import (
     next_pledge_status,
     next_signup_status,
 )
+from pledgebank.text import _t
 
 S = SignupStatus
 CLOSED = (PledgeStatus.FAILED, PledgeStatus.CANCELLED)
@@ -131,14 +132,14 @@ def _fail_expired(ctx: Payments, now: datetime) -> int:
             if pledge is None or pledge.status not in WAITING or pledge.deadline > now:
                 continue
             pledge.status = next_pledge_status(pledge.status, PledgeAction.FAIL, pledge.kind)
-            pledge.closed_at, pledge.close_reason = now, "The deadline passed before the target was met."
+            pledge.closed_at, pledge.close_reason = now, _t("The deadline passed before the target was met.")
             record_milestone(session, pledge, Milestone.FAILED, counting=COUNTS_BEFORE_ACTIVATION, now=now)
             tell_pledgers(
                 session,
                 pledge,
-                "Target not reached: it is off"
+                _t("Target not reached: it is off")
                 if pledge.of_time
-                else "Target not reached: nobody will be charged",
+                else _t("Target not reached: nobody will be charged"),
                 "pledges/failed",
                 {"reason": pledge.close_reason},
             )
@@ -177,18 +178,20 @@ def _end_collections(ctx: Payments, now: datetime, *, waiting: AbstractSet[int] 
                 pledge.status = next_pledge_status(pledge.status, PledgeAction.SUCCEED)
                 pledge.closed_at = now
                 _owe_matches(session, pledge, total, now, ctx.zone)
-                tell_pledgers(session, pledge, "Success: the pledge is going ahead", "pledges/succeeded", {})
+                tell_pledgers(
+                    session, pledge, _t("Success: the pledge is going ahead"), "pledges/succeeded", {}
+                )
             else:
                 record_milestone(session, pledge, Milestone.FAILED, counting=at_end, now=now)
                 pledge.status = next_pledge_status(pledge.status, PledgeAction.FAIL)
                 pledge.closed_at = now
-                pledge.close_reason = (
+                pledge.close_reason = _t(
                     "Not enough payments went through during collection, so nobody is charged."
                 )
                 tell_pledgers(
                     session,
                     pledge,
-                    "Target not reached: nobody will be charged",
+                    _t("Target not reached: nobody will be charged"),
                     "pledges/failed",
                     {"reason": pledge.close_reason},
                 )

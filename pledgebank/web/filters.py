@@ -7,12 +7,14 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from flask import Flask, current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from pledgebank import money_words
 from pledgebank.accounts.names import distinct_names
 from pledgebank.grants.states import LABELS
 from pledgebank.ledger.money import Money
-from pledgebank.pledges.standing import time_left
+from pledgebank.web.i18n import locale_name
 from pledgebank.web.links import link_label, link_url
 from pledgebank.web.mailer import absolute_url
 
@@ -25,14 +27,14 @@ def money(value: Money | None) -> str:
     """Money for people, every minor digit shown (money_words.full)."""
     if value is None:
         return ""
-    return money_words.full(value.amount, value.currency, current_app.config["LOCALE"])
+    return money_words.full(value.amount, value.currency, locale_name())
 
 
 def minor(amount: int | None, currency: str | None = None) -> str:
     """Minor units for people in the given (or configured) currency (money_words.full)."""
     if amount is None:
         return ""
-    return money_words.full(amount, _currency(currency), current_app.config["LOCALE"])
+    return money_words.full(amount, _currency(currency), locale_name())
 
 
 def when(value: datetime | None, fmt: str = "d MMM yyyy, HH:mm") -> str:
@@ -40,7 +42,7 @@ def when(value: datetime | None, fmt: str = "d MMM yyyy, HH:mm") -> str:
     if value is None:
         return ""
     local = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
-    return format_datetime(local, fmt, locale=current_app.config["LOCALE"])
+    return format_datetime(local, fmt, locale=locale_name())
 
 
 def until_words(value: datetime | None) -> str:
@@ -51,8 +53,8 @@ def until_words(value: datetime | None) -> str:
     local = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
     if (local.hour, local.minute, local.second) == (0, 0, 0):
         day = local - timedelta(days=1)
-        return "the end of " + format_datetime(day, "d MMMM yyyy", locale=current_app.config["LOCALE"])
-    return format_datetime(local, "d MMMM yyyy, HH:mm", locale=current_app.config["LOCALE"])
+        return _("the end of %(day)s", day=format_datetime(day, "d MMMM yyyy", locale=locale_name()))
+    return format_datetime(local, "d MMMM yyyy, HH:mm", locale=locale_name())
 
 
 def full_stop(text: str) -> str:
@@ -64,7 +66,7 @@ def full_stop(text: str) -> str:
 
 def member_labels(members, officer: bool) -> dict[int, str]:
     """Members' names by user id, told apart where several share one (see accounts.names)."""
-    joined = {m.user_id: "joined " + when(m.joined_at, "d MMM yyyy") for m in members}
+    joined = {m.user_id: _("joined %(day)s", day=when(m.joined_at, "d MMM yyyy")) for m in members}
     people = [(m.user_id, m.user.display_name, m.user.email) for m in members]
     return distinct_names(people, officer=officer, hints=joined)
 
@@ -73,18 +75,18 @@ def short_money(amount: int | None, currency: str | None = None) -> str:
     """Money for sentences, whole amounts without minor digits (money_words.short)."""
     if amount is None:
         return ""
-    return money_words.short(amount, _currency(currency), current_app.config["LOCALE"])
+    return money_words.short(amount, _currency(currency), locale_name())
 
 
 def major_money(units: int, currency: str | None = None) -> str:
     """Whole major units (a sponsor's ratio, say) for sentences (money_words.whole)."""
-    return money_words.whole(units, _currency(currency), current_app.config["LOCALE"])
+    return money_words.whole(units, _currency(currency), locale_name())
 
 
 def time_until(moment: datetime | None, start: datetime) -> str:
     """How long from start until moment, in the largest whole unit: '3 days', '5 hours', '40 minutes'."""
     if moment is None or moment <= start:
-        return "no time"
+        return _("no time")
     left = moment - start
     for unit, size in (
         ("day", timedelta(days=1)),
@@ -92,16 +94,38 @@ def time_until(moment: datetime | None, start: datetime) -> str:
         ("minute", timedelta(minutes=1)),
     ):
         if left >= size:
-            count = left // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return "less than a minute"
+            return _units(left // size, unit)
+    return _("less than a minute")
+
+
+def _units(count: int, unit: str) -> str:
+    if unit == "day":
+        return ngettext("%(num)d day", "%(num)d days", count)
+    if unit == "hour":
+        return ngettext("%(num)d hour", "%(num)d hours", count)
+    return ngettext("%(num)d minute", "%(num)d minutes", count)
+
+
+def time_left(moment: datetime | None, now: datetime) -> str:
+    """How long until moment, in days and hours ('2 days and 5 hours'), hours and minutes under a day."""
+    if moment is None or moment <= now:
+        return _("no time")
+    days, rest = divmod(moment - now, timedelta(days=1))
+    hours, rest = divmod(rest, timedelta(hours=1))
+    minutes = rest // timedelta(minutes=1)
+    big, small = (("day", days), ("hour", hours)) if days else (("hour", hours), ("minute", minutes))
+    if not big[1]:
+        return _units(minutes, "minute") if minutes else _("less than a minute")
+    if not small[1]:
+        return _units(big[1], big[0])
+    return _("%(larger)s and %(smaller)s", larger=_units(big[1], big[0]), smaller=_units(small[1], small[0]))
 
 
 def day(value: date | None) -> str:
     """A calendar date for people: 2 March 2026."""
     if value is None:
         return ""
-    return format_date(value, "d MMMM yyyy", locale=current_app.config["LOCALE"])
+    return format_date(value, "d MMMM yyyy", locale=locale_name())
 
 
 def grant_status(application) -> str:

@@ -1,26 +1,157 @@
 """Welsh and English: Flask-Babel's message catalogues (`pledgebank/translations`) and the language a page or
-an email is shown in."""
+an email is shown in.
+
+A page's language is, in order: `?lang=cy|en` on the address; the signed-in person's choice; the choice this
+browser made (a cookie); the default language of the neighbourhood the page belongs to; the browser's
+Accept-Language; English. The language switch in every page's header posts to `/language`, which remembers the
+choice (the cookie, and the person's own setting when signed in) and goes back to the same page.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Blueprint, Flask, current_app, has_app_context, has_request_context, redirect, request
+from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, get_locale, gettext
+from flask_login import current_user
+from sqlalchemy.orm import Session
 
+from pledgebank import languages, text
 from pledgebank.extensions import babel
+from pledgebank.web.session import db_session, transaction
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
-LANGUAGES = ("en", "cy")
+LANGUAGES = languages.LANGUAGES
+COOKIE = "pledgebank_language"
+COOKIE_AGE = 365 * 24 * 3600
+# The Babel locale each language formats dates and money in.
+LOCALES = {languages.ENGLISH: "en_GB", languages.WELSH: "cy_GB"}
+
+PageLanguage = Callable[[Session, Any], "str | None"]
+# How to find the neighbourhood default of a page from one of its address's values (`slug`, `pledge_id` ...).
+PAGE_LANGUAGE: dict[str, PageLanguage] = {"slug": languages.language_by_slug}
+
+bp = Blueprint("language", __name__)
+
+
+def page_language_from(view_arg: str, finder: PageLanguage) -> None:
+    """Let pages whose address has view_arg take their neighbourhood's default language through finder."""
+    PAGE_LANGUAGE[view_arg] = finder
+
+
+def _asked() -> str | None:
+    return languages.known(request.args.get("lang"))
+
+
+def _neighbourhood_default() -> str | None:
+    for name, value in (request.view_args or {}).items():
+        finder = PAGE_LANGUAGE.get(name)
+        if finder is not None:
+            found = finder(db_session(), value)
+            if found:
+                return found
+    return None
+
+
+def request_language() -> str:
+    """The language of this request ('en' or 'cy'), by the order the module's docstring gives."""
+    if not has_request_context():
+        return languages.ENGLISH
+    user: Any = current_user
+    signed_in = languages.known(getattr(user, "language", None)) if user.is_authenticated else None
+    return (
+        _asked()
+        or signed_in
+        or languages.known(request.cookies.get(COOKIE))
+        or _neighbourhood_default()
+        or request.accept_languages.best_match(LANGUAGES)
+        or languages.ENGLISH
+    )
 
 
 def select_locale() -> str:
-    """The language of this request: the service's configured locale."""
-    return str(current_app.config["LOCALE"])
+    """Flask-Babel's locale: the request's language as a Babel locale (en_GB, cy_GB)."""
+    if not has_request_context():
+        return str(current_app.config["LOCALE"])
+    return LOCALES[request_language()]
+
+
+def locale_name() -> str:
+    """The locale dates and money are formatted in: the page's or email's, else the configured one."""
+    locale = get_locale()
+    return str(locale) if locale is not None else str(current_app.config["LOCALE"])
+
+
+def html_lang() -> str:
+    """The page's `lang` attribute: 'cy' in Welsh, 'en-GB' in English."""
+    return "cy" if locale_name().startswith("cy") else "en-GB"
+
+
+def in_language(language: str | None) -> Any:
+    """A context in which text, dates and money are in language (an email's recipient's, say)."""
+    return force_locale(LOCALES.get(languages.known(language) or "", str(current_app.config["LOCALE"])))
+
+
+def safe_next(target: str | None) -> str:
+    """A path on this site to go back to: anything else (another host, a scheme, '//') is the home page."""
+    value = (target or "").strip()
+    parts = urlsplit(value)
+    if not value.startswith("/") or value.startswith("//") or "\\" in value or parts.scheme or parts.netloc:
+        return "/"
+    if len(value) > 2000 or any(ord(character) < 32 for character in value):
+        return "/"
+    return value
+
+
+@bp.post("/language")
+def switch() -> ResponseReturnValue:
+    """Remember the language chosen (this browser, and the signed-in person) and go back to the same page."""
+    chosen = languages.known(request.form.get("lang")) or languages.ENGLISH
+    user: Any = current_user
+    if user.is_authenticated:
+        with transaction() as session:
+            languages.choose_language(session, user.id, chosen)
+    response = redirect(safe_next(request.form.get("next")), code=303)
+    response.set_cookie(COOKIE, chosen, max_age=COOKIE_AGE, secure=request.is_secure, samesite="Lax")
+    return response
+
+
+def _remember_asked(response: Any) -> Any:
+    """A `?lang=` on an address is remembered by this browser, as the switch would."""
+    asked = _asked()
+    if asked and request.cookies.get(COOKIE) != asked:
+        response.set_cookie(COOKIE, asked, max_age=COOKIE_AGE, secure=request.is_secure, samesite="Lax")
+    return response
+
+
+def _switch_context() -> dict[str, Any]:
+    if not has_request_context():
+        return {}
+    here = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return {"html_lang": html_lang, "language_names": languages.NAMES, "language_here": here}
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Babel: `_()` and `{% trans %}` in templates, catalogues from the package."""
+    """Bind Flask-Babel: `_()` and `{% trans %}` in templates, catalogues from the package, the language
+    switch, and the translator of the messages services write (pledgebank.text)."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["LOCALE"])
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["TIMEZONE"])
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    app.config["WTF_I18N_ENABLED"] = True
     babel.init_app(app, locale_selector=select_locale)
+    # Whitespace inside `{% trans %}` in HTML is collapsed, so the msgid is one line for translators.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    text.install(_translate)
+    app.register_blueprint(bp)
+    app.after_request(_remember_asked)
+    app.context_processor(_switch_context)
+    app.add_template_global(request_language, "current_language")
+
+
+def _translate(msgid: str) -> str:
+    """The msgid in the current page's or email's language (itself outside any app)."""
+    return str(gettext(msgid)) if has_app_context() else msgid

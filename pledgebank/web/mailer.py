@@ -14,6 +14,7 @@ from flask_mail import Message
 
 from pledgebank.extensions import mail
 from pledgebank.outbox import Email
+from pledgebank.web.i18n import in_language
 
 log = logging.getLogger("pledgebank.mail")
 
@@ -27,7 +28,13 @@ def absolute_url(endpoint: str, **values: object) -> str:
 
 def render_email(email: Email, message_id: str | None = None) -> Message:
     """Render the email's text template into a Flask-Mail message (with a fixed Message-ID when given, so a
-    retried delivery is the same message to the mail server and the reader's mail program)."""
+    retried delivery is the same message to the mail server and the reader's mail program), in the email's
+    language."""
+    with in_language(email.language):
+        return _render(email, message_id)
+
+
+def _render(email: Email, message_id: str | None) -> Message:
     body = render_template(f"email/{email.template}.txt", **email.context)
     headers: dict[str, str] = {}
     if email.unsubscribe is not None:
@@ -38,7 +45,7 @@ def render_email(email: Email, message_id: str | None = None) -> Message:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     message = Message(
-        subject=email.subject,
+        subject=str(email.subject),
         recipients=[email.to],
         body=body,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],

@@ -90,6 +90,7 @@ TESTED_BESIDE = {
     "sms.confirm_phone": "tests/functional/sms/test_phone_pages.py",
     "sms.send_dev_text": "tests/functional/sms/test_phone_pages.py",
     "sms.inbound_text": "tests/functional/sms/test_twilio_webhook.py",
+    "language.switch": "tests/functional/i18n/test_language_choice.py",
 }
 RESET_FOR = "sofia@example.org"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

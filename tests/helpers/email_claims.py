@@ -17,6 +17,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.neighbourhoods.services import get_neighbourhood, update_settings
 from pledgebank.outbox import Email
 from pledgebank.web import mailer
+from tests.helpers.email_welsh import check_welsh, render_welsh
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 BANK = "Elm Park Residents, sort code 20-00-00, account 12345678, reference LEVY"
@@ -71,6 +72,9 @@ class Sent:
     email: Email
     body: str
     state: State
+    subject: str = ""
+    # The same email rendered in Welsh (subject, body), when the scenario runs once more in Welsh.
+    welsh: tuple[str, str] | None = None
 
     def path(self, contains: str) -> str:
         """The path (without host) of the first link in the email containing the text."""
@@ -83,6 +87,7 @@ class Recorder:
 
     states: dict[str, State] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
+    welsh: bool = False
 
     def be(self, address: str, label: str, **changes) -> None:
         """From now on, the recipient at address is in this state (changes on top of the last one)."""
@@ -104,16 +109,19 @@ class Recorder:
         return {(s.email.template, s.state.label) for s in self.sent}
 
 
-@pytest.fixture
-def recorder(app, monkeypatch) -> Recorder:
-    """Record every email the app sends (still delivered to the outbox as usual)."""
-    found = Recorder()
+@pytest.fixture(params=["English", "Welsh"])
+def recorder(app, monkeypatch, request) -> Recorder:
+    """Record every email the app sends (still delivered to the outbox as usual); in the Welsh run each is
+    rendered once more in Welsh, and checked against the English (see tests/helpers/email_welsh.py)."""
+    found = Recorder(welsh=request.param == "Welsh")
     deliver = mailer.send_email
 
     def record(email: Email, **options) -> None:
         state = found.states.get(email.to)
         assert state is not None, f"an email to {email.to} whose state the test did not arrange"
-        found.sent.append(Sent(email, mailer.render_email(email).body, state))
+        message = mailer.render_email(email)
+        welsh = render_welsh(email) if found.welsh else None
+        found.sent.append(Sent(email, message.body, state, message.subject, welsh))
         deliver(email, **options)
 
     monkeypatch.setattr(mailer, "send_email", record)
@@ -145,10 +153,13 @@ def check_all(app, recorder: Recorder) -> None:
     for sent in recorder.sent:
         try:
             check(app, sent)
+            if sent.welsh is not None:
+                with app.app_context():
+                    check_welsh(sent.email, sent.body, sent.subject, *sent.welsh)
         except AssertionError as error:
-            raise AssertionError(
-                f"{sent.email.template} to {sent.email.to} in state {sent.state}:\n{sent.body}\n{error}"
-            ) from error
+            welsh = f"\nIn Welsh:\n{sent.welsh[1]}" if sent.welsh else ""
+            about = f"{sent.email.template} to {sent.email.to} in state {sent.state}"
+            raise AssertionError(f"{about}:\n{sent.body}{welsh}\n{error}") from error
 
 
 def check(app, sent: Sent) -> None:

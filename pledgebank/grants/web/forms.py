@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -41,7 +43,7 @@ def _lines(text: str | None) -> list[tuple[int, str]]:
     lines = [(number, raw.strip()) for number, raw in enumerate((text or "").splitlines(), start=1)]
     lines = [(number, line) for number, line in lines if line]
     if len(lines) > MAX_LINES:
-        raise ValidationError(f"Give at most {MAX_LINES} lines.")
+        raise ValidationError(_("Give at most %(count)s lines.", count=MAX_LINES))
     return lines
 
 
@@ -51,7 +53,9 @@ def parse_lines(text: str | None, currency: str) -> list[tuple[str, int]]:
     for number, line in _lines(text):
         what, colon, cost = line.rpartition(":")
         if not colon or not what.strip() or not cost.strip():
-            raise ValidationError(f"Line {number}: end it with a colon and a number, like 'Paint: 45'.")
+            raise ValidationError(
+                _("Line %(number)s: end it with a colon and a number, like 'Paint: 45'.", number=number)
+            )
         amount = form_money(cost, currency, what=f"the amount on line {number}")
         assert amount is not None  # the cost is not blank
         lines.append((what.strip(), amount))
@@ -68,9 +72,13 @@ def parse_criteria(text: str | None) -> list[tuple[str, int]]:
         try:
             value = form_count(weight, what=f"the weight on line {number}", maximum=10, example=3)
         except ValidationError:
-            raise ValidationError(f"Line {number}: end it with a colon and a weight from 1 to 10.") from None
+            raise ValidationError(
+                _("Line %(number)s: end it with a colon and a weight from 1 to 10.", number=number)
+            ) from None
         if value is None:
-            raise ValidationError(f"Line {number}: end it with a colon and a weight from 1 to 10.")
+            raise ValidationError(
+                _("Line %(number)s: end it with a colon and a weight from 1 to 10.", number=number)
+            )
         criteria.append((name.strip(), value))
     return criteria
 
@@ -78,60 +86,64 @@ def parse_criteria(text: str | None) -> list[tuple[str, int]]:
 class RoundForm(GrantForm):
     """Open a grant round."""
 
-    fund = SelectField("Fund", validators=[DataRequired("Choose a fund.")], validate_choice=False)
-    title = StringField("Title", validators=[DataRequired("Give the round a title."), Length(max=120)])
+    fund = SelectField(_l("Fund"), validators=[DataRequired(_l("Choose a fund."))], validate_choice=False)
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Give the round a title.")), Length(max=120)]
+    )
     description = TextAreaField(
-        "What the round is for",
-        validators=[DataRequired("Describe the round."), Length(max=4000)],
+        _l("What the round is for"),
+        validators=[DataRequired(_l("Describe the round.")), Length(max=4000)],
     )
     eligibility = TextAreaField(
-        "Who can apply", validators=[Optional(), Length(max=4000)], description="Shown to applicants."
+        _l("Who can apply"), validators=[Optional(), Length(max=4000)], description=_l("Shown to applicants.")
     )
     budget = StringField(
-        MoneyText("Budget, in {name}"), validators=[DataRequired("Give the budget.")], render_kw=MONEY_INPUT
+        MoneyText("Budget, in {name}"),
+        validators=[DataRequired(_l("Give the budget."))],
+        render_kw=MONEY_INPUT,
     )
     max_award = StringField(
         MoneyText("Largest award, in {name}"),
-        validators=[DataRequired("Give the largest award.")],
+        validators=[DataRequired(_l("Give the largest award."))],
         render_kw=MONEY_INPUT,
     )
     opens_on = StringField(
-        "Opens on", validators=[DataRequired("Give the opening date.")], render_kw={"type": "date"}
+        _l("Opens on"), validators=[DataRequired(_l("Give the opening date."))], render_kw={"type": "date"}
     )
     closes_on = StringField(
-        "Closes at the end of",
-        validators=[DataRequired("Give the closing date.")],
+        _l("Closes at the end of"),
+        validators=[DataRequired(_l("Give the closing date."))],
         render_kw={"type": "date"},
-        description="UK time: applications can be submitted until midnight.",
+        description=_l("UK time: applications can be submitted until midnight."),
     )
     criteria = TextAreaField(
-        "Scoring criteria",
-        validators=[DataRequired("Give at least one criterion.")],
-        description="One per line with its weight from 1 to 10, like 'Benefit to the neighbourhood: 3'.",
+        _l("Scoring criteria"),
+        validators=[DataRequired(_l("Give at least one criterion."))],
+        description=_l("One per line with its weight from 1 to 10, like 'Benefit to the neighbourhood: 3'."),
     )
     quorum_rule = RadioField(
-        "Quorum",
+        _l("Quorum"),
         choices=[
-            SelectChoice("majority", "A majority of the committee members without a conflict"),
-            SelectChoice("all", "Every committee member without a conflict"),
-            SelectChoice("fixed", "A fixed number of members"),
+            SelectChoice("majority", _l("A majority of the committee members without a conflict")),
+            SelectChoice("all", _l("Every committee member without a conflict")),
+            SelectChoice("fixed", _l("A fixed number of members")),
         ],
         default="majority",
-        validators=[DataRequired("Choose a quorum.")],
+        validators=[DataRequired(_l("Choose a quorum."))],
     )
     quorum_minimum = StringField(
-        "At least this many reviews",
+        _l("At least this many reviews"),
         default="2",
-        validators=[DataRequired("Give the smallest number of reviews.")],
+        validators=[DataRequired(_l("Give the smallest number of reviews."))],
         render_kw={"inputmode": "numeric"},
-        description="Never fewer than 2.",
+        description=_l("Never fewer than 2."),
     )
     project_months = StringField(
-        "How long funded projects run, in months",
+        _l("How long funded projects run, in months"),
         default="12",
-        validators=[DataRequired("Give how many months projects run.")],
+        validators=[DataRequired(_l("Give how many months projects run."))],
         render_kw={"inputmode": "numeric"},
-        description="From the award; published with each grant as its planned dates.",
+        description=_l("From the award; published with each grant as its planned dates."),
     )
 
     def validate_budget(self, field: Field) -> None:
@@ -168,43 +180,50 @@ class RoundForm(GrantForm):
 class ApplicationForm(GrantForm):
     """Apply for a grant (or change a draft)."""
 
-    title = StringField("Title", validators=[DataRequired("Give your application a title."), Length(max=120)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Give your application a title.")), Length(max=120)]
+    )
     summary = TextAreaField(
-        "What the money is for",
-        validators=[DataRequired("Say what the money is for."), Length(max=4000)],
-        description="What you will do, who it helps, and when.",
+        _l("What the money is for"),
+        validators=[DataRequired(_l("Say what the money is for.")), Length(max=4000)],
+        description=_l("What you will do, who it helps, and when."),
     )
     amount_requested = StringField(
         MoneyText("Amount requested, in {name}"),
-        validators=[DataRequired("Give the amount you are asking for.")],
+        validators=[DataRequired(_l("Give the amount you are asking for."))],
         render_kw=MONEY_INPUT,
     )
     budget_lines = TextAreaField(
-        "Budget",
-        validators=[DataRequired("Give your budget.")],
-        description="One item per line with its cost, like 'Paint and brushes: 45'. They must add up to "
-        "the amount requested.",
+        _l("Budget"),
+        validators=[DataRequired(_l("Give your budget."))],
+        description=_l(
+            "One item per line with its cost, like 'Paint and brushes: 45'. They must add up to "
+            "the amount requested."
+        ),
     )
     group_name = StringField(
-        "Group's name",
+        _l("Group's name"),
         validators=[Optional(), Length(max=120)],
-        description="If you apply for a group. Only groups are named on the public list of grants.",
+        description=_l("If you apply for a group. Only groups are named on the public list of grants."),
     )
     charity_number = StringField(
-        "Group's registered charity number",
+        _l("Group's registered charity number"),
         validators=[Optional(), Length(max=20)],
-        description="If the group is a registered charity: it identifies the group in published grants data.",
+        description=_l(
+            "If the group is a registered charity: it identifies the group in published grants data."
+        ),
     )
     company_number = StringField(
-        "Group's company number",
+        _l("Group's company number"),
         validators=[Optional(), Length(max=20)],
-        description="If the group is a registered company (Companies House).",
+        description=_l("If the group is a registered company (Companies House)."),
     )
     postcode = StringField(
-        "Group's postcode",
+        _l("Group's postcode"),
         validators=[Optional(), Length(max=10)],
-        description="Where the group is based; published with the grant. Leave blank when you apply for "
-        "yourself.",
+        description=_l(
+            "Where the group is based; published with the grant. Leave blank when you apply for yourself."
+        ),
     )
 
     def validate_amount_requested(self, field: Field) -> None:

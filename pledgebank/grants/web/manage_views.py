@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.errors import InvalidInput
@@ -56,7 +57,9 @@ def declare(application_id: int):
             now=now(),
         )
 
-    return _tool(application_id, "declare_form", Action.REVIEW_GRANTS, work, "Your declaration is recorded.")
+    return _tool(
+        application_id, "declare_form", Action.REVIEW_GRANTS, work, _("Your declaration is recorded.")
+    )
 
 
 @bp.post("/grants/applications/<int:application_id>/review")
@@ -77,7 +80,7 @@ def review(application_id: int):
             now=now(),
         )
 
-    return _tool(application_id, "review_form", Action.REVIEW_GRANTS, work, "Your review is saved.")
+    return _tool(application_id, "review_form", Action.REVIEW_GRANTS, work, _("Your review is saved."))
 
 
 @bp.post("/grants/applications/<int:application_id>/decider")
@@ -95,7 +98,7 @@ def name_decider(application_id: int):
         )
 
     return _tool(
-        application_id, "decider_form", Action.DECIDE_GRANTS, work, "The member who decides is named."
+        application_id, "decider_form", Action.DECIDE_GRANTS, work, _("The member who decides is named.")
     )
 
 
@@ -118,7 +121,7 @@ def decide(application_id: int):
             zone=_zone(),
         )
 
-    done = "The decision is recorded and the applicant has been emailed."
+    done = _("The decision is recorded and the applicant has been emailed.")
     return _tool(application_id, "decision_form", Action.REVIEW_GRANTS, work, done)
 
 
@@ -138,7 +141,7 @@ def reduce(application_id: int):
             zone=_zone(),
         )
 
-    return _tool(application_id, "reduce_form", Action.REVIEW_GRANTS, work, "The award is reduced.")
+    return _tool(application_id, "reduce_form", Action.REVIEW_GRANTS, work, _("The award is reduced."))
 
 
 @bp.post("/grants/applications/<int:application_id>/reconsider")
@@ -155,7 +158,7 @@ def reconsider(application_id: int):
             now=now(),
         )
 
-    return _tool(application_id, "reconsider_form", Action.REVIEW_GRANTS, work, "It is back under review.")
+    return _tool(application_id, "reconsider_form", Action.REVIEW_GRANTS, work, _("It is back under review."))
 
 
 @bp.post("/grants/applications/<int:application_id>/payment")
@@ -178,10 +181,15 @@ def pay(application_id: int):
         )
         recorded["status"] = recorded["payment"].status
 
-    response = _tool(application_id, "payment_form", Action.RECORD_PAYMENT, work, "The payment is recorded.")
+    response = _tool(
+        application_id, "payment_form", Action.RECORD_PAYMENT, work, _("The payment is recorded.")
+    )
     if recorded.get("status") == "awaiting_approval":
         flash(
-            "It is above the amount that needs a second approval: another committee member must approve it."
+            _(
+                "It is above the amount that needs a second approval: another committee member must approve "
+                "it."
+            )
         )
     return response
 
@@ -194,7 +202,7 @@ def approve(application_id: int):
         payments.approve_payment(
             session, actor_id=signed_in_user_id(), application_id=application_id, now=now()
         )
-    flash("The payment is approved and recorded in the ledger.", "success")
+    flash(_("The payment is approved and recorded in the ledger."), "success")
     return redirect(url_for("grants.show_application", application_id=application_id))
 
 
@@ -215,7 +223,7 @@ def report(application_id: int):
         )
 
     return _tool(
-        application_id, "report_form", Action.APPLY_FOR_GRANT, work, "Thank you: your report is sent."
+        application_id, "report_form", Action.APPLY_FOR_GRANT, work, _("Thank you: your report is sent.")
     )
 
 
@@ -235,5 +243,5 @@ def record_return(application_id: int):
             now=now(),
             zone=_zone(),
         )
-    flash("The unspent money is recorded as returned to the fund.", "success")
+    flash(_("The unspent money is recorded as returned to the fund."), "success")
     return redirect(url_for("grants.show_application", application_id=application_id))

@@ -3,6 +3,7 @@ paying and reporting. They share one page, so each is built there with its own p
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -16,43 +17,45 @@ class DeclareForm(GrantForm):
     """Declare an interest before seeing the scores."""
 
     interest = RadioField(
-        "Do you have a conflict of interest in this application?",
+        _l("Do you have a conflict of interest in this application?"),
         choices=[
-            SelectChoice("none", "No, I have no conflict of interest"),
-            SelectChoice("conflict", "Yes, I have a conflict of interest"),
+            SelectChoice("none", _l("No, I have no conflict of interest")),
+            SelectChoice("conflict", _l("Yes, I have a conflict of interest")),
         ],
-        validators=[DataRequired("Say whether you have a conflict of interest.")],
+        validators=[DataRequired(_l("Say whether you have a conflict of interest."))],
     )
     reason = TextAreaField(
-        "The conflict",
+        _l("The conflict"),
         validators=[Optional(), Length(max=2000)],
-        description="If you have one: for example, the applicant is a relative or you belong to the group.",
+        description=_l(
+            "If you have one: for example, the applicant is a relative or you belong to the group."
+        ),
     )
 
 
-SCORES = [SelectChoice("", "Choose a score"), *(SelectChoice(str(n), str(n)) for n in range(6))]
+SCORES = [SelectChoice("", _l("Choose a score")), *(SelectChoice(str(n), str(n)) for n in range(6))]
 
 
 class ReviewForm(GrantForm):
     """Score each criterion and recommend an outcome (criterion fields are added per round)."""
 
     recommendation = RadioField(
-        "Your recommendation",
+        _l("Your recommendation"),
         choices=[
-            SelectChoice("award", "Award in full"),
-            SelectChoice("part_award", "Award in part"),
-            SelectChoice("defer", "Defer"),
-            SelectChoice("reject", "Do not fund"),
+            SelectChoice("award", _l("Award in full")),
+            SelectChoice("part_award", _l("Award in part")),
+            SelectChoice("defer", _l("Defer")),
+            SelectChoice("reject", _l("Do not fund")),
         ],
-        validators=[DataRequired("Recommend an outcome.")],
+        validators=[DataRequired(_l("Recommend an outcome."))],
     )
     recommended_amount = StringField(
         MoneyText("Amount you recommend, in {name}"),
         validators=[Optional()],
-        description="Only for an award in part.",
+        description=_l("Only for an award in part."),
         render_kw=MONEY_INPUT,
     )
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=4000)])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=4000)])
 
     def validate_recommended_amount(self, field: Field) -> None:
         """Pounds and pence, or blank."""
@@ -70,10 +73,10 @@ def review_form(criteria, formdata=None, **kwargs) -> ReviewForm:
             _Review,
             f"score_{criterion.id}",
             SelectField(
-                f"{criterion.name} (weight {criterion.weight})",
+                _l("%(criterion)s (weight %(weight)s)", criterion=criterion.name, weight=criterion.weight),
                 choices=SCORES,
-                validators=[DataRequired(f"Score {criterion.name} from 0 to 5.")],
-                description="0 (not at all) to 5 (fully).",
+                validators=[DataRequired(_l("Score %(criterion)s from 0 to 5.", criterion=criterion.name))],
+                description=_l("0 (not at all) to 5 (fully)."),
             ),
         )
     return _Review(formdata=formdata, **kwargs)
@@ -82,37 +85,42 @@ def review_form(criteria, formdata=None, **kwargs) -> ReviewForm:
 class DeciderForm(GrantForm):
     """The chair names who records the decision."""
 
-    member = SelectField("Member who decides", validators=[DataRequired("Choose a member.")], coerce=str)
+    member = SelectField(
+        _l("Member who decides"), validators=[DataRequired(_l("Choose a member."))], coerce=str
+    )
 
 
 class DecisionForm(GrantForm):
     """Record the decision."""
 
     outcome = RadioField(
-        "Decision",
+        _l("Decision"),
         choices=[
-            SelectChoice("award", "Award in full"),
-            SelectChoice("part_award", "Award in part"),
-            SelectChoice("defer", "Defer"),
-            SelectChoice("reject", "Do not fund"),
+            SelectChoice("award", _l("Award in full")),
+            SelectChoice("part_award", _l("Award in part")),
+            SelectChoice("defer", _l("Defer")),
+            SelectChoice("reject", _l("Do not fund")),
         ],
-        validators=[DataRequired("Choose the decision.")],
+        validators=[DataRequired(_l("Choose the decision."))],
     )
     amount = StringField(
         MoneyText("Amount awarded, in {name}"),
         validators=[Optional()],
-        description="For an award in part.",
+        description=_l("For an award in part."),
         render_kw=MONEY_INPUT,
     )
     reason = TextAreaField(
-        "Reason",
+        _l("Reason"),
         validators=[Optional(), Length(max=2000)],
-        description="Needed for an award in part and for not funding; the applicant is told.",
+        description=_l("Needed for an award in part and for not funding; the applicant is told."),
     )
     defer_until = StringField(
-        "Defer until", validators=[Optional()], render_kw={"type": "date"}, description="For a deferral."
+        _l("Defer until"),
+        validators=[Optional()],
+        render_kw={"type": "date"},
+        description=_l("For a deferral."),
     )
-    next_round = BooleanField("Defer to the next round")
+    next_round = BooleanField(_l("Defer to the next round"))
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, or blank."""
@@ -128,13 +136,13 @@ class ReduceForm(GrantForm):
 
     amount = StringField(
         MoneyText("New amount, in {name}"),
-        validators=[DataRequired("Give the new amount.")],
+        validators=[DataRequired(_l("Give the new amount."))],
         render_kw=MONEY_INPUT,
     )
     reason = TextAreaField(
-        "Reason",
-        validators=[DataRequired("Give the reason."), Length(max=2000)],
-        description="The applicant is told.",
+        _l("Reason"),
+        validators=[DataRequired(_l("Give the reason.")), Length(max=2000)],
+        description=_l("The applicant is told."),
     )
 
     def validate_amount(self, field: Field) -> None:
@@ -145,27 +153,29 @@ class ReduceForm(GrantForm):
 class ReconsiderForm(GrantForm):
     """Take a deferred application back under review."""
 
-    round = SelectField("Review it in", validators=[DataRequired("Choose a round.")], coerce=str)
+    round = SelectField(_l("Review it in"), validators=[DataRequired(_l("Choose a round."))], coerce=str)
 
 
 class PaymentForm(GrantForm):
     """The treasurer records paying the award."""
 
-    paid_on = StringField("Paid on", validators=[DataRequired("Give the date.")], render_kw={"type": "date"})
+    paid_on = StringField(
+        _l("Paid on"), validators=[DataRequired(_l("Give the date."))], render_kw={"type": "date"}
+    )
     method = RadioField(
-        "How it was paid",
+        _l("How it was paid"),
         choices=[
-            SelectChoice("bank_transfer", "Bank transfer"),
-            SelectChoice("cheque", "Cheque"),
-            SelectChoice("cash", "Cash"),
+            SelectChoice("bank_transfer", _l("Bank transfer")),
+            SelectChoice("cheque", _l("Cheque")),
+            SelectChoice("cash", _l("Cash")),
         ],
-        validators=[DataRequired("Choose how it was paid.")],
+        validators=[DataRequired(_l("Choose how it was paid."))],
         default="bank_transfer",
     )
     reference = StringField(
-        "Bank reference or cheque number",
+        _l("Bank reference or cheque number"),
         validators=[Optional(), Length(max=60)],
-        description="Not needed for cash.",
+        description=_l("Not needed for cash."),
     )
 
     def validate_paid_on(self, field: Field) -> None:
@@ -178,22 +188,22 @@ class ReportForm(GrantForm):
 
     amount_spent = StringField(
         MoneyText("Amount spent, in {name}"),
-        validators=[DataRequired("Give the amount spent.")],
+        validators=[DataRequired(_l("Give the amount spent."))],
         render_kw=MONEY_INPUT,
     )
     what_happened = TextAreaField(
-        "What happened", validators=[DataRequired("Say what happened."), Length(max=4000)]
+        _l("What happened"), validators=[DataRequired(_l("Say what happened.")), Length(max=4000)]
     )
     rating = RadioField(
-        "How much did it help the neighbourhood?",
+        _l("How much did it help the neighbourhood?"),
         choices=[
-            SelectChoice("1", "1: not at all"),
-            SelectChoice("2", "2: a little"),
-            SelectChoice("3", "3: somewhat"),
-            SelectChoice("4", "4: a lot"),
-            SelectChoice("5", "5: enormously"),
+            SelectChoice("1", _l("1: not at all")),
+            SelectChoice("2", _l("2: a little")),
+            SelectChoice("3", _l("3: somewhat")),
+            SelectChoice("4", _l("4: a lot")),
+            SelectChoice("5", _l("5: enormously")),
         ],
-        validators=[DataRequired("Choose from 1 to 5.")],
+        validators=[DataRequired(_l("Choose from 1 to 5."))],
     )
 
     def validate_amount_spent(self, field: Field) -> None:

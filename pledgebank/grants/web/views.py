@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -93,7 +94,7 @@ def new_round(slug: str):
         ).id
 
     def done(round_id: int):
-        flash("The round is open for applications.", "success")
+        flash(_("The round is open for applications."), "success")
         return redirect(url_for("grants.show_round", round_id=round_id))
 
     def page(status: int):
@@ -179,7 +180,7 @@ def apply(round_id: int):
         ).id
 
     def done(application_id: int):
-        flash("Your application is saved as a draft. Check it, then submit it.", "success")
+        flash(_("Your application is saved as a draft. Check it, then submit it."), "success")
         return redirect(url_for("grants.show_application", application_id=application_id))
 
     def page(status: int):
@@ -237,7 +238,7 @@ def edit_application(application_id: int):
         form,
         work,
         done=go_to(
-            url_for("grants.show_application", application_id=application_id), "Your changes are saved."
+            url_for("grants.show_application", application_id=application_id), _("Your changes are saved.")
         ),
         page=page,
     )
@@ -262,7 +263,7 @@ def submit(application_id: int):
             now=now(),
         )
     flash(
-        "Your application is submitted. The committee will review it; we will email you the decision.",
+        _("Your application is submitted. The committee will review it; we will email you the decision."),
         "success",
     )
     return redirect(url_for("grants.show_application", application_id=application_id))
@@ -279,5 +280,5 @@ def withdraw(application_id: int):
             application=applications.get_application(session, application_id),
             now=now(),
         )
-    flash("Your application is withdrawn.", "info")
+    flash(_("Your application is withdrawn."), "info")
     return redirect(url_for("grants.show_application", application_id=application_id))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.jobs import payments_context
@@ -62,11 +63,22 @@ def owes_now(levy_id: int) -> bool:
 def _saved(levy_id: int):
     household = _household(levy_id)
     levy = get_levy(db_session(), levy_id)
-    saved = f"Card saved: {levy.name}'s charges are taken from the card ending {household.card_last4}"
+    values = {"levy": levy.name, "last4": household.card_last4}
     if owes_now(levy_id):
-        flash(f"{saved}. Nothing has been taken yet: check what is owed now and confirm it.", "success")
+        message = _(
+            "Card saved: %(levy)s's charges are taken from the card ending %(last4)s. Nothing has been taken "
+            "yet: check what is owed now and confirm it.",
+            **values,
+        )
+        flash(message, "success")
         return redirect(confirm_url(levy_id))
-    flash(f"{saved} as they fall due.", "success")
+    flash(
+        _(
+            "Card saved: %(levy)s's charges are taken from the card ending %(last4)s as they fall due.",
+            **values,
+        ),
+        "success",
+    )
     return redirect(_after(levy_id))
 
 
@@ -106,7 +118,7 @@ class HouseholdCardFlow:
         return self.household.setup_intent_id
 
     def not_waiting(self):
-        flash("Card payments are not set up here: pay the treasurer instead.", "info")
+        flash(_("Card payments are not set up here: pay the treasurer instead."), "info")
         return redirect(url_for("levies.show", levy_id=self.levy_id))
 
     def saved(self):

@@ -4,6 +4,7 @@ day, all of what is owed or part of it (the rest is still owed)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank import money_words
@@ -104,8 +105,9 @@ def record_payment(charge_id: int):
     def done(result):
         slug, received, still = result
         flash(
-            f"Recorded: {received} received. "
-            + (f"{still} is still owed." if still else "The charge is paid."),
+            _("Recorded: %(received)s received. %(still)s is still owed.", received=received, still=still)
+            if still
+            else _("Recorded: %(received)s received. The charge is paid.", received=received),
             "success",
         )
         return redirect(url_for("levies.accounts", slug=slug))

@@ -8,6 +8,7 @@ transaction before it.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.errors import DomainError
@@ -35,7 +36,7 @@ def use_card(levy_id: int):
     if consents.active_consent(session, levy_id=levy_id, household=household) is not None:
         return redirect(url_for("levies.show", levy_id=levy_id))
     if household.payer_id != signed_in_user_id():
-        flash(consents.NOT_YOURS, "info")
+        flash(_(consents.NOT_YOURS), "info")
         return redirect(url_for("levies.card", levy_id=levy_id))
     if request.method == "GET":
         return render_template(
@@ -45,13 +46,22 @@ def use_card(levy_id: int):
         consents.use_card_for_levy(session, levy_id=levy_id, user_id=signed_in_user_id(), now=now())
     if owes_now(levy_id):
         flash(
-            f"The card ending {household.card_last4} now pays {levy.name}'s charges. Nothing has been taken: "
-            "check what is owed now and confirm it.",
+            _(
+                "The card ending %(last4)s now pays %(levy)s's charges. Nothing has been taken: check "
+                "what is owed now and confirm it.",
+                last4=household.card_last4,
+                levy=levy.name,
+            ),
             "success",
         )
         return redirect(confirm_url(levy_id))
     flash(
-        f"The card ending {household.card_last4} now pays {levy.name}'s charges as they fall due.", "success"
+        _(
+            "The card ending %(last4)s now pays %(levy)s's charges as they fall due.",
+            last4=household.card_last4,
+            levy=levy.name,
+        ),
+        "success",
     )
     return redirect(url_for("levies.show", levy_id=levy_id))
 
@@ -92,13 +102,17 @@ def take_charges(levy_id: int):
             raise
         return _confirm_page(levy_id, error.status, error.message)
     if taken.again:
-        flash("You had already confirmed these charges: they were taken once.", "info")
+        flash(_("You had already confirmed these charges: they were taken once."), "info")
     elif taken.not_paid:
         flash(
-            f"{taken.paid} of {taken.paid + taken.not_paid} charges were paid; the card did not pay the "
-            "rest. Use another card or pay the treasurer.",
+            _(
+                "%(paid)s of %(all)s charges were paid; the card did not pay the rest. Use another card "
+                "or pay the treasurer.",
+                paid=taken.paid,
+                all=taken.paid + taken.not_paid,
+            ),
             "error",
         )
     else:
-        flash("Thank you: the charges listed are paid.", "success")
+        flash(_("Thank you: the charges listed are paid."), "success")
     return redirect(url_for("levies.show", levy_id=levy_id))

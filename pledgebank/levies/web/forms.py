@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -17,7 +18,7 @@ from pledgebank.levies.bands import Band
 from pledgebank.web.fields import form_count, form_date, form_money
 from pledgebank.web.form_base import Form, MoneyText
 
-BAND_CHOICES = [SelectChoice(band.value, f"Band {band.value}") for band in Band]
+BAND_CHOICES = [SelectChoice(band.value, _l("Band %(band)s", band=band.value)) for band in Band]
 
 
 class _Form(Form):
@@ -33,67 +34,67 @@ class LevyForm(_Form):
     """Define a levy. Amounts are parsed into `parsed` (minor units), dates into `dates`."""
 
     fund = SelectField(
-        "Fund the money goes to",
-        validators=[DataRequired("Choose a fund.")],
+        _l("Fund the money goes to"),
+        validators=[DataRequired(_l("Choose a fund."))],
         validate_choice=False,
-        description="Choose a restricted fund only if what the levy pays for is that fund's purpose.",
+        description=_l("Choose a restricted fund only if what the levy pays for is that fund's purpose."),
     )
     name = StringField(
-        "Name",
-        validators=[DataRequired("Give the levy a name."), Length(max=120)],
-        description="For example 'Street lighting' or 'Garden square upkeep'.",
+        _l("Name"),
+        validators=[DataRequired(_l("Give the levy a name.")), Length(max=120)],
+        description=_l("For example 'Street lighting' or 'Garden square upkeep'."),
     )
     purpose = TextAreaField(
-        "What it pays for",
-        validators=[DataRequired("Say what the levy pays for."), Length(max=4000)],
+        _l("What it pays for"),
+        validators=[DataRequired(_l("Say what the levy pays for.")), Length(max=4000)],
     )
     basis = RadioField(
-        "Who pays what",
+        _l("Who pays what"),
         choices=[
-            SelectChoice("flat", "Every household pays the same"),
+            SelectChoice("flat", _l("Every household pays the same")),
             SelectChoice(
-                "banded", "By council-tax band: the amount is band D's, the other bands pay their share"
+                "banded", _l("By council-tax band: the amount is band D's, the other bands pay their share")
             ),
         ],
-        validators=[DataRequired("Choose a flat amount or council-tax bands.")],
+        validators=[DataRequired(_l("Choose a flat amount or council-tax bands."))],
         default="flat",
     )
     amount = StringField(
         MoneyText("Amount each period, in {name}"),
-        validators=[DataRequired("Enter the amount.")],
-        description="Per household, or band D's amount for a banded levy. For example 5 or 7.50.",
+        validators=[DataRequired(_l("Enter the amount."))],
+        description=_l("Per household, or band D's amount for a banded levy. For example 5 or 7.50."),
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
     period = RadioField(
-        "How often",
+        _l("How often"),
         choices=[
-            SelectChoice("monthly", "Monthly"),
-            SelectChoice("quarterly", "Quarterly"),
-            SelectChoice("annual", "Once a year"),
+            SelectChoice("monthly", _l("Monthly")),
+            SelectChoice("quarterly", _l("Quarterly")),
+            SelectChoice("annual", _l("Once a year")),
         ],
-        validators=[DataRequired("Choose how often.")],
+        validators=[DataRequired(_l("Choose how often."))],
         default="monthly",
     )
     starts_on = StringField(
-        "First period starts",
-        validators=[DataRequired("Enter the date the first period starts.")],
+        _l("First period starts"),
+        validators=[DataRequired(_l("Enter the date the first period starts."))],
         render_kw={"type": "date"},
     )
     ends_on = StringField(
-        "Last day",
+        _l("Last day"),
         validators=[Optional()],
-        description="Leave blank for no end. No period starts on or after it.",
+        description=_l("Leave blank for no end. No period starts on or after it."),
         render_kw={"type": "date"},
     )
-    voluntary = BooleanField("Voluntary: households choose to join, and may leave")
+    voluntary = BooleanField(_l("Voluntary: households choose to join, and may leave"))
     threshold = StringField(
-        "Households needed before it starts",
+        _l("Households needed before it starts"),
         validators=[Optional()],
-        description="Voluntary levies only. Leave blank to start straight away.",
+        description=_l("Voluntary levies only. Leave blank to start straight away."),
         render_kw={"inputmode": "numeric"},
     )
     prorate = BooleanField(
-        "A household joining part-way through a period pays only for its days", default=True
+        _l("A household joining part-way through a period pays only for its days"), default=True
     )
 
     def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
@@ -123,15 +124,17 @@ class JoinForm(_Form):
     """Join a levy: the household's address and council-tax band."""
 
     address = StringField(
-        "Your address",
-        validators=[DataRequired("Enter your address."), Length(max=200)],
-        description="House number or name, and street. Everyone in your household gives the same address.",
+        _l("Your address"),
+        validators=[DataRequired(_l("Enter your address.")), Length(max=200)],
+        description=_l(
+            "House number or name, and street. Everyone in your household gives the same address."
+        ),
     )
     band = SelectField(
-        "Council-tax band",
-        choices=[SelectChoice("", "Choose your band"), *BAND_CHOICES],
-        validators=[DataRequired("Choose your council-tax band.")],
-        description="It is on your council-tax bill.",
+        _l("Council-tax band"),
+        choices=[SelectChoice("", _l("Choose your band")), *BAND_CHOICES],
+        validators=[DataRequired(_l("Choose your council-tax band."))],
+        description=_l("It is on your council-tax bill."),
     )
 
 
@@ -139,14 +142,14 @@ class HardshipForm(_Form):
     """Ask the committee to waive or reduce a charge."""
 
     reason = TextAreaField(
-        "Why paying is hard",
-        validators=[DataRequired("Tell the committee why."), Length(max=2000)],
-        description="Only the committee reads this.",
+        _l("Why paying is hard"),
+        validators=[DataRequired(_l("Tell the committee why.")), Length(max=2000)],
+        description=_l("Only the committee reads this."),
     )
     amount = StringField(
         MoneyText("Reduce it by, in {name}"),
         validators=[Optional()],
-        description="Leave blank to ask for the whole charge to be waived.",
+        description=_l("Leave blank to ask for the whole charge to be waived."),
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
 
@@ -164,17 +167,17 @@ class DecisionForm(_Form):
     """The committee's decision on a hardship request."""
 
     decision = RadioField(
-        "Decision",
-        choices=[SelectChoice("approve", "Approve"), SelectChoice("refuse", "Refuse")],
-        validators=[DataRequired("Choose approve or refuse.")],
+        _l("Decision"),
+        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("refuse", _l("Refuse"))],
+        validators=[DataRequired(_l("Choose approve or refuse."))],
     )
     amount = StringField(
         MoneyText("Amount to write off, in {name}"),
         validators=[Optional()],
-        description="Leave blank for what was asked.",
+        description=_l("Leave blank for what was asked."),
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
-    note = TextAreaField("Note to the household", validators=[Length(max=2000)])
+    note = TextAreaField(_l("Note to the household"), validators=[Length(max=2000)])
 
     def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -189,4 +192,6 @@ class DecisionForm(_Form):
 class RegisterForm(_Form):
     """A household register to import: a CSV file with the columns address and band."""
 
-    file = FileField("Household register (CSV)", description="The first line is the header: address,band")
+    file = FileField(
+        _l("Household register (CSV)"), description=_l("The first line is the header: address,band")
+    )

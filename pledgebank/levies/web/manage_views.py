@@ -4,6 +4,8 @@ age), deciding hardship requests, and the household register (recording cash is 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from pledgebank.accounts.names import names_of
@@ -86,7 +88,7 @@ def decide_hardship(request_id: int):
         work,
         done=go_to(
             url_for("levies.accounts", slug=neighbourhood.slug),
-            "The decision is recorded and the household has been told.",
+            _("The decision is recorded and the household has been told."),
         ),
         page=lambda status: accounts_page(neighbourhood.slug, status, {request_id: form}),
     )
@@ -127,9 +129,9 @@ def import_register(levy_id: int):
     if not form.validate():
         pass  # the file's name holds a NUL or bytes that are not UTF-8: said beside the field
     elif not data:
-        form.file.errors = ["Choose a CSV file to upload."]
+        form.file.errors = [_("Choose a CSV file to upload.")]
     elif len(data) > MAX_REGISTER_BYTES:
-        form.file.errors = ["The file is larger than 1 MB."]
+        form.file.errors = [_("The file is larger than 1 MB.")]
     else:
         try:
             text = uploaded_text(data, field="file", kind="CSV")
@@ -153,5 +155,5 @@ def import_register(levy_id: int):
             raise
         form.file.errors = [error.message]
         return households_page(levy_id, error.status, form)
-    flash(f"Imported {added} household{'s' if added != 1 else ''}.", "success")
+    flash(ngettext("Imported %(num)d household.", "Imported %(num)d households.", added), "success")
     return redirect(url_for("levies.households_register", levy_id=levy_id))

@@ -8,6 +8,7 @@ transaction before calling them.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.errors import Conflict, DomainError, NotFound
@@ -79,9 +80,11 @@ def pay_with_card(charge_id: int):
             raise
         return pay_page(charge_id, error.status, error.message)
     if outcome == ChargeStatus.PAID:
-        flash("Thank you: the charge is paid.", "success")
+        flash(_("Thank you: the charge is paid."), "success")
         return redirect(url_for("levies.pay", charge_id=charge_id))
-    return pay_page(charge_id, 422, "The payment did not go through. Use another card, or pay the treasurer.")
+    return pay_page(
+        charge_id, 422, _("The payment did not go through. Use another card, or pay the treasurer.")
+    )
 
 
 @bp.post("/levies/charges/<int:charge_id>/pay/authenticate")
@@ -104,9 +107,9 @@ def pay_authenticate(charge_id: int):
     except Conflict as error:
         return pay_page(charge_id, error.status, error.message)
     if result == PaymentStatus.SUCCEEDED:
-        flash("Thank you: your payment is confirmed and the charge is paid.", "success")
+        flash(_("Thank you: your payment is confirmed and the charge is paid."), "success")
         return redirect(url_for("levies.pay", charge_id=charge_id))
-    return pay_page(charge_id, 422, "The check was not completed, so the payment did not go through.")
+    return pay_page(charge_id, 422, _("The check was not completed, so the payment did not go through."))
 
 
 @bp.post("/levies/charges/<int:charge_id>/hardship")
@@ -131,7 +134,7 @@ def ask_hardship(charge_id: int):
         work,
         done=go_to(
             url_for("levies.pay", charge_id=charge_id),
-            "Your request is with the committee. Nothing is taken until they decide.",
+            _("Your request is with the committee. Nothing is taken until they decide."),
         ),
         page=lambda status: pay_page(charge_id, status, hardship_form=form),
     )

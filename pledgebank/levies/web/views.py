@@ -8,6 +8,7 @@ their routes belong to this same blueprint.
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -121,7 +122,8 @@ def create(slug: str):
 
     def done(levy_id: int):
         flash(
-            "The levy is saved. It starts once the chair and another committee member approve it.", "success"
+            _("The levy is saved. It starts once the chair and another committee member approve it."),
+            "success",
         )
         return redirect(url_for("levies.show", levy_id=levy_id))
 
@@ -171,9 +173,11 @@ def approve(levy_id: int):
         )
         state = levy.status
     messages = {
-        LevyStatus.DRAFT: "Your approval is recorded. The levy needs the chair and another committee member.",
-        LevyStatus.OPEN: "The levy is approved. It starts once enough households have joined.",
-        LevyStatus.ACTIVE: "The levy is approved and has started.",
+        LevyStatus.DRAFT: _(
+            "Your approval is recorded. The levy needs the chair and another committee member."
+        ),
+        LevyStatus.OPEN: _("The levy is approved. It starts once enough households have joined."),
+        LevyStatus.ACTIVE: _("The levy is approved and has started."),
     }
     flash(messages[state], "success")
     return redirect(url_for("levies.show", levy_id=levy_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -48,7 +49,7 @@ def audit_log(slug: str):
             for i, name in people_in_log(session, neighbourhood_id=neighbourhood.id)
         ),
     ]
-    form.kind.choices = [SelectChoice("", "Every kind"), *(SelectChoice(k.key, k.label) for k in KINDS)]
+    form.kind.choices = [SelectChoice("", _("Every kind")), *(SelectChoice(k.key, k.label) for k in KINDS)]
     form.person.data = form.person.data or ""
     form.kind.data = form.kind.data or ""
     per_page = current_app.config.get("AUDIT_PAGE_SIZE", PER_PAGE)

@@ -4,6 +4,7 @@ the levies carry on for the household, and the leaver's consents for its card to
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.levies import consents
@@ -35,7 +36,7 @@ def leave(slug: str):
         consents.end_for_user(
             session, neighbourhood_id=neighbourhood.id, user_id=signed_in_user_id(), now=now(), because="left"
         )
-    flash(f"You have left {neighbourhood.name}.", "info")
+    flash(_("You have left %(place)s.", place=neighbourhood.name), "info")
     return redirect(url_for("neighbourhoods.show", slug=slug))
 
 

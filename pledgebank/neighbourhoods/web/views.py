@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.errors import EmailNotVerified, InvalidInput
@@ -61,7 +62,7 @@ def create():
 
     def done(made: tuple[str, str]):
         name, slug = made
-        flash(f"{name} is set up, and you are its chair.", "success")
+        flash(_("%(place)s is set up, and you are its chair.", place=name), "success")
         return redirect(url_for("neighbourhoods.show", slug=slug))
 
     return submit(
@@ -99,7 +100,7 @@ def join(slug: str):
         services.join_neighbourhood(
             session, actor_id=signed_in_user_id(), neighbourhood=neighbourhood, now=now()
         )
-    flash(f"Welcome to {neighbourhood.name}.", "success")
+    flash(_("Welcome to %(place)s.", place=neighbourhood.name), "success")
     return redirect(url_for("neighbourhoods.show", slug=slug))
 
 
@@ -152,7 +153,7 @@ def change_role(slug: str, user_id: int):
     return submit(
         form,
         work,
-        done=go_to(url_for("neighbourhoods.members", slug=slug), "Roles updated."),
+        done=go_to(url_for("neighbourhoods.members", slug=slug), _("Roles updated.")),
         page=lambda status: _members_page(slug, status, role_form=form, form_user_id=user_id),
     )
 
@@ -181,7 +182,7 @@ def remove_member(slug: str, user_id: int):
     return submit(
         form,
         work,
-        done=go_to(url_for("neighbourhoods.members", slug=slug), "The member has been removed."),
+        done=go_to(url_for("neighbourhoods.members", slug=slug), _("The member has been removed.")),
         page=lambda status: _members_page(slug, status, remove_form=form, form_user_id=user_id),
     )
 
@@ -225,7 +226,7 @@ def fund_list(slug: str):
         ), status
 
     def done(name: str):
-        flash(f"The fund “{name}” is added.", "success")
+        flash(_("The fund “%(fund)s” is added.", fund=name), "success")
         return redirect(url_for("neighbourhoods.fund_list", slug=slug))
 
     return submit(form, work, done=done, page=page)
@@ -255,6 +256,8 @@ def settings(slug: str):
             area_code=form.area_code.data or "",
             area_name=form.area_name.data or "",
             charity_number=form.charity_number.data or "",
+            # A form from before the setting existed leaves the language as it is.
+            default_language=form.default_language.data if "default_language" in request.form else None,
             now=now(),
         )
 
@@ -269,7 +272,7 @@ def settings(slug: str):
     return submit(
         form,
         work,
-        done=go_to(url_for("neighbourhoods.show", slug=slug), "The settings are saved."),
+        done=go_to(url_for("neighbourhoods.show", slug=slug), _("The settings are saved.")),
         page=page,
     )
 

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 def page_blueprints() -> list[Blueprint]:
     """Its one blueprint, for create_app to register, once every page module has added its routes to it."""
+    from pledgebank.pledges.language import language_of_pledge, language_of_short_code
     from pledgebank.pledges.web import (  # noqa: F401
         card_views,
         cash_views,
@@ -21,7 +22,10 @@ def page_blueprints() -> list[Blueprint]:
         views,
     )
     from pledgebank.pledges.web.blueprint import bp
+    from pledgebank.web.i18n import page_language_from
 
+    page_language_from("pledge_id", language_of_pledge)
+    page_language_from("code", language_of_short_code)
     return [bp]
 
 

@@ -4,6 +4,7 @@ reading what recording it does."""
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from pledgebank import money_words
@@ -89,7 +90,7 @@ def record_cash(pledge_id: int, signup_id: int):
 
     def done(result):
         amount, currency = result
-        flash(f"Recorded: {short_money(amount, currency)} received.", "success")
+        flash(gettext("Recorded: %(amount)s received.", amount=short_money(amount, currency)), "success")
         return redirect(url_for("pledges.show", pledge_id=pledge_id))
 
     return submit(form, work, done=done, page=lambda status: _page(pledge_id, signup_id, form, status))
