@@ -1,8 +1,8 @@
 """Posting in one call on PostgreSQL: `pb_ledger_post` seals one entry, `pb_ledger_post_many` several.
 
-Under the book's chain-head lock the function returns the transaction already sealed under the key (or refuses a
-different entry under it), refuses a date in a closed year, an unknown account, a second reversal and a guarded
-account going below zero, each with its own SQLSTATE (class PB, mapped to the domain errors by
+Under the book's chain-head lock the function returns the transaction already sealed under the key (or
+refuses a different entry under it), refuses a date in a closed year, an unknown account, a second reversal
+and a guarded account going below zero, each with its own SQLSTATE (class PB, mapped to the domain errors by
 books/posting_pg.py); then it inserts the transaction, its postings and its seal, so every trigger (sealing,
 balances, guard, chain head, closed periods, monthly totals) still runs. The canonical bytes come from Python
 in two parts around the sequence number, which only the locked head gives, so they are byte-identical to the
@@ -34,17 +34,19 @@ CREATE FUNCTION pb_ledger_post(
 DECLARE
   head_sequence bigint;
   head_hash bytea;
-  found_txn record;
   closed date;
+  found_txn record;
   missing text;
-  reversed_id bigint;
   short_account text;
+  reversed_id bigint;
   sealed bytea;
   new_id bigint;
 BEGIN
-  -- Writers on one book take turns on the chain head row: this keeps the sequence gapless.
-  SELECT h.sequence, h.hash INTO head_sequence, head_hash
-    FROM ledger_chain_heads h WHERE h.book_id = p_book FOR UPDATE;
+  -- Writers on one book take turns on the chain head row: this keeps the sequence gapless. A year-end
+  -- close takes the same lock, so the closed date read with it cannot move before this commits.
+  SELECT h.sequence, h.hash, (SELECT max(c.closed_through) FROM closed_periods c WHERE c.book_id = p_book)
+    INTO head_sequence, head_hash, closed
+    FROM ledger_chain_heads h WHERE h.book_id = p_book FOR UPDATE OF h;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'ledger: the book has no chain head' USING ERRCODE = 'PB005', DETAIL = '';
   END IF;
@@ -58,13 +60,17 @@ BEGIN
       found_txn.reverses_id, false;
     RETURN;
   END IF;
-  SELECT max(c.closed_through) INTO closed FROM closed_periods c WHERE c.book_id = p_book;
   IF closed IS NOT NULL AND p_date <= closed THEN
     RAISE EXCEPTION 'ledger: the period is closed' USING ERRCODE = 'PB004', DETAIL = closed::text;
   END IF;
-  SELECT string_agg(DISTINCT w.code, ', ' ORDER BY w.code) INTO missing
-    FROM unnest(p_codes) AS w(code)
-   WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.book_id = p_book AND a.code = w.code);
+  -- One read of the entry's accounts: the codes the book lacks, and the first guarded one left short.
+  SELECT string_agg(d.code, ', ' ORDER BY d.code) FILTER (WHERE a.id IS NULL),
+         (array_agg(a.name ORDER BY a.code) FILTER (WHERE a.must_not_go_negative
+                                                     AND (a.balance + d.delta) * a.normal_sign < 0))[1]
+    INTO missing, short_account
+    FROM (SELECT u.code, sum(u.amount) AS delta FROM unnest(p_codes, p_amounts) AS u(code, amount)
+           GROUP BY u.code) d
+    LEFT JOIN ledger_accounts a ON a.book_id = p_book AND a.code = d.code;
   IF missing IS NOT NULL THEN
     RAISE EXCEPTION 'ledger: unknown account' USING ERRCODE = 'PB005', DETAIL = missing;
   END IF;
@@ -78,13 +84,7 @@ BEGIN
       RAISE EXCEPTION 'ledger: the transaction was reversed before' USING ERRCODE = 'PB003';
     END IF;
   END IF;
-  SELECT a.name INTO short_account
-    FROM (SELECT u.code, sum(u.amount) AS delta FROM unnest(p_codes, p_amounts) AS u(code, amount)
-           GROUP BY u.code) d
-    JOIN ledger_accounts a ON a.book_id = p_book AND a.code = d.code
-   WHERE a.must_not_go_negative AND (a.balance + d.delta) * a.normal_sign < 0
-   ORDER BY a.code LIMIT 1;
-  IF FOUND THEN
+  IF short_account IS NOT NULL THEN
     RAISE EXCEPTION 'ledger: a guarded account would go below zero'
       USING ERRCODE = 'PB002', DETAIL = short_account;
   END IF;

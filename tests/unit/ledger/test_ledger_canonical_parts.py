@@ -1,4 +1,4 @@
-"""The canonical bytes split around the sequence number, so the database can seal an entry at its chain head."""
+"""The canonical bytes split around the sequence number, so the database can seal an entry at its head."""
 
 import datetime
 
@@ -16,7 +16,10 @@ def entry(memo: str, source: dict[str, str], key: str) -> JournalEntry:
     return JournalEntry.build(
         kind="cash_received",
         effective_date=datetime.date(2026, 3, 2),
-        postings=[Posting("assets:cash", Money(500, "GBP")), Posting("income:general:gifts", Money(-500, "GBP"))],
+        postings=[
+            Posting("assets:cash", Money(500, "GBP")),
+            Posting("income:general:gifts", Money(-500, "GBP")),
+        ],
         memo=memo[:200],
         idempotency_key=key or "k",
         source=source,
