@@ -51,7 +51,9 @@ def _init_core(app: Flask) -> None:
     from pledgebank.clock import Clock
     from pledgebank.db import make_engine, make_session_factory
 
-    engine = app.config.get("ENGINE") or make_engine(app.config["DATABASE_URL"])
+    engine = app.config.get("ENGINE") or make_engine(
+        app.config["DATABASE_URL"], ping_after_idle=app.config["DATABASE_PING_AFTER_IDLE"]
+    )
     factory = make_session_factory(engine)
     app.extensions["pledgebank.engine"] = engine
     app.extensions["pledgebank.sessions"] = factory

@@ -103,6 +103,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "ENV": ("development", str),
     "SECRET_KEY": ("", str),
     "DATABASE_URL": ("", str),
+    "DATABASE_PING_AFTER_IDLE": (10, _count),
     "BASE_URL": ("http://127.0.0.1:5000", str),
     "REDIS_URL": ("", str),
     "RATELIMIT_SINGLE_PROCESS": (False, _flag),

@@ -13,7 +13,16 @@ import urllib.request
 from datetime import timedelta
 
 from bench_all import Line, quiet, summary
-from bench_ledger import WRITERS, bare_writer, measure, open_books, post_writer
+from bench_ledger import (
+    BATCH,
+    WRITERS,
+    bare_writer,
+    batch_writer,
+    measure,
+    open_books,
+    orm_writer,
+    post_writer,
+)
 from bench_verify import bare_chain, verify
 from sqlalchemy import text
 
@@ -40,12 +49,14 @@ def _ledger_rates(made, sizes: dict) -> dict[str, list[float]]:
     engine.dispose()
     books = open_books(url)
     posts = sizes["posts"]
-    rates: dict[str, list[float]] = {"bare": [], "post1": [], "post4": []}
+    rates: dict[str, list[float]] = {"bare": [], "post1": [], "post4": [], "batch": [], "orm": []}
     for r in range(sizes["rounds"]):
         rates["bare"].append(posts / measure(bare_writer, url, [(0, f"b{r}")], posts))
         rates["post1"].append(posts / measure(post_writer, url, [(books[0], f"p1-{r}")], posts))
         jobs = [(books[0], f"p4-{r}-{w}") for w in range(WRITERS)]
         rates["post4"].append(WRITERS * posts / measure(post_writer, url, jobs, posts))
+        rates["batch"].append(posts / measure(batch_writer, url, [(books[1], f"m-{r}")], posts))
+        rates["orm"].append(posts / measure(orm_writer, url, [(books[2], f"o-{r}")], posts))
     _ledgers[key] = (url, books, rates)
     return rates
 
@@ -63,6 +74,33 @@ def single_post(made, sizes: dict) -> list[Line]:
             ">= 0.5x",
             ratio >= 0.5,
         )
+    ]
+
+
+def batched(made, sizes: dict) -> list[Line]:
+    """post_many, BATCH entries a unit of work, one writer, against bare INSERT + COMMIT; and, for reference,
+    post() through the ORM path against the same baseline."""
+    rates = _ledger_rates(made, sizes)
+    bare = statistics.median(rates["bare"])
+    ratio = statistics.median(rates["batch"]) / bare
+    orm = statistics.median(rates["orm"]) / bare
+    return [
+        Line(
+            f"batched posting ({BATCH} a commit) vs bare INSERT+COMMIT",
+            summary(rates["batch"], "/s", digits=0),
+            summary(rates["bare"], "/s", digits=0),
+            f"{ratio:.3f}",
+            ">= 1.5x",
+            ratio >= 1.5,
+        ),
+        Line(
+            "post() through the ORM (SQLite's path) vs bare",
+            summary(rates["orm"], "/s", digits=0),
+            summary(rates["bare"], "/s", digits=0),
+            f"{orm:.3f}",
+            "(reference)",
+            None,
+        ),
     ]
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 
 from pledgebank.accounts.services import create_user
 from pledgebank.books.models import Book, LedgerTransaction
-from pledgebank.books.services import book_by_slug, post
+from pledgebank.books.services import book_by_slug, post, post_many, post_through_orm
 from pledgebank.books.verify import check_book
 from pledgebank.clock import Clock
 from pledgebank.db import make_engine, make_session_factory, unit_of_work
@@ -39,6 +39,7 @@ from pledgebank.neighbourhoods.services import create_neighbourhood
 
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 WRITERS = 4
+BATCH = 50
 DAY = date(2026, 3, 2)
 BARRIER_TIMEOUT_S = 120
 
@@ -93,6 +94,39 @@ def post_writer(url: str, book_id: int, prefix: str, count: int, barrier, finish
     for n in range(count):
         with unit_of_work(sessions) as session:
             post(
+                session, book=session.get(Book, book_id), entry=entry_for(f"{prefix}:{n}", n), now=clock.now()
+            )
+    finished.put(time.monotonic())
+    engine.dispose()
+
+
+def batch_writer(url: str, book_id: int, prefix: str, count: int, barrier, finished) -> None:
+    """Post count entries to one book, BATCH entries a unit of work through post_many, as a bulk job does."""
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    sessions = make_session_factory(engine)
+    clock = Clock()
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    barrier.wait()
+    for start in range(0, count, BATCH):
+        with unit_of_work(sessions) as session:
+            entries = [entry_for(f"{prefix}:{n}", n) for n in range(start, min(count, start + BATCH))]
+            post_many(session, book=session.get(Book, book_id), entries=entries, now=clock.now())
+    finished.put(time.monotonic())
+    engine.dispose()
+
+
+def orm_writer(url: str, book_id: int, prefix: str, count: int, barrier, finished) -> None:
+    """Post count entries to one book through the ORM path (as PostgreSQL posted before one-call posts)."""
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    sessions = make_session_factory(engine)
+    clock = Clock()
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    barrier.wait()
+    for n in range(count):
+        with unit_of_work(sessions) as session:
+            post_through_orm(
                 session, book=session.get(Book, book_id), entry=entry_for(f"{prefix}:{n}", n), now=clock.now()
             )
     finished.put(time.monotonic())

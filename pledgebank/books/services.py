@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, insert, select
@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pledgebank import metrics
+from pledgebank.books import posting_pg
 from pledgebank.books.models import (
     Book,
     ChainHead,
@@ -20,65 +21,21 @@ from pledgebank.books.models import (
     LedgerSeal,
     LedgerTransaction,
 )
+
+# Posting's outcome and errors, importable from here as before.
+from pledgebank.books.posting_types import AlreadyReversed as AlreadyReversed
+from pledgebank.books.posting_types import IdempotencyConflict as IdempotencyConflict
+from pledgebank.books.posting_types import InsufficientFunds as InsufficientFunds
+from pledgebank.books.posting_types import PeriodClosed as PeriodClosed
+from pledgebank.books.posting_types import Posted as Posted
+from pledgebank.books.posting_types import UnknownAccount as UnknownAccount
 from pledgebank.books.treasurer_models import DEFAULT_CATEGORIES, ExpenseCategory
 from pledgebank.db import after_commit
-from pledgebank.errors import Conflict, DomainError, InvalidInput, NotFound
+from pledgebank.errors import NotFound
 from pledgebank.ledger import canonical, chart, rules
 from pledgebank.ledger.entries import JournalEntry, Posting
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
-
-
-class IdempotencyConflict(Conflict):
-    """The key was used before for a different movement of money."""
-
-    code = "idempotency_conflict"
-    default_message = "That reference was already used for a different payment."
-
-
-class InsufficientFunds(Conflict):
-    """The movement would take a guarded account below zero."""
-
-    code = "insufficient_funds"
-    default_message = "There is not enough money for that."
-
-
-class AlreadyReversed(Conflict):
-    """A transaction can be reversed once only."""
-
-    code = "already_reversed"
-    default_message = "That transaction has already been reversed."
-
-
-class PeriodClosed(InvalidInput):
-    """The date falls in a financial year that has been closed; nothing more may be posted there."""
-
-    code = "period_closed"
-    default_message = "That date is in a closed financial year."
-
-    @classmethod
-    def on(cls, day: date, closed_through: date, field: str = "effective_date") -> PeriodClosed:
-        """The error for `day`, placed beside the form or JSON field that gave it."""
-        message = (
-            f"The books are closed up to {closed_through:%-d %B %Y}, so nothing can be dated "
-            f"{day:%-d %B %Y}. Use a later date."
-        )
-        return cls(message, fields={field: [message]})
-
-
-class UnknownAccount(DomainError):
-    """An entry names an account the book does not have."""
-
-    status = 500
-    code = "unknown_account"
-
-
-@dataclass(frozen=True, slots=True)
-class Posted:
-    """The outcome of a post: the sealed transaction and whether this call created it."""
-
-    transaction: LedgerTransaction
-    created: bool
 
 
 def open_book(session: Session, *, neighbourhood: Neighbourhood, now: datetime) -> Book:
@@ -173,7 +130,18 @@ def post(session: Session, *, book: Book, entry: JournalEntry, now: datetime) ->
     Raises IdempotencyConflict when the key was used for a different entry, InsufficientFunds when a guarded
     account would go below zero, AlreadyReversed when the reversed transaction was reversed before,
     PeriodClosed when the entry is dated inside a closed financial year (the database refuses it too).
+    On PostgreSQL the whole post is one call of a stored function (books/posting_pg.py).
     """
+    if _in_one_call(session):
+        posted = posting_pg.post_one(session, book, entry, now)
+        if posted.created:
+            _count_posts(session, [entry])
+        return posted
+    return post_through_orm(session, book=book, entry=entry, now=now)
+
+
+def post_through_orm(session: Session, *, book: Book, entry: JournalEntry, now: datetime) -> Posted:
+    """`post` on any database, through the ORM: SQLite's path, and the reference PostgreSQL's call matches."""
     # Writers on one book take turns on the chain head row; this is what keeps the sequence gapless.
     head = session.execute(
         select(ChainHead.sequence, ChainHead.hash).where(ChainHead.book_id == book.id).with_for_update()
@@ -237,9 +205,37 @@ def post(session: Session, *, book: Book, entry: JournalEntry, now: datetime) ->
         raise
     for account in accounts.values():
         session.expire(account, ["balance"])
-    kind = str(entry.kind)
-    after_commit(session, lambda: metrics.LEDGER_POSTS.labels(kind=kind).inc())
+    _count_posts(session, [entry])
     return Posted(transaction, created=True)
+
+
+def post_many(
+    session: Session, *, book: Book, entries: Sequence[JournalEntry], now: datetime
+) -> list[Posted]:
+    """Seal entries in order as the book's next transactions, in the caller's database transaction.
+
+    Each entry is posted as `post` would post it (idempotent under its own key, the same errors), and the
+    first refusal refuses the lot. On PostgreSQL the whole batch is one call of a stored function.
+    """
+    if not _in_one_call(session):
+        return [post(session, book=book, entry=entry, now=now) for entry in entries]
+    posted = posting_pg.post_many(session, book, entries, now)
+    _count_posts(session, [entry for entry, p in zip(entries, posted, strict=True) if p.created])
+    return posted
+
+
+def _in_one_call(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _count_posts(session: Session, entries: Sequence[JournalEntry]) -> None:
+    kinds = [str(entry.kind) for entry in entries]
+
+    def count() -> None:
+        for kind in kinds:
+            metrics.LEDGER_POSTS.labels(kind=kind).inc()
+
+    after_commit(session, count)
 
 
 def _by_key(session: Session, book_id: int, key: str) -> LedgerTransaction | None:

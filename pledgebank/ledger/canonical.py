@@ -86,6 +86,19 @@ def canonical_bytes(*, book_id: int, sequence: int, entry: JournalEntry) -> byte
     )
 
 
+def canonical_parts(*, book_id: int, entry: JournalEntry) -> tuple[bytes, bytes]:
+    """Return the canonical bytes of `entry` in book `book_id` around its sequence number, (before, after).
+
+    `before + str(sequence).encode() + after` is `canonical_bytes(...)` for any sequence, so the database can
+    seal an entry at a sequence only it knows (the chain head it locks) without re-encoding anything.
+    """
+    one = canonical_bytes(book_id=book_id, sequence=1, entry=entry)
+    two = canonical_bytes(book_id=book_id, sequence=2, entry=entry)
+    # The two encodings differ in the one digit of the sequence and nowhere else.
+    at = next(i for i, (a, b) in enumerate(zip(one, two, strict=True)) if a != b)
+    return one[:at], one[at + 1 :]
+
+
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from pledgebank import money_words
 from pledgebank.books.models import Book, ChainHead
-from pledgebank.books.services import book_of, check_open, closed_through, post
+from pledgebank.books.services import book_of, check_open, closed_through, post, post_many
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pledgebank.ledger import chart, rules
@@ -122,7 +122,7 @@ def raise_charges(session: Session, levy: Levy, *, now: datetime, zone: str) -> 
     book = book_of(session, levy.neighbourhood_id)
     fund = session.execute(select(Fund.slug).where(Fund.id == levy.fund_id)).scalar_one()
     open_from: date | None = None
-    count = 0
+    entries: list[JournalEntry] = []
     for span in spans:
         for liability, household in liable:
             if (household.id, span.start) in raised:
@@ -143,12 +143,12 @@ def raise_charges(session: Session, levy: Levy, *, now: datetime, zone: str) -> 
             charge = _new_charge(session, levy, household.id, span.start, span.end, full, amount, now)
             if charge is None:
                 continue
-            if count == 0:  # only a sweep that posts takes the chain-head lock
+            if not entries:  # only a sweep that posts takes the chain-head lock
                 open_from = _first_open_day(session, book)
-            entry = raised_entry(charge, fund=fund, liable_from=liable_from, open_from=open_from)
-            post(session, book=book, entry=entry, now=now)
-            count += 1
-    return count
+            entries.append(raised_entry(charge, fund=fund, liable_from=liable_from, open_from=open_from))
+    # The run's charges are sealed together, in the order they were raised (one call on PostgreSQL).
+    post_many(session, book=book, entries=entries, now=now)
+    return len(entries)
 
 
 def _new_charge(

@@ -7,14 +7,14 @@ is claimed through its attempt row.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pledgebank.books.services import book_of, post
+from pledgebank.books.services import book_of, post_many
 from pledgebank.clock import local_date
 from pledgebank.db import unit_of_work
 from pledgebank.ledger import rules
@@ -27,7 +27,7 @@ from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
 from pledgebank.pledges.payments import Payments
 from pledgebank.pledges.recovery import recover_abandoned
 from pledgebank.pledges.services import meets_targets, tell_pledgers
-from pledgebank.pledges.signups import keep_cash, return_cash
+from pledgebank.pledges.signups import settle_cash
 from pledgebank.pledges.states import (
     COUNTS_AT_COLLECTION_END,
     COUNTS_BEFORE_ACTIVATION,
@@ -207,24 +207,23 @@ def match_amount(offer: MatchOffer, pledged: int) -> int:
 def _owe_matches(session: Session, pledge: Pledge, total: int, now: datetime, zone: str) -> None:
     book = book_of(session, pledge.neighbourhood_id)
     fund = session.execute(select(Fund.slug).where(Fund.id == pledge.fund_id)).scalar_one()
+    entries = []
     for offer in pledge.offers:
         if offer.status != "offered":
             continue
         owed = match_amount(offer, total)
         offer.status, offer.owed_amount = ("owed", owed) if owed > 0 else ("void", 0)
         if owed > 0:
-            post(
-                session,
-                book=book,
-                entry=rules.match_owed(
+            entries.append(
+                rules.match_owed(
                     amount=Money(owed, pledge.currency),
                     fund=fund,
                     key=f"match-offer:{offer.id}:owed",
                     on=local_date(now, zone),
                     source={"pledge": pledge.id, "match_offer": offer.id},
-                ),
-                now=now,
+                )
             )
+    post_many(session, book=book, entries=entries, now=now)
 
 
 def _settle_succeeded(ctx: Payments, now: datetime, card: _CardWork) -> None:
@@ -236,12 +235,7 @@ def _settle_succeeded(ctx: Payments, now: datetime, card: _CardWork) -> None:
         done["late pledges charged"] += card("charge", signup_id, pledge_id) is not None
     for signup_id, pledge_id in _signups(ctx, won, (S.ACTION_NEEDED,)):
         done["payments lapsed"] += card("lapse", signup_id, pledge_id) == S.LAPSED
-    for signup_id, _pledge in _signups(ctx, won, (S.CASH_RECEIVED,)):
-        with unit_of_work(ctx.sessions) as session:
-            signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
-            if signup.status == S.CASH_RECEIVED:
-                keep_cash(session, signup, now=now, zone=ctx.zone)
-                done["cash kept"] += 1
+    done["cash kept"] += _settle_cash(ctx, _signups(ctx, won, (S.CASH_RECEIVED,)), keep=True, now=now)
     after_deadline = Pledge.deadline <= now
     for signup_id, _pledge in _signups(ctx, won, (S.CARD_PENDING, S.CASH_PROMISED), extra=after_deadline):
         done["payments lapsed"] += _mark(ctx, signup_id, SignupAction.LAPSE, now)
@@ -255,12 +249,7 @@ def _release_closed(ctx: Payments, now: datetime, card: _CardWork) -> None:
         ctx, CLOSED, (S.CARD_SAVED, S.CARD_PENDING, S.CASH_PROMISED, S.SIGNED)
     ):
         done["pledges released"] += _mark(ctx, signup_id, SignupAction.RELEASE, now)
-    for signup_id, _pledge in _signups(ctx, CLOSED, (S.CASH_RECEIVED,)):
-        with unit_of_work(ctx.sessions) as session:
-            signup = session.get_one(PledgeSignup, signup_id, with_for_update=True)
-            if signup.status == S.CASH_RECEIVED:
-                return_cash(session, signup, now=now, zone=ctx.zone)
-                done["cash returned"] += 1
+    done["cash returned"] += _settle_cash(ctx, _signups(ctx, CLOSED, (S.CASH_RECEIVED,)), keep=False, now=now)
     with unit_of_work(ctx.sessions) as session:
         for offer in session.scalars(
             select(MatchOffer)
@@ -268,6 +257,26 @@ def _release_closed(ctx: Payments, now: datetime, card: _CardWork) -> None:
             .where(Pledge.status.in_([s.value for s in CLOSED]), MatchOffer.status == "offered")
         ):
             offer.status = "void"
+
+
+def _settle_cash(ctx: Payments, signups: list[tuple[int, int]], *, keep: bool, now: datetime) -> int:
+    """Keep or return the cash of each pledge's signups in one unit of work a pledge, sealed together."""
+    by_pledge: dict[int, list[int]] = defaultdict(list)
+    for signup_id, pledge_id in signups:
+        by_pledge[pledge_id].append(signup_id)
+    settled = 0
+    for signup_ids in by_pledge.values():
+        with unit_of_work(ctx.sessions) as session:
+            # Locked in id order, as every other path locks one signup at a time.
+            held = session.scalars(
+                select(PledgeSignup)
+                .where(PledgeSignup.id.in_(signup_ids), PledgeSignup.status == S.CASH_RECEIVED)
+                .order_by(PledgeSignup.id)
+                .with_for_update()
+            ).all()
+            settle_cash(session, held, keep=keep, now=now, zone=ctx.zone)
+            settled += len(held)
+    return settled
 
 
 def _mark(ctx: Payments, signup_id: int, action: SignupAction, now: datetime) -> int:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pledgebank import money_words
-from pledgebank.books.services import book_of, check_open, post
+from pledgebank.books.services import book_of, check_open, post, post_many
 from pledgebank.clock import local_date
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.ledger import chart, held
+from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import CardSetup
 from pledgebank.pledges.milestones import Milestone, record_milestone
@@ -256,25 +258,38 @@ def record_cash(
 
 def keep_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: str) -> None:
     """The pledge succeeded: cash held for it becomes the fund's income."""
-    signup.status = next_signup_status(signup.status, SignupAction.KEEP_CASH)
-    signup.updated_at = now
-    fund_slug = _fund_slug(session, signup.pledge)
-    _post_cash(session, signup, held.pledge_cash_recognised, "cash-kept", now, zone, fund=fund_slug)
+    settle_cash(session, [signup], keep=True, now=now, zone=zone)
 
 
 def return_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: str) -> None:
     """The pledge failed or was cancelled: the cash goes back to the pledger, through the ledger."""
-    signup.status = next_signup_status(signup.status, SignupAction.RETURN_CASH)
-    signup.updated_at = now
-    _post_cash(
-        session,
-        signup,
-        held.pledge_cash_returned,
-        "cash-returned",
-        now,
-        zone,
-        from_account=signup.cash_into or chart.CASH,
-    )
+    settle_cash(session, [signup], keep=False, now=now, zone=zone)
+
+
+def settle_cash(
+    session: Session, signups: Sequence[PledgeSignup], *, keep: bool, now: datetime, zone: str
+) -> None:
+    """Keep (the pledge succeeded) or return (it failed or was cancelled) the cash held for signups of one
+    pledge: each entry under its own key, as keep_cash or return_cash would post it, sealed together."""
+    if not signups:
+        return
+    entries = []
+    for signup in signups:
+        signup.status = next_signup_status(
+            signup.status, SignupAction.KEEP_CASH if keep else SignupAction.RETURN_CASH
+        )
+        signup.updated_at = now
+        fund = _fund_slug(session, signup.pledge)
+        if keep:
+            entry = _cash_entry(signup, held.pledge_cash_recognised, "cash-kept", now, zone, fund=fund)
+        else:
+            into = signup.cash_into or chart.CASH
+            entry = _cash_entry(
+                signup, held.pledge_cash_returned, "cash-returned", now, zone, fund=fund, from_account=into
+            )
+        entries.append(entry)
+    book = book_of(session, signups[0].pledge.neighbourhood_id)
+    post_many(session, book=book, entries=entries, now=now)
 
 
 def _fund_slug(session: Session, pledge: Pledge) -> str:
@@ -295,16 +310,33 @@ def _post_cash(
     **legs: str,
 ) -> None:
     pledge = signup.pledge
-    legs.setdefault("fund", _fund_slug(session, pledge))
-    entry = rule(
+    fund = legs.pop("fund", None) or _fund_slug(session, pledge)
+    entry = _cash_entry(signup, rule, step, now, zone, actor_id=actor_id, on=on, fund=fund, **legs)
+    post(session, book=book_of(session, pledge.neighbourhood_id), entry=entry, now=now)
+
+
+def _cash_entry(
+    signup: PledgeSignup,
+    rule,
+    step: str,
+    now: datetime,
+    zone: str,
+    *,
+    fund: str,
+    actor_id: int | None = None,
+    on: date | None = None,
+    **legs: str,
+) -> JournalEntry:
+    pledge = signup.pledge
+    return rule(
         amount=Money(signup.amount, pledge.currency),
         key=f"pledge-signup:{signup.id}:{signup.round}:{step}",
         on=on or local_date(now, zone),
         source={"pledge": pledge.id, "signup": signup.id},
         actor_id=actor_id,
+        fund=fund,
         **legs,
     )
-    post(session, book=book_of(session, pledge.neighbourhood_id), entry=entry, now=now)
 
 
 def apply_card_setup(session: Session, *, signup_id: int, setup: CardSetup, now: datetime) -> PledgeSignup:

@@ -12,6 +12,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from pledgebank.errors import DomainError, NotAuthenticated
+from pledgebank.web.reconnect import after_disconnect
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,8 @@ _PAGE_MESSAGES = {
     405: "This page cannot be used that way. Go back and use the page's own buttons and links.",
     500: "Something went wrong on our side, and nothing you sent was half-saved. Please try again in a "
     "minute; if it keeps happening, tell your neighbourhood's treasurer or chair.",
+    503: "We lost touch with our database for a moment, and nothing you sent was half-saved. Please send "
+    "it again.",
 }
 
 
@@ -117,6 +120,7 @@ _TITLES = {
     422: _l("Please check what you entered"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
+    503: _l("Please try again"),
 }
 
 _CODES = {
@@ -131,6 +135,7 @@ _CODES = {
     422: "invalid_input",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -170,6 +175,9 @@ def handle_unexpected(error: Exception) -> Any:
     """Log a bug and answer with a plain 500 (never a traceback)."""
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
+    reconnected = after_disconnect(error)
+    if reconnected is not None:
+        return reconnected
     # The route, not the path: a path can hold a token from an emailed link.
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
     log.exception("unhandled error on %s %s", request.method, route)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from pledgebank.books.models import LedgerTransaction
 from pledgebank.db import unit_of_work
 from tests.factories.levies import active_levy, charges_of, join, levy_world
 from tests.factories.pledges import assert_books_ok, due
+from tests.helpers.ledger_sql import PG_ADMIN_URL
 
 
 def raised_on(sessions) -> dict[int, tuple[date, str]]:
@@ -48,4 +50,24 @@ def test_a_catch_up_sweep_dates_each_charge_to_its_period_or_the_day_the_househo
     }
     assert {memo for _day, memo in dated.values()} == {"receivable_raised"}
     assert "levy charges raised" not in due(app)
+    assert_books_ok(app)
+
+
+@pytest.mark.skipif(not PG_ADMIN_URL, reason="needs PostgreSQL: SQLite posts each entry through the ORM")
+def test_a_sweep_seals_all_the_charges_it_raises_in_one_call(app, sessions, clock):
+    slug, chair, member, (ann, ben, _) = levy_world(sessions)
+    levy = active_levy(app, slug, chair, member)
+    join(app, levy, ann, "1 Elm Road")
+    join(app, levy, ben, "2 Elm Road")
+    clock.advance(timedelta(days=64))
+    calls: list[str] = []
+    engine = app.extensions["pledgebank.engine"]
+    listener = lambda *args: calls.append(args[2]) if "pb_ledger_post" in args[2] else None  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert due(app)["levy charges raised"] == 6
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len(calls) == 1 and "pb_ledger_post_many(" in calls[0]
+    assert len(raised_on(sessions)) == 6
     assert_books_ok(app)
