@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Result, Select, case, exists, select, true
+from sqlalchemy import Select, case, exists, select, true
 from sqlalchemy.orm import Session
 
 from pledgebank.books.models import (
@@ -23,6 +23,7 @@ from pledgebank.documents.storage import DocumentStore
 from pledgebank.ledger.verify import Problem, StoredTransaction, Verdict, VerifyReport, verify_book
 
 YIELD_PER = 5000
+Rows = Generator[tuple[Any, ...], None, None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class BookCheck(Verdict):
     problems: list[Problem]
 
 
-def _transactions(session: Session, book: Book) -> Result[*tuple[Any, ...]]:
+def _transactions(session: Session, book: Book) -> Rows:
     """The book's transactions in sequence order, one row each, read along the (book, sequence) index.
 
     No join: the key a reversal reverses is looked up for reversals only, and seals are checked apart."""
@@ -60,10 +61,10 @@ def _transactions(session: Session, book: Book) -> Result[*tuple[Any, ...]]:
         .where(t.book_id == book.id)
         .order_by(t.sequence)
     )
-    return _stream(session, statement)
+    return _stream(session, statement, "verify_transactions")
 
 
-def _postings(session: Session, book: Book) -> Result[int, int, int, str]:
+def _postings(session: Session, book: Book) -> Rows:
     """The book's postings in (sequence, line) order: sequence, account id, amount, currency.
 
     On PostgreSQL each transaction's postings are read by its (transaction, line) key as the transactions
@@ -90,13 +91,28 @@ def _postings(session: Session, book: Book) -> Result[int, int, int, str]:
             .where(t.book_id == book.id, p.book_id == book.id)
             .order_by(t.sequence, p.line)
         )
-    return _stream(session, statement)
+    return _stream(session, statement, "verify_postings")
 
 
-def _stream(session: Session, statement: Select[Any]) -> Result[Any]:
-    """Rows of a Core statement a batch at a time (a server-side cursor on PostgreSQL), no ORM objects."""
-    connection = session.connection().execution_options(stream_results=True, yield_per=YIELD_PER)
-    return connection.execute(statement)
+def _stream(session: Session, statement: Select[Any], name: str) -> Rows:
+    """A Core statement's rows as plain tuples, a batch at a time, never the whole book in memory.
+
+    On PostgreSQL straight from a server-side cursor of the driver, in binary (hashes and sealed bytes
+    arrive as bytes, not hex text), which takes half the work a row of SQLAlchemy's streamed result does;
+    elsewhere through that result."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        compiled = statement.compile(dialect=connection.dialect)
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a checked-out connection has its driver's
+        with driver.cursor(name=name, binary=True) as cursor:
+            cursor.execute(str(compiled), compiled.params)
+            while rows := cursor.fetchmany(YIELD_PER):
+                yield from rows
+        return
+    result = connection.execution_options(stream_results=True, yield_per=YIELD_PER).execute(statement)
+    for batch in result.partitions():
+        yield from batch
 
 
 def _unsealed(session: Session, book: Book) -> list[int]:
@@ -111,16 +127,9 @@ def _unsealed(session: Session, book: Book) -> list[int]:
     )
 
 
-def _rows(result: Result[*tuple[Any, ...]]) -> Iterator[Any]:
-    """A streamed result's rows, taken a batch at a time (far less work a row than one at a time)."""
-    for batch in result.partitions():
-        yield from batch
-
-
 def _records(session: Session, book: Book, codes: dict[int, str]) -> Iterator[StoredTransaction]:
     """Each transaction with its postings, merged from two ordered streams (no bytes repeated per posting)."""
-    result = _postings(session, book)
-    postings = _rows(result)
+    postings = _postings(session, book)
     pending = next(postings, None)
     for (
         sequence,
@@ -134,7 +143,7 @@ def _records(session: Session, book: Book, codes: dict[int, str]) -> Iterator[St
         actor_id,
         idempotency_key,
         reverses_key,
-    ) in _rows(_transactions(session, book)):
+    ) in _transactions(session, book):
         # Postings of a sequence with no transaction cannot exist (a foreign key); skip any before this one.
         while pending is not None and pending[0] < sequence:
             pending = next(postings, None)
@@ -156,7 +165,7 @@ def _records(session: Session, book: Book, codes: dict[int, str]) -> Iterator[St
             reverses_key,
             tuple(legs),
         )
-    result.close()
+    postings.close()
 
 
 def check_book(session: Session, book: Book, documents: DocumentStore | None = None) -> BookCheck:
