@@ -82,13 +82,14 @@ def show(slug: str):
     neighbourhood = services.get_neighbourhood(session, slug)
     membership = services.membership_of(session, user_id=current_user_id(), neighbourhood_id=neighbourhood.id)
     # The money figures and chart change only with the book's chain head and funds: worked out once for each.
-    state = chart_state(session, neighbourhood.id)
+    its_funds = funds.list_funds(session, neighbourhood_id=neighbourhood.id)
+    state = chart_state(session, neighbourhood.id, its_funds)
     figures = Drawn.of(current_app).get(("headline", state), lambda: local.headline(session, neighbourhood))
     return render_template(
         "neighbourhoods/show.html",
         neighbourhood=neighbourhood,
         membership=membership,
-        funds=funds.list_funds(session, neighbourhood_id=neighbourhood.id),
+        funds=its_funds,
         allowed=allowed_actions(neighbourhood.id),
         dashboard=local.dashboard(
             session, neighbourhood, user_id=current_user_id(), now=now(), figures=figures
