@@ -63,7 +63,9 @@ def _conditions(book: Book, chosen: Filter) -> list[ColumnElement[bool]]:
         conditions += [t.effective_date >= start, t.effective_date < end]
     if chosen.fund is not None:
         accounts = select(a.id).where(a.book_id == book.id, a.fund_id == chosen.fund.id).scalar_subquery()
-        conditions.append(exists().where(p.transaction_id == t.id, p.account_id.in_(accounts)))
+        conditions.append(
+            exists().where(p.book_id == book.id, p.transaction_id == t.id, p.account_id.in_(accounts))
+        )
     return conditions
 
 
@@ -108,20 +110,24 @@ def all_public_lines(session: Session, book: Book, chosen: Filter, batch: int = 
             return
 
 
+Share = tuple[int, int, int]  # change to the fund's money, money moved, card fees
+
+
 def _lines(session: Session, book: Book, rows: list[LedgerTransaction], chosen: Filter) -> list[PublicLine]:
     if not rows:
         return []
     reversed_seq = dict(
         session.execute(
             select(LedgerTransaction.id, LedgerTransaction.sequence).where(
-                LedgerTransaction.id.in_([r.reverses_id for r in rows if r.reverses_id])
+                LedgerTransaction.book_id == book.id,
+                LedgerTransaction.id.in_([r.reverses_id for r in rows if r.reverses_id]),
             )
         ).all()
     )
     words = describe(
         session, book, [item_of(r, reversed_seq.get(r.reverses_id) if r.reverses_id else None) for r in rows]
     )
-    shares = _shares(session, [r.id for r in rows])
+    shares = _shares(session, book, [r.id for r in rows])
     funds = {
         f.id: f for f in session.scalars(select(Fund).where(Fund.neighbourhood_id == book.neighbourhood_id))
     }
@@ -155,7 +161,7 @@ def _lines(session: Session, book: Book, rows: list[LedgerTransaction], chosen: 
     return lines
 
 
-def _shares(session: Session, ids: list[int]) -> dict[int, dict[int | None, tuple[int, int, int]]]:
+def _shares(session: Session, book: Book, ids: list[int]) -> dict[int, dict[int | None, Share]]:
     """Per transaction and fund: the change to the fund's money, the money moved and card fees (one query)."""
     totals: dict[int, dict[int | None, list[int]]] = defaultdict(dict)
     for transaction_id, fund_id, account_type, code, amount in session.execute(
@@ -167,7 +173,11 @@ def _shares(session: Session, ids: list[int]) -> dict[int, dict[int | None, tupl
             LedgerPosting.amount,
         )
         .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-        .where(LedgerPosting.transaction_id.in_(ids))
+        .where(
+            LedgerPosting.book_id == book.id,
+            LedgerAccount.book_id == book.id,
+            LedgerPosting.transaction_id.in_(ids),
+        )
         .order_by(LedgerPosting.transaction_id, LedgerPosting.line)
     ):
         share = totals[transaction_id].setdefault(fund_id, [0, 0, 0])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Result, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, case, exists, select, true
+from sqlalchemy.orm import Session
 
 from pledgebank.books.models import (
     Book,
@@ -23,6 +23,7 @@ from pledgebank.documents.storage import DocumentStore
 from pledgebank.ledger.verify import Problem, StoredTransaction, Verdict, VerifyReport, verify_book
 
 YIELD_PER = 5000
+Rows = Generator[tuple[Any, ...], None, None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +35,15 @@ class BookCheck(Verdict):
     problems: list[Problem]
 
 
-def _transactions(session: Session, book: Book) -> Result[*tuple[Any, ...]]:
-    """The book's transactions in sequence order, one row each (sealed bytes read once)."""
-    t, s = LedgerTransaction, LedgerSeal
-    reversed_t = aliased(LedgerTransaction)
+def _transactions(session: Session, book: Book) -> Rows:
+    """The book's transactions in sequence order, one row each, read along the (book, sequence) index.
+
+    No join: the key a reversal reverses is looked up for reversals only, and seals are checked apart."""
+    t = LedgerTransaction.__table__.c
+    reversed_t = LedgerTransaction.__table__.alias("reversed_t")
+    reverses_key = (
+        select(reversed_t.c.idempotency_key).where(reversed_t.c.id == t.reverses_id).scalar_subquery()
+    )
     statement = (
         select(
             t.sequence,
@@ -50,62 +56,114 @@ def _transactions(session: Session, book: Book) -> Result[*tuple[Any, ...]]:
             t.source,
             t.actor_id,
             t.idempotency_key,
-            reversed_t.idempotency_key.label("reverses_key"),
-            s.transaction_id.label("sealed"),
+            case((t.reverses_id.is_not(None), reverses_key)).label("reverses_key"),
         )
-        .select_from(t)
-        .outerjoin(reversed_t, reversed_t.id == t.reverses_id)
-        .outerjoin(s, s.transaction_id == t.id)
         .where(t.book_id == book.id)
         .order_by(t.sequence)
-        .execution_options(stream_results=True, yield_per=YIELD_PER)
     )
-    return session.execute(statement)
+    return _stream(session, statement, "verify_transactions")
 
 
-def _postings(session: Session, book: Book) -> Result[int, int, int, str]:
-    """The book's postings in (sequence, line) order: sequence, account id, amount, currency."""
-    t, p = LedgerTransaction, LedgerPosting
-    statement = (
-        select(t.sequence, p.account_id, p.amount, p.currency)
-        .join(t, (t.id == p.transaction_id) & (t.book_id == book.id))
-        .where(p.book_id == book.id)
-        .order_by(t.sequence, p.line)
-        .execution_options(stream_results=True, yield_per=YIELD_PER)
+def _postings(session: Session, book: Book) -> Rows:
+    """The book's postings in (sequence, line) order: sequence, account id, amount, currency.
+
+    On PostgreSQL each transaction's postings are read by its (transaction, line) key as the transactions
+    come in sequence order, so nothing is sorted; SQLite's planner finds that order from the join."""
+    t, p = LedgerTransaction.__table__.c, LedgerPosting.__table__.c
+    columns = (p.account_id, p.amount, p.currency)
+    if session.get_bind().dialect.name == "postgresql":
+        legs = (
+            select(*columns, p.line)
+            .where(p.transaction_id == t.id, p.book_id == book.id)
+            .order_by(p.line)
+            .lateral("legs")
+        )
+        statement = (
+            select(t.sequence, legs.c.account_id, legs.c.amount, legs.c.currency)
+            .select_from(LedgerTransaction.__table__.join(legs, true()))
+            .where(t.book_id == book.id)
+            .order_by(t.sequence, legs.c.line)
+        )
+    else:
+        statement = (
+            select(t.sequence, *columns)
+            .join_from(LedgerTransaction.__table__, LedgerPosting.__table__, p.transaction_id == t.id)
+            .where(t.book_id == book.id, p.book_id == book.id)
+            .order_by(t.sequence, p.line)
+        )
+    return _stream(session, statement, "verify_postings")
+
+
+def _stream(session: Session, statement: Select[Any], name: str) -> Rows:
+    """A Core statement's rows as plain tuples, a batch at a time, never the whole book in memory.
+
+    On PostgreSQL straight from a server-side cursor of the driver, in binary (hashes and sealed bytes
+    arrive as bytes, not hex text), which takes half the work a row of SQLAlchemy's streamed result does;
+    elsewhere through that result."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        compiled = statement.compile(dialect=connection.dialect)
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a checked-out connection has its driver's
+        with driver.cursor(name=name, binary=True) as cursor:
+            cursor.execute(str(compiled), compiled.params)
+            while rows := cursor.fetchmany(YIELD_PER):
+                yield from rows
+        return
+    result = connection.execution_options(stream_results=True, yield_per=YIELD_PER).execute(statement)
+    for batch in result.partitions():
+        yield from batch
+
+
+def _unsealed(session: Session, book: Book) -> list[int]:
+    """The sequences of the book's transactions that have no seal row."""
+    t, s = LedgerTransaction, LedgerSeal
+    return list(
+        session.scalars(
+            select(t.sequence)
+            .where(t.book_id == book.id, ~exists().where(s.transaction_id == t.id))
+            .order_by(t.sequence)
+        )
     )
-    return session.execute(statement)
 
 
-def _records(
-    session: Session, book: Book, codes: dict[int, str], unsealed: list[int]
-) -> Iterator[StoredTransaction]:
+def _records(session: Session, book: Book, codes: dict[int, str]) -> Iterator[StoredTransaction]:
     """Each transaction with its postings, merged from two ordered streams (no bytes repeated per posting)."""
     postings = _postings(session, book)
     pending = next(postings, None)
-    for row in _transactions(session, book):
-        sequence = row.sequence
+    for (
+        sequence,
+        prev_hash,
+        hash_,
+        sealed,
+        effective_date,
+        kind,
+        memo,
+        source,
+        actor_id,
+        idempotency_key,
+        reverses_key,
+    ) in _transactions(session, book):
         # Postings of a sequence with no transaction cannot exist (a foreign key); skip any before this one.
-        while pending is not None and pending.sequence < sequence:
+        while pending is not None and pending[0] < sequence:
             pending = next(postings, None)
         legs = []
-        while pending is not None and pending.sequence == sequence:
-            legs.append((codes[pending.account_id], pending.amount, pending.currency))
+        while pending is not None and pending[0] == sequence:
+            legs.append((codes[pending[1]], pending[2], pending[3]))
             pending = next(postings, None)
-        if row.sealed is None:
-            unsealed.append(sequence)
         yield StoredTransaction(
-            sequence=sequence,
-            prev_hash=bytes(row.prev_hash),
-            hash=bytes(row.hash),
-            canonical=bytes(row.canonical),
-            effective_date=row.effective_date,
-            kind=row.kind,
-            memo=row.memo,
-            source=dict(row.source or {}),
-            actor_id=row.actor_id,
-            idempotency_key=row.idempotency_key,
-            reverses_key=row.reverses_key,
-            postings=tuple(legs),
+            sequence,
+            bytes(prev_hash),
+            bytes(hash_),
+            bytes(sealed),
+            effective_date,
+            kind,
+            memo,
+            source if type(source) is dict else dict(source or {}),
+            actor_id,
+            idempotency_key,
+            reverses_key,
+            tuple(legs),
         )
     postings.close()
 
@@ -138,10 +196,10 @@ def check_book(session: Session, book: Book, documents: DocumentStore | None = N
             )
         )
     }
-    unsealed: list[int] = []
+    unsealed = _unsealed(session, book)
     report = verify_book(
         book_id=book.id,
-        transactions=_records(session, book, codes, unsealed),
+        transactions=_records(session, book, codes),
         account_currencies={row.code: row.currency for row in accounts},
         maintained_balances={row.code: row.balance for row in accounts},
         chain_head=(head.sequence, bytes(head.hash)) if head else None,

@@ -9,13 +9,15 @@ is its text alternative.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pledgebank.books.models import Book
+from pledgebank.books.models import Book, ChainHead
+from pledgebank.errors import NotFound
 from pledgebank.exports.cash_flows import PAYMENTS, RECEIPTS, cash_flows
 from pledgebank.exports.monthly_flows import Flows, monthly_flows
 from pledgebank.neighbourhoods.models import Fund
@@ -89,6 +91,40 @@ class FlowChart:
     def label_x(self, index: int) -> float:
         """Where a month's label is centred."""
         return LEFT + self.group * (index + 0.5)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartState:
+    """What a neighbourhood's chart is drawn from, besides the day: its book at its chain head (a new
+    transaction moves the head) and its funds as the panels show them (id, slug, name, in panel order)."""
+
+    book_id: int
+    head_sequence: int
+    head_hash: bytes
+    funds: tuple[tuple[int, str, str], ...]
+
+
+def chart_state(session: Session, neighbourhood_id: int, funds: Sequence[Fund] | None = None) -> ChartState:
+    """The state the neighbourhood's chart is drawn from, read in two small queries however long the book
+    (one, given its funds general first then by name, as neighbourhoods.funds.list_funds gives them)."""
+    head = session.execute(
+        select(Book.id, ChainHead.sequence, ChainHead.hash)
+        .join(ChainHead, ChainHead.book_id == Book.id)
+        .where(Book.neighbourhood_id == neighbourhood_id)
+    ).one_or_none()
+    if head is None:
+        raise NotFound("This neighbourhood has no book.")
+    if funds is not None:
+        panels = tuple((fund.id, fund.slug, fund.name) for fund in funds)
+    else:
+        panels = tuple(
+            session.execute(
+                select(Fund.id, Fund.slug, Fund.name)
+                .where(Fund.neighbourhood_id == neighbourhood_id)
+                .order_by(Fund.is_general.desc(), Fund.name)
+            ).tuples()
+        )
+    return ChartState(head.id, head.sequence, bytes(head.hash), panels)
 
 
 def month_starts(today: date, count: int) -> list[date]:

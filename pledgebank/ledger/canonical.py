@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
+from json.encoder import encode_basestring_ascii as _quote
 from typing import Any
 
 from pledgebank.ledger.entries import JournalEntry
@@ -65,6 +66,64 @@ def canonical_document(
 def encode(document: Mapping[str, Any]) -> bytes:
     """Serialise a canonical document: sorted keys, no whitespace, ASCII-only JSON."""
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    return text.encode("ascii")
+
+
+def _plain_fields(
+    book_id: object, sequence: object, effective_date: object, actor_id: object, strings: tuple[object, ...]
+) -> bool:
+    return (
+        type(book_id) is int
+        and book_id >= 1
+        and type(sequence) is int
+        and sequence >= 1
+        and type(effective_date) is datetime.date
+        and (actor_id is None or type(actor_id) is int)
+        and all(type(value) is str for value in strings)
+    )
+
+
+def encode_fields(
+    *,
+    book_id: int,
+    sequence: int,
+    effective_date: datetime.date,
+    kind: str,
+    memo: str,
+    source: Mapping[str, str],
+    actor_id: int | None,
+    idempotency_key: str,
+    reverses_key: str | None,
+    postings: Iterable[tuple[str, int, str]],
+) -> bytes | None:
+    """The canonical bytes of these fields written out directly, without building the document first.
+
+    The same bytes as `encode(canonical_document(...))` (a property test holds them to it), about twice as
+    fast, for a verifier reading a long book. None when a field is not of its plain type (a str, an int, a
+    date, a dict of str): the caller then goes the documented way, which also says what is wrong.
+    """
+    strings = (kind, memo, idempotency_key, *((reverses_key,) if reverses_key is not None else ()))
+    if not _plain_fields(book_id, sequence, effective_date, actor_id, strings) or type(source) is not dict:
+        return None
+    legs = []
+    for leg in postings:
+        if type(leg) is not tuple or len(leg) != 3:
+            return None
+        account, amount, currency = leg
+        if type(account) is not str or type(amount) is not int or type(currency) is not str:
+            return None
+        legs.append(f"[{_quote(account)},{amount},{_quote(currency)}]")
+    if not all(type(name) is str and type(value) is str for name, value in source.items()):
+        return None
+    pairs = [f"{_quote(name)}:{_quote(value)}" for name, value in sorted(source.items())]
+    actor = "null" if actor_id is None else str(actor_id)
+    reverses = "null" if reverses_key is None else _quote(reverses_key)
+    text = (
+        f'{{"actor":{actor},"book":{book_id},"date":"{effective_date.isoformat()}",'
+        f'"key":{_quote(idempotency_key)},"kind":{_quote(kind)},"memo":{_quote(memo)},'
+        f'"postings":[{",".join(legs)}],"reverses":{reverses},"seq":{sequence},'
+        f'"source":{{{",".join(pairs)}}},"v":{FORMAT_VERSION}}}'
+    )
     return text.encode("ascii")
 
 

@@ -8,7 +8,7 @@ move of legacy balances into fund shares excepted). The public chart of money in
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pledgebank.ledger import chart
@@ -18,6 +18,7 @@ CASH_PLACES = (chart.BANK, chart.CASH, chart.STRIPE_CLEARING)
 NOT_FLOWS = (YEAR_CLOSED, LEGACY_ATTRIBUTED)
 Totals = tuple[int, int, int, int]  # amount, closed, cash debits, cash credits
 Key = tuple[str, datetime.date]  # account code, first day of the month
+Leg = tuple[str, int] | tuple[str, int, str]  # account code and amount, or a posting row starting with them
 
 
 def month_of(day: datetime.date) -> datetime.date:
@@ -40,16 +41,38 @@ class MonthlyTotals:
 
     def __init__(self) -> None:
         self.totals: dict[Key, list[int]] = {}
+        self._cash: dict[str, bool] = {}  # is_cash by account code: a book has few accounts, many legs
 
-    def add(self, day: datetime.date, kind: str, postings: Iterable[tuple[str, int]]) -> None:
-        """Fold in one transaction's (account code, amount) legs."""
-        legs = list(postings)
-        moves = moves_cash(kind, (code for code, _ in legs))
-        month = month_of(day)
-        for code, amount in legs:
-            row = self.totals.setdefault((code, month), [0, 0, 0, 0])
+    def _moves_cash(self, kind: str, legs: Sequence[Leg]) -> bool:
+        if kind in NOT_FLOWS:
+            return False
+        for leg in legs:
+            flag = self._cash.get(leg[0])
+            if flag is None:
+                flag = self._cash[leg[0]] = is_cash(leg[0])
+            if flag:
+                return True
+        return False
+
+    def add(
+        self,
+        day: datetime.date,
+        kind: str,
+        postings: Iterable[Leg],
+    ) -> None:
+        """Fold in one transaction's legs: (account code, amount), or posting rows that start with them."""
+        legs: Sequence[Leg] = postings if isinstance(postings, list | tuple) else list(postings)
+        moves = self._moves_cash(kind, legs)
+        closed = kind == YEAR_CLOSED
+        month = day.replace(day=1)
+        totals = self.totals
+        for leg in legs:
+            code, amount = leg[0], leg[1]
+            row = totals.get((code, month))
+            if row is None:
+                row = totals[(code, month)] = [0, 0, 0, 0]
             row[0] += amount
-            if kind == YEAR_CLOSED:
+            if closed:
                 row[1] += amount
             if moves:
                 row[2 if amount > 0 else 3] += amount

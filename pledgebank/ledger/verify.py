@@ -15,6 +15,7 @@ from pledgebank.ledger.canonical import (
     chain_hash,
     decode,
     encode,
+    encode_fields,
 )
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.errors import LedgerError
@@ -102,14 +103,18 @@ def _problem_order(problem: Problem) -> tuple[bool, int]:
 
 
 def _valid_rows(postings: object) -> bool:
-    return isinstance(postings, tuple) and all(
-        isinstance(row, tuple)
-        and len(row) == 3
-        and isinstance(row[0], str)
-        and type(row[1]) is int
-        and isinstance(row[2], str)
-        for row in postings
-    )
+    if not isinstance(postings, tuple):
+        return False
+    for row in postings:
+        if not (
+            isinstance(row, tuple)
+            and len(row) == 3
+            and type(row[1]) is int
+            and isinstance(row[0], str)
+            and isinstance(row[2], str)
+        ):
+            return False
+    return True
 
 
 class _Verifier:
@@ -156,9 +161,7 @@ class _Verifier:
         if _valid_rows(rec.postings):
             self.check_postings(seq, rec.postings)
             if isinstance(rec.effective_date, datetime.date):
-                self.monthly.add(
-                    rec.effective_date, rec.kind, ((code, amount) for code, amount, _ in rec.postings)
-                )
+                self.monthly.add(rec.effective_date, rec.kind, rec.postings)
         else:
             self.report("postings", seq, "posting rows are malformed")
         self.check_keys(seq, rec)
@@ -178,6 +181,21 @@ class _Verifier:
 
     def check_canonical(self, seq: int, rec: StoredTransaction) -> None:
         """Check that the sealed bytes are canonical and agree with every stored column."""
+        direct = encode_fields(
+            book_id=self.book_id,
+            sequence=seq,
+            effective_date=rec.effective_date,
+            kind=rec.kind,
+            memo=rec.memo,
+            source=rec.source,
+            actor_id=rec.actor_id,
+            idempotency_key=rec.idempotency_key,
+            reverses_key=rec.reverses_key,
+            postings=rec.postings,
+        )
+        if direct is not None and direct == rec.canonical:
+            return
+        # The documented way, which also says what differs.
         try:
             expected_doc = canonical_document(
                 book_id=self.book_id,
@@ -213,24 +231,30 @@ class _Verifier:
         """Check balance per currency and account currencies, then apply the rows to the balances."""
         self.postings += len(rows)
         totals: dict[str, int] = {}
+        currencies, balances, touched = self.account_currencies, self.balances, self.last_touched
+        zero = False
         for account, amount, currency in rows:
             totals[currency] = totals.get(currency, 0) + amount
-            expected_currency = self.account_currencies.get(account)
-            if expected_currency is None:
-                self.report("currency", seq, f"sequence {seq}: unknown account {account}")
-            elif expected_currency != currency:
-                self.report(
-                    "currency",
-                    seq,
-                    f"sequence {seq}: {account} is kept in {expected_currency}, posting is in {currency}",
-                )
-            self.balances[account] = self.balances.get(account, 0) + amount
-            self.last_touched[account] = seq
+            zero = zero or amount == 0
+            expected_currency = currencies.get(account)
+            if expected_currency != currency:
+                self.wrong_currency(seq, account, expected_currency, currency)
+            balances[account] = balances.get(account, 0) + amount
+            touched[account] = seq
         unbalanced = {currency: total for currency, total in totals.items() if total}
         if unbalanced:
             self.report("entry", seq, f"sequence {seq}: postings do not sum to zero: {unbalanced}")
-        elif len(rows) < 2 or any(amount == 0 for _, amount, _ in rows):
+        elif len(rows) < 2 or zero:
             self.report("entry", seq, f"sequence {seq}: needs at least two non-zero postings")
+
+    def wrong_currency(self, seq: int, account: str, expected: str | None, currency: str) -> None:
+        """Report a posting to an unknown account, or in another currency than its account's."""
+        if expected is None:
+            self.report("currency", seq, f"sequence {seq}: unknown account {account}")
+        else:
+            self.report(
+                "currency", seq, f"sequence {seq}: {account} is kept in {expected}, posting is in {currency}"
+            )
 
     def check_keys(self, seq: int, rec: StoredTransaction) -> None:
         """Check idempotency-key uniqueness and that reversals target an earlier, unreversed key."""

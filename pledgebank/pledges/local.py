@@ -118,10 +118,25 @@ def everywhere(session: Session, *, now: datetime, limit: int = 12) -> list[Loca
     return live_pledges(session, list(session.scalars(select(Neighbourhood))), now=now)[:limit]
 
 
+def headline(session: Session, neighbourhood: Neighbourhood) -> Headline:
+    """The money page's headline figures over every fund (changed only by a new transaction in the book)."""
+    book = book_of(session, neighbourhood.id)
+    balances = money.fund_balances(session, book)
+    received = sum(b.income for b in balances)
+    spent = sum(b.expenses for b in balances)
+    return Headline(received, spent, received - spent, book.currency)
+
+
 def dashboard(
-    session: Session, neighbourhood: Neighbourhood, *, user_id: int | None, now: datetime
+    session: Session,
+    neighbourhood: Neighbourhood,
+    *,
+    user_id: int | None,
+    now: datetime,
+    figures: Headline | None = None,
 ) -> Dashboard:
-    """A neighbourhood's front page: what is happening, and the money page's headline figures."""
+    """A neighbourhood's front page: what is happening, and the money page's headline figures (worked out
+    here unless the caller kept them for the book's current state)."""
     pledges = live_pledges(session, [neighbourhood], now=now)
     rounds = [r for r in list_rounds(session, neighbourhood_id=neighbourhood.id) if r.is_open(now)]
     levies = [
@@ -137,10 +152,4 @@ def dashboard(
         .limit(5)
     ).all()
     updates = [(update, pledge) for update, pledge in rows]
-    book = book_of(session, neighbourhood.id)
-    balances = money.fund_balances(session, book)
-    received = sum(b.income for b in balances)
-    spent = sum(b.expenses for b in balances)
-    return Dashboard(
-        pledges, rounds, levies, updates, Headline(received, spent, received - spent, book.currency)
-    )
+    return Dashboard(pledges, rounds, levies, updates, figures or headline(session, neighbourhood))

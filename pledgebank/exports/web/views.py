@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -11,7 +12,7 @@ from pledgebank.books.services import book_of
 from pledgebank.clock import local_date
 from pledgebank.errors import DomainError
 from pledgebank.exports import formats, receipts_payments, rp_table, statement_csv, statement_ods, statements
-from pledgebank.exports.chart import FlowChart, fund_flows
+from pledgebank.exports.chart import ChartState, FlowChart, chart_state, fund_flows
 from pledgebank.exports.format_base import ExportRequest
 from pledgebank.exports.models import LedgerExport
 from pledgebank.exports.reader import Filters
@@ -21,7 +22,9 @@ from pledgebank.neighbourhoods.models import Fund, Neighbourhood
 from pledgebank.policy import Action
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.book_pages import book_context
+from pledgebank.web.drawn import Drawn
 from pledgebank.web.forms import show_errors
+from pledgebank.web.i18n import locale_name
 from pledgebank.web.session import db_session, now
 
 bp = Blueprint("exports", __name__)
@@ -167,6 +170,20 @@ def receipts_and_payments(slug: str):
     return render_template(
         "exports/receipts_and_payments.html", **context, statement=statement, rows=rp_table.table(statement)
     )
+
+
+@bp.app_template_global("fund_flow_chart_html")
+def fund_flow_chart_html(neighbourhood: Neighbourhood, state: ChartState | None = None) -> Markup:
+    """The public chart, drawn once for each state of the book, day and funds, then kept (web/drawn.py)."""
+    state = state or chart_state(db_session(), neighbourhood.id)
+    # The drawing holds words and dates, so each language has its own.
+    key = ("fund-flow-chart", neighbourhood.id, neighbourhood.name, state, _today(), locale_name())
+    return Drawn.of(current_app).get(key, lambda: _drawn_chart(neighbourhood))
+
+
+def _drawn_chart(neighbourhood: Neighbourhood) -> Markup:
+    html = render_template("exports/_fund_chart.html", neighbourhood=neighbourhood)
+    return Markup(html)  # noqa: S704 (a template's output, escaped as it was rendered)
 
 
 @bp.app_template_global("fund_flow_chart")

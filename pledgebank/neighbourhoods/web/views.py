@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.errors import EmailNotVerified, InvalidInput
+from pledgebank.exports.chart import chart_state
 from pledgebank.levies import consents
 from pledgebank.neighbourhoods import funds, roles, services
 from pledgebank.neighbourhoods.models import Membership, Neighbourhood
@@ -21,6 +22,7 @@ from pledgebank.neighbourhoods.web.forms import (
 from pledgebank.pledges import local
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id, signed_in_user_id
+from pledgebank.web.drawn import Drawn
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now, transaction
 from pledgebank.web.submit import go_to, submit
@@ -80,13 +82,20 @@ def show(slug: str):
     session = db_session()
     neighbourhood = services.get_neighbourhood(session, slug)
     membership = services.membership_of(session, user_id=current_user_id(), neighbourhood_id=neighbourhood.id)
+    # The money figures and chart change only with the book's chain head and funds: worked out once for each.
+    its_funds = funds.list_funds(session, neighbourhood_id=neighbourhood.id)
+    state = chart_state(session, neighbourhood.id, its_funds)
+    figures = Drawn.of(current_app).get(("headline", state), lambda: local.headline(session, neighbourhood))
     return render_template(
         "neighbourhoods/show.html",
         neighbourhood=neighbourhood,
         membership=membership,
-        funds=funds.list_funds(session, neighbourhood_id=neighbourhood.id),
+        funds=its_funds,
         allowed=allowed_actions(neighbourhood.id),
-        dashboard=local.dashboard(session, neighbourhood, user_id=current_user_id(), now=now()),
+        dashboard=local.dashboard(
+            session, neighbourhood, user_id=current_user_id(), now=now(), figures=figures
+        ),
+        chart_state=state,
         now=now(),
     )
 

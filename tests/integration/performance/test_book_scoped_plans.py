@@ -95,14 +95,26 @@ def _download(web, slug: str, **form) -> None:
 
 PUBLIC = {
     "public page": "/n/{slug}",
+    "public money page": "/n/{slug}/money",
+    "public money page, one fund": "/n/{slug}/money/general",
+    "public money page, an older page": "/n/{slug}/money?before=150",
+    "public money CSV": "/n/{slug}/money.csv",
+    "one public transaction": "/n/{slug}/money/t/100",
     "grants page (fund balances)": "/n/{slug}/grants",
     "fund balances API": "/api/v1/neighbourhoods/{slug}/fund-balances",
 }
 OFFICERS = {
     "ledger balances": "/n/{slug}/ledger",
+    "ledger page, an older page": "/n/{slug}/ledger?before=150",
     "ledger check": "/n/{slug}/ledger/check",
     "trial balance": "/n/{slug}/statements/trial-balance?on=2026-03-02",
     "receipts and payments": "/n/{slug}/statements/receipts-and-payments?year=2025",
+    "year-end close page": "/n/{slug}/ledger/close-year",
+}
+API = {
+    "ledger balances API": "/api/v1/neighbourhoods/{slug}/ledger/balances",
+    "transactions API": "/api/v1/neighbourhoods/{slug}/ledger/transactions",
+    "transactions API, a later page": "/api/v1/neighbourhoods/{slug}/ledger/transactions?page=3&per_page=40",
 }
 EXPORTS = {
     "csv export": {"format": "csv"},
@@ -117,10 +129,9 @@ def test_no_page_or_export_of_a_small_book_scans_the_large_books_ledger(app, web
     seen = {
         page: _captured(app, lambda url=url: _get(web, url.format(slug=slug))) for page, url in PUBLIC.items()
     }
-    api = f"/api/v1/neighbourhoods/{slug}/ledger/balances"
-    seen["ledger balances API"] = _captured(
-        app, lambda: _get(web, api, headers={"Authorization": f"Bearer {token}"})
-    )
+    bearer = {"Authorization": f"Bearer {token}"}
+    for page, url in API.items():
+        seen[page] = _captured(app, lambda url=url: _get(web, url.format(slug=slug), headers=bearer))
     web.login(CHAIR)
     for page, url in OFFICERS.items():
         seen[page] = _captured(app, lambda url=url: _get(web, url.format(slug=slug)))
