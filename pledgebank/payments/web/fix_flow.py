@@ -14,6 +14,7 @@ from typing import Protocol
 from flask import flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from pledgebank.errors import Conflict, DomainError
 from pledgebank.payments import card_saving
@@ -40,7 +41,7 @@ class FixPage:
     card_url: str  # where another card is saved
     authenticate_url: str
     new_card_url: str
-    heading: str = "Fix your payment"
+    heading: str = _l("Fix your payment")
     words: Mapping[str, object] = field(default_factory=dict)  # what the templates need
 
 

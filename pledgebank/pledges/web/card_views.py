@@ -119,7 +119,7 @@ class SignupCardFlow:
     def page(self) -> CardPage:
         pledge_id = self.pledge_id
         return CardPage(
-            heading="Save your card",
+            heading=gettext("Save your card"),
             name=self.mine.title if self.mine is not None else "",
             about="pledges/_card_about.html",
             back_url=url_for("pledges.show", pledge_id=pledge_id),

@@ -31,7 +31,7 @@ def _signup(pledge_id: int, signup_id: int):
     pledge = services.get_pledge(session, signup.pledge_id)
     require(session, current_user_id(), pledge.neighbourhood_id, Action.RECORD_PAYMENT)
     if signup.pledge_id != pledge_id:
-        raise InvalidInput.field("signup", "That pledge belongs to another page.")
+        raise InvalidInput.field("signup", gettext("That pledge belongs to another page."))
     return pledge, signup
 
 

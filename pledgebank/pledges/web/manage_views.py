@@ -177,7 +177,7 @@ def add_offer(pledge_id: int):
 def _into() -> str:
     into = INTO.get(request.form.get("into", ""))
     if into is None:
-        raise InvalidInput.field("into", "Choose cash or bank transfer.")
+        raise InvalidInput.field("into", gettext("Choose cash or bank transfer."))
     return into
 
 
@@ -195,7 +195,7 @@ def record_match(pledge_id: int, offer_id: int):
             zone=current_app.config["TIMEZONE"],
         )
         if offer.pledge_id != pledge_id:
-            raise InvalidInput.field("offer", "That offer belongs to another pledge.")
+            raise InvalidInput.field("offer", gettext("That offer belongs to another pledge."))
         name = offer.sponsor_name
     flash(gettext("Recorded: %(name)s has paid.", name=name), "success")
     return _back(pledge_id)

@@ -270,9 +270,8 @@ def _amount_chosen(form: SignForm, pledge) -> int | None:
     except ValidationError as error:
         raise InvalidInput.field("amount", str(error)) from None
     if amount is None:
-        raise InvalidInput.field(
-            "amount", f"Enter your amount: at least {short_money(pledge.amount, pledge.currency)}."
-        )
+        least = short_money(pledge.amount, pledge.currency)
+        raise InvalidInput.field("amount", gettext("Enter your amount: at least %(least)s.", least=least))
     return amount
 
 
@@ -353,7 +352,7 @@ def demo_advance():
         raise Forbidden("Only a committee member, treasurer or chair can move the demo's clock.")
     hours = request.form.get("hours", type=int)
     if hours not in DEMO_STEPS:
-        raise InvalidInput.field("hours", "Choose 1 hour, 1 day or 3 days.")
+        raise InvalidInput.field("hours", gettext("Choose 1 hour, 1 day or 3 days."))
     db_session().commit()  # end this request's reads before the jobs take their own transactions
     app = this_app()
     app.extensions["pledgebank.clock"].advance(timedelta(hours=hours))
