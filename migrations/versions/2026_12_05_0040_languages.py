@@ -2,7 +2,7 @@
 language (for its pages, when a visitor has chosen none, and its emails to people who have not chosen).
 
 Revision ID: 0040
-Revises: 0033
+Revises: 0034
 Create Date: 2026-12-05
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0040"
-down_revision: str | None = "0033"
+down_revision: str | None = "0034"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
