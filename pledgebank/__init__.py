@@ -192,6 +192,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.examiners import web as examiners
     from pledgebank.exports import web as exports
     from pledgebank.extensions import csrf, limiter
+    from pledgebank.giftaid import web as giftaid
     from pledgebank.grants import web as grants
     from pledgebank.levies import web as levies
     from pledgebank.neighbourhoods import web as neighbourhoods
@@ -216,6 +217,7 @@ def _register_blueprints(app: Flask) -> None:
         grants,
         dividends,
         pulse,
+        giftaid,
         levies,
         exports,
         examiners,
