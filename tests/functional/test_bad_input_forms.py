@@ -76,6 +76,7 @@ BUTTONS = {
     "examiners.end",
     "examiners.invitation",
     "tasks.retry",
+    "giftaid.cancel",
 }
 # Forms whose fields are not fixed (the pulse's answer form has a field per question of its round) or whose
 # valid values need a world of their own; each one's bad input is tested beside its feature, in that file.
@@ -83,6 +84,11 @@ TESTED_BESIDE = {
     "examiners.appointments": "tests/functional/examiners/test_appointments.py",
     "pulse.new": "tests/functional/pulse/test_pulse_pages.py",
     "pulse.answer": "tests/functional/pulse/test_pulse_pages.py",
+    # A declaration needs a charity; a claim, gifts the books hold and declarations that cover them.
+    "giftaid.declare": "tests/functional/giftaid/test_giftaid_pages.py",
+    "giftaid.charity": "tests/functional/giftaid/test_giftaid_pages.py",
+    "giftaid.claims_page": "tests/functional/giftaid/test_giftaid_pages.py",
+    "giftaid.claim": "tests/functional/giftaid/test_giftaid_pages.py",
 }
 RESET_FOR = "sofia@example.org"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from pledgebank.giftaid.eligibility import Scope
@@ -27,7 +28,7 @@ class DeclarationForm(Form):
 
     scope = RadioField(
         _l("Which gifts"),
-        choices=[(s.value, s.value) for s in Scope],
+        choices=[SelectChoice(s.value, s.value) for s in Scope],
         validators=[DataRequired(_l("Choose which gifts the declaration covers."))],
     )
     title = StringField(

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from pledgebank.giftaid import declarations
 from pledgebank.giftaid.eligibility import Scope
@@ -66,7 +67,7 @@ def declare(slug: str):
         for scope in scopes
     }
     form = DeclarationForm()
-    form.scope.choices = [(scope.value, words[scope][2]) for scope in scopes]
+    form.scope.choices = [SelectChoice(scope.value, words[scope][2]) for scope in scopes]
     if form.scope.data is None:
         form.scope.data = scopes[0].value
 
