@@ -10,16 +10,26 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from pledgebank import money_words
 from pledgebank.giftaid.eligibility import Scope
 
 Translate = Callable[..., str]
+# Gift Aid is a UK tax relief, reclaimed in sterling whatever else the service is set up for.
+GIFT_AID_CURRENCY = "GBP"
 
 
 def _plain(text: str, **values: str) -> str:
     return text % values if values else text
 
 
-def declaration_words(scope: Scope, *, charity: str, amount: str = "", _: Translate = _plain) -> list[str]:
+def declaration_words(
+    scope: Scope,
+    *,
+    charity: str,
+    amount: str = "",
+    locale: str = money_words.DEFAULT_LOCALE,
+    _: Translate = _plain,
+) -> list[str]:
     """The paragraphs of the declaration a donor makes for `scope` to `charity` (amount: this gift's)."""
     if scope == Scope.THIS_GIFT:
         wish = _(
@@ -37,7 +47,11 @@ def declaration_words(scope: Scope, *, charity: str, amount: str = "", _: Transl
             charity=charity,
         )
     return [
-        _("Boost your donation by 25p of Gift Aid for every £1 you donate."),
+        _(
+            "Boost your donation by %(quarter)s of Gift Aid for every %(one)s you donate.",
+            quarter=money_words.short(25, GIFT_AID_CURRENCY, locale),
+            one=money_words.whole(1, GIFT_AID_CURRENCY, locale),
+        ),
         _(
             "Gift Aid is reclaimed by the charity from the tax you pay for the current tax year. "
             "Your address is needed to identify you as a current UK taxpayer."

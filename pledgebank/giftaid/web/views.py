@@ -63,7 +63,13 @@ def declare(slug: str):
     scopes = [Scope.THIS_GIFT] if gift else []
     scopes += [Scope.FROM_TODAY, Scope.PAST_FOUR_YEARS]
     words = {
-        scope: declaration_words(scope, charity=neighbourhood.name, amount=gift[1] if gift else "", _=_)
+        scope: declaration_words(
+            scope,
+            charity=neighbourhood.name,
+            amount=gift[1] if gift else "",
+            locale=current_app.config["LOCALE"],
+            _=_,
+        )
         for scope in scopes
     }
     form = DeclarationForm()

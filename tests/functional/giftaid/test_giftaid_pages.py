@@ -46,7 +46,7 @@ def test_a_donor_declares_in_the_model_words_and_missing_details_are_refused_bes
     donor = signed_in_client(app, sessions, c.w.residents[0])
     url = f"/n/{c.w.slug}/gift-aid/declare"
     page = text(donor.get(url))
-    assert "Boost your donation by 25p of Gift Aid for every £1 you donate." in page
+    assert "Boost your donation by £0.25 of Gift Aid for every £1 you donate." in page
     wish = (
         "I want to Gift Aid any donations I make in the future or have made in the past 4 years to Elm Park."
     )
