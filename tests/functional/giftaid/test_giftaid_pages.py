@@ -170,3 +170,13 @@ def test_a_claim_made_elsewhere_is_refused_for_its_gifts(app, sessions):
         f"/n/{c.w.slug}/gift-aid/claims", {"period_start": day.isoformat(), "period_end": day.isoformat()}
     )
     assert response.status_code == 409
+
+
+def test_a_charity_s_pledge_page_offers_its_pledger_gift_aid_for_their_pledge(app, sessions):
+    c = charity_with_gifts(app, sessions)
+    pledger = signed_in_client(app, sessions, c.w.residents[0])
+    page = pledger.get(f"/p/{c.pledge_id}").get_data(as_text=True)
+    assert f"/n/{c.w.slug}/gift-aid/declare?gift={c.signups[0]}" in page
+    not_pledged = signed_in_client(app, sessions, c.w.members[0])
+    assert "gift-aid-offer" not in not_pledged.get(f"/p/{c.pledge_id}").get_data(as_text=True)
+    assert "Gift Aid" in text(pledger.get(f"/n/{c.w.slug}"))  # the neighbourhood's menu
