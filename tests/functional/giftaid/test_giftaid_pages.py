@@ -180,3 +180,18 @@ def test_a_charity_s_pledge_page_offers_its_pledger_gift_aid_for_their_pledge(ap
     not_pledged = signed_in_client(app, sessions, c.w.members[0])
     assert "gift-aid-offer" not in not_pledged.get(f"/p/{c.pledge_id}").get_data(as_text=True)
     assert "Gift Aid" in text(pledger.get(f"/n/{c.w.slug}"))  # the neighbourhood's menu
+
+
+def test_a_donor_reading_welsh_declares_in_welsh_and_the_welsh_words_are_stored(app, sessions):
+    c = charity_with_gifts(app, sessions)
+    app.config["LOCALE"] = "cy"
+    donor = signed_in_client(app, sessions, c.w.residents[0])
+    url = f"/n/{c.w.slug}/gift-aid/declare"
+    page = text(donor.get(url))
+    assert "Rhowch hwb i'ch rhodd o £0.25 o Rodd Cymorth am bob £1 a roddwch." in page
+    refused = donor.post(url, {**DONOR, "postcode": ""})
+    assert "Rhowch eich cod post." in field_error(refused.get_data(as_text=True), "postcode")
+    assert donor.post(url, DONOR).status_code == 302
+    with unit_of_work(sessions) as session:
+        stored = session.scalars(select(GiftAidDeclaration)).one()
+        assert "yn ystod y 4 blynedd diwethaf" in stored.wording

@@ -46,7 +46,8 @@ def test_claims_naming_the_same_gift_for_different_periods_at_once_take_it_once(
     day = today(app)
     # Each day of the last ten a claim of its own: only the one whose day holds the gifts takes them.
     outcomes = together(
-        10, lambda n: make_claim(app, c.w.slug, c.w.treasurer, day - timedelta(days=n), day - timedelta(days=n))
+        10,
+        lambda n: make_claim(app, c.w.slug, c.w.treasurer, day - timedelta(days=n), day - timedelta(days=n)),
     )
     made = [o for o in outcomes if o.error is None]
     assert len(made) == 1
