@@ -230,7 +230,7 @@ def _register_blueprints(app: Flask) -> None:
         for blueprint in feature.page_blueprints():
             app.register_blueprint(blueprint)
     api = _api(app)
-    for feature in (accounts, neighbourhoods, books, pledges, grants, levies, payments):
+    for feature in (accounts, neighbourhoods, books, pledges, grants, levies, payments, giftaid):
         for api_blueprint in feature.api_blueprints():
             api.register_blueprint(api_blueprint)
             csrf.exempt(api_blueprint)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Blueprint
@@ -14,3 +14,10 @@ def page_blueprints() -> list[Blueprint]:
     from pledgebank.giftaid.web.blueprint import bp
 
     return [bp]
+
+
+def api_blueprints() -> list[Any]:
+    """Its API blueprint (flask-smorest), for create_app to register."""
+    from pledgebank.giftaid.web import api
+
+    return [api.blp]
