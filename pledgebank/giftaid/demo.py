@@ -2,7 +2,8 @@
 reference; Ben and Aisha make Gift Aid declarations (Ben for the past four years and the future, Aisha from
 the day she declares); a month ago they each pledged £15 in cash towards bulbs for the green, which the
 treasurer collected and which was kept when the pledge succeeded; Tom, the treasurer, has claimed Gift Aid on
-both gifts (the claim waits for HMRC's payment, and its schedule can be downloaded)."""
+both gifts (the claim waits for HMRC's payment, and its schedule can be downloaded). Ben has since paid £20 in
+cash for hanging baskets on the parade, a gift his declaration covers, waiting for the next claim."""
 
 from __future__ import annotations
 
@@ -28,7 +29,20 @@ DONORS = (
     ("ben@example.org", Scope.PAST_FOUR_YEARS, declarations.Donor("Mr", "Ben", "Clarke", "14", "SE15 4QL")),
     ("aisha@example.org", Scope.FROM_TODAY, declarations.Donor("", "Aisha", "Rahman", "3", "SE15 4QN")),
 )
-BULBS = 1500
+BULBS_TERMS = {
+    "title": "Bulbs for the green",
+    "action": "plant spring bulbs on the green",
+    "description": "Crocuses and daffodils along the paths of the green, planted by volunteers.",
+    "amount": 1500,
+    "target_pledgers": 2,
+}
+BASKETS_TERMS = {
+    "title": "Hanging baskets for the parade",
+    "action": "hang flower baskets along the parade of shops",
+    "description": "Six hanging baskets on the lamp posts of the parade, watered by the shopkeepers.",
+    "amount": 2000,
+    "target_pledgers": 1,
+}
 
 
 def seed_giftaid(app: Flask, ids: dict[str, int]) -> None:
@@ -36,7 +50,7 @@ def seed_giftaid(app: Flask, ids: dict[str, int]) -> None:
     sessions, zone = app.extensions["pledgebank.sessions"], app.config["TIMEZONE"]
     now = app.extensions["pledgebank.clock"].now()
     then = now - timedelta(days=35)
-    chair, treasurer = ids[PEOPLE[0].email], ids[PEOPLE[1].email]
+    treasurer = ids[PEOPLE[1].email]
     with unit_of_work(sessions) as session:
         place = get_neighbourhood(session, DEMO_SLUG)
         declarations.set_charity_reference(
@@ -55,8 +69,42 @@ def seed_giftaid(app: Flask, ids: dict[str, int]) -> None:
                 now=then,
                 today=day,
             )
-        pledge_id = _bulbs(session, place, chair, then)
-        for email, _scope, _donor in DONORS:
+    _cash_pledge(app, ids, BULBS_TERMS, [email for email, _s, _d in DONORS], then)
+    kept = (then + timedelta(days=4)).astimezone(ZoneInfo(zone)).date()
+    local = now.astimezone(ZoneInfo(zone)).date()
+    with unit_of_work(sessions) as session:
+        claims.make_claim(
+            session,
+            actor_id=treasurer,
+            neighbourhood=get_neighbourhood(session, DEMO_SLUG),
+            start=(then - timedelta(days=1)).astimezone(ZoneInfo(zone)).date(),
+            end=kept,
+            now=now,
+            today=local,
+        )
+    _cash_pledge(app, ids, BASKETS_TERMS, ["ben@example.org"], now - timedelta(days=15))
+
+
+def _cash_pledge(app: Flask, ids: dict[str, int], terms: dict, donors: list[str], then: datetime) -> None:
+    """A pledge made `then`, paid in cash by the donors at once and kept when it succeeds four days later."""
+    sessions, zone = app.extensions["pledgebank.sessions"], app.config["TIMEZONE"]
+    chair, treasurer = ids[PEOPLE[0].email], ids[PEOPLE[1].email]
+    with unit_of_work(sessions) as session:
+        place = get_neighbourhood(session, DEMO_SLUG)
+        pledge_id = create_pledge(
+            session,
+            actor_id=chair,
+            neighbourhood=place,
+            now=then,
+            terms=PledgeTerms(
+                **terms,
+                fund_slug=None,
+                amount_kind="fixed",
+                target_amount=None,
+                deadline=then + timedelta(days=3),
+            ),
+        ).id
+        for email in donors:
             signup = signups.sign(
                 session,
                 actor_id=ids[email],
@@ -72,34 +120,3 @@ def seed_giftaid(app: Flask, ids: dict[str, int]) -> None:
     ctx = payments_context(app)
     jobs.run_due(ctx, now=then + timedelta(minutes=1))
     jobs.run_due(ctx, now=then + timedelta(days=4))
-    local = now.astimezone(ZoneInfo(zone)).date()
-    with unit_of_work(sessions) as session:
-        claims.make_claim(
-            session,
-            actor_id=treasurer,
-            neighbourhood=get_neighbourhood(session, DEMO_SLUG),
-            start=(then - timedelta(days=1)).astimezone(ZoneInfo(zone)).date(),
-            end=local - timedelta(days=1),
-            now=now,
-            today=local,
-        )
-
-
-def _bulbs(session, place, chair: int, then: datetime) -> int:
-    return create_pledge(
-        session,
-        actor_id=chair,
-        neighbourhood=place,
-        now=then,
-        terms=PledgeTerms(
-            fund_slug=None,
-            title="Bulbs for the green",
-            action="plant spring bulbs on the green",
-            description="Crocuses and daffodils along the paths of the green, planted by volunteers.",
-            amount_kind="fixed",
-            amount=BULBS,
-            target_pledgers=2,
-            target_amount=None,
-            deadline=then + timedelta(days=3),
-        ),
-    ).id

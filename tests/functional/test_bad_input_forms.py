@@ -89,6 +89,7 @@ TESTED_BESIDE = {
     "giftaid.charity": "tests/functional/giftaid/test_giftaid_pages.py",
     "giftaid.claims_page": "tests/functional/giftaid/test_giftaid_pages.py",
     "giftaid.claim": "tests/functional/giftaid/test_giftaid_pages.py",
+    "giftaid.benefit": "tests/functional/giftaid/test_giftaid_pages.py",
 }
 RESET_FOR = "sofia@example.org"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 
-from pledgebank.giftaid import claims, declarations
+from pledgebank.giftaid import benefits, claims, declarations
 from pledgebank.giftaid.schedule import MEDIA_TYPE, schedule_ods, schedule_rows
 from pledgebank.giftaid.web.blueprint import bp
-from pledgebank.giftaid.web.forms import CharityForm, ClaimForm, PaymentForm
+from pledgebank.giftaid.web.forms import BenefitForm, CharityForm, ClaimForm, PaymentForm
 from pledgebank.giftaid.web.views import today
 from pledgebank.neighbourhoods import services as neighbourhoods
+from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.pledges.services import get_pledge
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.forms import allowed_actions
@@ -146,3 +148,38 @@ def schedule(slug: str, claim_id: int):
         mimetype=MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@bp.route("/p/<int:pledge_id>/gift-aid-benefit", methods=["GET", "POST"])
+def benefit(pledge_id: int):
+    """The committee values what each pledger of a pledge receives, so Gift Aid stays within HMRC's limits."""
+    session = db_session()
+    pledge = get_pledge(session, pledge_id)
+    user_id = signed_in_user_id()
+    require(session, user_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
+    neighbourhood = session.get_one(Neighbourhood, pledge.neighbourhood_id)
+    form = BenefitForm(currency=pledge.currency)
+
+    def page(status: int):
+        return render_template(
+            "giftaid/benefit.html",
+            neighbourhood=neighbourhood,
+            pledge=pledge,
+            form=form,
+            allowed=allowed_actions(neighbourhood.id),
+        ), status
+
+    def work(session):
+        return benefits.set_benefit(
+            session,
+            actor_id=user_id,
+            pledge=pledge,
+            value=form.parsed.get("value") or 0,
+            description=form.description.data or "",
+            now=now(),
+        ).id
+
+    done = go_to(
+        url_for("pledges.show", pledge_id=pledge_id), _("The value of what pledgers receive is saved.")
+    )
+    return submit(form, work, done=done, page=page)

@@ -16,8 +16,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from pledgebank.giftaid.eligibility import Scope
 from pledgebank.giftaid.models import HOUSE_MAX, NAME_MAX, TITLE_MAX
-from pledgebank.web.fields import form_date
-from pledgebank.web.form_base import Form
+from pledgebank.web.fields import form_date, form_money
+from pledgebank.web.form_base import Form, MoneyText
 
 
 class DeclarationForm(Form):
@@ -119,3 +119,29 @@ class PaymentForm(Form):
 
     def validate_paid_on(self, field: StringField) -> None:
         self.parsed["paid_on"] = form_date(field.data, what="the day", example="2026-12-01")
+
+
+class BenefitForm(Form):
+    """What each pledger of a pledge receives in return, and its value (HMRC's donor benefit limits)."""
+
+    class Meta:
+        csrf = False
+
+    value = StringField(
+        MoneyText("Value to each pledger, in {name}"),
+        validators=[DataRequired(_l("Give the value, or 0 if pledgers receive nothing."))],
+        description=_l("What it would cost to buy. 0 if pledgers receive nothing in return."),
+    )
+    description = StringField(
+        _l("What each pledger receives"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Like a ticket to the opening, or a name on the plaque."),
+    )
+
+    def __init__(self, *args: Any, currency: str = "GBP", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.parsed: dict[str, Any] = {}
+
+    def validate_value(self, field: StringField) -> None:
+        self.parsed["value"] = form_money(field.data, self.currency, what="the value", allow_zero=True)

@@ -86,7 +86,7 @@ def pledge_page(pledge_id: int, status: int = 200, **forms):
         "methods": sign_methods(pledge),
         "allowed": allowed,
         # A charity's pledger may add Gift Aid to their pledge (a follow-on page, HMRC's model words).
-        "gift_aid": mine is not None and charity_of(session, neighbourhood.id) is not None,
+        "charity": charity_of(session, neighbourhood.id) is not None,
         "can_update": user_id is not None and (user_id == pledge.creator_id or allowed["manage_pledges"]),
         "updates": [(u, authors.get(u.author_id, "")) for u in updates],
         "cash_waiting": queries.cash_waiting(session, pledge.id) if allowed["record_payment"] else [],

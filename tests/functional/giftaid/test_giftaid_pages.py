@@ -195,3 +195,28 @@ def test_a_donor_reading_welsh_declares_in_welsh_and_the_welsh_words_are_stored(
     with unit_of_work(sessions) as session:
         stored = session.scalars(select(GiftAidDeclaration)).one()
         assert "yn ystod y 4 blynedd diwethaf" in stored.wording
+
+
+def test_the_committee_values_what_pledgers_receive_and_a_gift_over_the_limit_is_not_claimable(app, sessions):
+    c = charity_with_gifts(app, sessions)
+    for resident in c.w.residents:
+        declare(app, c.w.slug, resident, Scope.PAST_FOUR_YEARS)
+    url = f"/p/{c.pledge_id}/gift-aid-benefit"
+    assert signed_in_client(app, sessions, c.w.residents[0]).get(url).status_code == 403
+    member = signed_in_client(app, sessions, c.w.members[0])
+    assert url in member.get(f"/p/{c.pledge_id}").get_data(as_text=True)
+    refused = member.post(url, {"value": "-1", "description": "A tote bag"})
+    assert refused.status_code == 422 and field_error(refused.get_data(as_text=True), "value")
+    no_words = member.post(url, {"value": "3.00", "description": ""})
+    assert no_words.status_code == 422 and "Say what each pledger receives" in field_error(
+        no_words.get_data(as_text=True), "description"
+    )
+    assert member.post(url, {"value": "3.00", "description": "A tote bag"}).status_code == 302  # over £2.50
+    day = today(app)
+    treasurer = signed_in_client(app, sessions, c.w.treasurer)
+    query = {"period_start": (day - timedelta(days=9)).isoformat(), "period_end": day.isoformat()}
+    page = text(treasurer.get("/n/" + c.w.slug + "/gift-aid/claims", query_string=query))
+    assert page.count("(the donor receives too much in return)") == 2
+    assert member.post(url, {"value": "2.50", "description": "A tote bag"}).status_code == 302  # within it
+    page = text(treasurer.get("/n/" + c.w.slug + "/gift-aid/claims", query_string=query))
+    assert page.count("(eligible)") == 2
