@@ -223,6 +223,7 @@ def _register_blueprints(app: Flask) -> None:
     from pledgebank.examiners import web as examiners
     from pledgebank.exports import web as exports
     from pledgebank.extensions import csrf, limiter
+    from pledgebank.giftaid import web as giftaid
     from pledgebank.grants import web as grants
     from pledgebank.levies import web as levies
     from pledgebank.neighbourhoods import web as neighbourhoods
@@ -248,6 +249,7 @@ def _register_blueprints(app: Flask) -> None:
         grants,
         dividends,
         pulse,
+        giftaid,
         levies,
         exports,
         examiners,
@@ -261,7 +263,7 @@ def _register_blueprints(app: Flask) -> None:
         for blueprint in feature.page_blueprints():
             app.register_blueprint(blueprint)
     api = _api(app)
-    for feature in (accounts, neighbourhoods, books, pledges, grants, levies, payments):
+    for feature in (accounts, neighbourhoods, books, pledges, grants, levies, payments, giftaid):
         for api_blueprint in feature.api_blueprints():
             api.register_blueprint(api_blueprint)
             csrf.exempt(api_blueprint)

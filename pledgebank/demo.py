@@ -35,6 +35,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.dividends.demo import seed_dividends
 from pledgebank.documents.demo import seed_documents
 from pledgebank.examiners.demo import EXAMINER, seed_examiner
+from pledgebank.giftaid.demo import seed_giftaid
 from pledgebank.grants.demo import seed_grants
 from pledgebank.levies.demo import seed_levies
 from pledgebank.neighbourhoods.demo import DEMO_SLUG, is_seeded, seed_neighbourhood
@@ -53,6 +54,7 @@ __all__ = [
     "load",
     "seed",
     "seed_dividends",
+    "seed_giftaid",
     "seed_grants",
     "seed_levies",
     "seed_pledges",
@@ -170,6 +172,7 @@ def load(app: Flask) -> dict[str, int] | None:
         with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
             ids = seed(session, at=now, currency=app.config["CURRENCY"])
         if ids is not None:
+            seed_giftaid(app, ids)
             seed_pledges(app, ids)
             seed_texting(app, ids)
             seed_levies(app, ids)

@@ -9,6 +9,7 @@ from pledgebank.dividends import models as dividends_models
 from pledgebank.documents import models as documents_models
 from pledgebank.examiners import models as examiners_models
 from pledgebank.exports import models as exports_models
+from pledgebank.giftaid import models as giftaid_models
 from pledgebank.grants import models as grants_models
 from pledgebank.levies import models as levies_models
 from pledgebank.neighbourhoods import models as neighbourhoods_models
@@ -32,6 +33,7 @@ __all__ = [
     "examiners_models",
     "exports_models",
     "fund_transfer_models",
+    "giftaid_models",
     "grants_models",
     "levies_models",
     "metadata",

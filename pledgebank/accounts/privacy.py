@@ -29,6 +29,14 @@ from pledgebank.dividends.models import DividendAgreement, DividendEvidence, Div
 from pledgebank.documents.models import Document
 from pledgebank.examiners.models import ExaminerAppointment
 from pledgebank.exports.models import LedgerExport
+from pledgebank.giftaid.models import (
+    GiftAidBenefit,
+    GiftAidCancellation,
+    GiftAidCharity,
+    GiftAidClaim,
+    GiftAidClaimLine,
+    GiftAidDeclaration,
+)
 from pledgebank.grants.models import (
     GrantApplication,
     GrantBudgetLine,
@@ -146,6 +154,9 @@ def _own_pulse_answers(user_id: int) -> ColumnElement[bool]:
 def _own_texts(user_id: int) -> ColumnElement[bool]:
     phones = select(SmsPhone.id).where(SmsPhone.user_id == user_id)
     return SmsInbound.__table__.c.phone_id.in_(phones)
+def _own_gifts_claimed(user_id: int) -> ColumnElement[bool]:
+    owned = select(GiftAidDeclaration.id).where(GiftAidDeclaration.user_id == user_id)
+    return GiftAidClaimLine.declaration_id.in_(owned)
 
 
 def _email_of(user_id: int) -> Any:
@@ -276,6 +287,34 @@ SECTIONS: tuple[Section, ...] = (
     Section("pulse_responses", "Your responses to the neighbourhood pulse", PulseResponse, ("user_id",)),
     Section("pulse_answers", "Your answers in those responses", PulseAnswer, (), _own_pulse_answers),
     Section("pulse_rounds", "Pulse rounds you opened", PulseRound, ("opened_by_id",)),
+    Section(
+        "giftaid_declarations",
+        "Your Gift Aid declarations: the words you agreed to, your name and home address",
+        GiftAidDeclaration,
+        ("user_id",),
+    ),
+    Section(
+        "giftaid_cancellations",
+        "Gift Aid declarations you cancelled",
+        GiftAidCancellation,
+        ("cancelled_by_id",),
+    ),
+    Section(
+        "giftaid_claim_lines", "Your gifts claimed under Gift Aid", GiftAidClaimLine, (), _own_gifts_claimed
+    ),
+    Section("giftaid_charities", "HMRC charity references you recorded", GiftAidCharity, ("recorded_by_id",)),
+    Section(
+        "giftaid_benefits",
+        "What pledgers receive, as you valued it for Gift Aid",
+        GiftAidBenefit,
+        ("recorded_by_id",),
+    ),
+    Section(
+        "giftaid_claims",
+        "Gift Aid claims you made, or whose payment by HMRC you recorded",
+        GiftAidClaim,
+        ("made_by_id", "paid_by_id"),
+    ),
     Section("levies", "Levies you set up", Levy, ("created_by_id",)),
     Section("levy_approvals", "Levies you approved", LevyApproval, ("user_id",)),
     Section("neighbourhoods", "Neighbourhoods you started", Neighbourhood, ("created_by_id",)),

@@ -76,6 +76,16 @@ def open_category_account(session: Session, *, book: Book, fund: Fund, slug: str
     _add_accounts(session, book, [chart.category_account(fund.slug, fund.name, slug, name)], fund_id=fund.id)
 
 
+def open_missing_account(session: Session, *, book: Book, fund: Fund, spec: chart.AccountSpec) -> None:
+    """Create one of a fund's accounts that is opened only when first needed (Gift Aid income), unless the
+    book has it already."""
+    found = session.scalar(
+        select(LedgerAccount.id).where(LedgerAccount.book_id == book.id, LedgerAccount.code == spec.code)
+    )
+    if found is None:
+        _add_accounts(session, book, [spec], fund_id=fund.id)
+
+
 def _add_accounts(session: Session, book: Book, specs: list[chart.AccountSpec], fund_id: int | None) -> None:
     for spec in specs:
         session.add(

@@ -248,6 +248,8 @@ def kind_words(kind: str, details: dict[str, str], fund_names: dict[str, str] | 
         kinds.LEGACY_ATTRIBUTED: "Money held before funds were kept apart, shared out between the funds",
         kinds.DIVIDEND_EARNED: "Community dividend earned, owed by the body that agreed it",
         kinds.DIVIDEND_RECEIVED: f"Community dividend received {by}",
+        kinds.GIFT_AID_CLAIMED: "Gift Aid claimed from HMRC",
+        kinds.GIFT_AID_RECEIVED: f"Gift Aid received from HMRC {by}",
         kinds.FUND_TRANSFER: (
             f"Transfer from {names.get(details.get('from', ''), 'one fund')} "
             f"to {names.get(details.get('to', ''), 'another')}"

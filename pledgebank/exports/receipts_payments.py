@@ -41,6 +41,7 @@ LABELS = {
         "levies": "Levies",
         "sponsorship": "Sponsorship and match funding",
         "donations": "Donations",
+        "gift-aid": "Gift Aid reclaimed from HMRC",
         "receivables": "Other money owed, received",
         HELD_IN: "Cash taken for pledges still open",
     },
@@ -51,11 +52,11 @@ LABELS = {
     },
 }
 ORDER = {
-    RECEIPTS: ("pledges", "levies", "sponsorship", "donations"),
+    RECEIPTS: ("pledges", "levies", "sponsorship", "donations", "gift-aid"),
     PAYMENTS: ("grants",),
 }
 LAST = {RECEIPTS: ("receivables", HELD_IN, "other"), PAYMENTS: ("fees", HELD_OUT, "other")}
-ASSETS = ((chart.RECEIVABLES, "Money owed to the group (levies and match funding)"),)
+ASSETS = ((chart.RECEIVABLES, "Money owed to the group (levies, match funding and Gift Aid claimed)"),)
 LIABILITIES = (
     (chart.GRANTS_PAYABLE, "Grants awarded, not yet paid"),
     (chart.PLEDGES_HELD, "Cash held for pledges still open"),

@@ -78,6 +78,9 @@ _SHARE_NAMES = {
 INCOME_SOURCES: tuple[str, ...] = ("pledges", "levies", "sponsorship", "donations")
 # Interest the bank pays on a fund's share; income of its own, apart from what people give.
 INTEREST = "interest"
+# Gift Aid reclaimed from HMRC on a charity's eligible gifts: income of the fund the gifts were given to
+# (under the SORP it follows the gift's restriction). Its account is opened with a fund's first claim.
+GIFT_AID = "gift-aid"
 # What the treasurer pays suppliers for, each a per-fund expense account (`expenses:<fund>:repairs`): the
 # categories every neighbourhood starts with; its treasurer may add more, and retire any.
 EXPENSE_CATEGORIES: tuple[str, ...] = ("repairs", "materials", "events", "insurance", "hall-hire", "other")
@@ -97,7 +100,7 @@ _TYPE_PREFIXES: dict[str, AccountType] = {
     "equity": AccountType.EQUITY,
 }
 _FUND_SUFFIXES: dict[str, tuple[str, ...]] = {
-    "income": (*INCOME_SOURCES, INTEREST),
+    "income": (*INCOME_SOURCES, INTEREST, GIFT_AID),
     "expenses": (*FIXED_EXPENSES, *EXPENSE_CATEGORIES),
     "equity": ("balance",),
 }
@@ -152,6 +155,18 @@ def fees_expense(fund: str) -> str:
 def interest_income(fund: str) -> str:
     """Return the account code of the bank interest earned on a fund's share of the bank."""
     return f"income:{validate_fund_slug(fund)}:{INTEREST}"
+
+
+def gift_aid_income(fund: str) -> str:
+    """Return the account code of the Gift Aid a fund reclaims from HMRC on the gifts given to it."""
+    return f"income:{validate_fund_slug(fund)}:{GIFT_AID}"
+
+
+def gift_aid_account(fund_slug: str, fund_name: str) -> AccountSpec:
+    """Return the spec of a fund's Gift Aid income account (opened when a claim first needs it)."""
+    return AccountSpec(
+        gift_aid_income(fund_slug), f"{fund_name}: Gift Aid", AccountType.INCOME, fund_slug, False
+    )
 
 
 def expense_account(fund: str, category: str) -> str:

@@ -33,6 +33,9 @@ FUND_TRANSFER = "fund_transfer"
 # A community dividend: money a body owes a fund for an outcome it agreed to pay for, and its arrival.
 DIVIDEND_EARNED = "dividend_earned"
 DIVIDEND_RECEIVED = "dividend_received"
+# Gift Aid: a claim made to HMRC (a receivable), and HMRC's payment of it.
+GIFT_AID_CLAIMED = "gift_aid_claimed"
+GIFT_AID_RECEIVED = "gift_aid_received"
 
 KINDS: tuple[str, ...] = (
     CARD_PAYMENT_RECEIVED,
@@ -68,3 +71,5 @@ TREASURER_KINDS: tuple[str, ...] = (
 )
 # The community dividends' entries, apart like the treasurer's: a receivable raised, then settled.
 DIVIDEND_KINDS: tuple[str, ...] = (DIVIDEND_EARNED, DIVIDEND_RECEIVED)
+# Gift Aid's entries, apart like the dividends': a claim raised on HMRC, then settled.
+GIFT_AID_KINDS: tuple[str, ...] = (GIFT_AID_CLAIMED, GIFT_AID_RECEIVED)

@@ -31,6 +31,9 @@ from pledgebank.ledger.closing import year_close_key as year_close_key
 from pledgebank.ledger.closing import year_closed as year_closed
 from pledgebank.ledger.entries import JournalEntry
 from pledgebank.ledger.errors import InvalidEntry
+from pledgebank.ledger.gift_aid import gift_aid_claimed as gift_aid_claimed
+from pledgebank.ledger.gift_aid import gift_aid_on as gift_aid_on
+from pledgebank.ledger.gift_aid import gift_aid_received as gift_aid_received
 from pledgebank.ledger.kinds import (
     BANK_CHARGES,
     BANK_INTEREST,
@@ -52,6 +55,7 @@ from pledgebank.ledger.kinds import (
 )
 from pledgebank.ledger.kinds import CASH_BANKED as CASH_BANKED
 from pledgebank.ledger.kinds import DIVIDEND_KINDS as DIVIDEND_KINDS
+from pledgebank.ledger.kinds import GIFT_AID_KINDS as GIFT_AID_KINDS
 from pledgebank.ledger.kinds import KINDS as KINDS
 from pledgebank.ledger.kinds import PAYOUT as PAYOUT
 from pledgebank.ledger.legs import (

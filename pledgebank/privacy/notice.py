@@ -88,6 +88,15 @@ def holdings(policy: RetentionPolicy) -> list[Holding]:
             f"Payment records for {financial}.",
         ),
         Holding(
+            "Gift Aid declarations: your name, house name or number and postcode, the words you agreed to "
+            "and when; their cancellations; and which of your gifts were claimed",
+            "To claim Gift Aid from HMRC on your gifts, as you asked; HMRC may check each claim against the "
+            f"declarations behind it, so keeping them is a {LEGAL_OBLIGATION}.",
+            f"{policy.financial_years} years after the end of the financial year of the last claim a "
+            "declaration supports (HMRC's time for checking claims); they are kept when you close your "
+            "account, since HMRC may still ask for them.",
+        ),
+        Holding(
             "Grant applications, the committee's reviews and decisions, and grantees' reports",
             f"To decide and pay grants fairly; {LEGITIMATE}. Awards and payments: {LEGAL_OBLIGATION}.",
             "Applications not funded or withdrawn: "
@@ -110,6 +119,12 @@ def recipients(mail_provider: str) -> list[Recipient]:
             "Your name and email address, card details you type into Stripe's form, and the amounts taken",
             "To save cards and take payments; Stripe also decides on fraud checks as a controller itself. "
             "When you close your account, your customer record at Stripe is deleted.",
+        ),
+        Recipient(
+            "HM Revenue and Customs (HMRC)",
+            "For a gift you declared for Gift Aid: your name, house name or number, postcode, and the gift's "
+            "date and amount",
+            "To claim Gift Aid on it, where the neighbourhood is a charity and you made a declaration.",
         ),
         Recipient(
             mail_provider or "Our email delivery provider",

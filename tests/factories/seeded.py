@@ -72,6 +72,7 @@ def seed(app) -> Seeded:
     with app.app_context():
         with unit_of_work(sessions) as session:
             people = demo.seed(session, at=now, currency="GBP")
+        demo.seed_giftaid(app, people)
         demo.seed_pledges(app, people)
         demo.seed_levies(app, people)
         demo.seed_grants(app, people)

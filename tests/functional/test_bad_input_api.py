@@ -111,6 +111,19 @@ VALID: dict[str, dict] = {
         "amount": 100,
         "reason": "requested_by_customer",
     },
+    # The chair declares; the claim takes Ben's hanging baskets, the demo's gift waiting for the next claim.
+    "POST /api/v1/neighbourhoods/{slug}/gift-aid/declarations": {
+        "scope": "from-today",
+        "title": "Ms",
+        "first_name": "Priya",
+        "last_name": "Shah",
+        "house": "7",
+        "postcode": "SE15 4QL",
+    },
+    "POST /api/v1/neighbourhoods/{slug}/gift-aid/claims": {
+        "period_start": (START - timedelta(days=20)).date().isoformat(),
+        "period_end": START.date().isoformat(),
+    },
     "POST /api/v1/neighbourhoods/{slug}/fund-transfers": {
         "idempotency_key": "bad-input-suite-transfer-01",
         "from_fund": "general",

@@ -77,6 +77,7 @@ BUTTONS = {
     "examiners.invitation",
     "tasks.retry",
     "sms.remove_phone",
+    "giftaid.cancel",
 }
 # Forms whose fields are not fixed (the pulse's answer form has a field per question of its round) or whose
 # valid values need a world of their own; each one's bad input is tested beside its feature, in that file.
@@ -91,6 +92,12 @@ TESTED_BESIDE = {
     "sms.send_dev_text": "tests/functional/sms/test_phone_pages.py",
     "sms.inbound_text": "tests/functional/sms/test_twilio_webhook.py",
     "language.switch": "tests/functional/i18n/test_language_choice.py",
+    # A declaration needs a charity; a claim, gifts the books hold and declarations that cover them.
+    "giftaid.declare": "tests/functional/giftaid/test_giftaid_pages.py",
+    "giftaid.charity": "tests/functional/giftaid/test_giftaid_pages.py",
+    "giftaid.claims_page": "tests/functional/giftaid/test_giftaid_pages.py",
+    "giftaid.claim": "tests/functional/giftaid/test_giftaid_pages.py",
+    "giftaid.benefit": "tests/functional/giftaid/test_giftaid_pages.py",
 }
 RESET_FOR = "sofia@example.org"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

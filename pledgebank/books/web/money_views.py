@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books import public_money, queries
 from pledgebank.books.describe import describe, item_of
+from pledgebank.books.gift_aid_totals import gift_aid_totals
 from pledgebank.books.models import ChainHead, LedgerAccount, LedgerPosting, LedgerTransaction
 from pledgebank.books.public_money import Filter, PublicLine
 from pledgebank.books.services import book_of
@@ -111,6 +112,7 @@ def _render(slug: str, fund_slug: str | None):
     ).one()
     return render_template(
         "books/money.html",
+        gift_aid=gift_aid_totals(session, book) if fund is None else None,
         neighbourhood=neighbourhood,
         allowed=allowed_actions(neighbourhood.id),
         book=book,

@@ -18,6 +18,7 @@ from wtforms.validators import ValidationError
 from pledgebank.accounts.names import names_of
 from pledgebank.config import demo_enabled
 from pledgebank.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from pledgebank.giftaid.declarations import charity_of
 from pledgebank.jobs import run_due
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
@@ -86,6 +87,8 @@ def pledge_page(pledge_id: int, status: int = 200, **forms):
         "taking": taking,
         "methods": sign_methods(pledge),
         "allowed": allowed,
+        # A charity's pledger may add Gift Aid to their pledge (a follow-on page, HMRC's model words).
+        "charity": charity_of(session, neighbourhood.id) is not None,
         "can_update": user_id is not None and (user_id == pledge.creator_id or allowed["manage_pledges"]),
         "updates": [(u, authors.get(u.author_id, "")) for u in updates],
         "cash_waiting": queries.cash_waiting(session, pledge.id) if allowed["record_payment"] else [],
