@@ -154,6 +154,8 @@ def _own_pulse_answers(user_id: int) -> ColumnElement[bool]:
 def _own_texts(user_id: int) -> ColumnElement[bool]:
     phones = select(SmsPhone.id).where(SmsPhone.user_id == user_id)
     return SmsInbound.__table__.c.phone_id.in_(phones)
+
+
 def _own_gifts_claimed(user_id: int) -> ColumnElement[bool]:
     owned = select(GiftAidDeclaration.id).where(GiftAidDeclaration.user_id == user_id)
     return GiftAidClaimLine.declaration_id.in_(owned)
