@@ -184,9 +184,8 @@ def test_a_charity_s_pledge_page_offers_its_pledger_gift_aid_for_their_pledge(ap
 
 def test_a_donor_reading_welsh_declares_in_welsh_and_the_welsh_words_are_stored(app, sessions):
     c = charity_with_gifts(app, sessions)
-    app.config["LOCALE"] = "cy"
     donor = signed_in_client(app, sessions, c.w.residents[0])
-    url = f"/n/{c.w.slug}/gift-aid/declare"
+    url = f"/n/{c.w.slug}/gift-aid/declare?lang=cy"
     page = text(donor.get(url))
     assert "Rhowch hwb i'ch rhodd o £0.25 o Rodd Cymorth am bob £1 a roddwch." in page
     refused = donor.post(url, {**DONOR, "postcode": ""})
