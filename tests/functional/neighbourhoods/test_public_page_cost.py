@@ -18,7 +18,8 @@ from tests.helpers.app import WHEN
 from tests.helpers.environment import START
 from tests.helpers.export_pages import gbp, place_with_money
 
-MOST_STATEMENTS = 10  # once the chart is drawn: the page language (its own short read), neighbourhood, funds, chain head ...
+# Once the chart is drawn: the page language (its own short read), neighbourhood, funds, chain head ...
+MOST_STATEMENTS = 10
 
 
 def _statements(app, web, url: str) -> int:
