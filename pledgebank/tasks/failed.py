@@ -18,6 +18,7 @@ WHAT = {
     "run-due": "The due work",
     "pledge-card": "A pledger's card payment",
     "levy-card": "A household's card payment",
+    "pledge-tell": "Emailing every pledger of a pledge",
 }
 
 

@@ -89,3 +89,18 @@ class Schedule(Base):
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FanOut(Base):
+    """How far a fan-out job has got: the items whose work is committed, so a retried job starts after them.
+
+    Kept once finished (a job run again after finishing must find it done); the retention job removes rows
+    left untouched for the dead-job period.
+    """
+
+    __tablename__ = "task_fan_outs"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
