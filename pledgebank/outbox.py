@@ -45,7 +45,7 @@ def send_after_commit(session: Session, email: Email) -> None:
         metrics.EMAILS.labels(result="dropped").inc()
         log.warning("no task queue on this session; dropping an email", extra={"template": email.template})
         return
-    enqueue(session, EMAIL_JOB, email_payload(email))
+    enqueue(session, EMAIL_JOB, email_payload(email), recipient_email=email.to)
     after_commit(session, metrics.EMAILS.labels(result="queued").inc)
 
 

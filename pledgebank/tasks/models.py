@@ -69,6 +69,9 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(String(60))
     payload: Mapped[str] = mapped_column(Text)
     key: Mapped[str | None] = mapped_column(String(200))
+    # The address of the person an email job writes to: their right of access shows it, their erasure
+    # deletes it, and it is what the retention job would otherwise have to read out of the payload.
+    recipient_email: Mapped[str | None] = mapped_column(String(320), index=True)
     neighbourhood_id: Mapped[int | None] = mapped_column(
         ForeignKey("neighbourhoods.id", ondelete="CASCADE"), index=True
     )
