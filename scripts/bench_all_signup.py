@@ -8,6 +8,7 @@ pledges are shared between clients, so requests meet on a pledge's row lock as t
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -131,7 +132,11 @@ def api_signup(made, sizes: dict) -> list[Line]:
             text("CREATE TABLE bench_signups (id bigserial PRIMARY KEY, pledge_id bigint, method text)")
         )
     engine.dispose()
-    ours_env = production_environment(url)
+    # Production settings as deployed: gunicorn's processes share the rate limits through Redis (none
+    # applies to this endpoint, so the measure does not depend on it).
+    ours_env = production_environment(
+        url, REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    )
     bare_env = {**ours_env, "BENCH_DATABASE_URL": url}
     ours: list[tuple[float, list[float]]] = []
     bare: list[tuple[float, list[float]]] = []
