@@ -157,6 +157,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "RETAIN_WEBHOOK_PAYLOADS_DAYS": (90, _positive),
     "RETAIN_SIGN_OUTS_DAYS": (90, _positive),
     "RETAIN_REVOKED_TOKENS_DAYS": (90, _positive),
+    "RETAIN_DEAD_JOBS_DAYS": (30, _positive),
     "RETAIN_FINANCIAL_YEARS": (6, _positive),
     # Named on the privacy notice: who runs this installation, and who delivers its email.
     "PRIVACY_OPERATOR_NAME": ("", str),

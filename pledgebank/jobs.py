@@ -29,6 +29,7 @@ from pledgebank.payments.context import Payments, payments_context
 from pledgebank.payments.customer_deletion import delete_customers
 from pledgebank.payments.refunds import recover_refunds
 from pledgebank.pledges import jobs as pledge_jobs
+from pledgebank.pledges import telling
 from pledgebank.pledges.card_work import do_step, job_key
 from pledgebank.pledges.models import Pledge
 from pledgebank.privacy import enforce as retention
@@ -129,12 +130,17 @@ def job_handlers(app: Flask) -> dict[str, Handler]:
         with app.app_context():
             texting.send_text(payload)
 
+    def tell_pledgers(payload: dict[str, Any], attempt: Attempt) -> None:
+        now = app.extensions["pledgebank.clock"].now()
+        telling.tell_all(app.extensions["pledgebank.sessions"], payload, now=now)
+
     return {
         EMAIL_JOB: send_email,
         DUE_JOB: due,
         PLEDGE_CARD_JOB: pledge_card,
         LEVY_CARD_JOB: levy_card,
         SMS_JOB: send_text,
+        telling.TELL_JOB: tell_pledgers,
     }
 
 

@@ -9,6 +9,7 @@ writes its counts to files there and `render()` adds them up.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import (
@@ -20,6 +21,8 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -110,6 +113,34 @@ def render() -> tuple[bytes, str]:
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+class _Snapshot(Collector):
+    """Gauges read at the scrape (the queue's state from the database), outside the per-process counters."""
+
+    def __init__(self, jobs: dict[str, int], oldest_due_seconds: float) -> None:
+        self.jobs, self.oldest_due_seconds = jobs, oldest_due_seconds
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        """The two gauges."""
+        by_state = GaugeMetricFamily(
+            "pledgebank_jobs", "Jobs in the task queue, by state (queued, running, dead).", labels=["status"]
+        )
+        for status, count in sorted(self.jobs.items()):
+            by_state.add_metric([status], count)
+        yield by_state
+        yield GaugeMetricFamily(
+            "pledgebank_jobs_oldest_due_seconds",
+            "Seconds the oldest job that is due has waited to be run (0 when none is due).",
+            value=self.oldest_due_seconds,
+        )
+
+
+def render_queue(jobs: dict[str, int], oldest_due_seconds: float) -> bytes:
+    """The task queue's gauges in Prometheus's text format, to follow `render()`'s output."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_Snapshot(jobs, oldest_due_seconds))
+    return generate_latest(registry)
 
 
 def mark_process_dead(pid: int) -> None:

@@ -58,7 +58,7 @@ def send_after_commit(session: Session, email: Email) -> None:
         log.warning("no task queue on this session; dropping an email", extra={"template": email.template})
         return
     language = email.language or recipient_language(session, email.to, email.neighbourhood_id)
-    enqueue(session, EMAIL_JOB, email_payload(replace(email, language=language)))
+    enqueue(session, EMAIL_JOB, email_payload(replace(email, language=language)), recipient_email=email.to)
     after_commit(session, metrics.EMAILS.labels(result="queued").inc)
 
 

@@ -38,6 +38,7 @@ from pledgebank.pledges.comments import forget_comments
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import PledgeStatus, SignupStatus
 from pledgebank.sms.models import SmsInbound, SmsPhone
+from pledgebank.tasks.personal import forget_recipient
 from pledgebank.text import _t
 
 UNUSABLE_PASSWORD_HASH = "!erased"  # noqa: S105 - not an Argon2 hash, so no password ever matches it
@@ -183,6 +184,7 @@ def pseudonymise_user(session: Session, user_id: int, *, now: datetime) -> None:
     address = session.scalar(select(User.email).where(User.id == user_id))
     if address:
         forget_address(session, address)  # alerts are personal data with nothing else to keep them
+        forget_recipient(session, address)  # emails not sent yet, or that could not be
     forget_comments(session, user_id, now=now)
     session.execute(
         update(User)

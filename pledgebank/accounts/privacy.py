@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, or_, select, tuple_
+from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import ApiToken, SignedOutSession, User
@@ -66,6 +66,7 @@ from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup, PledgeUp
 from pledgebank.pulse.models import PulseAnswer, PulseResponse, PulseRound
 from pledgebank.sms.models import SmsInbound, SmsKeyword, SmsPhone
 from pledgebank.statements.models import LineRule, Reconciliation, Statement, StatementLine
+from pledgebank.tasks.models import Job
 
 PAGE = 500
 # Never shown to anyone, the person included: digests that would help an attacker, and the ledger's bytes.
@@ -179,6 +180,10 @@ def _named_at_body(user_id: int) -> ColumnElement[bool]:
 
 def _signed_by_email(user_id: int) -> ColumnElement[bool]:
     return DividendSignature.signer_email.in_(_email_of(user_id))
+
+
+def _emails_to(user_id: int) -> ColumnElement[bool]:
+    return Job.recipient_email.in_(select(func.lower(User.email)).where(User.id == user_id))
 
 
 def _about(user_id: int) -> ColumnElement[bool]:
@@ -358,6 +363,13 @@ SECTIONS: tuple[Section, ...] = (
     Section("sms_keywords", "Text keywords you gave pledges", SmsKeyword, ("set_by_id",)),
     Section("api_tokens", "Your API tokens (names, never the secrets)", ApiToken, ("user_id",)),
     Section("sessions", "Sign-ins you ended by signing out", SignedOutSession, ("user_id",)),
+    Section(
+        "queued_emails",
+        "Emails to you waiting to be sent, or that could not be sent",
+        Job,
+        related=_emails_to,
+        hidden=frozenset({"key", "locked_until"}),
+    ),
     Section("audit_events", "Audit events naming you", AuditEvent, ("actor_id",), _about),
 )
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Literal, overload
 
-from flask import request
+from flask import g, request
 from flask_login import current_user
 
 from pledgebank.accounts.api_tokens import authenticate_api_token
 from pledgebank.accounts.models import TokenScope
 from pledgebank.errors import Forbidden, NotAuthenticated
 from pledgebank.web.observability import note_actor
-from pledgebank.web.session import now, transaction
+from pledgebank.web.session import db_session, now
 
 
 @overload
@@ -32,12 +32,17 @@ def api_user_id(*, write: bool = False, required: bool = True) -> int | None:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise NotAuthenticated("Send the token as 'Authorization: Bearer <token>'.")
-        with transaction() as session:
-            found = authenticate_api_token(session, secret=secret.strip(), now=now())
-            user_id = found[0].id if found else None
-            scope = found[1].scope if found else None
-        if user_id is None:
+        # In the call's own transaction: the account read here is the one the call's work uses, and the
+        # call commits once. Only recording the token's use (at most every few minutes) commits here.
+        session = db_session()
+        found = authenticate_api_token(session, secret=secret.strip(), now=now())
+        if found is None:
             raise NotAuthenticated("That API token is not valid or has been revoked.")
+        if session.dirty:
+            session.commit()
+        user, token = found
+        g.api_user = user  # held for the request, so the session's later reads of the account find it
+        user_id, scope = user.id, token.scope
         note_actor(user_id)
         if write and scope != TokenScope.READ_WRITE:
             raise Forbidden("This token is read-only; create a read-write token for changes.")

@@ -17,8 +17,8 @@ from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeUpdate
-from pledgebank.pledges.services import tell_pledgers
 from pledgebank.pledges.states import PledgeStatus
+from pledgebank.pledges.telling import tell_pledgers
 from pledgebank.pledges.terms import MAX_AMOUNT
 from pledgebank.policy import Action, can, require
 from pledgebank.text import _t
@@ -37,8 +37,16 @@ def post_update(session: Session, *, actor_id: int, pledge: Pledge, body: str, n
         raise InvalidInput.field("body", _t("Write an update of 3 to 4000 characters."))
     update = PledgeUpdate(pledge_id=pledge.id, author_id=actor_id, body=text, created_at=now)
     session.add(update)
+    session.flush()  # its id: each update is its own occasion to tell the pledgers
     author = session.get_one(User, actor_id).display_name
-    tell_pledgers(session, pledge, _t("News"), "pledges/update", {"body": text, "author": author})
+    tell_pledgers(
+        session,
+        pledge,
+        _t("News"),
+        "pledges/update",
+        {"body": text, "author": author},
+        occasion=f"update:{update.id}",
+    )
     return update
 
 

@@ -26,7 +26,7 @@ from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
 from pledgebank.pledges.payments import Payments
 from pledgebank.pledges.recovery import recover_abandoned
-from pledgebank.pledges.services import meets_targets, tell_pledgers
+from pledgebank.pledges.services import meets_targets
 from pledgebank.pledges.signups import settle_cash
 from pledgebank.pledges.states import (
     COUNTS_AT_COLLECTION_END,
@@ -39,6 +39,7 @@ from pledgebank.pledges.states import (
     next_pledge_status,
     next_signup_status,
 )
+from pledgebank.pledges.telling import tell_pledgers
 from pledgebank.text import _t
 
 S = SignupStatus

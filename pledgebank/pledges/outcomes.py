@@ -20,7 +20,6 @@ from pledgebank.payments.attempts import finish_attempt
 from pledgebank.payments.context import Payments
 from pledgebank.payments.gateway import Payment, PaymentStatus
 from pledgebank.pledges.models import PledgeSignup
-from pledgebank.pledges.services import tell
 from pledgebank.pledges.signups import lock_signup
 from pledgebank.pledges.states import (
     PledgeStatus,
@@ -29,6 +28,7 @@ from pledgebank.pledges.states import (
     can_signup,
     next_signup_status,
 )
+from pledgebank.pledges.telling import tell
 from pledgebank.text import _t
 
 

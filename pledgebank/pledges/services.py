@@ -12,8 +12,6 @@ from pledgebank.alerts import services as alerts
 from pledgebank.books.audit import record_event
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.neighbourhoods.models import Neighbourhood
-from pledgebank.neighbourhoods.reach import reach
-from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges import funding
 from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import Pledge, PledgeSignup
@@ -24,15 +22,12 @@ from pledgebank.pledges.states import (
     PledgeAction,
     PledgeKind,
     PledgeStatus,
-    SignupStatus,
     next_pledge_status,
 )
+from pledgebank.pledges.telling import tell_pledgers
 from pledgebank.pledges.terms import MAX_WINDOW_HOURS, PledgeTerms, check_terms
 from pledgebank.policy import Action, can, require
 from pledgebank.text import _t
-
-# The treasurer has the pledger's cash for this pledge.
-CASH_IN_HAND = frozenset({SignupStatus.CASH_RECEIVED, SignupStatus.CASH_KEPT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,51 +319,3 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
         {"reason": pledge.close_reason},
     )
     return pledge
-
-
-def tell_pledgers(session: Session, pledge: Pledge, subject: str, template: str, context: dict) -> None:
-    """Email everyone with an active pledge (after commit)."""
-    for signup in session.scalars(select(PledgeSignup).where(PledgeSignup.pledge_id == pledge.id)):
-        if signup.status in ACTIVE:
-            tell(session, signup, subject, template, context)
-
-
-def tell(
-    session: Session, signup: PledgeSignup, subject: str, template: str, context: dict | None = None
-) -> None:
-    """Email one pledger about their pledge (after commit)."""
-    from pledgebank.accounts.models import User
-
-    user = session.get_one(User, signup.user_id)
-    pledge = signup.pledge
-    send_after_commit(
-        session,
-        Email(
-            user.email,
-            _t("%(subject)s: %(title)s", subject=subject, title=pledge.title),
-            template,
-            {"name": user.display_name, **pledger_facts(session, signup), **(context or {})},
-        ),
-    )
-
-
-def pledger_facts(session: Session, signup: PledgeSignup) -> dict:
-    """What an email to a pledger may say about their pledge, read from its state when the email is asked
-    for: whether a card is saved (its last four digits), whether the treasurer has their cash, where the
-    pledge has got, and how to reach the neighbourhood (plain values: emails are rendered after commit)."""
-    pledge = signup.pledge
-    card_saved = signup.method == "card" and signup.payment_method_id is not None
-    return {
-        "pledge_id": pledge.id,
-        "title": pledge.title,
-        "amount": signup.amount,
-        "currency": pledge.currency,
-        "method": signup.method,
-        "card_last4": signup.card_last4 if card_saved else None,
-        "cash_received": signup.method == "cash" and signup.status in CASH_IN_HAND,
-        "needs_action": signup.status == SignupStatus.ACTION_NEEDED,
-        "pledge_status": pledge.status,
-        "deadline": pledge.deadline,
-        "collection_ends_at": pledge.collection_ends_at,
-        "reach": reach(session, pledge.neighbourhood_id),
-    }

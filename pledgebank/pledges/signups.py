@@ -18,7 +18,7 @@ from pledgebank.ledger.money import Money
 from pledgebank.payments.gateway import CardSetup
 from pledgebank.pledges.milestones import Milestone, record_milestone
 from pledgebank.pledges.models import Pledge, PledgeSignup
-from pledgebank.pledges.services import get_pledge, progress, tell, tell_pledgers
+from pledgebank.pledges.services import get_pledge, progress
 from pledgebank.pledges.states import (
     ACTIVE,
     COUNTS_BEFORE_ACTIVATION,
@@ -30,6 +30,7 @@ from pledgebank.pledges.states import (
     next_pledge_status,
     next_signup_status,
 )
+from pledgebank.pledges.telling import tell, tell_pledgers
 from pledgebank.pledges.terms import MAX_AMOUNT
 from pledgebank.policy import Action, require
 from pledgebank.text import _t

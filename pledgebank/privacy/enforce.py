@@ -2,7 +2,8 @@
 (never who) to the audit log.
 
 What goes: accounts never confirmed that hold nothing else, grant applications not funded or withdrawn,
-refused webhook bodies, sign-out records, revoked API tokens. Financial records stay; the people they name
+refused webhook bodies, sign-out records, revoked API tokens, queued work that gave up (an unsent email's
+address, name and message). Financial records stay; the people they name
 are pseudonymised once the records are past keeping (see `pledgebank.privacy.financial`), and so are the
 addresses of households nobody lives in any more (see `pledgebank.privacy.households`).
 """
@@ -29,6 +30,7 @@ from pledgebank.privacy.applications import delete_declined_applications
 from pledgebank.privacy.financial import Pseudonymiser, pseudonymise_past_keeping
 from pledgebank.privacy.households import forget_household_addresses
 from pledgebank.privacy.retention import RetentionPolicy
+from pledgebank.tasks.personal import delete_dead_jobs, delete_finished_fan_outs
 
 ACTION = "retention.enforced"
 # The PostgreSQL advisory lock that makes runs of the job at the same moment take turns (any fixed number).
@@ -103,6 +105,10 @@ def enforce_retention(
         session, ApiToken.revoked_at, now - policy.period("revoked_tokens")
     )
     done["unconfirmed alert sign-ups deleted"] = delete_unconfirmed(session, now=now)
+    done["failed jobs deleted"] = delete_dead_jobs(session, before=now - policy.period("dead_jobs"))
+    done["fan-out records deleted"] = delete_finished_fan_outs(
+        session, before=now - policy.period("dead_jobs")
+    )
     cutoff = policy.financial_cutoff(local_date(now, zone))
     due, pseudonymised = pseudonymise_past_keeping(
         session,

@@ -104,6 +104,13 @@ def holdings(policy: RetentionPolicy) -> list[Holding]:
             f"{financial}.",
         ),
         Holding(
+            "Emails to you waiting to be sent, and any that could not be sent after every retry: your "
+            "address, your name and the message",
+            f"To deliver the emails the service sends you; {CONTRACT}.",
+            "Until sent (then deleted at once); one that could not be sent: "
+            f"{describe_days(policy.dead_jobs_days)} after the last try. Closing your account deletes them.",
+        ),
+        Holding(
             "Messages from Stripe about payments that could not be read (they may include a payer's details)",
             f"To find and fix faults in taking payments; {LEGITIMATE}.",
             f"{describe_days(policy.webhook_payloads_days)}.",

@@ -22,6 +22,7 @@ class RetentionPolicy:
     webhook_payloads_days: int = 90
     sign_outs_days: int = 90
     revoked_tokens_days: int = 90
+    dead_jobs_days: int = 30
     financial_years: int = 6
     financial_year_start: str = "04-01"
 
@@ -34,6 +35,7 @@ class RetentionPolicy:
             webhook_payloads_days=config["RETAIN_WEBHOOK_PAYLOADS_DAYS"],
             sign_outs_days=config["RETAIN_SIGN_OUTS_DAYS"],
             revoked_tokens_days=config["RETAIN_REVOKED_TOKENS_DAYS"],
+            dead_jobs_days=config["RETAIN_DEAD_JOBS_DAYS"],
             financial_years=config["RETAIN_FINANCIAL_YEARS"],
             financial_year_start=config["FINANCIAL_YEAR_START"],
         )

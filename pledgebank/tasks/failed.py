@@ -21,6 +21,7 @@ WHAT = {
     "pledge-card": "A pledger's card payment",
     "levy-card": "A household's card payment",
     "sms": "Sending a text message",
+    "pledge-tell": "Emailing every pledger of a pledge",
 }
 
 

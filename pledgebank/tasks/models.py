@@ -69,6 +69,9 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(String(60))
     payload: Mapped[str] = mapped_column(Text)
     key: Mapped[str | None] = mapped_column(String(200))
+    # The address of the person an email job writes to: their right of access shows it, their erasure
+    # deletes it, and it is what the retention job would otherwise have to read out of the payload.
+    recipient_email: Mapped[str | None] = mapped_column(String(320), index=True)
     neighbourhood_id: Mapped[int | None] = mapped_column(
         ForeignKey("neighbourhoods.id", ondelete="CASCADE"), index=True
     )
@@ -100,3 +103,18 @@ class JobFailure(Base):
     job_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     error: Mapped[str] = mapped_column(Text)
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FanOut(Base):
+    """How far a fan-out job has got: the items whose work is committed, so a retried job starts after them.
+
+    Kept once finished (a job run again after finishing must find it done); the retention job removes rows
+    left untouched for the dead-job period.
+    """
+
+    __tablename__ = "task_fan_outs"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -57,11 +57,13 @@ def enqueue(
     run_at: datetime | None = None,
     neighbourhood_id: int | None = None,
     max_attempts: int | None = None,
+    recipient_email: str | None = None,
 ) -> None:
     """Queue a job in the session's transaction (once per active key, when a key is given).
 
     The rows are written just before the transaction commits, all in one statement (a request that tells
-    2,000 pledgers pays one round trip, not 2,000); a payload that cannot be stored is refused here.
+    2,000 pledgers pays one round trip, not 2,000); a payload that cannot be stored is refused here. A job
+    whose payload holds a person's details names their address in `recipient_email` (see `personal`).
     """
     settings = settings_of(session)
     now = settings.clock.now()
@@ -71,6 +73,7 @@ def enqueue(
             "payload": payloads.dumps(payload),
             "key": key,
             "neighbourhood_id": neighbourhood_id,
+            "recipient_email": recipient_email.lower() if recipient_email else None,
             "status": JobStatus.QUEUED.value,
             "attempts": 0,
             "max_attempts": max_attempts or settings.max_attempts,

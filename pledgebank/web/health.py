@@ -3,7 +3,8 @@
 Cheap, JSON (metrics: Prometheus text), never rate limited, no CSRF, no session: nothing here touches the
 session or the signed-in user, so no cookie is set. Failures say which check failed, never why.
 
-/metrics counts what the service does (requests per route, payments by outcome): not personal data, but not
+/metrics counts what the service does (requests per route, payments by outcome) and shows the task queue
+(jobs by state, the oldest due job's wait, read from the database at each scrape): not personal data, but not
 for the public either. It answers a request carrying `Authorization: Bearer <PLEDGEBANK_METRICS_TOKEN>` when
 that token is set (Prometheus sends it with `authorization: {credentials: ...}`). Without a token it answers
 only clients on this machine, and in production not at all: behind a reverse proxy every request comes from
@@ -16,8 +17,10 @@ import hmac
 import ipaddress
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from pledgebank import metrics, readiness
+from pledgebank.tasks.figures import queue_figures
 from pledgebank.web.errors import json_error
 
 bp = Blueprint("health", __name__)
@@ -65,6 +68,18 @@ def metrics_allowed() -> bool:
     return current_app.config["ENV"] != "production" and _loopback()
 
 
+def _queue_gauges() -> bytes:
+    """The task queue's figures now, read on a connection of its own (this page uses no request session);
+    nothing when the database does not answer (the counters are still worth scraping; /readyz says why)."""
+    sessions = current_app.extensions["pledgebank.sessions"]
+    try:
+        with sessions() as session:
+            jobs, oldest = queue_figures(session, now=current_app.extensions["pledgebank.clock"].now())
+    except SQLAlchemyError:
+        return b""
+    return metrics.render_queue(jobs, oldest)
+
+
 @bp.get("/metrics")
 def metrics_page():
     """Every counter in Prometheus's text format."""
@@ -75,4 +90,5 @@ def metrics_page():
             return response
         return json_error(404, "not_found", "Not found.")
     body, content_type = metrics.render()
+    body += _queue_gauges()
     return _no_store(Response(body, content_type=content_type))
