@@ -23,16 +23,13 @@ NOT_YET_MARKED = {
     "privacy",
     "books",
     "dividends",
-    "documents",
     "email",
-    "examiners",
     "exports",
     "grants",
     "levies",
     "neighbourhoods",
     "pulse",
     "statements",
-    "tasks",
 }
 
 
