@@ -22,14 +22,10 @@ NOT_YET_MARKED = {
     "pledges",
     "privacy",
     "books",
-    "dividends",
     "email",
-    "exports",
     "grants",
     "levies",
     "neighbourhoods",
-    "pulse",
-    "statements",
 }
 
 
