@@ -191,6 +191,7 @@ def _demo(app: Flask, host: str, port: int, serve: bool, emulated: bool) -> None
             f"Card payments: Stripe test mode against the local emulator at {app.config['STRIPE_API_BASE']}"
         )
     click.echo(f"Every demo account's password is: {DEMO_PASSWORD}")
+    click.echo("In Welsh: press Cymraeg at the top of any page (or add ?lang=cy to an address)")
     for person in PEOPLE:
         click.echo(f"  {person.email:<22} {person.name:<14} {', '.join(('resident', *person.roles))}")
     click.echo(f"  {EXAMINER.email:<22} {EXAMINER.name:<14} {', '.join(EXAMINER.roles)}")

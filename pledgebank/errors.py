@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pledgebank.text import _t
+
 
 class DomainError(Exception):
     """A request that the rules of the service refuse; never a bug."""
 
     status = 400
     code = "bad_request"
-    default_message = "That request could not be carried out."
+    default_message: str = _t("That request could not be carried out.")
 
     def __init__(self, message: str | None = None, *, fields: Mapping[str, list[str]] | None = None) -> None:
         self.message = message or self.default_message
@@ -23,7 +25,7 @@ class InvalidInput(DomainError):
 
     status = 422
     code = "invalid_input"
-    default_message = "Some of the information given is not valid."
+    default_message: str = _t("Some of the information given is not valid.")
 
     @classmethod
     def field(cls, name: str, message: str) -> InvalidInput:
@@ -36,7 +38,7 @@ class NotAuthenticated(DomainError):
 
     status = 401
     code = "not_authenticated"
-    default_message = "Please sign in to do that."
+    default_message: str = _t("Please sign in to do that.")
 
 
 class Forbidden(DomainError):
@@ -44,7 +46,7 @@ class Forbidden(DomainError):
 
     status = 403
     code = "forbidden"
-    default_message = "You do not have permission to do that."
+    default_message: str = _t("You do not have permission to do that.")
 
 
 class NotFound(DomainError):
@@ -52,7 +54,7 @@ class NotFound(DomainError):
 
     status = 404
     code = "not_found"
-    default_message = "We could not find that."
+    default_message: str = _t("We could not find that.")
 
 
 class Conflict(DomainError):
@@ -60,18 +62,18 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
-    default_message = "That clashes with the current state; reload and try again."
+    default_message: str = _t("That clashes with the current state; reload and try again.")
 
 
 class LastChair(Conflict):
     """A neighbourhood must always keep at least one chair."""
 
     code = "last_chair"
-    default_message = "A neighbourhood must keep at least one chair."
+    default_message: str = _t("A neighbourhood must keep at least one chair.")
 
 
 class EmailNotVerified(Forbidden):
     """The action needs a verified email address."""
 
     code = "email_not_verified"
-    default_message = "Please verify your email address first."
+    default_message: str = _t("Please verify your email address first.")

@@ -58,11 +58,6 @@ def _t(msgid: str, **values: Any) -> Message:
     return Message(msgid, values)
 
 
-def shown(text: str) -> str:
-    """The text as a person reads it: translated if it is a Message, as it is otherwise."""
-    return str(text)
-
-
 def to_plain(text: str) -> str | dict[str, Any]:
     """JSON-plain form of text for a queued job: a Message keeps its msgid and values, to translate later."""
     if isinstance(text, Message):

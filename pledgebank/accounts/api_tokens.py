@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from pledgebank.accounts.models import ApiToken, TokenScope, User
 from pledgebank.accounts.tokens import hash_api_token, new_api_token
 from pledgebank.errors import Conflict, InvalidInput, NotFound
+from pledgebank.text import _t
 
 MAX_ACTIVE_TOKENS = 20
 # Record use at most this often, so reads do not turn into a write on every request.
@@ -22,16 +23,21 @@ def create_api_token(
     """Create a token for the user and return it with its secret (which is never stored)."""
     label = " ".join((name or "").split())
     if not label or len(label) > 60:
-        raise InvalidInput.field("name", "Give the token a name of 1 to 60 characters.")
+        raise InvalidInput.field("name", _t("Give the token a name of 1 to 60 characters."))
     try:
         token_scope = TokenScope(scope)
     except ValueError:
-        raise InvalidInput.field("scope", "Choose read or read-write.") from None
+        raise InvalidInput.field("scope", _t("Choose read or read-write.")) from None
     active = session.scalars(
         select(ApiToken.id).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
     ).all()
     if len(active) >= MAX_ACTIVE_TOKENS:
-        raise Conflict(f"You already have {MAX_ACTIVE_TOKENS} active tokens; revoke one first.")
+        raise Conflict(
+            _t(
+                "You already have %(max_active_tokens)s active tokens; revoke one first.",
+                max_active_tokens=MAX_ACTIVE_TOKENS,
+            )
+        )
     secret = new_api_token()
     token = ApiToken(
         user_id=user_id,
@@ -56,7 +62,7 @@ def revoke_api_token(session: Session, *, user_id: int, token_id: int, now: date
     """Revoke one of the user's own tokens (revoking twice is harmless)."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user_id:
-        raise NotFound("No such token.")
+        raise NotFound(_t("No such token."))
     if token.revoked_at is None:
         token.revoked_at = now
     return token

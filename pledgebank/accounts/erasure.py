@@ -37,6 +37,7 @@ from pledgebank.payments.customers import forget_customers
 from pledgebank.pledges.comments import forget_comments
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import PledgeStatus, SignupStatus
+from pledgebank.text import _t
 
 UNUSABLE_PASSWORD_HASH = "!erased"  # noqa: S105 - not an Argon2 hash, so no password ever matches it
 ERASED_TEXT = "(erased when the applicant closed their account)"
@@ -147,15 +148,15 @@ def close_account(session: Session, *, actor_id: int, user_id: int, password: st
     password field for a wrong password, and ErasureBlocked (nothing erased) while money is owed or held.
     """
     if actor_id != user_id:
-        raise Forbidden("You can close only your own account.")
+        raise Forbidden(_t("You can close only your own account."))
     # Two requests at once take turns here; the second finds the account closed.
     user = session.scalar(select(User).where(User.id == user_id).with_for_update())
     if user is None:
-        raise NotFound("No such account.")
+        raise NotFound(_t("No such account."))
     if user.erased_at is not None:
-        raise Conflict("This account is already closed.")
+        raise Conflict(_t("This account is already closed."))
     if not password_matches(user, password):
-        raise InvalidInput.field("password", "That is not your password.")
+        raise InvalidInput.field("password", _t("That is not your password."))
     reasons = erasure_blockers(session, user_id)
     if reasons:
         raise ErasureBlocked(reasons)

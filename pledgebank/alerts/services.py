@@ -20,6 +20,7 @@ from pledgebank.errors import InvalidInput
 from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges.models import Pledge
+from pledgebank.text import _t
 
 CONFIRM_PURPOSE = "alert-confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # an unconfirmed sign-up is deleted by the retention job after this
@@ -33,7 +34,7 @@ def normalise_district(text: str | None) -> str:
     district = (text or "").strip().upper().replace(" ", "")
     if not _DISTRICT.match(district):
         raise InvalidInput.field(
-            "district", "Enter a postcode district, like SE15 (the first half of a postcode)."
+            "district", _t("Enter a postcode district, like SE15 (the first half of a postcode).")
         )
     return district
 
@@ -41,7 +42,7 @@ def normalise_district(text: str | None) -> str:
 def _address(text: str | None) -> str:
     address = (text or "").strip().lower()
     if len(address) > 254 or not _ADDRESS.match(address):
-        raise InvalidInput.field("email", "Enter an email address, like name@example.org.")
+        raise InvalidInput.field("email", _t("Enter an email address, like name@example.org."))
     return address
 
 
@@ -73,7 +74,7 @@ def subscribe(
             elif check == "area":
                 scope, area = _area(neighbourhood, district)
             elif frequency not in FREQUENCIES:
-                raise InvalidInput.field("frequency", "Choose how often to hear.")
+                raise InvalidInput.field("frequency", _t("Choose how often to hear."))
         except InvalidInput as error:
             errors.update(error.fields or {})
     if errors:
@@ -102,7 +103,7 @@ def subscribe(
         session,
         Email(
             address,
-            f"Confirm your alerts about new pledges in {area}",
+            _t("Confirm your alerts about new pledges in %(area)s", area=area),
             "alerts/confirm",
             {"area": area, "token": token, "frequency": FREQUENCIES[existing.frequency].lower()},
         ),

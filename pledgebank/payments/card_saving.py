@@ -18,6 +18,7 @@ from pledgebank.payments.customers import customer_id_for
 from pledgebank.payments.gateway import CardSetup, PaymentStatus, TestCard
 from pledgebank.payments.payable import CardOwner, Payable
 from pledgebank.payments.sandbox import sandbox
+from pledgebank.text import _t
 
 
 def new_setup(
@@ -47,7 +48,7 @@ def finish_test_authentication(ctx: Payments, owner: CardOwner, *, succeed: bool
     with unit_of_work(ctx.sessions) as session:
         setup_intent_id = owner.setup_intent_id(session)
     if setup_intent_id is None:
-        raise Conflict("There is no card waiting to be checked.")
+        raise Conflict(_t("There is no card waiting to be checked."))
     setup = sandbox(ctx.gateway).finish_test_authentication(setup_intent_id=setup_intent_id, succeed=succeed)
     return owner.apply_setup(ctx, setup, now)
 
@@ -69,7 +70,9 @@ def authenticate_payment(ctx: Payments, payable: Payable, *, succeed: bool, now:
         waiting = payable.waiting_payment(session)
     current = ctx.gateway.payment(waiting.payment_intent_id)
     if waiting.amount is not None and current.amount != waiting.amount:
-        raise Conflict("The amount due has changed since this payment was made; pay the new amount instead.")
+        raise Conflict(
+            _t("The amount due has changed since this payment was made; pay the new amount instead.")
+        )
     payment = sandbox(ctx.gateway).finish_test_payment_authentication(
         payment_intent_id=waiting.payment_intent_id,
         client_secret=current.client_secret or "",

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from pledgebank.errors import Conflict, DomainError
+from pledgebank.text import _t
 
 
 class TestCard(StrEnum):
@@ -28,10 +29,12 @@ TEST_CARD_NUMBERS = {
 }
 
 TEST_CARD_LABELS = {
-    TestCard.SUCCEEDS: "Visa 4242 4242 4242 4242: always succeeds",
-    TestCard.DECLINED_AT_SETUP: "Visa 4000 0000 0000 0002: declined when saved",
-    TestCard.DECLINES_AT_CHARGE: "Visa 4000 0000 0000 0341: saves, then declines when charged",
-    TestCard.REQUIRES_AUTHENTICATION: "Visa 4000 0025 0000 3155: asks the bank to authenticate (3-D Secure)",
+    TestCard.SUCCEEDS: _t("Visa 4242 4242 4242 4242: always succeeds"),
+    TestCard.DECLINED_AT_SETUP: _t("Visa 4000 0000 0000 0002: declined when saved"),
+    TestCard.DECLINES_AT_CHARGE: _t("Visa 4000 0000 0000 0341: saves, then declines when charged"),
+    TestCard.REQUIRES_AUTHENTICATION: _t(
+        "Visa 4000 0025 0000 3155: asks the bank to authenticate (3-D Secure)"
+    ),
 }
 
 

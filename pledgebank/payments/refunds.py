@@ -27,6 +27,7 @@ from pledgebank.payments.gateway import GatewayUnavailable, PaymentRefused, Refu
 from pledgebank.payments.models import AttemptStatus, PaymentAttempt
 from pledgebank.payments.refund_books import CardPayment, card_payment, post_dispute_movement, post_refund
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 
 OPERATION = "refund"
 REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -42,7 +43,7 @@ def refundable(session: Session, payment_intent_id: str) -> CardPayment:
     """The card payment of a PaymentIntent; NotFound when no book received it."""
     payment = card_payment(session, payment_intent_id)
     if payment is None:
-        raise NotFound("There is no card payment with that reference in the books.")
+        raise NotFound(_t("There is no card payment with that reference in the books."))
     return payment
 
 
@@ -66,11 +67,14 @@ def check_refund(session: Session, payment: CardPayment, amount: object) -> int:
     """The amount to refund, or InvalidInput naming `amount` when it is not a whole, positive number of
     minor units no larger than what is left of the payment."""
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise InvalidInput.field("amount", "Enter an amount above zero.")
+        raise InvalidInput.field("amount", _t("Enter an amount above zero."))
     if amount > payment.left:
         raise InvalidInput.field(
             "amount",
-            f"That is more than is left of this payment to refund: {_shown(payment.left, payment.currency)}.",
+            _t(
+                "That is more than is left of this payment to refund: %(left)s.",
+                left=_shown(payment.left, payment.currency),
+            ),
         )
     return amount
 
@@ -103,13 +107,17 @@ def refund_payment(
     another neighbourhood received is NotFound.
     """
     if not isinstance(request_key, str) or not REQUEST_KEY.fullmatch(request_key):
-        raise InvalidInput.field(key_field, "This form has expired: reload the page and fill it in again.")
+        raise InvalidInput.field(
+            key_field, _t("This form has expired: reload the page and fill it in again.")
+        )
     if reason is not None and reason not in REASONS:
-        raise InvalidInput.field("reason", f"Choose one of {', '.join(REASONS)}, or none.")
+        raise InvalidInput.field(
+            "reason", _t("Choose one of %(reasons)s, or none.", reasons=", ".join(REASONS))
+        )
     with unit_of_work(ctx.sessions) as session:
         payment = refundable(session, payment_intent_id)
         if neighbourhood_id is not None and payment.book.neighbourhood_id != neighbourhood_id:
-            raise NotFound("There is no card payment with that reference in the books.")
+            raise NotFound(_t("There is no card payment with that reference in the books."))
         require(session, actor_id, payment.book.neighbourhood_id, Action.RECORD_PAYMENT)
         if made_by(session, payment_intent_id, request_key) is not None:
             return None
@@ -117,7 +125,7 @@ def refund_payment(
             amount = payment.left
         amount = check_refund(session, payment, amount)
         if _in_flight(session, payment_intent_id):
-            raise Conflict("A refund of this payment is going through; wait a minute and look again.")
+            raise Conflict(_t("A refund of this payment is going through; wait a minute and look again."))
     # refund:<PaymentIntent>:<request key>[:<reason>]:<amount>; run-due reads the reason and amount back.
     key = ":".join(["refund", payment_intent_id, request_key, *([reason] if reason else []), str(amount)])
 

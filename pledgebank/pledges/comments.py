@@ -18,6 +18,7 @@ from pledgebank.outbox import Email, send_after_commit
 from pledgebank.pledges.comment_models import PledgeComment
 from pledgebank.pledges.models import Pledge
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 
 MAX_LENGTH = 2000
 
@@ -35,9 +36,11 @@ class Shown:
 def _body(text: str | None) -> str:
     body = (text or "").replace("\r\n", "\n").strip()
     if not body:
-        raise InvalidInput.field("comment", "Write your comment or question.")
+        raise InvalidInput.field("comment", _t("Write your comment or question."))
     if len(body) > MAX_LENGTH:
-        raise InvalidInput.field("comment", f"Keep it to {MAX_LENGTH:,} characters or fewer.")
+        raise InvalidInput.field(
+            "comment", _t("Keep it to %(max_length)s characters or fewer.", max_length=MAX_LENGTH)
+        )
     return body
 
 
@@ -47,12 +50,12 @@ def add_comment(
     """A member comments or asks (or replies to a visible comment); the creator is emailed after commit."""
     require(session, actor_id, pledge.neighbourhood_id, Action.COMMENT)
     if pledge.status == "draft":
-        raise Conflict("Comments open when the pledge does.")
+        raise Conflict(_t("Comments open when the pledge does."))
     text = _body(body)
     if parent_id is not None:
         parent = session.get(PledgeComment, parent_id)
         if parent is None or parent.pledge_id != pledge.id or parent.hidden_at is not None:
-            raise InvalidInput.field("parent_id", "That comment is not there to reply to any more.")
+            raise InvalidInput.field("parent_id", _t("That comment is not there to reply to any more."))
         parent_id = parent.parent_id or parent.id  # replies stay one level deep
     comment = PledgeComment(
         pledge_id=pledge.id, author_id=actor_id, parent_id=parent_id, body=text, created_at=now
@@ -66,7 +69,9 @@ def add_comment(
             session,
             Email(
                 creator.email,
-                f"A new {'reply' if parent_id else 'comment'} on your pledge: {pledge.title}",
+                _t("A new reply on your pledge: %(title)s", title=pledge.title)
+                if parent_id
+                else _t("A new comment on your pledge: %(title)s", title=pledge.title),
                 "pledges/comment",
                 {
                     "name": creator.display_name,
@@ -87,16 +92,16 @@ def hide_comment(
     """The committee hides a comment (and its replies) with a reason; audit-logged, the author told."""
     comment = session.scalar(select(PledgeComment).where(PledgeComment.id == comment_id).with_for_update())
     if comment is None or comment.pledge_id != pledge_id:
-        raise NotFound("There is no such comment.")
+        raise NotFound(_t("There is no such comment."))
     pledge = session.get_one(Pledge, comment.pledge_id)
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
     why = (reason or "").strip()
     if not why:
-        raise InvalidInput.field("reason", "Say why the comment is hidden; its author will be told.")
+        raise InvalidInput.field("reason", _t("Say why the comment is hidden; its author will be told."))
     if len(why) > 500:
-        raise InvalidInput.field("reason", "Keep the reason to 500 characters or fewer.")
+        raise InvalidInput.field("reason", _t("Keep the reason to 500 characters or fewer."))
     if comment.hidden_at is not None:
-        raise Conflict("That comment is already hidden.")
+        raise Conflict(_t("That comment is already hidden."))
     comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = now, actor_id, why
     record_event(
         session,
@@ -113,7 +118,7 @@ def hide_comment(
         session,
         Email(
             author.email,
-            f"Your comment on “{pledge.title}” was hidden",
+            _t("Your comment on “%(title)s” was hidden", title=pledge.title),
             "pledges/comment_hidden",
             {
                 "name": author.display_name,

@@ -21,6 +21,7 @@ from pledgebank.pledges.services import tell_pledgers
 from pledgebank.pledges.states import PledgeStatus
 from pledgebank.pledges.terms import MAX_AMOUNT
 from pledgebank.policy import Action, can, require
+from pledgebank.text import _t
 
 _RATIO = re.compile(r"^\s*([0-9]{1,3})\s*:\s*([0-9]{1,3})\s*$")
 
@@ -30,14 +31,14 @@ def post_update(session: Session, *, actor_id: int, pledge: Pledge, body: str, n
     if actor_id != pledge.creator_id and not can(
         session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES
     ):
-        raise Forbidden("Only the pledge's creator and the committee can post updates.")
+        raise Forbidden(_t("Only the pledge's creator and the committee can post updates."))
     text = (body or "").strip()
     if not 3 <= len(text) <= 4000:
-        raise InvalidInput.field("body", "Write an update of 3 to 4000 characters.")
+        raise InvalidInput.field("body", _t("Write an update of 3 to 4000 characters."))
     update = PledgeUpdate(pledge_id=pledge.id, author_id=actor_id, body=text, created_at=now)
     session.add(update)
     author = session.get_one(User, actor_id).display_name
-    tell_pledgers(session, pledge, "News", "pledges/update", {"body": text, "author": author})
+    tell_pledgers(session, pledge, _t("News"), "pledges/update", {"body": text, "author": author})
     return update
 
 
@@ -45,7 +46,7 @@ def parse_ratio(text: str) -> tuple[int, int]:
     """'1:1' or '1:2' (sponsor's pounds for every pledged pounds) as two positive integers."""
     match = _RATIO.match(text or "")
     if not match or int(match.group(1)) == 0 or int(match.group(2)) == 0:
-        raise InvalidInput.field("ratio", "Write the ratio like 1:1 (a pound for every pound) or 1:2.")
+        raise InvalidInput.field("ratio", _t("Write the ratio like 1:1 (a pound for every pound) or 1:2."))
     return int(match.group(1)), int(match.group(2))
 
 
@@ -62,15 +63,15 @@ def add_match_offer(
     """Record a sponsor's offer to match pledges, paid only if the pledge succeeds (committee)."""
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
     if pledge.of_time:
-        raise Conflict("A pledge of time takes no money, so it takes no sponsor's offer either.")
+        raise Conflict(_t("A pledge of time takes no money, so it takes no sponsor's offer either."))
     if pledge.status not in (PledgeStatus.DRAFT, PledgeStatus.OPEN, PledgeStatus.COLLECTING):
-        raise Conflict("Offers can be added only before the pledge is decided.")
+        raise Conflict(_t("Offers can be added only before the pledge is decided."))
     name = " ".join((sponsor_name or "").split())
     if not 2 <= len(name) <= 120:
-        raise InvalidInput.field("sponsor_name", "Give the sponsor's name (2 to 120 characters).")
+        raise InvalidInput.field("sponsor_name", _t("Give the sponsor's name (2 to 120 characters)."))
     sponsor_part, pledged_part = parse_ratio(ratio)
     if cap is None or not 0 < cap <= MAX_AMOUNT * 100:
-        raise InvalidInput.field("cap", "Give the most the sponsor will pay, above zero.")
+        raise InvalidInput.field("cap", _t("Give the most the sponsor will pay, above zero."))
     offer = MatchOffer(
         pledge_id=pledge.id,
         sponsor_name=name,
@@ -100,13 +101,13 @@ def record_match_received(
     """The sponsor has paid what it owed (treasurer): the receivable is settled into the fund's income."""
     offer = session.scalar(select(MatchOffer).where(MatchOffer.id == offer_id).with_for_update())
     if offer is None:
-        raise NotFound("There is no such offer.")
+        raise NotFound(_t("There is no such offer."))
     pledge = offer.pledge
     require(session, actor_id, pledge.neighbourhood_id, Action.RECORD_PAYMENT)
     if into not in (chart.BANK, chart.CASH):
-        raise InvalidInput.field("into", "Choose bank or cash.")
+        raise InvalidInput.field("into", _t("Choose bank or cash."))
     if offer.status != "owed":
-        raise Conflict("Only an offer the sponsor owes can be recorded as paid.")
+        raise Conflict(_t("Only an offer the sponsor owes can be recorded as paid."))
     fund = session.execute(select(Fund.slug).where(Fund.id == pledge.fund_id)).scalar_one()
     assert offer.owed_amount is not None  # set when the offer became owed
     post(

@@ -27,6 +27,7 @@ from pledgebank.neighbourhoods.funds import create_fund
 from pledgebank.neighbourhoods.models import Fund, FundType, Neighbourhood
 from pledgebank.pledges.models import Pledge
 from pledgebank.policy import Action, can
+from pledgebank.text import _t
 
 NAME_MAX = 80  # a fund's name
 SLUG_BASE_MAX = 32  # leaves room for "-2", "-3" ... within a fund slug's 40 characters
@@ -105,7 +106,9 @@ def open_own_fund(
             after={"name": fund.name, "slug": slug, "type": fund.fund_type, "purpose": fund.purpose},
         )
         return fund
-    raise InvalidInput.field("title", "Too many funds have names like this title; give the pledge another.")
+    raise InvalidInput.field(
+        "title", _t("Too many funds have names like this title; give the pledge another.")
+    )
 
 
 def choose_fund(
@@ -117,7 +120,7 @@ def choose_fund(
     """
     fund = session.scalar(select(Fund).where(Fund.neighbourhood_id == neighbourhood_id, Fund.slug == slug))
     if fund is None:
-        raise InvalidInput.field("fund", "Choose one of the neighbourhood's funds.")
+        raise InvalidInput.field("fund", _t("Choose one of the neighbourhood's funds."))
     if fund.id == current_fund_id:
         return fund
     if not can(session, actor_id, neighbourhood_id, Action.MANAGE_PLEDGES):

@@ -39,6 +39,7 @@ from pledgebank.pledges.states import (
     next_pledge_status,
     next_signup_status,
 )
+from pledgebank.text import _t
 
 S = SignupStatus
 CLOSED = (PledgeStatus.FAILED, PledgeStatus.CANCELLED)
@@ -136,9 +137,9 @@ def _fail_expired(ctx: Payments, now: datetime) -> int:
             tell_pledgers(
                 session,
                 pledge,
-                "Target not reached: it is off"
+                _t("Target not reached: it is off")
                 if pledge.of_time
-                else "Target not reached: nobody will be charged",
+                else _t("Target not reached: nobody will be charged"),
                 "pledges/failed",
                 {"reason": pledge.close_reason},
             )
@@ -177,7 +178,9 @@ def _end_collections(ctx: Payments, now: datetime, *, waiting: AbstractSet[int] 
                 pledge.status = next_pledge_status(pledge.status, PledgeAction.SUCCEED)
                 pledge.closed_at = now
                 _owe_matches(session, pledge, total, now, ctx.zone)
-                tell_pledgers(session, pledge, "Success: the pledge is going ahead", "pledges/succeeded", {})
+                tell_pledgers(
+                    session, pledge, _t("Success: the pledge is going ahead"), "pledges/succeeded", {}
+                )
             else:
                 record_milestone(session, pledge, Milestone.FAILED, counting=at_end, now=now)
                 pledge.status = next_pledge_status(pledge.status, PledgeAction.FAIL)
@@ -188,7 +191,7 @@ def _end_collections(ctx: Payments, now: datetime, *, waiting: AbstractSet[int] 
                 tell_pledgers(
                     session,
                     pledge,
-                    "Target not reached: nobody will be charged",
+                    _t("Target not reached: nobody will be charged"),
                     "pledges/failed",
                     {"reason": pledge.close_reason},
                 )

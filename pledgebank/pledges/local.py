@@ -23,6 +23,7 @@ from pledgebank.neighbourhoods.services import normalise_district
 from pledgebank.pledges.models import Pledge, PledgeUpdate
 from pledgebank.pledges.services import Progress, progress
 from pledgebank.pledges.states import PledgeStatus
+from pledgebank.text import _t
 
 LIVE = (PledgeStatus.OPEN.value, PledgeStatus.COLLECTING.value, PledgeStatus.SUCCEEDED.value)
 _AREA = re.compile(r"^[A-Z]+")
@@ -92,7 +93,7 @@ def near_district(session: Session, raw: str, *, now: datetime) -> tuple[str, li
         district = normalise_district(raw)
     except InvalidInput:
         raise InvalidInput.field(
-            "district", "Enter a postcode district such as SE15, or a full postcode."
+            "district", _t("Enter a postcode district such as SE15, or a full postcode.")
         ) from None
     prefix = _area(district)
     places = list(

@@ -29,6 +29,7 @@ from pledgebank.pledges.states import (
     can_signup,
     next_signup_status,
 )
+from pledgebank.text import _t
 
 
 class _Keyed(Protocol):
@@ -114,7 +115,7 @@ def _advance(
         signup.status = next_signup_status(state, SignupAction.CAPTURE)
         signup.updated_at = now
         _post_card_payment(session, signup, payment, settlement, now, zone)
-        tell(session, signup, "Receipt: your pledge is paid", "pledges/paid")
+        tell(session, signup, _t("Receipt: your pledge is paid"), "pledges/paid")
     elif payment.status == PaymentStatus.AUTHORISED and can_signup(state, SignupAction.HOLD):
         signup.status = next_signup_status(state, SignupAction.HOLD)
         signup.decline_code, signup.updated_at = None, now
@@ -125,7 +126,7 @@ def _advance(
         tell(
             session,
             signup,
-            "Action needed on your pledge",
+            _t("Action needed on your pledge"),
             "pledges/action_needed",
             {
                 "authenticate": payment.status == PaymentStatus.NEEDS_AUTHENTICATION,
@@ -145,7 +146,7 @@ def _advance(
         signup.status = next_signup_status(state, SignupAction.LAPSE)
         signup.decline_code = payment.decline_code or payment.status.value
         signup.updated_at = now
-        tell(session, signup, "Your payment could not be taken", "pledges/lapsed")
+        tell(session, signup, _t("Your payment could not be taken"), "pledges/lapsed")
 
 
 def _capture_failed(signup: PledgeSignup, payment: Payment) -> bool:

@@ -20,13 +20,14 @@ from pledgebank.pledges.outcomes import apply_payment
 from pledgebank.pledges.payments import place_hold
 from pledgebank.pledges.signups import apply_card_setup, get_signup
 from pledgebank.pledges.states import PledgeStatus, SignupStatus
+from pledgebank.text import _t
 
 
 def own_signup(session: Session, signup_id: int, user_id: int) -> PledgeSignup:
     """The signup, locked, which must be the user's; Forbidden otherwise."""
     signup = get_signup(session, signup_id, lock=True)
     if signup.user_id != user_id:
-        raise Forbidden("That is not your pledge.")
+        raise Forbidden(_t("That is not your pledge."))
     return signup
 
 
@@ -51,7 +52,7 @@ class SignupCard:
         with unit_of_work(ctx.sessions) as session:
             signup = self._signup(session)
             if signup.status != SignupStatus.CARD_PENDING:
-                raise Conflict("This pledge does not need a card now.")
+                raise Conflict(_t("This pledge does not need a card now."))
             existing, round_, pledge_id = signup.setup_intent_id, signup.round, signup.pledge_id
         if existing:
             setup = ctx.gateway.card_setup(existing)
@@ -89,7 +90,7 @@ class SignupCard:
     def waiting_payment(self, session: Session) -> WaitingPayment:
         signup = self._signup(session)
         if signup.payment_intent_id is None or signup.status != SignupStatus.ACTION_NEEDED:
-            raise Conflict("This pledge has no payment waiting for a check.")
+            raise Conflict(_t("This pledge has no payment waiting for a check."))
         return WaitingPayment(signup.payment_intent_id)
 
     def apply_payment(self, ctx: Payments, payment: Payment, now: datetime) -> SignupStatus:

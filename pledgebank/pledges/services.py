@@ -29,6 +29,7 @@ from pledgebank.pledges.states import (
 )
 from pledgebank.pledges.terms import MAX_WINDOW_HOURS, PledgeTerms, check_terms
 from pledgebank.policy import Action, can, require
+from pledgebank.text import _t
 
 # The treasurer has the pledger's cash for this pledge.
 CASH_IN_HAND = frozenset({SignupStatus.CASH_RECEIVED, SignupStatus.CASH_KEPT})
@@ -147,11 +148,11 @@ def edit_pledge(
         require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
     pledge = get_pledge(session, pledge.id, lock=True)
     if pledge.wording_frozen_at is not None:
-        raise Conflict("Someone has pledged, so the wording can no longer change.")
+        raise Conflict(_t("Someone has pledged, so the wording can no longer change."))
     if pledge.status not in (PledgeStatus.DRAFT, PledgeStatus.OPEN):
-        raise Conflict("Only a pledge that is waiting or open can be changed.")
+        raise Conflict(_t("Only a pledge that is waiting or open can be changed."))
     if terms.kind != pledge.kind:
-        raise InvalidInput.field("kind", "A pledge's kind (money or time) cannot change once it is made.")
+        raise InvalidInput.field("kind", _t("A pledge's kind (money or time) cannot change once it is made."))
     check_terms(terms, now, pledge.currency)
     before = {"title": pledge.title, "amount": pledge.amount, "deadline": pledge.deadline.isoformat()}
     neighbourhood = session.get_one(Neighbourhood, pledge.neighbourhood_id)
@@ -225,7 +226,7 @@ def get_pledge(session: Session, pledge_id: int, *, lock: bool = False) -> Pledg
         statement = statement.with_for_update().execution_options(populate_existing=True)
     pledge = session.scalar(statement)
     if pledge is None:
-        raise NotFound("There is no such pledge.")
+        raise NotFound(_t("There is no such pledge."))
     return pledge
 
 
@@ -298,7 +299,7 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
     """Cancel a pledge before activation (committee; a reason is required); nobody is charged."""
     require(session, actor_id, pledge.neighbourhood_id, Action.MANAGE_PLEDGES)
     if not (reason or "").strip():
-        raise InvalidInput.field("reason", "Say why the pledge is cancelled; pledgers will be told.")
+        raise InvalidInput.field("reason", _t("Say why the pledge is cancelled; pledgers will be told."))
     pledge = get_pledge(session, pledge.id, lock=True)
     before = pledge.status
     pledge.status = next_pledge_status(pledge.status, PledgeAction.CANCEL, pledge.kind)
@@ -318,7 +319,7 @@ def cancel_pledge(session: Session, *, actor_id: int, pledge: Pledge, reason: st
     tell_pledgers(
         session,
         pledge,
-        "Pledge cancelled" if pledge.of_time else "Pledge cancelled: nobody will be charged",
+        _t("Pledge cancelled") if pledge.of_time else _t("Pledge cancelled: nobody will be charged"),
         "pledges/cancelled",
         {"reason": pledge.close_reason},
     )
@@ -344,7 +345,7 @@ def tell(
         session,
         Email(
             user.email,
-            f"{subject}: {pledge.title}",
+            _t("%(subject)s: %(title)s", subject=subject, title=pledge.title),
             template,
             {"name": user.display_name, **pledger_facts(session, signup), **(context or {})},
         ),

@@ -18,6 +18,7 @@ from pledgebank.errors import NotFound
 from pledgebank.pledges.codes import is_short_code
 from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.states import PledgeStatus
+from pledgebank.text import _t
 
 Money = Callable[[int], str]
 
@@ -82,7 +83,7 @@ def pledge_by_code(session: Session, code: str) -> Pledge:
         else None
     )
     if pledge is None:
-        raise NotFound("There is no pledge at this short link.")
+        raise NotFound(_t("There is no pledge at this short link."))
     return pledge
 
 

@@ -15,6 +15,7 @@ from pledgebank.accounts.models import User
 from pledgebank.errors import Conflict, InvalidInput
 from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.pledges.states import ACTIVE
+from pledgebank.text import _t
 
 SHOWN_AS = {
     "hidden": "Count me, but do not list me",
@@ -61,7 +62,7 @@ def signers(session: Session, pledge: Pledge) -> Signers:
 def choose(signup: PledgeSignup, shown_as: str | None) -> None:
     """Set how the signer appears (on the signup being made or already made)."""
     if shown_as not in SHOWN_AS:
-        raise InvalidInput.field("shown_as", "Choose how you appear in the list of signers.")
+        raise InvalidInput.field("shown_as", _t("Choose how you appear in the list of signers."))
     signup.shown_as = shown_as
 
 
@@ -71,6 +72,6 @@ def change(session: Session, *, actor_id: int, pledge_id: int, shown_as: str | N
         select(PledgeSignup).where(PledgeSignup.pledge_id == pledge_id, PledgeSignup.user_id == actor_id)
     )
     if signup is None or signup.status not in ACTIVE:
-        raise Conflict("You have not pledged to this pledge.")
+        raise Conflict(_t("You have not pledged to this pledge."))
     choose(signup, shown_as)
     return signup

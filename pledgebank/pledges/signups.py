@@ -30,6 +30,7 @@ from pledgebank.pledges.states import (
 )
 from pledgebank.pledges.terms import MAX_AMOUNT
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 
 OPEN_FOR_SIGNING = (PledgeStatus.OPEN, PledgeStatus.COLLECTING, PledgeStatus.SUCCEEDED)
 OPEN_FOR_WITHDRAWING = (PledgeStatus.DRAFT, PledgeStatus.OPEN)
@@ -51,7 +52,7 @@ def get_signup(session: Session, signup_id: int, *, lock: bool = False) -> Pledg
         statement = statement.with_for_update().execution_options(populate_existing=True)
     signup = session.scalar(statement)
     if signup is None:
-        raise NotFound("There is no such pledge.")
+        raise NotFound(_t("There is no such pledge."))
     return signup
 
 
@@ -59,7 +60,7 @@ def lock_signup(session: Session, signup_id: int) -> tuple[Pledge, PledgeSignup]
     """Lock a signup and its pledge, always pledge first, so that no two requests wait on each other."""
     pledge_id = session.scalar(select(PledgeSignup.pledge_id).where(PledgeSignup.id == signup_id))
     if pledge_id is None:
-        raise NotFound("There is no such pledge.")
+        raise NotFound(_t("There is no such pledge."))
     pledge = get_pledge(session, pledge_id, lock=True)
     return pledge, get_signup(session, signup_id, lock=True)
 
@@ -68,10 +69,11 @@ def _amount_for(pledge: Pledge, amount: int | None) -> int:
     if pledge.amount_kind == "fixed":
         return pledge.amount
     if amount is None or amount < pledge.amount:
-        raise InvalidInput.field("amount", "Pledge at least the minimum amount.")
+        raise InvalidInput.field("amount", _t("Pledge at least the minimum amount."))
     if amount > MAX_AMOUNT:
         raise InvalidInput.field(
-            "amount", f"Pledge at most {money_words.short(MAX_AMOUNT, pledge.currency)}."
+            "amount",
+            _t("Pledge at most %(max_amount)s.", max_amount=money_words.short(MAX_AMOUNT, pledge.currency)),
         )
     return amount
 
@@ -90,21 +92,21 @@ def sign(
     require(session, actor_id, pledge.neighbourhood_id, Action.PLEDGE)
     pledge = get_pledge(session, pledge.id, lock=True)  # the cap and activation are decided one at a time
     if pledge.status not in OPEN_FOR_SIGNING or now >= pledge.deadline:
-        raise Conflict("This pledge is not taking pledges any more.")
+        raise Conflict(_t("This pledge is not taking pledges any more."))
     if pledge.of_time:
         return _sign_time(session, actor_id=actor_id, pledge=pledge, amount=amount, method=method, now=now)
     if method not in ("card", "cash"):
-        raise InvalidInput.field("method", "Choose card or cash.")
+        raise InvalidInput.field("method", _t("Choose card or cash."))
     if method == "cash" and not pledge.allow_cash:
-        raise InvalidInput.field("method", "This pledge takes card payments only.")
+        raise InvalidInput.field("method", _t("This pledge takes card payments only."))
     if method == "card" and not card_payments:
-        raise InvalidInput.field("method", "Card payments are not set up here; choose cash.")
+        raise InvalidInput.field("method", _t("Card payments are not set up here; choose cash."))
     value = _amount_for(pledge, amount)
     signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
     if signup is not None and signup.status in ACTIVE:
-        raise Conflict("You have already pledged to this.")
+        raise Conflict(_t("You have already pledged to this."))
     if pledge.cap is not None and active_count(session, pledge) >= pledge.cap:
-        raise Conflict("This pledge has all the people it needs; it is full.")
+        raise Conflict(_t("This pledge has all the people it needs; it is full."))
     status = SignupStatus.CARD_PENDING if method == "card" else SignupStatus.CASH_PROMISED
     if signup is None:
         signup = PledgeSignup(pledge_id=pledge.id, user_id=actor_id, created_at=now, round=1)
@@ -120,7 +122,7 @@ def sign(
         pledge.wording_frozen_at = now
     session.flush()  # an id for the Stripe keys; also trips the one-signup-per-person constraint
     if method == "cash":
-        tell(session, signup, "Your pledge", "pledges/cash_promised")
+        tell(session, signup, _t("Your pledge"), "pledges/cash_promised")
     return signup
 
 
@@ -130,14 +132,14 @@ def _sign_time(
     """Sign a pledge of time: no money, nothing in the ledger; it counts at once, and may make the pledge
     succeed (a late signer of a pledge that has succeeded is sent what happens next straight away)."""
     if amount:
-        raise InvalidInput.field("amount", "A pledge of time asks for no money.")
+        raise InvalidInput.field("amount", _t("A pledge of time asks for no money."))
     if method not in ("time", ""):
-        raise InvalidInput.field("method", "A pledge of time takes no payment: leave the method out.")
+        raise InvalidInput.field("method", _t("A pledge of time takes no payment: leave the method out."))
     signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
     if signup is not None and signup.status in ACTIVE:
-        raise Conflict("You have already signed up to this.")
+        raise Conflict(_t("You have already signed up to this."))
     if pledge.cap is not None and active_count(session, pledge) >= pledge.cap:
-        raise Conflict("This pledge has all the people it needs; it is full.")
+        raise Conflict(_t("This pledge has all the people it needs; it is full."))
     if signup is None:
         signup = PledgeSignup(pledge_id=pledge.id, user_id=actor_id, created_at=now, round=1)
         session.add(signup)
@@ -151,9 +153,15 @@ def _sign_time(
         pledge.wording_frozen_at = now
     session.flush()
     if pledge.status == PledgeStatus.SUCCEEDED:
-        tell(session, signup, "You're in: what happens next", "pledges/time_succeeded", time_details(pledge))
+        tell(
+            session,
+            signup,
+            _t("You're in: what happens next"),
+            "pledges/time_succeeded",
+            time_details(pledge),
+        )
     else:
-        tell(session, signup, "You've signed up", "pledges/time_signed")
+        tell(session, signup, _t("You've signed up"), "pledges/time_signed")
         maybe_activate(session, pledge, now=now)
     return signup
 
@@ -180,9 +188,9 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
     pledge = get_pledge(session, pledge.id, lock=True)
     signup = signup_of(session, pledge_id=pledge.id, user_id=actor_id)
     if signup is None or signup.status not in ACTIVE:
-        raise NotFound("You have no pledge here to withdraw.")
+        raise NotFound(_t("You have no pledge here to withdraw."))
     if pledge.status not in OPEN_FOR_WITHDRAWING:
-        raise Conflict("The pledge has activated, so pledges can no longer be withdrawn.")
+        raise Conflict(_t("The pledge has activated, so pledges can no longer be withdrawn."))
     if signup.status == SignupStatus.CASH_RECEIVED:
         assert signup.cash_into is not None  # recorded with the cash
         _post_cash(
@@ -195,7 +203,7 @@ def withdraw(session: Session, *, actor_id: int, pledge: Pledge, now: datetime, 
             from_account=signup.cash_into,
         )
     # Told what the pledge was when withdrawn: a card saved or not, cash handed over or not.
-    tell(session, signup, "Pledge withdrawn", "pledges/withdrawn")
+    tell(session, signup, _t("Pledge withdrawn"), "pledges/withdrawn")
     signup.status = next_signup_status(signup.status, SignupAction.WITHDRAW)
     signup.updated_at = now
     return signup
@@ -217,25 +225,28 @@ def record_cash(
     pledge, signup = lock_signup(session, signup_id)
     require(session, actor_id, pledge.neighbourhood_id, Action.RECORD_PAYMENT)
     if into not in (chart.CASH, chart.BANK):
-        raise InvalidInput.field("into", "Choose cash or bank transfer.")
+        raise InvalidInput.field("into", _t("Choose cash or bank transfer."))
     if amount is not None and amount != signup.amount:
         pledged = money_words.full(signup.amount, pledge.currency)
         raise InvalidInput.field(
             "amount",
-            f"The pledge is for {pledged} and counts once paid in full: record it when all of it is in.",
+            _t(
+                "The pledge is for %(pledged)s and counts once paid in full: record it when all of it is in.",
+                pledged=pledged,
+            ),
         )
     today = local_date(now, zone)
     if on is not None and on > today:
-        raise InvalidInput.field("received_on", "The day the money was received cannot be in the future.")
+        raise InvalidInput.field("received_on", _t("The day the money was received cannot be in the future."))
     check_open(session, book_of(session, pledge.neighbourhood_id), on or today, field="received_on")
     if pledge.status in (PledgeStatus.FAILED, PledgeStatus.CANCELLED):
-        raise Conflict("This pledge has closed without succeeding; do not take the money.")
+        raise Conflict(_t("This pledge has closed without succeeding; do not take the money."))
     signup.status = next_signup_status(signup.status, SignupAction.RECORD_CASH)
     signup.cash_into, signup.cash_recorded_by_id, signup.updated_at = into, actor_id, now
     _post_cash(
         session, signup, held.pledge_cash_held, "cash-held", now, zone, actor_id=actor_id, into=into, on=on
     )
-    tell(session, signup, "We have your pledge money", "pledges/cash_received")
+    tell(session, signup, _t("We have your pledge money"), "pledges/cash_received")
     if pledge.status == PledgeStatus.SUCCEEDED:
         keep_cash(session, signup, now=now, zone=zone)
     else:
@@ -317,7 +328,7 @@ def apply_card_setup(session: Session, *, signup_id: int, setup: CardSetup, now:
         card.last4,
     )
     signup.decline_code, signup.updated_at = None, now
-    tell(session, signup, "Your pledge", "pledges/card_saved", {"last4": card.last4})
+    tell(session, signup, _t("Your pledge"), "pledges/card_saved", {"last4": card.last4})
     maybe_activate(session, signup.pledge, now=now)
     return signup
 
@@ -336,7 +347,7 @@ def maybe_activate(session: Session, pledge: Pledge, *, now: datetime) -> bool:
         pledge.status = next_pledge_status(pledge.status, PledgeAction.SUCCEED, pledge.kind)
         pledge.activated_at = pledge.closed_at = now
         tell_pledgers(
-            session, pledge, "It's on: what happens next", "pledges/time_succeeded", time_details(pledge)
+            session, pledge, _t("It's on: what happens next"), "pledges/time_succeeded", time_details(pledge)
         )
         return True
     pledge.status = next_pledge_status(pledge.status, PledgeAction.ACTIVATE)
@@ -346,7 +357,7 @@ def maybe_activate(session: Session, pledge: Pledge, *, now: datetime) -> bool:
     tell_pledgers(
         session,
         pledge,
-        "It's on: the target is met",
+        _t("It's on: the target is met"),
         "pledges/activated",
         {"collection_ends_at": pledge.collection_ends_at},
     )

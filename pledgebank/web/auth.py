@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, UserMixin, current_user
 
 from pledgebank.accounts.models import User
@@ -72,6 +73,6 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(_load)
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = _l("Please sign in to see that page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, json, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -101,21 +102,21 @@ def handle_domain_error(error: DomainError) -> Any:
         )
     # A refused choice made with a button has no form to show again: the page names it instead.
     return _page(
-        error.status, _TITLES.get(error.status, "Something is not right"), error.message, error.fields
+        error.status, _TITLES.get(error.status, _l("Something is not right")), error.message, error.fields
     )
 
 
 _TITLES = {
-    400: "Something is not right",
-    401: "Please sign in",
-    403: "You cannot do that",
-    404: "Page not found",
-    405: "Not allowed",
-    409: "That clashes with what is there",
-    413: "Too large",
-    422: "Please check what you entered",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
+    400: _l("Something is not right"),
+    401: _l("Please sign in"),
+    403: _l("You cannot do that"),
+    404: _l("Page not found"),
+    405: _l("Not allowed"),
+    409: _l("That clashes with what is there"),
+    413: _l("Too large"),
+    422: _l("Please check what you entered"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
 }
 
 _CODES = {

@@ -12,17 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Flask, current_app, has_app_context, has_request_context, redirect, request
+from flask import Blueprint, Flask, current_app, g, has_app_context, has_request_context, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from pledgebank import languages, text
 from pledgebank.extensions import babel
-from pledgebank.web.session import db_session, transaction
+from pledgebank.web.session import transaction
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 LANGUAGES = languages.LANGUAGES
@@ -48,13 +48,29 @@ def _asked() -> str | None:
 
 
 def _neighbourhood_default() -> str | None:
-    for name, value in (request.view_args or {}).items():
-        finder = PAGE_LANGUAGE.get(name)
-        if finder is not None:
-            found = finder(db_session(), value)
+    """The default language of the neighbourhood the page belongs to, if it has one."""
+    finders = [
+        (PAGE_LANGUAGE[name], value)
+        for name, value in (request.view_args or {}).items()
+        if name in PAGE_LANGUAGE
+    ]
+    if not finders:
+        return None
+    factory: sessionmaker[Session] = current_app.extensions["pledgebank.sessions"]
+    with factory() as session:
+        for finder, value in finders:
+            found = finder(session, value)
             if found:
                 return found
     return None
+
+
+def _note_page_default() -> None:
+    """Before the page's own work, read its neighbourhood's default language, in a session of its own that
+    is closed at once: looked up later, it would wait on the write lock the request's unit of work (on
+    SQLite) may hold by then. Not needed when the address or this browser has chosen."""
+    if _asked() is None and languages.known(request.cookies.get(COOKIE)) is None:
+        g.page_language = _neighbourhood_default()
 
 
 def request_language() -> str:
@@ -67,7 +83,7 @@ def request_language() -> str:
         _asked()
         or signed_in
         or languages.known(request.cookies.get(COOKIE))
-        or _neighbourhood_default()
+        or g.get("page_language")
         or request.accept_languages.best_match(LANGUAGES)
         or languages.ENGLISH
     )
@@ -131,7 +147,11 @@ def _remember_asked(response: Any) -> Any:
 def _switch_context() -> dict[str, Any]:
     if not has_request_context():
         return {}
-    here = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    here = request.path
+    if request.method == "GET":
+        # The same page with the same query, but for `lang`, which would undo the switch.
+        kept = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+        here += "?" + urlencode(kept) if kept else ""
     return {"html_lang": html_lang, "language_names": languages.NAMES, "language_here": here}
 
 
@@ -147,6 +167,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     text.install(_translate)
     app.register_blueprint(bp)
+    app.before_request(_note_page_default)
     app.after_request(_remember_asked)
     app.context_processor(_switch_context)
     app.add_template_global(request_language, "current_language")

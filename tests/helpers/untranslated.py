@@ -67,7 +67,7 @@ class _Finder(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._hidden and _words(data):
-            self.found.append(" ".join(data.replace(HOLE, "…").split()))
+            self.found.append(" ".join(data.split()))
 
 
 def unmarked_text(path: Path) -> list[str]:
@@ -76,6 +76,9 @@ def unmarked_text(path: Path) -> list[str]:
     if path.suffix == ".txt":
         return [" ".join(line.replace(HOLE, "…").split()) for line in text.splitlines() if _words(line)]
     finder = _Finder()
-    finder.feed(text)
+    # A single letter, so that a hole may stand for a tag's name or an attribute without breaking the tag,
+    # and is never a word (spaced, so that it never joins one either).
+    holes = text.replace("</" + HOLE, "</x").replace("<" + HOLE, "<x").replace(HOLE, " x ")
+    finder.feed(holes)
     finder.close()
     return finder.found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
@@ -10,33 +11,44 @@ from pledgebank.accounts.services import MAX_PASSWORD, MIN_PASSWORD
 from pledgebank.web.form_base import Form
 
 _EMAIL = [
-    DataRequired("Enter your email address."),
-    Email("Enter an email address like name@example.com."),
+    DataRequired(_l("Enter your email address.")),
+    Email(_l("Enter an email address like name@example.com.")),
     Length(max=254),
 ]
 _NEW_PASSWORD = [
-    DataRequired("Choose a password."),
-    Length(min=MIN_PASSWORD, max=MAX_PASSWORD, message=f"Use {MIN_PASSWORD} to {MAX_PASSWORD} characters."),
+    DataRequired(_l("Choose a password.")),
+    Length(
+        min=MIN_PASSWORD,
+        max=MAX_PASSWORD,
+        message=_l(
+            "Use %(min_password)s to %(max_password)s characters.",
+            min_password=MIN_PASSWORD,
+            max_password=MAX_PASSWORD,
+        ),
+    ),
 ]
 
 
 class RegisterForm(Form):
     """New account."""
 
-    email = EmailField("Email address", validators=_EMAIL)
+    email = EmailField(_l("Email address"), validators=_EMAIL)
     display_name = StringField(
-        "Your name, as neighbours will see it", validators=[DataRequired("Enter your name."), Length(max=80)]
+        _l("Your name, as neighbours will see it"),
+        validators=[DataRequired(_l("Enter your name.")), Length(max=80)],
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=_NEW_PASSWORD,
-        description=f"At least {MIN_PASSWORD} characters. A few words together work well.",
+        description=_l(
+            "At least %(min_password)s characters. A few words together work well.", min_password=MIN_PASSWORD
+        ),
     )
     confirm = PasswordField(
-        "Password again",
+        _l("Password again"),
         validators=[
-            DataRequired("Type the password again."),
-            EqualTo("password", "The passwords do not match."),
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", _l("The passwords do not match.")),
         ],
     )
 
@@ -44,33 +56,36 @@ class RegisterForm(Form):
 class LoginForm(Form):
     """Sign in."""
 
-    email = EmailField("Email address", validators=_EMAIL)
+    email = EmailField(_l("Email address"), validators=_EMAIL)
     # No password is longer than MAX_PASSWORD, so a longer one is refused without hashing it.
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
-            DataRequired("Enter your password."),
-            Length(max=MAX_PASSWORD, message=f"Passwords are at most {MAX_PASSWORD} characters."),
+            DataRequired(_l("Enter your password.")),
+            Length(
+                max=MAX_PASSWORD,
+                message=_l("Passwords are at most %(max_password)s characters.", max_password=MAX_PASSWORD),
+            ),
         ],
     )
-    remember = BooleanField("Keep me signed in on this device")
+    remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class ForgotPasswordForm(Form):
     """Ask for a reset link."""
 
-    email = EmailField("Email address", validators=_EMAIL)
+    email = EmailField(_l("Email address"), validators=_EMAIL)
 
 
 class ResetPasswordForm(Form):
     """Choose a new password from a reset link."""
 
-    password = PasswordField("New password", validators=_NEW_PASSWORD)
+    password = PasswordField(_l("New password"), validators=_NEW_PASSWORD)
     confirm = PasswordField(
-        "New password again",
+        _l("New password again"),
         validators=[
-            DataRequired("Type the password again."),
-            EqualTo("password", "The passwords do not match."),
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", _l("The passwords do not match.")),
         ],
     )
 
@@ -79,14 +94,14 @@ class ChangePasswordForm(Form):
     """Change password while signed in."""
 
     current_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
-    new_password = PasswordField("New password", validators=_NEW_PASSWORD)
+    new_password = PasswordField(_l("New password"), validators=_NEW_PASSWORD)
     confirm = PasswordField(
-        "New password again",
+        _l("New password again"),
         validators=[
-            DataRequired("Type the password again."),
-            EqualTo("new_password", "The passwords do not match."),
+            DataRequired(_l("Type the password again.")),
+            EqualTo("new_password", _l("The passwords do not match.")),
         ],
     )
 
@@ -95,15 +110,15 @@ class ApiTokenForm(Form):
     """Create a personal API token."""
 
     name = StringField(
-        "Token name",
-        validators=[DataRequired("Give the token a name."), Length(max=60)],
-        description="So you can tell your tokens apart, e.g. 'spreadsheet sync'.",
+        _l("Token name"),
+        validators=[DataRequired(_l("Give the token a name.")), Length(max=60)],
+        description=_l("So you can tell your tokens apart, e.g. 'spreadsheet sync'."),
     )
     scope = RadioField(
-        "Access",
-        choices=[SelectChoice("read", "Read only"), SelectChoice("read-write", "Read and write")],
+        _l("Access"),
+        choices=[SelectChoice("read", _l("Read only")), SelectChoice("read-write", _l("Read and write"))],
         default="read",
-        validators=[DataRequired("Choose the access this token has.")],
+        validators=[DataRequired(_l("Choose the access this token has."))],
     )
 
 
@@ -115,13 +130,16 @@ class CloseAccountForm(Form):
     """Close your own account: your password again, and a tick that you understand."""
 
     password = PasswordField(
-        "Your password",
+        _l("Your password"),
         validators=[
-            DataRequired("Enter your password to close your account."),
-            Length(max=MAX_PASSWORD, message=f"Passwords are at most {MAX_PASSWORD} characters."),
+            DataRequired(_l("Enter your password to close your account.")),
+            Length(
+                max=MAX_PASSWORD,
+                message=_l("Passwords are at most %(max_password)s characters.", max_password=MAX_PASSWORD),
+            ),
         ],
     )
     confirm = BooleanField(
-        "I understand that my account is closed for good and cannot be restored",
-        validators=[DataRequired("Tick the box to confirm that you want to close your account.")],
+        _l("I understand that my account is closed for good and cannot be restored"),
+        validators=[DataRequired(_l("Tick the box to confirm that you want to close your account."))],
     )

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask.templating import stream_template
+from flask_babel import gettext
 from flask_login import login_required, logout_user
 from sqlalchemy.orm import Session
 
@@ -114,5 +115,7 @@ def close():
         return _close_page(form, error.status)
     _delete_stripe_customers(user_id)
     logout_user()
-    flash("Your account is closed and your personal data erased. Thank you for taking part.", "success")
+    flash(
+        gettext("Your account is closed and your personal data erased. Thank you for taking part."), "success"
+    )
     return redirect(url_for("main.home"))

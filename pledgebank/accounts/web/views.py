@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from pledgebank.accounts import api_tokens, services, sessions
@@ -25,8 +27,8 @@ from pledgebank.web.submit import go_to, submit
 
 bp = Blueprint("accounts", __name__)
 
-CHECK_EMAIL = "Check your email: we have sent a link to finish registering. It works for 48 hours."
-RESET_SENT = (
+CHECK_EMAIL = _l("Check your email: we have sent a link to finish registering. It works for 48 hours.")
+RESET_SENT = _l(
     "If that address has an account, we have emailed it a link to reset the password. It works for 1 hour."
 )
 
@@ -79,12 +81,12 @@ def verify(token: str):
             max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"],
         ).id
     if current_user_id() == user_id:
-        flash("Thank you: your email address is confirmed.", "success")
+        flash(gettext("Thank you: your email address is confirmed."), "success")
         return redirect(url_for("neighbourhoods.index"))
     if current_user.is_authenticated:
-        flash("That email address is confirmed.", "success")
+        flash(gettext("That email address is confirmed."), "success")
         return redirect(url_for("neighbourhoods.index"))
-    flash("Your email address is confirmed. Sign in to continue.", "success")
+    flash(gettext("Your email address is confirmed. Sign in to continue."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -96,7 +98,7 @@ def resend_verification():
     with transaction() as session:
         user = session.get(User, current_user_id())
         services.send_verification(session, user, now=now(), signer=_signer())
-    flash(f"We have sent a new link to {current_user.email}.", "success")
+    flash(gettext("We have sent a new link to %(email)s.", email=current_user.email), "success")
     return redirect(request.referrer if safe_next(request.referrer, "") else url_for("accounts.account"))
 
 
@@ -135,7 +137,7 @@ def logout():
         with transaction() as session:
             sessions.sign_out(session, session_id, now=now())
     logout_user()
-    flash("You are signed out.", "info")
+    flash(gettext("You are signed out."), "info")
     return redirect(url_for("main.home"))
 
 
@@ -146,7 +148,7 @@ def sign_out_everywhere():
     with transaction() as session:
         sessions.sign_out_everywhere(session, user_id=current_user_id())
     logout_user()
-    flash("You are signed out on every device. Sign in again to continue.", "success")
+    flash(gettext("You are signed out on every device. Sign in again to continue."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -187,7 +189,7 @@ def reset_password(token: str):
 
     def done(_):
         logout_user()
-        flash("Your password is changed. Sign in with the new one.", "success")
+        flash(gettext("Your password is changed. Sign in with the new one."), "success")
         return redirect(url_for("accounts.login"))
 
     return submit(
@@ -235,7 +237,7 @@ def change_password():
 
     def done(signed_in: SignedIn):
         login_user(signed_in)
-        flash("Your password is changed.", "success")
+        flash(gettext("Your password is changed."), "success")
         return redirect(url_for("accounts.account"))
 
     return submit(form, work, done=done, page=lambda status: _account_page(status, password_form=form))
@@ -269,5 +271,5 @@ def revoke_token(token_id: int):
         token = api_tokens.revoke_api_token(
             session, user_id=signed_in_user_id(), token_id=token_id, now=now()
         )
-    flash(f"The token “{token.name}” is revoked.", "success")
+    flash(gettext("The token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("accounts.account"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -17,20 +18,20 @@ class AlertForm(Form):
         csrf = False  # the app-wide CSRF protection has checked the POST already
 
     email = EmailField(
-        "Your email address",
-        validators=[DataRequired("Enter your email address."), Length(max=254)],
-        description="We email a link to confirm it first; nothing is sent until you click it.",
+        _l("Your email address"),
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+        description=_l("We email a link to confirm it first; nothing is sent until you click it."),
     )
     district = StringField(
-        "Postcode district",
+        _l("Postcode district"),
         validators=[Length(max=8)],
-        description="The first half of a postcode, like SE15.",
+        description=_l("The first half of a postcode, like SE15."),
         render_kw={"autocapitalize": "characters", "spellcheck": "false"},
     )
     neighbourhood = HiddenField()
     frequency = RadioField(
-        "How often",
+        _l("How often"),
         choices=[SelectChoice(value, label) for value, label in FREQUENCIES.items()],
         default="immediate",
-        validators=[DataRequired("Choose how often to hear.")],
+        validators=[DataRequired(_l("Choose how often to hear."))],
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pledgebank.accounts.tokens import LinkSigner
@@ -19,7 +21,7 @@ from pledgebank.web.submit import submit
 
 bp = Blueprint("alerts", __name__)
 
-SENT = (
+SENT = _l(
     "Check your email: we have sent a link to confirm your alerts. Nothing is sent until you click it "
     "(if the address already gets these alerts, nothing changes)."
 )
@@ -95,7 +97,7 @@ def confirm(token: str):
         if found is None:
             raise NotFound("This link is not valid or has expired. Ask for the alerts again.")
         area = services.area_name(session, found)
-    flash(f"Your alerts about new pledges in {area} have started.", "success")
+    flash(gettext("Your alerts about new pledges in %(area)s have started.", area=area), "success")
     return redirect(url_for("main.home"))
 
 

@@ -148,6 +148,7 @@ class SettingsForm(Form):
             SelectChoice("cy", "Cymraeg"),
         ],
         validators=[AnyOf(["", "en", "cy"], _l("Choose English or Cymraeg."))],
+        default="",
         description=_l(
             "Used for visitors who have not chosen a language with the switch at the top of every page, and "
             "for emails about the neighbourhood to people who have not chosen one."

@@ -255,7 +255,8 @@ def settings(slug: str):
             area_code=form.area_code.data or "",
             area_name=form.area_name.data or "",
             charity_number=form.charity_number.data or "",
-            default_language=form.default_language.data or "",
+            # A form from before the setting existed leaves the language as it is.
+            default_language=form.default_language.data if "default_language" in request.form else None,
             now=now(),
         )
 

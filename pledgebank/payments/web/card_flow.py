@@ -14,6 +14,7 @@ from typing import Protocol
 
 from flask import current_app, flash, make_response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 
 from pledgebank.errors import DomainError, NotFound
 from pledgebank.payments import card_saving
@@ -26,7 +27,7 @@ from pledgebank.web.forms import refused
 from pledgebank.web.session import now
 
 CHECK_FAILED = "The bank's check failed, so the card was not saved. Choose a card again."
-CHECK_UNFINISHED = "The bank's check is not finished, so the card is not saved yet."
+CHECK_UNFINISHED = _l("The bank's check is not finished, so the card is not saved yet.")
 
 
 @dataclass(frozen=True, slots=True)

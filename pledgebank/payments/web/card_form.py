@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
@@ -19,8 +20,8 @@ class TestCardForm(Form):
         csrf = False
 
     card = RadioField(
-        "Test card",
+        _l("Test card"),
         choices=[SelectChoice(card.value, label) for card, label in TEST_CARD_LABELS.items()],
-        validators=[DataRequired("Choose a test card.")],
-        description="This service is in test mode: no real card is charged.",
+        validators=[DataRequired(_l("Choose a test card."))],
+        description=_l("This service is in test mode: no real card is charged."),
     )

@@ -13,6 +13,8 @@ from typing import Protocol
 
 from flask import flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from pledgebank.errors import Conflict, DomainError
 from pledgebank.payments import card_saving
@@ -39,7 +41,7 @@ class FixPage:
     card_url: str  # where another card is saved
     authenticate_url: str
     new_card_url: str
-    heading: str = "Fix your payment"
+    heading: str = _l("Fix your payment")
     words: Mapping[str, object] = field(default_factory=dict)  # what the templates need
 
 
@@ -98,7 +100,7 @@ def authenticate(flow_of: Callable[[], FixFlow], ctx: Payments) -> ResponseRetur
             ctx, flow.payable, succeed=request.form.get("outcome") == "complete", now=now()
         )
         if result in (PaymentStatus.AUTHORISED, PaymentStatus.SUCCEEDED):
-            flash("Thank you: your payment is confirmed.", "success")
+            flash(gettext("Thank you: your payment is confirmed."), "success")
             return redirect(flow.page().back_url)
         return fix_page(flow_of(), 422, flow.page().check_failed)
 

@@ -4,13 +4,17 @@ being out of reach, the content policy that lets Stripe.js in, and whether the e
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from pledgebank.payments.card_charges import AUTHENTICATION_CODES
 from pledgebank.payments.gateway import PaymentGateway, PaymentStatus
 from pledgebank.payments.sandbox import SandboxGateway
 from pledgebank.web.security import CSP
 
-UNAVAILABLE = "Card payments cannot be reached just now. Nothing has changed; please try again in a minute."
+UNAVAILABLE = _l(
+    "Card payments cannot be reached just now. Nothing has changed; please try again in a minute."
+)
 STRIPE_CSP = (
     CSP.replace("script-src 'self'", "script-src 'self' https://js.stripe.com")
     .replace("connect-src 'self'", "connect-src 'self' https://api.stripe.com")
@@ -19,13 +23,13 @@ STRIPE_CSP = (
     )
 )
 DECLINES = {
-    "card_declined": "Your bank declined this card.",
-    "insufficient_funds": "The card does not have enough money available.",
-    "expired_card": "This card has expired.",
-    "incorrect_cvc": "The security code is wrong.",
-    "processing_error": "The bank could not process the card.",
-    "setup_failed": "The card could not be saved.",
-    "authentication_failed": "The bank's check was not completed.",
+    "card_declined": _l("Your bank declined this card."),
+    "insufficient_funds": _l("The card does not have enough money available."),
+    "expired_card": _l("This card has expired."),
+    "incorrect_cvc": _l("The security code is wrong."),
+    "processing_error": _l("The bank could not process the card."),
+    "setup_failed": _l("The card could not be saved."),
+    "authentication_failed": _l("The bank's check was not completed."),
 }
 
 
@@ -43,7 +47,8 @@ def emulated() -> bool:
 
 def declined_message(code: str | None) -> str:
     """Why a card was not saved, in words, and what to do."""
-    return f"{DECLINES.get(code or '', 'The card was not saved.')} Choose another card."
+    reason = DECLINES.get(code or "", _l("The card was not saved."))
+    return str(gettext("%(reason)s Choose another card.", reason=reason))
 
 
 def can_check(decline_code: str | None, payment_intent_id: str | None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, HiddenField, StringField, ValidationError
 
 from pledgebank import inputs
@@ -18,7 +19,7 @@ class RefundForm(Form):
     # One key per filling-in of the form: sent again (a retry after a timeout), it is the same refund.
     request_key = HiddenField()
     amount = StringField(
-        "Amount to refund",
+        _l("Amount to refund"),
         description=MoneyText("{Units}, up to what is left of the payment."),
         # Phones offer their number pad with a decimal point, as for every other amount of money.
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
@@ -40,4 +41,4 @@ class RefundForm(Form):
         except InputError as error:
             raise ValidationError(error.message) from None
         if self.minor is None:
-            raise ValidationError("Enter the amount to refund.")
+            raise ValidationError(_l("Enter the amount to refund."))

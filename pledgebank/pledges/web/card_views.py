@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import flash, redirect, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from pledgebank.jobs import payments_context
@@ -80,21 +81,26 @@ def _saved(pledge_id: int):
         return back(pledge_id)
     amount = short_money(mine.amount, mine.currency)
     if mine.status == SignupStatus.ACTION_NEEDED:
-        flash("Card saved, but the payment needs your attention.", "info")
+        flash(gettext("Card saved, but the payment needs your attention."), "info")
         return redirect(url_for("pledges.fix", pledge_id=pledge_id))
-    messages = {
-        SignupStatus.CAPTURED: f"Card saved and charged: thank you, {amount} is paid.",
-        SignupStatus.HELD: f"Card saved: {amount} is reserved on your card ending {mine.card_last4} and "
-        "is taken when collection ends.",
-    }
-    flash(
-        messages.get(
-            mine.status,
-            f"Card saved: your card ending {mine.card_last4} is ready for your {amount} pledge. Nothing is "
-            "taken unless the pledge succeeds.",
-        ),
-        "success",
-    )
+    last4 = mine.card_last4
+    if mine.status == SignupStatus.CAPTURED:
+        message = gettext("Card saved and charged: thank you, %(amount)s is paid.", amount=amount)
+    elif mine.status == SignupStatus.HELD:
+        message = gettext(
+            "Card saved: %(amount)s is reserved on your card ending %(last4)s and is taken when collection "
+            "ends.",
+            amount=amount,
+            last4=last4,
+        )
+    else:
+        message = gettext(
+            "Card saved: your card ending %(last4)s is ready for your %(amount)s pledge. Nothing is taken "
+            "unless the pledge succeeds.",
+            amount=amount,
+            last4=last4,
+        )
+    flash(message, "success")
     return back(pledge_id)
 
 
@@ -113,7 +119,7 @@ class SignupCardFlow:
     def page(self) -> CardPage:
         pledge_id = self.pledge_id
         return CardPage(
-            heading="Save your card",
+            heading=gettext("Save your card"),
             name=self.mine.title if self.mine is not None else "",
             about="pledges/_card_about.html",
             back_url=url_for("pledges.show", pledge_id=pledge_id),
@@ -132,7 +138,7 @@ class SignupCardFlow:
         return self.mine.setup_intent_id if self.mine is not None else None
 
     def not_waiting(self):
-        flash("Your pledge does not need a card now.", "info")
+        flash(gettext("Your pledge does not need a card now."), "info")
         return back(self.pledge_id)
 
     def saved(self):

@@ -4,6 +4,7 @@ reading what recording it does."""
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from pledgebank import money_words
@@ -30,7 +31,7 @@ def _signup(pledge_id: int, signup_id: int):
     pledge = services.get_pledge(session, signup.pledge_id)
     require(session, current_user_id(), pledge.neighbourhood_id, Action.RECORD_PAYMENT)
     if signup.pledge_id != pledge_id:
-        raise InvalidInput.field("signup", "That pledge belongs to another page.")
+        raise InvalidInput.field("signup", gettext("That pledge belongs to another page."))
     return pledge, signup
 
 
@@ -89,7 +90,7 @@ def record_cash(pledge_id: int, signup_id: int):
 
     def done(result):
         amount, currency = result
-        flash(f"Recorded: {short_money(amount, currency)} received.", "success")
+        flash(gettext("Recorded: %(amount)s received.", amount=short_money(amount, currency)), "success")
         return redirect(url_for("pledges.show", pledge_id=pledge_id))
 
     return submit(form, work, done=done, page=lambda status: _page(pledge_id, signup_id, form, status))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from pledgebank import money_words
@@ -74,6 +75,6 @@ def edit(pledge_id: int):
     return submit(
         form,
         work,
-        done=go_to(url_for("pledges.show", pledge_id=pledge.id), "The pledge is changed."),
+        done=go_to(url_for("pledges.show", pledge_id=pledge.id), gettext("The pledge is changed.")),
         page=page,
     )

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -38,62 +39,69 @@ class PledgeForm(_Form):
     A pledge of time leaves the money fields blank (the service refuses any it is given)."""
 
     kind = RadioField(
-        "What each person gives",
+        _l("What each person gives"),
         choices=[
-            SelectChoice("money", "Money: each person pays if the target is met"),
-            SelectChoice("time", "Time (or anything else but money): no payment, nothing in the books"),
+            SelectChoice("money", _l("Money: each person pays if the target is met")),
+            SelectChoice("time", _l("Time (or anything else but money): no payment, nothing in the books")),
         ],
-        validators=[DataRequired("Choose a pledge of money or of time.")],
+        validators=[DataRequired(_l("Choose a pledge of money or of time."))],
         default="money",
     )
     fund = RadioField(
-        "Fund the money goes to",
-        description="Money pledged for something may be spent only on it: grant rounds cannot spend it.",
+        _l("Fund the money goes to"),
+        description=_l("Money pledged for something may be spent only on it: grant rounds cannot spend it."),
         validate_choice=False,
         default=OWN_FUND,
     )
     title = StringField(
-        "Title",
-        validators=[DataRequired("Give the pledge a title."), Length(max=120)],
-        description="Short and concrete, for example 'Mend the playground fence'.",
+        _l("Title"),
+        validators=[DataRequired(_l("Give the pledge a title.")), Length(max=120)],
+        description=_l("Short and concrete, for example 'Mend the playground fence'."),
     )
     action = StringField(
-        "Your pledge in one sentence (optional)",
-        validators=[Optional(), Length(max=200, message="Finish the sentence in at most 200 characters.")],
+        _l("Your pledge in one sentence (optional)"),
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Finish the sentence in at most 200 characters.")),
+        ],
         description=MoneyText(
             "Finish the sentence “I will …”, for example 'mend the playground fence'. It is shown as “Your "
             "Name will mend the playground fence with {whole_10} a person, but only if 5 people will too.”"
         ),
     )
     description = TextAreaField(
-        "What will happen",
-        validators=[DataRequired("Say what will happen if the pledge succeeds."), Length(max=4000)],
-        description="What the money pays for, who does it and when.",
+        _l("What will happen"),
+        validators=[DataRequired(_l("Say what will happen if the pledge succeeds.")), Length(max=4000)],
+        description=_l("What the money pays for, who does it and when."),
     )
     next_steps = TextAreaField(
-        "What happens next (pledges of time)",
+        _l("What happens next (pledges of time)"),
         validators=[Length(max=2000)],
-        description="Sent to everyone who signed up once the target is met: where and when to meet, what to "
-        "bring. Leave blank for a pledge of money.",
+        description=_l(
+            "Sent to everyone who signed up once the target is met: where and when to meet, what to "
+            "bring. Leave blank for a pledge of money."
+        ),
     )
     amount_kind = RadioField(
-        "How much each person pledges",
+        _l("How much each person pledges"),
         choices=[
-            SelectChoice("fixed", "Everyone pledges the same amount"),
-            SelectChoice("minimum", "Everyone pledges at least an amount, and may give more"),
+            SelectChoice("fixed", _l("Everyone pledges the same amount")),
+            SelectChoice("minimum", _l("Everyone pledges at least an amount, and may give more")),
         ],
-        validators=[DataRequired("Choose a fixed amount or a minimum.")],
+        validators=[DataRequired(_l("Choose a fixed amount or a minimum."))],
         default="fixed",
     )
     amount = StringField(
         MoneyText("Amount per person, in {name}"),
-        description="The fixed amount, or the minimum. For example 10 or 7.50. Blank for a pledge of time.",
+        description=_l(
+            "The fixed amount, or the minimum. For example 10 or 7.50. Blank for a pledge of time."
+        ),
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
     target_pledgers = StringField(
-        "Number of people needed",
+        _l("Number of people needed"),
         validators=[Optional()],
-        description="Set this, a money target, or both (then both must be met).",
+        description=_l("Set this, a money target, or both (then both must be met)."),
         render_kw={"inputmode": "numeric"},
     )
     target_amount = StringField(
@@ -102,23 +110,23 @@ class PledgeForm(_Form):
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
     deadline = StringField(
-        "Deadline date",
-        validators=[DataRequired("Enter the date of the deadline.")],
-        description="UK time. If the target is not met by then, nobody pays.",
+        _l("Deadline date"),
+        validators=[DataRequired(_l("Enter the date of the deadline."))],
+        description=_l("UK time. If the target is not met by then, nobody pays."),
         render_kw={"type": "date"},
     )
     deadline_time = StringField(
-        "Deadline time",
-        validators=[DataRequired("Enter the time of the deadline.")],
+        _l("Deadline time"),
+        validators=[DataRequired(_l("Enter the time of the deadline."))],
         render_kw={"type": "time"},
     )
     cap = StringField(
-        "Most people who can pledge",
+        _l("Most people who can pledge"),
         validators=[Optional()],
-        description="Leave blank for no limit.",
+        description=_l("Leave blank for no limit."),
         render_kw={"inputmode": "numeric"},
     )
-    allow_cash = BooleanField("Let people pay in cash or by bank transfer to the treasurer", default=True)
+    allow_cash = BooleanField(_l("Let people pay in cash or by bank transfer to the treasurer"), default=True)
 
     def __init__(self, *args, currency: str = "GBP", zone: str = "Europe/London", **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -129,7 +137,7 @@ class PledgeForm(_Form):
     def validate_fund(self, field: Field) -> None:
         """The pledge's own fund, or one of the funds offered."""
         if field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError("Choose one of the funds offered.")
+            raise ValidationError(_l("Choose one of the funds offered."))
 
     @property
     def fund_slug(self) -> str | None:
@@ -154,7 +162,7 @@ class PledgeForm(_Form):
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, above zero (needed for a pledge of money)."""
         if self.kind.data != "time" and not (field.data or "").strip():
-            raise ValidationError("Enter the amount each person pledges.")
+            raise ValidationError(_l("Enter the amount each person pledges."))
         self._money(field, "the amount")
 
     def validate_target_amount(self, field: Field) -> None:
@@ -181,7 +189,7 @@ class PledgeForm(_Form):
                 raise ValueError(text)
             moment = time.fromisoformat(text)
         except ValueError:
-            raise ValidationError("Enter the time like 18:00.") from None
+            raise ValidationError(_l("Enter the time like 18:00.")) from None
         try:
             day = inputs.parse_date(self.deadline.data, what="the date")
         except InputError:
@@ -200,12 +208,14 @@ class SignForm(_Form):
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
     method = RadioField(
-        "How you will pay",
+        _l("How you will pay"),
         choices=[
-            SelectChoice("card", "By card: we save it now and take the money only if the pledge succeeds"),
-            SelectChoice("cash", "In cash or by bank transfer to the treasurer"),
+            SelectChoice(
+                "card", _l("By card: we save it now and take the money only if the pledge succeeds")
+            ),
+            SelectChoice("cash", _l("In cash or by bank transfer to the treasurer")),
         ],
-        validators=[DataRequired("Choose card or cash.")],
+        validators=[DataRequired(_l("Choose card or cash."))],
     )
     shown_as = shown_as_field()
 
@@ -214,9 +224,9 @@ class CancelForm(_Form):
     """Cancel a pledge, with the reason pledgers are told."""
 
     reason = TextAreaField(
-        "Reason for cancelling",
+        _l("Reason for cancelling"),
         validators=[
-            DataRequired("Say why the pledge is cancelled; pledgers will be told."),
+            DataRequired(_l("Say why the pledge is cancelled; pledgers will be told.")),
             Length(max=2000),
         ],
     )
@@ -226,9 +236,9 @@ class UpdateForm(_Form):
     """News for the pledgers."""
 
     body = TextAreaField(
-        "Update",
-        validators=[DataRequired("Write the update."), Length(max=4000)],
-        description="Emailed to everyone who has pledged, and shown here to everyone.",
+        _l("Update"),
+        validators=[DataRequired(_l("Write the update.")), Length(max=4000)],
+        description=_l("Emailed to everyone who has pledged, and shown here to everyone."),
     )
 
 
@@ -236,11 +246,11 @@ class OfferForm(_Form):
     """A sponsor's match offer."""
 
     sponsor_name = StringField(
-        "Sponsor's name", validators=[DataRequired("Give the sponsor's name."), Length(max=120)]
+        _l("Sponsor's name"), validators=[DataRequired(_l("Give the sponsor's name.")), Length(max=120)]
     )
     ratio = StringField(
-        "Ratio",
-        validators=[DataRequired("Give the ratio, like 1:1.")],
+        _l("Ratio"),
+        validators=[DataRequired(_l("Give the ratio, like 1:1."))],
         description=MoneyText(
             "The sponsor's {name} for every {name_one} pledged: 1:1 matches {name_one} for {name_one}, "
             "1:2 gives {whole_1} for every {whole_2}."
@@ -248,7 +258,7 @@ class OfferForm(_Form):
     )
     cap = StringField(
         MoneyText("Most the sponsor will give, in {name}"),
-        validators=[DataRequired("Give the most the sponsor will give.")],
+        validators=[DataRequired(_l("Give the most the sponsor will give."))],
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
 

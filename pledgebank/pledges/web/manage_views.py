@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from pledgebank.errors import InvalidInput
@@ -44,7 +45,7 @@ def approve(pledge_id: int):
     with transaction() as session:
         pledge = services.get_pledge(session, pledge_id, lock=True)
         services.approve_pledge(session, actor_id=signed_in_user_id(), pledge=pledge, now=now())
-    flash("The pledge is approved and open for pledges.", "success")
+    flash(gettext("The pledge is approved and open for pledges."), "success")
     return _back(pledge_id)
 
 
@@ -73,7 +74,7 @@ def cancel(pledge_id: int):
         work,
         done=go_to(
             url_for("pledges.show", pledge_id=pledge_id),
-            "The pledge is cancelled. Everyone who pledged has been told; nobody is charged.",
+            gettext("The pledge is cancelled. Everyone who pledged has been told; nobody is charged."),
             "info",
         ),
         page=lambda status: pledge_page(pledge_id, status, cancel_form=form),
@@ -133,7 +134,7 @@ def post_update(pledge_id: int):
         work,
         done=go_to(
             url_for("pledges.show", pledge_id=pledge_id),
-            "Your update is posted and emailed to everyone who has pledged.",
+            gettext("Your update is posted and emailed to everyone who has pledged."),
         ),
         page=lambda status: pledge_page(pledge_id, status, update_form=form),
         guard=guard,
@@ -159,7 +160,9 @@ def add_offer(pledge_id: int):
         )
 
     def done(_):
-        flash(f"The offer from {form.sponsor_name.data.strip()} is recorded.", "success")
+        flash(
+            gettext("The offer from %(strip)s is recorded.", strip=form.sponsor_name.data.strip()), "success"
+        )
         return _back(pledge_id)
 
     return submit(
@@ -174,7 +177,7 @@ def add_offer(pledge_id: int):
 def _into() -> str:
     into = INTO.get(request.form.get("into", ""))
     if into is None:
-        raise InvalidInput.field("into", "Choose cash or bank transfer.")
+        raise InvalidInput.field("into", gettext("Choose cash or bank transfer."))
     return into
 
 
@@ -192,7 +195,7 @@ def record_match(pledge_id: int, offer_id: int):
             zone=current_app.config["TIMEZONE"],
         )
         if offer.pledge_id != pledge_id:
-            raise InvalidInput.field("offer", "That offer belongs to another pledge.")
+            raise InvalidInput.field("offer", gettext("That offer belongs to another pledge."))
         name = offer.sponsor_name
-    flash(f"Recorded: {name} has paid.", "success")
+    flash(gettext("Recorded: %(name)s has paid.", name=name), "success")
     return _back(pledge_id)

@@ -5,6 +5,7 @@ person), and the committee hiding a comment. Their routes belong to the pledges 
 from __future__ import annotations
 
 from flask import current_app, g, redirect, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from pledgebank.extensions import limiter
@@ -74,7 +75,7 @@ def hide_comment(pledge_id: int, comment_id: int):
     return submit(
         form,
         work,
-        done=go_to(back, "The comment is hidden and its author told why.", "info"),
+        done=go_to(back, gettext("The comment is hidden and its author told why."), "info"),
         page=lambda status: pledge_page(pledge_id, status),
     )
 
@@ -95,7 +96,7 @@ def change_signer(pledge_id: int):
     return submit(
         form,
         work,
-        done=go_to(back, "Saved: how you appear in the list of signers."),
+        done=go_to(back, gettext("Saved: how you appear in the list of signers.")),
         page=lambda status: pledge_page(pledge_id, status),
     )
 

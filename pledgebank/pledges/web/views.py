@@ -10,6 +10,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms.validators import ValidationError
 
@@ -34,7 +36,7 @@ from pledgebank.web.forms import allowed_actions, safe_next
 from pledgebank.web.session import db_session, now, this_app, transaction
 from pledgebank.web.submit import submit
 
-DEMO_STEPS = {1: "1 hour", 24: "1 day", 72: "3 days"}
+DEMO_STEPS = {1: _l("1 hour"), 24: _l("1 day"), 72: _l("3 days")}
 
 
 def gateway():
@@ -141,9 +143,12 @@ def create(slug: str):
 
     def done(pledge):
         if pledge.status == PledgeStatus.DRAFT:
-            flash("Your pledge is saved. The committee must approve it before anyone can pledge.", "info")
+            flash(
+                gettext("Your pledge is saved. The committee must approve it before anyone can pledge."),
+                "info",
+            )
         else:
-            flash("Your pledge is open: share this page with your neighbours.", "success")
+            flash(gettext("Your pledge is open: share this page with your neighbours."), "success")
         return redirect(url_for("pledges.show", pledge_id=pledge.id))
 
     def page(status: int):
@@ -209,8 +214,11 @@ def sign(pledge_id: int):
         if method == "card":
             return redirect(url_for("pledges.card", pledge_id=pledge_id))
         flash(
-            f"Thank you: you have pledged {short_money(value, pledge.currency)} in cash. Please give it "
-            "to the treasurer; it counts once they have recorded it.",
+            gettext(
+                "Thank you: you have pledged %(value)s in cash. Please give it to the treasurer; it counts "
+                "once they have recorded it.",
+                value=short_money(value, pledge.currency),
+            ),
             "success",
         )
         return redirect(url_for("pledges.show", pledge_id=pledge_id))
@@ -262,9 +270,8 @@ def _amount_chosen(form: SignForm, pledge) -> int | None:
     except ValidationError as error:
         raise InvalidInput.field("amount", str(error)) from None
     if amount is None:
-        raise InvalidInput.field(
-            "amount", f"Enter your amount: at least {short_money(pledge.amount, pledge.currency)}."
-        )
+        least = short_money(pledge.amount, pledge.currency)
+        raise InvalidInput.field("amount", gettext("Enter your amount: at least %(least)s.", least=least))
     return amount
 
 
@@ -345,13 +352,16 @@ def demo_advance():
         raise Forbidden("Only a committee member, treasurer or chair can move the demo's clock.")
     hours = request.form.get("hours", type=int)
     if hours not in DEMO_STEPS:
-        raise InvalidInput.field("hours", "Choose 1 hour, 1 day or 3 days.")
+        raise InvalidInput.field("hours", gettext("Choose 1 hour, 1 day or 3 days."))
     db_session().commit()  # end this request's reads before the jobs take their own transactions
     app = this_app()
     app.extensions["pledgebank.clock"].advance(timedelta(hours=hours))
     done = run_due(app)
     summary = "; ".join(f"{what}: {count}" for what, count in sorted(done.items())) or "nothing fell due"
-    flash(f"The clock moved forward {DEMO_STEPS[hours]} ({summary}).", "info")
+    flash(
+        gettext("The clock moved forward %(value)s (%(summary)s).", value=DEMO_STEPS[hours], summary=summary),
+        "info",
+    )
     return redirect(safe_next(request.form.get("next"), url_for("main.home")))
 
 

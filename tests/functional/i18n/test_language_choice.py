@@ -27,7 +27,11 @@ def test_english_by_default_and_welsh_for_a_browser_that_asks_for_it(web):
 
 
 def test_lang_on_the_address_shows_the_page_in_welsh_and_is_remembered(web):
-    assert _welsh(web.get("/neighbourhoods?lang=cy"))
+    page = web.get("/neighbourhoods?lang=cy&q=elm")
+    assert _welsh(page)
+    assert 'name="next" value="/neighbourhoods?q=elm"' in page.get_data(as_text=True), (
+        "the switch undoes ?lang"
+    )
     assert _welsh(web.get("/"))
     assert _english(web.get("/?lang=en"))
     assert _english(web.get("/"))

@@ -36,3 +36,12 @@ def test_a_language_we_do_not_speak_is_refused_beside_the_field(web, sessions):
     assert refused.status_code == 422
     assert "Choose English or Cymraeg." in field_error(refused.get_data(as_text=True), "default_language")
     assert _default(sessions, slug) == ""
+
+
+def test_a_settings_form_without_the_language_leaves_it_as_it_is(web, sessions):
+    chair = make_user(sessions, "chair@example.org", "Chair")
+    slug = make_neighbourhood(sessions, chair)
+    web.login("chair@example.org")
+    assert web.post(f"/n/{slug}/settings", {**SETTINGS, "default_language": "cy"}).status_code == 302
+    assert web.post(f"/n/{slug}/settings", SETTINGS).status_code == 302
+    assert _default(sessions, slug) == "cy"
