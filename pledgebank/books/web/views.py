@@ -19,6 +19,7 @@ from pledgebank.inputs import parse_id, parse_page
 from pledgebank.policy import Action
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.book_pages import book_context
+from pledgebank.web.filters import day
 from pledgebank.web.session import db_session, now
 from pledgebank.web.submit import submit
 
@@ -143,7 +144,7 @@ def close_year_confirmed(slug: str):
         return _close_page(context, choice, form, status)
 
     def done(_):
-        flash(f"The books are closed through {form.through.data:%-d %B %Y}.", "success")
+        flash(_("The books are closed through %(day)s.", day=day(form.through.data)), "success")
         return redirect(url_for("exports.statements_index", slug=slug))
 
     return submit(form, work, done=done, page=page)

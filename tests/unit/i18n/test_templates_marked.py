@@ -11,7 +11,6 @@ TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 # Template folders (and top-level templates) whose text is not marked yet. Remove one the day its text is
 # marked; never add one.
 NOT_YET_MARKED = {
-    "books",
     "email",
     "grants",
     "levies",
