@@ -116,6 +116,7 @@ def neighbourhood_forms(place: Place) -> list[Form]:
                 "area_code": "text",
                 "area_name": "text",
                 "charity_number": "text",
+                "default_language": "choice",
             },
             {
                 "description": "The streets around Elm Park.",
@@ -126,6 +127,7 @@ def neighbourhood_forms(place: Place) -> list[Form]:
                 "area_code": "E05013806",
                 "area_name": "Peckham ward",
                 "charity_number": "1190001",
+                "default_language": "cy",
             },
             frozenset(
                 {
@@ -136,6 +138,7 @@ def neighbourhood_forms(place: Place) -> list[Form]:
                     "area_code",
                     "area_name",
                     "charity_number",
+                    "default_language",
                 }
             ),
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.books import queries, treasurer
@@ -143,7 +144,7 @@ def close_year_confirmed(slug: str):
         choice.through.errors, form.through.errors = list(form.through.errors), []
         return _close_page(context, choice, form, status)
 
-    def done(_):
+    def done(_closed):
         flash(_("The books are closed through %(day)s.", day=day(form.through.data)), "success")
         return redirect(url_for("exports.statements_index", slug=slug))
 
