@@ -27,11 +27,12 @@ from pledgebank.grants.funds import money_of
 from pledgebank.inputs import MAX_MONEY
 from pledgebank.ledger import chart
 from pledgebank.neighbourhoods.models import Fund, FundType
+from pledgebank.text import _t
 
 PLACES: dict[str, str] = {"bank": chart.BANK, "cash": chart.CASH}
 BASIS_LABELS: dict[str, str] = {
-    PURPOSE_MET: "Its purpose is met (money left over)",
-    DONORS_AGREED: "The donors agreed to the transfer",
+    PURPOSE_MET: _t("Its purpose is met (money left over)"),
+    DONORS_AGREED: _t("The donors agreed to the transfer"),
 }
 FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 TEXT_LENGTH = 200

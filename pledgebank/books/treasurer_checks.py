@@ -16,6 +16,7 @@ from pledgebank.grants.funds import money_of
 from pledgebank.inputs import MAX_MONEY
 from pledgebank.ledger import chart
 from pledgebank.neighbourhoods.models import Fund, FundType
+from pledgebank.text import _t
 
 DONATION = "donation"
 CASH_BANKED = "cash_banked"
@@ -25,13 +26,13 @@ BANK_INTEREST = "bank_interest"
 OPENING_BALANCE = "opening_balance"
 CORRECTION = "correction"
 ENTRY_KINDS: dict[str, str] = {
-    DONATION: "Donation received",
-    CASH_BANKED: "Cash paid into the bank",
-    SUPPLIER_PAYMENT: "Payment to a supplier",
-    BANK_CHARGES: "Bank charges",
-    BANK_INTEREST: "Bank interest",
-    OPENING_BALANCE: "Opening balances",
-    CORRECTION: "Correction (reverses a transaction)",
+    DONATION: _t("Donation received"),
+    CASH_BANKED: _t("Cash paid into the bank"),
+    SUPPLIER_PAYMENT: _t("Payment to a supplier"),
+    BANK_CHARGES: _t("Bank charges"),
+    BANK_INTEREST: _t("Bank interest"),
+    OPENING_BALANCE: _t("Opening balances"),
+    CORRECTION: _t("Correction (reverses a transaction)"),
 }
 PLACES: dict[str, str] = {"bank": chart.BANK, "cash": chart.CASH}
 FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")

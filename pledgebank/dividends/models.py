@@ -27,13 +27,14 @@ from pledgebank.db import Base, BigId, UTCDateTime, status_type
 from pledgebank.dividends.states import AgreementStatus
 from pledgebank.dividends.terms import Direction, Terms, TermsKind, Tier
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
+from pledgebank.text import _t
 
 BODY_KINDS: dict[str, str] = {
-    "council": "Council",
-    "fire_service": "Fire and rescue service",
-    "housing_association": "Housing association",
-    "business": "Business",
-    "public_body": "Another public body",
+    "council": _t("Council"),
+    "fire_service": _t("Fire and rescue service"),
+    "housing_association": _t("Housing association"),
+    "business": _t("Business"),
+    "public_body": _t("Another public body"),
 }
 
 

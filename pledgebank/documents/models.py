@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pledgebank.db import Base, BigId, UTCDateTime, status_type
+from pledgebank.text import _t
 
 
 class Subject(StrEnum):
@@ -39,10 +40,10 @@ class DocumentKind(StrEnum):
 
 
 KIND_NAMES = {
-    DocumentKind.INVOICE: "Invoice",
-    DocumentKind.RECEIPT: "Receipt",
-    DocumentKind.GRANT_EVIDENCE: "Grant evidence",
-    DocumentKind.BANK_STATEMENT: "Bank statement",
+    DocumentKind.INVOICE: _t("Invoice"),
+    DocumentKind.RECEIPT: _t("Receipt"),
+    DocumentKind.GRANT_EVIDENCE: _t("Grant evidence"),
+    DocumentKind.BANK_STATEMENT: _t("Bank statement"),
 }
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pledgebank.text import _t
+
 
 class QuestionKind(StrEnum):
     """A question answered on the agree scale, or in the resident's own words."""
@@ -36,29 +38,37 @@ class CoreQuestion:
 
 
 CORE: tuple[CoreQuestion, ...] = (
-    CoreQuestion("area", "I am satisfied with my local area as a place to live.", "Satisfied with the area"),
     CoreQuestion(
-        "services", "I am satisfied with the local services in my area.", "Satisfied with local services"
+        "area", _t("I am satisfied with my local area as a place to live."), _t("Satisfied with the area")
+    ),
+    CoreQuestion(
+        "services",
+        _t("I am satisfied with the local services in my area."),
+        _t("Satisfied with local services"),
     ),
     CoreQuestion(
         "influence",
-        "I personally can influence decisions affecting my local area.",
-        "Can influence decisions",
+        _t("I personally can influence decisions affecting my local area."),
+        _t("Can influence decisions"),
     ),
     CoreQuestion(
         "capability",
-        "I feel confident I could take part and get things done to improve my local area.",
-        "Confident to get things done",
+        _t("I feel confident I could take part and get things done to improve my local area."),
+        _t("Confident to get things done"),
     ),
     CoreQuestion(
-        "rely_on", "If I needed help, there are people who would be there for me.", "People to rely on"
+        "rely_on",
+        _t("If I needed help, there are people who would be there for me."),
+        _t("People to rely on"),
     ),
     CoreQuestion(
         "cope",
-        "If a problem affected my local area, such as flooding or a power cut, I would be able to cope.",
-        "Able to cope with a local problem",
+        _t("If a problem affected my local area, such as flooding or a power cut, I would be able to cope."),
+        _t("Able to cope with a local problem"),
     ),
-    CoreQuestion("trust", "Many of the people in my neighbourhood can be trusted.", "Trust in neighbours"),
+    CoreQuestion(
+        "trust", _t("Many of the people in my neighbourhood can be trusted."), _t("Trust in neighbours")
+    ),
 )
 CORE_KEYS = tuple(q.key for q in CORE)
 EXTRA = "extra"
@@ -66,16 +76,25 @@ EXTRA = "extra"
 DONT_KNOW = 0
 # The agree scale, strongly disagree (1) to strongly agree (5); 0 is "don't know", which gives no view.
 SCALE: tuple[tuple[int, str], ...] = (
-    (5, "Strongly agree"),
-    (4, "Agree"),
-    (3, "Neither agree nor disagree"),
-    (2, "Disagree"),
-    (1, "Strongly disagree"),
-    (DONT_KNOW, "Don't know"),
+    (5, _t("Strongly agree")),
+    (4, _t("Agree")),
+    (3, _t("Neither agree nor disagree")),
+    (2, _t("Disagree")),
+    (1, _t("Strongly disagree")),
+    (DONT_KNOW, _t("Don't know")),
 )
 SCALE_VALUES = frozenset(v for v, _ in SCALE)
 AGREEING = frozenset({4, 5})
 MAX_TEXT = 2000
+
+
+def statement_of(key: str, text: str) -> str:
+    """A question's statement as asked: a core measure's marked words (read in the reader's language) when the
+    round asked them unchanged, else the words the round stored."""
+    for question in CORE:
+        if question.key == key and question.text == text:
+            return question.text
+    return text
 
 
 def measure_name(key: str, text: str) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from pledgebank.pulse.figures import MIN_RESPONSES, Share, share_agreeing
 from pledgebank.pulse.models import PulseAnswer, PulseQuestion, PulseResponse, PulseRound
-from pledgebank.pulse.questions import CORE, QuestionKind, measure_name
+from pledgebank.pulse.questions import CORE, QuestionKind, measure_name, statement_of
 from pledgebank.pulse.rounds import rounds_of
 
 
@@ -48,7 +48,13 @@ def measures(session: Session, found: PulseRound) -> list[Measure]:
     """Every scale question of the round, core measures first as asked."""
     values = _values(session, found.id)
     return [
-        Measure(q.id, q.key, measure_name(q.key, q.text), q.text, share_agreeing(values.get(q.id, [])))
+        Measure(
+            q.id,
+            q.key,
+            measure_name(q.key, q.text),
+            statement_of(q.key, q.text),
+            share_agreeing(values.get(q.id, [])),
+        )
         for q in found.questions
         if q.kind == QuestionKind.SCALE
     ]

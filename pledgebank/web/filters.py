@@ -128,6 +128,20 @@ def day(value: date | None) -> str:
     return format_date(value, "d MMMM yyyy", locale=locale_name())
 
 
+def month_year(value: date | None) -> str:
+    """A month for people, in the page's language: March 2026 / Mawrth 2026."""
+    if value is None:
+        return ""
+    return format_date(value, "LLLL yyyy", locale=locale_name())
+
+
+def short_month(value: date | None) -> str:
+    """A month's short name, in the page's language (a chart's axis): Mar / Maw."""
+    if value is None:
+        return ""
+    return format_date(value, "LLL", locale=locale_name())
+
+
 def grant_status(application) -> str:
     """An application's status in words."""
     return LABELS[application.status]
@@ -145,6 +159,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(time_until)
     app.add_template_filter(time_left)
     app.add_template_filter(day)
+    app.add_template_filter(month_year)
+    app.add_template_filter(short_month)
     app.add_template_filter(grant_status)
     app.add_template_global(absolute_url)
     app.add_template_global(link_url, "money_link")

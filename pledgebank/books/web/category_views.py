@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.books import categories
@@ -66,7 +67,7 @@ def add(slug: str):
         ).name
 
     def done(name: str):
-        flash(f"“{name}” is added: supplier payments can be filed under it.", "success")
+        flash(_("“%(name)s” is added: supplier payments can be filed under it.", name=name), "success")
         return redirect(url_for("categories.page", slug=slug))
 
     return submit(form, work, done=done, page=lambda status: _page(slug, status, form))
@@ -92,7 +93,7 @@ def rename(slug: str, category: str):
     return submit(
         form,
         work,
-        done=go_to(url_for("categories.page", slug=slug), "The category is renamed."),
+        done=go_to(url_for("categories.page", slug=slug), _("The category is renamed.")),
         page=lambda status: _page(slug, status, form, row=category),
     )
 
@@ -117,5 +118,5 @@ def retire(slug: str, category: str):
         form = CategoryForm(formdata=None)
         form.form_errors.append(error.message)
         return _page(slug, error.status, form)
-    flash("The category is retired: it is no longer offered for new payments.", "success")
+    flash(_("The category is retired: it is no longer offered for new payments."), "success")
     return redirect(url_for("categories.page", slug=slug))

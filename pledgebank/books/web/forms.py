@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
@@ -14,9 +15,11 @@ class CloseYearForm(Form):
     """Close the books through a date (the last day of a financial year)."""
 
     through = DateField(
-        "Close the books through",
-        validators=[DataRequired("Give the last day of the year to close, like 2026-03-31.")],
-        description="The last day of the financial year. Nothing dated on or before it can be posted later.",
+        _l("Close the books through"),
+        validators=[DataRequired(_l("Give the last day of the year to close, like 2026-03-31."))],
+        description=_l(
+            "The last day of the financial year. Nothing dated on or before it can be posted later."
+        ),
     )
 
 
@@ -31,9 +34,9 @@ class CategoryForm(Form):
     """Add an expense category, or give one a new name."""
 
     name = StringField(
-        "Name",
-        validators=[DataRequired("Give the category a name.")],
-        description="Like “Garden supplies”. Its account code is made from the name it is first given.",
+        _l("Name"),
+        validators=[DataRequired(_l("Give the category a name."))],
+        description=_l("Like “Garden supplies”. Its account code is made from the name it is first given."),
     )
 
 
@@ -43,10 +46,10 @@ class MoneyFilterForm(Form):
     class Meta:
         csrf = False
 
-    fund = SelectField("Fund", choices=[], validate_choice=True)
+    fund = SelectField(_l("Fund"), choices=[], validate_choice=True)
     month = StringField(
-        "Month",
-        description="Like 2026-11, or leave empty for every month.",
+        _l("Month"),
+        description=_l("Like 2026-11, or leave empty for every month."),
         render_kw={"type": "month", "inputmode": "numeric"},
     )
 
@@ -61,7 +64,7 @@ class MoneyFilterForm(Form):
         except ValueError:
             day = None
         if day is None or day.year < 1900:
-            raise ValidationError("Give a month like 2026-11.")
+            raise ValidationError(_l("Give a month like 2026-11."))
         field.data = text
 
     @property

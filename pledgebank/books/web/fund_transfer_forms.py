@@ -4,6 +4,7 @@ fields."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -16,29 +17,29 @@ class FundTransferForm(Form):
     """Propose moving money from one fund to another."""
 
     form_key = HiddenField()
-    from_fund = SelectField("From fund", choices=[], validate_choice=False)
-    to_fund = SelectField("To fund", choices=[], validate_choice=False)
+    from_fund = SelectField(_l("From fund"), choices=[], validate_choice=False)
+    to_fund = SelectField(_l("To fund"), choices=[], validate_choice=False)
     amount = StringField(
-        "Amount", description=MoneyText("In {units}, like 120.00."), render_kw={"inputmode": "decimal"}
+        _l("Amount"), description=MoneyText("In {units}, like 120.00."), render_kw={"inputmode": "decimal"}
     )
     place = RadioField(
-        "Where the money is held",
-        choices=[SelectChoice("bank", "In the bank"), SelectChoice("cash", "In cash")],
+        _l("Where the money is held"),
+        choices=[SelectChoice("bank", _l("In the bank")), SelectChoice("cash", _l("In cash"))],
         default="bank",
         validate_choice=False,
     )
     reason = TextAreaField(
-        "Reason", description="Why the money moves, as the minutes will record it. Required."
+        _l("Reason"), description=_l("Why the money moves, as the minutes will record it. Required.")
     )
     basis = RadioField(
-        "Basis for moving restricted money (restricted funds only)",
-        description="Money given for a purpose moves only once the purpose is met or the donors agreed.",
+        _l("Basis for moving restricted money (restricted funds only)"),
+        description=_l("Money given for a purpose moves only once the purpose is met or the donors agreed."),
         choices=[SelectChoice(value, label) for value, label in BASIS_LABELS.items()],
         validate_choice=False,
     )
     basis_note = StringField(
-        "How you know (restricted funds only)",
-        description="What was done, or which donors agreed and when.",
+        _l("How you know (restricted funds only)"),
+        description=_l("What was done, or which donors agreed and when."),
     )
 
     def __init__(self, *args, currency: str = "GBP", **kwargs) -> None:

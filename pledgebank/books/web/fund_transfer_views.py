@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -24,6 +25,12 @@ from pledgebank.web.submit import go_to, submit
 bp = Blueprint("fund_transfers", __name__)
 
 
+def _fund_label(name: str, fund_type: str) -> str:
+    """A fund's name with its kind, for the choice of fund."""
+    kinds = {"designated": _("designated"), "restricted": _("restricted"), "endowment": _("endowment")}
+    return _("%(fund)s (%(kind)s)", fund=name, kind=kinds.get(fund_type, fund_type))
+
+
 def _form(context: dict, **kwargs) -> FundTransferForm:
     form = FundTransferForm(currency=context["book"].currency, **kwargs)
     funds = db_session().scalars(
@@ -31,12 +38,13 @@ def _form(context: dict, **kwargs) -> FundTransferForm:
     )
     choices = [
         SelectChoice(
-            fund.slug, fund.name + (f" ({fund.fund_type})" if fund.fund_type != "unrestricted" else "")
+            fund.slug,
+            fund.name if fund.fund_type == "unrestricted" else _fund_label(fund.name, fund.fund_type),
         )
         for fund in funds
     ]
-    form.from_fund.choices = [SelectChoice("", "Choose…"), *choices]
-    form.to_fund.choices = [SelectChoice("", "Choose…"), *choices]
+    form.from_fund.choices = [SelectChoice("", _("Choose…")), *choices]
+    form.to_fund.choices = [SelectChoice("", _("Choose…")), *choices]
     return form
 
 
@@ -86,7 +94,7 @@ def propose(slug: str):
         work,
         done=go_to(
             url_for("fund_transfers.page", slug=slug),
-            "Proposed. It posts when a second officer approves it; one of you must be the chair.",
+            _("Proposed. It posts when a second officer approves it; one of you must be the chair."),
         ),
         page=lambda status: _page(context, form, status),
     )
@@ -120,7 +128,8 @@ def _decide(slug: str, transfer_id: int, approving: bool):
         form.form_errors.append(error.message)
         return _page(context, form, error.status)
     flash(
-        "Approved and recorded in the ledger." if approving else "The transfer will not be made.", "success"
+        _("Approved and recorded in the ledger.") if approving else _("The transfer will not be made."),
+        "success",
     )
     return redirect(url_for("fund_transfers.page", slug=slug))
 

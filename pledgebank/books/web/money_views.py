@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -58,7 +59,7 @@ def _place(slug: str, fund_slug: str | None = None):
 def _form(neighbourhood, fund: Fund | None) -> MoneyFilterForm:
     form = MoneyFilterForm(formdata=request.args if request.args.get("month") is not None else None)
     form.fund.choices = [
-        SelectChoice("", "Every fund"),
+        SelectChoice("", _("Every fund")),
         *(SelectChoice(f.slug, f.name) for f in neighbourhood.funds),
     ]
     form.fund.data = fund.slug if fund else ""

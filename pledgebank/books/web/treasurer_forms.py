@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -27,42 +28,42 @@ class RecordMoneyForm(Form):
 
     form_key = HiddenField()
     kind = RadioField(
-        "What happened",
+        _l("What happened"),
         choices=[SelectChoice(kind, label) for kind, label in ENTRY_KINDS.items()],
         validate_choice=False,
     )
     on = StringField(
-        "Date", description="The day the money moved, like 2026-03-14.", render_kw={"type": "date"}
+        _l("Date"), description=_l("The day the money moved, like 2026-03-14."), render_kw={"type": "date"}
     )
-    fund = SelectField("Fund", choices=[], validate_choice=False)
+    fund = SelectField(_l("Fund"), choices=[], validate_choice=False)
     amount = StringField(
-        "Amount",
+        _l("Amount"),
         description=MoneyText("In {units}, like 12.50. For opening balances: what the bank held."),
         render_kw={"inputmode": "decimal"},
     )
     cash_amount = StringField(
-        "Cash held (opening balances only)",
-        description="What the treasurer held in cash when the books started; 0 if none.",
+        _l("Cash held (opening balances only)"),
+        description=_l("What the treasurer held in cash when the books started; 0 if none."),
         render_kw={"inputmode": "decimal"},
     )
     place = RadioField(
-        "Bank or cash (donations and supplier payments)",
-        choices=[SelectChoice("bank", "Bank"), SelectChoice("cash", "Cash")],
+        _l("Bank or cash (donations and supplier payments)"),
+        choices=[SelectChoice("bank", _l("Bank")), SelectChoice("cash", _l("Cash"))],
         validate_choice=False,
     )
-    description = TextAreaField("Description", description="What this was, in a few words. Required.")
+    description = TextAreaField(_l("Description"), description=_l("What this was, in a few words. Required."))
     donor = StringField(
-        "Donor (donations, optional)", description="Not shown on public pages unless they agree."
+        _l("Donor (donations, optional)"), description=_l("Not shown on public pages unless they agree.")
     )
-    donor_public = BooleanField("The donor agreed to be named on public pages")
-    payee = StringField("Paid to (supplier payments)")
-    purpose = StringField("What the payment was for (supplier payments)")
+    donor_public = BooleanField(_l("The donor agreed to be named on public pages"))
+    payee = StringField(_l("Paid to (supplier payments)"))
+    purpose = StringField(_l("What the payment was for (supplier payments)"))
     # The neighbourhood's categories not retired (set by the page); the service refuses any other.
-    category = SelectField("Expense category (supplier payments)", choices=[], validate_choice=False)
-    for_fund_purpose = BooleanField("This payment is for the fund's stated purpose (restricted funds)")
+    category = SelectField(_l("Expense category (supplier payments)"), choices=[], validate_choice=False)
+    for_fund_purpose = BooleanField(_l("This payment is for the fund's stated purpose (restricted funds)"))
     transaction = StringField(
-        "Transaction number to reverse (corrections)",
-        description="The number shown beside it on the ledger page.",
+        _l("Transaction number to reverse (corrections)"),
+        description=_l("The number shown beside it on the ledger page."),
         render_kw={"inputmode": "numeric"},
     )
 

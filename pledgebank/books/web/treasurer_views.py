@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -30,11 +31,16 @@ def _form(context: dict, **kwargs) -> RecordMoneyForm:
         select(Fund).where(Fund.neighbourhood_id == context["neighbourhood"].id).order_by(Fund.id)
     )
     form.fund.choices = [
-        SelectChoice(fund.slug, fund.name + (f" (restricted: {fund.purpose})" if fund.purpose else ""))
+        SelectChoice(
+            fund.slug,
+            _("%(fund)s (restricted: %(purpose)s)", fund=fund.name, purpose=fund.purpose)
+            if fund.purpose
+            else fund.name,
+        )
         for fund in funds
     ]
     form.category.choices = [
-        SelectChoice("", "Choose…"),
+        SelectChoice("", _("Choose…")),
         *(
             SelectChoice(category.slug, category.name)
             for category in offered(db_session(), neighbourhood_id=context["neighbourhood"].id)
@@ -94,9 +100,9 @@ def record_money_sent(slug: str):
     def done(status: str):
         waits = status == treasurer.AWAITING_APPROVAL
         flash(
-            "Recorded. It waits for a second committee member to approve it."
+            _("Recorded. It waits for a second committee member to approve it.")
             if waits
-            else "Recorded in the ledger.",
+            else _("Recorded in the ledger."),
             "success",
         )
         return redirect(url_for("treasurer.record_money", slug=slug))
@@ -123,7 +129,7 @@ def approve(slug: str, entry_id: int):
             raise
         form = _form(context, formdata=None, form_key=new_form_key())
         return _page(context, form, error.status, approval_error=error.message)
-    flash("Approved and recorded in the ledger.", "success")
+    flash(_("Approved and recorded in the ledger."), "success")
     return redirect(url_for("treasurer.record_money", slug=slug))
 
 

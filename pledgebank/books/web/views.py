@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.books import queries, treasurer
@@ -19,6 +20,7 @@ from pledgebank.inputs import parse_id, parse_page
 from pledgebank.policy import Action
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.book_pages import book_context
+from pledgebank.web.filters import day
 from pledgebank.web.session import db_session, now
 from pledgebank.web.submit import submit
 
@@ -142,8 +144,8 @@ def close_year_confirmed(slug: str):
         choice.through.errors, form.through.errors = list(form.through.errors), []
         return _close_page(context, choice, form, status)
 
-    def done(_):
-        flash(f"The books are closed through {form.through.data:%-d %B %Y}.", "success")
+    def done(_closed):
+        flash(_("The books are closed through %(day)s.", day=day(form.through.data)), "success")
         return redirect(url_for("exports.statements_index", slug=slug))
 
     return submit(form, work, done=done, page=page)

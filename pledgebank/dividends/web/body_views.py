@@ -7,6 +7,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from pledgebank.accounts.models import User
@@ -65,7 +67,9 @@ def as_body(agreement_id: int):
     agreement = get_agreement(session, agreement_id)
     email = session.get_one(User, signed_in_user_id()).email.lower()
     if email not in (agreement.signatory_email, agreement.verifier_email):
-        raise Forbidden("Only the body's signatory or verifier named in this agreement can act for the body.")
+        raise Forbidden(
+            _("Only the body's signatory or verifier named in this agreement can act for the body.")
+        )
     token = link_token(current_app.extensions["pledgebank.signer"], agreement, email, now())
     return redirect(url_for("dividends.body_page", agreement_id=agreement_id, token=token))
 
@@ -109,13 +113,13 @@ def body_step(agreement_id: int, token: str, step: str):
     return submit(
         form,
         work,
-        done=go_to(url_for("dividends.body_page", agreement_id=agreement_id, token=token), _DONE[step]),
+        done=go_to(url_for("dividends.body_page", agreement_id=agreement_id, token=token), str(_DONE[step])),
         page=lambda status: _page(agreement_id, token, status, **{form_name: form}),
     )
 
 
 _DONE = {
-    "sign": "You signed the agreement.",
-    "verify": "You verified the outcome.",
-    "dispute": "Your dispute is sent.",
+    "sign": _l("You signed the agreement."),
+    "verify": _l("You verified the outcome."),
+    "dispute": _l("Your dispute is sent."),
 }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -24,7 +26,7 @@ NUMBER_INPUT = {"inputmode": "numeric"}
 FIGURE_MAX = 1_000_000_000
 
 
-def _required(message: str) -> list:
+def _required(message: str) -> list:  # message: lazy text
     return [DataRequired(message)]
 
 
@@ -51,12 +53,15 @@ def parse_tiers(text: str | None, currency: str) -> tuple[Tier, ...]:
     tiers = []
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(lines) > MAX_LINES:
-        raise ValidationError(f"Give at most {MAX_LINES} lines.")
+        raise ValidationError(_("Give at most %(num)d lines.", num=MAX_LINES))
     for number, line in enumerate(lines, start=1):
         reached, colon, amount = line.partition(":")
         if not colon or not reached.strip() or not amount.strip():
             raise ValidationError(
-                f"Line {number}: give the outcome, a colon and the payment, like '35: 1000'."
+                _(
+                    "Line %(number)s: give the outcome, a colon and the payment, like '35: 1000'.",
+                    number=number,
+                )
             )
         figure = form_count(reached, what=f"the outcome on line {number}", minimum=0, maximum=FIGURE_MAX)
         money = form_money(amount, currency, what=f"the payment on line {number}")
@@ -68,86 +73,111 @@ def parse_tiers(text: str | None, currency: str) -> tuple[Tier, ...]:
 class AgreementForm(DividendForm):
     """Draft an agreement, or a new version of one."""
 
-    title = StringField("Title", validators=[*_required("Give the agreement a title."), Length(max=120)])
-    body_name = StringField("The body", validators=[*_required("Name the body."), Length(max=120)])
-    body_kind = SelectField(
-        "Kind of body", choices=[SelectChoice(k, v) for k, v in BODY_KINDS.items()], validate_choice=False
+    title = StringField(
+        _l("Title"), validators=[*_required(_l("Give the agreement a title.")), Length(max=120)]
     )
-    fund_slug = SelectField("Paid into", validators=_required("Choose a fund."), validate_choice=False)
-    outcome_name = StringField("Outcome", validators=[*_required("Name the outcome."), Length(max=120)])
+    body_name = StringField(_l("The body"), validators=[*_required(_l("Name the body.")), Length(max=120)])
+    body_kind = SelectField(
+        _l("Kind of body"), choices=[SelectChoice(k, v) for k, v in BODY_KINDS.items()], validate_choice=False
+    )
+    fund_slug = SelectField(
+        _l("Paid into"), validators=_required(_l("Choose a fund.")), validate_choice=False
+    )
+    outcome_name = StringField(
+        _l("Outcome"), validators=[*_required(_l("Name the outcome.")), Length(max=120)]
+    )
     outcome_unit = StringField(
-        "Unit", validators=[*_required("Give its unit."), Length(max=40)], description="Like 'fires a year'."
+        _l("Unit"),
+        validators=[*_required(_l("Give its unit.")), Length(max=40)],
+        description=_l(_l("Like 'fires a year'.")),
     )
     outcome_measure = SelectField(
-        "Where the outcome's figures come from",
+        _l("Where the outcome's figures come from"),
         choices=[
-            SelectChoice("", "Figures the neighbourhood reports"),
-            *(SelectChoice(q.key, f"The neighbourhood pulse: {q.measure} (percent agreeing)") for q in CORE),
+            SelectChoice("", _l("Figures the neighbourhood reports")),
+            *(
+                SelectChoice(
+                    q.key, _l("The neighbourhood pulse: %(measure)s (percent agreeing)", measure=q.measure)
+                )
+                for q in CORE
+            ),
         ],
         validate_choice=False,
-        description="A pulse measure is verified from the survey's own results, round by round.",
+        description=_l("A pulse measure is verified from the survey's own results, round by round."),
     )
     direction = RadioField(
-        "Better when it goes",
-        choices=[SelectChoice("down", "Down"), SelectChoice("up", "Up")],
-        validators=_required("Choose up or down."),
+        _l("Better when it goes"),
+        choices=[SelectChoice("down", _l("Down")), SelectChoice("up", _l("Up"))],
+        validators=_required(_l("Choose up or down.")),
     )
     baseline_value = StringField(
-        "Baseline", validators=_required("Give the baseline."), render_kw=NUMBER_INPUT
+        _l("Baseline"), validators=_required(_l("Give the baseline.")), render_kw=NUMBER_INPUT
     )
     baseline_source = StringField(
-        "Source of the baseline", validators=[*_required("Give the source."), Length(max=4000)]
+        _l("Source of the baseline"), validators=[*_required(_l("Give the source.")), Length(max=4000)]
     )
     baseline_period = StringField(
-        "Period of the baseline", validators=[*_required("Give the period."), Length(max=60)]
+        _l("Period of the baseline"), validators=[*_required(_l("Give the period.")), Length(max=60)]
     )
-    target_value = StringField("Target", validators=_required("Give the target."), render_kw=NUMBER_INPUT)
-    deadline = StringField("Deadline", validators=_required("Give the deadline."), render_kw={"type": "date"})
+    target_value = StringField(
+        _l("Target"), validators=_required(_l("Give the target.")), render_kw=NUMBER_INPUT
+    )
+    deadline = StringField(
+        _l("Deadline"), validators=_required(_l("Give the deadline.")), render_kw={"type": "date"}
+    )
     evidence_required = TextAreaField(
-        "Evidence required", validators=[*_required("Say what evidence is needed."), Length(max=4000)]
+        _l("Evidence required"), validators=[*_required(_l("Say what evidence is needed.")), Length(max=4000)]
     )
     terms_kind = RadioField(
-        "Payment",
+        _l("Payment"),
         choices=[
-            SelectChoice("fixed", "A fixed payment once the target is reached"),
-            SelectChoice("tiered", "Tiers: more for a better outcome"),
-            SelectChoice("pro_rata", "Pro rata, from a floor to the target and beyond, up to the cap"),
+            SelectChoice("fixed", _l("A fixed payment once the target is reached")),
+            SelectChoice("tiered", _l("Tiers: more for a better outcome")),
+            SelectChoice("pro_rata", _l("Pro rata, from a floor to the target and beyond, up to the cap")),
         ],
-        validators=_required("Choose how the payment is worked out."),
+        validators=_required(_l("Choose how the payment is worked out.")),
     )
     amount = StringField(
         MoneyText("Payment at the target, in {name}"),
         validators=[Optional()],
         render_kw=MONEY_INPUT,
-        description="For a fixed or pro-rata payment.",
+        description=_l("For a fixed or pro-rata payment."),
     )
     floor_value = StringField(
-        "Floor",
+        _l("Floor"),
         validators=[Optional()],
         render_kw=NUMBER_INPUT,
-        description="For pro rata: nothing is paid up to it.",
+        description=_l("For pro rata: nothing is paid up to it."),
     )
     tiers = TextAreaField(
-        "Tiers",
+        _l("Tiers"),
         validators=[Optional()],
-        description="For tiers: one per line, the outcome and the payment, like '35: 1000'.",
+        description=_l(_l("For tiers: one per line, the outcome and the payment, like '35: 1000'.")),
     )
     cap = StringField(
-        MoneyText("Cap, in {name}"), validators=_required("Give the cap."), render_kw=MONEY_INPUT
+        MoneyText("Cap, in {name}"), validators=_required(_l("Give the cap.")), render_kw=MONEY_INPUT
     )
     signatory_name = StringField(
-        "Who signs for the body", validators=[*_required("Name them."), Length(max=120)]
+        _l("Who signs for the body"), validators=[*_required(_l("Name them.")), Length(max=120)]
     )
     signatory_email = StringField(
-        "Signatory's email",
-        validators=[*_required("Give their email."), Email("Give an email address."), Length(max=254)],
+        _l("Signatory's email"),
+        validators=[
+            *_required(_l("Give their email.")),
+            Email(_l("Give an email address.")),
+            Length(max=254),
+        ],
     )
     verifier_name = StringField(
-        "Who verifies the outcome", validators=[*_required("Name them."), Length(max=120)]
+        _l("Who verifies the outcome"), validators=[*_required(_l("Name them.")), Length(max=120)]
     )
     verifier_email = StringField(
-        "Verifier's email",
-        validators=[*_required("Give their email."), Email("Give an email address."), Length(max=254)],
+        _l("Verifier's email"),
+        validators=[
+            *_required(_l("Give their email.")),
+            Email(_l("Give an email address.")),
+            Length(max=254),
+        ],
     )
 
     def validate_baseline_value(self, field: Field) -> None:
@@ -182,9 +212,9 @@ class AgreementForm(DividendForm):
 class EvidenceForm(DividendForm):
     """The outcome's figure for a period."""
 
-    period = StringField("Period", validators=[*_required("Name the period."), Length(max=60)])
-    value = StringField("Figure", validators=_required("Give the figure."), render_kw=NUMBER_INPUT)
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=4000)])
+    period = StringField(_l("Period"), validators=[*_required(_l("Name the period.")), Length(max=60)])
+    value = StringField(_l("Figure"), validators=_required(_l("Give the figure.")), render_kw=NUMBER_INPUT)
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
 
     def validate_value(self, field: Field) -> None:
         """A whole number."""
@@ -194,26 +224,30 @@ class EvidenceForm(DividendForm):
 class SignForm(DividendForm):
     """A signature of the terms shown (their hash travels with the form)."""
 
-    terms_hash = StringField("Terms", validators=_required("Sign the terms shown on this page."))
+    terms_hash = StringField(_l("Terms"), validators=_required(_l("Sign the terms shown on this page.")))
 
 
 class DisputeForm(DividendForm):
     """The verifier disputes the evidence."""
 
-    reasons = TextAreaField("Why", validators=[*_required("Say why."), Length(max=4000)])
+    reasons = TextAreaField(_l("Why"), validators=[*_required(_l("Say why.")), Length(max=4000)])
 
 
 class AnswerForm(DividendForm):
     """The committee answers a dispute."""
 
-    reply = TextAreaField("Your answer", validators=[*_required("Give your answer."), Length(max=4000)])
+    reply = TextAreaField(
+        _l("Your answer"), validators=[*_required(_l("Give your answer.")), Length(max=4000)]
+    )
 
 
 class PaymentForm(DividendForm):
     """The treasurer records the body's bank transfer."""
 
-    paid_on = StringField("Arrived on", validators=_required("Give the date."), render_kw={"type": "date"})
-    reference = StringField("Bank reference", validators=[Optional(), Length(max=60)])
+    paid_on = StringField(
+        _l("Arrived on"), validators=_required(_l("Give the date.")), render_kw={"type": "date"}
+    )
+    reference = StringField(_l("Bank reference"), validators=[Optional(), Length(max=60)])
 
     def validate_paid_on(self, field: Field) -> None:
         """A date."""

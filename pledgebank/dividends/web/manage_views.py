@@ -7,6 +7,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -85,7 +86,8 @@ def _form_page(neighbourhood: Neighbourhood, previous: DividendAgreement | None)
 
     def done(agreement_id: int):
         flash(
-            "The agreement is drafted; the body's signatory and verifier are emailed their link.", "success"
+            _("The agreement is drafted; the body's signatory and verifier are emailed their link."),
+            "success",
         )
         return redirect(url_for("dividends.show", slug=neighbourhood.slug, agreement_id=agreement_id))
 
@@ -169,7 +171,7 @@ def sign(agreement_id: int):
             now=now(),
         )
 
-    return _tool(agreement_id, "sign_form", Action.SIGN_DIVIDEND, work, "You signed the agreement.")
+    return _tool(agreement_id, "sign_form", Action.SIGN_DIVIDEND, work, _("You signed the agreement."))
 
 
 @bp.post("/dividends/<int:agreement_id>/evidence")
@@ -189,7 +191,7 @@ def evidence(agreement_id: int):
             today=_today(),
         )
 
-    return _tool(agreement_id, "evidence_form", Action.MANAGE_DIVIDENDS, work, "The evidence is recorded.")
+    return _tool(agreement_id, "evidence_form", Action.MANAGE_DIVIDENDS, work, _("The evidence is recorded."))
 
 
 @bp.post("/dividends/<int:agreement_id>/answer")
@@ -206,7 +208,7 @@ def answer(agreement_id: int):
             now=now(),
         )
 
-    return _tool(agreement_id, "answer_form", Action.MANAGE_DIVIDENDS, work, "Your answer is recorded.")
+    return _tool(agreement_id, "answer_form", Action.MANAGE_DIVIDENDS, work, _("Your answer is recorded."))
 
 
 @bp.post("/dividends/<int:agreement_id>/payment")
@@ -225,7 +227,7 @@ def payment(agreement_id: int):
             today=_today(),
         )
 
-    return _tool(agreement_id, "payment_form", Action.RECORD_PAYMENT, work, "The payment is recorded.")
+    return _tool(agreement_id, "payment_form", Action.RECORD_PAYMENT, work, _("The payment is recorded."))
 
 
 @bp.post("/dividends/<int:agreement_id>/close")
@@ -236,4 +238,4 @@ def close(agreement_id: int):
     def work(session, form):
         outcomes.close(session, actor_id=current_user_id(), agreement_id=agreement_id, now=now())
 
-    return _tool(agreement_id, "close_form", Action.MANAGE_DIVIDENDS, work, "The agreement is closed.")
+    return _tool(agreement_id, "close_form", Action.MANAGE_DIVIDENDS, work, _("The agreement is closed."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -28,10 +29,10 @@ class AttachForm(Form):
     """Choose the kind of document and the file."""
 
     form_key = HiddenField()
-    kind = SelectField("What it is", choices=[], validate_choice=False)
+    kind = SelectField(_l("What it is"), choices=[], validate_choice=False)
     file = FileField(
-        "The file",
-        description="A PDF, PNG or JPEG file: a scan or photo of the paper, or the PDF you were sent.",
+        _l("The file"),
+        description=_l("A PDF, PNG or JPEG file: a scan or photo of the paper, or the PDF you were sent."),
         render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"},
     )
 
@@ -44,6 +45,6 @@ class WithdrawForm(Form):
     """Why the document is withdrawn."""
 
     reason = TextAreaField(
-        "Why it is withdrawn",
-        description="For example: the wrong invoice, or a clearer scan is attached instead.",
+        _l("Why it is withdrawn"),
+        description=_l("For example: the wrong invoice, or a clearer scan is attached instead."),
     )

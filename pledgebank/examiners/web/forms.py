@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, StringField
 from wtforms.validators import DataRequired
 
@@ -12,15 +13,15 @@ from pledgebank.web.form_base import Form, MoneyText
 class AppointForm(Form):
     """Invite an independent examiner for a financial year."""
 
-    name = StringField("Examiner's name", validators=[DataRequired("Enter the examiner's name.")])
+    name = StringField(_l("Examiner's name"), validators=[DataRequired(_l("Enter the examiner's name."))])
     email = StringField(
-        "Examiner's email address",
-        validators=[DataRequired("Enter the examiner's email address.")],
-        description="The invitation goes here; they accept it signed in with this address.",
+        _l("Examiner's email address"),
+        validators=[DataRequired(_l("Enter the examiner's email address."))],
+        description=_l("The invitation goes here; they accept it signed in with this address."),
         render_kw={"type": "email", "autocomplete": "off"},
     )
     # Choices (financial years, by the calendar year each starts in) are set by the page.
-    year = SelectField("Financial year to examine", choices=[], coerce=int, validate_choice=True)
+    year = SelectField(_l("Financial year to examine"), choices=[], coerce=int, validate_choice=True)
 
 
 class ButtonForm(Form):
@@ -34,7 +35,7 @@ class ThresholdForm(Form):
         csrf = False
 
     threshold = StringField(
-        "Payments above this need two approvers",
+        _l("Payments above this need two approvers"),
         description=MoneyText("In {units}, like 250.00."),
         render_kw={"inputmode": "decimal"},
     )

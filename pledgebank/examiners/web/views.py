@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -96,7 +97,7 @@ def appointments(slug: str):
         )
 
     def done(appointment: ExaminerAppointment):
-        flash(f"We have emailed an invitation to {appointment.email}.", "success")
+        flash(_("We have emailed an invitation to %(email)s.", email=appointment.email), "success")
         return redirect(url_for("examiners.appointments", slug=slug))
 
     return submit(form, work, done=done, page=lambda status: _examiners_page(neighbourhood, form, status))
@@ -138,7 +139,7 @@ def invitation(token: str):
         )
 
     def done(accepted: ExaminerAppointment):
-        flash("You are the examiner: the checklist below leads to the evidence.", "success")
+        flash(_("You are the examiner: the checklist below leads to the evidence."), "success")
         return redirect(url_for("examiners.checklist", slug=neighbourhood.slug, appointment_id=accepted.id))
 
     def page(status: int):
@@ -199,6 +200,6 @@ def examination(slug: str):
     if chosen is None and (roles_of(session, user_id, neighbourhood.id) or frozenset()) - {Role.EXAMINER}:
         chosen = next(iter(open_ones), None)
     if chosen is None:
-        flash("No examiner is appointed at the moment.", "info")
+        flash(_("No examiner is appointed at the moment."), "info")
         return redirect(url_for("neighbourhoods.show", slug=slug))
     return redirect(url_for("examiners.checklist", slug=slug, appointment_id=chosen.id))

@@ -6,6 +6,7 @@ GET forms without one.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -21,7 +22,7 @@ FORMAT_CHOICES = [SelectChoice(fmt.name, fmt.label) for fmt in formats.FORMATS]
 def _in_years(form: FlaskForm, field: DateField) -> None:
     """A date typed in ASCII digits, within the years the books can hold."""
     if not all(text.isascii() for text in field.raw_data or []):
-        raise ValidationError("Enter the date like 2026-03-14.")
+        raise ValidationError(_l("Enter the date like 2026-03-14."))
     if field.data is not None:
         try:
             check_date(field.data, what="the date")
@@ -37,32 +38,36 @@ class _GetForm(Form):
 class ExportForm(Form):
     """What to export: a format, optionally one fund and a range of dates."""
 
-    format = RadioField("Format", choices=FORMAT_CHOICES, validators=[DataRequired("Choose a format.")])
-    fund = SelectField("Fund", choices=[SelectChoice("", "Every fund")], validators=[Optional()])
-    date_from = DateField(
-        "From", validators=[Optional(), _in_years], description="The first date to include."
+    format = RadioField(
+        _l("Format"), choices=FORMAT_CHOICES, validators=[DataRequired(_l("Choose a format."))]
     )
-    date_to = DateField("To", validators=[Optional(), _in_years], description="The last date to include.")
+    fund = SelectField(_l("Fund"), choices=[SelectChoice("", _l("Every fund"))], validators=[Optional()])
+    date_from = DateField(
+        _l("From"), validators=[Optional(), _in_years], description=_l("The first date to include.")
+    )
+    date_to = DateField(
+        _l("To"), validators=[Optional(), _in_years], description=_l("The last date to include.")
+    )
 
     def validate_date_to(self, field: DateField) -> None:
         """The range must not end before it starts."""
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("Choose an end date on or after the start date.")
+            raise ValidationError(_l("Choose an end date on or after the start date."))
 
 
 class TrialBalanceForm(_GetForm):
     """The date of a trial balance."""
 
-    on = DateField("Balances at the end of", validators=[DataRequired("Choose a date."), _in_years])
+    on = DateField(_l("Balances at the end of"), validators=[DataRequired(_l("Choose a date.")), _in_years])
 
 
 class YearForm(_GetForm):
     """The financial year of a receipts-and-payments account, by the calendar year it starts in."""
 
     year = IntegerField(
-        "Financial year starting in",
+        _l("Financial year starting in"),
         validators=[
-            DataRequired("Enter a year, like 2026."),
-            NumberRange(2000, 2100, "Enter a year, like 2026."),
+            DataRequired(_l("Enter a year, like 2026.")),
+            NumberRange(2000, 2100, _l("Enter a year, like 2026.")),
         ],
     )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from pledgebank.pulse.models import PulseRound
-from pledgebank.pulse.questions import MAX_TEXT, SCALE, QuestionKind
+from pledgebank.pulse.questions import MAX_TEXT, SCALE, QuestionKind, statement_of
 from pledgebank.pulse.responses import Answer, field_name
 from pledgebank.web.fields import form_date
 from pledgebank.web.form_base import Form
@@ -26,25 +27,29 @@ class RoundForm(Form):
         csrf = False
 
     title = StringField(
-        "Title",
-        validators=[DataRequired("Give the round a title."), Length(max=120)],
-        description="Like 'Winter 2026'.",
+        _l("Title"),
+        validators=[DataRequired(_l("Give the round a title.")), Length(max=120)],
+        description=_l("Like 'Winter 2026'."),
     )
     opens = StringField(
-        "Opens on", validators=[DataRequired("Give the day it opens.")], description="Like 2026-12-01."
+        _l("Opens on"),
+        validators=[DataRequired(_l("Give the day it opens."))],
+        description=_l("Like 2026-12-01."),
     )
     closes = StringField(
-        "Closes on", validators=[DataRequired("Give the day it closes.")], description="Like 2027-02-28."
+        _l("Closes on"),
+        validators=[DataRequired(_l("Give the day it closes."))],
+        description=_l("Like 2027-02-28."),
     )
     extra_scale = TextAreaField(
-        "Statements of your own, answered on the agree scale",
+        _l("Statements of your own, answered on the agree scale"),
         validators=[Optional()],
-        description="One a line. The core measures are asked every time.",
+        description=_l("One a line. The core measures are asked every time."),
     )
     extra_text = TextAreaField(
-        "Questions of your own, answered in words",
+        _l("Questions of your own, answered in words"),
         validators=[Optional()],
-        description="One a line. Only the committee reads the answers, never with a name.",
+        description=_l("One a line. Only the committee reads the answers, never with a name."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -73,7 +78,8 @@ def answer_form(found: PulseRound, own: dict[int, Answer], formdata: Any) -> For
     choices = [SelectChoice(str(value), label) for value, label in SCALE]
     for question in found.questions:
         if question.kind == QuestionKind.SCALE:
-            field: Any = RadioField(question.text, choices=choices, validate_choice=False)
+            label = statement_of(question.key, question.text)
+            field: Any = RadioField(label, choices=choices, validate_choice=False)
         else:
             field = TextAreaField(question.text, validators=[Optional(), Length(max=MAX_TEXT)])
         setattr(AnswerForm, field_name(question.id), field)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template, url_for
+from flask_babel import gettext as _
 
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.policy import Action, require
@@ -52,6 +53,6 @@ def new(slug: str):
         ).id
 
     def done(round_id: int):
-        return go_to(url_for("pulse.show", slug=slug, round_id=round_id), "The round is open.")(round_id)
+        return go_to(url_for("pulse.show", slug=slug, round_id=round_id), _("The round is open."))(round_id)
 
     return submit(form, work, done=done, page=page)

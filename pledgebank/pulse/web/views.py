@@ -8,6 +8,7 @@ import io
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.policy import Action, require
@@ -106,7 +107,7 @@ def answer(slug: str, round_id: int):
 
     done = go_to(
         url_for("pulse.index", slug=slug),
-        "Thank you: your answers are saved. You can change them until the round closes.",
+        _("Thank you: your answers are saved. You can change them until the round closes."),
     )
     return submit(form, work, done=done, page=page)
 

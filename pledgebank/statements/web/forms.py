@@ -6,6 +6,7 @@ beside the file field, or beside the mapping field that names a column the file 
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import Field, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -17,19 +18,19 @@ from pledgebank.web.fields import form_date, form_money
 from pledgebank.web.form_base import Form, MoneyText
 
 POST_KINDS = {
-    kinds.BANK_CHARGES: "Bank charges",
-    kinds.BANK_INTEREST: "Interest paid by the bank",
-    kinds.DONATION_RECEIVED: "A donation paid into the bank",
+    kinds.BANK_CHARGES: _l("Bank charges"),
+    kinds.BANK_INTEREST: _l("Interest paid by the bank"),
+    kinds.DONATION_RECEIVED: _l("A donation paid into the bank"),
 }
 
 
 def _sent(_form: Form, field: Field) -> None:
     """A browser sends every text input, blank or not: one missing was left out by hand."""
     if field.raw_data == []:
-        raise ValidationError("This field was not sent: reload the page and fill the form in again.")
+        raise ValidationError(_l("This field was not sent: reload the page and fill the form in again."))
 
 
-def _text(label: str, description: str = "") -> StringField:
+def _text(label: str, description: str = "") -> StringField:  # label, description: lazy text
     return StringField(label, [_sent], description=description)
 
 
@@ -37,20 +38,20 @@ class UploadForm(Form):
     """A statement file; for CSV, the bank's name and which of its columns hold what."""
 
     file = FileField(
-        "Statement file",
-        description="CSV, OFX or QFX, or CAMT.053 XML, as online banking exports it (2 MB at most).",
+        _l("Statement file"),
+        description=_l("CSV, OFX or QFX, or CAMT.053 XML, as online banking exports it (2 MB at most)."),
     )
-    bank = _text("Bank (CSV only)", "The mapping below is saved under this name.")
-    date_column = _text("Date column")
+    bank = _text(_l("Bank (CSV only)"), _l("The mapping below is saved under this name."))
+    date_column = _text(_l("Date column"))
     date_format = SelectField(
-        "Date format", choices=[SelectChoice(fmt, example) for fmt, example in DATE_FORMATS.items()]
+        _l("Date format"), choices=[SelectChoice(fmt, example) for fmt, example in DATE_FORMATS.items()]
     )
-    description_column = _text("Description column")
-    amount_column = _text("Amount column", "Money in positive, money out negative.")
-    paid_in_column = _text("Paid in column", "Instead of one amount column.")
-    paid_out_column = _text("Paid out column")
-    reference_column = _text("Reference column")
-    balance_column = _text("Balance column")
+    description_column = _text(_l("Description column"))
+    amount_column = _text(_l("Amount column"), _l("Money in positive, money out negative."))
+    paid_in_column = _text(_l("Paid in column"), _l("Instead of one amount column."))
+    paid_out_column = _text(_l("Paid out column"))
+    reference_column = _text(_l("Reference column"))
+    balance_column = _text(_l("Balance column"))
 
     def layout(self) -> Layout:
         """The mapping as typed."""
@@ -70,12 +71,14 @@ class PostLineForm(Form):
     """Record a line the books do not have."""
 
     kind = SelectField(
-        "Record it as", choices=[SelectChoice(kind, label) for kind, label in POST_KINDS.items()]
+        _l("Record it as"), choices=[SelectChoice(kind, label) for kind, label in POST_KINDS.items()]
     )
-    fund = SelectField("Fund", choices=[], validate_choice=False)
+    fund = SelectField(_l("Fund"), choices=[], validate_choice=False)
     remember = StringField(
-        "Remember for lines whose description contains",
-        description="Optional: words of the description, so that such lines are offered the same next time.",
+        _l("Remember for lines whose description contains"),
+        description=_l(
+            "Optional: words of the description, so that such lines are offered the same next time."
+        ),
     )
 
 
@@ -88,9 +91,9 @@ class MatchForm(Form):
 class ReconcileForm(Form):
     """Reconcile the bank at a date."""
 
-    on = StringField("Statement date", description="Like 2025-12-31.", render_kw={"type": "date"})
+    on = StringField(_l("Statement date"), description=_l("Like 2025-12-31."), render_kw={"type": "date"})
     statement_balance = StringField(
-        "Statement balance (optional)",
+        _l("Statement balance (optional)"),
         description=MoneyText(
             "In {units}, as the statement shows it; left blank, it is read from the lines."
         ),
@@ -105,7 +108,7 @@ class ReconcileForm(Form):
     def validate_on(self, field: Field) -> None:
         """A date is needed."""
         if form_date(field.data, what="the statement date", example="2025-12-31") is None:
-            raise ValidationError("Enter the statement date, like 2025-12-31.")
+            raise ValidationError(_l("Enter the statement date, like 2025-12-31."))
 
     def validate_statement_balance(self, field: Field) -> None:
         """Money, or blank."""

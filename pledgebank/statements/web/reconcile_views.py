@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.exports.reconcile import Status, fetch_activity, reconcile_stripe
@@ -17,6 +18,7 @@ from pledgebank.statements.web.blueprint import bp
 from pledgebank.statements.web.forms import ReconcileForm
 from pledgebank.statements.web.views import context
 from pledgebank.web.auth import signed_in_user_id
+from pledgebank.web.filters import day
 from pledgebank.web.session import db_session, now
 from pledgebank.web.submit import go_to, submit
 
@@ -65,7 +67,7 @@ def reconcile_page(slug: str):
 
     def done(on: date):
         there = url_for("statements.reconcile_page", slug=slug, on=on.isoformat())
-        return go_to(there, f"The bank is reconciled at {on:%-d %B %Y}.")(on)
+        return go_to(there, _("The bank is reconciled at %(on)s.", on=day(on)))(on)
 
     return submit(form, work, done=done, page=lambda status: _page(found, form, status))
 

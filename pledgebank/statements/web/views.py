@@ -5,6 +5,7 @@ chair change them; the committee and an appointed examiner read them."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -130,7 +131,12 @@ def upload(slug: str):
 
     def done(statement):
         flash(
-            f"Read {statement.lines_read} lines from {statement.filename}: {statement.lines_added} new.",
+            _(
+                "Read %(read)s lines from %(filename)s: %(added)s new.",
+                read=statement.lines_read,
+                filename=statement.filename,
+                added=statement.lines_added,
+            ),
             "success",
         )
         return redirect(url_for("statements.index", slug=slug))
@@ -161,13 +167,15 @@ def match(slug: str, line_id: int):
     return submit(
         form,
         work,
-        done=go_to(url_for("statements.index", slug=slug), "Matched."),
+        done=go_to(url_for("statements.index", slug=slug), _("Matched.")),
         page=lambda status: _refused_page(found, status, form),
     )
 
 
 def _refused_page(found: dict, status: int, form):
-    message = "; ".join(m for messages in form.errors.values() for m in messages) or "That could not be done."
+    message = "; ".join(m for messages in form.errors.values() for m in messages) or _(
+        "That could not be done."
+    )
     flash(message, "error")
     return page(found, status)
 
@@ -222,5 +230,5 @@ def unmatch(slug: str, line_id: int):
             raise
         flash(error.message, "error")
         return page(found, error.status)
-    flash("Unmatched: the line is open again.", "success")
+    flash(_("Unmatched: the line is open again."), "success")
     return redirect(url_for("statements.index", slug=slug))

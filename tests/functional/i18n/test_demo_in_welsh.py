@@ -54,3 +54,26 @@ def test_every_demo_page_reached_from_the_home_page_is_in_welsh_with_the_switch(
                 seen.add(link)
                 queue.append(link)
     assert checked >= 20, f"only {checked} pages reached"
+
+
+BOOKS_PAGES = {
+    "ledger": "Cyfriflyfr",
+    "ledger/check": "Gwiriad o lyfrau",
+    "ledger/close-year": "Cau blwyddyn ariannol",
+    "money": "trafodion hyn (CSV)",
+    "ledger/record": "Cofnodi arian",
+    "ledger/transfers": "Trosglwyddiadau rhwng cronfeydd",
+    "ledger/categories": "Categorïau gwariant",
+}
+
+
+def test_the_books_pages_read_in_welsh(seeded):
+    app, _ = seeded
+    client = _signed_in(app)
+    listing = client.get("/neighbourhoods?lang=cy").get_data(as_text=True)
+    slug = re.search(r'href="/n/([a-z0-9-]+)"', listing).group(1)
+    for page, welsh in BOOKS_PAGES.items():
+        answer = client.get(f"/n/{slug}/{page}")
+        html = answer.get_data(as_text=True)
+        assert answer.status_code == 200, page
+        assert '<html lang="cy">' in html and welsh in html, page
