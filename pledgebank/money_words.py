@@ -30,6 +30,21 @@ DEFAULT_LOCALE = "en_GB"
 _NAMES = {"GBP": "pounds", "EUR": "euros", "USD": "dollars"}
 _NAMES_ONE = {"GBP": "pound", "EUR": "euro", "USD": "dollar"}
 _MINOR_NAMES = {"GBP": "pence", "EUR": "cents", "USD": "cents"}
+# The same words by language (English for any language not listed): the currency, one of it, its minor unit
+# as it follows the word for "and" (Welsh "a" mutates "ceiniogau" to "cheiniogau"), and that word.
+_WORDS = {
+    "en": (_NAMES, _NAMES_ONE, _MINOR_NAMES, "and"),
+    "cy": (
+        {"GBP": "punnoedd", "EUR": "ewros", "USD": "doleri"},
+        {"GBP": "punt", "EUR": "ewro", "USD": "doler"},
+        {"GBP": "cheiniogau", "EUR": "sentiau", "USD": "sentiau"},
+        "a",
+    ),
+}
+
+
+def _words(locale: str) -> tuple[dict[str, str], dict[str, str], dict[str, str], str]:
+    return _WORDS.get(locale.replace("-", "_").split("_")[0], _WORDS["en"])
 
 
 def _decimal(amount: int, currency: str) -> Decimal:
@@ -65,15 +80,17 @@ def plain(amount: int, currency: str) -> str:
 
 def name(currency: str, locale: str = DEFAULT_LOCALE, *, count: int = 2) -> str:
     """The currency as people say it in a sentence: "pounds" (count=1: "pound")."""
-    said = (_NAMES_ONE if count == 1 else _NAMES).get(currency)
+    many, one, _minor, _and = _words(locale)
+    said = (one if count == 1 else many).get(currency)
     return said or get_currency_name(currency, count=count, locale=locale)
 
 
 def units(currency: str, locale: str = DEFAULT_LOCALE) -> str:
     """The currency's major and minor units, for a hint on typing an amount: "pounds and pence"."""
-    minor = _MINOR_NAMES.get(currency)
+    _many, _one, minors, and_ = _words(locale)
+    minor = minors.get(currency)
     return (
-        f"{name(currency, locale)} and {minor}"
+        f"{name(currency, locale)} {and_} {minor}"
         if minor and CURRENCY_EXPONENTS[currency]
         else name(currency, locale)
     )

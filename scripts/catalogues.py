@@ -10,8 +10,9 @@ from babel.messages.frontend import CommandLineInterface
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "pledgebank" / "translations"
 TEMPLATE = TRANSLATIONS / "messages.pot"
-# `_l` is Flask-Babel's lazy gettext (form labels), `_t` marks text services write (pledgebank/text.py).
-KEYWORDS = ("_l", "_t")
+# `_l` is Flask-Babel's lazy gettext (form labels), `_t` marks text services write (pledgebank/text.py),
+# `MoneyText` a form's label that names the currency (web/form_base.py).
+KEYWORDS = ("_l", "_t", "MoneyText")
 
 
 def pybabel(*args: str) -> None:

@@ -60,12 +60,14 @@ class QueuedJob:
 
 def job_args(row: dict[str, Any]) -> str:
     """A queued row's procrastinate task arguments, as JSON text: its payload (already JSON), its
-    neighbourhood and the attempts it may have."""
+    neighbourhood, the attempts it may have and the address of the person it writes to."""
     return json.dumps(
         {
             "payload": json.loads(row["payload"]),
             "neighbourhood_id": row["neighbourhood_id"],
             "max_attempts": row["max_attempts"],
+            # Whose personal data the payload holds: erasure and retention find the job by it (personal.py).
+            "recipient_email": row.get("recipient_email"),
         },
         separators=(",", ":"),
     )

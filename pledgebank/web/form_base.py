@@ -6,21 +6,28 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 
 from pledgebank import money_words
+from pledgebank.web.i18n import locale_name
 from pledgebank.web.input_guard import refused_fields
 
 
 class MoneyText(str):
     """A label or description that names the currency ("Budget, in {name}"; see money_words.phrase), filled
-    in with the configured CURRENCY and LOCALE when the form is made."""
+    in with the configured CURRENCY, in the page's language, when the form is made (`-k MoneyText` puts it in
+    the message catalogue)."""
 
     __slots__ = ()
 
     def filled(self) -> str:
-        """The text in the configured currency and locale."""
-        return money_words.phrase(self, current_app.config["CURRENCY"], current_app.config["LOCALE"])
+        """The text in the page's language (the catalogue keeps the {name} placeholders), with the configured
+        currency's words in that language."""
+        config = current_app.config
+        if "babel" not in current_app.extensions:  # an app without the language layer: as configured
+            return money_words.phrase(self, config["CURRENCY"], config["LOCALE"])
+        return money_words.phrase(gettext(str.__str__(self)), config["CURRENCY"], locale_name())
 
 
 class Form(FlaskForm):

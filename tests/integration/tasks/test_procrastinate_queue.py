@@ -107,3 +107,29 @@ def test_a_job_whose_worker_stopped_during_its_last_attempt_is_failed_with_that_
     (job,) = jobs(separate)
     assert (job.status, job.attempts, job.last_error) == (JobStatus.DEAD, 2, STOPPED_WORKER)
     assert runner.run_until_idle() == 0
+
+
+def test_a_persons_emails_waiting_or_failed_are_deleted_with_them_and_failed_ones_after_retention(separate):
+    from pledgebank.tasks.models import JobFailure
+    from pledgebank.tasks.personal import delete_dead_jobs, forget_recipient
+
+    sessions = separate.extensions["pledgebank.sessions"]
+    with unit_of_work(sessions) as session:
+        send_after_commit(session, HELLO)
+        send_after_commit(session, Email("bob@example.org", "Hello", "accounts/reset", {"token": "b"}))
+    with unit_of_work(sessions) as session:
+        named = session.scalars(
+            text("SELECT args->>'recipient_email' FROM procrastinate_jobs ORDER BY id")
+        ).all()
+        assert named == ["ann@example.org", "bob@example.org"]
+        assert forget_recipient(session, "Ann@Example.org") == 1
+    assert len(jobs(separate)) == 1
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    with unit_of_work(sessions) as session:
+        bob = session.scalar(text("SELECT id FROM procrastinate_jobs"))
+        session.execute(text("UPDATE procrastinate_jobs SET status = 'failed' WHERE id = :id"), {"id": bob})
+        session.add(JobFailure(job_id=bob, error="smtp down", failed_at=now - timedelta(days=40)))
+    with unit_of_work(sessions) as session:
+        assert delete_dead_jobs(session, before=now - timedelta(days=50)) == 0
+        assert delete_dead_jobs(session, before=now - timedelta(days=30)) == 1
+    assert jobs(separate) == []
