@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from pledgebank.errors import InvalidInput
 from pledgebank.giftaid.models import GiftAidBenefit
 from pledgebank.pledges.models import Pledge
+from pledgebank.text import _t
 
 
 def set_benefit(
@@ -21,10 +22,10 @@ def set_benefit(
     Raises InvalidInput for a negative value, or a value without a description of what it is.
     """
     if value < 0:
-        raise InvalidInput.field("value", "The value cannot be negative.")
+        raise InvalidInput.field("value", _t("The value cannot be negative."))
     description = " ".join((description or "").split())
     if value and not description:
-        raise InvalidInput.field("description", "Say what each pledger receives.")
+        raise InvalidInput.field("description", _t("Say what each pledger receives."))
     benefit = session.scalar(select(GiftAidBenefit).where(GiftAidBenefit.pledge_id == pledge.id))
     if benefit is None:
         benefit = GiftAidBenefit(pledge_id=pledge.id)

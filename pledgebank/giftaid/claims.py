@@ -24,6 +24,7 @@ from pledgebank.giftaid.models import GiftAidCharity, GiftAidClaim, GiftAidClaim
 from pledgebank.ledger import chart, rules
 from pledgebank.ledger.money import Money
 from pledgebank.neighbourhoods.models import Fund, Neighbourhood
+from pledgebank.text import _t
 
 SUBMITTED, PAID = "submitted", "paid"
 
@@ -72,17 +73,17 @@ def candidates(session: Session, *, neighbourhood_id: int, start: date, end: dat
 def _period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
     fields: dict[str, list[str]] = {}
     if start is None:
-        fields["period_start"] = ["Give the first day of the period."]
+        fields["period_start"] = [_t("Give the first day of the period.")]
     if end is None:
-        fields["period_end"] = ["Give the last day of the period."]
+        fields["period_end"] = [_t("Give the last day of the period.")]
     elif end > today:
         fields["period_end"] = [
-            "A claim can only be for gifts already received: end the period today or before."
+            _t("A claim can only be for gifts already received: end the period today or before.")
         ]
     if start is not None and end is not None and end < start:
-        fields["period_end"] = ["The period must end on or after the day it starts."]
+        fields["period_end"] = [_t("The period must end on or after the day it starts.")]
     if fields:
-        raise InvalidInput("The claim's period is not valid.", fields=fields)
+        raise InvalidInput(_t("The claim's period is not valid."), fields=fields)
     assert start is not None and end is not None
     return start, end
 
@@ -148,7 +149,7 @@ def make_claim(
     chosen = _chosen(candidates(session, neighbourhood_id=neighbourhood.id, start=start, end=end), gift_refs)
     if not chosen:
         raise InvalidInput.field(
-            "period_start", "No eligible gifts in this period are waiting to be claimed."
+            "period_start", _t("No eligible gifts in this period are waiting to be claimed.")
         )
     currency = chosen[0].received.currency
     total = sum(c.received.gift.amount for c in chosen)
@@ -240,11 +241,11 @@ def record_payment(
     if claim is None:
         raise NotFound()
     if claim.status == PAID:
-        raise Conflict("HMRC's payment of this claim is already recorded.")
+        raise Conflict(_t("HMRC's payment of this claim is already recorded."))
     if paid_on is None or paid_on > today or paid_on < claim.period_end:
         raise InvalidInput.field(
             "paid_on",
-            "Give the day HMRC's payment reached the bank: not before the period ends, not after today.",
+            _t("Give the day HMRC's payment reached the bank: not before the period ends, not after today."),
         )
     by_fund = _gift_aid_by_fund(
         session, [(line.fund_id, line.amount) for line in claim.lines], claim.currency

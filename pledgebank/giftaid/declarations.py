@@ -22,6 +22,7 @@ from pledgebank.giftaid.models import (
 )
 from pledgebank.giftaid.wording import fingerprint
 from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.text import _t
 
 # HMRC charity references: one or two letters, then up to five digits (like AB12345 or X1234).
 _HMRC_REFERENCE = re.compile(r"[A-Z]{1,2}[0-9]{1,5}")
@@ -44,7 +45,7 @@ def hmrc_reference(text: str) -> str:
     if not _HMRC_REFERENCE.fullmatch(cleaned):
         raise InvalidInput.field(
             "hmrc_reference",
-            "Give the HMRC charity reference: one or two letters then up to five digits, like AB12345.",
+            _t("Give the HMRC charity reference: one or two letters then up to five digits, like AB12345."),
         )
     return cleaned
 
@@ -53,7 +54,7 @@ def uk_postcode(text: str) -> str:
     """The postcode in capitals with one space, as HMRC's schedule wants; InvalidInput unless it is one."""
     found = _POSTCODE.fullmatch(re.sub(r"\s+", "", text or "").upper())
     if found is None:
-        raise InvalidInput.field("postcode", "Give the postcode of your home address, like S19 2BD.")
+        raise InvalidInput.field("postcode", _t("Give the postcode of your home address, like S19 2BD."))
     return f"{found.group(1)} {found.group(2)}"
 
 
@@ -103,7 +104,7 @@ def _required(fields: dict[str, list[str]], name: str, value: str, most: int, me
     if not cleaned:
         fields[name] = [message]
     elif len(cleaned) > most:
-        fields[name] = [f"Use at most {most} characters."]
+        fields[name] = [_t("Use at most %(most)s characters.", most=most)]
     return cleaned
 
 
@@ -112,17 +113,21 @@ def checked_donor(donor: Donor) -> Donor:
     fields: dict[str, list[str]] = {}
     title = " ".join((donor.title or "").split())
     if len(title) > TITLE_MAX:
-        fields["title"] = [f"Use at most {TITLE_MAX} characters, like Mr, Mrs, Ms, Dr or Prof."]
-    first = _required(fields, "first_name", donor.first_name, NAME_MAX, "Give your first name or initial.")
-    last = _required(fields, "last_name", donor.last_name, NAME_MAX, "Give your last name.")
-    house = _required(fields, "house", donor.house, HOUSE_MAX, "Give your house name or number.")
+        fields["title"] = [
+            _t("Use at most %(most)s characters, like Mr, Mrs, Ms, Dr or Prof.", most=TITLE_MAX)
+        ]
+    first = _required(
+        fields, "first_name", donor.first_name, NAME_MAX, _t("Give your first name or initial.")
+    )
+    last = _required(fields, "last_name", donor.last_name, NAME_MAX, _t("Give your last name."))
+    house = _required(fields, "house", donor.house, HOUSE_MAX, _t("Give your house name or number."))
     try:
         postcode = uk_postcode(donor.postcode)
     except InvalidInput as error:
         fields.update(error.fields)
         postcode = ""
     if fields:
-        raise InvalidInput("Some of your details for Gift Aid are missing or not valid.", fields=fields)
+        raise InvalidInput(_t("Some of your details for Gift Aid are missing or not valid."), fields=fields)
     return Donor(title, first, last, house, postcode)
 
 
@@ -146,7 +151,7 @@ def declare(
     if charity_of(session, neighbourhood.id) is None:
         raise NotACharity()
     if scope == Scope.THIS_GIFT and not gift_ref:
-        raise InvalidInput.field("scope", "A declaration for one gift needs the gift it is for.")
+        raise InvalidInput.field("scope", _t("A declaration for one gift needs the gift it is for."))
     donor = checked_donor(donor)
     declaration = GiftAidDeclaration(
         neighbourhood_id=neighbourhood.id,
@@ -179,7 +184,7 @@ def cancel(
     if declaration is None or declaration.user_id != user_id:
         raise NotFound()
     if declaration.cancellation is not None:
-        raise Conflict("This declaration is already cancelled.")
+        raise Conflict(_t("This declaration is already cancelled."))
     cancellation = GiftAidCancellation(
         declaration_id=declaration.id, cancelled_on=today, cancelled_by_id=user_id, created_at=now
     )

@@ -14,6 +14,7 @@ from pledgebank.sms.models import SmsPhone
 from pledgebank.sms.outgoing import text_phone
 from pledgebank.sms.people import is_phone_only, join_account, phone_for
 from pledgebank.sms.texts import Text
+from pledgebank.text import _t
 
 
 def phone_of_user(session: Session, user_id: int) -> SmsPhone | None:
@@ -37,13 +38,15 @@ def start(session: Session, *, user_id: int, number: str, sender: str, now: date
     value = phones.e164(number)
     phone = phone_for(session, value, now=now, lock=True)
     if phone.user_id is not None and phone.user_id != user_id and not is_phone_only(session, phone.user_id):
-        raise InvalidInput.field("phone_number", "That number belongs to another account.")
+        raise InvalidInput.field("phone_number", _t("That number belongs to another account."))
     for other in session.scalars(
         select(SmsPhone).where(SmsPhone.pending_user_id == user_id, SmsPhone.id != phone.id)
     ):
         codes.clear(other)
     if phone.opted_out_at is not None:
-        raise Conflict("That number has asked for no texts from us: text START to it first, then try again.")
+        raise Conflict(
+            _t("That number has asked for no texts from us: text START to it first, then try again.")
+        )
     code = codes.issue(phone, now=now, user_id=user_id)
     text_phone(session, phone, sender, Text(texts.WEB_CODE, {"code": code}))
     return phone
@@ -57,7 +60,7 @@ def confirm(session: Session, *, user_id: int, code: str, now: datetime) -> int 
     moved to the account. None for a wrong code, whose try is counted (the caller commits it and says so)."""
     phone = pending_phone(session, user_id)
     if phone is None:
-        raise InvalidInput.field("code", "Ask for a code first.")
+        raise InvalidInput.field("code", _t("Ask for a code first."))
     if not codes.check(phone, code, now=now):
         return None
     codes.clear(phone)

@@ -17,6 +17,7 @@ from pledgebank.policy import Action, can, require
 from pledgebank.sms import phones
 from pledgebank.sms.inbound import RESERVED
 from pledgebank.sms.models import SmsKeyword, SmsNumber
+from pledgebank.text import _t
 
 KEYWORD = re.compile(r"^[A-Z0-9]{2,20}$")
 
@@ -39,7 +40,7 @@ def set_number(
     value = phones.e164(number, field="number")
     taken = session.scalar(select(SmsNumber.neighbourhood_id).where(SmsNumber.number == value))
     if taken is not None and taken != neighbourhood_id:
-        raise InvalidInput.field("number", "Another neighbourhood uses that number.")
+        raise InvalidInput.field("number", _t("Another neighbourhood uses that number."))
     row = number_of(session, neighbourhood_id)
     before = {"number": row.number} if row is not None else None
     if row is None:
@@ -77,16 +78,16 @@ def set_keyword(
         raise Forbidden()
     word = "".join((keyword or "").split()).upper()
     if not KEYWORD.match(word):
-        raise InvalidInput.field("keyword", "Use 2 to 20 letters and digits, like FENCE.")
+        raise InvalidInput.field("keyword", _t("Use 2 to 20 letters and digits, like FENCE."))
     if word in RESERVED:
-        raise InvalidInput.field("keyword", "That word is kept for texting instructions; choose another.")
+        raise InvalidInput.field("keyword", _t("That word is kept for texting instructions; choose another."))
     clash = session.scalar(
         select(SmsKeyword.pledge_id).where(
             SmsKeyword.neighbourhood_id == pledge.neighbourhood_id, SmsKeyword.keyword == word
         )
     )
     if clash is not None and clash != pledge.id:
-        raise InvalidInput.field("keyword", "Another pledge here has that keyword; choose another.")
+        raise InvalidInput.field("keyword", _t("Another pledge here has that keyword; choose another."))
     row = keyword_of(session, pledge.id)
     before = {"keyword": row.keyword} if row is not None else None
     if row is None:
