@@ -2,7 +2,7 @@
 and the pulse measure a community dividend agreement's outcome may be.
 
 Revision ID: 0033
-Revises: 0027
+Revises: 0032
 Create Date: 2026-12-05
 """
 
