@@ -47,12 +47,18 @@ def _asked() -> str | None:
     return languages.known(request.args.get("lang"))
 
 
+def _may_look_up(value: object) -> bool:
+    """Whether an address's value can be looked up: text no slug or code can hold (a NUL, which PostgreSQL
+    refuses in text, or hundreds of characters) finds nothing, and the page refuses it itself."""
+    return not isinstance(value, str) or ("\x00" not in value and len(value) <= 200)
+
+
 def _neighbourhood_default() -> str | None:
     """The default language of the neighbourhood the page belongs to, if it has one."""
     finders = [
         (PAGE_LANGUAGE[name], value)
         for name, value in (request.view_args or {}).items()
-        if name in PAGE_LANGUAGE
+        if name in PAGE_LANGUAGE and _may_look_up(value)
     ]
     if not finders:
         return None
