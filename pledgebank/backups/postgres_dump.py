@@ -30,7 +30,8 @@ _COUNT_SQL = {
         WHERE _OURS_""",
     "types": """
         SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-        WHERE _OURS_ AND t.typtype IN ('e', 'd', 'r', 'm')""",
+        WHERE _OURS_ AND (t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c' AND EXISTS
+                        (SELECT 1 FROM pg_class k WHERE k.oid = t.typrelid AND k.relkind = 'c')))""",
     "schemas besides public": """
         SELECT count(*) FROM pg_namespace n WHERE _OURS_ AND n.nspname <> 'public'""",
 }
@@ -158,6 +159,8 @@ def remove_restored(url: str) -> None:
                         c.relname)
                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                    -- an identity column's sequence goes with its table (it cannot be dropped on its own)
+                    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'i')
                     UNION ALL
                     SELECT format('DROP ROUTINE IF EXISTS public.%I(%s) CASCADE', p.proname,
                         pg_get_function_identity_arguments(p.oid))
@@ -165,7 +168,9 @@ def remove_restored(url: str) -> None:
                     UNION ALL
                     SELECT format('DROP TYPE IF EXISTS public.%I CASCADE', t.typname)
                     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-                    WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r', 'm')
+                    WHERE n.nspname = 'public'
+                    AND (t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c' AND EXISTS
+                        (SELECT 1 FROM pg_class k WHERE k.oid = t.typrelid AND k.relkind = 'c')))
                     """
                 )
             ).scalars()

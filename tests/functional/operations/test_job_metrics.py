@@ -17,7 +17,7 @@ from tests.helpers.tasks import worker
 
 @pytest.fixture
 def app_config(app_config: dict) -> dict:
-    """Separate workers on our own job table (procrastinate's jobs are not measured yet), one attempt a job."""
+    """Separate workers on our own job table (procrastinate's are not measured yet), one attempt a job."""
     return {**app_config, "TASK_WORKER": "separate", "TASK_QUEUE": "table", "TASK_ATTEMPTS": 1}
 
 
