@@ -83,54 +83,52 @@ def entry_for(key: str, n: int):
     )
 
 
-def post_writer(url: str, book_id: int, prefix: str, count: int, barrier, finished) -> None:
-    """Post count entries to one book, one unit of work each, once every writer is ready."""
+def _timed_writes(url: str, barrier, finished, write) -> None:
+    """Open a one-connection engine, wait for every writer, run write(sessions, clock), say when it ended."""
     engine = make_engine(url, pool_size=1, max_overflow=0)
     sessions = make_session_factory(engine)
-    clock = Clock()
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
     barrier.wait()
-    for n in range(count):
-        with unit_of_work(sessions) as session:
-            post(
-                session, book=session.get(Book, book_id), entry=entry_for(f"{prefix}:{n}", n), now=clock.now()
-            )
+    write(sessions, Clock())
     finished.put(time.monotonic())
     engine.dispose()
+
+
+def post_writer(url: str, book_id: int, prefix: str, count: int, barrier, finished) -> None:
+    """Post count entries to one book, one unit of work each, once every writer is ready."""
+
+    def write(sessions, clock) -> None:
+        for n in range(count):
+            with unit_of_work(sessions) as session:
+                book = session.get(Book, book_id)
+                post(session, book=book, entry=entry_for(f"{prefix}:{n}", n), now=clock.now())
+
+    _timed_writes(url, barrier, finished, write)
 
 
 def batch_writer(url: str, book_id: int, prefix: str, count: int, barrier, finished) -> None:
     """Post count entries to one book, BATCH entries a unit of work through post_many, as a bulk job does."""
-    engine = make_engine(url, pool_size=1, max_overflow=0)
-    sessions = make_session_factory(engine)
-    clock = Clock()
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
-    barrier.wait()
-    for start in range(0, count, BATCH):
-        with unit_of_work(sessions) as session:
-            entries = [entry_for(f"{prefix}:{n}", n) for n in range(start, min(count, start + BATCH))]
-            post_many(session, book=session.get(Book, book_id), entries=entries, now=clock.now())
-    finished.put(time.monotonic())
-    engine.dispose()
+
+    def write(sessions, clock) -> None:
+        for start in range(0, count, BATCH):
+            with unit_of_work(sessions) as session:
+                entries = [entry_for(f"{prefix}:{n}", n) for n in range(start, min(count, start + BATCH))]
+                post_many(session, book=session.get(Book, book_id), entries=entries, now=clock.now())
+
+    _timed_writes(url, barrier, finished, write)
 
 
 def orm_writer(url: str, book_id: int, prefix: str, count: int, barrier, finished) -> None:
     """Post count entries to one book through the ORM path (as PostgreSQL posted before one-call posts)."""
-    engine = make_engine(url, pool_size=1, max_overflow=0)
-    sessions = make_session_factory(engine)
-    clock = Clock()
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
-    barrier.wait()
-    for n in range(count):
-        with unit_of_work(sessions) as session:
-            post_through_orm(
-                session, book=session.get(Book, book_id), entry=entry_for(f"{prefix}:{n}", n), now=clock.now()
-            )
-    finished.put(time.monotonic())
-    engine.dispose()
+
+    def write(sessions, clock) -> None:
+        for n in range(count):
+            with unit_of_work(sessions) as session:
+                book = session.get(Book, book_id)
+                post_through_orm(session, book=book, entry=entry_for(f"{prefix}:{n}", n), now=clock.now())
+
+    _timed_writes(url, barrier, finished, write)
 
 
 def bare_writer(url: str, _book_id: int, prefix: str, count: int, barrier, finished) -> None:
