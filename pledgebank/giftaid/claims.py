@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from pledgebank.books.models import LedgerTransaction
 from pledgebank.books.services import book_of, open_missing_account, post
 from pledgebank.errors import Conflict, InvalidInput, NotFound
 from pledgebank.giftaid.declarations import NotACharity, cover_of
@@ -49,10 +50,12 @@ def candidates(session: Session, *, neighbourhood_id: int, start: date, end: dat
     received = gifts_received(session, neighbourhood_id=neighbourhood_id, start=start, end=end)
     donors = {r.gift.donor_id for r in received if r.gift.donor_id is not None}
     declarations = session.scalars(
-        select(GiftAidDeclaration).where(
+        select(GiftAidDeclaration)
+        .where(
             GiftAidDeclaration.neighbourhood_id == neighbourhood_id,
             GiftAidDeclaration.user_id.in_(list(donors)),
         )
+        .options(selectinload(GiftAidDeclaration.cancellation))  # read by cover_of, one query for all
     ).all()
     held = [(d.id, cover_of(d)) for d in declarations]
     claimed = dict(
@@ -105,14 +108,17 @@ def _chosen(found: list[Candidate], gift_refs: list[str] | None) -> list[Candida
     twice = sorted({ref for ref in gift_refs if gift_refs.count(ref) > 1})
     if twice:
         raise InvalidInput.field(
-            "gifts", f"A gift can be claimed only once; listed twice: {', '.join(twice)}."
+            "gifts", _t("A gift can be claimed only once; listed twice: %(gifts)s.", gifts=", ".join(twice))
         )
     by_ref = {c.received.gift.ref: c for c in found}
     wrong = [ref for ref in gift_refs if ref not in by_ref or not by_ref[ref].claimable]
     if wrong:
         raise InvalidInput.field(
             "gifts",
-            f"These are not eligible gifts of the period, or were claimed before: {', '.join(wrong)}.",
+            _t(
+                "These are not eligible gifts of the period, or were claimed before: %(gifts)s.",
+                gifts=", ".join(wrong),
+            ),
         )
     return [by_ref[ref] for ref in gift_refs]
 
@@ -141,9 +147,10 @@ def make_claim(
         raise NotACharity()
     clash = _overlapping(session, neighbourhood.id, start, end)
     if clash is not None:
-        message = (
-            f"This period overlaps the claim already made for {clash.period_start:%-d %B %Y} to "
-            f"{clash.period_end:%-d %B %Y}: start after it ends."
+        message = _t(
+            "This period overlaps the claim already made for %(start)s to %(end)s: start after it ends.",
+            start=clash.period_start.isoformat(),
+            end=clash.period_end.isoformat(),
         )
         raise Conflict(message, fields={"period_start": [message]})
     chosen = _chosen(candidates(session, neighbourhood_id=neighbourhood.id, start=start, end=end), gift_refs)
@@ -156,6 +163,11 @@ def make_claim(
     by_fund = _gift_aid_by_fund(
         session, [(c.received.fund_id, c.received.gift.amount) for c in chosen], currency
     )
+    if not by_fund:  # a quarter of a few pence rounds down to nothing: there is nothing to book or claim
+        raise InvalidInput.field(
+            "period_start",
+            _t("These gifts come to too little for Gift Aid: a quarter of them is under a penny."),
+        )
     claim = GiftAidClaim(
         neighbourhood_id=neighbourhood.id,
         period_start=start,
@@ -242,10 +254,17 @@ def record_payment(
         raise NotFound()
     if claim.status == PAID:
         raise Conflict(_t("HMRC's payment of this claim is already recorded."))
-    if paid_on is None or paid_on > today or paid_on < claim.period_end:
+    claimed_on = session.scalar(
+        select(LedgerTransaction.effective_date).where(LedgerTransaction.id == claim.transaction_id)
+    )
+    earliest = max(claim.period_end, claimed_on or claim.period_end)
+    if paid_on is None or paid_on > today or paid_on < earliest:
         raise InvalidInput.field(
             "paid_on",
-            _t("Give the day HMRC's payment reached the bank: not before the period ends, not after today."),
+            _t(
+                "Give the day HMRC's payment reached the bank: not before the claim was made, "
+                "not after today."
+            ),
         )
     by_fund = _gift_aid_by_fund(
         session, [(line.fund_id, line.amount) for line in claim.lines], claim.currency

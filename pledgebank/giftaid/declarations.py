@@ -22,6 +22,7 @@ from pledgebank.giftaid.models import (
 )
 from pledgebank.giftaid.wording import fingerprint
 from pledgebank.neighbourhoods.models import Neighbourhood
+from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.text import _t
 
 # HMRC charity references: one or two letters, then up to five digits (like AB12345 or X1234).
@@ -213,3 +214,19 @@ def cover_of(declaration: GiftAidDeclaration) -> Cover:
         cancelled_on=cancelled,
         gift_ref=declaration.gift_ref,
     )
+
+
+def own_gift(
+    session: Session, *, user_id: int, neighbourhood_id: int, signup_id: int
+) -> tuple[PledgeSignup, Pledge] | None:
+    """The person's own pledge in the neighbourhood that a this-gift declaration may name, or None."""
+    signup = session.get(PledgeSignup, signup_id)
+    pledge = session.get(Pledge, signup.pledge_id) if signup else None
+    if (
+        signup is None
+        or pledge is None
+        or signup.user_id != user_id
+        or pledge.neighbourhood_id != neighbourhood_id
+    ):
+        return None
+    return signup, pledge

@@ -54,11 +54,11 @@ def set_reference(app, slug: str, actor: int, reference: str = "AB12345") -> Non
         )
 
 
-def charity_with_gifts(app, sessions, *, prefix: str = "") -> Charity:
-    """A charity whose pledge of £10 each succeeded with two residents' cash, kept by the fund."""
+def charity_with_gifts(app, sessions, *, prefix: str = "", amount: int = 1000) -> Charity:
+    """A charity whose pledge of £10 each (or `amount`) succeeded with two residents' cash, kept by it."""
     w = world(sessions, prefix=prefix)
     set_reference(app, w.slug, w.treasurer)
-    pledge = make_pledge(app, w.slug, w.chair, target_pledgers=2)
+    pledge = make_pledge(app, w.slug, w.chair, target_pledgers=2, amount=amount)
     signups = [sign(app, pledge, resident, method="cash") for resident in w.residents]
     for signup in signups:
         record_cash(app, signup, w.treasurer)

@@ -23,8 +23,8 @@ from pledgebank.giftaid.web.views import today
 from pledgebank.giftaid.wording import as_text, declaration_words
 from pledgebank.money_words import full
 from pledgebank.neighbourhoods.services import get_neighbourhood
-from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.policy import Action, require
+from pledgebank.text import _t
 from pledgebank.web.session import now, transaction
 
 blp = Blueprint(
@@ -48,17 +48,14 @@ def declare(data: dict[str, Any], slug: str):
         require(session, user_id, neighbourhood.id, Action.PLEDGE)
         gift_ref, amount = None, ""
         if scope == Scope.THIS_GIFT:
-            signup = session.get(PledgeSignup, data.get("gift") or 0)
-            pledge = session.get(Pledge, signup.pledge_id) if signup else None
-            if (
-                signup is None
-                or pledge is None
-                or signup.user_id != user_id
-                or pledge.neighbourhood_id != neighbourhood.id
-            ):
+            found = declarations.own_gift(
+                session, user_id=user_id, neighbourhood_id=neighbourhood.id, signup_id=data.get("gift") or 0
+            )
+            if found is None:
                 raise InvalidInput.field(
-                    "gift", "Name one of your own pledges here for a this-gift declaration."
+                    "gift", _t("Name one of your own pledges here for a this-gift declaration.")
                 )
+            signup, pledge = found
             gift_ref, amount = (
                 pledge_gift_ref(signup.id),
                 full(signup.amount, pledge.currency, current_app.config["LOCALE"]),

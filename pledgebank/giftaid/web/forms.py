@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectMultipleField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -89,10 +89,20 @@ class ClaimForm(Form):
     gifts = SelectMultipleField(
         _l("Gifts to claim"), choices=[], validate_choice=False, validators=[Optional()]
     )
+    # Sent with the list of gifts: none ticked from a list is a claim of nothing, not of every gift.
+    gifts_listed = HiddenField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parsed: dict[str, Any] = {}
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """As usual; and a list of gifts with none ticked is refused beside the gifts."""
+        valid = super().validate(extra_validators)
+        if self.gifts_listed.data and not self.gifts.data:
+            self.gifts.errors = [*self.gifts.errors, _l("Tick the gifts to claim: none is ticked.")]
+            return False
+        return valid
 
     def validate_period_start(self, field: StringField) -> None:
         self.parsed["start"] = form_date(field.data, what="the first day", example="2026-04-06")

@@ -17,7 +17,6 @@ from pledgebank.giftaid.wording import as_text, declaration_words
 from pledgebank.money_words import full
 from pledgebank.neighbourhoods import services as neighbourhoods
 from pledgebank.neighbourhoods.models import Neighbourhood
-from pledgebank.pledges.models import Pledge, PledgeSignup
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.forms import allowed_actions
@@ -37,16 +36,12 @@ def _own_gift(neighbourhood: Neighbourhood, user_id: int) -> tuple[str, str] | N
         return None
     if not raw.isdecimal() or len(raw) > 18:
         abort(404)
-    session = db_session()
-    signup = session.get(PledgeSignup, int(raw))
-    pledge = session.get(Pledge, signup.pledge_id) if signup else None
-    if (
-        signup is None
-        or pledge is None
-        or signup.user_id != user_id
-        or pledge.neighbourhood_id != neighbourhood.id
-    ):
+    found = declarations.own_gift(
+        db_session(), user_id=user_id, neighbourhood_id=neighbourhood.id, signup_id=int(raw)
+    )
+    if found is None:
         abort(404)
+    signup, pledge = found
     return pledge_gift_ref(signup.id), full(signup.amount, pledge.currency, current_app.config["LOCALE"])
 
 
