@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, ValidationError
 
+from pledgebank import languages
 from pledgebank.errors import InvalidInput
 from pledgebank.neighbourhoods.roles import GRANTABLE
 from pledgebank.neighbourhoods.services import normalise_district
@@ -167,10 +168,11 @@ class SettingsForm(Form):
         _l("Language of the neighbourhood's pages and emails"),
         choices=[
             SelectChoice("", _l("As each visitor's browser asks")),
-            SelectChoice("en", "English"),
-            SelectChoice("cy", "Cymraeg"),
+            *(SelectChoice(code, name) for code, name in languages.NAMES.items()),
         ],
-        validators=[AnyOf(["", "en", "cy"], _l("Choose English or Cymraeg."))],
+        # One message for a value off the list: the field's own choice check would add a second.
+        validate_choice=False,
+        validators=[AnyOf(["", *languages.LANGUAGES], _l("Choose English or Cymraeg."))],
         default="",
         description=_l(
             "Used for visitors who have not chosen a language with the switch at the top of every page, and "
