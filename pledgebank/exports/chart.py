@@ -104,9 +104,9 @@ class ChartState:
     funds: tuple[tuple[int, str, str], ...]
 
 
-def chart_state(session: Session, neighbourhood_id: int, funds: Sequence[Fund] | None = None) -> ChartState:
-    """The state the neighbourhood's chart is drawn from, read in two small queries however long the book
-    (one, given its funds general first then by name, as neighbourhoods.funds.list_funds gives them)."""
+def chart_state(session: Session, neighbourhood_id: int, funds: Sequence[Fund]) -> ChartState:
+    """The state the neighbourhood's chart is drawn from, read in one small query however long the book,
+    given its funds general first then by name (as neighbourhoods.funds.list_funds gives them)."""
     head = session.execute(
         select(Book.id, ChainHead.sequence, ChainHead.hash)
         .join(ChainHead, ChainHead.book_id == Book.id)
@@ -114,16 +114,7 @@ def chart_state(session: Session, neighbourhood_id: int, funds: Sequence[Fund] |
     ).one_or_none()
     if head is None:
         raise NotFound("This neighbourhood has no book.")
-    if funds is not None:
-        panels = tuple((fund.id, fund.slug, fund.name) for fund in funds)
-    else:
-        panels = tuple(
-            session.execute(
-                select(Fund.id, Fund.slug, Fund.name)
-                .where(Fund.neighbourhood_id == neighbourhood_id)
-                .order_by(Fund.is_general.desc(), Fund.name)
-            ).tuples()
-        )
+    panels = tuple((fund.id, fund.slug, fund.name) for fund in funds)
     return ChartState(head.id, head.sequence, bytes(head.hash), panels)
 
 

@@ -29,7 +29,10 @@ class Drawn:
     @staticmethod
     def of(app: Flask) -> Drawn:
         """The app's kept parts (one store a process)."""
-        return app.extensions.setdefault("pledgebank.drawn", Drawn())
+        found = app.extensions.get("pledgebank.drawn")
+        if found is None:
+            found = app.extensions.setdefault("pledgebank.drawn", Drawn())
+        return found
 
     def get(self, key: Hashable, work_out: Callable[[], T]) -> T:
         """The part kept under `key`, or `work_out()`'s, kept from now on (two threads may both work it)."""

@@ -12,7 +12,7 @@ from pledgebank.books.services import book_of
 from pledgebank.clock import local_date
 from pledgebank.errors import DomainError
 from pledgebank.exports import formats, receipts_payments, rp_table, statement_csv, statement_ods, statements
-from pledgebank.exports.chart import ChartState, FlowChart, chart_state, fund_flows
+from pledgebank.exports.chart import ChartState, FlowChart, fund_flows
 from pledgebank.exports.format_base import ExportRequest
 from pledgebank.exports.models import LedgerExport
 from pledgebank.exports.reader import Filters
@@ -173,11 +173,10 @@ def receipts_and_payments(slug: str):
 
 
 @bp.app_template_global("fund_flow_chart_html")
-def fund_flow_chart_html(neighbourhood: Neighbourhood, state: ChartState | None = None) -> Markup:
+def fund_flow_chart_html(neighbourhood: Neighbourhood, state: ChartState) -> Markup:
     """The public chart, drawn once for each state of the book, day and funds, then kept (web/drawn.py)."""
-    state = state or chart_state(db_session(), neighbourhood.id)
     # The drawing holds words and dates, so each language has its own.
-    key = ("fund-flow-chart", neighbourhood.id, neighbourhood.name, state, _today(), locale_name())
+    key = ("fund-flow-chart", neighbourhood.name, state, _today(), locale_name())
     return Drawn.of(current_app).get(key, lambda: _drawn_chart(neighbourhood))
 
 
