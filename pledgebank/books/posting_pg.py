@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -65,7 +65,10 @@ def post_one(session: Session, book: Book, entry: JournalEntry, now: datetime) -
         "currencies": [p.amount.currency for p in entry.postings],
     }
     rows = _call(session, book, POST_ONE, params, [entry])
-    return _posted(session, book, entry, (before, after), rows[0], now)
+    posted = _posted(session, book, entry, (before, after), rows[0], now)
+    if posted.created:
+        _expire_balances(session, book.id, set(entry.accounts()))
+    return posted
 
 
 def post_many(session: Session, book: Book, entries: Sequence[JournalEntry], now: datetime) -> list[Posted]:
@@ -93,10 +96,19 @@ def post_many(session: Session, book: Book, entries: Sequence[JournalEntry], now
         "currencies": [p.amount.currency for p in postings],
     }
     rows = _call(session, book, POST_MANY, params, entries)
-    return [
+    replayed = [row.txn_id for row in rows if not row.txn_created]
+    if replayed:  # loaded in one query, so each replay below finds its transaction in the session
+        session.scalars(select(LedgerTransaction).where(LedgerTransaction.id.in_(replayed))).all()
+    posted = [
         _posted(session, book, entry, part, row, now)
         for entry, part, row in zip(entries, parts, rows, strict=True)
     ]
+    created = {
+        code for entry, done in zip(entries, posted, strict=True) if done.created for code in entry.accounts()
+    }
+    if created:  # once for the batch: each call scans the session's whole identity map
+        _expire_balances(session, book.id, created)
+    return posted
 
 
 def _naive_utc(now: datetime) -> datetime:
@@ -176,7 +188,6 @@ def _posted(
     # The row is in the database already: the session knows it without loading or inserting it.
     make_transient_to_detached(transaction)
     session.add(transaction)
-    _expire_balances(session, book.id, set(entry.accounts()))
     return Posted(transaction, created=True)
 
 
