@@ -251,36 +251,26 @@ def record_cash(
     )
     tell(session, signup, _t("We have your pledge money"), "pledges/cash_received")
     if pledge.status == PledgeStatus.SUCCEEDED:
-        keep_cash(session, signup, now=now, zone=zone)
+        settle_cash(session, [signup], keep=True, now=now, zone=zone)  # the pledge has already succeeded
     else:
         maybe_activate(session, pledge, now=now)
     return signup
-
-
-def keep_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: str) -> None:
-    """The pledge succeeded: cash held for it becomes the fund's income."""
-    settle_cash(session, [signup], keep=True, now=now, zone=zone)
-
-
-def return_cash(session: Session, signup: PledgeSignup, *, now: datetime, zone: str) -> None:
-    """The pledge failed or was cancelled: the cash goes back to the pledger, through the ledger."""
-    settle_cash(session, [signup], keep=False, now=now, zone=zone)
 
 
 def settle_cash(
     session: Session, signups: Sequence[PledgeSignup], *, keep: bool, now: datetime, zone: str
 ) -> None:
     """Keep (the pledge succeeded) or return (it failed or was cancelled) the cash held for signups of one
-    pledge: each entry under its own key, as keep_cash or return_cash would post it, sealed together."""
+    pledge: each entry under its own key, sealed together."""
     if not signups:
         return
     entries = []
+    fund = _fund_slug(session, signups[0].pledge)
     for signup in signups:
         signup.status = next_signup_status(
             signup.status, SignupAction.KEEP_CASH if keep else SignupAction.RETURN_CASH
         )
         signup.updated_at = now
-        fund = _fund_slug(session, signup.pledge)
         if keep:
             entry = _cash_entry(signup, held.pledge_cash_recognised, "cash-kept", now, zone, fund=fund)
         else:
