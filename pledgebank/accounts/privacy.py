@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, String, and_, cast, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import ApiToken, SignedOutSession, User
@@ -183,7 +183,7 @@ def _signed_by_email(user_id: int) -> ColumnElement[bool]:
 
 
 def _emails_to(user_id: int) -> ColumnElement[bool]:
-    return Job.recipient_email.in_(select(func.lower(User.email)).where(User.id == user_id))
+    return Job.recipient_email.in_(_email_of(user_id))  # both kept in lower case
 
 
 def _about(user_id: int) -> ColumnElement[bool]:

@@ -105,10 +105,9 @@ def enforce_retention(
         session, ApiToken.revoked_at, now - policy.period("revoked_tokens")
     )
     done["unconfirmed alert sign-ups deleted"] = delete_unconfirmed(session, now=now)
-    done["failed jobs deleted"] = delete_dead_jobs(session, before=now - policy.period("dead_jobs"))
-    done["fan-out records deleted"] = delete_finished_fan_outs(
-        session, before=now - policy.period("dead_jobs")
-    )
+    dead_jobs = now - policy.period("dead_jobs")  # a fan-out's progress is kept as long as a failed job
+    done["failed jobs deleted"] = delete_dead_jobs(session, before=dead_jobs)
+    done["fan-out records deleted"] = delete_finished_fan_outs(session, before=dead_jobs)
     cutoff = policy.financial_cutoff(local_date(now, zone))
     due, pseudonymised = pseudonymise_past_keeping(
         session,

@@ -12,7 +12,7 @@ from pledgebank.errors import NotFound
 from pledgebank.policy import Action, require
 from pledgebank.tasks import pg_queue
 from pledgebank.tasks.models import Job, JobStatus
-from pledgebank.tasks.queue import settings_of
+from pledgebank.tasks.queue import on_procrastinate
 from pledgebank.tasks.worker import retry_by_hand
 
 WHAT = {
@@ -34,11 +34,6 @@ class FailedJob:
     attempts: int
     error: str
     failed_at: datetime | None
-
-
-def on_procrastinate(session: Session) -> bool:
-    """True when this session's jobs are procrastinate's (PostgreSQL with separate workers)."""
-    return settings_of(session).backend == "procrastinate"
 
 
 def failed_jobs(session: Session, actor_id: int | None, neighbourhood_id: int) -> list[FailedJob]:

@@ -16,7 +16,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from pledgebank.tasks.models import FanOut, Job, JobFailure, JobStatus
-from pledgebank.tasks.queue import settings_of
+from pledgebank.tasks.queue import on_procrastinate
 
 
 def _deleted(session: Session, statement: Any) -> int:
@@ -26,14 +26,10 @@ def _deleted(session: Session, statement: Any) -> int:
     return result.rowcount
 
 
-def _on_procrastinate(session: Session) -> bool:
-    return "tasks" in session.info and settings_of(session).backend == "procrastinate"
-
-
 def forget_recipient(session: Session, address: str) -> int:
     """Delete every job that emails the address, waiting, running or dead (its person has gone); how many."""
     gone = _deleted(session, delete(Job).where(Job.recipient_email == address.lower()))
-    if _on_procrastinate(session):
+    if on_procrastinate(session):
         gone += _deleted(
             session,
             text(
@@ -47,7 +43,7 @@ def forget_recipient(session: Session, address: str) -> int:
 def delete_dead_jobs(session: Session, *, before: datetime) -> int:
     """Delete the jobs that gave up before `before`, with their payloads and errors; how many."""
     gone = _deleted(session, delete(Job).where(Job.status == JobStatus.DEAD, Job.failed_at < before))
-    if _on_procrastinate(session):
+    if on_procrastinate(session):
         gone += _deleted(
             session,
             text(

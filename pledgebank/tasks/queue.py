@@ -48,6 +48,11 @@ def settings_of(session: Session) -> QueueSettings:
     return found
 
 
+def on_procrastinate(session: Session) -> bool:
+    """True when this session's jobs are procrastinate's (PostgreSQL with separate workers)."""
+    return "tasks" in session.info and settings_of(session).backend == "procrastinate"
+
+
 def enqueue(
     session: Session,
     kind: str,

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from pledgebank.db import unit_of_work
 from pledgebank.jobs import DUE_JOB
 from pledgebank.tasks import pg_queue, schedule
-from pledgebank.tasks.failed import on_procrastinate
 from pledgebank.tasks.models import Job, JobStatus
+from pledgebank.tasks.queue import on_procrastinate
 from pledgebank.tasks.worker import retry_by_hand
 from pledgebank.web.session import this_app
 
