@@ -6,9 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from pledgebank.languages import neighbourhood_language, person_language
 from pledgebank.sms.models import SmsNumber, SmsPhone
 from pledgebank.sms.texts import Text
 from pledgebank.tasks.queue import enqueue
+from pledgebank.text import from_plain, to_plain
 
 SMS_JOB = "sms"
 
@@ -27,7 +29,12 @@ def text_phone(
     failed-jobs page."""
     if phone.opted_out_at is not None and not even_if_stopped:
         return False
-    job = payload(phone.phone_number, sender, text, phone.language)
+    language = (
+        phone.language
+        or (person_language(session, phone.user_id) if phone.user_id else None)
+        or neighbourhood_language(session, neighbourhood_id)
+    )
+    job = payload(phone.phone_number, sender, text, language)
     enqueue(session, SMS_JOB, job, neighbourhood_id=neighbourhood_id)
     return True
 
@@ -47,10 +54,16 @@ def reply(
 
 
 def payload(to: str, sender: str, text: Text, language: str | None) -> dict[str, Any]:
-    """The job's payload: plain values, rendered in the person's language when sent."""
-    return {"to": to, "sender": sender, "message": text.message, "values": text.values, "language": language}
+    """The job's payload: plain values, rendered in the person's language when sent (a value that is marked
+    text itself, such as a refusal's reason, keeps its msgid to be read in that language too)."""
+    values = {name: to_plain(v) if isinstance(v, str) else v for name, v in text.values.items()}
+    return {"to": to, "sender": sender, "message": text.message, "values": values, "language": language}
 
 
 def text_of(job: dict[str, Any]) -> Text:
     """The text a job's payload holds."""
-    return Text(job["message"], dict(job.get("values") or {}))
+    values = job.get("values") or {}
+    return Text(
+        job["message"],
+        {name: from_plain(v) if isinstance(v, str | dict) else v for name, v in values.items()},
+    )

@@ -197,3 +197,16 @@ def test_a_fixed_pledge_takes_its_own_amount_only(app):
     text(app, "PLEDGE FENCE £10")
     assert text(app, code_in(texts_to(app)[-1])) == "signed"
     assert [amount for _e, _m, amount in _signups(app, world.pledge_id)] == [1000]
+
+
+def test_a_new_number_is_answered_in_the_neighbourhood_s_language_with_the_reason_in_it_too(app):
+    from pledgebank.neighbourhoods.models import Neighbourhood
+
+    text_world(app, amount_kind="minimum", amount=500)
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        session.scalars(select(Neighbourhood)).one().default_language = "cy"
+    text(app, "PLEDGE GATE")
+    assert texts_to(app)[-1].startswith("Nid ydym yn adnabod y cod GATE.")
+    assert text(app, "PLEDGE FENCE 2", sender=OTHER) == "code-sent"
+    assert text(app, code_in(texts_to(app, OTHER)[-1]), sender=OTHER) == "refused"
+    assert "Addewch o leiaf yr isafswm." in texts_to(app, OTHER)[-1]
