@@ -52,9 +52,6 @@ def start(session: Session, *, user_id: int, number: str, sender: str, now: date
     return phone
 
 
-WRONG_CODE = "That code is not right, or it has run out: ask for a new one."
-
-
 def confirm(session: Session, *, user_id: int, code: str, now: datetime) -> int | None:
     """The code texted to the account holder's new number: the number is theirs; how many texted pledges
     moved to the account. None for a wrong code, whose try is counted (the caller commits it and says so)."""

@@ -28,6 +28,7 @@ from pledgebank.sms.people import phone_for
 from pledgebank.sms.provider import Inbound
 from pledgebank.sms.signing import ask_to_confirm, pledge_by_text
 from pledgebank.sms.texts import Text
+from pledgebank.text import _t
 
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP"})
@@ -153,11 +154,17 @@ def _amount(pledge: Pledge, keyword: str, text: str | None) -> int | None:
     if text is None:
         return None
     if pledge.of_time:
-        raise InputError(f"A pledge of time asks for no money: text PLEDGE {keyword}.")
+        raise InputError(_t("A pledge of time asks for no money: text PLEDGE %(keyword)s.", keyword=keyword))
     amount = parse_money(text, pledge.currency, what="the amount")
     if pledge.amount_kind == "fixed" and amount != pledge.amount:
         each = money_words.short(pledge.amount, pledge.currency)
-        raise InputError(f"This pledge is for {each} from each person: text PLEDGE {keyword}.")
+        raise InputError(
+            _t(
+                "This pledge is for %(each)s from each person: text PLEDGE %(keyword)s.",
+                each=each,
+                keyword=keyword,
+            )
+        )
     return amount
 
 

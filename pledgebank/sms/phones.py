@@ -6,13 +6,14 @@ from __future__ import annotations
 import phonenumbers
 
 from pledgebank.errors import InvalidInput
+from pledgebank.text import _t
 
 DEFAULT_REGION = "GB"
 
 
 def e164(text: str, *, field: str = "phone_number", region: str = DEFAULT_REGION) -> str:
     """The number in E.164 form; InvalidInput naming `field` when it is not a possible phone number."""
-    message = "Enter a phone number, like 07700 900123 or +44 7700 900123."
+    message = _t("Enter a phone number, like 07700 900123 or +44 7700 900123.")
     cleaned = (text or "").strip()
     if not cleaned or len(cleaned) > 32:
         raise InvalidInput.field(field, message)

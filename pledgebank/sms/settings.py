@@ -47,7 +47,7 @@ def set_number(
         row = SmsNumber(neighbourhood_id=neighbourhood_id, number=value, updated_at=now)
         session.add(row)
     row.number, row.updated_at = value, now
-    _flush_or(session, "number", "Another neighbourhood uses that number.")
+    _flush_or(session, "number", _t("Another neighbourhood uses that number."))
     record_event(
         session,
         actor_id=actor_id,
@@ -100,7 +100,7 @@ def set_keyword(
         )
         session.add(row)
     row.keyword, row.set_by_id, row.updated_at = word, actor_id, now
-    _flush_or(session, "keyword", "Another pledge here has that keyword; choose another.")
+    _flush_or(session, "keyword", _t("Another pledge here has that keyword; choose another."))
     record_event(
         session,
         actor_id=actor_id,
