@@ -6,7 +6,7 @@ for an email's.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pledgebank.accounts.models import User
@@ -64,5 +64,14 @@ def language_by_slug(session: Session, slug: str) -> str | None:
 
 def recipient_language(session: Session, address: str, neighbourhood_id: int | None = None) -> str | None:
     """The language to write to address in: the person's choice, else the neighbourhood's default."""
-    chosen = session.scalar(select(User.language).where(func.lower(User.email) == address.strip().lower()))
-    return known(chosen) or neighbourhood_language(session, neighbourhood_id)
+    # Addresses are stored in lower case, so the unique index answers this.
+    chosen = session.scalar(select(User.language).where(User.email == address.strip().lower()))
+    if known(chosen):
+        return known(chosen)
+    if neighbourhood_id is None:
+        return None
+    # Read once a unit of work: a fan-out queues hundreds of emails about one neighbourhood.
+    defaults = session.info.setdefault("neighbourhood_languages", {})
+    if neighbourhood_id not in defaults:
+        defaults[neighbourhood_id] = neighbourhood_language(session, neighbourhood_id)
+    return defaults[neighbourhood_id]

@@ -65,3 +65,28 @@ def test_the_job_carries_the_language_and_the_subjects_msgid_as_plain_json():
     assert payload["subject"] == {"msgid": "Welcome, %(name)s", "values": {"name": "Eira"}}
     back = email_from(payload)
     assert back.language == "cy" and back.subject == "Welcome, Eira"
+
+
+def test_many_emails_about_one_neighbourhood_read_its_language_once(app, sessions):
+    from sqlalchemy import event
+
+    chair = make_user(sessions, "chair@example.org", "Chair")
+    slug = make_neighbourhood(sessions, chair)
+    with unit_of_work(sessions) as session:
+        place_id = neighbourhood(session, slug).id
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, _parameters, _context, _many):
+        seen.append(statement)
+
+    engine = app.extensions["pledgebank.engine"]
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        with unit_of_work(sessions) as session:
+            for n in range(5):
+                to = f"reader{n}@example.org"
+                send_after_commit(session, Email(to, "Hello", "accounts/reset", {}, neighbourhood_id=place_id))
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert sum("default_language" in statement for statement in seen) == 1
+    assert all("lower(" not in statement for statement in seen if "users.language" in statement)
