@@ -84,8 +84,8 @@ def test_many_emails_about_one_neighbourhood_read_its_language_once(app, session
     try:
         with unit_of_work(sessions) as session:
             for n in range(5):
-                to = f"reader{n}@example.org"
-                send_after_commit(session, Email(to, "Hello", "accounts/reset", {}, neighbourhood_id=place_id))
+                email = Email(f"r{n}@example.org", "Hello", "accounts/reset", {}, neighbourhood_id=place_id)
+                send_after_commit(session, email)
     finally:
         event.remove(engine, "before_cursor_execute", note)
     assert sum("default_language" in statement for statement in seen) == 1
