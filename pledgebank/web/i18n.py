@@ -74,7 +74,10 @@ def _neighbourhood_default() -> str | None:
 def _note_page_default() -> None:
     """Before the page's own work, read its neighbourhood's default language, in a session of its own that
     is closed at once: looked up later, it would wait on the write lock the request's unit of work (on
-    SQLite) may hold by then. Not needed when the address or this browser has chosen."""
+    SQLite) may hold by then. Not needed when the address or this browser has chosen, nor for the JSON API,
+    which answers in English."""
+    if request.path.startswith("/api/"):
+        return
     if _asked() is None and languages.known(request.cookies.get(COOKIE)) is None:
         g.page_language = _neighbourhood_default()
 

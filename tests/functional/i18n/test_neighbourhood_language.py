@@ -47,3 +47,22 @@ def test_a_settings_form_without_the_language_leaves_it_as_it_is(web, sessions):
     assert web.post(f"/n/{slug}/settings", {**SETTINGS, "default_language": "cy"}).status_code == 302
     assert web.post(f"/n/{slug}/settings", SETTINGS).status_code == 302
     assert _default(sessions, slug) == "cy"
+
+
+def test_the_json_api_reads_no_page_language(app, web, sessions):
+    from sqlalchemy import event
+
+    chair = make_user(sessions, "chair@example.org", "Chair")
+    slug = make_neighbourhood(sessions, chair)
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, _parameters, _context, _many):
+        seen.append(statement)
+
+    engine = app.extensions["pledgebank.engine"]
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert web.get(f"/api/v1/neighbourhoods/{slug}").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert not any(s.startswith("SELECT neighbourhoods.default_language") for s in seen)
