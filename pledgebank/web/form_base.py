@@ -24,10 +24,7 @@ class MoneyText(str):
     def filled(self) -> str:
         """The text in the page's language (the catalogue keeps the {name} placeholders), with the configured
         currency's words in that language."""
-        config = current_app.config
-        if "babel" not in current_app.extensions:  # an app without the language layer: as configured
-            return money_words.phrase(self, config["CURRENCY"], config["LOCALE"])
-        return money_words.phrase(gettext(str.__str__(self)), config["CURRENCY"], locale_name())
+        return money_words.phrase(gettext(str.__str__(self)), current_app.config["CURRENCY"], locale_name())
 
 
 class Form(FlaskForm):

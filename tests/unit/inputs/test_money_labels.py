@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from flask_babel import Babel
 
 from pledgebank.payments.web.refund_forms import RefundForm
 from pledgebank.pledges.web.forms import OfferForm
@@ -14,6 +15,7 @@ from pledgebank.web.cash_form import CashReceivedForm
 def _forms(currency: str, locale: str):
     app = Flask(__name__)
     app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, CURRENCY=currency, LOCALE=locale)
+    Babel(app, default_locale=locale)  # forms read their words in the page's language
     with app.test_request_context():
         return CashReceivedForm(), RefundForm(), OfferForm()
 
