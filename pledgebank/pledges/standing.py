@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -253,23 +253,3 @@ def _moment(kind: str, at: datetime, row) -> Moment:
     if row is None:
         return Moment(kind, at)
     return Moment(kind, at, Count(row.pledgers, row.amount), Count(row.pledges, row.pledged))
-
-
-def time_left(moment: datetime | None, now: datetime) -> str:
-    """How long until moment, in days and hours ('2 days and 5 hours'), hours and minutes under a day."""
-    if moment is None or moment <= now:
-        return "no time"
-    left = moment - now
-    days, rest = divmod(left, timedelta(days=1))
-    hours, rest = divmod(rest, timedelta(hours=1))
-    minutes = rest // timedelta(minutes=1)
-    if days:
-        return _units(days, "day", hours, "hour")
-    if hours:
-        return _units(hours, "hour", minutes, "minute")
-    return _units(minutes, "minute", 0, "") if minutes else "less than a minute"
-
-
-def _units(big: int, big_unit: str, small: int, small_unit: str) -> str:
-    words = f"{big} {big_unit}{'' if big == 1 else 's'}"
-    return words + (f" and {small} {small_unit}{'' if small == 1 else 's'}" if small else "")

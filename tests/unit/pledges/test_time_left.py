@@ -1,12 +1,14 @@
-"""Time left on a pledge, in days and hours (hours and minutes under a day)."""
+"""Time left on a pledge, in days and hours (hours and minutes under a day), as its pages say it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import Flask
+from flask_babel import Babel
 
-from pledgebank.pledges.standing import time_left
+from pledgebank.web.filters import time_left
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -26,7 +28,10 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     ],
 )
 def test_time_left_in_days_and_hours(left, words):
-    assert time_left(NOW + left, NOW) == words
+    app = Flask(__name__)
+    Babel(app)
+    with app.test_request_context():
+        assert time_left(NOW + left, NOW) == words
 
 
 def test_no_moment_leaves_no_time():
