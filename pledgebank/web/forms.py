@@ -36,7 +36,8 @@ def allowed_actions(neighbourhood_id: int) -> dict[str, bool]:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Return target if it is a path on this site, else default (no open redirects)."""
+    """Return target if it is a path on this site, else default (no open redirects, no control characters,
+    nothing of thousands of characters)."""
     if not target:
         return default
     parts = urlsplit(target)
@@ -46,6 +47,8 @@ def safe_next(target: str | None, default: str) -> str:
         or not target.startswith("/")
         or target.startswith("//")
         or "\\" in target
+        or len(target) > 2000
+        or any(ord(character) < 32 for character in target)
     ):
         return default
     return target

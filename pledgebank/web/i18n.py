@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, g, has_app_context, has_request_context, redirect, request
 from flask.typing import ResponseReturnValue
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pledgebank import languages, text
 from pledgebank.extensions import babel
+from pledgebank.web.forms import safe_next
 from pledgebank.web.session import transaction
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -121,17 +122,6 @@ def in_language(language: str | None) -> Any:
     return force_locale(LOCALES.get(languages.known(language) or "", str(current_app.config["LOCALE"])))
 
 
-def safe_next(target: str | None) -> str:
-    """A path on this site to go back to: anything else (another host, a scheme, '//') is the home page."""
-    value = (target or "").strip()
-    parts = urlsplit(value)
-    if not value.startswith("/") or value.startswith("//") or "\\" in value or parts.scheme or parts.netloc:
-        return "/"
-    if len(value) > 2000 or any(ord(character) < 32 for character in value):
-        return "/"
-    return value
-
-
 @bp.post("/language")
 def switch() -> ResponseReturnValue:
     """Remember the language chosen (this browser, and the signed-in person) and go back to the same page."""
@@ -140,7 +130,7 @@ def switch() -> ResponseReturnValue:
     if user.is_authenticated:
         with transaction() as session:
             languages.choose_language(session, user.id, chosen)
-    response = redirect(safe_next(request.form.get("next")), code=303)
+    response = redirect(safe_next((request.form.get("next") or "").strip(), "/"), code=303)
     response.set_cookie(COOKIE, chosen, max_age=COOKIE_AGE, secure=request.is_secure, samesite="Lax")
     return response
 
