@@ -45,3 +45,18 @@ def test_the_queue_is_measured_at_each_scrape(app, app_config, sessions, clock):
         enqueue(session, "run-due", {"at": clock.now()}, run_at=clock.now() + timedelta(hours=1))
     clock.advance(timedelta(seconds=90))
     assert _figures(app) == {"queued": 2, "running": 0, "dead": 1, "oldest": 90}
+
+
+@pytest.mark.postgres
+def test_procrastinate_s_jobs_are_measured_too(app_config, clock):
+    """With separate workers on PostgreSQL the jobs are procrastinate's: the same gauges read them."""
+    made = create_app({**app_config, "TASK_QUEUE": "procrastinate"})
+    try:
+        with unit_of_work(made.extensions["pledgebank.sessions"]) as session:
+            enqueue(session, "run-due", {"at": clock.now()})
+            enqueue(session, "run-due", {"at": clock.now()}, run_at=clock.now() + timedelta(hours=1))
+        figures = _figures(made)
+    finally:
+        made.extensions["pledgebank.engine"].dispose()
+    assert (figures["queued"], figures["running"], figures["dead"]) == (2, 0, 0)
+    assert 0 <= figures["oldest"] < 60  # the due one was deferred just now, by the database's clock
