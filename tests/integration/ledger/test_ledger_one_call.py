@@ -22,6 +22,7 @@ from pledgebank.books.services import (
 )
 from pledgebank.books.verify import check_book
 from pledgebank.db import make_engine, make_session_factory, unit_of_work
+from pledgebank.errors import NotFound
 from pledgebank.ledger import rules
 from pledgebank.ledger.entries import JournalEntry, Posting
 from tests.helpers.ledger_sql import DAY, PG_ADMIN_URL, database_copy, gbp, snapshot
@@ -203,6 +204,19 @@ def nowhere() -> JournalEntry:
             "PB003",
         ),
         (nowhere, UnknownAccount, "PB005"),
+        (
+            lambda: rules.reversal(
+                rules.receivable_raised(
+                    fund="general", amount=gbp(3_000), key="never:posted", on=DAY, source={"charge": 8}
+                ),
+                key="undo:never:posted",
+                on=DAY,
+                actor_id=None,
+                reason_code="raised-in-error",
+            ),
+            NotFound,
+            "PB006",
+        ),
     ],
 )
 def test_each_refusal_is_its_domain_error_from_its_sqlstate_and_the_batch_writes_nothing(
