@@ -15,10 +15,11 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from procrastinate import App, JobContext, PsycopgConnector, exceptions, jobs, retry
 from procrastinate.worker import Worker as ProcrastinateWorker
@@ -35,6 +36,22 @@ log = logging.getLogger(__name__)
 PERIODIC_ID = "pledgebank"
 STOPPED_WORKER = "the worker stopped during its last attempt"
 UNKNOWN = "pledgebank-unknown-kind"
+T = TypeVar("T")
+
+
+def run_to_end(make: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine to its end from synchronous code: in this thread, or in a thread of its own when this
+    one already runs an event loop (a browser driver's, a notebook's), where asyncio.run would refuse."""
+
+    async def whole() -> T:
+        return await make()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(whole())
+    with ThreadPoolExecutor(1, thread_name_prefix="queue-burst") as own:
+        return own.submit(asyncio.run, whole()).result()
 
 
 class LeaveOutArguments(logging.Filter):
@@ -199,7 +216,7 @@ class QueueWorker:
         """Run due jobs until none is left (stalled ones first put back); return how many ran (`limit` is
         not honoured: procrastinate's burst runs until the queue is empty)."""
         before = self.ran + self.failed
-        asyncio.run(self._burst())
+        run_to_end(self._burst)
         return self.ran + self.failed - before
 
     async def _burst(self) -> None:
@@ -212,7 +229,7 @@ class QueueWorker:
         """Serve until stop is set; a worker whose database went away starts again after `poll` seconds."""
         while not stop.is_set():
             try:
-                asyncio.run(self._serve(stop, poll, scheduling))
+                run_to_end(lambda: self._serve(stop, poll, scheduling))
             except Exception:
                 log.warning("the queue's database did not answer; starting the worker again", exc_info=True)
                 stop.wait(poll)
@@ -257,7 +274,7 @@ class QueueWorker:
     def schedule_due(self) -> bool:
         """Defer the due work for the latest tick of its timer by the app's clock, as every worker's deferrer
         does by the wall clock; True if this call deferred it (two schedulers at once: one of them)."""
-        return asyncio.run(self._defer_due())
+        return run_to_end(self._defer_due)
 
     async def _defer_due(self) -> bool:
         app = self.app(scheduling=True)

@@ -16,7 +16,7 @@ from pledgebank.db import unit_of_work
 from pledgebank.outbox import EMAIL_JOB, Email, send_after_commit
 from pledgebank.tasks import payloads, pg_queue
 from pledgebank.tasks.models import JobStatus
-from pledgebank.tasks.pg_worker import STOPPED_WORKER, cron
+from pledgebank.tasks.pg_worker import STOPPED_WORKER, cron, run_to_end
 from pledgebank.tasks.queue import enqueue
 from tests.helpers.tasks import jobs, worker
 
@@ -103,10 +103,23 @@ def test_a_job_whose_worker_stopped_during_its_last_attempt_is_failed_with_that_
         async with app.open_async():
             return await runner.put_back_stalled(app)
 
-    assert asyncio.run(put_back()) == 1
+    assert run_to_end(put_back) == 1
     (job,) = jobs(separate)
     assert (job.status, job.attempts, job.last_error) == (JobStatus.DEAD, 2, STOPPED_WORKER)
     assert runner.run_until_idle() == 0
+
+
+def test_a_burst_runs_its_jobs_from_a_thread_that_already_runs_an_event_loop(separate, outbox):
+    """A browser driver or a notebook keeps a loop running in the thread that asks for a burst."""
+    with unit_of_work(separate.extensions["pledgebank.sessions"]) as session:
+        send_after_commit(session, HELLO)
+
+    async def inside_a_running_loop() -> int:
+        return worker(separate).run_until_idle()
+
+    assert asyncio.run(inside_a_running_loop()) == 1
+    assert len(outbox.to(HELLO.to)) == 1
+    assert jobs(separate) == []
 
 
 def test_a_persons_emails_waiting_or_failed_are_deleted_with_them_and_failed_ones_after_retention(separate):
