@@ -1,8 +1,10 @@
 """Strict parsers for what people type: money, whole numbers, dates and record ids.
 
 Shared by the web forms, the API schemas and any text import, so that every path accepts the same things
-and refuses the rest with a sentence naming the field. Only ASCII digits count: other scripts' digits and
-superscripts are refused rather than half-understood.
+and refuses the rest with a sentence naming the field. The sentences are `_t` messages: English where read
+as text (the API, the command line), in the page's language where a form shows them, with `what` (the
+field's name, itself marked with `_t` by the forms) translated inside them. Only ASCII digits count: other
+scripts' digits and superscripts are refused rather than half-understood.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from babel.numbers import get_currency_symbol
 
 from pledgebank import money_words
 from pledgebank.ledger.money import CURRENCY_EXPONENTS
+from pledgebank.text import _t
 
 # The most any single amount may be, in minor units (10,000,000.00 in major units). Far inside a signed 64-bit
 # column, so sums of many such amounts cannot overflow either.
@@ -76,19 +79,34 @@ def parse_money(
         return None
     words = money_words.name(currency, locale)
     symbol = get_currency_symbol(currency, locale=locale)
-    shape = InputError(f"Enter {what} as a number of {words}, like 10 or 7.50.")
+    shape = InputError(
+        _t("Enter %(what)s as a number of %(words)s, like 10 or 7.50.", what=what, words=words)
+    )
     if len(cleaned) > _MAX_TEXT:
         raise shape
     if _foreign(cleaned, currency, symbol):
-        raise InputError(f"Enter {what} in {words} ({symbol}): other currencies are not accepted.")
+        raise InputError(
+            _t(
+                "Enter %(what)s in %(words)s (%(symbol)s): other currencies are not accepted.",
+                what=what,
+                words=words,
+                symbol=symbol,
+            )
+        )
     if cleaned.startswith("-"):
-        raise InputError(f"Enter {what} above zero.")
+        raise InputError(_t("Enter %(what)s above zero.", what=what))
     if symbol and cleaned.startswith(symbol):
         cleaned = cleaned[len(symbol) :].lstrip(" ")
     match = _ASCII_NUMBER.fullmatch(cleaned)
     if _DECIMAL_COMMA.fullmatch(cleaned):
         point = cleaned.replace(",", ".")
-        raise InputError(f"Enter {what} with a point, not a comma, before the decimal part, like {point}.")
+        raise InputError(
+            _t(
+                "Enter %(what)s with a point, not a comma, before the decimal part, like %(point)s.",
+                what=what,
+                point=point,
+            )
+        )
     if not cleaned or match is None:
         raise shape
     whole, fraction = match["whole"], match["fraction"]
@@ -99,9 +117,10 @@ def parse_money(
     if fraction:
         units += int(fraction.ljust(exponent, "0"))
     if units == 0 and not allow_zero:
-        raise InputError(f"Enter {what} above zero.")
+        raise InputError(_t("Enter %(what)s above zero.", what=what))
     if units > MAX_MONEY:
-        raise InputError(f"Enter {what} of at most {money_words.full(MAX_MONEY, currency, locale)}.")
+        most = money_words.full(MAX_MONEY, currency, locale)
+        raise InputError(_t("Enter %(what)s of at most %(most)s.", what=what, most=most))
     return units
 
 
@@ -113,10 +132,20 @@ def parse_count(
     if not cleaned:
         return None
     if len(cleaned) > _MAX_TEXT or not _ASCII_COUNT.fullmatch(cleaned):
-        raise InputError(f"Enter {what} as a whole number, like {example}.")
+        raise InputError(
+            _t("Enter %(what)s as a whole number, like %(example)s.", what=what, example=example)
+        )
     value = int(cleaned.replace(",", ""))
     if not minimum <= value <= maximum:
-        raise InputError(f"Enter {what} from {minimum:,} to {maximum:,}.")
+        low, high = f"{minimum:,}", f"{maximum:,}"
+        raise InputError(
+            _t(
+                "Enter %(what)s from %(minimum)s to %(maximum)s.",
+                what=what,
+                minimum=low,
+                maximum=high,
+            )
+        )
     return value
 
 
@@ -141,7 +170,15 @@ def check_date(value: date, *, what: str) -> date:
     """The date, if it falls between FIRST_DATE and LAST_DATE; raises InputError naming `what` otherwise."""
     day = value.date() if isinstance(value, datetime) else value
     if not FIRST_DATE <= day <= LAST_DATE:
-        raise InputError(f"Enter {what} between {FIRST_DATE:%Y} and {LAST_DATE:%Y}.")
+        first, last = f"{FIRST_DATE:%Y}", f"{LAST_DATE:%Y}"
+        raise InputError(
+            _t(
+                "Enter %(what)s between %(first)s and %(last)s.",
+                what=what,
+                first=first,
+                last=last,
+            )
+        )
     return value
 
 
@@ -151,11 +188,11 @@ def parse_date(text: str | None, *, what: str, example: str = "2026-03-14") -> d
     if not cleaned:
         return None
     if not _ISO_DATE.fullmatch(cleaned):
-        raise InputError(f"Enter {what} like {example}.")
+        raise InputError(_t("Enter %(what)s like %(example)s.", what=what, example=example))
     try:
         day = date.fromisoformat(cleaned)
     except ValueError:
-        raise InputError(f"Enter {what} like {example}.") from None
+        raise InputError(_t("Enter %(what)s like %(example)s.", what=what, example=example)) from None
     return check_date(day, what=what)
 
 

@@ -155,7 +155,7 @@ def _amount(pledge: Pledge, keyword: str, text: str | None) -> int | None:
         return None
     if pledge.of_time:
         raise InputError(_t("A pledge of time asks for no money: text PLEDGE %(keyword)s.", keyword=keyword))
-    amount = parse_money(text, pledge.currency, what="the amount")
+    amount = parse_money(text, pledge.currency, what=_t("the amount"))
     if pledge.amount_kind == "fixed" and amount != pledge.amount:
         each = money_words.short(pledge.amount, pledge.currency)
         raise InputError(

@@ -9,6 +9,7 @@ from wtforms import Field, HiddenField, RadioField, SelectField, StringField, Te
 from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books.fund_transfer_checks import BASIS_LABELS, TransferTerms
+from pledgebank.text import _t
 from pledgebank.web.fields import form_money
 from pledgebank.web.form_base import Form, MoneyText
 
@@ -49,7 +50,7 @@ class FundTransferForm(Form):
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, more than zero."""
-        self.parsed_amount = form_money(field.data, self.currency, what="the amount")
+        self.parsed_amount = form_money(field.data, self.currency, what=_t("the amount"))
 
     def terms(self) -> TransferTerms:
         """What was typed, for the service (call after validate())."""

@@ -13,6 +13,7 @@ from wtforms import BooleanField, Field, HiddenField, RadioField, SelectField, S
 from wtforms.fields.choices import SelectChoice
 
 from pledgebank.books.treasurer_checks import ENTRY_KINDS, EntryTerms
+from pledgebank.text import _t
 from pledgebank.web.fields import form_count, form_date, form_money
 from pledgebank.web.form_base import Form, MoneyText
 
@@ -74,21 +75,21 @@ class RecordMoneyForm(Form):
 
     def validate_on(self, field: Field) -> None:
         """A calendar date."""
-        self.parsed_on = form_date(field.data, what="the date")
+        self.parsed_on = form_date(field.data, what=_t("the date"))
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence (zero only as an opening balance, which the service checks)."""
-        self.parsed["amount"] = form_money(field.data, self.currency, what="the amount", allow_zero=True)
+        self.parsed["amount"] = form_money(field.data, self.currency, what=_t("the amount"), allow_zero=True)
 
     def validate_cash_amount(self, field: Field) -> None:
         """Pounds and pence, or blank."""
         self.parsed["cash_amount"] = form_money(
-            field.data, self.currency, what="the cash held", allow_zero=True
+            field.data, self.currency, what=_t("the cash held"), allow_zero=True
         )
 
     def validate_transaction(self, field: Field) -> None:
         """A transaction number, or blank."""
-        self.parsed["transaction"] = form_count(field.data, what="the transaction number")
+        self.parsed["transaction"] = form_count(field.data, what=_t("the transaction number"))
 
     def terms(self) -> EntryTerms:
         """What was typed, for the service (call after validate())."""

@@ -18,6 +18,7 @@ from pledgebank.dividends.models import BODY_KINDS
 from pledgebank.dividends.terms import Tier
 from pledgebank.inputs import MAX_LINES
 from pledgebank.pulse.questions import CORE
+from pledgebank.text import _t
 from pledgebank.web.fields import form_count, form_date, form_money
 from pledgebank.web.form_base import Form, MoneyText
 
@@ -63,8 +64,10 @@ def parse_tiers(text: str | None, currency: str) -> tuple[Tier, ...]:
                     number=number,
                 )
             )
-        figure = form_count(reached, what=f"the outcome on line {number}", minimum=0, maximum=FIGURE_MAX)
-        money = form_money(amount, currency, what=f"the payment on line {number}")
+        figure = form_count(
+            reached, what=_t("the outcome on line %(number)s", number=number), minimum=0, maximum=FIGURE_MAX
+        )
+        money = form_money(amount, currency, what=_t("the payment on line %(number)s", number=number))
         assert figure is not None and money is not None  # neither is blank
         tiers.append(Tier(figure, money))
     return tuple(tiers)
@@ -182,27 +185,27 @@ class AgreementForm(DividendForm):
 
     def validate_baseline_value(self, field: Field) -> None:
         """A whole number."""
-        self._figure(field, "the baseline")
+        self._figure(field, _t("the baseline"))
 
     def validate_target_value(self, field: Field) -> None:
         """A whole number."""
-        self._figure(field, "the target")
+        self._figure(field, _t("the target"))
 
     def validate_floor_value(self, field: Field) -> None:
         """A whole number, or blank."""
-        self._figure(field, "the floor")
+        self._figure(field, _t("the floor"))
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, or blank."""
-        self._money(field, "the payment")
+        self._money(field, _t("the payment"))
 
     def validate_cap(self, field: Field) -> None:
         """Pounds and pence, above zero."""
-        self._money(field, "the cap")
+        self._money(field, _t("the cap"))
 
     def validate_deadline(self, field: Field) -> None:
         """A date."""
-        self.parsed["deadline"] = form_date(field.data, what="the deadline")
+        self.parsed["deadline"] = form_date(field.data, what=_t("the deadline"))
 
     def validate_tiers(self, field: Field) -> None:
         """The tier lines."""
@@ -218,7 +221,7 @@ class EvidenceForm(DividendForm):
 
     def validate_value(self, field: Field) -> None:
         """A whole number."""
-        self._figure(field, "the figure")
+        self._figure(field, _t("the figure"))
 
 
 class SignForm(DividendForm):
@@ -251,7 +254,7 @@ class PaymentForm(DividendForm):
 
     def validate_paid_on(self, field: Field) -> None:
         """A date."""
-        self.parsed["paid_on"] = form_date(field.data, what="the date")
+        self.parsed["paid_on"] = form_date(field.data, what=_t("the date"))
 
 
 class EmptyForm(DividendForm):

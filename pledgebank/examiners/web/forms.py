@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, StringField
 from wtforms.validators import DataRequired
 
+from pledgebank.text import _t
 from pledgebank.web.fields import form_money
 from pledgebank.web.form_base import Form, MoneyText
 
@@ -47,4 +48,4 @@ class ThresholdForm(Form):
 
     def validate_threshold(self, field: Field) -> None:
         """An amount of money (zero means every payment)."""
-        self.parsed = form_money(field.data, self.currency, what="the threshold", allow_zero=True)
+        self.parsed = form_money(field.data, self.currency, what=_t("the threshold"), allow_zero=True)

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 
 from pledgebank.exports import formats
 from pledgebank.inputs import InputError, check_date
+from pledgebank.text import _t
 from pledgebank.web.form_base import Form
 
 FORMAT_CHOICES = [SelectChoice(fmt.name, fmt.label) for fmt in formats.FORMATS]
@@ -25,7 +26,7 @@ def _in_years(form: FlaskForm, field: DateField) -> None:
         raise ValidationError(_l("Enter the date like 2026-03-14."))
     if field.data is not None:
         try:
-            check_date(field.data, what="the date")
+            check_date(field.data, what=_t("the date"))
         except InputError as error:
             raise ValidationError(error.message) from None
 

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from pledgebank.giftaid.eligibility import Scope
 from pledgebank.giftaid.models import HOUSE_MAX, NAME_MAX, TITLE_MAX
+from pledgebank.text import _t
 from pledgebank.web.fields import form_date, form_money
 from pledgebank.web.form_base import Form, MoneyText
 
@@ -105,10 +106,10 @@ class ClaimForm(Form):
         return valid
 
     def validate_period_start(self, field: StringField) -> None:
-        self.parsed["start"] = form_date(field.data, what="the first day", example="2026-04-06")
+        self.parsed["start"] = form_date(field.data, what=_t("the first day"), example="2026-04-06")
 
     def validate_period_end(self, field: StringField) -> None:
-        self.parsed["end"] = form_date(field.data, what="the last day", example="2027-04-05")
+        self.parsed["end"] = form_date(field.data, what=_t("the last day"), example="2027-04-05")
 
 
 class PaymentForm(Form):
@@ -128,7 +129,7 @@ class PaymentForm(Form):
         self.parsed: dict[str, Any] = {}
 
     def validate_paid_on(self, field: StringField) -> None:
-        self.parsed["paid_on"] = form_date(field.data, what="the day", example="2026-12-01")
+        self.parsed["paid_on"] = form_date(field.data, what=_t("the day"), example="2026-12-01")
 
 
 class BenefitForm(Form):
@@ -154,4 +155,4 @@ class BenefitForm(Form):
         self.parsed: dict[str, Any] = {}
 
     def validate_value(self, field: StringField) -> None:
-        self.parsed["value"] = form_money(field.data, self.currency, what="the value", allow_zero=True)
+        self.parsed["value"] = form_money(field.data, self.currency, what=_t("the value"), allow_zero=True)

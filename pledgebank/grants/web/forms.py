@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from pledgebank.inputs import MAX_LINES
+from pledgebank.text import _t
 from pledgebank.web.fields import form_count, form_date, form_money
 from pledgebank.web.form_base import Form, MoneyText
 
@@ -56,7 +57,7 @@ def parse_lines(text: str | None, currency: str) -> list[tuple[str, int]]:
             raise ValidationError(
                 _("Line %(number)s: end it with a colon and a number, like 'Paint: 45'.", number=number)
             )
-        amount = form_money(cost, currency, what=f"the amount on line {number}")
+        amount = form_money(cost, currency, what=_t("the amount on line %(number)s", number=number))
         assert amount is not None  # the cost is not blank
         lines.append((what.strip(), amount))
     return lines
@@ -70,7 +71,9 @@ def parse_criteria(text: str | None) -> list[tuple[str, int]]:
         if not colon:
             name, weight = line, "1"
         try:
-            value = form_count(weight, what=f"the weight on line {number}", maximum=10, example=3)
+            value = form_count(
+                weight, what=_t("the weight on line %(number)s", number=number), maximum=10, example=3
+            )
         except ValidationError:
             raise ValidationError(
                 _("Line %(number)s: end it with a colon and a weight from 1 to 10.", number=number)
@@ -148,11 +151,11 @@ class RoundForm(GrantForm):
 
     def validate_budget(self, field: Field) -> None:
         """Pounds and pence, above zero."""
-        self._money(field, "the budget")
+        self._money(field, _t("the budget"))
 
     def validate_max_award(self, field: Field) -> None:
         """Pounds and pence, above zero."""
-        self._money(field, "the largest award")
+        self._money(field, _t("the largest award"))
 
     def validate_opens_on(self, field: Field) -> None:
         """A calendar date."""
@@ -169,12 +172,12 @@ class RoundForm(GrantForm):
     def validate_quorum_minimum(self, field: Field) -> None:
         """A whole number."""
         self.parsed["quorum_minimum"] = form_count(
-            field.data, what="the number of reviews", maximum=1000, example=2
+            field.data, what=_t("the number of reviews"), maximum=1000, example=2
         )
 
     def validate_project_months(self, field: Field) -> None:
         """A whole number of months."""
-        self.parsed["project_months"] = form_count(field.data, what="the months", maximum=60, example=12)
+        self.parsed["project_months"] = form_count(field.data, what=_t("the months"), maximum=60, example=12)
 
 
 class ApplicationForm(GrantForm):
@@ -228,7 +231,7 @@ class ApplicationForm(GrantForm):
 
     def validate_amount_requested(self, field: Field) -> None:
         """Pounds and pence, above zero."""
-        self._money(field, "the amount")
+        self._money(field, _t("the amount"))
 
     def validate_budget_lines(self, field: Field) -> None:
         """Lines of "item: cost"."""

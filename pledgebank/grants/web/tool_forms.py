@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from pledgebank.grants.web.forms import MONEY_INPUT, GrantForm
+from pledgebank.text import _t
 from pledgebank.web.fields import form_money
 from pledgebank.web.form_base import MoneyText
 
@@ -59,7 +60,7 @@ class ReviewForm(GrantForm):
 
     def validate_recommended_amount(self, field: Field) -> None:
         """Pounds and pence, or blank."""
-        self._money(field, "the amount")
+        self._money(field, _t("the amount"))
 
 
 def review_form(criteria, formdata=None, **kwargs) -> ReviewForm:
@@ -124,7 +125,7 @@ class DecisionForm(GrantForm):
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, or blank."""
-        self._money(field, "the amount awarded")
+        self._money(field, _t("the amount awarded"))
 
     def validate_defer_until(self, field: Field) -> None:
         """A calendar date, or blank."""
@@ -147,7 +148,7 @@ class ReduceForm(GrantForm):
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, above zero."""
-        self._money(field, "the new amount")
+        self._money(field, _t("the new amount"))
 
 
 class ReconsiderForm(GrantForm):
@@ -209,5 +210,5 @@ class ReportForm(GrantForm):
     def validate_amount_spent(self, field: Field) -> None:
         """Pounds and pence; nothing at all is "0"."""
         self.parsed[field.short_name] = form_money(
-            field.data, self.currency, what="the amount spent", allow_zero=True
+            field.data, self.currency, what=_t("the amount spent"), allow_zero=True
         )

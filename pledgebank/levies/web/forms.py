@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from pledgebank.levies.bands import Band
+from pledgebank.text import _t
 from pledgebank.web.fields import form_count, form_date, form_money
 from pledgebank.web.form_base import Form, MoneyText
 
@@ -105,19 +106,21 @@ class LevyForm(_Form):
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, above zero."""
-        self.parsed["amount"] = form_money(field.data, self.currency, what="the amount")
+        self.parsed["amount"] = form_money(field.data, self.currency, what=_t("the amount"))
 
     def validate_threshold(self, field: Field) -> None:
         """A whole number, or blank."""
-        self.parsed["threshold"] = form_count(field.data, what="the number of households", maximum=100_000)
+        self.parsed["threshold"] = form_count(
+            field.data, what=_t("the number of households"), maximum=100_000
+        )
 
     def validate_starts_on(self, field: Field) -> None:
         """A real calendar date."""
-        self.dates["starts_on"] = _date(field, "the date")
+        self.dates["starts_on"] = _date(field, _t("the date"))
 
     def validate_ends_on(self, field: Field) -> None:
         """A real calendar date, or blank."""
-        self.dates["ends_on"] = _date(field, "the date")
+        self.dates["ends_on"] = _date(field, _t("the date"))
 
 
 class JoinForm(_Form):
@@ -160,7 +163,7 @@ class HardshipForm(_Form):
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, or blank."""
-        self.parsed_amount = form_money(field.data, self.currency, what="the reduction")
+        self.parsed_amount = form_money(field.data, self.currency, what=_t("the reduction"))
 
 
 class DecisionForm(_Form):
@@ -186,7 +189,7 @@ class DecisionForm(_Form):
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, or blank."""
-        self.parsed_amount = form_money(field.data, self.currency, what="the amount")
+        self.parsed_amount = form_money(field.data, self.currency, what=_t("the amount"))
 
 
 class RegisterForm(_Form):

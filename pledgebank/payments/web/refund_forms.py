@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, HiddenField, StringField, ValidationError
 
-from pledgebank import inputs
-from pledgebank.inputs import InputError
+from pledgebank.text import _t
+from pledgebank.web.fields import form_money
 from pledgebank.web.form_base import Form, MoneyText
 
 
@@ -34,11 +33,6 @@ class RefundForm(Form):
 
     def validate_amount(self, field: Field) -> None:
         """Money above zero, as the service's one strict parser reads it."""
-        try:
-            self.minor = inputs.parse_money(
-                field.data, self.currency, what="the amount to refund", locale=current_app.config["LOCALE"]
-            )
-        except InputError as error:
-            raise ValidationError(error.message) from None
+        self.minor = form_money(field.data, self.currency, what=_t("the amount to refund"))
         if self.minor is None:
             raise ValidationError(_l("Enter the amount to refund."))

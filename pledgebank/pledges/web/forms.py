@@ -21,6 +21,7 @@ from pledgebank.neighbourhoods.funds import fund_label
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.pledges.models import Pledge
 from pledgebank.pledges.web.social_forms import shown_as_field
+from pledgebank.text import _t
 from pledgebank.web.fields import form_count, form_date, form_money
 from pledgebank.web.form_base import Form, MoneyText
 
@@ -163,19 +164,19 @@ class PledgeForm(_Form):
         """Pounds and pence, above zero (needed for a pledge of money)."""
         if self.kind.data != "time" and not (field.data or "").strip():
             raise ValidationError(_l("Enter the amount each person pledges."))
-        self._money(field, "the amount")
+        self._money(field, _t("the amount"))
 
     def validate_target_amount(self, field: Field) -> None:
         """Pounds and pence, above zero, or blank."""
-        self._money(field, "the money needed")
+        self._money(field, _t("the money needed"))
 
     def validate_target_pledgers(self, field: Field) -> None:
         """A whole number, or blank."""
-        self.parsed[field.name] = form_count(field.data, what="the number of people")
+        self.parsed[field.name] = form_count(field.data, what=_t("the number of people"))
 
     def validate_cap(self, field: Field) -> None:
         """A whole number, or blank."""
-        self.parsed[field.name] = form_count(field.data, what="the most people")
+        self.parsed[field.name] = form_count(field.data, what=_t("the most people"))
 
     def validate_deadline(self, field: Field) -> None:
         """A real calendar date."""
@@ -191,7 +192,7 @@ class PledgeForm(_Form):
         except ValueError:
             raise ValidationError(_l("Enter the time like 18:00.")) from None
         try:
-            day = inputs.parse_date(self.deadline.data, what="the date")
+            day = inputs.parse_date(self.deadline.data, what=_t("the date"))
         except InputError:
             return  # reported beside the date
         if day is None:
@@ -269,4 +270,4 @@ class OfferForm(_Form):
 
     def validate_cap(self, field: Field) -> None:
         """Pounds and pence, above zero."""
-        self.cap_amount = form_money(field.data, self.currency, what="the most the sponsor will give")
+        self.cap_amount = form_money(field.data, self.currency, what=_t("the most the sponsor will give"))

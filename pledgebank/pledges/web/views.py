@@ -29,6 +29,7 @@ from pledgebank.pledges.web.blueprint import bp
 from pledgebank.pledges.web.forms import CancelForm, OfferForm, PledgeForm, SignForm, UpdateForm
 from pledgebank.pledges.web.social_forms import SignerForm
 from pledgebank.policy import Action, is_officer_anywhere, require
+from pledgebank.text import _t
 from pledgebank.web.auth import current_user_id, signed_in_user_id
 from pledgebank.web.confirm import ConfirmForm, confirm_page
 from pledgebank.web.fields import form_money
@@ -269,7 +270,7 @@ def _amount_chosen(form: SignForm, pledge) -> int | None:
     if pledge.amount_kind != "minimum":
         return None
     try:
-        amount = form_money(form.amount.data, pledge.currency, what="your amount")
+        amount = form_money(form.amount.data, pledge.currency, what=_t("your amount"))
     except ValidationError as error:
         raise InvalidInput.field("amount", str(error)) from None
     if amount is None:

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from pledgebank.pulse.models import PulseRound
 from pledgebank.pulse.questions import MAX_TEXT, SCALE, QuestionKind, statement_of
 from pledgebank.pulse.responses import Answer, field_name
+from pledgebank.text import _t
 from pledgebank.web.fields import form_date
 from pledgebank.web.form_base import Form
 
@@ -57,10 +58,10 @@ class RoundForm(Form):
         self.parsed: dict[str, Any] = {}
 
     def validate_opens(self, field: StringField) -> None:
-        self.parsed["opens"] = form_date(field.data, what="the day it opens")
+        self.parsed["opens"] = form_date(field.data, what=_t("the day it opens"))
 
     def validate_closes(self, field: StringField) -> None:
-        self.parsed["closes"] = form_date(field.data, what="the day it closes")
+        self.parsed["closes"] = form_date(field.data, what=_t("the day it closes"))
 
 
 def lines(text: str | None) -> list[str]:

@@ -14,6 +14,7 @@ from wtforms.validators import ValidationError
 
 from pledgebank.ledger import kinds
 from pledgebank.statements.csv_parser import DATE_FORMATS, Layout
+from pledgebank.text import _t
 from pledgebank.web.fields import form_date, form_money
 from pledgebank.web.form_base import Form, MoneyText
 
@@ -107,11 +108,11 @@ class ReconcileForm(Form):
 
     def validate_on(self, field: Field) -> None:
         """A date is needed."""
-        if form_date(field.data, what="the statement date", example="2025-12-31") is None:
+        if form_date(field.data, what=_t("the statement date"), example="2025-12-31") is None:
             raise ValidationError(_l("Enter the statement date, like 2025-12-31."))
 
     def validate_statement_balance(self, field: Field) -> None:
         """Money, or blank."""
         self.parsed_balance = form_money(
-            field.data, self.currency, what="the statement balance", allow_zero=True
+            field.data, self.currency, what=_t("the statement balance"), allow_zero=True
         )

@@ -17,6 +17,7 @@ from pledgebank.statements.reconciling import position, reconcile
 from pledgebank.statements.web.blueprint import bp
 from pledgebank.statements.web.forms import ReconcileForm
 from pledgebank.statements.web.views import context
+from pledgebank.text import _t
 from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.filters import day
 from pledgebank.web.session import db_session, now
@@ -25,7 +26,7 @@ from pledgebank.web.submit import go_to, submit
 
 def _day(text: str | None) -> date | None:
     try:
-        return parse_date(text, what="the date")
+        return parse_date(text, what=_t("the date"))
     except InputError:
         return None
 
