@@ -18,9 +18,9 @@ from pledgebank.pledges.states import ACTIVE
 from pledgebank.text import _t
 
 SHOWN_AS = {
-    "hidden": "Count me, but do not list me",
-    "name": "List me by my first name and initial",
-    "neighbour": "List me as “a neighbour”",
+    "hidden": _t("Count me, but do not list me"),
+    "name": _t("List me by my first name and initial"),
+    "neighbour": _t("List me as “a neighbour”"),
 }
 NEIGHBOUR = "a neighbour"
 

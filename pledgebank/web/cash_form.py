@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from pledgebank.text import _t
 from pledgebank.web.fields import form_date, form_money
 from pledgebank.web.form_base import Form, MoneyText
 
@@ -19,18 +21,18 @@ class CashReceivedForm(Form):
         csrf = False  # the app-wide CSRF protection has already checked the token
 
     into = RadioField(
-        "How it was paid",
-        choices=[SelectChoice("cash", "In cash"), SelectChoice("bank", "By bank transfer")],
-        validators=[DataRequired("Choose cash or bank transfer.")],
+        _l("How it was paid"),
+        choices=[SelectChoice("cash", _l("In cash")), SelectChoice("bank", _l("By bank transfer"))],
+        validators=[DataRequired(_l("Choose cash or bank transfer."))],
     )
     amount = StringField(
         MoneyText("Amount received, in {name}"),
-        validators=[DataRequired("Enter the amount received.")],
+        validators=[DataRequired(_l("Enter the amount received."))],
         render_kw={"inputmode": "decimal", "spellcheck": "false"},
     )
     received_on = StringField(
-        "Day it was received",
-        validators=[DataRequired("Enter the day the money was received.")],
+        _l("Day it was received"),
+        validators=[DataRequired(_l("Enter the day the money was received."))],
         render_kw={"type": "date"},
     )
     owed = HiddenField()
@@ -44,11 +46,11 @@ class CashReceivedForm(Form):
 
     def validate_amount(self, field: Field) -> None:
         """Pounds and pence, above zero, by the one strict parser."""
-        self.parsed_amount = form_money(field.data, self.currency, what="the amount")
+        self.parsed_amount = form_money(field.data, self.currency, what=_t("the amount"))
 
     def validate_received_on(self, field: Field) -> None:
         """A real calendar date."""
-        self.received_date = form_date(field.data, what="the day")
+        self.received_date = form_date(field.data, what=_t("the day"))
 
     @property
     def confirmed(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
@@ -50,7 +51,8 @@ def _years(today: date) -> list[SelectChoice]:
     choices = []
     for year in range(latest, latest - 4, -1):
         first, last = year_starting(year, start)
-        choices.append(SelectChoice(year, f"{first:%-d %B %Y} to {last:%-d %B %Y}"))
+        span = _("%(first)s to %(last)s", first=format_date(first, "long"), last=format_date(last, "long"))
+        choices.append(SelectChoice(year, span))
     return choices
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -51,7 +52,7 @@ def _export_form(neighbourhood: Neighbourhood, formdata=None) -> ExportForm:
     form = ExportForm(formdata=formdata)
     funds = list_funds(db_session(), neighbourhood_id=neighbourhood.id)
     form.fund.choices = [
-        SelectChoice("", "Every fund"),
+        SelectChoice("", _l("Every fund")),
         *(SelectChoice(fund.slug, fund.name) for fund in funds),
     ]
     return form

@@ -245,7 +245,7 @@ def leave(levy_id: int):
     """Leave a voluntary levy: no new charges; anything owed is still owed."""
     with transaction() as session:
         households.leave_levy(session, actor_id=signed_in_user_id(), levy_id=levy_id, now=now(), zone=zone())
-    flash("Your household has left the levy. Nothing new is charged; anything owed is still owed.", "info")
+    flash(_("Your household has left the levy. Nothing new is charged; anything owed is still owed."), "info")
     return redirect(url_for("levies.show", levy_id=levy_id))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -43,7 +44,7 @@ def audit_log(slug: str):
         abort(404)
     form = AuditFilterForm(formdata=request.args)
     form.person.choices = [
-        SelectChoice("", "Everyone"),
+        SelectChoice("", _l("Everyone")),
         *(
             SelectChoice(str(i), name)
             for i, name in people_in_log(session, neighbourhood_id=neighbourhood.id)

@@ -193,9 +193,9 @@ class AuditFilterForm(Form):
     def validate_person(self, field: SelectField) -> None:
         """Someone the log names, or everyone."""
         if field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError("Choose a person from the list.")
+            raise ValidationError(_l("Choose a person from the list."))
 
     def validate_kind(self, field: SelectField) -> None:
         """One of the kinds listed, or every kind."""
         if field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError("Choose a kind of event from the list.")
+            raise ValidationError(_l("Choose a kind of event from the list."))

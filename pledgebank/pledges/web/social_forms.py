@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
@@ -19,15 +20,17 @@ class _Form(Form):
 def shown_as_field() -> RadioField:
     """The signer's choice of how they appear in the public list."""
     return RadioField(
-        "In the list of signers",
+        _l("In the list of signers"),
         choices=[SelectChoice(value, label) for value, label in SHOWN_AS.items()],
         default="hidden",
         validate_choice=False,  # AnyOf says what is wrong in words, not WTForms' "Not a valid choice"
         validators=[
-            DataRequired("Choose how you appear in the list of signers."),
-            AnyOf(list(SHOWN_AS), message="Choose how you appear in the list of signers."),
+            DataRequired(_l("Choose how you appear in the list of signers.")),
+            AnyOf(list(SHOWN_AS), message=_l("Choose how you appear in the list of signers.")),
         ],
-        description="The number of people who have pledged is always shown; your name only if you choose.",
+        description=_l(
+            "The number of people who have pledged is always shown; your name only if you choose."
+        ),
     )
 
 
@@ -41,9 +44,9 @@ class CommentForm(_Form):
     """A comment or question, or a reply to one."""
 
     comment = TextAreaField(
-        "Your comment or question",
-        validators=[DataRequired("Write your comment or question."), Length(max=MAX_LENGTH)],
-        description="Shown to everyone with your name; the pledge's creator is emailed.",
+        _l("Your comment or question"),
+        validators=[DataRequired(_l("Write your comment or question.")), Length(max=MAX_LENGTH)],
+        description=_l("Shown to everyone with your name; the pledge's creator is emailed."),
     )
     parent_id = HiddenField()
 
@@ -52,6 +55,6 @@ class HideCommentForm(_Form):
     """The committee hides a comment, saying why."""
 
     reason = TextAreaField(
-        "Why hide it",
-        validators=[DataRequired("Say why the comment is hidden."), Length(max=500)],
+        _l("Why hide it"),
+        validators=[DataRequired(_l("Say why the comment is hidden.")), Length(max=500)],
     )
