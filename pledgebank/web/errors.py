@@ -12,6 +12,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from pledgebank.errors import DomainError, NotAuthenticated
+from pledgebank.text import _t
 from pledgebank.web.reconnect import after_disconnect
 
 log = logging.getLogger(__name__)
@@ -85,13 +86,19 @@ _PLAIN = (
 
 # What people are told on the site's pages for the framework's errors (Werkzeug's words are for developers).
 _PAGE_MESSAGES = {
-    404: "There is no page at this address. The link may be mistyped or out of date, or what it pointed "
-    "to may have been removed.",
-    405: "This page cannot be used that way. Go back and use the page's own buttons and links.",
-    500: "Something went wrong on our side, and nothing you sent was half-saved. Please try again in a "
-    "minute; if it keeps happening, tell your neighbourhood's treasurer or chair.",
-    503: "We lost touch with our database for a moment, and nothing you sent was half-saved. Please send "
-    "it again.",
+    404: _t(
+        "There is no page at this address. The link may be mistyped or out of date, or what it pointed to "
+        "may have been removed."
+    ),
+    405: _t("This page cannot be used that way. Go back and use the page's own buttons and links."),
+    500: _t(
+        "Something went wrong on our side, and nothing you sent was half-saved. Please try again in a "
+        "minute; if it keeps happening, tell your neighbourhood's treasurer or chair."
+    ),
+    503: _t(
+        "We lost touch with our database for a moment, and nothing you sent was half-saved. Please send it "
+        "again."
+    ),
 }
 
 
@@ -145,11 +152,13 @@ def handle_http_exception(error: HTTPException) -> Any:
     data = getattr(error, "data", None) or {}
     fields = _flatten(_without_locations(data.get("messages") or data.get("errors") or {})) if data else {}
     if isinstance(error, CSRFError):
-        message = "This form has expired or was sent from elsewhere. Go back, reload the page and try again."
+        message = _t(
+            "This form has expired or was sent from elsewhere. Go back, reload the page and try again."
+        )
     elif status == 429:
-        message = "Too many attempts. Wait a minute and try again."
+        message = _t("Too many attempts. Wait a minute and try again.")
     elif status == 422 and fields:
-        message = "Some of the information given is not valid."
+        message = _t("Some of the information given is not valid.")
     else:
         message = error.description or _TITLES.get(status, "")
     if status in _PAGE_MESSAGES and not wants_json() and not isinstance(error, CSRFError):
@@ -162,7 +171,7 @@ def handle_http_exception(error: HTTPException) -> Any:
             fields,
         )
     else:
-        body, _ = _page(status, _TITLES.get(status, "Something is not right"), message)
+        body, _ = _page(status, _TITLES.get(status, _l("Something is not right")), message)
         response = Response(body, status=status, mimetype="text/html")
     # The exception's own headers say what the client needs next: Allow on a 405, Retry-After on a 429.
     for name, value in error.get_headers():
