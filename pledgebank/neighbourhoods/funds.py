@@ -18,6 +18,7 @@ from pledgebank.books.services import book_of, open_fund_accounts
 from pledgebank.errors import Conflict, InvalidInput
 from pledgebank.neighbourhoods.models import Fund, FundType, Neighbourhood
 from pledgebank.policy import FUND_CREATION, Action, can, require
+from pledgebank.text import _t
 
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 PURPOSE_MAX = 1000
@@ -147,9 +148,9 @@ def add_fund(
 
 
 _TYPE_WORDS = {
-    FundType.UNRESTRICTED: "unrestricted: for anything within the group's aims",
-    FundType.DESIGNATED: "designated: set aside by the committee, which can release it",
-    FundType.ENDOWMENT: "endowment: capital kept, never spent",
+    FundType.UNRESTRICTED: _t("unrestricted: for anything within the group's aims"),
+    FundType.DESIGNATED: _t("designated: set aside by the committee, which can release it"),
+    FundType.ENDOWMENT: _t("endowment: capital kept, never spent"),
 }
 LABEL_PURPOSE_MAX = 300
 
@@ -160,8 +161,8 @@ def fund_label(fund: Fund) -> str:
         purpose = fund.purpose
         if len(purpose) > LABEL_PURPOSE_MAX:
             purpose = purpose[: LABEL_PURPOSE_MAX - 1].rstrip() + "…"
-        return f"{fund.name} (restricted to: {purpose})"
-    return f"{fund.name} ({_TYPE_WORDS[fund.type]})"
+        return _t("%(name)s (restricted to: %(purpose)s)", name=fund.name, purpose=purpose)
+    return _t("%(name)s (%(kind)s)", name=fund.name, kind=_TYPE_WORDS[fund.type])
 
 
 def creatable_types(session: Session, *, actor_id: int | None, neighbourhood_id: int) -> list[FundType]:

@@ -148,9 +148,12 @@ class PledgeForm(_Form):
     def offer_funds(self, offered: list[Fund], *, pledge: Pledge | None = None, current: Fund | None = None):
         """The choices: the pledge's own fund first, then the fund it pays into now, then those offered."""
         if pledge is not None and pledge.own_fund and current is not None:
-            own = f"Its own restricted fund, “{current.name}”: the money may be spent only on what it says"
+            own = _l(
+                "Its own restricted fund, “%(name)s”: the money may be spent only on what it says",
+                name=current.name,
+            )
         else:
-            own = "A new restricted fund for this pledge: the money may be spent only on what it says"
+            own = _l("A new restricted fund for this pledge: the money may be spent only on what it says")
         others = [fund for fund in offered if current is None or fund.id != current.id]
         if current is not None and not (pledge is not None and pledge.own_fund):
             others.insert(0, current)

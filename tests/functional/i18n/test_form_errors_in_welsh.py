@@ -1,5 +1,5 @@
-"""A form's errors from the shared parsers (money, counts, dates) read in the page's language: the sentence and
-the field's name inside it, with the currency named in Welsh on a Welsh page."""
+"""A form's errors from the shared parsers (money, counts, dates) read in the page's language: the sentence
+and the field's name inside it, with the currency named in Welsh on a Welsh page."""
 
 from __future__ import annotations
 
