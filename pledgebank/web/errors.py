@@ -151,6 +151,7 @@ def handle_http_exception(error: HTTPException) -> Any:
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     fields = _flatten(_without_locations(data.get("messages") or data.get("errors") or {})) if data else {}
+    message: str
     if isinstance(error, CSRFError):
         message = _t(
             "This form has expired or was sent from elsewhere. Go back, reload the page and try again."
