@@ -8,6 +8,7 @@ from pledgebank.state_tables import (
     InvalidTransition as InvalidTransition,  # raised by next_*, caught from here
 )
 from pledgebank.state_tables import Transitions
+from pledgebank.text import _t
 
 
 class ApplicationStatus(StrEnum):
@@ -82,16 +83,16 @@ DECIDED = frozenset({S.AWARDED, S.PART_AWARDED, S.REJECTED, S.PAID, S.REPORTED})
 IN_REVIEW = frozenset({S.SUBMITTED, S.UNDER_REVIEW})
 
 LABELS: dict[ApplicationStatus, str] = {
-    S.DRAFT: "Draft",
-    S.SUBMITTED: "Submitted",
-    S.UNDER_REVIEW: "Under review",
-    S.AWARDED: "Awarded",
-    S.PART_AWARDED: "Awarded in part",
-    S.DEFERRED: "Deferred",
-    S.REJECTED: "Not funded",
-    S.PAID: "Paid",
-    S.REPORTED: "Reported",
-    S.WITHDRAWN: "Withdrawn",
+    S.DRAFT: _t("Draft"),
+    S.SUBMITTED: _t("Submitted"),
+    S.UNDER_REVIEW: _t("Under review"),
+    S.AWARDED: _t("Awarded"),
+    S.PART_AWARDED: _t("Awarded in part"),
+    S.DEFERRED: _t("Deferred"),
+    S.REJECTED: _t("Not funded"),
+    S.PAID: _t("Paid"),
+    S.REPORTED: _t("Reported"),
+    S.WITHDRAWN: _t("Withdrawn"),
 }
 
 

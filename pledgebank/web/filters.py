@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from flask import Flask, current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from pledgebank import money_words
 from pledgebank.accounts.names import distinct_names
 from pledgebank.grants.states import LABELS
+from pledgebank.ledger import kinds as k
 from pledgebank.ledger.money import Money
 from pledgebank.web.i18n import locale_name
 from pledgebank.web.links import link_label, link_url
@@ -143,8 +145,51 @@ def short_month(value: date | None) -> str:
 
 
 def grant_status(application) -> str:
-    """An application's status in words."""
-    return LABELS[application.status]
+    """An application's status in words, in the page's language."""
+    return str(LABELS[application.status])
+
+
+# Each kind of ledger transaction in words; in English, the kind with spaces for its underscores.
+_KIND_WORDS = {
+    k.CARD_PAYMENT_RECEIVED: _l("card payment received"),
+    k.CASH_RECEIVED: _l("cash received"),
+    k.REFUND: _l("refund"),
+    k.PAYOUT: _l("payout"),
+    k.CASH_BANKED: _l("cash banked"),
+    k.RECEIVABLE_RAISED: _l("receivable raised"),
+    k.RECEIVABLE_SETTLED: _l("receivable settled"),
+    k.RECEIVABLE_WRITTEN_OFF: _l("receivable written off"),
+    k.GRANT_AWARDED: _l("grant awarded"),
+    k.GRANT_PAID: _l("grant paid"),
+    k.GRANT_RETURNED: _l("grant returned"),
+    k.MATCH_OWED: _l("match owed"),
+    k.MATCH_RECEIVED: _l("match received"),
+    k.REVERSAL: _l("reversal"),
+    k.PLEDGE_CASH_HELD: _l("pledge cash held"),
+    k.PLEDGE_CASH_RECOGNISED: _l("pledge cash recognised"),
+    k.PLEDGE_CASH_RETURNED: _l("pledge cash returned"),
+    k.YEAR_CLOSED: _l("year closed"),
+    k.DISPUTE_FUNDS_WITHDRAWN: _l("dispute funds withdrawn"),
+    k.DISPUTE_FUNDS_REINSTATED: _l("dispute funds reinstated"),
+    k.REFUND_FAILED: _l("refund failed"),
+    k.DONATION_RECEIVED: _l("donation received"),
+    k.SUPPLIER_PAID: _l("supplier paid"),
+    k.BANK_CHARGES: _l("bank charges"),
+    k.BANK_INTEREST: _l("bank interest"),
+    k.OPENING_BALANCE: _l("opening balance"),
+    k.LEGACY_ATTRIBUTED: _l("legacy attributed"),
+    k.FUND_TRANSFER: _l("fund transfer"),
+    k.DIVIDEND_EARNED: _l("dividend earned"),
+    k.DIVIDEND_RECEIVED: _l("dividend received"),
+    k.GIFT_AID_CLAIMED: _l("gift aid claimed"),
+    k.GIFT_AID_RECEIVED: _l("gift aid received"),
+}
+
+
+def ledger_kind(kind: str) -> str:
+    """A ledger transaction's kind in words, in the page's language (an unknown kind as it is written)."""
+    words = _KIND_WORDS.get(kind)
+    return str(words) if words is not None else kind.replace("_", " ")
 
 
 def init_app(app: Flask) -> None:
@@ -162,6 +207,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(month_year)
     app.add_template_filter(short_month)
     app.add_template_filter(grant_status)
+    app.add_template_filter(ledger_kind)
     app.add_template_global(absolute_url)
     app.add_template_global(link_url, "money_link")
     app.add_template_global(link_label, "money_link_label")
