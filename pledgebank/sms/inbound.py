@@ -4,6 +4,8 @@ PLEDGE FENCE   pledge to the pledge with keyword FENCE (a new number first gets 
 123456         the code: confirms the number and makes the pledge it was sent for
 STOP (STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT)   no more texts;  START (UNSTOP)   texts again
 HELP (INFO)    how it works
+
+Each command has its Welsh word too: ADDO FENCE, STOPIO, DECHRAU, CYMORTH.
 """
 
 from __future__ import annotations
@@ -23,17 +25,18 @@ from pledgebank.neighbourhoods.models import Neighbourhood
 from pledgebank.pledges.models import Pledge
 from pledgebank.sms import codes, phones, texts
 from pledgebank.sms.models import SmsInbound, SmsKeyword, SmsNumber, SmsPhone
-from pledgebank.sms.outgoing import reply
+from pledgebank.sms.outgoing import language_for, reply
 from pledgebank.sms.people import phone_for
 from pledgebank.sms.provider import Inbound
 from pledgebank.sms.signing import ask_to_confirm, pledge_by_text
 from pledgebank.sms.texts import Text
 from pledgebank.text import _t
 
-STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
-START_WORDS = frozenset({"START", "UNSTOP"})
-HELP_WORDS = frozenset({"HELP", "INFO"})
-RESERVED = STOP_WORDS | START_WORDS | HELP_WORDS | {"PLEDGE"}
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "STOPIO"})
+START_WORDS = frozenset({"START", "UNSTOP", "DECHRAU"})
+HELP_WORDS = frozenset({"HELP", "INFO", "CYMORTH"})
+PLEDGE_WORDS = frozenset({"PLEDGE", "ADDO"})
+RESERVED = STOP_WORDS | START_WORDS | HELP_WORDS | PLEDGE_WORDS
 CODE = re.compile(r"^\d{6}$")
 WINDOW = timedelta(hours=1)
 
@@ -96,7 +99,7 @@ def _answer(
         return "help"
     if len(words) == 1 and CODE.match(first):
         return _confirm(session, phone, number, first, now=now, base_url=base_url)
-    if first == "PLEDGE" and len(words) in (2, 3):
+    if first in PLEDGE_WORDS and len(words) in (2, 3):
         amount = words[2] if len(words) == 3 else None
         return _pledge(session, phone, number, words[1], now=now, base_url=base_url, amount_text=amount)
     if len(words) == 1 and _keyword(session, number, first) is not None:
@@ -140,7 +143,8 @@ def _pledge(
         return "unknown-code"
     pledge = session.get_one(Pledge, keyword.pledge_id)
     try:
-        amount = _amount(pledge, keyword.keyword, amount_text)
+        language = language_for(session, phone, number.neighbourhood_id)
+        amount = _amount(pledge, keyword.keyword, amount_text, locale=language or money_words.DEFAULT_LOCALE)
     except InputError as refused:
         reply(session, phone, number, Text(texts.ERROR, {"reason": refused.message}))
         return "refused"
@@ -149,13 +153,14 @@ def _pledge(
     return pledge_by_text(session, phone, number, pledge, now=now, base_url=base_url, amount=amount)
 
 
-def _amount(pledge: Pledge, keyword: str, text: str | None) -> int | None:
-    """The amount texted after the keyword, for a pledge with a minimum; the fixed amount may be repeated."""
+def _amount(pledge: Pledge, keyword: str, text: str | None, *, locale: str) -> int | None:
+    """The amount texted after the keyword, for a pledge with a minimum; the fixed amount may be repeated.
+    A refusal names the currency in the words of `locale`, the language the reply is written in."""
     if text is None:
         return None
     if pledge.of_time:
         raise InputError(_t("A pledge of time asks for no money: text PLEDGE %(keyword)s.", keyword=keyword))
-    amount = parse_money(text, pledge.currency, what=_t("the amount"))
+    amount = parse_money(text, pledge.currency, what=_t("the amount"), locale=locale)
     if pledge.amount_kind == "fixed" and amount != pledge.amount:
         each = money_words.short(pledge.amount, pledge.currency)
         raise InputError(

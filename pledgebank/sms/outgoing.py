@@ -29,14 +29,18 @@ def text_phone(
     failed-jobs page."""
     if phone.opted_out_at is not None and not even_if_stopped:
         return False
-    language = (
+    job = payload(phone.phone_number, sender, text, language_for(session, phone, neighbourhood_id))
+    enqueue(session, SMS_JOB, job, neighbourhood_id=neighbourhood_id)
+    return True
+
+
+def language_for(session: Session, phone: SmsPhone, neighbourhood_id: int | None) -> str | None:
+    """The language texts to the phone are written in: its own, its person's, else the neighbourhood's."""
+    return (
         phone.language
         or (person_language(session, phone.user_id) if phone.user_id else None)
         or neighbourhood_language(session, neighbourhood_id)
     )
-    job = payload(phone.phone_number, sender, text, language)
-    enqueue(session, SMS_JOB, job, neighbourhood_id=neighbourhood_id)
-    return True
 
 
 def reply(

@@ -210,3 +210,25 @@ def test_a_new_number_is_answered_in_the_neighbourhood_s_language_with_the_reaso
     assert text(app, "PLEDGE FENCE 2", sender=OTHER) == "code-sent"
     assert text(app, code_in(texts_to(app, OTHER)[-1]), sender=OTHER) == "refused"
     assert "Addewch o leiaf yr isafswm." in texts_to(app, OTHER)[-1]
+
+
+def test_a_welsh_neighbourhoods_texts_name_the_currency_and_the_commands_in_welsh(app):
+    from pledgebank.neighbourhoods.models import Neighbourhood
+
+    text_world(app, amount_kind="minimum", amount=500)
+    with unit_of_work(app.extensions["pledgebank.sessions"]) as session:
+        session.scalars(select(Neighbourhood)).one().default_language = "cy"
+    assert text(app, "PLEDGE FENCE lots") == "refused"
+    assert "Rhowch y swm mewn punnoedd, fel 10 neu 7.50." in texts_to(app)[-1]
+    assert text(app, "CYMORTH") == "help"
+    assert "tecstiwch ADDO a chod yr addewid, er enghraifft ADDO FENCE" in texts_to(app)[-1]
+
+
+def test_welsh_command_words_work_beside_the_english_ones(app):
+    world = text_world(app)
+    assert text(app, "CYMORTH") == "help"
+    assert text(app, "STOPIO") == "stopped"
+    assert text(app, "DECHRAU") == "started"
+    assert text(app, "addo fence") == "code-sent"
+    assert text(app, code_in(texts_to(app)[-1])) == "signed"
+    assert len(_signups(app, world.pledge_id)) == 1
