@@ -4,6 +4,7 @@ audit log)."""
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from pledgebank.books.wording import Link
 
@@ -25,6 +26,11 @@ def link_url(link: Link | None, slug: str, sequence: int) -> str:
 
 def link_label(link: Link | None) -> str:
     """The words of a line's link."""
-    labels = {"pledge": "The pledge", "levy": "The levy", "grant": "The grant", "fund": "The fund"}
-    labels["dividend"] = "The agreement"  # a community dividend agreement
-    return labels.get(link.kind if link else "", "The transaction")
+    labels = {
+        "pledge": _("The pledge"),
+        "levy": _("The levy"),
+        "grant": _("The grant"),
+        "fund": _("The fund"),
+    }
+    labels["dividend"] = _("The agreement")  # a community dividend agreement
+    return labels.get(link.kind if link else "", _("The transaction"))

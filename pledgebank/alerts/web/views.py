@@ -80,17 +80,26 @@ def confirm(token: str):
         if found is None:
             raise NotFound("This link is not valid or has expired. Ask for the alerts again.")
         area = services.area_name(db_session(), found)
+        how = (
+            gettext(
+                "We will email %(email)s about new pledges in %(area)s: a weekly digest.",
+                email=found.email,
+                area=area,
+            )
+            if found.frequency == "weekly"
+            else gettext(
+                "We will email %(email)s about new pledges in %(area)s: as soon as a pledge opens.",
+                email=found.email,
+                area=area,
+            )
+        )
         return confirm_page(
-            title="Start your alerts?",
-            consequences=[
-                f"We will email {found.email} about new pledges in {area}: "
-                f"{services.FREQUENCIES[found.frequency].lower()}.",
-                "Every alert has a link to stop them with one click.",
-            ],
+            title=gettext("Start your alerts?"),
+            consequences=[how, gettext("Every alert has a link to stop them with one click.")],
             action=url_for("alerts.confirm", token=token),
-            button="Yes, start my alerts",
+            button=gettext("Yes, start my alerts"),
             back=url_for("main.home"),
-            back_label="No, send me nothing",
+            back_label=gettext("No, send me nothing"),
         )
     with transaction() as session:
         found = services.confirm(session, token=token, signer=_signer(), now=now())
@@ -110,15 +119,14 @@ def unsubscribe(key: str):
         found = services.by_key(db_session(), key)
         if found is None:
             return render_template("alerts/unsubscribed.html"), 200
+        area = services.area_name(db_session(), found)
         return confirm_page(
-            title="Stop these alerts?",
-            consequences=[
-                f"We will stop emailing about new pledges in {services.area_name(db_session(), found)}."
-            ],
+            title=gettext("Stop these alerts?"),
+            consequences=[gettext("We will stop emailing about new pledges in %(area)s.", area=area)],
             action=url_for("alerts.unsubscribe", key=key),
-            button="Stop my alerts",
+            button=gettext("Stop my alerts"),
             back=url_for("main.home"),
-            back_label="Keep them",
+            back_label=gettext("Keep them"),
         )
     with transaction() as session:
         services.unsubscribe(session, key)

@@ -98,11 +98,11 @@ class HouseholdCardFlow:
         with transaction() as session:  # ended before the card functions take their own
             levy = get_levy(session, levy_id)
         return CardPage(
-            heading="Save a card for your household",
+            heading=_("Save a card for your household"),
             name=levy.name,
             about="levies/_card_about.html",
             back_url=url_for("levies.show", levy_id=levy_id),
-            back_label="Back to the levy",
+            back_label=_("Back to the levy"),
             card_url=url_for("levies.card", levy_id=levy_id),
             choose_url=url_for("levies.choose_test_card", levy_id=levy_id),
             check_url=url_for("levies.card_check", levy_id=levy_id, next=then),

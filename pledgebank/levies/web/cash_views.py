@@ -4,6 +4,7 @@ day, all of what is owed or part of it (the rest is still owed)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -28,22 +29,34 @@ def _page(charge_id: int, form: CashReceivedForm, status: int = 200):
     require(session, current_user_id(), charge.levy.neighbourhood_id, Action.RECORD_PAYMENT)
     slug = session.get_one(Neighbourhood, charge.levy.neighbourhood_id).slug
     owed = money_words.full(charge.amount_due, charge.currency)
-    form.amount.description = f"{owed} is owed. Enter less for a part payment: the rest stays owed."
-    period = f"{charge.period_start:%-d %B %Y}"
+    form.amount.description = _(
+        "%(owed)s is owed. Enter less for a part payment: the rest stays owed.", owed=owed
+    )
     return render_template(
         "payments/cash_received.html",
-        title="Record money received",
+        title=_("Record money received"),
         consequences=[
-            f"{charge.household.address}: {charge.levy.name}, the period from {period}. {owed} is owed.",
-            "Recording it puts the money in the neighbourhood's ledger for good (a mistake is put right by a "
-            "correcting entry, not by deleting it) and emails the household a receipt once all is paid.",
-            "A part payment leaves the rest owed, collected as before (from the household's card, if one "
-            "is saved, or by you).",
+            _(
+                "%(address)s: %(levy)s, the period from %(period)s. %(owed)s is owed.",
+                address=charge.household.address,
+                levy=charge.levy.name,
+                period=format_date(charge.period_start, "long"),
+                owed=owed,
+            ),
+            _(
+                "Recording it puts the money in the neighbourhood's ledger for good (a mistake is put right "
+                "by a correcting entry, not by deleting it) and emails the household a receipt once all is "
+                "paid."
+            ),
+            _(
+                "A part payment leaves the rest owed, collected as before (from the household's card, if one "
+                "is saved, or by you)."
+            ),
         ],
         action=url_for("levies.record_payment", charge_id=charge_id),
-        button="Record the money received",
+        button=_("Record the money received"),
         back=url_for("levies.accounts", slug=slug),
-        back_label="Back to the levy accounts",
+        back_label=_("Back to the levy accounts"),
         form=form,
         owed=charge.amount_due,
     ), status

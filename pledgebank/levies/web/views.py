@@ -212,14 +212,19 @@ def join(levy_id: int):
         if ask_about_card:
             # The household's card was saved for another levy: it pays this one only if they agree.
             flash(
-                "Your household has joined." if created else "Someone in your household has already joined.",
+                _("Your household has joined.")
+                if created
+                else _("Someone in your household has already joined."),
                 "success",
             )
             return redirect(url_for("levies.use_card", levy_id=levy_id))
         flash(
-            "Your household has joined. Save a card to pay each charge automatically, or pay the treasurer."
+            _(
+                "Your household has joined. Save a card to pay each charge automatically, or pay the "
+                "treasurer."
+            )
             if created
-            else "Someone in your household has already joined: you share its charges.",
+            else _("Someone in your household has already joined: you share its charges."),
             "success",
         )
         return redirect(url_for("levies.show", levy_id=levy_id))

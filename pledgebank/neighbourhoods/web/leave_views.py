@@ -46,38 +46,58 @@ def _confirm_leave(slug: str):
     require(session, user_id, neighbourhood.id, Action.LEAVE)
     roles.check_leaving(session, neighbourhood=neighbourhood, user_id=user_id)
     household, levies = household_levies(session, neighbourhood_id=neighbourhood.id, user_id=user_id)
+    place = neighbourhood.name
     sentences = [
-        f"You will no longer be a member of {neighbourhood.name}: you will not be able to pledge, join a "
-        "levy or apply for a grant here, and any committee or treasurer role you hold ends."
+        _(
+            "You will no longer be a member of %(place)s: you will not be able to pledge, join a levy or "
+            "apply "
+            "for a grant here, and any committee or treasurer role you hold ends.",
+            place=place,
+        )
     ]
     if levies:
         assert household is not None, "levies are found through the household, so there is one"
-        names = ", ".join(levy.name for levy in levies)
         sentences.append(
-            f"Leaving does not take your household at {household.address} out of its levies ({names}): "
-            "their charges are still raised every period and stay owed. To stop paying a voluntary levy, "
-            "leave it on its own page first; for any other levy, speak to the treasurer."
+            _(
+                "Leaving does not take your household at %(address)s out of its levies (%(levies)s): their "
+                "charges are still raised every period and stay owed. To stop paying a voluntary levy, leave "
+                "it on its own page first; for any other levy, speak to the treasurer.",
+                address=household.address,
+                levies=", ".join(levy.name for levy in levies),
+            )
         )
     given = consents.consents_of_user(session, neighbourhood_id=neighbourhood.id, user_id=user_id)
     if given:
-        names = ", ".join(levy.name for levy, _ in given)
-        cards = sorted({f"card ending {consent.card_last4}" for _, consent in given if consent.card_last4})
-        card = " and the ".join(cards) if cards else "saved card"
+        endings = sorted({consent.card_last4 for _levy, consent in given if consent.card_last4})
+        cards = [_("card ending %(last4)s", last4=last4) for last4 in endings]
         sentences.append(
-            f"Your permission for the {card} to pay {names} ends when you leave: nothing more is taken from "
-            "it for those levies. Their charges stay owed by your household; someone still living there can "
-            "save a card, or pay the treasurer."
+            _(
+                "Your permission for the %(card)s to pay %(levies)s ends when you leave: nothing more is "
+                "taken "
+                "from it for those levies. Their charges stay owed by your household; someone still living "
+                "there can save a card, or pay the treasurer.",
+                card=_(" and the ").join(cards) if cards else _("saved card"),
+                levies=", ".join(levy.name for levy, _consent in given),
+            )
         )
     elif household is not None and household.payment_method_id and household.payer_id == user_id:
-        card = f"card ending {household.card_last4}" if household.card_last4 else "card"
-        sentences.append(f"Your saved {card} pays no levy here, so nothing is taken from it after you leave.")
+        last4 = household.card_last4
+        sentences.append(
+            _(
+                "Your saved card ending %(last4)s pays no levy here, so nothing is taken from it after you "
+                "leave.",
+                last4=last4,
+            )
+            if last4
+            else _("Your saved card pays no levy here, so nothing is taken from it after you leave.")
+        )
     if not levies:
-        sentences.append("Your household is in no levy here, so nothing will be charged after you leave.")
+        sentences.append(_("Your household is in no levy here, so nothing will be charged after you leave."))
     return confirm_page(
-        title=f"Leave {neighbourhood.name}?",
+        title=_("Leave %(place)s?", place=place),
         consequences=sentences,
         action=url_for("neighbourhoods.leave", slug=slug),
-        button=f"Yes, leave {neighbourhood.name}",
+        button=_("Yes, leave %(place)s", place=place),
         back=url_for("neighbourhoods.show", slug=slug),
-        back_label="No, stay a member",
+        back_label=_("No, stay a member"),
     )

@@ -26,7 +26,7 @@ from pledgebank.payments.web.pages import STRIPE_CSP, UNAVAILABLE, declined_mess
 from pledgebank.web.forms import refused
 from pledgebank.web.session import now
 
-CHECK_FAILED = "The bank's check failed, so the card was not saved. Choose a card again."
+CHECK_FAILED = _l("The bank's check failed, so the card was not saved. Choose a card again.")
 CHECK_UNFINISHED = _l("The bank's check is not finished, so the card is not saved yet.")
 
 

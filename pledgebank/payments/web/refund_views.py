@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from pledgebank.books.services import book_of
@@ -80,7 +81,7 @@ def refund(slug: str, payment_intent_id: str):
             status = error.status
         else:
             flash(
-                "The refund is on its way to the card." if done else "That refund was already made.",
+                _("The refund is on its way to the card.") if done else _("That refund was already made."),
                 "success",
             )
             return redirect(url_for("refunds.card_payments_page", slug=slug))

@@ -123,7 +123,7 @@ class SignupCardFlow:
             name=self.mine.title if self.mine is not None else "",
             about="pledges/_card_about.html",
             back_url=url_for("pledges.show", pledge_id=pledge_id),
-            back_label="Back to the pledge",
+            back_label=gettext("Back to the pledge"),
             card_url=url_for("pledges.card", pledge_id=pledge_id),
             choose_url=url_for("pledges.choose_test_card", pledge_id=pledge_id),
             check_url=url_for("pledges.card_check", pledge_id=pledge_id),

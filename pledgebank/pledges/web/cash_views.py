@@ -37,22 +37,31 @@ def _signup(pledge_id: int, signup_id: int):
 
 def _page(pledge_id: int, signup_id: int, form: CashReceivedForm, status: int = 200):
     pledge, signup = _signup(pledge_id, signup_id)
-    name = names_of(db_session(), [signup.user_id]).get(signup.user_id, "a resident")
+    name = names_of(db_session(), [signup.user_id]).get(signup.user_id) or gettext("a resident")
     pledged = short_money(signup.amount, pledge.currency)
-    form.amount.description = f"{pledged} was pledged. A pledge counts once it is paid in full."
+    form.amount.description = gettext(
+        "%(pledged)s was pledged. A pledge counts once it is paid in full.", pledged=pledged
+    )
     return render_template(
         "payments/cash_received.html",
-        title="Record a cash pledge received",
+        title=gettext("Record a cash pledge received"),
         consequences=[
-            f"{name} pledged {pledged} to “{pledge.title}” in cash or by bank transfer.",
-            "Recording it puts the money in the neighbourhood's ledger, counts the pledge towards the target "
-            "from now on and emails them to say you have it. If the pledge fails or they withdraw, the "
-            "money is to be given back.",
+            gettext(
+                "%(name)s pledged %(pledged)s to “%(title)s” in cash or by bank transfer.",
+                name=name,
+                pledged=pledged,
+                title=pledge.title,
+            ),
+            gettext(
+                "Recording it puts the money in the neighbourhood's ledger, counts the pledge towards the "
+                "target from now on and emails them to say you have it. If the pledge fails or they "
+                "withdraw, the money is to be given back."
+            ),
         ],
         action=url_for("pledges.record_cash", pledge_id=pledge_id, signup_id=signup_id),
-        button="Record the money received",
+        button=gettext("Record the money received"),
         back=url_for("pledges.show", pledge_id=pledge_id),
-        back_label=f"Back to “{pledge.title}”",
+        back_label=gettext("Back to “%(title)s”", title=pledge.title),
         form=form,
         owed=None,
     ), status

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from pledgebank.errors import NotFound
@@ -37,12 +38,15 @@ class SignupFix:
             name=self.mine.title,
             explain="pledges/_fix_explain.html",
             settled="pledges/_fix_settled.html",
-            another_card="Save a different card for this pledge; the payment is tried again with it "
-            "straight away.",
-            check_failed="The check was not completed, so the payment did not go through. "
-            "Use another card before collection ends.",
+            another_card=gettext(
+                "Save a different card for this pledge; the payment is tried again with it straight away."
+            ),
+            check_failed=gettext(
+                "The check was not completed, so the payment did not go through. Use another card before "
+                "collection ends."
+            ),
             back_url=url_for("pledges.show", pledge_id=pledge_id),
-            back_label="Back to the pledge",
+            back_label=gettext("Back to the pledge"),
             card_url=url_for("pledges.card", pledge_id=pledge_id),
             authenticate_url=url_for("pledges.fix_authenticate", pledge_id=pledge_id),
             new_card_url=url_for("pledges.fix_new_card", pledge_id=pledge_id),

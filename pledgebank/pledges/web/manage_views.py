@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import login_required
 
 from pledgebank.errors import InvalidInput
@@ -90,22 +90,29 @@ def _confirm_cancel(pledge_id: int, reason: str):
         return None
     pledgers = signups.active_count(session, pledge)
     told = (
-        "Nobody has pledged yet."
+        gettext("Nobody has pledged yet.")
         if pledgers == 0
-        else f"The {pledgers} {'person' if pledgers == 1 else 'people'} who pledged will be emailed "
-        f"with your reason: “{reason.strip()}”."
+        else ngettext(
+            "The %(num)d person who pledged will be emailed with your reason: “%(reason)s”.",
+            "The %(num)d people who pledged will be emailed with your reason: “%(reason)s”.",
+            pledgers,
+            reason=reason.strip(),
+        )
     )
     return confirm_page(
-        title="Cancel the pledge?",
+        title=gettext("Cancel the pledge?"),
         consequences=[
-            f"“{pledge.title}” will close for good: nobody can pledge to it again and it cannot be reopened.",
+            gettext(
+                "“%(title)s” will close for good: nobody can pledge to it again and it cannot be reopened.",
+                title=pledge.title,
+            ),
             told,
-            "Nobody is charged.",
+            gettext("Nobody is charged."),
         ],
         action=url_for("pledges.cancel", pledge_id=pledge_id),
-        button="Yes, cancel the pledge",
+        button=gettext("Yes, cancel the pledge"),
         back=url_for("pledges.show", pledge_id=pledge_id),
-        back_label="No, keep the pledge open",
+        back_label=gettext("No, keep the pledge open"),
         hidden={"reason": reason},
     )
 

@@ -257,9 +257,14 @@ def _sign_time(pledge_id: int):
 
 def _signed_up(pledge_id: int, succeeded: bool):
     flash(
-        "Thank you: you have signed up. "
-        + ("It is going ahead: what happens next is below, and in your email." if succeeded else "")
-        + ("" if succeeded else "If enough neighbours sign up, we will email you what happens next."),
+        gettext(
+            "Thank you: you have signed up. It is going ahead: what happens next is below, and in your email."
+        )
+        if succeeded
+        else gettext(
+            "Thank you: you have signed up. If enough neighbours sign up, we will email you what happens "
+            "next."
+        ),
         "success",
     )
     return redirect(url_for("pledges.show", pledge_id=pledge_id))
@@ -296,8 +301,9 @@ def withdraw(pledge_id: int):
         )
         returned = signup.status == SignupStatus.CASH_RETURNED
     flash(
-        "Your pledge is withdrawn. "
-        + ("The treasurer will give your money back." if returned else "Nothing has been taken."),
+        gettext("Your pledge is withdrawn. The treasurer will give your money back.")
+        if returned
+        else gettext("Your pledge is withdrawn. Nothing has been taken."),
         "info",
     )
     return redirect(url_for("pledges.show", pledge_id=pledge_id))
@@ -312,35 +318,39 @@ def _confirm_withdraw(pledge_id: int):
         return None
     if pledge.of_time:
         return confirm_page(
-            title="Withdraw?",
+            title=gettext("Withdraw?"),
             consequences=[
-                f"You will no longer be signed up to “{pledge.title}”.",
-                "You can sign up again while the pledge is open.",
+                gettext("You will no longer be signed up to “%(title)s”.", title=pledge.title),
+                gettext("You can sign up again while the pledge is open."),
             ],
             action=url_for("pledges.withdraw", pledge_id=pledge_id),
-            button="Yes, withdraw",
+            button=gettext("Yes, withdraw"),
             back=url_for("pledges.show", pledge_id=pledge_id),
-            back_label="No, stay signed up",
+            back_label=gettext("No, stay signed up"),
         )
     amount = short_money(mine.amount, pledge.currency)
     if mine.status == SignupStatus.CASH_RECEIVED:
-        money = f"The treasurer will give you back the {amount} you paid."
+        money = gettext("The treasurer will give you back the %(amount)s you paid.", amount=amount)
     elif mine.method == "cash":
-        money = "The treasurer has not recorded any money from you, so nothing is owed either way."
+        money = gettext("The treasurer has not recorded any money from you, so nothing is owed either way.")
     else:
-        money = "Nothing has been taken from your card, and nothing will be."
+        money = gettext("Nothing has been taken from your card, and nothing will be.")
     return confirm_page(
-        title="Withdraw your pledge?",
+        title=gettext("Withdraw your pledge?"),
         consequences=[
-            f"Your pledge of {amount} to “{pledge.title}” will be withdrawn and will no longer count "
-            "towards the target.",
+            gettext(
+                "Your pledge of %(amount)s to “%(title)s” will be withdrawn and will no longer count "
+                "towards the target.",
+                amount=amount,
+                title=pledge.title,
+            ),
             money,
-            "You can pledge again while the pledge is open.",
+            gettext("You can pledge again while the pledge is open."),
         ],
         action=url_for("pledges.withdraw", pledge_id=pledge_id),
-        button="Yes, withdraw my pledge",
+        button=gettext("Yes, withdraw my pledge"),
         back=url_for("pledges.show", pledge_id=pledge_id),
-        back_label="No, keep my pledge",
+        back_label=gettext("No, keep my pledge"),
     )
 
 

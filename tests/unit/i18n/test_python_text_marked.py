@@ -13,7 +13,9 @@ PACKAGE = Path(__file__).resolve().parents[3] / "pledgebank"
 # Calls whose first argument is a sentence for people.
 SENTENCE_FIRST = {"ValidationError", "flash", "StopValidation", "DataRequired", "InputRequired"}
 # Keywords whose value is a sentence or a label for people, in any call.
-FOR_PEOPLE = {"what", "message", "label", "description"}
+FOR_PEOPLE = {"what", "message", "label", "description", "title", "button", "back_label", "heading"}
+# Keywords whose value is a list of sentences for people.
+SENTENCES = {"consequences"}
 # Calls whose second argument is a label or a field's name for people.
 LABEL_SECOND = {"SelectChoice", "_money", "_figure", "_date"}
 
@@ -25,6 +27,10 @@ def _web_modules() -> list[Path]:
 
 
 def _plain(node: ast.AST | None) -> bool:
+    if isinstance(node, ast.BinOp):  # "text " + other text
+        return _plain(node.left) or _plain(node.right)
+    if isinstance(node, ast.IfExp):
+        return _plain(node.body) or _plain(node.orelse)
     return isinstance(node, ast.JoinedStr) or (
         isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip() != ""
     )
@@ -45,6 +51,9 @@ def unmarked(path: Path) -> list[str]:
         if name == "Blueprint":  # the JSON API's blueprints describe themselves in its English documentation
             continue
         suspects = [kw.value for kw in node.keywords if kw.arg in FOR_PEOPLE]
+        for kw in node.keywords:
+            if kw.arg in SENTENCES and isinstance(kw.value, ast.List | ast.Tuple):
+                suspects += kw.value.elts
         if (name in SENTENCE_FIRST or name.endswith("Field")) and args:
             suspects.append(args[0])
         if name in LABEL_SECOND and len(args) > 1:
