@@ -20,12 +20,15 @@ from werkzeug.exceptions import BadRequest
 
 from pledgebank.errors import DomainError, InvalidInput, NotFound
 from pledgebank.inputs import nested_deeper_than
+from pledgebank.text import _t
 
 NUL = "\x00"
 # Deeper than any body the API accepts (its deepest is a list of objects), far below Python's recursion limit.
 MAX_JSON_DEPTH = 32
-NUL_MESSAGE = "Text may not contain NUL characters."
-SURROGATE_MESSAGE = "Text must be valid Unicode: it holds half of a UTF-16 surrogate pair (such as \\ud800)."
+NUL_MESSAGE = _t("Text may not contain NUL characters.")
+SURROGATE_MESSAGE = _t(
+    "Text must be valid Unicode: it holds half of a UTF-16 surrogate pair (such as \\ud800)."
+)
 
 
 class JSONTooDeep(ValueError):
@@ -132,7 +135,7 @@ class BadHeader(DomainError):
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-INVALID_TEXT = "Text must be valid Unicode: it holds a NUL character or bytes that are not UTF-8."
+INVALID_TEXT = _t("Text must be valid Unicode: it holds a NUL character or bytes that are not UTF-8.")
 
 
 def _decoded_pairs(raw: bytes) -> list[tuple[str, str]]:
@@ -196,11 +199,18 @@ def uploaded_text(data: bytes, *, field: str, kind: str = "plain text") -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput.field(field, f"Save the file as {kind} in UTF-8 and upload it again.") from None
+        raise InvalidInput.field(
+            field, _t("Save the file as %(kind)s in UTF-8 and upload it again.", kind=kind)
+        ) from None
     if NUL in text:
         line = text.count("\n", 0, text.index(NUL)) + 1
         raise InvalidInput.field(
-            field, f"Line {line} of the file holds a NUL character; save it as {kind} and upload it again."
+            field,
+            _t(
+                "Line %(line)s of the file holds a NUL character; save it as %(kind)s and upload it again.",
+                line=line,
+                kind=kind,
+            ),
         )
     return text
 

@@ -39,3 +39,16 @@ def test_an_expired_form_reads_in_welsh(app):
 def test_the_api_keeps_english(app):
     body = new_client(app).get("/api/v1/nothing-here?lang=cy").get_json()
     assert body["error"] == "not_found" and body["message"].isascii()
+
+
+def test_a_nul_in_a_form_field_is_refused_in_welsh_beside_it(app):
+    from tests.helpers.app import WebClient
+    from tests.helpers.pledge_pages import error_beside
+
+    response = WebClient(app.test_client()).post(
+        "/register?lang=cy",
+        {"email": "a@example.org", "display_name": "A\x00", "password": "x" * 12, "confirm": "x" * 12},
+    )
+    assert response.status_code == 422
+    beside = error_beside(response.get_data(as_text=True), "display_name")
+    assert "Ni chaiff testun gynnwys nodau NUL." in beside
