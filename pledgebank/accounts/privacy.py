@@ -67,6 +67,7 @@ from pledgebank.pulse.models import PulseAnswer, PulseResponse, PulseRound
 from pledgebank.sms.models import SmsInbound, SmsKeyword, SmsPhone
 from pledgebank.statements.models import LineRule, Reconciliation, Statement, StatementLine
 from pledgebank.tasks.models import Job
+from pledgebank.tasks.personal import waiting_in_procrastinate
 
 PAGE = 500
 # Never shown to anyone, the person included: digests that would help an attacker, and the ledger's bytes.
@@ -85,6 +86,8 @@ class Section:
     # Rows reached through another table (the person's household's charges); None: by user_columns.
     related: Callable[[int], ColumnElement[bool]] | None = None
     hidden: frozenset[str] = field(default_factory=frozenset)
+    # Rows of the same shape kept outside our tables (emails waiting in procrastinate's queue), after ours.
+    more: Callable[[Session, int], list[dict[str, Any]]] | None = None
 
     @property
     def table(self) -> Any:
@@ -184,6 +187,10 @@ def _signed_by_email(user_id: int) -> ColumnElement[bool]:
 
 def _emails_to(user_id: int) -> ColumnElement[bool]:
     return Job.recipient_email.in_(_email_of(user_id))  # both kept in lower case
+
+
+def _emails_queued_elsewhere(session: Session, user_id: int) -> list[dict[str, Any]]:
+    return waiting_in_procrastinate(session, lambda: list(session.scalars(_email_of(user_id))))
 
 
 def _about(user_id: int) -> ColumnElement[bool]:
@@ -369,6 +376,7 @@ SECTIONS: tuple[Section, ...] = (
         Job,
         related=_emails_to,
         hidden=frozenset({"key", "locked_until"}),
+        more=_emails_queued_elsewhere,
     ),
     Section("audit_events", "Audit events naming you", AuditEvent, ("actor_id",), _about),
 )
@@ -419,8 +427,11 @@ def rows_of(
         for row in rows:
             yield {name: plain(row[name]) for name in section.columns}
         if len(rows) < page:
-            return
+            break
         last = tuple(rows[-1][key.name] for key in keys)
+    if section.more is not None:
+        for found in section.more(session, user_id):
+            yield {name: plain(found.get(name)) for name in section.columns}
 
 
 def personal_data(session: Session, user_id: int) -> Iterator[tuple[Section, Iterator[dict[str, Any]]]]:

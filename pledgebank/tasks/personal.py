@@ -8,6 +8,8 @@ and by the failure time `task_failures` keeps), except a job a worker is running
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +18,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from pledgebank.tasks.models import FanOut, Job, JobFailure, JobStatus
+from pledgebank.tasks.pg_queue import STATUS
 from pledgebank.tasks.queue import on_procrastinate
 
 
@@ -38,6 +41,34 @@ def forget_recipient(session: Session, address: str) -> int:
             ).bindparams(address=address.lower()),
         )
     return gone
+
+
+def waiting_in_procrastinate(session: Session, addresses: Callable[[], list[str]]) -> list[dict[str, Any]]:
+    """The emails to the addresses that wait in procrastinate or failed there, by the names of our own job
+    table's columns (the right of access lists them beside ours); none, and no query, on our own queue."""
+    if not on_procrastinate(session):
+        return []
+    rows = session.execute(
+        text(
+            "SELECT j.id, j.task_name AS kind, j.args->'payload' AS payload,"
+            " j.args->>'recipient_email' AS recipient_email,"
+            " (j.args->>'neighbourhood_id')::bigint AS neighbourhood_id, j.status::text AS status,"
+            " j.attempts, (j.args->>'max_attempts')::int AS max_attempts, j.scheduled_at AS run_at,"
+            " f.error AS last_error, f.failed_at"
+            " FROM procrastinate_jobs j LEFT JOIN task_failures f ON f.job_id = j.id"
+            " WHERE j.args->>'recipient_email' = ANY(:addresses) ORDER BY j.id"
+        ),
+        {"addresses": [address.lower() for address in addresses()]},
+    ).mappings()
+    return [
+        {
+            **row,
+            "payload": json.dumps(row["payload"], separators=(",", ":")),
+            "status": STATUS[row["status"]].value,
+            "created_at": None,  # procrastinate keeps no time a job was queued
+        }
+        for row in rows
+    ]
 
 
 def delete_dead_jobs(session: Session, *, before: datetime) -> int:

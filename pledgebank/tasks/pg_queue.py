@@ -56,6 +56,8 @@ class QueuedJob:
     last_error: str | None
     failed_at: datetime | None
     run_at: datetime | None
+    payload: str = "{}"  # as our own table keeps it: compact JSON text, to be read with payloads.loads
+    recipient_email: str | None = None  # the address an email job writes to
 
 
 def job_args(row: dict[str, Any]) -> str:
@@ -116,7 +118,8 @@ def list_jobs(
     rows = session.execute(
         text(
             "SELECT j.id, j.task_name, j.status::text AS status, j.attempts, j.queueing_lock,"
-            " (j.args->>'neighbourhood_id')::bigint AS place, f.error, f.failed_at, j.scheduled_at"
+            " (j.args->>'neighbourhood_id')::bigint AS place, f.error, f.failed_at, j.scheduled_at,"
+            " j.args->'payload' AS payload, j.args->>'recipient_email' AS recipient"
             " FROM procrastinate_jobs j LEFT JOIN task_failures f ON f.job_id = j.id"
             " WHERE j.status::text = ANY(:wanted)"
             " AND (CAST(:kind AS varchar) IS NULL OR j.task_name = :kind)"
@@ -136,6 +139,8 @@ def list_jobs(
             row.error,
             row.failed_at.replace(tzinfo=UTC) if row.failed_at else None,  # stored as naive UTC
             row.scheduled_at,
+            json.dumps(row.payload, separators=(",", ":")),
+            row.recipient,
         )
         for row in rows
     ]

@@ -22,7 +22,7 @@ from tests.factories.pledges import (
     record_cash,
     sign,
 )
-from tests.helpers.tasks import jobs, worker
+from tests.helpers.tasks import jobs, make_due, on_procrastinate, worker
 
 ACTIVATED = "It's on: the target is met"
 
@@ -124,6 +124,8 @@ def test_a_fan_out_that_fails_part_way_is_retried_and_sends_none_twice(
     assert [m.subject.startswith(ACTIVATED) for m in outbox.all()].count(True) == 6
     monkeypatch.setattr(telling, "queue_batch", real)
     clock.advance(backoff(1))
+    if on_procrastinate(app):
+        make_due(app)  # procrastinate waits by the database's clock
     worker(app).run_until_idle()
     assert jobs(app) == []
     for n in range(8):

@@ -34,11 +34,13 @@ def test_two_runs_of_one_fan_out_at_once_queue_each_email_once(app, sessions, to
 
     outcomes = together(2, lambda _n: telling.tell_all(sessions, payload, now=now))
     assert [outcome.error for outcome in outcomes] == [None, None]
+    # One run took the first k batches of 5 and the other the rest (or one took all): sorted, smaller first.
     assert sorted(outcome.value for outcome in outcomes if outcome.value) in (
         [23],
         [5, 18],
         [10, 13],
-        [15, 8],
+        [8, 15],
+        [3, 20],
     )
     assert sum(outcome.value for outcome in outcomes) == 23  # each batch handled by one run or the other
     activated = [job for job in jobs(app, kind=EMAIL_JOB) if '"template":"pledges/activated"' in job.payload]

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from pledgebank import create_app
 from pledgebank.clock import Clock
@@ -51,6 +52,15 @@ def _cut_connections(database_url: str) -> int:
         admin.dispose()
 
 
+def _no_jobs_left(app) -> bool:
+    """Whether the queue is empty; a look whose own connection was cut with the rest looks again (the
+    disconnect drops that connection from the pool)."""
+    try:
+        return jobs(app) == []
+    except OperationalError:
+        return False
+
+
 def test_a_worker_whose_database_connections_are_cut_goes_on_and_sends_each_email_once(
     app_config, database_url, outbox
 ):
@@ -76,7 +86,7 @@ def test_a_worker_whose_database_connections_are_cut_goes_on_and_sends_each_emai
         assert _cut_connections(database_url) >= 1
         wait_until(lambda: len(outbox.all()) >= 20, within=60, what="more emails after the cut")
         _cut_connections(database_url)
-        wait_until(lambda: jobs(live) == [], within=90, what="every job done")
+        wait_until(lambda: _no_jobs_left(live), within=90, what="every job done")
     finally:
         stop.set()
         thread.join(30)
