@@ -19,6 +19,7 @@ from pledgebank.books.audit_values import EntryFacts, Event, Facts, HardshipFact
 from pledgebank.books.treasurer_models import ExpenseCategory, TreasurerEntry
 from pledgebank.grants.models import GrantApplication, GrantPayment, GrantReport, GrantRound
 from pledgebank.levies.models import HardshipRequest, Levy, LevyCharge
+from pledgebank.money_words import DEFAULT_LOCALE
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.pledges.models import MatchOffer, Pledge
 
@@ -36,8 +37,16 @@ def _ids(values: Iterable[object]) -> set[int]:
     return found
 
 
-def load_facts(session: Session, events: Sequence[Event], *, neighbourhood_id: int, currency: str) -> Facts:
-    """The names the events mention: people, pledges, levies, funds, grants, requests, entries."""
+def load_facts(
+    session: Session,
+    events: Sequence[Event],
+    *,
+    neighbourhood_id: int,
+    currency: str,
+    locale: str = DEFAULT_LOCALE,
+) -> Facts:
+    """The names the events mention: people, pledges, levies, funds, grants, requests, entries; money and
+    dates shown in locale (the page's)."""
     subjects: dict[str, set[int]] = defaultdict(set)
     recorded: dict[str, list[object]] = defaultdict(list)
     for event in events:
@@ -51,7 +60,7 @@ def load_facts(session: Session, events: Sequence[Event], *, neighbourhood_id: i
             on, on_id = (event.after or {}).get("on"), as_id((event.after or {}).get("on_id"))
             if isinstance(on, str) and on_id is not None:
                 subjects[on].add(on_id)
-    facts = Facts(currency=currency)
+    facts = Facts(currency=currency, locale=locale)
     _engines(session, facts, subjects, recorded)
     facts.funds = {
         f.id: (f.name, f.slug)

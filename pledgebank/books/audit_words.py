@@ -5,6 +5,10 @@ November 2026 charge of Street lighting".
 reader filters by) and the function that words it; an action not in it (one from an older version) still
 reads, as "Priya Shah: levy hardship decided" and what changed. No function here raises on a missing name or
 an odd value: the log must always show.
+
+A sentence is worded in the language of the page that asks for it (`audit_values.say` splits the translated
+template at its placeholders, so names stay links and typed values stay as typed): call `sentence` where
+that language is set, as a request is. The kinds' labels are `_t` messages, translated where shown.
 """
 
 from __future__ import annotations
@@ -13,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pledgebank.books import audit_engine_words as engines
+from pledgebank.books import audit_payment_words as payments
+from pledgebank.books.audit_paper_words import documents, examination
 from pledgebank.books.audit_sentences import (
     TRANSFER_VERBS,
     Sentence,
     bank,
-    documents,
-    examination,
     funds,
     generic,
     members,
@@ -28,6 +32,7 @@ from pledgebank.books.audit_sentences import (
     year_end,
 )
 from pledgebank.books.audit_values import Event, Facts, person, words
+from pledgebank.text import Message, _t
 
 Words = Callable[[Event, Facts], Sentence]
 
@@ -37,25 +42,25 @@ class Kind:
     """A family of audit actions, as a reader chooses it."""
 
     key: str
-    label: str
+    label: Message
 
 
-NEIGHBOURHOOD = Kind("neighbourhood", "The neighbourhood and its settings")
-MEMBERS = Kind("members", "Members and roles")
-FUNDS = Kind("funds", "Funds and moves between them")
-PLEDGES = Kind("pledges", "Pledges and match offers")
-LEVIES = Kind("levies", "Levies")
-HARDSHIP = Kind("hardship", "Hardship requests")
-GRANTS = Kind("grants", "Grant rounds and applications")
-GRANT_PAYMENTS = Kind("grant-payments", "Grant payments")
-DIVIDENDS = Kind("dividends", "Community dividends")
-PULSE = Kind("pulse", "The neighbourhood pulse")
-TREASURER = Kind("treasurer", "The treasurer's entries and categories")
-DOCUMENTS = Kind("documents", "Supporting documents")
-BANK = Kind("bank", "Bank statements and reconciliations")
-YEAR_END = Kind("year-end", "Closing the year")
-PRIVACY = Kind("privacy", "Accounts closed and data retention")
-EXAMINATION = Kind("examination", "The independent examiner and the pages they opened")
+NEIGHBOURHOOD = Kind("neighbourhood", _t("The neighbourhood and its settings"))
+MEMBERS = Kind("members", _t("Members and roles"))
+FUNDS = Kind("funds", _t("Funds and moves between them"))
+PLEDGES = Kind("pledges", _t("Pledges and match offers"))
+LEVIES = Kind("levies", _t("Levies"))
+HARDSHIP = Kind("hardship", _t("Hardship requests"))
+GRANTS = Kind("grants", _t("Grant rounds and applications"))
+GRANT_PAYMENTS = Kind("grant-payments", _t("Grant payments"))
+DIVIDENDS = Kind("dividends", _t("Community dividends"))
+PULSE = Kind("pulse", _t("The neighbourhood pulse"))
+TREASURER = Kind("treasurer", _t("The treasurer's entries and categories"))
+DOCUMENTS = Kind("documents", _t("Supporting documents"))
+BANK = Kind("bank", _t("Bank statements and reconciliations"))
+YEAR_END = Kind("year-end", _t("Closing the year"))
+PRIVACY = Kind("privacy", _t("Accounts closed and data retention"))
+EXAMINATION = Kind("examination", _t("The independent examiner and the pages they opened"))
 KINDS = (
     NEIGHBOURHOOD,
     MEMBERS,
@@ -102,15 +107,15 @@ ACTIONS: dict[str, tuple[Kind, Words]] = {
     ),
     **_all(GRANTS, engines.grants, "grant.interest_declared", "grant.reviewed", "grant.decider_named"),
     **_all(GRANTS, engines.grants, "grant.decided", "grant.reconsidered"),
-    **_all(GRANT_PAYMENTS, engines.grant_payments, "grant.payment_recorded", "grant.payment_approved"),
-    **_all(GRANT_PAYMENTS, engines.grant_payments, "grant.reported", "grant.unspent_returned"),
-    **_all(DIVIDENDS, engines.dividends, "dividend.drafted", "dividend.amended", "dividend.signed"),
-    **_all(DIVIDENDS, engines.dividends, "dividend.evidence_submitted", "dividend.verified"),
-    **_all(DIVIDENDS, engines.dividends, "dividend.disputed", "dividend.answered", "dividend.paid"),
-    **_all(DIVIDENDS, engines.dividends, "dividend.closed", "dividend.lapsed"),
-    **_all(PULSE, engines.pulse, "pulse.round_opened"),
-    **_all(NEIGHBOURHOOD, engines.texting, "sms.number_set"),
-    **_all(PLEDGES, engines.texting, "sms.keyword_set"),
+    **_all(GRANT_PAYMENTS, payments.grant_payments, "grant.payment_recorded", "grant.payment_approved"),
+    **_all(GRANT_PAYMENTS, payments.grant_payments, "grant.reported", "grant.unspent_returned"),
+    **_all(DIVIDENDS, payments.dividends, "dividend.drafted", "dividend.amended", "dividend.signed"),
+    **_all(DIVIDENDS, payments.dividends, "dividend.evidence_submitted", "dividend.verified"),
+    **_all(DIVIDENDS, payments.dividends, "dividend.disputed", "dividend.answered", "dividend.paid"),
+    **_all(DIVIDENDS, payments.dividends, "dividend.closed", "dividend.lapsed"),
+    **_all(PULSE, payments.pulse, "pulse.round_opened"),
+    **_all(NEIGHBOURHOOD, payments.texting, "sms.number_set"),
+    **_all(PLEDGES, payments.texting, "sms.keyword_set"),
     **_all(TREASURER, treasurer, "treasurer.entry_recorded", "treasurer.payment_approved"),
     **_all(TREASURER, treasurer, "treasurer.correction_recorded"),
     **_all(TREASURER, treasurer, "expense_category.added", "expense_category.renamed"),

@@ -18,6 +18,7 @@ from pledgebank.neighbourhoods.web.blueprint import bp
 from pledgebank.neighbourhoods.web.forms import AuditFilterForm
 from pledgebank.policy import Action, require
 from pledgebank.web.auth import current_user_id
+from pledgebank.web.i18n import locale_name
 from pledgebank.web.links import link_url
 from pledgebank.web.session import db_session
 
@@ -68,7 +69,13 @@ def audit_log(slug: str):
             ),
             200,
         )
-    facts = load_facts(session, events, neighbourhood_id=neighbourhood.id, currency=neighbourhood.currency)
+    facts = load_facts(
+        session,
+        events,
+        neighbourhood_id=neighbourhood.id,
+        currency=neighbourhood.currency,
+        locale=locale_name(),
+    )
     rows = [(event, sentence(event, facts), ACTIONS.get(event.action, (None,))[0]) for event in events]
     filters = {
         name: value for name, value in (("person", form.person.data), ("kind", form.kind.data)) if value
