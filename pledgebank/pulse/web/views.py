@@ -119,7 +119,7 @@ def export_csv(slug: str):
     neighbourhood = neighbourhoods.get_neighbourhood(session, slug)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=results.CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer.writerow({column: str(column) for column in results.CSV_COLUMNS})
     writer.writerows(results.export_rows(session, rounds.rounds_of(session, neighbourhood.id)))
     headers = {"Content-Disposition": f'attachment; filename="{slug}-pulse.csv"'}
     return Response(out.getvalue(), mimetype="text/csv", headers=headers)
