@@ -191,6 +191,8 @@ def test_the_pulse_csv_has_welsh_headings(app, sessions):
     ]
     assert english[0][:3] == ["round", "title", "opens"] and english[0][-1] == "ci95_high"
     assert [row[:5] for row in welsh[1:]] == [row[:5] for row in english[1:]]
+    assert "Rwy'n fodlon â'm hardal leol fel lle i fyw." in [row[5] for row in welsh[1:]]
+    assert "I am satisfied with my local area as a place to live." in [row[5] for row in english[1:]]
 
 
 def test_the_dividends_csv_has_welsh_headings(app, sessions):
