@@ -29,42 +29,54 @@ from pledgebank.exports.cash_flows import (
 )
 from pledgebank.ledger import chart
 from pledgebank.neighbourhoods.models import Fund, FundType
+from pledgebank.text import _t
 
 COLUMNS = (
-    (FundType.UNRESTRICTED.value, "Unrestricted funds"),
-    (FundType.RESTRICTED.value, "Restricted funds"),
-    (FundType.ENDOWMENT.value, "Endowment funds"),
+    (FundType.UNRESTRICTED.value, _t("Unrestricted funds")),
+    (FundType.RESTRICTED.value, _t("Restricted funds")),
+    (FundType.ENDOWMENT.value, _t("Endowment funds")),
 )
 LABELS = {
     RECEIPTS: {
-        "pledges": "Pledges",
-        "levies": "Levies",
-        "sponsorship": "Sponsorship and match funding",
-        "donations": "Donations",
-        "gift-aid": "Gift Aid reclaimed from HMRC",
-        "receivables": "Other money owed, received",
-        HELD_IN: "Cash taken for pledges still open",
+        "pledges": _t("Pledges"),
+        "levies": _t("Levies"),
+        "sponsorship": _t("Sponsorship and match funding"),
+        "donations": _t("Donations"),
+        "gift-aid": _t("Gift Aid reclaimed from HMRC"),
+        "receivables": _t("Other money owed, received"),
+        HELD_IN: _t("Cash taken for pledges still open"),
     },
     PAYMENTS: {
-        "grants": "Grants paid",
-        "fees": "Payment processing fees",
-        HELD_OUT: "Cash handed back for pledges that failed",
+        "grants": _t("Grants paid"),
+        "fees": _t("Payment processing fees"),
+        HELD_OUT: _t("Cash handed back for pledges that failed"),
     },
 }
 ORDER = {
     RECEIPTS: ("pledges", "levies", "sponsorship", "donations", "gift-aid"),
     PAYMENTS: ("grants",),
 }
+# Lines of either side whose key the chart fixes, named as `_label` would name them from the key.
+NAMED = {
+    chart.INTEREST: _t("Interest"),
+    chart.BANK_CHARGES: _t("Bank charges"),
+    "repairs": _t("Repairs"),
+    "materials": _t("Materials"),
+    "events": _t("Events"),
+    "insurance": _t("Insurance"),
+    "hall-hire": _t("Hall hire"),
+    "other": _t("Other"),
+}
 LAST = {RECEIPTS: ("receivables", HELD_IN, "other"), PAYMENTS: ("fees", HELD_OUT, "other")}
-ASSETS = ((chart.RECEIVABLES, "Money owed to the group (levies, match funding and Gift Aid claimed)"),)
+ASSETS = ((chart.RECEIVABLES, _t("Money owed to the group (levies, match funding and Gift Aid claimed)")),)
 LIABILITIES = (
-    (chart.GRANTS_PAYABLE, "Grants awarded, not yet paid"),
-    (chart.PLEDGES_HELD, "Cash held for pledges still open"),
+    (chart.GRANTS_PAYABLE, _t("Grants awarded, not yet paid")),
+    (chart.PLEDGES_HELD, _t("Cash held for pledges still open")),
 )
 CASH = (
-    (chart.BANK, "Bank"),
-    (chart.CASH, "Cash held by the treasurer"),
-    (chart.STRIPE_CLEARING, "Stripe (card payments not yet paid out)"),
+    (chart.BANK, _t("Bank")),
+    (chart.CASH, _t("Cash held by the treasurer")),
+    (chart.STRIPE_CLEARING, _t("Stripe (card payments not yet paid out)")),
 )
 
 
@@ -138,11 +150,11 @@ class ReceiptsAndPayments:
         receipts = self.total_line("receipts", "", self.receipts)
         payments = self.total_line("payments", "", self.payments)
         amounts = {column: receipts.amounts[column] - payments.amounts[column] for column, _ in self.columns}
-        return Line("net", "Net receipts (payments)", amounts, receipts.last_year - payments.last_year)
+        return Line("net", _t("Net receipts (payments)"), amounts, receipts.last_year - payments.last_year)
 
 
 def _label(side: str, key: str) -> str:
-    return LABELS.get(side, {}).get(key) or key.replace("-", " ").capitalize()
+    return LABELS.get(side, {}).get(key) or NAMED.get(key) or key.replace("-", " ").capitalize()
 
 
 def _rank(side: str, key: str) -> tuple[int, str]:
@@ -195,12 +207,12 @@ def receipts_and_payments(session: Session, book: Book, *, start: date, end: dat
     year = _Year(start, funds)
     for flow in cash_flows(session, book, until=end):
         year.add(flow)
-    opening = _by_column(funds, year.cash_at_start, "opening", "Cash funds at the start of the year")
+    opening = _by_column(funds, year.cash_at_start, "opening", _t("Cash funds at the start of the year"))
     opening.last_year = year.last_start
-    closing = _by_column(funds, year.cash_at_end, "closing", "Cash funds at the end of the year")
+    closing = _by_column(funds, year.cash_at_end, "closing", _t("Cash funds at the end of the year"))
     closing.last_year = year.last_end
-    transfers = year.lines.get((TRANSFERS, "between-funds"), Line("between-funds", "Transfers between funds"))
-    transfers.label = "Transfers between funds"
+    transfers = year.lines.get((TRANSFERS, "between-funds"), Line("between-funds", ""))
+    transfers.label = _t("Transfers between funds")
     held = _held(session, book, end, tuple(place for place, _ in (*CASH, *ASSETS, *LIABILITIES)))
     restricted = [
         FundLine(

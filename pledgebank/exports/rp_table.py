@@ -2,6 +2,9 @@
 
 Each row is a section, a line and its amounts in minor units (None for an empty cell); a heading row names
 the columns of the rows under it. The page shows the same lines.
+
+Headings, sections and line labels are `_t` messages: compared and matched in English, shown (on the page, and
+in a download as `str()` writes them) in the page's language.
 """
 
 from __future__ import annotations
@@ -10,8 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pledgebank.exports.receipts_payments import Line, ReceiptsAndPayments
+from pledgebank.text import _t
 
-FUND_HEADING = ["Cash at start", "Cash at end", "Owed to the fund", "Owed by the fund", "Balance"]
+FUND_HEADING = [
+    _t("Cash at start"),
+    _t("Cash at end"),
+    _t("Owed to the fund"),
+    _t("Owed by the fund"),
+    _t("Balance"),
+]
+FUNDS_SECTION = _t("Restricted and endowment funds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,35 +43,39 @@ def _amounts(statement: ReceiptsAndPayments, line: Line, *, last_year: bool = Tr
 def table(statement: ReceiptsAndPayments) -> list[TableRow]:
     """Section A then section B, as CC16a lays them out, with a heading row before each block."""
     names = [name for _column, name in statement.columns]
-    rows = [TableRow("Section", "Line", [*names, "Total this year", "Total last year"], heading=True)]
+    rows = [
+        TableRow(
+            _t("Section"), _t("Line"), [*names, _t("Total this year"), _t("Total last year")], heading=True
+        )
+    ]
 
     def add(section: str, line: Line, *, last_year: bool = True) -> None:
         rows.append(TableRow(section, line.label, _amounts(statement, line, last_year=last_year)))
 
-    section = "A1 Receipts"
+    section = _t("A1 Receipts")
     for line in statement.receipts:
         add(section, line)
-    add(section, statement.total_line("receipts", "Total receipts", statement.receipts))
-    section = "A2 Payments"
+    add(section, statement.total_line("receipts", _t("Total receipts"), statement.receipts))
+    section = _t("A2 Payments")
     for line in statement.payments:
         add(section, line)
-    add(section, statement.total_line("payments", "Total payments", statement.payments))
-    section = "A3 Cash funds"
+    add(section, statement.total_line("payments", _t("Total payments"), statement.payments))
+    section = _t("A3 Cash funds")
     add(section, statement.net())
     add(section, statement.transfers)
     add(section, statement.opening)
     add(section, statement.closing)
-    section = "B1 Cash funds"
+    section = _t("B1 Cash funds")
     for line in statement.cash:
         add(section, line, last_year=False)
-    add(section, statement.total_line("cash", "Total cash funds", statement.cash), last_year=False)
+    add(section, statement.total_line("cash", _t("Total cash funds"), statement.cash), last_year=False)
     for line in statement.assets:
-        add("B2 Other monetary assets", line, last_year=False)
+        add(_t("B2 Other monetary assets"), line, last_year=False)
     for line in statement.liabilities:
-        add("B5 Liabilities", line, last_year=False)
+        add(_t("B5 Liabilities"), line, last_year=False)
     if statement.funds:
-        section = "Restricted and endowment funds"
-        rows.append(TableRow(section, "Fund", list(FUND_HEADING), heading=True))
+        section = FUNDS_SECTION
+        rows.append(TableRow(section, _t("Fund"), list(FUND_HEADING), heading=True))
         for fund in statement.funds:
             cells = [fund.cash_start, fund.cash_end, fund.owed_to, fund.owes, fund.balance]
             rows.append(TableRow(section, fund.name, cells))

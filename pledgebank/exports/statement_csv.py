@@ -1,4 +1,8 @@
-"""The statements as CSV: the same rows as the pages, amounts in major units, text cells kept as text."""
+"""The statements as CSV: the same rows as the pages, amounts in major units, text cells kept as text.
+
+Headings and fixed labels are written in the language of the request making the file (`str()` of a `_t`
+message translates; `cell` guards the words actually written); amounts and dates stay machine-plain.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,18 @@ from pledgebank.exports.naming import major
 from pledgebank.exports.receipts_payments import ReceiptsAndPayments
 from pledgebank.exports.rp_table import table
 from pledgebank.exports.statements import TrialBalance
+from pledgebank.text import _t
+
+TRIAL_BALANCE_HEADING = (
+    _t("account"),
+    _t("name"),
+    _t("type"),
+    _t("fund"),
+    _t("debit"),
+    _t("credit"),
+    _t("currency"),
+)
+TOTAL = _t("total")
 
 
 def as_csv(rows: Iterable[list[str]]) -> str:
@@ -23,7 +39,7 @@ def as_csv(rows: Iterable[list[str]]) -> str:
 
 def trial_balance_rows(statement: TrialBalance) -> list[list[str]]:
     """A row per account (debit or credit), then the totals per currency."""
-    rows = [["account", "name", "type", "fund", "debit", "credit", "currency"]]
+    rows = [[str(heading) for heading in TRIAL_BALANCE_HEADING]]
     for line in statement.lines:
         account = line.account
         rows.append(
@@ -38,13 +54,13 @@ def trial_balance_rows(statement: TrialBalance) -> list[list[str]]:
             ]
         )
     for currency, (debits, credits) in sorted(statement.totals().items()):
-        rows.append(["total", "", "", "", major(debits, currency), major(credits, currency), currency])
+        rows.append([str(TOTAL), "", "", "", major(debits, currency), major(credits, currency), currency])
     return rows
 
 
 def _text(value: int | str | None, currency: str) -> str:
     if isinstance(value, str):
-        return cell(value)
+        return cell(str(value))
     return "" if value is None else major(value, currency)
 
 
@@ -53,5 +69,5 @@ def receipts_and_payments_rows(statement: ReceiptsAndPayments) -> list[list[str]
     rows = []
     for row in table(statement):
         cells = [_text(value, statement.currency) for value in row.cells]
-        rows.append([cell(row.section), cell(row.label), *cells])
+        rows.append([cell(str(row.section)), cell(str(row.label)), *cells])
     return rows

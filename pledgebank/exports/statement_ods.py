@@ -1,7 +1,8 @@
 """The receipts-and-payments account as an OpenDocument spreadsheet: the CSV's rows, amounts as numbers.
 
 Amounts are written as exact decimals in major units (the cell's value is text such as "12.34", never a
-float), so a spreadsheet adds them up to the penny.
+float), so a spreadsheet adds them up to the penny. Headings and labels are written in the language of the
+request making the file (`str()` of a `_t` message translates).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ MEDIA_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
 
 def _text(value: str, style: Style | None = None) -> TableCell:
     cell = TableCell(valuetype="string", stylename=style) if style else TableCell(valuetype="string")
-    cell.addElement(P(text=value))
+    cell.addElement(P(text=str(value)))
     return cell
 
 

@@ -18,6 +18,7 @@ from pledgebank.pulse.figures import MIN_RESPONSES, Share, share_agreeing
 from pledgebank.pulse.models import PulseAnswer, PulseQuestion, PulseResponse, PulseRound
 from pledgebank.pulse.questions import CORE, QuestionKind, measure_name, statement_of
 from pledgebank.pulse.rounds import rounds_of
+from pledgebank.text import _t
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,18 +106,20 @@ def trend(session: Session, rounds: list[PulseRound]) -> list[TrendRow]:
     return rows
 
 
-CSV_COLUMNS = (
-    "round",
-    "title",
-    "opens",
-    "closes",
-    "measure",
-    "question",
-    "gave_a_view",
-    "agreeing",
-    "share_agreeing",
-    "ci95_low",
-    "ci95_high",
+# The open data's columns: each names its field in English and is headed in the page's language where the
+# file is written (`str()` translates a `_t` message).
+CSV_COLUMNS: tuple[str, ...] = (
+    _t("round"),
+    _t("title"),
+    _t("opens"),
+    _t("closes"),
+    _t("measure"),
+    _t("question"),
+    _t("gave_a_view"),
+    _t("agreeing"),
+    _t("share_agreeing"),
+    _t("ci95_low"),
+    _t("ci95_high"),
 )
 
 

@@ -23,23 +23,25 @@ from pledgebank.exports.naming import major
 from pledgebank.inputs import parse_page
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
+from pledgebank.text import _t
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.links import link_url
 from pledgebank.web.session import db_session
 
 bp = Blueprint("money", __name__)
 
-CSV_COLUMNS = (
-    "date",
-    "transactions",
-    "fund",
-    "description",
-    "money_in",
-    "money_out",
-    "moved",
-    "card_fees",
-    "currency",
-    "link",
+# The CSV's headings, written in the page's language (`str()` translates them).
+CSV_COLUMNS: tuple[str, ...] = (
+    _t("date"),
+    _t("transactions"),
+    _t("fund"),
+    _t("description"),
+    _t("money_in"),
+    _t("money_out"),
+    _t("moved"),
+    _t("card_fees"),
+    _t("currency"),
+    _t("link"),
 )
 
 
@@ -157,7 +159,7 @@ def download(slug: str):
     # transactions take its write lock) for as long as a visitor's connection lasts.
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(heading) for heading in CSV_COLUMNS])
     writer.writerows(
         _csv_row(line, slug, base) for line in public_money.all_public_lines(session, book, chosen)
     )

@@ -13,37 +13,40 @@ from pledgebank.dividends import queries
 from pledgebank.dividends.web.blueprint import bp
 from pledgebank.dividends.web.pages import agreement_page
 from pledgebank.neighbourhoods import services as neighbourhoods
+from pledgebank.text import _t
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session
 
-CSV_COLUMNS = (
-    "id",
-    "version",
-    "previous_id",
-    "neighbourhood",
-    "body",
-    "title",
-    "status",
-    "outcome",
-    "unit",
-    "direction",
-    "outcome_source",
-    "baseline",
-    "baseline_period",
-    "target",
-    "deadline",
-    "terms",
-    "payment_at_target",
-    "floor",
-    "cap",
-    "currency",
-    "fund",
-    "latest_figure",
-    "verified_figure",
-    "earned",
-    "received",
-    "terms_hash",
+# The CSV's columns: each names its field in English (the JSON's key) and is headed in the page's language.
+CSV_COLUMNS: tuple[str, ...] = (
+    _t("id"),
+    _t("version"),
+    _t("previous_id"),
+    _t("neighbourhood"),
+    _t("body"),
+    _t("title"),
+    _t("status"),
+    _t("outcome"),
+    _t("unit"),
+    _t("direction"),
+    _t("outcome_source"),
+    _t("baseline"),
+    _t("baseline_period"),
+    _t("target"),
+    _t("deadline"),
+    _t("terms"),
+    _t("payment_at_target"),
+    _t("floor"),
+    _t("cap"),
+    _t("currency"),
+    _t("fund"),
+    _t("latest_figure"),
+    _t("verified_figure"),
+    _t("earned"),
+    _t("received"),
+    _t("terms_hash"),
 )
+OUTCOMES: str = _t("outcomes")
 
 
 @bp.get("/n/<slug>/dividends")
@@ -90,8 +93,9 @@ def _rows(slug: str) -> list[dict]:
 def export_csv(slug: str):
     """The agreements and their outcomes as CSV (money in minor units; each period's figure in `outcomes`)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*CSV_COLUMNS, "outcomes"], lineterminator="\n")
-    writer.writeheader()
+    columns = [*CSV_COLUMNS, OUTCOMES]
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writerow({column: str(column) for column in columns})
     for row in _rows(slug):
         outcomes = "; ".join(f"{o['period']}: {o['figure']}" for o in row["outcomes"])
         writer.writerow({**{k: row[k] for k in CSV_COLUMNS}, "outcomes": outcomes})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
@@ -164,7 +165,9 @@ def receipts_and_payments(slug: str):
         rows = statement_csv.receipts_and_payments_rows(statement)
         return _csv_response(statement_csv.as_csv(rows), f"{filename}.csv")
     if request.args.get("as") == "ods":
-        body = statement_ods.receipts_and_payments_ods(statement, f"{start.year} to {end.year}")
+        body = statement_ods.receipts_and_payments_ods(
+            statement, _("%(start)s to %(end)s", start=start.year, end=end.year)
+        )
         response = Response(body, mimetype=statement_ods.MEDIA_TYPE)
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}.ods"'
         return response

@@ -17,6 +17,7 @@ from pledgebank.pulse.figures import MIN_RESPONSES
 from pledgebank.pulse.questions import CORE, SCALE
 from pledgebank.pulse.web.blueprint import bp
 from pledgebank.pulse.web.forms import answer_form, answers_of_form
+from pledgebank.text import Message
 from pledgebank.web.auth import signed_in_user_id
 from pledgebank.web.forms import allowed_actions
 from pledgebank.web.session import db_session, now
@@ -119,7 +120,9 @@ def export_csv(slug: str):
     neighbourhood = neighbourhoods.get_neighbourhood(session, slug)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=results.CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(results.export_rows(session, rounds.rounds_of(session, neighbourhood.id)))
+    writer.writerow({column: str(column) for column in results.CSV_COLUMNS})
+    for row in results.export_rows(session, rounds.rounds_of(session, neighbourhood.id)):
+        # A core question's marked words read in the page's language, as on the results page.
+        writer.writerow({key: str(v) if isinstance(v, Message) else v for key, v in row.items()})
     headers = {"Content-Disposition": f'attachment; filename="{slug}-pulse.csv"'}
     return Response(out.getvalue(), mimetype="text/csv", headers=headers)
