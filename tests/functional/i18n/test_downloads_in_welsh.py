@@ -218,7 +218,7 @@ def test_the_dividends_csv_has_welsh_headings(app, sessions):
         "llinell_sylfaen",
         "cyfnod_llinell_sylfaen",
         "targed",
-        "dyddiad_cau",
+        "dyddiad cau",  # the same word as the audit log's (one msgid)
         "amodau",
         "taliad_wrth_y_targed",
         "llawr",
