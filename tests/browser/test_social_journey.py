@@ -21,6 +21,7 @@ HOSTILE = "<b>Fence</b> " + "Woooooo" * 40 + " شكرا للجيران"
 
 
 def _fits(page, what: str) -> None:
+    page.wait_for_load_state("load")  # the address changes before the page's stylesheet has laid it out
     widths = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{what} scrolls sideways: {widths}"
 
