@@ -52,6 +52,12 @@ def _translate_plural(singular: str, plural: str, n: int) -> str:
     )
 
 
+def _english(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as they go into a message's English: a Message by its English value (`%s` would call its
+    `__str__`, which translates into the language of the page being made)."""
+    return {name: str.__str__(v) if isinstance(v, Message) else v for name, v in values.items()}
+
+
 class Message(str):
     """An English sentence that knows its msgid and named values, and translates when shown."""
 
@@ -60,7 +66,7 @@ class Message(str):
 
     def __new__(cls, msgid: str, values: Mapping[str, Any] | None = None) -> Message:
         named = dict(values or {})
-        english = msgid % named if named else msgid
+        english = msgid % _english(named) if named else msgid
         message = super().__new__(cls, english)
         message.msgid, message.values = msgid, named
         return message
@@ -88,7 +94,7 @@ class PluralMessage(Message):
     ) -> PluralMessage:
         named = dict(values or {})
         english = _english_form(singular, plural, n)
-        message = str.__new__(cls, english % named if named else english)
+        message = str.__new__(cls, english % _english(named) if named else english)
         message.msgid, message.values, message.plural, message.n = singular, named, plural, n
         return message
 

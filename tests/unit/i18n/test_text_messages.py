@@ -57,3 +57,16 @@ def test_a_plural_message_is_english_by_its_number_and_shown_in_the_form_for_it(
 def test_a_message_is_escaped_in_html_as_jinja_escapes_a_plain_str():
     hostile = "<script>alert('x')</script> & \"quoted\""
     assert _t("%(words)s", words=hostile).__html__() == str(escape(hostile))
+
+
+def test_a_message_made_while_a_page_is_in_welsh_is_english_inside_too(monkeypatch):
+    monkeypatch.setattr(text, "_translator", [])
+    text.install(
+        {
+            "Levy charge": "Tâl ardoll",
+            "Correction of #%(number)s: %(words)s": "Cywiriad i #%(number)s: %(words)s",
+        }.get
+    )
+    message = _t("Correction of #%(number)s: %(words)s", number=7, words=_t("Levy charge"))
+    assert message == "Correction of #7: Levy charge"
+    assert str(message) == "Cywiriad i #7: Tâl ardoll"
