@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "pledgebank" / "translations"
 TEMPLATE = TRANSLATIONS / "messages.pot"
 # `_l` is Flask-Babel's lazy gettext (form labels), `_t` marks text services write (pledgebank/text.py),
-# `MoneyText` a form's label that names the currency (web/form_base.py).
-KEYWORDS = ("_l", "_t", "MoneyText")
+# `_tn` the same with singular and plural forms, `MoneyText` a form's label that names the currency
+# (web/form_base.py).
+KEYWORDS = ("_l", "_t", "_tn:1,2", "MoneyText")
 
 
 def pybabel(*args: str) -> None:

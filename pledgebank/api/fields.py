@@ -33,6 +33,14 @@ class Integer(ma.fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class English(ma.fields.String):
+    """Text the API answers with in English whatever the request's language: a translatable message
+    (pledgebank.text) gives its English value, where marshmallow's String would translate it with str()."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str.__str__(value) if isinstance(value, str) else str(value)
+
+
 def _describe(metadata: dict[str, Any] | None, sentence: str) -> dict[str, Any]:
     metadata = dict(metadata or {})
     metadata["description"] = (

@@ -22,6 +22,7 @@ from pledgebank.books.models import Book, LedgerTransaction
 from pledgebank.books.treasurer_models import TreasurerEntry
 from pledgebank.books.wording import (
     A_RESIDENT,
+    DEFAULT_LOCALE,
     ChargeFacts,
     Described,
     DividendFacts,
@@ -44,6 +45,7 @@ from pledgebank.ledger import kinds
 from pledgebank.levies.models import Levy, LevyCharge
 from pledgebank.neighbourhoods.models import Fund
 from pledgebank.pledges.models import MatchOffer, Pledge, PledgeSignup
+from pledgebank.text import _t
 
 # Kinds whose source names the card payment (its PaymentIntent) rather than the pledge or charge it paid.
 _ABOUT_A_PAYMENT = (
@@ -80,20 +82,24 @@ class _Facts:
     dividends: dict[int, DividendFacts] = field(default_factory=dict)
 
 
-def describe(session: Session, book: Book, items: Sequence[Item]) -> dict[int, Described]:
-    """Each transaction's description, by sequence number (one query per kind of source record)."""
+def describe(
+    session: Session, book: Book, items: Sequence[Item], locale: str = DEFAULT_LOCALE
+) -> dict[int, Described]:
+    """Each transaction's description, by sequence number (one query per kind of source record); its words
+    translate where they are shown, and its months and money are in locale (the page's)."""
     originals = _originals(session, book, {i.reverses_sequence for i in items if i.reverses_sequence})
     facts = _load(session, book, [*items, *originals.values()])
     described: dict[int, Described] = {}
     for item in items:
         original = originals.get(item.reverses_sequence or 0)
         if item.kind == kinds.REVERSAL and original is not None:
-            words = _one(original, facts)
+            words = _one(original, facts, locale)
             described[item.sequence] = Described(
-                f"Correction of #{original.sequence}: {words.text}", words.link
+                _t("Correction of #%(number)s: %(words)s", number=original.sequence, words=words.text),
+                words.link,
             )
         else:
-            described[item.sequence] = _one(item, facts)
+            described[item.sequence] = _one(item, facts, locale)
     return described
 
 
@@ -119,7 +125,7 @@ def source_of(source: object) -> dict[str, str]:
     raise TypeError(f"source references must be JSON text or a mapping, not {type(source).__name__}")
 
 
-def _one(item: Item, facts: _Facts) -> Described:
+def _one(item: Item, facts: _Facts, locale: str) -> Described:
     src, kind = item.source, item.kind
     details = memo_details(item.memo)
     entry = facts.entries.get(_id(src.get("treasurer_entry")) or 0)
@@ -139,7 +145,7 @@ def _one(item: Item, facts: _Facts) -> Described:
     if charge is None and kind in _ABOUT_A_PAYMENT:
         charge = facts.charge_payments.get(src.get("payment_intent", ""))
     if charge is not None:
-        return charge_words(kind, charge, "hardship_request" in src)
+        return charge_words(kind, charge, "hardship_request" in src, locale)
     pledge = (
         facts.signups.get(_id(src.get("signup")) or 0)
         or facts.offers.get(_id(src.get("match_offer")) or 0)
@@ -147,8 +153,8 @@ def _one(item: Item, facts: _Facts) -> Described:
         or facts.pledges.get(_id(src.get("pledge")) or 0)
     )
     if pledge is not None:
-        return pledge_words(kind, pledge)
-    return Described(kind_words(kind, details, facts.funds))
+        return pledge_words(kind, pledge, locale)
+    return Described(kind_words(kind, details, facts.funds, locale))
 
 
 def _id(value: str | None) -> int | None:

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, aliased
 
 from pledgebank.books.describe import describe, item_of
 from pledgebank.books.models import Book, LedgerAccount, LedgerPosting, LedgerTransaction
-from pledgebank.books.wording import Group, Link, group_text
+from pledgebank.books.wording import DEFAULT_LOCALE, Group, Link, group_text
 from pledgebank.neighbourhoods.models import Fund
+from pledgebank.text import _t
 
 PER_PAGE = 50
 _RESULT = ("income", "expense", "equity")
@@ -52,6 +53,8 @@ class PublicLine:
     units: set[int] = field(default_factory=set)
     # Card fees the fund paid out of this money (already taken off `change`).
     fees: int = 0
+    # The locale the words' months and money are in (the page's).
+    locale: str = DEFAULT_LOCALE
 
 
 def _conditions(book: Book, chosen: Filter) -> list[ColumnElement[bool]]:
@@ -70,9 +73,16 @@ def _conditions(book: Book, chosen: Filter) -> list[ColumnElement[bool]]:
 
 
 def public_lines(
-    session: Session, book: Book, chosen: Filter, *, before: int | None = None, per_page: int = PER_PAGE
+    session: Session,
+    book: Book,
+    chosen: Filter,
+    *,
+    before: int | None = None,
+    per_page: int = PER_PAGE,
+    locale: str = DEFAULT_LOCALE,
 ) -> tuple[list[PublicLine], int | None]:
-    """A page of lines, newest first, and the sequence to start the next (older) page after, if any.
+    """A page of lines, newest first, and the sequence to start the next (older) page after, if any; their
+    words translate where shown, their months and money in locale.
 
     Newest means by effective date, the sequence breaking ties, so an entry dated back sits among the
     others of its day. A page goes on from the transaction numbered `before` (the last one shown): the
@@ -90,21 +100,25 @@ def public_lines(
     )
     more = len(rows) > per_page
     rows = rows[:per_page]
-    return _lines(session, book, rows, chosen), rows[-1].sequence if more else None
+    return _lines(session, book, rows, chosen, locale), rows[-1].sequence if more else None
 
 
-def transaction_lines(session: Session, book: Book, sequence: int) -> list[PublicLine]:
+def transaction_lines(
+    session: Session, book: Book, sequence: int, locale: str = DEFAULT_LOCALE
+) -> list[PublicLine]:
     """The lines of one transaction (one per fund it touches)."""
     t = LedgerTransaction
     rows = list(session.scalars(select(t).where(t.book_id == book.id, t.sequence == sequence)))
-    return _lines(session, book, rows, Filter())
+    return _lines(session, book, rows, Filter(), locale)
 
 
-def all_public_lines(session: Session, book: Book, chosen: Filter, batch: int = 500) -> Iterator[PublicLine]:
+def all_public_lines(
+    session: Session, book: Book, chosen: Filter, batch: int = 500, locale: str = DEFAULT_LOCALE
+) -> Iterator[PublicLine]:
     """Every line the filter covers, newest first, read a batch at a time (for the CSV download)."""
     before = None
     while True:
-        lines, before = public_lines(session, book, chosen, before=before, per_page=batch)
+        lines, before = public_lines(session, book, chosen, before=before, per_page=batch, locale=locale)
         yield from lines
         if before is None:
             return
@@ -113,7 +127,9 @@ def all_public_lines(session: Session, book: Book, chosen: Filter, batch: int = 
 Share = tuple[int, int, int]  # change to the fund's money, money moved, card fees
 
 
-def _lines(session: Session, book: Book, rows: list[LedgerTransaction], chosen: Filter) -> list[PublicLine]:
+def _lines(
+    session: Session, book: Book, rows: list[LedgerTransaction], chosen: Filter, locale: str
+) -> list[PublicLine]:
     if not rows:
         return []
     reversed_seq = dict(
@@ -125,7 +141,10 @@ def _lines(session: Session, book: Book, rows: list[LedgerTransaction], chosen: 
         ).all()
     )
     words = describe(
-        session, book, [item_of(r, reversed_seq.get(r.reverses_id) if r.reverses_id else None) for r in rows]
+        session,
+        book,
+        [item_of(r, reversed_seq.get(r.reverses_id) if r.reverses_id else None) for r in rows],
+        locale,
     )
     shares = _shares(session, book, [r.id for r in rows])
     funds = {
@@ -146,7 +165,7 @@ def _lines(session: Session, book: Book, rows: list[LedgerTransaction], chosen: 
                 [row.sequence],
                 row.effective_date,
                 fund.slug if fund else None,
-                fund.name if fund else "Whole book",
+                fund.name if fund else _t("Whole book"),
                 described.text,
                 described.link,
                 change,
@@ -156,6 +175,7 @@ def _lines(session: Session, book: Book, rows: list[LedgerTransaction], chosen: 
                 described.group,
                 {described.group.unit} if described.group else set(),
                 fees,
+                locale,
             )
             _add(lines, line)
     return lines
@@ -209,6 +229,6 @@ def _add(lines: list[PublicLine], line: PublicLine) -> None:
         last.moved += line.moved
         last.fees += line.fees
         last.units |= line.units
-        last.text = group_text(last.group, len(last.sequences), last.units, last.currency)
+        last.text = group_text(last.group, len(last.sequences), last.units, last.currency, last.locale)
         return
     lines.append(line)

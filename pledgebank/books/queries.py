@@ -17,6 +17,7 @@ from pledgebank.books.models import (
     LedgerPosting,
     LedgerTransaction,
 )
+from pledgebank.books.wording import DEFAULT_LOCALE
 from pledgebank.ledger.canonical import to_hex
 from pledgebank.ledger.chart import place_of
 from pledgebank.neighbourhoods.models import Fund
@@ -74,9 +75,10 @@ def transaction_count(session: Session, book: Book) -> int:
 
 
 def transactions_before(
-    session: Session, book: Book, *, before: int | None, per_page: int
+    session: Session, book: Book, *, before: int | None, per_page: int, locale: str = DEFAULT_LOCALE
 ) -> list[TransactionView]:
-    """The `per_page` transactions just older than sequence `before` (the newest when None), newest first.
+    """The `per_page` transactions just older than sequence `before` (the newest when None), newest first
+    (their descriptions' months and money in locale, the page's).
 
     Read by the book's (book, sequence) key, so any page costs the same however deep in the ledger it is.
     """
@@ -84,7 +86,7 @@ def transactions_before(
     if before is not None:
         statement = statement.where(LedgerTransaction.sequence < before)
     rows = session.scalars(statement.order_by(LedgerTransaction.sequence.desc()).limit(per_page)).all()
-    return _views(session, book, list(rows))
+    return _views(session, book, list(rows), locale)
 
 
 def transactions_page(
@@ -101,7 +103,9 @@ def transactions_page(
     return transactions_before(session, book, before=before, per_page=per_page), total
 
 
-def _views(session: Session, book: Book, rows: list[LedgerTransaction]) -> list[TransactionView]:
+def _views(
+    session: Session, book: Book, rows: list[LedgerTransaction], locale: str = DEFAULT_LOCALE
+) -> list[TransactionView]:
     ids = [row.id for row in rows]
     reversed_seq: dict[int, int] = {
         row.id: row.sequence
@@ -130,7 +134,10 @@ def _views(session: Session, book: Book, rows: list[LedgerTransaction]) -> list[
     ):
         lines[p.transaction_id].append(PostingLine(p.line, code, name, p.amount, p.currency))
     words = describe(
-        session, book, [item_of(r, reversed_seq.get(r.reverses_id) if r.reverses_id else None) for r in rows]
+        session,
+        book,
+        [item_of(r, reversed_seq.get(r.reverses_id) if r.reverses_id else None) for r in rows],
+        locale,
     )
     return [
         TransactionView(

@@ -4,6 +4,10 @@ A description names pledges, levies, grants, funds, suppliers and groups, never 
 pledged, paid a levy or received a grant is "a resident", and a donor is named only when they agreed to be.
 Where the source records are gone (or never existed, as for entries made by hand in tests and demos) the words
 fall back on what the transaction itself holds: its kind and the codes in its memo.
+
+Each description is one whole translatable sentence (`_t`, or `_tn` where it counts people or households):
+its value is English (the exports, the JSON API and comparisons read it), and a page shows it in its own
+language; months and money are written in the locale the caller passes (the page's).
 """
 
 from __future__ import annotations
@@ -11,11 +15,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from babel.dates import format_date
+
 from pledgebank import money_words
 from pledgebank.ledger import kinds
+from pledgebank.text import Message, _t, _tn
 
-A_RESIDENT = "a resident"
+A_RESIDENT = _t("a resident")
 TIMES = "\N{MULTIPLICATION SIGN}"
+DEFAULT_LOCALE = money_words.DEFAULT_LOCALE
+
+# What a group counts, for group_text: a pledge's card or cash payments, a levy's charges raised or paid.
+PLEDGE_PAID = "pledge"
+PLEDGE_PAID_IN_CASH = "pledge in cash"
+LEVY_CHARGED = "levy charged"
+LEVY_PAID = "levy paid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +42,13 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """Alike transactions that read better together ("5 people, times £10"), keyed alike."""
+    """Alike transactions that read better together ("5 people, times £10"), keyed alike (the key holds
+    ids and codes, never words, so it is the same in every language); `counts` says what (PLEDGE_PAID ...)."""
 
     key: tuple[object, ...]
     subject: str
-    noun: str
-    nouns: str
+    counts: str
     unit: int
-    tail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,167 +124,291 @@ def memo_details(memo: str) -> dict[str, str]:
     return dict(part.split("=", 1) for part in memo.split()[1:] if "=" in part)
 
 
-def period_words(period: str, start: date | None) -> str:
-    """A levy period as people say it: "November 2026", "the quarter from November 2026", and so on."""
+def period_words(period: str, start: date | None, locale: str = DEFAULT_LOCALE) -> str:
+    """A levy period as people say it: "November 2026", "the quarter from November 2026", and so on (the
+    month's name in locale)."""
     if start is None:
         return ""
-    month = f"{start:%B %Y}"
+    month = format_date(start, "MMMM y", locale=locale)
     if period == "quarterly":
-        return f"the quarter from {month}"
+        return _t("the quarter from %(month)s", month=month)
     if period == "annual":
-        return f"the year from {start:%-d %B %Y}"
+        return _t("the year from %(day)s", day=format_date(start, "d MMMM y", locale=locale))
     return month
 
 
-def pledge_words(kind: str, pledge: PledgeFacts) -> Described:
+def pledge_words(kind: str, pledge: PledgeFacts, locale: str = DEFAULT_LOCALE) -> Described:
     """A pledge's card payment, cash held, kept or given back, or a refund of its card payment."""
-    subject = f"Pledge: {pledge.title}"
+    subject = _t("Pledge: %(title)s", title=pledge.title)
     link = Link("pledge", pledge.id)
     amount = pledge.amount
     if kind in (kinds.CARD_PAYMENT_RECEIVED, kinds.PLEDGE_CASH_RECOGNISED) and amount:
-        tail = " in cash" if kind == kinds.PLEDGE_CASH_RECOGNISED else ""
-        money = money_words.full(amount, pledge.currency)
-        group = Group(("pledge", pledge.id, kind), subject, "person", "people", amount, tail)
-        return Described(f"{subject} — 1 person {TIMES} {money}{tail}", link, group)
+        counts = PLEDGE_PAID_IN_CASH if kind == kinds.PLEDGE_CASH_RECOGNISED else PLEDGE_PAID
+        group = Group(("pledge", pledge.id, kind), subject, counts, amount)
+        return Described(group_text(group, 1, {amount}, pledge.currency, locale), link, group)
     title = pledge.title
     text = {
-        kinds.PLEDGE_CASH_HELD: f"{subject} — cash held until the pledge succeeds",
-        kinds.PLEDGE_CASH_RETURNED: f"{subject} — cash given back",
-        kinds.REFUND: f"Refund of a card payment for {title}",
-        kinds.REFUND_FAILED: f"Refund of a card payment for {title} failed; the money came back",
-        kinds.DISPUTE_FUNDS_WITHDRAWN: f"Card payment for {title} disputed; the money is held back",
-        kinds.DISPUTE_FUNDS_REINSTATED: f"Disputed card payment for {title} won; the money came back",
-        kinds.MATCH_OWED: f"Match funding promised for {title}",
-        kinds.MATCH_RECEIVED: f"Match funding received for {title}",
+        kinds.PLEDGE_CASH_HELD: _t("Pledge: %(title)s — cash held until the pledge succeeds", title=title),
+        kinds.PLEDGE_CASH_RETURNED: _t("Pledge: %(title)s — cash given back", title=title),
+        **_about_a_payment(title),
+        kinds.MATCH_OWED: _t("Match funding promised for %(title)s", title=title),
+        kinds.MATCH_RECEIVED: _t("Match funding received for %(title)s", title=title),
     }.get(kind, subject)
     return Described(text, link)
 
 
-def charge_words(kind: str, charge: ChargeFacts, hardship: bool) -> Described:
+def _about_a_payment(title: str) -> dict[str, str]:
+    """The words of a refund or dispute of a card payment for title (a pledge's, or a levy charge's)."""
+    return {
+        kinds.REFUND: _t("Refund of a card payment for %(title)s", title=title),
+        kinds.REFUND_FAILED: _t(
+            "Refund of a card payment for %(title)s failed; the money came back", title=title
+        ),
+        kinds.DISPUTE_FUNDS_WITHDRAWN: _t(
+            "Card payment for %(title)s disputed; the money is held back", title=title
+        ),
+        kinds.DISPUTE_FUNDS_REINSTATED: _t(
+            "Disputed card payment for %(title)s won; the money came back", title=title
+        ),
+    }
+
+
+def charge_words(kind: str, charge: ChargeFacts, hardship: bool, locale: str = DEFAULT_LOCALE) -> Described:
     """A levy charge raised, paid, reduced or written off, or a refund of its card payment."""
-    when = period_words(charge.period, charge.period_start)
-    subject = f"Levy: {charge.levy_name}" + (f", {when}" if when else "")
+    when = period_words(charge.period, charge.period_start, locale)
+    subject = (
+        _t("Levy: %(levy)s, %(when)s", levy=charge.levy_name, when=when)
+        if when
+        else _t("Levy: %(levy)s", levy=charge.levy_name)
+    )
     link = Link("levy", charge.levy_id)
+    start = charge.period_start.isoformat() if charge.period_start else ""
     if kind in (kinds.RECEIVABLE_RAISED, kinds.RECEIVABLE_SETTLED):
-        tail = " charged" if kind == kinds.RECEIVABLE_RAISED else " paid"
-        group = Group(("levy", charge.levy_id, when, kind), subject, "household", "households", 0, tail)
-        return Described(f"{subject} charge{' paid' if tail == ' paid' else ''}", link, group)
+        counts = LEVY_CHARGED if kind == kinds.RECEIVABLE_RAISED else LEVY_PAID
+        group = Group(("levy", charge.levy_id, charge.period, start, kind), subject, counts, 0)
+        if kind == kinds.RECEIVABLE_SETTLED:
+            return Described(_t("%(subject)s charge paid", subject=subject), link, group)
+        return Described(_t("%(subject)s charge", subject=subject), link, group)
     if kind == kinds.RECEIVABLE_WRITTEN_OFF:
-        why = "reduced for hardship" if hardship else "written off"
-        return Described(f"{subject} charge {why}", link)
-    text = {
-        kinds.REFUND: f"Refund of a card payment for {subject}",
-        kinds.REFUND_FAILED: f"Refund of a card payment for {subject} failed; the money came back",
-        kinds.DISPUTE_FUNDS_WITHDRAWN: f"Card payment for {subject} disputed; the money is held back",
-        kinds.DISPUTE_FUNDS_REINSTATED: f"Disputed card payment for {subject} won; the money came back",
-    }.get(kind, subject)
-    return Described(text, link)
+        if hardship:
+            return Described(_t("%(subject)s charge reduced for hardship", subject=subject), link)
+        return Described(_t("%(subject)s charge written off", subject=subject), link)
+    return Described(_about_a_payment(subject).get(kind, subject), link)
 
 
 def grant_words(kind: str, grant: GrantFacts) -> Described:
     """A grant awarded, paid, or its unspent money returned."""
     link = Link("grant", grant.id)
+    to, title = grant.recipient, grant.title
     if kind == kinds.GRANT_PAID:
-        return Described(f"Grant paid to {grant.recipient}: {grant.title}", link)
+        return Described(_t("Grant paid to %(recipient)s: %(title)s", recipient=to, title=title), link)
     if kind == kinds.GRANT_RETURNED:
-        return Described(f"Unspent grant money returned by {grant.recipient}: {grant.title}", link)
-    return Described(f"Grant to {grant.recipient}: {grant.title}", link)
+        return Described(
+            _t("Unspent grant money returned by %(recipient)s: %(title)s", recipient=to, title=title), link
+        )
+    return Described(_t("Grant to %(recipient)s: %(title)s", recipient=to, title=title), link)
 
 
 def dividend_words(kind: str, agreement: DividendFacts) -> Described:
     """A community dividend earned from a body (owed), or its payment received."""
     link = Link("dividend", agreement.id)
+    body, title = agreement.body, agreement.title
     if kind == kinds.DIVIDEND_RECEIVED:
-        return Described(f"Community dividend received from {agreement.body}: {agreement.title}", link)
-    return Described(f"Community dividend earned from {agreement.body}: {agreement.title}", link)
+        return Described(
+            _t("Community dividend received from %(body)s: %(title)s", body=body, title=title), link
+        )
+    return Described(_t("Community dividend earned from %(body)s: %(title)s", body=body, title=title), link)
 
 
 def entry_words(entry: EntryFacts, fund: str | None) -> Described:
     """A treasurer's entry: a donation, a payment to a supplier, bank charges or interest, and so on."""
     link = Link("fund", fund) if fund else None
     if entry.kind == kinds.DONATION_RECEIVED:
-        return Described(f"Donation from {entry.donor}" if entry.donor else "Donation (anonymous)", link)
+        if entry.donor:
+            return Described(_t("Donation from %(donor)s", donor=entry.donor), link)
+        return Described(_t("Donation (anonymous)"), link)
     if entry.kind == kinds.SUPPLIER_PAID:
-        what = f": {entry.purpose}" if entry.purpose else ""
-        return Described(f"Paid {entry.payee}{what}" if entry.payee else f"Paid a supplier{what}", link)
+        payee, purpose = entry.payee, entry.purpose
+        if payee and purpose:
+            return Described(_t("Paid %(payee)s: %(purpose)s", payee=payee, purpose=purpose), link)
+        if payee:
+            return Described(_t("Paid %(payee)s", payee=payee), link)
+        if purpose:
+            return Described(_t("Paid a supplier: %(purpose)s", purpose=purpose), link)
+        return Described(_t("Paid a supplier"), link)
     return Described(kind_words(entry.kind, {}), link)
 
 
 def transfer_words(transfer: TransferFacts, fund: str | None) -> Described:
     """A transfer of money between two funds, with its reason."""
-    reason = f": {transfer.reason}" if transfer.reason else ""
-    text = f"Transfer from {transfer.from_fund} to {transfer.to_fund}{reason}"
+    names = {"from_fund": transfer.from_fund, "to_fund": transfer.to_fund}
+    text = (
+        _t("Transfer from %(from_fund)s to %(to_fund)s: %(reason)s", reason=transfer.reason, **names)
+        if transfer.reason
+        else _t("Transfer from %(from_fund)s to %(to_fund)s", **names)
+    )
     return Described(text, Link("fund", fund) if fund else None)
 
 
-_INCOME = {"pledges": "for a pledge", "levies": "for a levy", "donations": "(a donation)", "grants": ""}
+_INCOME = {
+    "pledges": _t("for a pledge"),
+    "levies": _t("for a levy"),
+    "donations": _t("(a donation)"),
+    "grants": "",
+}
 _PLACES = {
-    "assets:bank": "by bank transfer",
-    "assets:cash": "in cash",
-    "assets:stripe-clearing": "by card",
+    "assets:bank": _t("by bank transfer"),
+    "assets:cash": _t("in cash"),
+    "assets:stripe-clearing": _t("by card"),
 }
 
 
-def kind_words(kind: str, details: dict[str, str], fund_names: dict[str, str] | None = None) -> str:
+class _Lowered(Message):
+    """Words shown in lower case, in whichever language they are shown (after "Correction of ...: ")."""
+
+    def __new__(cls, words: str) -> _Lowered:
+        message = str.__new__(cls, words.lower())
+        message.msgid, message.values = "%(words)s", {"words": words}
+        return message
+
+    def __str__(self) -> str:
+        return str(self.values["words"]).lower()
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_Lowered, (self.values["words"],))
+
+
+def _joined(*parts: str) -> str:
+    """Parts of a sentence one after another, a space between (the empty ones left out), each translated
+    where it is shown: for the words of a kind whose details (how the money came, what for) may be missing."""
+    given = [part for part in parts if part]
+    words = given[0] if given else ""
+    for part in given[1:]:
+        words = _t("%(words)s %(more)s", words=words, more=part)
+    return words
+
+
+def kind_words(
+    kind: str, details: dict[str, str], fund_names: dict[str, str] | None = None, locale: str = DEFAULT_LOCALE
+) -> str:
     """The words for a transaction whose source records are not known: its kind and memo codes only."""
-    names = fund_names or {}
+    names = {slug: " ".join(name.split()) for slug, name in (fund_names or {}).items()}
     income = _INCOME.get(details.get("income", ""), "")
     fund = names.get(details.get("fund", ""), "")
     by = _PLACES.get(details.get("into", "") or details.get("source_account", ""), "")
     if kind == kinds.CASH_RECEIVED and details.get("income") == "donations":
-        return "Donation (anonymous)" + (f" {by}" if by else "")
-    words = {
-        kinds.CARD_PAYMENT_RECEIVED: f"Card payment {income}",
-        kinds.CASH_RECEIVED: f"Money received {by} {income}",
-        kinds.REFUND: f"Refund of a payment {income} {by}",
-        kinds.PAYOUT: "Card payments paid into the bank by Stripe",
-        kinds.CASH_BANKED: "Cash paid into the bank",
-        kinds.RECEIVABLE_RAISED: "Levy charge",
-        kinds.RECEIVABLE_SETTLED: f"Levy charge paid {by}",
-        kinds.RECEIVABLE_WRITTEN_OFF: "Levy charge written off",
-        kinds.GRANT_AWARDED: f"Grant awarded from {fund}" if fund else "Grant awarded",
-        kinds.GRANT_PAID: f"Grant paid {by}",
-        kinds.GRANT_RETURNED: "Unspent grant money returned",
-        kinds.MATCH_OWED: "Match funding promised for a pledge",
-        kinds.MATCH_RECEIVED: f"Match funding received {by}",
-        kinds.PLEDGE_CASH_HELD: "Pledge: cash held until the pledge succeeds",
-        kinds.PLEDGE_CASH_RECOGNISED: "Pledge: cash kept, the pledge succeeded",
-        kinds.PLEDGE_CASH_RETURNED: "Pledge: cash given back",
-        kinds.DISPUTE_FUNDS_WITHDRAWN: "Card payment disputed; the money is held back",
-        kinds.DISPUTE_FUNDS_REINSTATED: "Disputed card payment won; the money came back",
-        kinds.REFUND_FAILED: "Refund of a card payment failed; the money came back",
-        kinds.DONATION_RECEIVED: "Donation (anonymous)",
-        kinds.SUPPLIER_PAID: "Paid a supplier",
-        kinds.BANK_CHARGES: "Bank charges",
-        kinds.BANK_INTEREST: "Bank interest",
-        kinds.OPENING_BALANCE: "Opening balance",
-        kinds.LEGACY_ATTRIBUTED: "Money held before funds were kept apart, shared out between the funds",
-        kinds.DIVIDEND_EARNED: "Community dividend earned, owed by the body that agreed it",
-        kinds.DIVIDEND_RECEIVED: f"Community dividend received {by}",
-        kinds.GIFT_AID_CLAIMED: "Gift Aid claimed from HMRC",
-        kinds.GIFT_AID_RECEIVED: f"Gift Aid received from HMRC {by}",
-        kinds.FUND_TRANSFER: (
-            f"Transfer from {names.get(details.get('from', ''), 'one fund')} "
-            f"to {names.get(details.get('to', ''), 'another')}"
-        ),
-    }.get(kind)
+        return _joined(_t("Donation (anonymous)"), by)
     if kind == kinds.REVERSAL:
-        return f"Correction of an earlier entry: {kind_words(details.get('of', ''), {}, names).lower()}"
+        original = kind_words(details.get("of", ""), {}, names, locale)
+        return _t("Correction of an earlier entry: %(words)s", words=_Lowered(original))
     if kind == kinds.YEAR_CLOSED and details.get("through"):
-        return f"Year closed to {date.fromisoformat(details['through']):%-d %B %Y}"
-    if kind == kinds.YEAR_CLOSED:
-        return "Year closed"
-    return " ".join((words or kind.replace("_", " ").capitalize()).split())
-
-
-def group_text(group: Group, count: int, units: set[int], currency: str) -> str:
-    """The words for `count` alike transactions together ("Pledge: X — 5 people, times £10")."""
-    nouns = group.noun if count == 1 else group.nouns
-    if not group.unit:
-        return f"{group.subject} — {count} {nouns}{group.tail}"
-    if len(units) == 1:
-        return (
-            f"{group.subject} — {count} {nouns} {TIMES} {money_words.full(group.unit, currency)}{group.tail}"
+        through = format_date(date.fromisoformat(details["through"]), "d MMMM y", locale=locale)
+        return _t("Year closed to %(day)s", day=through)
+    if kind == kinds.FUND_TRANSFER:
+        # "another" (fund) after "one fund": "Transfer from one fund to another".
+        one_fund, another = _t("one fund"), _t("another")
+        return _t(
+            "Transfer from %(from_fund)s to %(to_fund)s",
+            from_fund=names.get(details.get("from", ""), one_fund),
+            to_fund=names.get(details.get("to", ""), another),
         )
-    low, high = money_words.full(min(units), currency), money_words.full(max(units), currency)
-    return f"{group.subject} — {count} {nouns}, {low} to {high} each{group.tail}"
+    if kind == kinds.GRANT_AWARDED:
+        return _t("Grant awarded from %(fund)s", fund=fund) if fund else _t("Grant awarded")
+    words = {
+        kinds.CARD_PAYMENT_RECEIVED: (_t("Card payment"), income),
+        kinds.CASH_RECEIVED: (_t("Money received"), by, income),
+        kinds.REFUND: (_t("Refund of a payment"), income, by),
+        kinds.PAYOUT: (_t("Card payments paid into the bank by Stripe"),),
+        kinds.CASH_BANKED: (_t("Cash paid into the bank"),),
+        kinds.RECEIVABLE_RAISED: (_t("Levy charge"),),
+        kinds.RECEIVABLE_SETTLED: (_t("Levy charge paid"), by),
+        kinds.RECEIVABLE_WRITTEN_OFF: (_t("Levy charge written off"),),
+        kinds.GRANT_PAID: (_t("Grant paid"), by),
+        kinds.GRANT_RETURNED: (_t("Unspent grant money returned"),),
+        kinds.MATCH_OWED: (_t("Match funding promised for a pledge"),),
+        kinds.MATCH_RECEIVED: (_t("Match funding received"), by),
+        kinds.PLEDGE_CASH_HELD: (_t("Pledge: cash held until the pledge succeeds"),),
+        kinds.PLEDGE_CASH_RECOGNISED: (_t("Pledge: cash kept, the pledge succeeded"),),
+        kinds.PLEDGE_CASH_RETURNED: (_t("Pledge: cash given back"),),
+        kinds.DISPUTE_FUNDS_WITHDRAWN: (_t("Card payment disputed; the money is held back"),),
+        kinds.DISPUTE_FUNDS_REINSTATED: (_t("Disputed card payment won; the money came back"),),
+        kinds.REFUND_FAILED: (_t("Refund of a card payment failed; the money came back"),),
+        kinds.DONATION_RECEIVED: (_t("Donation (anonymous)"),),
+        kinds.SUPPLIER_PAID: (_t("Paid a supplier"),),
+        kinds.BANK_CHARGES: (_t("Bank charges"),),
+        kinds.BANK_INTEREST: (_t("Bank interest"),),
+        kinds.OPENING_BALANCE: (_t("Opening balance"),),
+        kinds.LEGACY_ATTRIBUTED: (
+            _t("Money held before funds were kept apart, shared out between the funds"),
+        ),
+        kinds.DIVIDEND_EARNED: (_t("Community dividend earned, owed by the body that agreed it"),),
+        kinds.DIVIDEND_RECEIVED: (_t("Community dividend received"), by),
+        kinds.GIFT_AID_CLAIMED: (_t("Gift Aid claimed from HMRC"),),
+        kinds.GIFT_AID_RECEIVED: (_t("Gift Aid received from HMRC"), by),
+        kinds.YEAR_CLOSED: (_t("Year closed"),),
+    }.get(kind)
+    if words is None:
+        return " ".join(kind.replace("_", " ").capitalize().split())
+    return _joined(*words)
+
+
+def group_text(group: Group, count: int, units: set[int], currency: str, locale: str = DEFAULT_LOCALE) -> str:
+    """The words for `count` alike transactions together ("Pledge: X — 5 people, times £10"), the money
+    written in locale."""
+    subject = group.subject
+    if group.counts == LEVY_CHARGED:
+        return _tn(
+            "%(subject)s — %(count)s household charged",
+            "%(subject)s — %(count)s households charged",
+            count,
+            subject=subject,
+            count=count,
+        )
+    if group.counts == LEVY_PAID:
+        return _tn(
+            "%(subject)s — %(count)s household paid",
+            "%(subject)s — %(count)s households paid",
+            count,
+            subject=subject,
+            count=count,
+        )
+    in_cash = group.counts == PLEDGE_PAID_IN_CASH
+    if len(units) <= 1:
+        money = money_words.full(min(units, default=group.unit), currency, locale)
+        if in_cash:
+            return _tn(
+                "%(subject)s — %(count)s person × %(money)s in cash",  # noqa: RUF001
+                "%(subject)s — %(count)s people × %(money)s in cash",  # noqa: RUF001
+                count,
+                subject=subject,
+                count=count,
+                money=money,
+            )
+        return _tn(
+            "%(subject)s — %(count)s person × %(money)s",  # noqa: RUF001
+            "%(subject)s — %(count)s people × %(money)s",  # noqa: RUF001
+            count,
+            subject=subject,
+            count=count,
+            money=money,
+        )
+    low, high = money_words.full(min(units), currency, locale), money_words.full(max(units), currency, locale)
+    if in_cash:
+        return _tn(
+            "%(subject)s — %(count)s person, %(low)s to %(high)s each in cash",
+            "%(subject)s — %(count)s people, %(low)s to %(high)s each in cash",
+            count,
+            subject=subject,
+            count=count,
+            low=low,
+            high=high,
+        )
+    return _tn(
+        "%(subject)s — %(count)s person, %(low)s to %(high)s each",
+        "%(subject)s — %(count)s people, %(low)s to %(high)s each",
+        count,
+        subject=subject,
+        count=count,
+        low=low,
+        high=high,
+    )

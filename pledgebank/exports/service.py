@@ -112,7 +112,9 @@ def _describe(session: Session, book: Book, pending: list[ExportTransaction]) ->
     words = describe(session, book, items) if pending else {}
     documents = references_by_sequence(session, book, (tx.sequence for tx in pending))
     for tx in pending:
-        tx.description = words[tx.sequence].text
+        # English, plain: the ledger exports are interchange files, never translated (a description is a
+        # translatable message, which an f-string or str() would show in the language of the moment).
+        tx.description = str.__str__(words[tx.sequence].text)
         tx.documents = documents.get(tx.sequence, [])
     return pending
 

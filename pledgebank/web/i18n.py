@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, g, has_app_context, has_request_context, redirect, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, get_locale, get_translations, gettext
 from flask_login import current_user
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -164,7 +164,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Whitespace inside `{% trans %}` in HTML is collapsed, so the msgid is one line for translators.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    text.install(_translate)
+    text.install(_translate, _translate_plural)
     app.register_blueprint(bp)
     app.before_request(_note_page_default)
     app.after_request(_remember_asked)
@@ -175,3 +175,11 @@ def init_app(app: Flask) -> None:
 def _translate(msgid: str) -> str:
     """The msgid in the current page's or email's language (itself outside any app)."""
     return str(gettext(msgid)) if has_app_context() else msgid
+
+
+def _translate_plural(singular: str, plural: str, n: int) -> str:
+    """The form for n of a message with plural forms, in the current page's or email's language (English
+    forms outside any app). The catalogue's own lookup, as ngettext's would format the text itself."""
+    if not has_app_context():
+        return singular if n == 1 else plural
+    return str(get_translations().ngettext(singular, plural, n))

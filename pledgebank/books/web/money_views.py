@@ -25,6 +25,7 @@ from pledgebank.neighbourhoods.models import Fund
 from pledgebank.neighbourhoods.services import get_neighbourhood
 from pledgebank.text import _t
 from pledgebank.web.forms import allowed_actions
+from pledgebank.web.i18n import locale_name
 from pledgebank.web.links import link_url
 from pledgebank.web.session import db_session
 
@@ -106,6 +107,7 @@ def _render(slug: str, fund_slug: str | None):
             chosen,
             before=int(before) if before else None,
             per_page=current_app.config.get("MONEY_PAGE_SIZE", public_money.PER_PAGE),
+            locale=locale_name(),
         )
     balances = queries.fund_balances(session, book)
     if fund is not None:
@@ -161,7 +163,8 @@ def download(slug: str):
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([str(heading) for heading in CSV_COLUMNS])
     writer.writerows(
-        _csv_row(line, slug, base) for line in public_money.all_public_lines(session, book, chosen)
+        _csv_row(line, slug, base)
+        for line in public_money.all_public_lines(session, book, chosen, locale=locale_name())
     )
     name = (
         f"{slug}{'-' + fund.slug if fund else ''}{'-' + form.month.data if form.month.data else ''}-money.csv"
@@ -172,12 +175,13 @@ def download(slug: str):
 
 
 def _csv_row(line: PublicLine, slug: str, base: str) -> list[str]:
-    """One line as CSV cells: amounts never negative (in or out), text that can never start a formula."""
+    """One line as CSV cells: amounts never negative (in or out), text that can never start a formula, in
+    the page's language (`str()` translates the words while the request is going on)."""
     return [
         line.effective_date.isoformat(),
         " ".join(f"#{n}" for n in line.sequences),
-        cell(line.fund_name),
-        cell(line.text),
+        cell(str(line.fund_name)),
+        cell(str(line.text)),
         major(line.change, line.currency) if line.change > 0 else "",
         major(-line.change, line.currency) if line.change < 0 else "",
         major(line.moved, line.currency) if not line.change and line.moved else "",
@@ -204,14 +208,14 @@ def transaction(slug: str, sequence: int):
         if row.reverses_id
         else None
     )
-    described = describe(session, book, [item_of(row, reverses)])[row.sequence]
+    described = describe(session, book, [item_of(row, reverses)], locale_name())[row.sequence]
     postings = session.execute(
         select(LedgerAccount.name, LedgerPosting.amount, LedgerPosting.currency)
         .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
         .where(LedgerPosting.transaction_id == row.id)
         .order_by(LedgerPosting.line)
     ).all()
-    lines = public_money.transaction_lines(session, book, sequence)
+    lines = public_money.transaction_lines(session, book, sequence, locale_name())
     return render_template(
         "books/money_transaction.html",
         neighbourhood=neighbourhood,

@@ -33,7 +33,7 @@ class TransactionSchema(ma.Schema):
     effective_date = ma.fields.Date()
     kind = ma.fields.String()
     memo = ma.fields.String()
-    description = ma.fields.String(
+    description = fields.English(
         metadata={"description": "The transaction in words, from its source records (not sealed in the hash)"}
     )
     source = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())

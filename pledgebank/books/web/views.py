@@ -21,6 +21,7 @@ from pledgebank.policy import Action
 from pledgebank.web.auth import current_user_id
 from pledgebank.web.book_pages import book_context
 from pledgebank.web.filters import day
+from pledgebank.web.i18n import locale_name
 from pledgebank.web.session import db_session, now
 from pledgebank.web.submit import submit
 
@@ -40,7 +41,9 @@ def ledger(slug: str):
     session, book = db_session(), context["book"]
     total = queries.transaction_count(session, book)
     before = _before(total)
-    transactions = queries.transactions_before(session, book, before=before, per_page=PER_PAGE)
+    transactions = queries.transactions_before(
+        session, book, before=before, per_page=PER_PAGE, locale=locale_name()
+    )
     newer = None
     if before is not None and before <= total:
         newer = before + PER_PAGE if before + PER_PAGE <= total else 0  # 0: the newest page

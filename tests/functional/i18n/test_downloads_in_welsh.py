@@ -107,7 +107,7 @@ def test_the_statement_page_says_the_same_words_as_its_downloads(app, sessions, 
     assert '<th scope="row">Cyfanswm derbyniadau</th>' in page
     assert '<th scope="rowgroup" colspan="6">A2 Taliadau</th>' in page
     assert '<th scope="col" class="num">Cronfeydd anghyfyngedig</th>' in page
-    assert '<th scope="col" class="num">Yn ddyledus i&#x27;r gronfa</th>' in page
+    assert '<th scope="col" class="num">Yn ddyledus i&#39;r gronfa</th>' in page
     assert "<td>Grantiau a dalwyd</td>" in page
     assert "Total receipts" not in page and "Grants paid" not in page
 

@@ -128,3 +128,14 @@ def test_a_signed_in_officer_reads_the_api_with_the_browser_session(web, ledger_
     response = web.get(f"/api/v1/neighbourhoods/{ledger_book.slug}/ledger/balances")
     assert response.status_code == 200
     assert response.get_json()["head_sequence"] == 8
+
+
+def test_the_api_describes_transactions_in_english_whatever_the_language_asked(
+    web, ledger_book, people, sessions, clock
+):
+    headers = bearer(sessions, people["treasurer"], clock)
+    url = f"/api/v1/neighbourhoods/{ledger_book.slug}/ledger/transactions?page=1&per_page=8"
+    english = [item["description"] for item in web.get(url, headers=headers).get_json()["items"]]
+    welsh = web.get(url + "&lang=cy", headers={**headers, "Accept-Language": "cy"}).get_json()["items"]
+    assert [item["description"] for item in welsh] == english
+    assert "Bank charges" in english or "Levy charge" in english, english

@@ -39,3 +39,34 @@ def test_it_travels_in_a_job_as_its_msgid_and_values():
     assert isinstance(back, Message) and back == message and back.msgid == message.msgid
     assert text.to_plain("A plain subject") == "A plain subject"
     assert text.from_plain("A plain subject") == "A plain subject"
+
+
+def test_a_plural_message_is_english_by_its_number_and_shown_in_the_form_for_it(monkeypatch):
+    one = text._tn("%(count)s household paid", "%(count)s households paid", 1, count=1)
+    five = text._tn("%(count)s household paid", "%(count)s households paid", 5, count=5)
+    assert (one, five) == ("1 household paid", "5 households paid")
+    monkeypatch.setattr(text, "_translator", [])
+    monkeypatch.setattr(text, "_plural_translator", [])
+    assert str(five) == "5 households paid", "no plural translator: the English form"
+    forms = {1: "%(count)s aelwyd wedi talu (un)", 5: "%(count)s aelwyd wedi talu"}
+    text.install(lambda msgid: msgid, lambda singular, plural, n: forms[n])
+    assert (str(one), str(five)) == ("1 aelwyd wedi talu (un)", "5 aelwyd wedi talu")
+    assert str(escape(five)) == "5 aelwyd wedi talu"
+
+
+def test_a_message_is_escaped_in_html_as_jinja_escapes_a_plain_str():
+    hostile = "<script>alert('x')</script> & \"quoted\""
+    assert _t("%(words)s", words=hostile).__html__() == str(escape(hostile))
+
+
+def test_a_message_made_while_a_page_is_in_welsh_is_english_inside_too(monkeypatch):
+    monkeypatch.setattr(text, "_translator", [])
+    text.install(
+        {
+            "Levy charge": "Tâl ardoll",
+            "Correction of #%(number)s: %(words)s": "Cywiriad i #%(number)s: %(words)s",
+        }.get
+    )
+    message = _t("Correction of #%(number)s: %(words)s", number=7, words=_t("Levy charge"))
+    assert message == "Correction of #7: Levy charge"
+    assert str(message) == "Cywiriad i #7: Tâl ardoll"
