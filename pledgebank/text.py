@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from markupsafe import escape
+
 Translator = Callable[[str], str]
 # (singular msgid, plural msgid, n) -> the current language's msgstr for n
 PluralTranslator = Callable[[str, str, int], str]
@@ -107,15 +109,9 @@ class PluralMessage(Message):
 
 
 def _escape(shown: str) -> str:
-    """Text as HTML, escaped just as Jinja's autoescape (markupsafe) escapes a plain str, so a page reads the
+    """Text as HTML, escaped by markupsafe just as Jinja's autoescape escapes a plain str, so a page reads the
     same, byte for byte, whether a text is a Message or not."""
-    return (
-        shown.replace("&", "&amp;")
-        .replace(">", "&gt;")
-        .replace("<", "&lt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
+    return str(escape(shown))
 
 
 def _t(msgid: str, **values: Any) -> Message:
