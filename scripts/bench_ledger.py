@@ -95,16 +95,21 @@ def _timed_writes(url: str, barrier, finished, write) -> None:
     engine.dispose()
 
 
-def post_writer(url: str, book_id: int, prefix: str, count: int, barrier, finished) -> None:
-    """Post count entries to one book, one unit of work each, once every writer is ready."""
+def _one_at_a_time(poster, url: str, book_id: int, prefix: str, count: int, barrier, finished) -> None:
+    """Post count entries to one book through poster, one unit of work each, once every writer is ready."""
 
     def write(sessions, clock) -> None:
         for n in range(count):
             with unit_of_work(sessions) as session:
                 book = session.get(Book, book_id)
-                post(session, book=book, entry=entry_for(f"{prefix}:{n}", n), now=clock.now())
+                poster(session, book=book, entry=entry_for(f"{prefix}:{n}", n), now=clock.now())
 
     _timed_writes(url, barrier, finished, write)
+
+
+def post_writer(url: str, book_id: int, prefix: str, count: int, barrier, finished) -> None:
+    """Post count entries to one book, one unit of work each, once every writer is ready."""
+    _one_at_a_time(post, url, book_id, prefix, count, barrier, finished)
 
 
 def batch_writer(url: str, book_id: int, prefix: str, count: int, barrier, finished) -> None:
@@ -121,14 +126,7 @@ def batch_writer(url: str, book_id: int, prefix: str, count: int, barrier, finis
 
 def orm_writer(url: str, book_id: int, prefix: str, count: int, barrier, finished) -> None:
     """Post count entries to one book through the ORM path (as PostgreSQL posted before one-call posts)."""
-
-    def write(sessions, clock) -> None:
-        for n in range(count):
-            with unit_of_work(sessions) as session:
-                book = session.get(Book, book_id)
-                post_through_orm(session, book=book, entry=entry_for(f"{prefix}:{n}", n), now=clock.now())
-
-    _timed_writes(url, barrier, finished, write)
+    _one_at_a_time(post_through_orm, url, book_id, prefix, count, barrier, finished)
 
 
 def bare_writer(url: str, _book_id: int, prefix: str, count: int, barrier, finished) -> None:

@@ -169,6 +169,14 @@ def cash(key: str, pence: int = 500) -> JournalEntry:
     )
 
 
+def undo_levy(key: str, charge: int) -> JournalEntry:
+    """The reversal of a levy charge raised under key (whether or not it was ever posted)."""
+    raised = rules.receivable_raised(
+        fund="general", amount=gbp(3_000), key=key, on=DAY, source={"charge": charge}
+    )
+    return rules.reversal(raised, key=f"undo:{key}", on=DAY, actor_id=None, reason_code="raised-in-error")
+
+
 def nowhere() -> JournalEntry:
     return JournalEntry.build(
         kind="cash_received",
@@ -190,33 +198,9 @@ def nowhere() -> JournalEntry:
             InsufficientFunds,
             "PB002",
         ),
-        (
-            lambda: rules.reversal(
-                rules.receivable_raised(
-                    fund="general", amount=gbp(3_000), key="t:levy:1", on=DAY, source={"charge": 9}
-                ),
-                key="again:t:levy:1",
-                on=DAY,
-                actor_id=None,
-                reason_code="raised-in-error",
-            ),
-            AlreadyReversed,
-            "PB003",
-        ),
+        (lambda: undo_levy("t:levy:1", 9), AlreadyReversed, "PB003"),
         (nowhere, UnknownAccount, "PB005"),
-        (
-            lambda: rules.reversal(
-                rules.receivable_raised(
-                    fund="general", amount=gbp(3_000), key="never:posted", on=DAY, source={"charge": 8}
-                ),
-                key="undo:never:posted",
-                on=DAY,
-                actor_id=None,
-                reason_code="raised-in-error",
-            ),
-            NotFound,
-            "PB006",
-        ),
+        (lambda: undo_levy("never:posted", 8), NotFound, "PB006"),
     ],
 )
 def test_each_refusal_is_its_domain_error_from_its_sqlstate_and_the_batch_writes_nothing(
