@@ -11,8 +11,10 @@ Each command has its Welsh word too: ADDO FENCE, STOPIO, DECHRAU, CYMORTH.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -143,8 +145,9 @@ def _pledge(
         return "unknown-code"
     pledge = session.get_one(Pledge, keyword.pledge_id)
     try:
-        language = language_for(session, phone, number.neighbourhood_id)
-        amount = _amount(pledge, keyword.keyword, amount_text, locale=language or money_words.DEFAULT_LOCALE)
+        amount = _amount(
+            pledge, keyword.keyword, amount_text, locale=partial(_reply_locale, session, phone, number)
+        )
     except InputError as refused:
         reply(session, phone, number, Text(texts.ERROR, {"reason": refused.message}))
         return "refused"
@@ -153,14 +156,19 @@ def _pledge(
     return pledge_by_text(session, phone, number, pledge, now=now, base_url=base_url, amount=amount)
 
 
-def _amount(pledge: Pledge, keyword: str, text: str | None, *, locale: str) -> int | None:
+def _reply_locale(session: Session, phone: SmsPhone, number: SmsNumber) -> str:
+    return language_for(session, phone, number.neighbourhood_id) or money_words.DEFAULT_LOCALE
+
+
+def _amount(pledge: Pledge, keyword: str, text: str | None, *, locale: Callable[[], str]) -> int | None:
     """The amount texted after the keyword, for a pledge with a minimum; the fixed amount may be repeated.
-    A refusal names the currency in the words of `locale`, the language the reply is written in."""
+    A refusal names the currency in the words of `locale()`, the language the reply is written in (looked
+    up only when an amount was texted)."""
     if text is None:
         return None
     if pledge.of_time:
         raise InputError(_t("A pledge of time asks for no money: text PLEDGE %(keyword)s.", keyword=keyword))
-    amount = parse_money(text, pledge.currency, what=_t("the amount"), locale=locale)
+    amount = parse_money(text, pledge.currency, what=_t("the amount"), locale=locale())
     if pledge.amount_kind == "fixed" and amount != pledge.amount:
         each = money_words.short(pledge.amount, pledge.currency)
         raise InputError(
